@@ -1,0 +1,41 @@
+// Package rag holds scobot's domain types (Chunk, Passage, Answer, Citation)
+// and the question-answering pipeline built on them: retrieval over a vector
+// and a lexical index, fusion, extractive answers, citation checks and
+// evaluation.
+//
+// Technology lives in sub-packages around this one: rag/chunk splits
+// documents, rag/tokens tokenises text, rag/glossary bridges Chinese and
+// English, rag/hashembed is the local embedder, rag/lexical the BM25 index and
+// rag/store the chromem-go vector store. cmd/scobot wires them together.
+package rag
+
+// Chunk is a retrievable piece of one document in one language, with the
+// document's metadata copied in so a chunk can be cited on its own.
+type Chunk struct {
+	ID     string `json:"id"`   // "<doc>#<pos>", stable across runs for the same document text
+	Doc    string `json:"doc"`  // document ID (file name without extension)
+	Pos    int    `json:"pos"`  // 0-based position of the chunk within its document
+	Lang   string `json:"lang"` // language of Text: "zh", "en", …
+	Title  string `json:"title"`
+	Date   string `json:"date"` // ISO 8601 date of the document, "" if unknown
+	Source string `json:"source"`
+	URL    string `json:"url"`
+	Text   string `json:"text"`
+}
+
+// Passage is a retrieved chunk with its retrieval score; higher is better.
+type Passage struct {
+	Chunk
+	Score float64 `json:"score"`
+}
+
+// Citation is one entry of an answer's numbered source list. N is the number
+// used by the [n] markers in the answer text.
+type Citation struct {
+	N      int    `json:"n"`
+	Doc    string `json:"doc"`
+	Title  string `json:"title"`
+	Date   string `json:"date"`
+	Source string `json:"source"`
+	URL    string `json:"url"`
+}
