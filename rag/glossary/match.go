@@ -1,0 +1,225 @@
+package glossary
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// termInfo is one term in the matcher.
+type termInfo struct {
+	entry     int32 // index of the concept in Glossary.entries
+	lang      int8
+	block     bool   // a blocker: consumes text, never reported
+	exact     bool   // case-sensitive
+	exactKey  string // the term folded without lower-casing (exact terms only)
+	text      string // as written in the file
+	firstWord bool   // first rune is a word rune: needs a boundary before it
+	lastWord  bool   // last rune is a word rune: needs a boundary after it
+}
+
+// node is a trie node over case-folded runes.
+type node struct {
+	next map[rune]int32
+	term int32 // index in matcher.terms, -1 if no term ends here
+}
+
+// matcher finds terms in text: leftmost, then longest, non-overlapping. It is
+// a trie over folded runes walked from every rune start; terms are short, so
+// each walk is a few steps.
+type matcher struct {
+	nodes []node
+	terms []termInfo
+}
+
+// newMatcher builds the trie over all terms of entries.
+func newMatcher(entries []entry) matcher {
+	m := matcher{nodes: []node{{term: -1}}}
+	for ei, e := range entries {
+		for l, col := range e.terms {
+			for _, s := range col {
+				key := foldKey(s.text)
+				if key == "" {
+					continue
+				}
+				first, _ := utf8.DecodeRuneInString(key)
+				last, _ := utf8.DecodeLastRuneInString(key)
+				t := termInfo{
+					entry:     int32(ei),
+					lang:      int8(l),
+					block:     e.id == blockerID,
+					exact:     s.exact,
+					text:      s.text,
+					firstWord: isWord(first),
+					lastWord:  isWord(last),
+				}
+				if s.exact {
+					t.exactKey = fold(s.text, false)
+				}
+				m.insert(key, t)
+			}
+		}
+	}
+	return m
+}
+
+// insert adds t under key; the first term inserted under a key wins.
+func (m *matcher) insert(key string, t termInfo) {
+	n := int32(0)
+	for _, r := range key {
+		child, ok := m.nodes[n].next[r]
+		if !ok {
+			child = int32(len(m.nodes))
+			m.nodes = append(m.nodes, node{term: -1})
+			if m.nodes[n].next == nil {
+				m.nodes[n].next = make(map[rune]int32)
+			}
+			m.nodes[n].next[r] = child
+		}
+		n = child
+	}
+	if m.nodes[n].term < 0 {
+		m.nodes[n].term = int32(len(m.terms))
+		m.terms = append(m.terms, t)
+	}
+}
+
+// scan calls fn for every reported match in text, in order. Blockers consume
+// text silently.
+func (m *matcher) scan(text string, fn func(t *termInfo, start, end int)) {
+	prev := rune(-1)
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !(isWord(prev) && isWord(r)) {
+			if end, ti := m.longest(text, i); ti >= 0 {
+				t := &m.terms[ti]
+				if !t.block {
+					fn(t, i, end)
+				}
+				prev, _ = utf8.DecodeLastRuneInString(text[:end])
+				i = end
+				continue
+			}
+		}
+		prev = r
+		i += size
+	}
+}
+
+// longest returns the end and term index of the longest term starting at
+// text[i], or -1.
+func (m *matcher) longest(text string, i int) (int, int32) {
+	bestEnd, best := 0, int32(-1)
+	n := int32(0)
+	for j := i; j < len(text); {
+		r, size := utf8.DecodeRuneInString(text[j:])
+		j += size
+		if isSpace(r) {
+			r = ' '
+			for j < len(text) {
+				r2, s2 := utf8.DecodeRuneInString(text[j:])
+				if !isSpace(r2) {
+					break
+				}
+				j += s2
+			}
+		} else {
+			r = foldRune(r, true)
+		}
+		child, ok := m.nodes[n].next[r]
+		if !ok {
+			break
+		}
+		n = child
+		ti := m.nodes[n].term
+		if ti < 0 {
+			continue
+		}
+		t := &m.terms[ti]
+		if t.lastWord && j < len(text) {
+			if next, _ := utf8.DecodeRuneInString(text[j:]); isWord(next) {
+				continue
+			}
+		}
+		if t.exact && fold(text[i:j], false) != t.exactKey {
+			continue
+		}
+		bestEnd, best = j, ti
+	}
+	return bestEnd, best
+}
+
+// foldKey returns the matching key of a term or text: folded, lower-cased,
+// whitespace runs collapsed to one space, trimmed.
+func foldKey(s string) string { return fold(s, true) }
+
+// fold normalises s for matching: full-width ASCII to ASCII, curly
+// apostrophes to ', dashes to -, runs of white space to one space (trimmed),
+// and, if lower, lower case.
+func fold(s string, lower bool) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		if isSpace(r) {
+			space = true
+			continue
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteRune(foldRune(r, lower))
+	}
+	return b.String()
+}
+
+// foldRune normalises one non-space rune.
+func foldRune(r rune, lower bool) rune {
+	switch {
+	case r < utf8.RuneSelf:
+		if lower && 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		return r
+	case r >= 0x3000 && r <= 0x9FFF: // CJK punctuation, kana, ideographs: no case
+		return r
+	case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII
+		r -= 0xFEE0
+	case r == '\u2018' || r == '\u2019' || r == '\u02BC' || r == '\u2032':
+		r = '\''
+	case r >= '\u2010' && r <= '\u2014' || r == '\u2212':
+		r = '-'
+	}
+	if lower {
+		r = unicode.ToLower(r)
+		if r == 'ё' {
+			r = 'е'
+		}
+	}
+	return r
+}
+
+// isSpace reports whether r is white space (including U+3000).
+func isSpace(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f'
+	}
+	return unicode.IsSpace(r)
+}
+
+// isWord reports whether r is part of a Latin/Cyrillic-style word, across
+// whose inside a term may not start or end. Han characters are not: Chinese
+// has no word boundaries, so Han terms match anywhere.
+func isWord(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_'
+	}
+	if r >= 0x3000 && r <= 0x9FFF { // CJK punctuation and ideographs
+		return false
+	}
+	if r == utf8.RuneError || unicode.Is(unicode.Han, r) {
+		return false
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+}
