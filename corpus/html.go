@@ -1,0 +1,312 @@
+package corpus
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// htmlMeta is what an HTML page says about itself.
+type htmlMeta struct {
+	title, ogTitle, h1 string
+	date               string // published time as written
+	canonical, ogURL   string
+	site               string // og:site_name or a publisher/source meta
+	lang               string // <html lang>
+}
+
+// bestTitle returns og:title, else the first h1, else <title>, without a
+// trailing site name.
+func (m htmlMeta) bestTitle() string {
+	for _, t := range []string{m.ogTitle, m.h1, m.title} {
+		if t = tidyTitle(t); t != "" {
+			return t
+		}
+	}
+	return ""
+}
+
+// HTMLToText extracts the readable text of an HTML page: block elements
+// become paragraphs separated by a blank line, <br> a line break. Scripts,
+// styles, navigation, headers and footers (outside an <article>), asides,
+// forms, frames, SVG, hidden elements, elements whose class or id names
+// navigation, menus, footers, share bars, comments, related stories or ads,
+// and paragraphs made mostly of links are left out. The result is meant to be
+// passed to Clean.
+func HTMLToText(src string) string {
+	text, _ := htmlToText(src)
+	return text
+}
+
+func htmlToText(src string) (string, htmlMeta) {
+	doc, err := html.Parse(strings.NewReader(src))
+	if err != nil { // html.Parse only fails on reader errors
+		return "", htmlMeta{}
+	}
+	var m htmlMeta
+	collectMeta(doc, &m)
+	e := &extractor{}
+	e.walk(doc, false, false)
+	e.flush()
+	return e.out.String(), m
+}
+
+// collectMeta reads the page's own metadata from the whole tree.
+func collectMeta(n *html.Node, m *htmlMeta) {
+	if n.Type == html.ElementNode {
+		switch n.DataAtom {
+		case atom.Html:
+			m.lang = attr(n, "lang")
+		case atom.Title:
+			if m.title == "" {
+				m.title = strings.Join(strings.Fields(nodeText(n)), " ")
+			}
+		case atom.H1:
+			if m.h1 == "" {
+				m.h1 = strings.Join(strings.Fields(nodeText(n)), " ")
+			}
+		case atom.Time:
+			if m.date == "" {
+				m.date = attr(n, "datetime")
+			}
+		case atom.Link:
+			if strings.EqualFold(attr(n, "rel"), "canonical") && m.canonical == "" {
+				m.canonical = strings.TrimSpace(attr(n, "href"))
+			}
+		case atom.Meta:
+			metaTag(n, m)
+		}
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		collectMeta(c, m)
+	}
+}
+
+// metaTag reads one <meta> element.
+func metaTag(n *html.Node, m *htmlMeta) {
+	key := strings.ToLower(attr(n, "property"))
+	if key == "" {
+		key = strings.ToLower(attr(n, "name"))
+	}
+	if key == "" {
+		key = strings.ToLower(attr(n, "itemprop"))
+	}
+	val := strings.TrimSpace(attr(n, "content"))
+	if val == "" {
+		return
+	}
+	set := func(p *string) {
+		if *p == "" {
+			*p = val
+		}
+	}
+	switch key {
+	case "og:title", "twitter:title":
+		set(&m.ogTitle)
+	case "og:url":
+		set(&m.ogURL)
+	case "og:site_name", "publisher", "article:publisher", "source", "application-name", "dc.publisher":
+		if !strings.Contains(val, "://") {
+			set(&m.site)
+		}
+	case "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate", "publish_date",
+		"publish-date", "date", "dc.date", "dc.date.issued", "dcterms.created", "sailthru.date", "parsely-pub-date":
+		set(&m.date)
+	}
+}
+
+// extractor collects paragraphs of visible text.
+type extractor struct {
+	out        strings.Builder
+	para       strings.Builder
+	runes      int // runes in the current paragraph
+	linkRunes  int // of which inside <a>
+	lastWasGap bool
+}
+
+// skipTags never hold article text.
+var skipTags = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Nav: true, atom.Aside: true,
+	atom.Form: true, atom.Iframe: true, atom.Svg: true, atom.Template: true, atom.Button: true,
+	atom.Select: true, atom.Input: true, atom.Textarea: true, atom.Object: true, atom.Embed: true,
+	atom.Canvas: true, atom.Audio: true, atom.Video: true, atom.Map: true, atom.Dialog: true,
+	atom.Menu: true, atom.Head: true, atom.Math: true,
+}
+
+// blockTags start and end a paragraph.
+var blockTags = map[atom.Atom]bool{
+	atom.Address: true, atom.Article: true, atom.Blockquote: true, atom.Dd: true, atom.Details: true,
+	atom.Div: true, atom.Dl: true, atom.Dt: true, atom.Fieldset: true, atom.Figcaption: true,
+	atom.Figure: true, atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true,
+	atom.H6: true, atom.Header: true, atom.Footer: true, atom.Hr: true, atom.Li: true, atom.Main: true,
+	atom.Ol: true, atom.P: true, atom.Pre: true, atom.Section: true, atom.Table: true, atom.Tr: true,
+	atom.Td: true, atom.Th: true, atom.Ul: true, atom.Summary: true, atom.Caption: true, atom.Center: true,
+	atom.Body: true,
+}
+
+// boilerWords are class/id words of page furniture.
+var boilerWords = map[string]bool{
+	"nav": true, "navbar": true, "navigation": true, "menu": true, "menubar": true, "footer": true,
+	"share": true, "sharing": true, "social": true, "sns": true, "comment": true, "comments": true,
+	"related": true, "recommend": true, "recommended": true, "ad": true, "ads": true, "advert": true,
+	"advertisement": true, "banner": true, "cookie": true, "cookies": true, "consent": true,
+	"breadcrumb": true, "breadcrumbs": true, "crumbs": true, "sidebar": true, "subscribe": true,
+	"newsletter": true, "popup": true, "modal": true, "promo": true, "sponsored": true, "toolbar": true,
+	"pagination": true, "pager": true, "copyright": true, "disclaimer": true, "hot": true, "rank": true,
+	"tags": true, "print": true,
+}
+
+// isBoilerplate reports whether an element's class, id or role marks it as
+// page furniture, or it is hidden.
+func isBoilerplate(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Html, atom.Body, atom.Main, atom.Article:
+		return false
+	}
+	if _, hidden := attrOK(n, "hidden"); hidden || attr(n, "aria-hidden") == "true" {
+		return true
+	}
+	style := strings.ReplaceAll(strings.ToLower(attr(n, "style")), " ", "")
+	if strings.Contains(style, "display:none") || strings.Contains(style, "visibility:hidden") {
+		return true
+	}
+	switch strings.ToLower(attr(n, "role")) {
+	case "navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "dialog", "alert":
+		return true
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(attr(n, "class")+" "+attr(n, "id")), func(r rune) bool {
+		return r == ' ' || r == '-' || r == '_' || r == '\t' || r == '\n'
+	}) {
+		if boilerWords[w] {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *extractor) walk(n *html.Node, inLink, inArticle bool) {
+	switch n.Type {
+	case html.TextNode:
+		e.text(n.Data, inLink)
+		return
+	case html.ElementNode:
+		if skipTags[n.DataAtom] || isBoilerplate(n) {
+			return
+		}
+		if (n.DataAtom == atom.Header || n.DataAtom == atom.Footer) && !inArticle {
+			return
+		}
+		switch n.DataAtom {
+		case atom.Br:
+			e.lineBreak()
+			return
+		case atom.A:
+			inLink = true
+		case atom.Article, atom.Main:
+			inArticle = true
+		}
+	}
+	block := n.Type == html.ElementNode && blockTags[n.DataAtom]
+	if block {
+		e.flush()
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		e.walk(c, inLink, inArticle)
+	}
+	if block {
+		e.flush()
+	}
+}
+
+// text adds visible text to the current paragraph.
+func (e *extractor) text(s string, inLink bool) {
+	if strings.TrimSpace(s) == "" {
+		if s != "" && e.para.Len() > 0 {
+			e.lastWasGap = true
+		}
+		return
+	}
+	if e.para.Len() > 0 && (e.lastWasGap || startsWithSpace(s)) {
+		e.para.WriteByte(' ')
+	}
+	f := strings.Join(strings.Fields(s), " ")
+	e.para.WriteString(f)
+	n := utf8.RuneCountInString(f)
+	e.runes += n
+	if inLink {
+		e.linkRunes += n
+	}
+	e.lastWasGap = endsWithSpace(s)
+}
+
+func startsWithSpace(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r == ' ' || r == '\n' || r == '\t' || r == '\r'
+}
+
+func endsWithSpace(s string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	return r == ' ' || r == '\n' || r == '\t' || r == '\r'
+}
+
+func (e *extractor) lineBreak() {
+	if e.para.Len() > 0 {
+		e.para.WriteByte('\n')
+		e.lastWasGap = false
+	}
+}
+
+// flush ends the current paragraph, dropping it when it is mostly links (a
+// menu, a list of other stories) unless it names the article's source.
+func (e *extractor) flush() {
+	p := strings.TrimSpace(e.para.String())
+	links, runes := e.linkRunes, e.runes
+	e.para.Reset()
+	e.runes, e.linkRunes, e.lastWasGap = 0, 0, false
+	if p == "" {
+		return
+	}
+	if links*10 >= runes*7 && !sourceRE.MatchString(p) {
+		return
+	}
+	if e.out.Len() > 0 {
+		e.out.WriteString("\n\n")
+	}
+	e.out.WriteString(p)
+}
+
+func attr(n *html.Node, key string) string {
+	v, _ := attrOK(n, key)
+	return v
+}
+
+func attrOK(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Namespace == "" && strings.EqualFold(a.Key, key) {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+// nodeText returns all text below n.
+func nodeText(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+			b.WriteByte(' ')
+		}
+		if n.Type == html.ElementNode && (n.DataAtom == atom.Script || n.DataAtom == atom.Style) {
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
+}

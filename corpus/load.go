@@ -1,0 +1,244 @@
+package corpus
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"path"
+	"sort"
+	"strings"
+)
+
+// MaxFileSize is the largest document file Load reads (16 MiB); larger files
+// are skipped.
+const MaxFileSize = 16 << 20
+
+// Result is what Load found.
+type Result struct {
+	Docs    []Document // sorted by ID
+	Skipped []Skipped  // files that could not be used, in walk order
+}
+
+// Skipped is a document file Load could not use, and why.
+type Skipped struct {
+	File   string // path within the loaded file system
+	Reason string // short and human: "empty file", "binary file", "undecodable text", …
+}
+
+// docExts are the extensions of document files (compared in lower case).
+var docExts = map[string]bool{".txt": true, ".md": true, ".markdown": true, ".html": true, ".htm": true}
+
+// Load reads every document file in fsys — recursively; .txt, .md,
+// .markdown, .html and .htm in any letter case; anything else, including
+// MetadataFile, is ignored — then decodes, cleans and splits each by
+// language, applies heuristic metadata and finally the curated overrides of
+// a MetadataFile at the root of fsys, if there is one. Documents come back
+// sorted by ID (the file's base name without extension).
+//
+// A file that cannot be used is listed in Result.Skipped and logged once at
+// Warn level (logger may be nil); it never stops the rest. Load returns an
+// error only when fsys cannot be walked, the context ends, or the metadata
+// file is present but invalid. It is safe to call concurrently.
+func Load(ctx context.Context, fsys fs.FS, logger *slog.Logger) (Result, error) {
+	return loader{maxSize: MaxFileSize, logger: logger}.load(ctx, fsys)
+}
+
+type loader struct {
+	maxSize int64
+	logger  *slog.Logger
+}
+
+func (l loader) warn(msg string, args ...any) {
+	if l.logger != nil {
+		l.logger.Warn(msg, args...)
+	}
+}
+
+func (l loader) load(ctx context.Context, fsys fs.FS) (Result, error) {
+	var res Result
+	skip := func(file, reason string) {
+		res.Skipped = append(res.Skipped, Skipped{File: file, Reason: reason})
+		l.warn("skipped document file", "file", file, "reason", reason)
+	}
+	seen := map[string]string{} // ID → file
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if p == "." {
+				return err
+			}
+			skip(p, "unreadable: "+errReason(err))
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		if d.IsDir() || !docExts[strings.ToLower(path.Ext(p))] {
+			return nil
+		}
+		id := docID(p)
+		if prev, dup := seen[id]; dup {
+			skip(p, fmt.Sprintf("duplicate document ID %s (also in %s)", id, prev))
+			return nil
+		}
+		doc, reason := l.loadFile(fsys, p)
+		if reason != "" {
+			skip(p, reason)
+			return nil
+		}
+		seen[id] = p
+		res.Docs = append(res.Docs, doc)
+		return nil
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("couldn't walk the document folder: %w", err)
+	}
+	if err := l.applyOverrides(fsys, res.Docs); err != nil {
+		return Result{}, err
+	}
+	sort.Slice(res.Docs, func(i, j int) bool { return res.Docs[i].ID < res.Docs[j].ID })
+	return res, nil
+}
+
+// docID is a file's base name without its extension.
+func docID(p string) string {
+	base := path.Base(p)
+	return strings.TrimSuffix(base, path.Ext(base))
+}
+
+// loadFile reads and builds one document; a non-empty reason says why the
+// file cannot be used.
+func (l loader) loadFile(fsys fs.FS, p string) (Document, string) {
+	raw, reason := l.read(fsys, p)
+	if reason != "" {
+		return Document{}, reason
+	}
+	doc, err := build(p, raw)
+	if err != nil {
+		return Document{}, err.Error()
+	}
+	return doc, ""
+}
+
+// read returns a file's bytes, refusing one larger than the limit before
+// reading it all.
+func (l loader) read(fsys fs.FS, p string) ([]byte, string) {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, "unreadable: " + errReason(err)
+	}
+	defer f.Close()
+	tooBig := fmt.Sprintf("larger than %s", sizeString(l.maxSize))
+	if st, err := f.Stat(); err == nil && st.Size() > l.maxSize {
+		return nil, tooBig
+	}
+	b, err := io.ReadAll(io.LimitReader(f, l.maxSize+1))
+	if err != nil {
+		return nil, "unreadable: " + errReason(err)
+	}
+	if int64(len(b)) > l.maxSize {
+		return nil, tooBig
+	}
+	return b, ""
+}
+
+func sizeString(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+func errReason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// errNoText is the reason for a file whose text is all boilerplate.
+var errNoText = errors.New("no article text")
+
+// build turns one file's bytes into a Document.
+func build(file string, raw []byte) (Document, error) {
+	isHTML := strings.HasPrefix(strings.ToLower(path.Ext(file)), ".htm")
+	var (
+		text string
+		err  error
+		hm   htmlMeta
+	)
+	if isHTML {
+		text, err = decodeHTML(raw)
+	} else {
+		text, err = Decode(raw)
+	}
+	if err != nil {
+		return Document{}, err
+	}
+	if isHTML {
+		text, hm = htmlToText(text)
+	}
+	a := analyze(text)
+	body := a.text()
+	if body == "" {
+		return Document{}, errNoText
+	}
+	m := harvest(a, hm)
+	parts := SplitLanguages(body)
+	if len(parts) == 1 && parts[0].Lang == "und" && hm.lang != "" {
+		parts[0].Lang = strings.ToLower(strings.SplitN(hm.lang, "-", 2)[0])
+	}
+	return Document{
+		ID:     docID(file),
+		Title:  m.title,
+		Date:   m.date,
+		Source: m.source,
+		URL:    m.url,
+		Langs:  langsOf(parts),
+		Parts:  parts,
+		File:   file,
+	}, nil
+}
+
+// applyOverrides applies the metadata file at the root of fsys, if any.
+func (l loader) applyOverrides(fsys fs.FS, docs []Document) error {
+	data, err := fs.ReadFile(fsys, MetadataFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("couldn't read %s: %w", MetadataFile, err)
+	}
+	overrides, err := parseOverrides(data)
+	if err != nil {
+		return err
+	}
+	byID := make(map[string]*Document, len(docs))
+	for i := range docs {
+		byID[docs[i].ID] = &docs[i]
+	}
+	ids := make([]string, 0, len(overrides))
+	for id := range overrides {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		o := overrides[id]
+		d, ok := byID[id]
+		if !ok {
+			l.warn("metadata names an unknown document", "file", MetadataFile, "line", o.line, "id", id)
+			continue
+		}
+		o.apply(d)
+	}
+	return nil
+}

@@ -1,0 +1,343 @@
+package corpus
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// meta is what the heuristics found out about a document.
+type meta struct {
+	title, date, source, url string
+}
+
+// publishers maps the ways a publisher is named (in Chinese, English,
+// Russian, or by web host) to one clean English name. Order matters: the
+// first pattern that matches wins.
+var publishers = []struct {
+	re   *regexp.Regexp
+	name string
+}{
+	{regexp.MustCompile(`(?i)中新社|中新网|中国新闻网|中国新闻社|china news service|chinanews|ecns\.cn`), "China News Service"},
+	{regexp.MustCompile(`(?i)新华社|新华网|新华通讯社|xinhua|news\.cn|синьхуа`), "Xinhua"},
+	{regexp.MustCompile(`(?i)外交部|fmprc\.gov\.cn|mfa\.gov\.cn|chinese foreign ministry|ministry of foreign affairs of (?:the )?(?:people's republic of china|prc)`), "Ministry of Foreign Affairs of the PRC"},
+	{regexp.MustCompile(`(?i)人民网|people\.com\.cn|people's daily online`), "People's Daily Online"},
+	{regexp.MustCompile(`(?i)人民日报|people's daily`), "People's Daily"},
+	{regexp.MustCompile(`(?i)央视|中央电视台|cctv|cgtn`), "CCTV"},
+	{regexp.MustCompile(`(?i)中国日报|chinadaily|china daily`), "China Daily"},
+	{regexp.MustCompile(`(?i)环球时报|环球网|global ?times`), "Global Times"},
+	{regexp.MustCompile(`(?i)光明日报|光明网|gmw\.cn`), "Guangming Daily"},
+	{regexp.MustCompile(`(?i)国际在线|cri\.cn|china radio international`), "China Radio International"},
+	{regexp.MustCompile(`(?i)上合组织秘书处|上海合作组织秘书处|sco secretariat|sectsco\.org`), "SCO Secretariat"},
+	{regexp.MustCompile(`(?i)\bтасс\b|ТАСС|\btass\b|塔斯社`), "TASS"},
+	{regexp.MustCompile(`(?i)риа новости|ria novosti|ria\.ru|俄新社`), "RIA Novosti"},
+	{regexp.MustCompile(`(?i)интерфакс|interfax`), "Interfax"},
+	{regexp.MustCompile(`(?i)казинформ|kazinform|inform\.kz|哈通社`), "Kazinform"},
+	{regexp.MustCompile(`(?i)\breuters\b|路透社`), "Reuters"},
+	{regexp.MustCompile(`(?i)\bafp\b|agence france-presse|法新社`), "AFP"},
+	{regexp.MustCompile(`(?i)associated press|美联社|\bapnews\b`), "Associated Press"},
+}
+
+// publisherName maps a publisher's name as written to its clean English
+// name; an unknown name is returned tidied.
+func publisherName(s string) string {
+	for _, p := range publishers {
+		if p.re.MatchString(s) {
+			return p.name
+		}
+	}
+	s = strings.TrimFunc(s, isSpaceOrPunct)
+	if utf8.RuneCountInString(s) > 60 || urlRE.MatchString(s) {
+		return ""
+	}
+	return s
+}
+
+// knownPublisher returns the clean name of a publisher s mentions, or "".
+func knownPublisher(s string) string {
+	for _, p := range publishers {
+		if p.re.MatchString(s) {
+			return p.name
+		}
+	}
+	return ""
+}
+
+var (
+	sourceLabelRE = regexp.MustCompile(`(?i)(?:来源|稿源|出处|消息来源|文章来源|信息来源|本文来源|新闻来源|转自|转载自|source|sources|источник)\s*(?:】\s*[:：]?|[:：])\s*([^\s|｜,，;；()（）]+(?:\s[A-Z][^\s|｜,，;；()（）]*)*)`)
+	agencyTagRE   = regexp.MustCompile(`\((Xinhua|Reuters|AFP|AP|TASS|Sputnik|Kazinform|Interfax)\)|\bXinhua News Agency\b|/\s*(ТАСС|РИА Новости|Интерфакс)\s*/`)
+	// attributionRE finds the outlet credited at the end of a report: "…双边会谈。(外交部网站)".
+	attributionRE = regexp.MustCompile(`[(（]([^()（）]{2,20})[)）]\s*$`)
+)
+
+// harvest gathers metadata from an analysed text and the HTML page it came
+// from (hm may be zero).
+func harvest(a *analysis, hm htmlMeta) meta {
+	return meta{
+		title:  harvestTitle(a, hm),
+		date:   harvestDate(a, hm),
+		source: harvestSource(a, hm),
+		url:    harvestURL(a, hm),
+	}
+}
+
+// harvestTitle prefers the page's own title, then a headline above the
+// article, then a heading-like first line, then a breadcrumb's last item.
+func harvestTitle(a *analysis, hm htmlMeta) string {
+	if t := hm.bestTitle(); t != "" {
+		return t
+	}
+	ls := a.lines
+	for i := range ls {
+		if ls[i].kind == kindTitle && ls[i].heading {
+			return tidyTitle(ls[i].raw)
+		}
+	}
+	for i := range ls {
+		if ls[i].kind == kindTitle {
+			return tidyTitle(ls[i].raw)
+		}
+	}
+	if a.start >= 0 {
+		if l := &ls[a.start]; l.heading || (!isProse(l.raw) && weight(l.raw) <= 120 && !endsSentence(l.raw)) {
+			return tidyTitle(l.raw)
+		}
+	}
+	for i := range ls {
+		if c := ls[i].crumb; c != "" && (countScript(c).han >= 6 || words(c) >= 4) {
+			return tidyTitle(c)
+		}
+	}
+	return ""
+}
+
+var siteSuffixRE = regexp.MustCompile(`\s*(?:[-–—|｜_]|::)\s*[^-–—|｜_]{1,24}$`)
+
+// tidyTitle drops a trailing " - Site name" and spaces between CJK
+// characters.
+func tidyTitle(s string) string {
+	s = tidySpaces(s)
+	for {
+		loc := siteSuffixRE.FindStringIndex(s)
+		if loc == nil || loc[0] == 0 {
+			break
+		}
+		tail := s[loc[0]:]
+		if knownPublisher(tail) == "" && !strings.ContainsAny(tail, "网站频道") && !strings.Contains(strings.ToLower(tail), ".com") &&
+			!strings.Contains(tail, "新闻") {
+			break
+		}
+		s = s[:loc[0]]
+	}
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "..") || strings.HasSuffix(s, "。") {
+		_, n := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-n]
+	}
+	return s
+}
+
+// Date evidence, strongest first.
+const (
+	scorePageMeta   = 100 // article:published_time and friends
+	scoreURL        = 90  // a date in the article's own URL
+	scoreDateLine   = 80  // a publish-date line above the article
+	scoreDateline   = 70  // a news dateline with a year
+	scoreLead       = 60  // a date in the first paragraphs
+	scoreLateLine   = 40  // a date line below the article
+	scoreByline     = 10  // a repost/spam byline
+	leadParagraphs  = 2
+	datelineHorizon = 15
+)
+
+// harvestDate picks the best-supported date. A dateline that gives only a
+// month and day ("9月16日电") lends its year-less date support from any full
+// date that agrees with it.
+func harvestDate(a *analysis, hm htmlMeta) string {
+	best, bestScore := date{}, 0
+	consider := func(d date, score int) {
+		if d.y != 0 && d.valid() && score > bestScore {
+			best, bestScore = d, score
+		}
+	}
+	if d, ok := parseISODate(hm.date); ok {
+		consider(d, scorePageMeta)
+	}
+	for _, u := range []string{hm.canonical, hm.ogURL, sourceURL(a)} {
+		if d, ok := urlDate(u); ok {
+			consider(d, scoreURL)
+		}
+	}
+	ls := a.lines
+	for i := range ls {
+		l := &ls[i]
+		var score int
+		switch {
+		case l.kind == kindDate || l.kind == kindSource:
+			score = scoreDateLine
+			if a.start >= 0 && i > a.end {
+				score = scoreLateLine
+			}
+		case l.kind == kindByline:
+			score = scoreByline
+		default:
+			continue
+		}
+		for _, d := range findDates(l.raw) {
+			consider(d, score)
+		}
+	}
+	var monthDay *date
+	lead := 0
+	for i := max(a.start, 0); i < len(ls) && lead < leadParagraphs; i++ {
+		if ls[i].kind != kindBody {
+			continue
+		}
+		lead++
+		if dl, ok := findDateline(ls[i].raw); ok {
+			if dl.d.y != 0 {
+				consider(dl.d, scoreDateline)
+			} else {
+				monthDay = &dl.d
+			}
+		}
+		if ds := findDates(ls[i].raw); len(ds) > 0 {
+			consider(ds[0], scoreLead)
+		}
+	}
+	if monthDay != nil && bestScore <= scoreByline {
+		return repostDate(best, *monthDay)
+	}
+	return best.iso()
+}
+
+// repostDate dates a report whose dateline names only a month and day when
+// the only full date is a repost's byline: a repost within a month of the
+// dateline fixes the year; an older one leaves the date unknown.
+func repostDate(byline, md date) string {
+	if byline.y == 0 {
+		return ""
+	}
+	repost := time.Date(byline.y, time.Month(byline.m), byline.d, 0, 0, 0, 0, time.UTC)
+	for _, y := range []int{byline.y, byline.y - 1} {
+		d := date{y: y, m: md.m, d: md.d}
+		if !d.valid() {
+			continue
+		}
+		lag := repost.Sub(time.Date(y, time.Month(md.m), md.d, 0, 0, 0, 0, time.UTC))
+		if lag >= 0 && lag <= 31*24*time.Hour {
+			return d.iso()
+		}
+	}
+	return ""
+}
+
+// harvestSource names the publisher: a source line, a news dateline's agency,
+// the page's site name, an agency tag, the outlet credited at the end of the
+// report, or the host of the article's URL.
+func harvestSource(a *analysis, hm htmlMeta) string {
+	ls := a.lines
+	for i := range ls {
+		if ls[i].kind != kindSource {
+			continue
+		}
+		if m := sourceLabelRE.FindStringSubmatch(ls[i].raw); m != nil {
+			if urlRE.MatchString(m[1]) {
+				if name := hostPublisher(m[1]); name != "" {
+					return name
+				}
+				continue
+			}
+			if name := publisherName(m[1]); name != "" {
+				return name
+			}
+		}
+	}
+	for i, n := max(a.start, 0), 0; i < len(ls) && n < datelineHorizon; i++ {
+		if !ls[i].kept() {
+			continue
+		}
+		n++
+		if dl, ok := findDateline(ls[i].raw); ok && dl.agency != "" {
+			if name := publisherName(dl.agency); name != "" {
+				return name
+			}
+		}
+	}
+	if hm.site != "" {
+		if name := publisherName(hm.site); name != "" {
+			return name
+		}
+	}
+	for i, n := max(a.start, 0), 0; i < len(ls) && n < leadParagraphs; i++ {
+		if ls[i].kind != kindBody {
+			continue
+		}
+		n++
+		if m := agencyTagRE.FindString(ls[i].raw); m != "" {
+			if name := knownPublisher(m); name != "" {
+				return name
+			}
+		}
+	}
+	for i := len(ls) - 1; i >= 0; i-- {
+		if !ls[i].kept() {
+			continue
+		}
+		if m := attributionRE.FindStringSubmatch(ls[i].raw); m != nil {
+			if name := knownPublisher(m[1]); name != "" {
+				return name
+			}
+		}
+		break
+	}
+	for _, u := range []string{hm.canonical, hm.ogURL, sourceURL(a)} {
+		if name := hostPublisher(u); name != "" {
+			return name
+		}
+	}
+	return ""
+}
+
+// hostPublisher names the publisher of a known web host.
+func hostPublisher(u string) string {
+	p, err := url.Parse(strings.TrimSpace(u))
+	if err != nil || p.Host == "" {
+		return ""
+	}
+	return knownPublisher(p.Host)
+}
+
+// harvestURL returns the page's canonical URL, else the first URL in a
+// source line.
+func harvestURL(a *analysis, hm htmlMeta) string {
+	for _, u := range []string{hm.canonical, hm.ogURL, sourceURL(a)} {
+		if u != "" {
+			return u
+		}
+	}
+	return ""
+}
+
+// sourceURL returns the first http(s) URL of a source line, or "".
+func sourceURL(a *analysis) string {
+	for i := range a.lines {
+		if a.lines[i].kind != kindSource {
+			continue
+		}
+		if u := firstURL(a.lines[i].raw); u != "" {
+			return u
+		}
+	}
+	return ""
+}
+
+var httpURLRE = regexp.MustCompile(`(?i)https?://[^\s<>"'“”【】（）()]+`)
+
+// firstURL returns the first http(s) URL in s without trailing punctuation.
+func firstURL(s string) string {
+	u := httpURLRE.FindString(s)
+	return strings.TrimRight(u, ".,;:!?。，；：")
+}

@@ -1,0 +1,215 @@
+package corpus
+
+import (
+	"context"
+	"io/fs"
+	"testing"
+	"testing/fstest"
+)
+
+func TestFindDates(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"2024-05-21 18:02:47", "2024-05-21"},
+		{"发布于 2024/5/21", "2024-05-21"},
+		{"2024.05.21", "2024-05-21"},
+		{"当地时间2024年5月21日,王毅", "2024-05-21"},
+		{"2024 年 7 月 4 日", "2024-07-04"},
+		{"BEIJING, May 21, 2024 (Xinhua)", "2024-05-21"},
+		{"On July 14, 2021 local time", "2021-07-14"},
+		{"Nov. 5, 2020", "2020-11-05"},
+		{"14 July 2021", "2021-07-14"},
+		{"1st June 2023", "2023-06-01"},
+		{"4 июля 2024 года", "2024-07-04"},
+		{"21 мая 2024", "2024-05-21"},
+		{"2024-02-30", ""},   // no such day
+		{"12024-05-211", ""}, // part of a longer number
+		{"May 21", ""},       // no year
+		{"9月16日", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got := ""
+			if ds := findDates(tt.in); len(ds) > 0 {
+				got = ds[0].iso()
+			}
+			if got != tt.want {
+				t.Errorf("findDates(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDateLines(t *testing.T) {
+	tests := []struct {
+		in           string
+		date, byline bool
+	}{
+		{"2024-05-21 18:02:47", true, false},
+		{"2021-07-14 15:08", true, false},
+		{"时间:05-22", true, false},
+		{"发布时间:2024年05月21日 10:00", true, false},
+		{"Published: July 14, 2021", true, false},
+		{"Updated 4 July 2024, 15:40 GMT", true, false},
+		{"TUhjnbcbe - 2023/5/30 21:45:00", false, true},
+		{"By Li Ming | 2024-05-21", false, true},
+		{"Sun", false, false},
+		{"On July 14, 2021 local time, Wang Yi attended the meeting.", false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := isDateLine(tt.in); got != tt.date {
+				t.Errorf("isDateLine = %v, want %v", got, tt.date)
+			}
+			if got := !tt.date && isByline(tt.in); got != tt.byline {
+				t.Errorf("isByline = %v, want %v", got, tt.byline)
+			}
+		})
+	}
+}
+
+func TestFindDateline(t *testing.T) {
+	tests := []struct {
+		in, agency string
+		want       date
+		ok         bool
+	}{
+		{"中新社阿斯塔纳5月21日电 (记者 单璐 张硕) 当地时间", "中新社", date{0, 5, 21}, true},
+		{"新华社北京9月16日电9月16日,王毅", "新华社", date{0, 9, 16}, true},
+		{"人民网莫斯科2024年7月3日电 记者", "人民网", date{2024, 7, 3}, true},
+		{"BEIJING, May 21, 2023 (Xinhua) — Wang Yi", "Xinhua", date{2023, 5, 21}, true},
+		{"ASTANA, July 4 (Reuters) - Leaders", "Reuters", date{0, 7, 4}, true},
+		{"Xinhua News Agency, Beijing, November 5 (Reporters Zheng Mingda)", "Xinhua News Agency", date{0, 11, 5}, true},
+		{"АСТАНА, 4 июля. /ТАСС/. Главы государств", "ТАСС", date{0, 7, 4}, true},
+		{"Москва, 4 июля стала местом встречи", "", date{}, false},
+		{"Wang Yi said, this year marks the 20th anniversary.", "", date{}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			dl, ok := findDateline(tt.in)
+			if ok != tt.ok || (ok && (dl.agency != tt.agency || dl.d != tt.want)) {
+				t.Errorf("findDateline = %+v, %v; want agency %q date %+v, %v", dl, ok, tt.agency, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+func TestURLDate(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"http://www.chinanews.com/gn/2024/05-21/10220988.shtml", "2024-05-21"},
+		{"https://www.fmprc.gov.cn/wjbzhd/202405/t20240521_11308960.shtml", "2024-05-21"},
+		{"https://example.org/world/2024/07/04/sco-summit", "2024-07-04"},
+		{"http://www.news.cn/world/20240704/abc/c.html", "2024-07-04"},
+		{"https://example.org/2024-07-04/x", "2024-07-04"},
+		{"https://example.org/article/10220988", ""},
+		{"https://20240521.example.org/", ""},
+	}
+	for _, tt := range tests {
+		d, _ := urlDate(tt.in)
+		if got := d.iso(); got != tt.want {
+			t.Errorf("urlDate(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestHarvest(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want meta
+	}{
+		{"source line, date line, headline",
+			"首页 » 新闻\n\n王毅出席会议并发表重要讲话谈合作\n\n2024-05-21 18:02:47\n\n来源:外交部网站\n\n当地时间5月21日,王毅在阿斯塔纳出席上海合作组织成员国外长理事会会议并发表讲话。",
+			meta{title: "王毅出席会议并发表重要讲话谈合作", date: "2024-05-21", source: "Ministry of Foreign Affairs of the PRC"}},
+		{"URL in a source line beats an English dateline's year",
+			"**王毅出席上海合作组织成员国外长理事会会议**\n\n中新社阿斯塔纳5月21日电 当地时间5月21日,王毅在阿斯塔纳出席会议。会议取得成果。\n\nBEIJING, May 21, 2023 (Xinhua) — Wang Yi attended the meeting. It was fruitful.\n\n【来源】http://www.chinanews.com/gn/2024/05-21/10220988.shtml",
+			meta{title: "王毅出席上海合作组织成员国外长理事会会议", date: "2024-05-21", source: "China News Service", url: "http://www.chinanews.com/gn/2024/05-21/10220988.shtml"}},
+		{"spam byline ignored for a lead date",
+			"spammer99 - 2023/5/30 21:45:00\n\nOn July 14, 2021 local time, Wang Yi attended the meeting in Dushanbe. It was the 20th anniversary.",
+			meta{date: "2021-07-14"}},
+		{"byline date only when it agrees with the dateline",
+			"TUhjnbcbe - 2023/5/30 21:45:00\n\n新华社北京9月16日电 王毅接受新华社记者专访。内容如下:",
+			meta{source: "Xinhua"}},
+		{"recent repost dates a year-less dateline",
+			"abc - 2024/7/6 09:12:33\n\n新华社阿斯塔纳7月4日电 会议在阿斯塔纳举行。各方交换意见。",
+			meta{date: "2024-07-04", source: "Xinhua"}},
+		{"agency tag and Xinhua News Agency dateline",
+			"Xinhua News Agency, Beijing, November 5 (Reporters Zheng Mingda) The Ministry held a briefing on the 5th. It was important.",
+			meta{source: "Xinhua"}},
+		{"attribution at the end",
+			"当地时间5月21日,王毅在阿斯塔纳出席上海合作组织成员国外长理事会会议并发表讲话。\n\n会议取得积极成果,各方同意加强合作。(外交部网站)",
+			meta{source: "Ministry of Foreign Affairs of the PRC"}},
+		{"english source label and publish line",
+			"Published: 4 July 2024\n\nSource: Kazinform\n\nASTANA — The summit opened on Thursday. Leaders met in the capital.",
+			meta{date: "2024-07-04", source: "Kazinform"}},
+		{"unknown publisher kept as written",
+			"来源:环亚资讯\n\n会议在阿斯塔纳举行。各方交换意见。会议取得成果。",
+			meta{source: "环亚资讯"}},
+		{"nothing to go by",
+			"The meeting was held. Leaders spoke about cooperation and trade.",
+			meta{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := harvest(analyze(tt.text), htmlMeta{}); got != tt.want {
+				t.Errorf("harvest = %+v\nwant      %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestHarvestPrefersPageMeta(t *testing.T) {
+	hm := htmlMeta{ogTitle: "Page title", date: "2024-07-04T18:30:00+05:00", canonical: "https://example.org/2024/07/05/x", site: "Xinhua"}
+	got := harvest(analyze("spam - 2023/1/1 10:00\n\nLeaders met. They talked."), hm)
+	want := meta{title: "Page title", date: "2024-07-04", source: "Xinhua", url: "https://example.org/2024/07/05/x"}
+	if got != want {
+		t.Errorf("harvest = %+v, want %+v", got, want)
+	}
+}
+
+func TestPublisherName(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"外交部网站", "Ministry of Foreign Affairs of the PRC"},
+		{"中新社", "China News Service"},
+		{"中国新闻网", "China News Service"},
+		{"新华网", "Xinhua"},
+		{"Xinhua News Agency", "Xinhua"},
+		{"ТАСС", "TASS"},
+		{"央视网", "CCTV"},
+		{"Steppe Herald", "Steppe Herald"},
+		{"http://spam.example.com", ""},
+	}
+	for _, tt := range tests {
+		if got := publisherName(tt.in); got != tt.want {
+			t.Errorf("publisherName(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestSeedHeuristics checks what the heuristics alone find in the seeds,
+// without the curated metadata file.
+func TestSeedHeuristics(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for id, src := range readSeeds(t) {
+		fsys[id+".txt"] = &fstest.MapFile{Data: []byte(src)}
+	}
+	if _, err := fs.Stat(fsys, MetadataFile); err == nil {
+		t.Fatal("metadata file copied")
+	}
+	res, err := Load(context.Background(), fsys, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]meta{
+		"000_b54822d210cd7471": {title: "王毅出席上海合作组织成员国外长理事会会议强调深化合作共赢发展", date: "2024-05-21", source: "China News Service", url: "http://www.chinanews.com/gn/2024/05-21/10220988.shtml"},
+		"001_14086ad8159a262e": {title: "王毅出席上海合作组织成员国外长理事会会议", date: "2024-05-21", source: "Ministry of Foreign Affairs of the PRC"},
+		"002_c42d388d6a7d4817": {title: "上海合作组织成员国外长理事会会议并", source: "Xinhua"}, // the repost's 2023 byline is not the report's date
+		"003_e29fc6cbd48e96a3": {title: "Wang Yi Attends Meeting of Shanghai Cooperation Organization Council of Foreign Ministers", date: "2021-07-14"},
+		"004_73a6135f73033407": {title: "The Foreign Ministry holds a briefing for Chinese and foreign media on President Xi Jinping’s attendance at the 20th meeting of the Council of Heads of State of the Member States of the Shanghai Cooperation Organization", source: "Xinhua"},
+	}
+	for _, d := range res.Docs {
+		got := meta{title: d.Title, date: d.Date, source: d.Source, url: d.URL}
+		if got != want[d.ID] {
+			t.Errorf("%s:\n got %+v\nwant %+v", d.ID, got, want[d.ID])
+		}
+	}
+}
