@@ -1,0 +1,321 @@
+package rag
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/scobot/scobot/rag/glossary"
+)
+
+// fixture is a tiny bilingual corpus in the shape of the real one.
+func fixture() []Chunk {
+	astana := Chunk{Doc: "astana-mfa", Lang: "zh", Title: "王毅出席上海合作组织成员国外长理事会会议", Date: "2024-05-21", Source: "外交部 <b>&</b>", URL: "https://example.org/a"}
+	dushanbe := Chunk{Doc: "dushanbe", Lang: "en", Title: "Wang Yi Attends SCO Council of Foreign Ministers", Date: "2021-07-14", Source: "MFA"}
+	briefing := Chunk{Doc: "briefing", Lang: "en", Title: "Briefing on the 20th SCO summit", Date: "2020-11-05", Source: "Xinhua"}
+	mk := func(base Chunk, pos int, text string) Chunk {
+		base.Pos = pos
+		base.ID = base.Doc + "#" + strconv.Itoa(pos)
+		base.Text = text
+		return base
+	}
+	return []Chunk{
+		mk(astana, 0, "当地时间2024年5月21日，外交部长王毅在阿斯塔纳出席上海合作组织成员国外长理事会会议。"),
+		mk(astana, 1, "王毅提出四点建议：\n\n一要坚持战略自主，保持团结协作。\n\n二要坚持安危共担，提升协作水平。\n\n三要坚持普惠共赢，赋能合作发展。\n\n四要坚持开放包容，深化交流互鉴。"),
+		mk(astana, 2, "出席会议期间，王毅分别同俄罗斯外长拉夫罗夫、白俄罗斯外长阿列伊尼克举行了双边会谈。"),
+		mk(dushanbe, 0, "On July 14, 2021, Wang Yi attended the meeting of the SCO Council of Foreign Ministers in Dushanbe. In this regard, Wang Yi put forward a five-point proposal."),
+		mk(dushanbe, 1, "Third, the countries should firmly oppose \"vaccine nationalism\" and bridge the global \"vaccine divide\"."),
+		mk(briefing, 0, "Vice Foreign Minister Le Yucheng said President Xi Jinping will attend the 20th meeting of the Council of Heads of State of the SCO on November 10. The summit will be held by video."),
+	}
+}
+
+// fakeVectors ranks chunks in a fixed order, or fails.
+type fakeVectors struct {
+	order []Chunk
+	err   error
+	calls int
+}
+
+var _ VectorIndex = (*fakeVectors)(nil)
+
+func (f *fakeVectors) Search(_ context.Context, _ []float32, k int, _ map[string]bool) ([]Passage, error) {
+	f.calls++
+	if f.err != nil {
+		return nil, f.err
+	}
+	var out []Passage
+	for i, c := range f.order {
+		if i == k {
+			break
+		}
+		out = append(out, Passage{Chunk: c, Score: 1 / float64(i+1)})
+	}
+	return out, nil
+}
+
+type fakeEmbedder struct{ err error }
+
+var _ QueryEmbedder = fakeEmbedder{}
+
+func (f fakeEmbedder) EmbedQuery(context.Context, string) ([]float32, error) {
+	return []float32{1}, f.err
+}
+
+func newTestEngine(t *testing.T, vec VectorIndex) *Engine {
+	t.Helper()
+	g, err := glossary.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := Config{Chunks: fixture(), Glossary: g}
+	if vec != nil {
+		cfg.Vector, cfg.Embedder = vec, fakeEmbedder{}
+	}
+	return NewEngine(cfg)
+}
+
+var markerRE = regexp.MustCompile(`\[(\d+)\]`)
+
+// checkCitations asserts the answer's grounding: every marker points at a
+// listed source, every source is cited, numbers run 1..n, and every quoted
+// sentence is verbatim in the chunk (so in the document) it cites.
+func checkCitations(t *testing.T, e *Engine, a Answer) {
+	t.Helper()
+	cited := map[int]bool{}
+	for _, m := range markerRE.FindAllStringSubmatch(a.Text, -1) {
+		n, _ := strconv.Atoi(m[1])
+		if n < 1 || n > len(a.Citations) {
+			t.Errorf("marker [%d] points at no source (have %d): %s", n, len(a.Citations), a.Text)
+		}
+		cited[n] = true
+	}
+	for i, c := range a.Citations {
+		if c.N != i+1 {
+			t.Errorf("citation %d numbered %d", i+1, c.N)
+		}
+		if !cited[c.N] {
+			t.Errorf("source [%d] %s listed but never cited", c.N, c.Doc)
+		}
+	}
+	for _, s := range a.Statements {
+		ch, ok := e.chunks[s.Chunk]
+		if !ok {
+			t.Errorf("statement cites unknown chunk %s", s.Chunk)
+			continue
+		}
+		if !strings.Contains(ch.Text, s.Text) && !e.inDoc(s.Doc, s.Text) {
+			t.Errorf("statement %q is not in document %s", s.Text, s.Doc)
+		}
+		if a.Citations[s.N-1].Doc != s.Doc {
+			t.Errorf("statement from %s carries [%d] = %s", s.Doc, s.N, a.Citations[s.N-1].Doc)
+		}
+	}
+}
+
+// inDoc reports whether text is in any chunk of doc (list items may come
+// from a chunk after the one retrieved).
+func (e *Engine) inDoc(doc, text string) bool {
+	for _, c := range e.byDoc[doc] {
+		if strings.Contains(c.Text, text) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestAnswerCitesWhatItQuotes(t *testing.T) {
+	e := newTestEngine(t, nil)
+	tests := []struct {
+		q    string
+		doc  string   // the first source
+		want []string // strings the answer must contain
+	}{
+		{"Which foreign ministers did Wang Yi hold bilateral talks with in Astana?", "astana-mfa", []string{"拉夫罗夫", "Lavrov"}},
+		{"王毅在杜尚别提出了什么建议?", "dushanbe", []string{"five-point proposal"}},
+		{"What did Wang Yi say about vaccine nationalism?", "dushanbe", []string{"vaccine nationalism"}},
+		{"How was the 20th SCO summit held?", "briefing", []string{"video"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			a, err := e.Answer(context.Background(), tt.q, AnswerOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Abstained {
+				t.Fatalf("abstained (support %.2f): %s", a.Support, a.Text)
+			}
+			if a.Mode != AnswerExtractive || len(a.Citations) == 0 || a.Citations[0].Doc != tt.doc {
+				t.Errorf("mode %s, citations %+v; want first source %s", a.Mode, a.Citations, tt.doc)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(a.Text, w) {
+					t.Errorf("answer lacks %q:\n%s", w, a.Text)
+				}
+			}
+			checkCitations(t, e, a)
+		})
+	}
+}
+
+func TestAnswerFollowsAnnouncedList(t *testing.T) {
+	e := newTestEngine(t, nil)
+	a, err := e.Answer(context.Background(), "王毅在阿斯塔纳提出了哪四点建议?", AnswerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, item := range []string{"一要坚持战略自主", "二要坚持安危共担", "三要坚持普惠共赢", "四要坚持开放包容"} {
+		if !strings.Contains(a.Text, item) {
+			t.Errorf("answer lacks list item %q:\n%s", item, a.Text)
+		}
+	}
+	checkCitations(t, e, a)
+}
+
+func TestAnswerGlossesNamesAcrossLanguages(t *testing.T) {
+	e := newTestEngine(t, nil)
+	a, err := e.Answer(context.Background(), "Which foreign ministers did Wang Yi hold bilateral talks with in Astana?", AnswerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Lang != "en" || !strings.Contains(a.Text, "拉夫罗夫 = Lavrov") {
+		t.Errorf("want an English answer glossing 拉夫罗夫 = Lavrov, got (%s):\n%s", a.Lang, a.Text)
+	}
+	if !strings.Contains(a.Text, "2024-05-21") {
+		t.Errorf("answer should say the date of what it quotes:\n%s", a.Text)
+	}
+}
+
+func TestAnswerAbstainsWithoutSources(t *testing.T) {
+	e := newTestEngine(t, nil)
+	for _, q := range []string{
+		"Who won the 2022 FIFA World Cup?",
+		"上合组织2030年峰会在哪里举行?",
+		"How do I bake sourdough bread?",
+	} {
+		t.Run(q, func(t *testing.T) {
+			a, err := e.Answer(context.Background(), q, AnswerOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !a.Abstained || len(a.Citations) != 0 || len(a.Statements) != 0 {
+				t.Fatalf("want an abstention with no sources, got %+v", a)
+			}
+			if markerRE.MatchString(a.Text) {
+				t.Errorf("abstention carries a marker: %s", a.Text)
+			}
+		})
+	}
+	a, _ := e.Answer(context.Background(), "上合组织2030年峰会在哪里举行?", AnswerOptions{})
+	if !strings.Contains(a.Text, "语料库中没有") {
+		t.Errorf("a Chinese question gets a Chinese abstention, got %q", a.Text)
+	}
+}
+
+func TestCheckQuestion(t *testing.T) {
+	e := newTestEngine(t, nil)
+	if _, err := e.Answer(context.Background(), "  \n ", AnswerOptions{}); !errors.Is(err, ErrEmptyQuestion) {
+		t.Errorf("empty question: err = %v", err)
+	}
+	long := strings.Repeat("问", MaxQuestionRunes+1)
+	if _, err := e.Answer(context.Background(), long, AnswerOptions{}); !errors.Is(err, ErrQuestionTooLong) {
+		t.Errorf("long question: err = %v", err)
+	}
+}
+
+func TestRetrieveTimeConstraint(t *testing.T) {
+	e := newTestEngine(t, nil)
+	r, err := e.Retrieve(context.Background(), "What did Wang Yi propose at the foreign ministers' meeting in 2021?", RetrieveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Passages) == 0 || r.Passages[0].Doc != "dushanbe" {
+		t.Errorf("2021 question: first passage %+v, want the 2021 document", r.Passages)
+	}
+	r, _ = e.Retrieve(context.Background(), "What happened at the latest foreign ministers' meeting?", RetrieveOptions{})
+	if len(r.Passages) == 0 || r.Passages[0].Date != "2024-05-21" {
+		t.Errorf("latest: first passage dated %q, want the newest", r.Passages[0].Date)
+	}
+	r, _ = e.Retrieve(context.Background(), "What did the SCO do in 2030?", RetrieveOptions{})
+	if !r.TimeMiss || !r.Abstains() {
+		t.Errorf("a year no document covers should abstain: %+v", r)
+	}
+}
+
+func TestRetrieveFusesVectorAndFallsBack(t *testing.T) {
+	cs := fixture()
+	// The vector ranking prefers the briefing; lexical prefers Dushanbe.
+	vec := &fakeVectors{order: []Chunk{cs[5], cs[3], cs[4]}}
+	e := newTestEngine(t, vec)
+	q := "What did Wang Yi say about vaccine nationalism?"
+	hybrid, err := e.Retrieve(context.Background(), q, RetrieveOptions{K: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vec.calls != 1 {
+		t.Errorf("vector index called %d times", vec.calls)
+	}
+	vonly, _ := e.Retrieve(context.Background(), q, RetrieveOptions{K: 3, Mode: ModeVector})
+	lonly, _ := e.Retrieve(context.Background(), q, RetrieveOptions{K: 3, Mode: ModeLexical})
+	if vonly.Passages[0].Doc != "briefing" || lonly.Passages[0].ID != "dushanbe#1" {
+		t.Fatalf("modes: vector first %s, lexical first %s", vonly.Passages[0].ID, lonly.Passages[0].ID)
+	}
+	if hybrid.Passages[0].ID != "dushanbe#1" {
+		t.Errorf("hybrid first = %s; the chunk both rankings hold should win", hybrid.Passages[0].ID)
+	}
+
+	// A failing vector search degrades to the lexical ranking.
+	vec.err = errors.New("boom")
+	r, err := e.Retrieve(context.Background(), q, RetrieveOptions{K: 3})
+	if err != nil || len(r.Passages) == 0 || r.Passages[0].ID != "dushanbe#1" {
+		t.Errorf("fallback: err %v, passages %+v", err, r.Passages)
+	}
+	if _, err := e.Retrieve(context.Background(), q, RetrieveOptions{Mode: ModeVector}); err == nil {
+		t.Error("vector-only retrieval should report the vector failure")
+	}
+}
+
+func TestFuse(t *testing.T) {
+	p := func(id string) Passage { return Passage{Chunk: Chunk{ID: id}} }
+	got := fuse([]Passage{p("a"), p("b"), p("c")}, []Passage{p("c"), p("b"), p("d")})
+	var ids []string
+	for _, x := range got {
+		ids = append(ids, x.ID)
+	}
+	// b: 1/62+1/62; c: 1/63+1/61 (slightly more); a: 1/61; d: 1/63.
+	if strings.Join(ids, ",") != "c,b,a,d" {
+		t.Errorf("fuse order = %v, want c,b,a,d", ids)
+	}
+}
+
+func TestDiversifyDefersNearDuplicates(t *testing.T) {
+	sig := func(p Passage) map[string]bool {
+		m := map[string]bool{}
+		for _, w := range strings.Fields(p.Text) {
+			m[w] = true
+		}
+		return m
+	}
+	ps := []Passage{
+		{Chunk: Chunk{ID: "zh", Text: "wang-yi astana sco lavrov 2024"}},
+		{Chunk: Chunk{ID: "en", Text: "wang-yi astana sco lavrov 2024"}},
+		{Chunk: Chunk{ID: "other", Text: "dushanbe vaccine proposal five 2021"}},
+	}
+	got := diversify(ps, sig, 2)
+	if got[0].ID != "zh" || got[1].ID != "other" || got[2].ID != "en" {
+		t.Errorf("order = %s,%s,%s; the translation should move behind", got[0].ID, got[1].ID, got[2].ID)
+	}
+}
+
+func TestParseMode(t *testing.T) {
+	for in, want := range map[string]Mode{"": ModeHybrid, "Vector": ModeVector, " lexical ": ModeLexical, "hybrid": ModeHybrid} {
+		if got, err := ParseMode(in); err != nil || got != want {
+			t.Errorf("ParseMode(%q) = %v, %v", in, got, err)
+		}
+	}
+	if _, err := ParseMode("bm25"); err == nil {
+		t.Error("ParseMode(bm25): want an error")
+	}
+}

@@ -1,0 +1,108 @@
+package rag
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+)
+
+func TestReadEvalQuestions(t *testing.T) {
+	in := `{"id":"a","question":"Q1?","docs":["d1"],"facts":[["x","y"]]}
+
+{"question":"Q2?","docs":[],"facts":[]}
+`
+	qs, err := ReadEvalQuestions(strings.NewReader(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(qs) != 2 || qs[0].ID != "a" || qs[1].ID != "line-3" || qs[1].Answerable() {
+		t.Fatalf("got %+v", qs)
+	}
+	for _, bad := range []string{"", "{not json}\n", `{"id":"x","question":""}`} {
+		if _, err := ReadEvalQuestions(strings.NewReader(bad)); err == nil {
+			t.Errorf("ReadEvalQuestions(%q): want an error", bad)
+		}
+	}
+	_, err = ReadEvalQuestions(strings.NewReader("{\"question\":\"ok\"}\n{bad\n"))
+	if err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("error should name line 2, got %v", err)
+	}
+}
+
+// scripted answers each question with a fixed answer.
+type scripted map[string]Answer
+
+var _ QuestionAnswerer = scripted(nil)
+
+func (s scripted) Answer(_ context.Context, q string, _ AnswerOptions) (Answer, error) {
+	return s[q], nil
+}
+
+func passages(docs ...string) []Passage {
+	var ps []Passage
+	for i, d := range docs {
+		ps = append(ps, Passage{Chunk: Chunk{ID: d + "#" + string(rune('0'+i)), Doc: d}})
+	}
+	return ps
+}
+
+func TestEvaluateArithmetic(t *testing.T) {
+	qs := []EvalQuestion{
+		{ID: "first", Question: "q1", Docs: []string{"A"}, Facts: [][]string{{"lavrov", "拉夫罗夫"}, {"July"}}},
+		{ID: "second", Question: "q2", Docs: []string{"B"}, Facts: [][]string{{"five-point"}}},
+		{ID: "missed", Question: "q3", Docs: []string{"C"}},
+		{ID: "abstain-ok", Question: "q4"},
+		{ID: "abstain-bad", Question: "q5"},
+	}
+	answers := scripted{
+		// Gold first; both facts (one in another case and language).
+		"q1": {Text: "…拉夫罗夫… in JULY", Passages: passages("A", "A", "B")},
+		// Gold second among distinct documents (A repeats); fact missing.
+		"q2": {Text: "nothing", Passages: passages("A", "A", "B")},
+		// Gold never retrieved; the answer abstained wrongly.
+		"q3": {Abstained: true, Passages: passages("A")},
+		"q4": {Abstained: true},
+		"q5": {Text: "made up", Passages: passages("A")},
+	}
+	rep, err := Evaluate(context.Background(), answers, qs, 5, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{
+		"recall_at_1":         1.0 / 3,
+		"recall_at_k":         2.0 / 3,
+		"mrr":                 (1 + 0.5 + 0) / 3,
+		"abstention_accuracy": 3.0 / 5, // q1, q2, q4 right; q3, q5 wrong
+		"fact_coverage":       (1 + 0 + 1) / 3.0,
+	}
+	got := map[string]float64{
+		"recall_at_1": rep.RecallAt1, "recall_at_k": rep.RecallAtK, "mrr": rep.MRR,
+		"abstention_accuracy": rep.AbstentionAccuracy, "fact_coverage": rep.FactCoverage,
+	}
+	for k, w := range want {
+		if math.Abs(got[k]-w) > 1e-9 {
+			t.Errorf("%s = %.4f, want %.4f", k, got[k], w)
+		}
+	}
+	if rep.Questions != 5 || rep.K != 5 || rep.Retriever != ModeHybrid {
+		t.Errorf("header = %d %d %s", rep.Questions, rep.K, rep.Retriever)
+	}
+	if r := rep.PerQuestion[1]; r.RR != 0.5 || r.RecallAt1 != 0 || len(r.Missing) != 1 {
+		t.Errorf("second = %+v", r)
+	}
+	if r := rep.PerQuestion[0]; strings.Join(r.Ranked, ",") != "A,B" {
+		t.Errorf("ranked = %v, want distinct documents A,B", r.Ranked)
+	}
+}
+
+func TestRecallAtKCountsDistinctDocuments(t *testing.T) {
+	q := EvalQuestion{Question: "q", Docs: []string{"C"}}
+	r := ScoreAnswer(q, Answer{Text: "x", Passages: passages("A", "A", "A", "B", "C")}, 2)
+	if r.RecallAtK != 0 {
+		t.Errorf("C is the third distinct document; Recall@2 = %v, want 0", r.RecallAtK)
+	}
+	if r.RR != 1.0/3 {
+		t.Errorf("RR = %v, want 1/3", r.RR)
+	}
+}

@@ -1,0 +1,369 @@
+package rag
+
+import (
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/scobot/scobot/rag/tokens"
+)
+
+// Extractive answers quote at most maxStatements of the best sentences
+// (plus the items of a list one of them announces), and only sentences
+// scoring at least minRelativeScore of the best one.
+const (
+	maxStatements    = 4
+	maxListItems     = 6
+	minRelativeScore = 0.3
+	// otherSourceScore is the bar for a sentence from a source other than
+	// the best sentence's: another report must be nearly as relevant to
+	// be cited beside it.
+	otherSourceScore = 0.35
+	minSentenceRunes = 8
+	maxGlossPairs    = 6
+)
+
+// listIntroRE finds a sentence announcing a numbered list of points:
+// "put forward a five-point proposal", "提出四点建议:", "将采取四项举措".
+var listIntroRE = regexp.MustCompile(`(?i)([0-9]+|one|two|three|four|five|six|seven|[一二三四五六七])[- ]?(point|点|项)|[:：]\s*$`)
+
+// listItemRE finds the start of a list item: "First, …", "一是…", "二要…".
+var listItemRE = regexp.MustCompile(`(?i)^\s*(first(ly)?|second(ly)?|third(ly)?|fourth(ly)?|fifth(ly)?|sixth(ly)?|seventh(ly)?|[一二三四五六七八九十][是要]|[（(]?[一二三四五六七八九十0-9][)）、.])`)
+
+// candidate is a sentence that may be quoted.
+type candidate struct {
+	text  string
+	p     Passage
+	rank  int
+	score float64
+	lang  string
+}
+
+// Extract composes the extractive answer for a retrieval: the sentences of
+// the retrieved passages that best match the question, each followed by the
+// citation marker of its document, or an abstention.
+func (e *Engine) Extract(question string, r Retrieval) Answer {
+	lang := r.query.lang
+	if lang == "" {
+		lang = tokens.Lang(question)
+	}
+	if r.Abstains() {
+		a := Abstention(question, lang, r.Passages)
+		a.Support = r.Support
+		return a
+	}
+	cands := e.candidates(r)
+	if len(cands) == 0 {
+		a := Abstention(question, lang, r.Passages)
+		a.Support = r.Support
+		return a
+	}
+	chosen := pickSentences(cands, e.signatureText)
+	var statements []candidate
+	for _, c := range chosen {
+		statements = append(statements, c)
+		if listIntroRE.MatchString(c.text) {
+			for _, item := range e.listItems(c) {
+				statements = append(statements, candidate{text: item, p: c.p, rank: c.rank, lang: c.lang})
+			}
+		}
+	}
+	return e.compose(question, lang, r, statements)
+}
+
+// candidates splits the retrieved passages into scored sentences.
+//
+// A sentence scores the weights of the question terms it holds, each times
+// its idf and times a local weight: a term found in most of the candidate
+// sentences (the meeting, the minister) says little about which sentence
+// answers, while one found in few ("会见", "vaccine") says much.
+func (e *Engine) candidates(r Retrieval) []candidate {
+	q := r.query
+	type sentence struct {
+		text  string
+		p     Passage
+		rank  int
+		terms []string
+	}
+	var ss []sentence
+	sf := map[string]int{} // question term → sentences holding it
+	seen := map[string]bool{}
+	for rank, p := range r.Passages {
+		for _, s := range tokens.Sentences(p.Text) {
+			if utf8.RuneCountInString(s) < minSentenceRunes || seen[s] || isHeading(s, p.Text) {
+				continue
+			}
+			seen[s] = true
+			terms := tokens.Terms(s)
+			got := map[string]bool{}
+			for _, t := range terms {
+				if _, ok := q.terms[t]; ok && !got[t] {
+					got[t] = true
+					sf[t]++
+				}
+			}
+			ss = append(ss, sentence{s, p, rank, terms})
+		}
+	}
+	n := float64(len(ss))
+	var out []candidate
+	for _, s := range ss {
+		matched := 0.0
+		got := map[string]bool{}
+		for _, t := range s.terms {
+			if w, ok := q.terms[t]; ok && !got[t] {
+				got[t] = true
+				local := math.Log(1+n/float64(sf[t])) / math.Log(1+n)
+				local *= local
+				matched += w * e.lex.IDF(t) * local
+			}
+		}
+		if matched == 0 {
+			continue
+		}
+		score := matched / math.Sqrt(1+float64(len(s.terms))/20)
+		score /= 1 + 0.15*float64(s.rank)
+		if s.p.Lang == q.lang {
+			score *= 1.2
+		}
+		out = append(out, candidate{text: s.text, p: s.p, rank: s.rank, score: score, lang: s.p.Lang})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
+	return out
+}
+
+// sentenceEnders end a sentence, as opposed to a heading.
+const sentenceEnders = "。！？；.!?;:：…”’\"')）)"
+
+// isHeading reports whether s is a heading rather than a sentence: a whole
+// paragraph of its own that does not end like a sentence.
+func isHeading(s, text string) bool {
+	r, _ := utf8.DecodeLastRuneInString(s)
+	if strings.ContainsRune(sentenceEnders, r) {
+		return false
+	}
+	for _, para := range strings.Split(text, "\n") {
+		if strings.TrimSpace(para) == s {
+			return true
+		}
+	}
+	return false
+}
+
+// pickSentences takes the best sentence and up to maxStatements-1 others that
+// score close to it and do not repeat what is already chosen (as the same
+// sentence in the other language of a bilingual report would).
+func pickSentences(cands []candidate, sig func(string) map[string]bool) []candidate {
+	best := cands[0].score
+	var chosen []candidate
+	var sigs []map[string]bool
+	for _, c := range cands {
+		if len(chosen) == maxStatements || c.score < minRelativeScore*best {
+			break
+		}
+		if c.p.Doc != cands[0].p.Doc && c.score < otherSourceScore*best {
+			continue
+		}
+		s := sig(c.text)
+		dup := false
+		for _, t := range sigs {
+			if len(s) >= 2 && jaccard(s, t) >= 0.6 {
+				dup = true
+				break
+			}
+		}
+		if dup {
+			continue
+		}
+		chosen = append(chosen, c)
+		sigs = append(sigs, s)
+	}
+	return chosen
+}
+
+// signatureText is signature for a bare sentence.
+func (e *Engine) signatureText(s string) map[string]bool {
+	return e.signature(Passage{Chunk: Chunk{Text: s}})
+}
+
+// listItems returns the first sentence of each list item that follows the
+// sentence c in its document: the points a "four-point proposal" announces.
+func (e *Engine) listItems(c candidate) []string {
+	paras := e.docParagraphs(c.p.Doc, c.p.Lang)
+	start := -1
+	for i, para := range paras {
+		if strings.Contains(para, c.text) {
+			start = i
+			break
+		}
+	}
+	if start < 0 {
+		return nil
+	}
+	var items []string
+	for _, para := range paras[start+1:] {
+		if !listItemRE.MatchString(para) {
+			break
+		}
+		ss := tokens.Sentences(para)
+		if len(ss) == 0 {
+			continue
+		}
+		items = append(items, ss[0])
+		if len(items) == maxListItems {
+			break
+		}
+	}
+	return items
+}
+
+// docParagraphs returns the paragraphs of one language of a document, from
+// its chunks, without repeats (chunks may overlap).
+func (e *Engine) docParagraphs(doc, lang string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range e.byDoc[doc] {
+		if c.Lang != lang {
+			continue
+		}
+		for _, para := range strings.Split(c.Text, "\n\n") {
+			para = strings.TrimSpace(para)
+			if para == "" || seen[para] {
+				continue
+			}
+			seen[para] = true
+			out = append(out, para)
+		}
+	}
+	return out
+}
+
+// compose numbers the sources in order of first use, orders statements by
+// source and position, and renders the answer text.
+func (e *Engine) compose(question, lang string, r Retrieval, cands []candidate) Answer {
+	// Number sources by the rank of their best quoted passage.
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].rank < cands[j].rank })
+	num := map[string]int{}
+	var cites []Citation
+	for _, c := range cands {
+		if _, ok := num[c.p.Doc]; !ok {
+			num[c.p.Doc] = len(cites) + 1
+			cites = append(cites, Citation{N: len(cites) + 1, Doc: c.p.Doc, Title: c.p.Title, Date: c.p.Date, Source: c.p.Source, URL: c.p.URL})
+		}
+	}
+	// Within a source, quote in document order.
+	sort.SliceStable(cands, func(i, j int) bool {
+		ni, nj := num[cands[i].p.Doc], num[cands[j].p.Doc]
+		if ni != nj {
+			return ni < nj
+		}
+		return cands[i].p.Pos < cands[j].p.Pos
+	})
+	var st []Statement
+	seen := map[string]bool{}
+	// Each name is glossed once per answer, and not when the asker used it.
+	glossed := map[string]bool{}
+	for _, c := range r.query.concepts {
+		glossed[c] = true
+	}
+	for _, c := range cands {
+		if seen[c.text] {
+			continue
+		}
+		seen[c.text] = true
+		s := Statement{Text: c.text, N: num[c.p.Doc], Doc: c.p.Doc, Chunk: c.p.ID, Lang: c.lang}
+		if c.lang != lang {
+			s.Gloss = e.glossFor(c.text, lang, glossed)
+		}
+		st = append(st, s)
+	}
+	return Answer{
+		Question:   question,
+		Text:       renderStatements(lang, st, cites),
+		Mode:       AnswerExtractive,
+		Lang:       lang,
+		Citations:  cites,
+		Passages:   nonNil(r.Passages),
+		Statements: st,
+		Support:    r.Support,
+	}
+}
+
+// glossFor renders the glossary names in sentence into lang, skipping the
+// concepts in done and adding the ones it glosses.
+func (e *Engine) glossFor(sentence, lang string, done map[string]bool) []GlossPair {
+	if e.gloss == nil {
+		return nil
+	}
+	var out []GlossPair
+	for _, m := range e.gloss.Find(sentence) {
+		to := e.gloss.Term(m.Concept, lang)
+		if to == "" || done[m.Concept] || strings.EqualFold(to, m.Term) {
+			continue
+		}
+		done[m.Concept] = true
+		out = append(out, GlossPair{From: m.Term, To: to})
+		if len(out) == maxGlossPairs {
+			break
+		}
+	}
+	return out
+}
+
+// renderStatements writes the answer body: an opening line naming the dates
+// of the quoted reports, then one quoted sentence per line with its marker
+// and, for a sentence in another language, the names it contains rendered in
+// the asker's language.
+func renderStatements(lang string, st []Statement, cites []Citation) string {
+	var dates []string
+	seen := map[string]bool{}
+	for _, c := range cites {
+		if c.Date != "" && !seen[c.Date] {
+			seen[c.Date] = true
+			dates = append(dates, c.Date)
+		}
+	}
+	var b strings.Builder
+	switch {
+	case lang == "zh" && len(dates) > 0:
+		b.WriteString("据" + strings.Join(dates, "、") + "的报道：")
+	case lang == "zh":
+		b.WriteString("据语料中的报道：")
+	case len(dates) > 0:
+		b.WriteString("According to reports of " + joinAnd(dates) + ":")
+	default:
+		b.WriteString("According to the reports:")
+	}
+	for _, s := range st {
+		b.WriteString("\n")
+		b.WriteString(s.Text)
+		b.WriteString(" [")
+		b.WriteString(strconv.Itoa(s.N))
+		b.WriteString("]")
+		if len(s.Gloss) > 0 {
+			parts := make([]string, len(s.Gloss))
+			for i, g := range s.Gloss {
+				parts[i] = g.From + " = " + g.To
+			}
+			if lang == "zh" {
+				b.WriteString("（" + strings.Join(parts, "；") + "）")
+			} else {
+				b.WriteString(" (" + strings.Join(parts, "; ") + ")")
+			}
+		}
+	}
+	return b.String()
+}
+
+func joinAnd(xs []string) string {
+	switch len(xs) {
+	case 0:
+		return ""
+	case 1:
+		return xs[0]
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+}

@@ -1,0 +1,115 @@
+package rag
+
+import (
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/scobot/scobot/rag/tokens"
+)
+
+// numberRE finds numbers (and years) in text.
+var numberRE = regexp.MustCompile(`[0-9]+(?:\.[0-9]+)?`)
+
+// Weights of the units a question is broken into when estimating support.
+// A glossary concept (a person, place, organisation, initiative) is what a
+// question is about, so it weighs most; a Han character of a word outside
+// the glossary weighs a little; a Latin word outside the glossary weighs its
+// idf (rare words matter more than common ones).
+const (
+	conceptWeight = 4.0
+	hanCharWeight = 1.5
+	// inCorpusCredit is the credit for a term the top passages lack but the
+	// corpus has: it may be phrased differently there, or in the other
+	// language.
+	inCorpusCredit = 0.6
+)
+
+// abstainThreshold is the support below which a question is not answered.
+// Calibrated on eval/qa.jsonl and the development set (see README).
+const abstainThreshold = 0.5
+
+// support estimates how much of the question the corpus covers: the weighted
+// share of its units (glossary concepts, other words, Han characters) found
+// in the retrieved passages, with partial credit for units found elsewhere
+// in the corpus. Units nowhere in the corpus get none: a question about the
+// World Cup names things no report mentions.
+func (e *Engine) support(q query, ps []Passage) float64 {
+	if len(ps) == 0 {
+		return 0
+	}
+	var text strings.Builder
+	for _, p := range ps {
+		text.WriteString(p.Text)
+		text.WriteByte('\n')
+	}
+	top := text.String()
+	topTerms := map[string]bool{}
+	for _, t := range tokens.Terms(top) {
+		topTerms[t] = true
+	}
+
+	var total, got float64
+	remainder := q.text
+	if e.gloss != nil {
+		topConcepts := map[string]bool{}
+		for _, c := range e.gloss.Concepts(top) {
+			topConcepts[c] = true
+		}
+		seen := map[string]bool{}
+		var b strings.Builder
+		last := 0
+		for _, m := range e.gloss.Find(q.text) {
+			b.WriteString(q.text[last:m.Start])
+			b.WriteByte(' ')
+			last = m.End
+			if seen[m.Concept] {
+				continue
+			}
+			seen[m.Concept] = true
+			total += conceptWeight
+			if topConcepts[m.Concept] {
+				got += conceptWeight
+			}
+		}
+		b.WriteString(q.text[last:])
+		remainder = b.String()
+	}
+
+	credit := func(t string) float64 {
+		switch {
+		case topTerms[t]:
+			return 1
+		case e.lex.DocFreq(t) > 0:
+			return inCorpusCredit
+		}
+		return 0
+	}
+	hanCredit := map[rune]float64{} // each Han character: best credit of a term holding it
+	for _, t := range tokens.Terms(remainder) {
+		r, _ := utf8.DecodeRuneInString(t)
+		if tokens.IsHan(r) {
+			c := credit(t)
+			for _, ch := range t {
+				if old, ok := hanCredit[ch]; !ok || c > old {
+					hanCredit[ch] = c
+				}
+			}
+			continue
+		}
+		w := e.lex.IDF(t)
+		if w == 0 {
+			w = e.maxIDF
+		}
+		total += w
+		got += w * credit(t)
+	}
+	for _, c := range hanCredit {
+		total += hanCharWeight
+		got += hanCharWeight * c
+	}
+	if total == 0 {
+		return 0
+	}
+	return got / total
+}

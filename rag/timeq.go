@@ -1,0 +1,91 @@
+package rag
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// timeConstraint is what a question says about time: the years and months it
+// names and whether it asks for the most recent event.
+type timeConstraint struct {
+	Years  []int
+	Months []int // 1–12
+	Latest bool
+}
+
+var (
+	yearRE    = regexp.MustCompile(`\b((?:19[5-9]|20[0-9])[0-9])\b`)
+	zhMonthRE = regexp.MustCompile(`(?:^|[^0-9])(1[0-2]|0?[1-9])月`)
+	enMonthRE = regexp.MustCompile(`(?i)\b(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b`)
+	latestRE  = regexp.MustCompile(`(?i)\b(latest|most recent|newest|last time|recently)\b|最近|最新|最后一次|上一次`)
+)
+
+var enMonths = map[string]int{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
+
+// parseTime reads the time constraint of a question.
+func parseTime(q string) timeConstraint {
+	var tc timeConstraint
+	for _, m := range yearRE.FindAllStringSubmatch(q, -1) {
+		y, _ := strconv.Atoi(m[1])
+		tc.Years = appendUnique(tc.Years, y)
+	}
+	for _, m := range zhMonthRE.FindAllStringSubmatch(q, -1) {
+		mo, _ := strconv.Atoi(m[1])
+		tc.Months = appendUnique(tc.Months, mo)
+	}
+	for _, m := range enMonthRE.FindAllStringSubmatch(q, -1) {
+		word := strings.ToLower(m[1])
+		// "may" is also a verb; count it only next to a day or year, or capitalised.
+		if word == "may" && !strings.HasPrefix(m[1], "M") {
+			continue
+		}
+		tc.Months = appendUnique(tc.Months, enMonths[word[:3]])
+	}
+	tc.Latest = latestRE.MatchString(q)
+	return tc
+}
+
+// empty reports whether the question says nothing about time.
+func (tc timeConstraint) empty() bool {
+	return len(tc.Years) == 0 && len(tc.Months) == 0 && !tc.Latest
+}
+
+// matchesYear reports whether a chunk belongs to one of the constraint's
+// years: by its document's date, or because its text names the year.
+func (tc timeConstraint) matchesYear(c Chunk) bool {
+	for _, y := range tc.Years {
+		ys := strconv.Itoa(y)
+		if strings.HasPrefix(c.Date, ys) || strings.Contains(c.Text, ys) {
+			return true
+		}
+	}
+	return false
+}
+
+// matchesMonth reports whether a chunk's document date falls in one of the
+// constraint's months.
+func (tc timeConstraint) matchesMonth(c Chunk) bool {
+	if len(c.Date) < 7 {
+		return false
+	}
+	mo, err := strconv.Atoi(c.Date[5:7])
+	if err != nil {
+		return false
+	}
+	for _, m := range tc.Months {
+		if m == mo {
+			return true
+		}
+	}
+	return false
+}
+
+func appendUnique(xs []int, x int) []int {
+	for _, y := range xs {
+		if y == x {
+			return xs
+		}
+	}
+	return append(xs, x)
+}
