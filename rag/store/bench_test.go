@@ -1,0 +1,173 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+
+	"github.com/philippgille/chromem-go"
+
+	"github.com/scobot/scobot/rag"
+)
+
+const benchDim = 1024
+
+// randomUnit returns a seeded pseudo-random unit vector of dimension dim.
+func randomUnit(r *rand.Rand, dim int) []float32 {
+	v := make([]float32, dim)
+	var sq float64
+	for i := range v {
+		x := r.NormFloat64()
+		v[i] = float32(x)
+		sq += x * x
+	}
+	norm := math.Sqrt(sq)
+	for i := range v {
+		v[i] = float32(float64(v[i]) / norm)
+	}
+	return v
+}
+
+// randomEmbedder returns seeded random unit vectors without looking at the
+// texts, so benchmarks measure the store, not the embedder.
+type randomEmbedder struct{ r *rand.Rand }
+
+func (e *randomEmbedder) ID() string { return "random-1024" }
+func (e *randomEmbedder) Embed(_ context.Context, texts []string) ([][]float32, error) {
+	out := make([][]float32, len(texts))
+	for i := range texts {
+		out[i] = randomUnit(e.r, benchDim)
+	}
+	return out, nil
+}
+
+// benchDocs returns nDocs documents of perDoc chunks each.
+func benchDocs(nDocs, perDoc int) []Doc {
+	docs := make([]Doc, nDocs)
+	for d := range docs {
+		id := fmt.Sprintf("doc%05d", d)
+		docs[d].ID = id
+		for p := range perDoc {
+			docs[d].Chunks = append(docs[d].Chunks, rag.Chunk{
+				ID: fmt.Sprintf("%s#%d", id, p), Doc: id, Pos: p, Lang: "en", Title: "Title " + id,
+				Date: "2024-07-04", Source: "Xinhua", URL: "https://example.org/" + id,
+				Text: fmt.Sprintf("Chunk %d of %s: the SCO summit in Astana adopted a declaration.", p, id),
+			})
+		}
+	}
+	return docs
+}
+
+func BenchmarkSync1k(b *testing.B) {
+	docs := benchDocs(10, 100)
+	b.Run("fresh", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			syncedStore(b, b.TempDir(), docs)
+		}
+	})
+	b.Run("unchanged", func(b *testing.B) {
+		s := syncedStore(b, b.TempDir(), docs)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := s.Sync(context.Background(), docs, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("reopen", func(b *testing.B) {
+		dir := b.TempDir()
+		s := syncedStore(b, dir, docs)
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Open(context.Background(), dir, s.emb, nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// syncedStore opens a store on dir with a randomEmbedder and syncs docs.
+func syncedStore(b *testing.B, dir string, docs []Doc) *Store {
+	b.Helper()
+	s, err := Open(context.Background(), dir, &randomEmbedder{rand.New(rand.NewPCG(1, 2))}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.Sync(context.Background(), docs, nil); err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+// newBenchStore returns an in-memory store of n chunks (documents of 100
+// chunks) with seeded random unit vectors, added straight through chromem.
+func newBenchStore(b *testing.B, n int) *Store {
+	b.Helper()
+	s := &Store{embID: "random-1024", perDocMax: defaultPerDocMax}
+	s.reset()
+	docs := benchDocs(n/100, 100)
+	r := rand.New(rand.NewPCG(42, 42))
+	add := make([]chromem.Document, 0, n)
+	for _, d := range docs {
+		for _, c := range d.Chunks {
+			add = append(add, toDocument(c, randomUnit(r, benchDim)))
+		}
+		s.docs[d.ID] = docEntry{chunks: d.Chunks}
+	}
+	if err := s.chunks.AddDocuments(context.Background(), add, runtime.NumCPU()); err != nil {
+		b.Fatal(err)
+	}
+	s.n, s.dim = len(add), benchDim
+	return s
+}
+
+func BenchmarkSearch(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			s := newBenchStore(b, n)
+			q := randomUnit(rand.New(rand.NewPCG(7, 7)), benchDim)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if ps, err := s.Search(context.Background(), q, 10, nil); err != nil || len(ps) != 10 {
+					b.Fatal(len(ps), err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSearchFilter compares the two filter strategies (one where-query
+// per document, or an over-fetching unfiltered query) on 100k chunks in
+// documents of 100, k = 10; it is what defaultPerDocMax is based on.
+func BenchmarkSearchFilter(b *testing.B) {
+	s := newBenchStore(b, 100_000)
+	q := randomUnit(rand.New(rand.NewPCG(7, 7)), benchDim)
+	for _, nDocs := range []int{1, 2, 4, 10, 100} {
+		filter := map[string]bool{}
+		for d := range nDocs {
+			filter[fmt.Sprintf("doc%05d", d*7)] = true
+		}
+		for _, strategy := range []string{"perdoc", "overfetch"} {
+			if strategy == "perdoc" && nDocs > 10 {
+				continue // linear in nDocs: about 8 s per search at 100
+			}
+			b.Run(fmt.Sprintf("docs=%d/%s", nDocs, strategy), func(b *testing.B) {
+				s.perDocMax = 0
+				if strategy == "perdoc" {
+					s.perDocMax = nDocs
+				}
+				b.ReportAllocs()
+				for b.Loop() {
+					if ps, err := s.Search(context.Background(), q, 10, filter); err != nil || len(ps) != 10 {
+						b.Fatal(len(ps), err)
+					}
+				}
+			})
+		}
+	}
+}

@@ -1,0 +1,227 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+
+	"github.com/philippgille/chromem-go"
+
+	"github.com/scobot/scobot/rag"
+)
+
+// formatVersion is the snapshot layout written by this package. A snapshot of
+// another version is unreadable.
+const formatVersion = 1
+
+// Names inside the chromem database. chromem-go v0.7.0 offers no way to read a
+// collection's metadata back, so the manifest lives as JSON in the Content of
+// the one document of its own collection; the chunk collection's metadata
+// repeats format and embedder for anyone inspecting the file.
+const (
+	chunksCollection   = "chunks"
+	manifestCollection = "manifest"
+	manifestDocID      = "manifest"
+)
+
+// manifest describes a snapshot.
+type manifest struct {
+	Format   int                    `json:"format"`
+	Embedder string                 `json:"embedder"`
+	Dim      int                    `json:"dim"`
+	Docs     map[string]manifestDoc `json:"docs"`
+}
+
+// manifestDoc is one indexed document in the manifest.
+type manifestDoc struct {
+	Hash   string   `json:"hash"`
+	Chunks []string `json:"chunks"` // chunk IDs ordered by Pos
+}
+
+// snapshot is a loaded snapshot file.
+type snapshot struct {
+	manifest     manifest
+	db           *chromem.DB
+	chunks       *chromem.Collection
+	manifestColl *chromem.Collection
+	docs         map[string]docEntry
+}
+
+// noEmbedding is the collections' embedding function. The store always hands
+// chromem precomputed vectors, so it is never meant to run; it fails rather
+// than fall back to chromem's default (a network call to OpenAI).
+func noEmbedding(context.Context, string) ([]float32, error) {
+	return nil, errors.New("the index embeds nothing itself")
+}
+
+// newDB returns an empty database with the store's two collections.
+func newDB(embedderID string) (*chromem.DB, *chromem.Collection, *chromem.Collection) {
+	db := chromem.NewDB()
+	meta := map[string]string{"format": fmt.Sprint(formatVersion), "embedder": embedderID}
+	chunks, err := db.CreateCollection(chunksCollection, meta, noEmbedding)
+	if err != nil {
+		panic(err) // only fails for an empty name
+	}
+	man, err := db.CreateCollection(manifestCollection, nil, noEmbedding)
+	if err != nil {
+		panic(err)
+	}
+	return db, chunks, man
+}
+
+// loadSnapshot reads the snapshot at path; a missing file gives nil, nil.
+func loadSnapshot(path string) (*snapshot, error) {
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("couldn't read index %s: %w", path, err)
+	}
+	unreadable := func(err error) error {
+		return fmt.Errorf("%w: %s: %w", ErrUnreadable, path, err)
+	}
+	db := chromem.NewDB()
+	if err := importFile(db, path); err != nil {
+		return nil, unreadable(err)
+	}
+	chunks := db.GetCollection(chunksCollection, noEmbedding)
+	manColl := db.GetCollection(manifestCollection, noEmbedding)
+	if chunks == nil || manColl == nil {
+		return nil, unreadable(errors.New("not a scobot index (collections missing)"))
+	}
+	mdoc, err := manColl.GetByID(context.Background(), manifestDocID)
+	if err != nil {
+		return nil, unreadable(fmt.Errorf("no manifest: %w", err))
+	}
+	var m manifest
+	if err := json.Unmarshal([]byte(mdoc.Content), &m); err != nil {
+		return nil, unreadable(fmt.Errorf("couldn't decode manifest: %w", err))
+	}
+	if m.Format != formatVersion {
+		return nil, unreadable(fmt.Errorf("format version %d, want %d", m.Format, formatVersion))
+	}
+	docs, err := readDocs(chunks, m)
+	if err != nil {
+		return nil, unreadable(err)
+	}
+	return &snapshot{manifest: m, db: db, chunks: chunks, manifestColl: manColl, docs: docs}, nil
+}
+
+// importFile imports the file at path into db, turning a panic inside the
+// decoder into an error.
+func importFile(db *chromem.DB, path string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("couldn't decode snapshot: %v", r)
+		}
+	}()
+	return db.ImportFromFile(path, "")
+}
+
+// readDocs rebuilds the per-document catalogue from the manifest and the
+// chunk collection, checking that the two agree.
+func readDocs(chunks *chromem.Collection, m manifest) (map[string]docEntry, error) {
+	docs := make(map[string]docEntry, len(m.Docs))
+	total := 0
+	for id, md := range m.Docs {
+		entry := docEntry{hash: md.Hash, chunks: make([]rag.Chunk, 0, len(md.Chunks))}
+		for _, cid := range md.Chunks {
+			d, err := chunks.GetByID(context.Background(), cid)
+			if err != nil {
+				return nil, fmt.Errorf("manifest names chunk %q of %q that is missing: %w", cid, id, err)
+			}
+			if len(d.Embedding) != m.Dim {
+				return nil, fmt.Errorf("chunk %q has a %d-dimensional vector, manifest says %d", cid, len(d.Embedding), m.Dim)
+			}
+			c, err := fromDocument(d.ID, d.Metadata, d.Content)
+			if err != nil {
+				return nil, err
+			}
+			if c.Doc != id {
+				return nil, fmt.Errorf("chunk %q belongs to %q, manifest lists it under %q", cid, c.Doc, id)
+			}
+			entry.chunks = append(entry.chunks, c)
+		}
+		sortByPos(entry.chunks)
+		total += len(entry.chunks)
+		docs[id] = entry
+	}
+	if n := chunks.Count(); n != total {
+		return nil, fmt.Errorf("index holds %d chunks, manifest lists %d", n, total)
+	}
+	return docs, nil
+}
+
+// sortByPos orders one document's chunks by position.
+func sortByPos(cs []rag.Chunk) {
+	slices.SortFunc(cs, func(a, b rag.Chunk) int { return a.Pos - b.Pos })
+}
+
+// save writes the manifest into the database and exports it atomically to
+// s.path. The caller holds syncMu; concurrent Searches are fine.
+func (s *Store) save() error {
+	s.mu.RLock()
+	m := manifest{Format: formatVersion, Embedder: s.embID, Dim: s.dim, Docs: make(map[string]manifestDoc, len(s.docs))}
+	for id, d := range s.docs {
+		ids := make([]string, len(d.chunks))
+		for i, c := range d.chunks {
+			ids[i] = c.ID
+		}
+		m.Docs[id] = manifestDoc{Hash: d.hash, Chunks: ids}
+	}
+	s.mu.RUnlock()
+	b, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("couldn't encode manifest: %w", err)
+	}
+	doc := chromem.Document{ID: manifestDocID, Embedding: []float32{1}, Content: string(b)}
+	if err := s.manifest.AddDocument(context.Background(), doc); err != nil {
+		return fmt.Errorf("couldn't store manifest: %w", err)
+	}
+	return writeAtomic(s.path, s.db)
+}
+
+// writeAtomic exports db to path through a temporary file in the same
+// directory that is fsynced and renamed over path, so path always holds
+// either the old or the new snapshot in full.
+func writeAtomic(path string, db *chromem.DB) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("couldn't create temporary snapshot: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	w := bufio.NewWriterSize(f, 1<<20)
+	if err := db.ExportToWriter(w, false, ""); err != nil {
+		return fmt.Errorf("couldn't write snapshot %s: %w", f.Name(), err)
+	}
+	if err := w.Flush(); err != nil {
+		return fmt.Errorf("couldn't write snapshot %s: %w", f.Name(), err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("couldn't sync snapshot %s: %w", f.Name(), err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("couldn't close snapshot %s: %w", f.Name(), err)
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("couldn't replace snapshot %s: %w", path, err)
+	}
+	// Make the rename itself durable.
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}

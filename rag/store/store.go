@@ -1,0 +1,247 @@
+// Package store is scobot's persistent, incremental vector index: rag.Chunks
+// and their embeddings held in an in-memory chromem-go database that is saved
+// and loaded as one snapshot file (dir/index.chromem).
+//
+// The snapshot is self-describing: besides the chunks it holds a manifest
+// (format version, embedder ID, vector dimension, and per document a content
+// hash and its chunk IDs), so Sync re-embeds only documents whose content
+// changed and Open refuses to mix vectors of two embedders. Snapshots are
+// written atomically (temporary file in the same directory, fsync, rename), so
+// a failed or interrupted Sync leaves the previous snapshot intact.
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"sync"
+
+	"github.com/philippgille/chromem-go"
+
+	"github.com/scobot/scobot/rag"
+)
+
+// SnapshotName is the file name of the snapshot inside the store's directory.
+const SnapshotName = "index.chromem"
+
+// Defaults for Store.BatchSize and Store.Concurrency.
+const (
+	DefaultBatchSize   = 64
+	DefaultConcurrency = 4
+)
+
+// ErrUnreadable is wrapped by the error Open returns when a snapshot exists but
+// cannot be read (corrupt, truncated, inconsistent or of an unknown format).
+var ErrUnreadable = errors.New("index is unreadable")
+
+// Embedder is what the store needs to embed chunk texts.
+type Embedder interface {
+	// ID identifies the model and its dimension; the store refuses to mix
+	// vectors of two IDs.
+	ID() string
+	// Embed returns one vector per text, in order.
+	Embed(ctx context.Context, texts []string) ([][]float32, error)
+}
+
+// dimensioner is implemented by embedders that know their vector dimension
+// up front; the store then checks every vector against it, not only against
+// the first one it sees.
+type dimensioner interface{ Dim() int }
+
+// Store is a vector index of rag.Chunks backed by chromem-go.
+//
+// Search, Chunks, Len, EmbedderID, Path and Rebuilt are safe for concurrent
+// use, also while a Sync runs (they see the index either before or after the
+// Sync's changes, never half of them). Sync calls are serialised: a second
+// Sync waits for the first to finish.
+type Store struct {
+	// BatchSize is the number of chunk texts per Embed call; 0 means
+	// DefaultBatchSize. Set it before the first Sync.
+	BatchSize int
+	// Concurrency is the number of Embed calls in flight at once; 0 means
+	// DefaultConcurrency. Set it before the first Sync.
+	Concurrency int
+
+	path          string
+	emb           Embedder
+	embID         string
+	logger        *slog.Logger
+	oldEmbedderID string
+	rebuilt       bool
+	perDocMax     int // see defaultPerDocMax
+	embDim        int // the embedder's declared dimension; 0 if it declares none
+
+	syncMu sync.Mutex // serialises Sync
+	dirty  bool       // memory holds changes the snapshot lacks; guarded by syncMu
+
+	mu       sync.RWMutex // guards the fields below
+	db       *chromem.DB
+	chunks   *chromem.Collection
+	manifest *chromem.Collection
+	dim      int                 // vector dimension; 0 until the first vector is known
+	docs     map[string]docEntry // document ID → its indexed state
+	n        int                 // number of indexed chunks
+}
+
+// docEntry is one indexed document: its content hash and its chunks ordered
+// by Pos.
+type docEntry struct {
+	hash   string
+	chunks []rag.Chunk
+}
+
+// Open loads the snapshot at dir/index.chromem, creating dir if needed; a
+// missing snapshot gives an empty index.
+//
+// If the snapshot was built by an embedder with a different ID, the index
+// starts empty and Rebuilt reports the old ID; the next Sync re-embeds every
+// document and overwrites the snapshot. A snapshot that exists but cannot be
+// read gives an error that wraps ErrUnreadable and names the file. A nil
+// logger discards log records.
+func Open(ctx context.Context, dir string, emb Embedder, logger *slog.Logger) (*Store, error) {
+	if emb == nil {
+		return nil, errors.New("couldn't open index: no embedder")
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("couldn't open index in %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("couldn't create index directory: %w", err)
+	}
+	s := &Store{
+		path:      filepath.Join(dir, SnapshotName),
+		emb:       emb,
+		embID:     emb.ID(),
+		logger:    logger,
+		perDocMax: defaultPerDocMax,
+	}
+	if d, ok := emb.(dimensioner); ok {
+		s.embDim = max(d.Dim(), 0)
+	}
+	snap, err := loadSnapshot(s.path)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case snap == nil:
+		s.reset()
+		logger.Debug("no index snapshot yet", "path", s.path)
+	case snap.manifest.Embedder != s.embID:
+		s.reset()
+		s.rebuilt = true
+		s.oldEmbedderID = snap.manifest.Embedder
+		s.dirty = true
+		logger.Debug("index snapshot was built with another embedder; starting empty",
+			"path", s.path, "old", snap.manifest.Embedder, "new", s.embID)
+	default:
+		s.db, s.chunks, s.manifest = snap.db, snap.chunks, snap.manifestColl
+		s.dim = snap.manifest.Dim
+		s.docs = snap.docs
+		for _, d := range s.docs {
+			s.n += len(d.chunks)
+		}
+		logger.Debug("loaded index snapshot", "path", s.path, "docs", len(s.docs), "chunks", s.n)
+	}
+	return s, nil
+}
+
+// reset gives the store a new, empty database for its embedder.
+func (s *Store) reset() {
+	s.db, s.chunks, s.manifest = newDB(s.embID)
+	s.dim = 0
+	s.docs = map[string]docEntry{}
+	s.n = 0
+}
+
+// Rebuilt reports whether Open discarded a snapshot built by another embedder,
+// and that embedder's ID.
+func (s *Store) Rebuilt() (oldEmbedderID string, rebuilt bool) {
+	return s.oldEmbedderID, s.rebuilt
+}
+
+// Chunks returns every indexed chunk ordered by (Doc, Pos). The slice is the
+// caller's to keep.
+func (s *Store) Chunks() []rag.Chunk {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	ids := make([]string, 0, len(s.docs))
+	for id := range s.docs {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	out := make([]rag.Chunk, 0, s.n)
+	for _, id := range ids {
+		out = append(out, s.docs[id].chunks...)
+	}
+	return out
+}
+
+// Len returns the number of indexed chunks.
+func (s *Store) Len() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.n
+}
+
+// EmbedderID returns the ID of the embedder whose vectors the index holds.
+func (s *Store) EmbedderID() string { return s.embID }
+
+// Path returns the snapshot file's path.
+func (s *Store) Path() string { return s.path }
+
+// Metadata keys of a chunk's chromem document. The chunk ID is the chromem
+// document ID and the chunk text its Content.
+const (
+	metaDoc    = "doc"
+	metaPos    = "pos"
+	metaLang   = "lang"
+	metaTitle  = "title"
+	metaDate   = "date"
+	metaSource = "source"
+	metaURL    = "url"
+)
+
+// toDocument turns a chunk and its (normalised) vector into a chromem document.
+func toDocument(c rag.Chunk, vec []float32) chromem.Document {
+	return chromem.Document{
+		ID: c.ID,
+		Metadata: map[string]string{
+			metaDoc:    c.Doc,
+			metaPos:    strconv.Itoa(c.Pos),
+			metaLang:   c.Lang,
+			metaTitle:  c.Title,
+			metaDate:   c.Date,
+			metaSource: c.Source,
+			metaURL:    c.URL,
+		},
+		Embedding: vec,
+		Content:   c.Text,
+	}
+}
+
+// fromDocument is the inverse of toDocument.
+func fromDocument(id string, meta map[string]string, content string) (rag.Chunk, error) {
+	pos, err := strconv.Atoi(meta[metaPos])
+	if err != nil {
+		return rag.Chunk{}, fmt.Errorf("couldn't read position of chunk %q: %w", id, err)
+	}
+	return rag.Chunk{
+		ID:     id,
+		Doc:    meta[metaDoc],
+		Pos:    pos,
+		Lang:   meta[metaLang],
+		Title:  meta[metaTitle],
+		Date:   meta[metaDate],
+		Source: meta[metaSource],
+		URL:    meta[metaURL],
+		Text:   content,
+	}, nil
+}
