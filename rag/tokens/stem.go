@@ -6,7 +6,7 @@ import "strings"
 // the inflections that matter between a question and a news report
 // (plural, third person, -ed, -ing) and little else:
 //
-//	countries → country, policies/policy → policy, meetings/meeting → meet,
+//	countries → country, policies/policy → policy, meetings → meeting (a noun kept whole, see noStem),
 //	proposed/proposes/propose/proposing → propos, stopped → stop,
 //	attended → attend, issues → issu.
 //
@@ -24,6 +24,9 @@ func stem(w string) string {
 		return w
 	}
 	w = stemPlural(w)
+	if noStem[w] {
+		return w
+	}
 	w = stemSuffix(w)
 	if len(w) > 4 && strings.HasSuffix(w, "e") {
 		w = w[:len(w)-1]
@@ -73,7 +76,11 @@ var noStem = map[string]bool{
 	"news": true, "series": true, "species": true, "always": true, "perhaps": true,
 	"during": true, "thing": true, "things": true, "nothing": true, "anything": true,
 	"something": true, "everything": true, "beijing": true, "nanjing": true,
-	"chongqing": true, "qingdao": true, "xinjiang": true,
+	"chongqing": true, "qingdao": true, "xinjiang": true, "kunming": true, "xining": true,
+	// Nouns in -ing whose verb means something else: a "meeting" (会议) is
+	// not "meet" (会见), a "briefing" not "brief".
+	"meeting": true, "briefing": true, "building": true, "morning": true, "evening": true,
+	"wellbeing": true, "hearing": true, "funding": true, "understanding": true,
 }
 
 // stopWords are English function words and question words. Question words
