@@ -53,7 +53,8 @@ type Config struct {
 	Chunks   []Chunk            // every indexed chunk; the lexical index is built from them
 	Vector   VectorIndex        // nil: lexical retrieval only
 	Embedder QueryEmbedder      // nil: lexical retrieval only
-	Glossary *glossary.Glossary // nil: no cross-lingual expansion
+	Glossary *glossary.Glossary // names (people, places, organisations); nil: no cross-lingual expansion
+	Lexicon  *glossary.Glossary // ordinary words; nil: names only
 	Logger   *slog.Logger       // nil: discard
 }
 
@@ -66,6 +67,7 @@ type Engine struct {
 	vec      VectorIndex
 	emb      QueryEmbedder
 	gloss    *glossary.Glossary
+	lexicon  *glossary.Glossary
 	log      *slog.Logger
 	maxIDF   float64
 	docYears map[string]bool // years named by any document date or chunk text
@@ -82,6 +84,7 @@ func NewEngine(cfg Config) *Engine {
 		vec:      cfg.Vector,
 		emb:      cfg.Embedder,
 		gloss:    cfg.Glossary,
+		lexicon:  cfg.Lexicon,
 		log:      cfg.Logger,
 		docYears: make(map[string]bool),
 		docFreq:  make(map[string]int),
@@ -206,7 +209,9 @@ type query struct {
 	lang      string
 	terms     map[string]float64 // term → weight (1 for the question's own, less for expansions), by focus
 	expansion string             // the question's glossary terms in the other language(s)
-	concepts  []string
+	concepts  []string           // names (glossary concepts) the question holds
+	words     []string           // ordinary words (lexicon concepts) the question holds
+	rest      string             // the question less its names and lexicon words
 	time      timeConstraint
 }
 
@@ -225,45 +230,54 @@ func (e *Engine) parseQuery(question string) query {
 			q.terms[t] = w * focus
 		}
 	}
-	remainder := question
+	rest := question
+	var exp []string
 	if e.gloss != nil {
-		// A glossary term counts as one word however many tokens it has
-		// (上海合作组织 is five overlapping bigrams), and so does each of its
-		// renderings in the other languages, which count a little less.
-		var b strings.Builder
-		last := 0
-		var exp []string
-		seen := map[string]bool{}
-		for _, m := range e.gloss.Find(question) {
-			b.WriteString(question[last:m.Start])
-			b.WriteByte(' ')
-			last = m.End
-			addSpread(add, tokens.Terms(m.Term), 1, e.focus)
-			if seen[m.Concept] {
-				continue
-			}
-			seen[m.Concept] = true
-			q.concepts = append(q.concepts, m.Concept)
-			for _, lang := range e.langs {
-				if lang == m.Lang {
-					continue
-				}
-				for _, alt := range e.gloss.Terms(m.Concept, lang) {
-					exp = append(exp, alt)
-					addSpread(add, tokens.Terms(alt), expansionWeight, e.focus)
-				}
-			}
-		}
-		b.WriteString(question[last:])
-		remainder = b.String()
-		q.expansion = strings.Join(exp, " ")
+		var names []glossary.Match
+		names, rest = e.gloss.FindRest(rest)
+		q.concepts = e.expand(e.gloss, names, add, &exp)
 	}
-	for _, t := range tokens.Terms(remainder) {
+	if e.lexicon != nil {
+		var words []glossary.Match
+		words, rest = e.lexicon.FindRest(rest)
+		q.words = e.expand(e.lexicon, words, add, &exp)
+	}
+	q.rest = rest
+	q.expansion = strings.Join(exp, " ")
+	for _, t := range tokens.Terms(rest) {
 		if !queryStop[t] {
 			add(t, 1, e.focus(t))
 		}
 	}
 	return q
+}
+
+// expand adds the terms of glossary matches to a query: a term counts as one
+// word however many tokens it has (上海合作组织 is five overlapping
+// bigrams), and so does each of its renderings in the corpus's other
+// languages. It returns the distinct concepts matched and appends the
+// renderings to exp.
+func (e *Engine) expand(g *glossary.Glossary, ms []glossary.Match, add func(t string, w, focus float64), exp *[]string) []string {
+	var concepts []string
+	seen := map[string]bool{}
+	for _, m := range ms {
+		addSpread(add, tokens.Terms(m.Term), 1, e.focus)
+		if seen[m.Concept] {
+			continue
+		}
+		seen[m.Concept] = true
+		concepts = append(concepts, m.Concept)
+		for _, lang := range e.langs {
+			if lang == m.Lang {
+				continue
+			}
+			for _, alt := range g.Terms(m.Concept, lang) {
+				*exp = append(*exp, alt)
+				addSpread(add, tokens.Terms(alt), expansionWeight, e.focus)
+			}
+		}
+	}
+	return concepts
 }
 
 // queryStop are words that frame a question rather than say what it asks

@@ -23,7 +23,7 @@ const (
 	// be cited beside it.
 	otherSourceScore = 0.35
 	minSentenceRunes = 8
-	maxGlossPairs    = 6
+	maxGlossPairs    = 10
 )
 
 // listIntroRE finds a sentence announcing a numbered list of points:

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/tokens"
 )
 
@@ -18,6 +19,7 @@ var numberRE = regexp.MustCompile(`[0-9]+(?:\.[0-9]+)?`)
 // idf (rare words matter more than common ones).
 const (
 	conceptWeight = 4.0
+	wordWeight    = 2.0
 	hanCharWeight = 1.5
 	// inCorpusCredit is the credit for a term the top passages lack but the
 	// corpus has: it may be phrased differently there, or in the other
@@ -48,34 +50,6 @@ func (e *Engine) support(q query, ps []Passage) float64 {
 	for _, t := range tokens.Terms(top) {
 		topTerms[t] = true
 	}
-
-	var total, got float64
-	remainder := q.text
-	if e.gloss != nil {
-		topConcepts := map[string]bool{}
-		for _, c := range e.gloss.Concepts(top) {
-			topConcepts[c] = true
-		}
-		seen := map[string]bool{}
-		var b strings.Builder
-		last := 0
-		for _, m := range e.gloss.Find(q.text) {
-			b.WriteString(q.text[last:m.Start])
-			b.WriteByte(' ')
-			last = m.End
-			if seen[m.Concept] {
-				continue
-			}
-			seen[m.Concept] = true
-			total += conceptWeight
-			if topConcepts[m.Concept] {
-				got += conceptWeight
-			}
-		}
-		b.WriteString(q.text[last:])
-		remainder = b.String()
-	}
-
 	credit := func(t string) float64 {
 		switch {
 		case topTerms[t]:
@@ -85,8 +59,32 @@ func (e *Engine) support(q query, ps []Passage) float64 {
 		}
 		return 0
 	}
+
+	var total, got float64
+	// Names: the question is about them, so the passages must hold them.
+	if len(q.concepts) > 0 {
+		topConcepts := map[string]bool{}
+		for _, c := range e.gloss.Concepts(top) {
+			topConcepts[c] = true
+		}
+		for _, c := range q.concepts {
+			total += conceptWeight
+			if topConcepts[c] {
+				got += conceptWeight
+			}
+		}
+	}
+	// Ordinary words: found in any language they may be written in.
+	for _, w := range q.words {
+		total += wordWeight
+		got += wordWeight * e.conceptCredit(e.lexicon, w, credit)
+	}
+	// The rest, word by word (Han text character by character).
 	hanCredit := map[rune]float64{} // each Han character: best credit of a term holding it
-	for _, t := range tokens.Terms(remainder) {
+	for _, t := range tokens.Terms(q.rest) {
+		if queryStop[t] {
+			continue
+		}
 		r, _ := utf8.DecodeRuneInString(t)
 		if tokens.IsHan(r) {
 			c := credit(t)
@@ -112,4 +110,24 @@ func (e *Engine) support(q query, ps []Passage) float64 {
 		return 0
 	}
 	return got / total
+}
+
+// conceptCredit is the best credit of any rendering of a concept, in any
+// language: a rendering counts when all of its terms are credited.
+func (e *Engine) conceptCredit(g *glossary.Glossary, concept string, credit func(string) float64) float64 {
+	best := 0.0
+	for _, lang := range e.langs {
+		for _, alt := range g.Terms(concept, lang) {
+			ts := tokens.Terms(alt)
+			if len(ts) == 0 {
+				continue
+			}
+			c := 1.0
+			for _, t := range ts {
+				c = min(c, credit(t))
+			}
+			best = max(best, c)
+		}
+	}
+	return best
 }
