@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/scobot/scobot/rag"
+)
+
+func runAsk(ctx context.Context, m *Main, c *cli, args []string) error {
+	fs := c.flagSet(m, "ask", `"question"`)
+	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
+	k := fs.Int("k", 5, "passages to retrieve")
+	retriever := fs.String("retriever", "hybrid", "retrieval: vector, lexical or hybrid")
+	pos, err := c.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	question := strings.TrimSpace(strings.Join(pos, " "))
+	if question == "" {
+		return fmt.Errorf("%w: give a question, e.g. scobot ask \"Which foreign ministers did Wang Yi meet in Astana?\"", errUsage)
+	}
+	mode, err := rag.ParseMode(*retriever)
+	if err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if _, err := rag.CheckQuestion(question); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	a, err := openApp(ctx, c.cfg, c.log, openOptions{})
+	if err != nil {
+		return err
+	}
+	ans, err := a.engine.Answer(ctx, question, rag.AnswerOptions{K: *k, Mode: mode})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(m.Stdout, answerJSON(ans))
+	}
+	writeAnswer(m.Stdout, ans)
+	return nil
+}
+
+func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
+	fs := c.flagSet(m, "chat", "")
+	k := fs.Int("k", 5, "passages to retrieve")
+	if _, err := c.parse(fs, args); err != nil {
+		return err
+	}
+	a, err := openApp(ctx, c.cfg, c.log, openOptions{})
+	if err != nil {
+		return err
+	}
+	interactive := isTerminal(m.Stdin)
+	if interactive {
+		fmt.Fprintf(m.Stdout, "Ask about SCO diplomacy (%d documents). An empty line ends the chat.\n", len(a.docs))
+	}
+	in := bufio.NewScanner(m.Stdin)
+	in.Buffer(make([]byte, 64*1024), 1024*1024)
+	for {
+		if interactive {
+			fmt.Fprint(m.Stdout, "> ")
+		}
+		if !in.Scan() {
+			break
+		}
+		line := strings.TrimSpace(in.Text())
+		if line == "" {
+			return nil
+		}
+		ans, err := a.engine.Answer(ctx, line, rag.AnswerOptions{K: *k})
+		if err != nil {
+			if errors.Is(err, context.Canceled) {
+				return err
+			}
+			// One bad question never ends the chat.
+			fmt.Fprintf(m.Stdout, "Sorry: %v\n\n", err)
+			continue
+		}
+		writeAnswer(m.Stdout, ans)
+		fmt.Fprintln(m.Stdout)
+	}
+	if err := in.Err(); err != nil {
+		return fmt.Errorf("couldn't read the input: %w", err)
+	}
+	return nil
+}
+
+// writeAnswer prints an answer for a terminal: the text, then the sources.
+func writeAnswer(w io.Writer, ans rag.Answer) {
+	fmt.Fprintln(w, ans.Text)
+	if ans.Note != "" {
+		fmt.Fprintf(w, "\n(%s)\n", ans.Note)
+	}
+	if len(ans.Citations) == 0 {
+		return
+	}
+	if ans.Lang == "zh" {
+		fmt.Fprintln(w, "\n来源：")
+	} else {
+		fmt.Fprintln(w, "\nSources:")
+	}
+	for _, c := range ans.Citations {
+		fmt.Fprintf(w, "[%d] %s\n", c.N, citationLine(c))
+		if c.URL != "" {
+			fmt.Fprintf(w, "    %s\n", c.URL)
+		}
+	}
+}
+
+// citationLine renders "Title — Publisher, date".
+func citationLine(c rag.Citation) string {
+	var meta []string
+	if c.Source != "" {
+		meta = append(meta, c.Source)
+	}
+	if c.Date != "" {
+		meta = append(meta, c.Date)
+	}
+	title := c.Title
+	if title == "" {
+		title = c.Doc
+	}
+	if len(meta) == 0 {
+		return title
+	}
+	return title + " — " + strings.Join(meta, ", ")
+}
+
+// askJSON is the JSON shape of `scobot ask --json`.
+type askJSON struct {
+	Question  string         `json:"question"`
+	Answer    string         `json:"answer"`
+	Abstained bool           `json:"abstained"`
+	Mode      string         `json:"mode"`
+	Citations []rag.Citation `json:"citations"`
+	Passages  []passageJSON  `json:"passages"`
+	Note      string         `json:"note,omitempty"`
+}
+
+type passageJSON struct {
+	Doc   string  `json:"doc"`
+	Chunk string  `json:"chunk"`
+	Score float64 `json:"score"`
+	Text  string  `json:"text"`
+}
+
+func answerJSON(a rag.Answer) askJSON {
+	out := askJSON{Question: a.Question, Answer: a.Text, Abstained: a.Abstained, Mode: a.Mode, Citations: a.Citations, Passages: []passageJSON{}, Note: a.Note}
+	if out.Citations == nil {
+		out.Citations = []rag.Citation{}
+	}
+	for _, p := range a.Passages {
+		out.Passages = append(out.Passages, passageJSON{Doc: p.Doc, Chunk: p.ID, Score: p.Score, Text: p.Text})
+	}
+	return out
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("couldn't write JSON: %w", err)
+	}
+	return nil
+}
+
+// isTerminal reports whether r is an interactive terminal.
+func isTerminal(r any) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

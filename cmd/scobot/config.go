@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// Environment variables, each with its flag and default. .env.example
+// documents every one of them.
+const (
+	envCorpus   = "SCOBOT_CORPUS"    // --corpus: folder of documents; default: the built-in corpus
+	envDB       = "SCOBOT_DB"        // --db: index folder; default: <user cache dir>/scobot/<corpus key>
+	envGlossary = "SCOBOT_GLOSSARY"  // --glossary: extra glossary file merged over the built-in one
+	envLogLevel = "SCOBOT_LOG_LEVEL" // debug, info, warn (default), error
+)
+
+// config is the resolved global configuration.
+type config struct {
+	Corpus   string
+	DB       string
+	Glossary string
+	LogLevel slog.Level
+}
+
+// env looks a setting up: the process environment first, then the .env file.
+type env struct {
+	getenv func(string) string
+	dotenv map[string]string
+}
+
+func (e env) get(key string) string {
+	if v := e.getenv(key); v != "" {
+		return v
+	}
+	return e.dotenv[key]
+}
+
+// readDotenv parses a .env file: KEY=VALUE lines, # comments, optional
+// "export " prefix and matching quotes. A missing file is no error.
+func readDotenv(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if os.IsNotExist(err) {
+			return map[string]string{}, nil
+		}
+		return nil, fmt.Errorf("couldn't read %s: %w", path, err)
+	}
+	defer f.Close()
+	return parseDotenv(f, path)
+}
+
+func parseDotenv(r io.Reader, name string) (map[string]string, error) {
+	out := map[string]string{}
+	sc := bufio.NewScanner(r)
+	line := 0
+	for sc.Scan() {
+		line++
+		s := strings.TrimSpace(sc.Text())
+		if s == "" || strings.HasPrefix(s, "#") {
+			continue
+		}
+		s = strings.TrimPrefix(s, "export ")
+		k, v, ok := strings.Cut(s, "=")
+		k = strings.TrimSpace(k)
+		if !ok || k == "" {
+			return nil, fmt.Errorf("%s line %d: want KEY=VALUE", name, line)
+		}
+		v = strings.TrimSpace(v)
+		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+			v = v[1 : len(v)-1]
+		} else if i := strings.Index(v, " #"); i >= 0 {
+			v = strings.TrimSpace(v[:i])
+		}
+		out[k] = v
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("couldn't read %s: %w", name, err)
+	}
+	return out, nil
+}
+
+// globalFlags registers the flags every subcommand takes, with defaults from
+// the environment.
+func globalFlags(fs *flag.FlagSet, e env, c *config) {
+	fs.StringVar(&c.Corpus, "corpus", e.get(envCorpus), "folder of documents to answer from (default: the built-in corpus) [$"+envCorpus+"]")
+	fs.StringVar(&c.DB, "db", e.get(envDB), "folder of the index (default: under the user cache dir) [$"+envDB+"]")
+	fs.StringVar(&c.Glossary, "glossary", e.get(envGlossary), "extra glossary file (TSV) merged over the built-in one [$"+envGlossary+"]")
+}
+
+// parseLevel reads a log level; a bad value warns and keeps the default.
+func parseLevel(s string, warn func(string)) slog.Level {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "":
+		return slog.LevelWarn
+	case "debug":
+		return slog.LevelDebug
+	case "info":
+		return slog.LevelInfo
+	case "warn", "warning":
+		return slog.LevelWarn
+	case "error":
+		return slog.LevelError
+	}
+	warn(fmt.Sprintf("%s=%q is not a log level (debug, info, warn, error); using warn", envLogLevel, s))
+	return slog.LevelWarn
+}
+
+// defaultDBDir is where the index lives when --db is not given: one folder
+// per corpus under the user's cache directory, so switching corpora does not
+// rebuild the index every time.
+func defaultDBDir(corpusDir string) string {
+	base, err := os.UserCacheDir()
+	if err != nil || base == "" {
+		base = os.TempDir()
+	}
+	key := "builtin"
+	if corpusDir != "" {
+		abs, err := filepath.Abs(corpusDir)
+		if err != nil {
+			abs = corpusDir
+		}
+		sum := sha256.Sum256([]byte(abs))
+		key = filepath.Base(abs) + "-" + hex.EncodeToString(sum[:])[:12]
+	}
+	return filepath.Join(base, "scobot", key)
+}
+
+// parseArgs parses flags that may come before or after positional
+// arguments ("ask 'question' --json"); everything after "--" is positional.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var tail []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		tail = args[i+1:]
+		args = args[:i]
+	}
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return append(pos, tail...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
