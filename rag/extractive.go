@@ -301,7 +301,7 @@ func (e *Engine) glossFor(sentence, lang string, done map[string]bool) []GlossPa
 	var out []GlossPair
 	for _, m := range e.gloss.Find(sentence) {
 		to := e.gloss.Term(m.Concept, lang)
-		if to == "" || done[m.Concept] || strings.EqualFold(to, m.Term) {
+		if to == "" || done[m.Concept] || strings.EqualFold(to, m.Term) || e.common(m.Term) {
 			continue
 		}
 		done[m.Concept] = true
@@ -311,6 +311,22 @@ func (e *Engine) glossFor(sentence, lang string, done map[string]bool) []GlossPa
 		}
 	}
 	return out
+}
+
+// common reports whether a term is in more than half of the documents:
+// the corpus's shared context (the SCO, its member states), which the asker
+// knows and a gloss would only clutter.
+func (e *Engine) common(term string) bool {
+	ts := tokens.Terms(term)
+	if len(ts) == 0 || len(e.byDoc) < 2 {
+		return false
+	}
+	for _, t := range ts {
+		if 2*e.docFreq[t] <= len(e.byDoc) {
+			return false
+		}
+	}
+	return true
 }
 
 // renderStatements writes the answer body: an opening line naming the dates
