@@ -7,6 +7,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/lexical"
@@ -73,6 +74,9 @@ type Engine struct {
 	docYears map[string]bool // years named by any document date or chunk text
 	docFreq  map[string]int  // term → number of documents holding it
 	langs    []string        // languages of the chunks, in queryLangs order
+
+	mu       sync.Mutex
+	docTerms map[string]map[string]bool // terms of each document, filled as documents are retrieved
 }
 
 // NewEngine builds an Engine over cfg.Chunks.
@@ -88,6 +92,8 @@ func NewEngine(cfg Config) *Engine {
 		log:      cfg.Logger,
 		docYears: make(map[string]bool),
 		docFreq:  make(map[string]int),
+
+		docTerms: make(map[string]map[string]bool),
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
@@ -150,7 +156,12 @@ type Retrieval struct {
 	Support float64
 	// TimeMiss is set when the question names a year no document covers.
 	TimeMiss bool
-	query    query
+	// Unconnected is set when no retrieved document names all of the
+	// question's specific names together: each is reported somewhere, but
+	// not what the question asks about them (India at the Astana meeting,
+	// Lavrov in Dushanbe).
+	Unconnected bool
+	query       query
 }
 
 // candidateDepth is how many candidates each ranking contributes to fusion.
@@ -200,7 +211,74 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts RetrieveOpt
 	}
 	r.Passages = ranked
 	r.Support = e.support(q, ranked)
+	r.Unconnected = !e.connected(q, ranked)
 	return r, nil
+}
+
+// connected reports whether one of the retrieved documents names all of the
+// question's specific names, in any language: the names in at most half of
+// the documents (the SCO or Wang Yi, named everywhere, tell nothing).
+func (e *Engine) connected(q query, ps []Passage) bool {
+	var specific []string
+	seen := map[string]bool{}
+	for _, m := range q.names {
+		if !seen[m.Concept] && !e.common(m.Term) {
+			seen[m.Concept] = true
+			specific = append(specific, m.Concept)
+		}
+	}
+	if len(specific) < 2 {
+		return true
+	}
+	for _, doc := range distinctDocs(ps) {
+		terms := e.termsIn(doc)
+		all := true
+		for _, c := range specific {
+			if !e.names(terms, c) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+	}
+	return false
+}
+
+// names reports whether a document's terms hold some rendering of concept.
+func (e *Engine) names(terms map[string]bool, concept string) bool {
+	for _, lang := range e.langs {
+		for _, alt := range e.gloss.Terms(concept, lang) {
+			ts := tokens.Terms(alt)
+			all := len(ts) > 0
+			for _, t := range ts {
+				all = all && terms[t]
+			}
+			if all {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// termsIn returns the set of terms of a whole document, computed on first
+// use (only retrieved documents are ever asked for).
+func (e *Engine) termsIn(doc string) map[string]bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if terms, ok := e.docTerms[doc]; ok {
+		return terms
+	}
+	terms := map[string]bool{}
+	for _, c := range e.byDoc[doc] {
+		for _, t := range tokens.Terms(c.Text) {
+			terms[t] = true
+		}
+	}
+	e.docTerms[doc] = terms
+	return terms
 }
 
 // query is a parsed question.
@@ -210,6 +288,7 @@ type query struct {
 	terms     map[string]float64 // term → weight (1 for the question's own, less for expansions), by focus
 	expansion string             // the question's glossary terms in the other language(s)
 	concepts  []string           // names (glossary concepts) the question holds
+	names     []glossary.Match   // where the question names them
 	words     []string           // ordinary words (lexicon concepts) the question holds
 	rest      string             // the question less its names and lexicon words
 	time      timeConstraint
@@ -233,9 +312,8 @@ func (e *Engine) parseQuery(question string) query {
 	rest := question
 	var exp []string
 	if e.gloss != nil {
-		var names []glossary.Match
-		names, rest = e.gloss.FindRest(rest)
-		q.concepts = e.expand(e.gloss, names, add, &exp)
+		q.names, rest = e.gloss.FindRest(rest)
+		q.concepts = e.expand(e.gloss, q.names, add, &exp)
 	}
 	if e.lexicon != nil {
 		var words []glossary.Match

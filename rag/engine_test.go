@@ -319,3 +319,20 @@ func TestParseMode(t *testing.T) {
 		t.Error("ParseMode(bm25): want an error")
 	}
 }
+
+func TestAbstainsWhenNamesNeverMeet(t *testing.T) {
+	e := newTestEngine(t, nil)
+	// Le Yucheng and Dushanbe are each in a report, never in the same one.
+	a, err := e.Answer(context.Background(), "What did Le Yucheng say in Dushanbe?", AnswerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Abstained || len(a.Citations) != 0 {
+		t.Errorf("want an abstention, got %s", a.Text)
+	}
+	// Lavrov and Astana are in one report: answered.
+	a, _ = e.Answer(context.Background(), "Did Wang Yi hold talks with Lavrov in Astana?", AnswerOptions{})
+	if a.Abstained {
+		t.Errorf("names reported together should be answered: %s", a.Text)
+	}
+}
