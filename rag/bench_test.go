@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scobot/scobot/corpus"
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/chunk"
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/hashembed"
 	"github.com/scobot/scobot/rag/store"
@@ -81,12 +83,35 @@ func BenchmarkIndex(b *testing.B) {
 	}
 }
 
+// realCorpus chunks the built-in corpus.
+func realCorpus(b *testing.B) []store.Doc {
+	res, err := corpus.Load(context.Background(), corpus.Embedded(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var docs []store.Doc
+	for _, d := range res.Docs {
+		docs = append(docs, store.Doc{ID: d.ID, Chunks: chunk.Document(d, chunk.Options{})})
+	}
+	return docs
+}
+
 // BenchmarkQuery measures one question end to end: expansion, lexical and
-// vector search, fusion, and the extractive answer.
+// vector search, fusion, and the extractive answer, over the built-in
+// corpus and over synthetic corpora.
 func BenchmarkQuery(b *testing.B) {
-	for _, n := range []int{1_000, 10_000, 100_000} {
-		b.Run(fmt.Sprintf("chunks=%d", n), func(b *testing.B) {
-			docs := synthChunks(n)
+	for _, n := range []int{0, 1_000, 10_000, 100_000} {
+		name := fmt.Sprintf("chunks=%d", n)
+		if n == 0 {
+			name = "corpus"
+		}
+		b.Run(name, func(b *testing.B) {
+			var docs []store.Doc
+			if n == 0 {
+				docs = realCorpus(b)
+			} else {
+				docs = synthChunks(n)
+			}
 			emb, g := newEmbedder(b)
 			st, err := store.Open(context.Background(), b.TempDir(), emb, nil)
 			if err != nil {
@@ -95,7 +120,11 @@ func BenchmarkQuery(b *testing.B) {
 			if _, err := st.Sync(context.Background(), docs, nil); err != nil {
 				b.Fatal(err)
 			}
-			e := rag.NewEngine(rag.Config{Chunks: st.Chunks(), Vector: st, Embedder: emb, Glossary: g})
+			lex, err := glossary.Lexicon()
+			if err != nil {
+				b.Fatal(err)
+			}
+			e := rag.NewEngine(rag.Config{Chunks: st.Chunks(), Vector: st, Embedder: emb, Glossary: g, Lexicon: lex})
 			questions := []string{
 				"Which foreign ministers did Wang Yi meet in Astana?",
 				"王毅在杜尚别上合组织外长理事会会议上提出了什么建议?",

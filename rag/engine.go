@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -167,6 +168,12 @@ type Retrieval struct {
 // candidateDepth is how many candidates each ranking contributes to fusion.
 const candidateDepth = 50
 
+// vectorWeight is the vector ranking's weight in fusion, relative to the
+// lexical ranking's. Measured with the local embedder: 0.5 raised fact
+// coverage on eval/qa.jsonl (0.86 → 0.90) but lost MRR on the development
+// set (0.917 → 0.861, below lexical alone); equal weights win on both.
+const vectorWeight = 1.0
+
 // rrfK is the reciprocal-rank-fusion constant: 60 is the value from Cormack
 // et al. (2009) and damps the head of each list so neither ranking dominates.
 const rrfK = 60.0
@@ -294,6 +301,13 @@ type query struct {
 	time      timeConstraint
 }
 
+// yearWeight is how much a year counts as a word of the question.
+const yearWeight = 0.3
+
+// nameWeight is how much a name (a glossary concept) counts relative to an
+// ordinary word.
+const nameWeight = 0.5
+
 // expansionWeight is how much a term that came from the glossary counts
 // relative to one the asker typed. The glossary is curated, so its
 // equivalents are as good as the asker's words: on eval/qa.jsonl, 0.7 gave
@@ -313,17 +327,27 @@ func (e *Engine) parseQuery(question string) query {
 	var exp []string
 	if e.gloss != nil {
 		q.names, rest = e.gloss.FindRest(rest)
-		q.concepts = e.expand(e.gloss, q.names, add, &exp)
+		q.concepts = e.expand(e.gloss, q.names, nameWeight, add, &exp)
 	}
 	if e.lexicon != nil {
 		var words []glossary.Match
 		words, rest = e.lexicon.FindRest(rest)
-		q.words = e.expand(e.lexicon, words, add, &exp)
+		q.words = e.expand(e.lexicon, words, 1, add, &exp)
 	}
 	q.rest = rest
 	q.expansion = strings.Join(exp, " ")
+	years := map[string]bool{}
+	for _, y := range q.time.Years {
+		years[strconv.Itoa(y)] = true
+	}
 	for _, t := range tokens.Terms(rest) {
-		if !queryStop[t] {
+		switch {
+		case queryStop[t]:
+		case years[t]:
+			// The time constraint weighs the year (applyTime); as a full
+			// word it would favour every dateline of that year.
+			add(t, yearWeight, e.focus(t))
+		default:
 			add(t, 1, e.focus(t))
 		}
 	}
@@ -335,11 +359,11 @@ func (e *Engine) parseQuery(question string) query {
 // bigrams), and so does each of its renderings in the corpus's other
 // languages. It returns the distinct concepts matched and appends the
 // renderings to exp.
-func (e *Engine) expand(g *glossary.Glossary, ms []glossary.Match, add func(t string, w, focus float64), exp *[]string) []string {
+func (e *Engine) expand(g *glossary.Glossary, ms []glossary.Match, w float64, add func(t string, w, focus float64), exp *[]string) []string {
 	var concepts []string
 	seen := map[string]bool{}
 	for _, m := range ms {
-		addSpread(add, tokens.Terms(m.Term), 1, e.focus)
+		addSpread(add, tokens.Terms(m.Term), w, e.focus)
 		if seen[m.Concept] {
 			continue
 		}
@@ -351,7 +375,7 @@ func (e *Engine) expand(g *glossary.Glossary, ms []glossary.Match, add func(t st
 			}
 			for _, alt := range g.Terms(m.Concept, lang) {
 				*exp = append(*exp, alt)
-				addSpread(add, tokens.Terms(alt), expansionWeight, e.focus)
+				addSpread(add, tokens.Terms(alt), w*expansionWeight, e.focus)
 			}
 		}
 	}
@@ -424,13 +448,18 @@ func (e *Engine) vectorSearch(ctx context.Context, q query) ([]Passage, error) {
 	return ps, nil
 }
 
-// fuse merges rankings by reciprocal rank fusion.
+// fuse merges rankings by reciprocal rank fusion; the first list (lexical,
+// when present) counts fully, later ones (vector) count vectorWeight.
 func fuse(lists ...[]Passage) []Passage {
 	score := map[string]float64{}
 	byID := map[string]Passage{}
-	for _, l := range lists {
+	for i, l := range lists {
+		w := 1.0
+		if i > 0 {
+			w = vectorWeight
+		}
 		for rank, p := range l {
-			score[p.ID] += 1 / (rrfK + float64(rank+1))
+			score[p.ID] += w / (rrfK + float64(rank+1))
 			byID[p.ID] = p
 		}
 	}

@@ -15,7 +15,7 @@ import (
 // (plus the items of a list one of them announces), and only sentences
 // scoring at least minRelativeScore of the best one.
 const (
-	maxStatements    = 4
+	maxStatements    = 5
 	maxListItems     = 6
 	minRelativeScore = 0.3
 	// otherSourceScore is the bar for a sentence from a source other than
