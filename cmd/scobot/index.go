@@ -140,6 +140,7 @@ func runEval(ctx context.Context, m *Main, c *cli, args []string) error {
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	retrievers := fs.String("retriever", "hybrid", "comma-separated retrievers to compare: vector, lexical, hybrid, or all")
 	verbose := fs.Bool("v", false, "list every question, not only the misses")
+	tag := fs.String("tag", "", "only the questions with this tag (e.g. crosslingual, zh, date, abstain)")
 	if _, err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -164,6 +165,12 @@ func runEval(ctx context.Context, m *Main, c *cli, args []string) error {
 	qs, err := readQuestions(*qa)
 	if err != nil {
 		return err
+	}
+	if *tag != "" {
+		qs = withTag(qs, *tag)
+		if len(qs) == 0 {
+			return fmt.Errorf("no question in %s has the tag %q", *qa, *tag)
+		}
 	}
 	a, err := openApp(ctx, c.cfg, c.log, openOptions{})
 	if err != nil {

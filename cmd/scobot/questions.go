@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/scobot/scobot/rag"
 )
@@ -19,4 +20,15 @@ func readQuestions(path string) ([]rag.EvalQuestion, error) {
 		return nil, fmt.Errorf("question file %s: %w", path, err)
 	}
 	return qs, nil
+}
+
+// withTag keeps the questions tagged tag.
+func withTag(qs []rag.EvalQuestion, tag string) []rag.EvalQuestion {
+	var out []rag.EvalQuestion
+	for _, q := range qs {
+		if slices.Contains(q.Tags, tag) {
+			out = append(out, q)
+		}
+	}
+	return out
 }
