@@ -17,7 +17,10 @@ const (
 // Answer is a reply to one question: text whose [n] markers point into
 // Citations, and the passages it was composed from, in rank order.
 type Answer struct {
-	Question  string     `json:"question"`
+	Question string `json:"question"`
+	// Resolved is the standalone question that was answered: Question
+	// itself, or a follow-up rewritten with the conversation's context.
+	Resolved  string     `json:"resolved,omitempty"`
 	Text      string     `json:"answer"`
 	Abstained bool       `json:"abstained"`
 	Mode      string     `json:"mode"`
@@ -87,7 +90,7 @@ func (e *Engine) Answer(ctx context.Context, question string, opts AnswerOptions
 	if err != nil {
 		return Answer{}, err
 	}
-	r, err := e.Retrieve(ctx, q, RetrieveOptions(opts))
+	r, err := e.Retrieve(ctx, q, RetrieveOptions{K: opts.K, Mode: opts.Mode})
 	if err != nil {
 		return Answer{}, err
 	}

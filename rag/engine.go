@@ -145,8 +145,9 @@ func (e *Engine) Len() int { return len(e.chunks) }
 
 // RetrieveOptions tune one retrieval.
 type RetrieveOptions struct {
-	K    int  // passages to return; 0 → 5
-	Mode Mode // "" → hybrid
+	K    int    // passages to return; 0 → 5
+	Mode Mode   // "" → hybrid
+	Lang string // the asker's language, when the question text is not only theirs; "" → detected
 }
 
 // Retrieval is the outcome of retrieving passages for one question.
@@ -162,7 +163,10 @@ type Retrieval struct {
 	// not what the question asks about them (India at the Astana meeting,
 	// Lavrov in Dushanbe).
 	Unconnected bool
-	query       query
+	// VectorFailed is set when the vector search failed and the lexical
+	// ranking alone was used.
+	VectorFailed bool
+	query        query
 }
 
 // candidateDepth is how many candidates each ranking contributes to fusion.
@@ -187,6 +191,9 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts RetrieveOpt
 		opts.Mode = ModeHybrid
 	}
 	q := e.parseQuery(question)
+	if opts.Lang != "" {
+		q.lang = opts.Lang
+	}
 	r := Retrieval{query: q}
 
 	var lists [][]Passage
@@ -201,6 +208,7 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts RetrieveOpt
 			}
 			// The lexical ranking alone still answers.
 			e.log.Warn("vector search failed; using lexical ranking only", "err", err)
+			r.VectorFailed = true
 		} else {
 			lists = append(lists, vp)
 		}

@@ -77,7 +77,7 @@ func newTestEngine(t *testing.T, vec VectorIndex) *Engine {
 	return NewEngine(cfg)
 }
 
-var markerRE = regexp.MustCompile(`\[(\d+)\]`)
+var testMarkerRE = regexp.MustCompile(`\[(\d+)\]`)
 
 // checkCitations asserts the answer's grounding: every marker points at a
 // listed source, every source is cited, numbers run 1..n, and every quoted
@@ -85,7 +85,7 @@ var markerRE = regexp.MustCompile(`\[(\d+)\]`)
 func checkCitations(t *testing.T, e *Engine, a Answer) {
 	t.Helper()
 	cited := map[int]bool{}
-	for _, m := range markerRE.FindAllStringSubmatch(a.Text, -1) {
+	for _, m := range testMarkerRE.FindAllStringSubmatch(a.Text, -1) {
 		n, _ := strconv.Atoi(m[1])
 		if n < 1 || n > len(a.Citations) {
 			t.Errorf("marker [%d] points at no source (have %d): %s", n, len(a.Citations), a.Text)
@@ -203,7 +203,7 @@ func TestAnswerAbstainsWithoutSources(t *testing.T) {
 			if !a.Abstained || len(a.Citations) != 0 || len(a.Statements) != 0 {
 				t.Fatalf("want an abstention with no sources, got %+v", a)
 			}
-			if markerRE.MatchString(a.Text) {
+			if testMarkerRE.MatchString(a.Text) {
 				t.Errorf("abstention carries a marker: %s", a.Text)
 			}
 		})

@@ -1,0 +1,241 @@
+package rag
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/scobot/scobot/rag/tokens"
+)
+
+// Turn is one earlier exchange of a conversation: the question as it was
+// resolved (standalone) and the answer text given.
+type Turn struct {
+	Question string
+	Answer   string
+}
+
+// Request is one question put to the Assistant.
+type Request struct {
+	Question string
+	// History holds the conversation's earlier turns, oldest first; a
+	// follow-up ("and in 2021?") is resolved against them. nil for none.
+	History []Turn
+	// OnText, when set, receives the answer text generated so far, as it
+	// grows; it is not yet citation-checked. The final, checked text is in
+	// the returned Answer. Called from the goroutine that called Ask.
+	OnText func(text string)
+	K      int  // passages to retrieve; 0 → 5
+	Mode   Mode // retrieval mode; "" → hybrid
+}
+
+// Assistant answers requests: it resolves follow-ups, retrieves, and answers
+// extractively or, when a generator is configured, with a language model
+// whose citations are verified. Safe for concurrent use.
+type Assistant struct {
+	engine *Engine
+	gen    Generator
+	log    *slog.Logger
+}
+
+// NewAssistant returns an Assistant over engine that answers extractively.
+func NewAssistant(engine *Engine) *Assistant {
+	return &Assistant{engine: engine, log: slog.New(slog.DiscardHandler)}
+}
+
+// WithGenerator returns a copy of the assistant that writes answers with g,
+// falling back to extractive answers when g fails. log (nil: discard)
+// records the failures.
+func (a *Assistant) WithGenerator(g Generator, log *slog.Logger) *Assistant {
+	b := *a
+	b.gen = g
+	if log != nil {
+		b.log = log
+	}
+	return &b
+}
+
+// Engine returns the retrieval engine the assistant answers from.
+func (a *Assistant) Engine() *Engine { return a.engine }
+
+// Ask answers one request. Answer.Resolved holds the standalone question
+// that was answered. Errors are only for bad questions and retrieval
+// failures; a failing language model falls back to an extractive answer
+// with a note.
+func (a *Assistant) Ask(ctx context.Context, req Request) (Answer, error) {
+	q, err := CheckQuestion(req.Question)
+	if err != nil {
+		return Answer{}, err
+	}
+	lang := tokens.Lang(q)
+	resolved := a.resolve(ctx, q, req.History)
+	r, err := a.engine.Retrieve(ctx, resolved, RetrieveOptions{K: req.K, Mode: req.Mode, Lang: lang})
+	if err != nil {
+		return Answer{}, err
+	}
+	var ans Answer
+	if a.gen == nil || r.Abstains() {
+		ans = a.engine.Extract(resolved, r)
+		if req.OnText != nil {
+			req.OnText(ans.Text)
+		}
+	} else {
+		ans = a.generate(ctx, resolved, lang, r, req.OnText)
+	}
+	ans.Question = q
+	ans.Resolved = resolved
+	if r.VectorFailed {
+		ans.Note = joinNotes(ans.Note, note(lang, noteKeywordOnly))
+	}
+	return ans, nil
+}
+
+// generate answers from the retrieved passages with the language model and
+// verifies its citations.
+func (a *Assistant) generate(ctx context.Context, question, lang string, r Retrieval, onText func(string)) Answer {
+	sources := buildSources(r.Passages)
+	system, user, err := renderPrompt(question, lang, sources)
+	if err != nil {
+		a.log.Error("couldn't build the prompt", "err", err)
+		return a.fallback(question, r, noteUnavailable)
+	}
+	var sofar strings.Builder
+	var onDelta func(string)
+	if onText != nil {
+		onDelta = func(d string) {
+			sofar.WriteString(d)
+			onText(sofar.String())
+		}
+	}
+	text, err := a.gen.Generate(ctx, system, user, onDelta)
+	if err != nil {
+		a.log.Warn("the language model failed; answering extractively", "err", err)
+		return a.fallback(question, r, noteUnavailable)
+	}
+	v := verifyCitations(text, sources)
+	switch {
+	case v.refusal:
+		ans := Abstention(question, lang, r.Passages)
+		ans.Mode = AnswerLLM
+		ans.Support = r.Support
+		return ans
+	case !v.grounded:
+		a.log.Warn("the language model's answer cited no source; answering extractively")
+		return a.fallback(question, r, noteUngrounded)
+	}
+	ans := Answer{
+		Question:  question,
+		Text:      v.text,
+		Mode:      AnswerLLM,
+		Lang:      lang,
+		Citations: v.citations,
+		Passages:  nonNil(r.Passages),
+		Support:   r.Support,
+	}
+	if v.uncited > 0 {
+		ans.Note = note(lang, noteUncited)
+	}
+	return ans
+}
+
+// fallback is the extractive answer with a note saying why.
+func (a *Assistant) fallback(question string, r Retrieval, why noteKey) Answer {
+	ans := a.engine.Extract(question, r)
+	ans.Note = note(ans.Lang, why)
+	return ans
+}
+
+// resolve makes a follow-up standalone: with a language model, by asking it
+// to rewrite the question; without one, or when it fails, by combining the
+// question with the previous one.
+func (a *Assistant) resolve(ctx context.Context, q string, history []Turn) string {
+	if len(history) == 0 {
+		return q
+	}
+	if a.gen == nil || utf8.RuneCountInString(q) > 2*followUpRunes || !isFollowUp(q) {
+		return resolveFollowUp(q, history)
+	}
+	var buf bytes.Buffer
+	data := struct {
+		History  []Turn
+		Question string
+	}{lastTurns(history, 3), q}
+	if err := prompts.ExecuteTemplate(&buf, "rewrite", data); err != nil {
+		a.log.Error("couldn't build the rewrite prompt", "err", err)
+		return resolveFollowUp(q, history)
+	}
+	ctx, cancel := context.WithTimeout(ctx, rewriteTimeout)
+	defer cancel()
+	out, err := a.gen.Generate(ctx, "You rewrite follow-up questions.", buf.String(), nil)
+	if err != nil {
+		a.log.Warn("couldn't rewrite the follow-up; combining it with the previous question", "err", err)
+		return resolveFollowUp(q, history)
+	}
+	out = strings.Trim(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(out), "Q:")), "\"“”")
+	if out == "" || strings.Contains(out, "\n") || utf8.RuneCountInString(out) > MaxQuestionRunes {
+		return resolveFollowUp(q, history)
+	}
+	return out
+}
+
+// lastTurns returns at most n of the latest turns, answers shortened.
+func lastTurns(h []Turn, n int) []Turn {
+	if len(h) > n {
+		h = h[len(h)-n:]
+	}
+	out := make([]Turn, len(h))
+	for i, t := range h {
+		if r := []rune(t.Answer); len(r) > 300 {
+			t.Answer = string(r[:300]) + "…"
+		}
+		out[i] = t
+	}
+	return out
+}
+
+// noteKey names a note shown under an answer.
+type noteKey int
+
+const (
+	noteUnavailable noteKey = iota
+	noteUngrounded
+	noteUncited
+	noteKeywordOnly
+)
+
+// note renders a note in the asker's language.
+func note(lang string, k noteKey) string {
+	zh := lang == "zh"
+	switch k {
+	case noteUnavailable:
+		if zh {
+			return "语言模型暂时不可用，以下为报道原文摘录。"
+		}
+		return "The language model is unavailable; this answer quotes the reports directly."
+	case noteUngrounded:
+		if zh {
+			return "语言模型的回答未引用任何来源，因此改为报道原文摘录。"
+		}
+		return "The language model's answer cited no source, so this answer quotes the reports directly."
+	case noteUncited:
+		if zh {
+			return "回答中有些句子未标注来源，请核对。"
+		}
+		return "Some sentences of this answer carry no citation; check them against the sources."
+	case noteKeywordOnly:
+		if zh {
+			return "向量检索暂时不可用，结果仅来自关键词检索。"
+		}
+		return "Semantic search is unavailable; passages were found by keyword search only."
+	}
+	return ""
+}
+
+func joinNotes(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + " " + b
+}
