@@ -239,3 +239,9 @@ func joinNotes(a, b string) string {
 	}
 	return a + " " + b
 }
+
+// Answer answers a single question with no history; it makes the Assistant
+// a QuestionAnswerer, so evaluations score what users get.
+func (a *Assistant) Answer(ctx context.Context, question string, opts AnswerOptions) (Answer, error) {
+	return a.Ask(ctx, Request{Question: question, K: opts.K, Mode: opts.Mode})
+}

@@ -3,6 +3,7 @@ package rag
 import (
 	"context"
 	"errors"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -247,7 +248,7 @@ func TestRetrieveTimeConstraint(t *testing.T) {
 func TestRetrieveFusesVectorAndFallsBack(t *testing.T) {
 	cs := fixture()
 	// The vector ranking prefers the briefing; lexical prefers Dushanbe.
-	vec := &fakeVectors{order: []Chunk{cs[5], cs[3], cs[4]}}
+	vec := &fakeVectors{order: []Chunk{cs[5], cs[4], cs[3]}}
 	e := newTestEngine(t, vec)
 	q := "What did Wang Yi say about vaccine nationalism?"
 	hybrid, err := e.Retrieve(context.Background(), q, RetrieveOptions{K: 3})
@@ -279,14 +280,25 @@ func TestRetrieveFusesVectorAndFallsBack(t *testing.T) {
 
 func TestFuse(t *testing.T) {
 	p := func(id string) Passage { return Passage{Chunk: Chunk{ID: id}} }
-	got := fuse([]Passage{p("a"), p("b"), p("c")}, []Passage{p("c"), p("b"), p("d")})
-	var ids []string
-	for _, x := range got {
-		ids = append(ids, x.ID)
+	lexical := []Passage{p("a"), p("b"), p("c")}
+	vector := []Passage{p("c"), p("b"), p("d")}
+	got := fuse(lexical, vector)
+	want := map[string]float64{
+		"a": 1 / (rrfK + 1),
+		"b": 1/(rrfK+2) + vectorWeight/(rrfK+2),
+		"c": 1/(rrfK+3) + vectorWeight/(rrfK+1),
+		"d": vectorWeight / (rrfK + 3),
 	}
-	// b: 1/62+1/62; c: 1/63+1/61 (slightly more); a: 1/61; d: 1/63.
-	if strings.Join(ids, ",") != "c,b,a,d" {
-		t.Errorf("fuse order = %v, want c,b,a,d", ids)
+	for i, x := range got {
+		if math.Abs(x.Score-want[x.ID]) > 1e-12 {
+			t.Errorf("%s scored %v, want %v", x.ID, x.Score, want[x.ID])
+		}
+		if i > 0 && got[i-1].Score < x.Score {
+			t.Errorf("not sorted: %s before %s", got[i-1].ID, x.ID)
+		}
+	}
+	if len(got) != 4 || (got[0].ID != "b" && got[0].ID != "c") {
+		t.Errorf("fuse = %v; a passage both rankings hold should lead", got)
 	}
 }
 

@@ -92,6 +92,11 @@ func (e *Engine) candidates(r Retrieval) []candidate {
 	sf := map[string]int{} // question term → sentences holding it
 	seen := map[string]bool{}
 	for rank, p := range r.Passages {
+		// When some reports name all of the question's specific names,
+		// quote only those: "in Dushanbe" rules out the Astana reports.
+		if len(r.covering) > 0 && !r.covering[p.Doc] {
+			continue
+		}
 		for _, s := range tokens.Sentences(p.Text) {
 			if utf8.RuneCountInString(s) < minSentenceRunes || seen[s] || isHeading(s, p.Text) {
 				continue

@@ -24,6 +24,7 @@ type app struct {
 	chunks  map[string][]rag.Chunk // by document ID
 	store   *store.Store
 	engine  *rag.Engine
+	ask     *rag.Assistant
 	stats   store.Stats
 	skipped []corpus.Skipped
 }
@@ -84,6 +85,7 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 		return nil, fmt.Errorf("couldn't update the index in %s: %w", dbDir, err)
 	}
 	a.engine = rag.NewEngine(rag.Config{Chunks: all, Vector: st, Embedder: emb, Glossary: gl, Lexicon: lex, Logger: log})
+	a.ask = rag.NewAssistant(a.engine)
 	return a, nil
 }
 

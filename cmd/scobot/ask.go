@@ -37,7 +37,7 @@ func runAsk(ctx context.Context, m *Main, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	ans, err := a.engine.Answer(ctx, question, rag.AnswerOptions{K: *k, Mode: mode})
+	ans, err := a.ask.Ask(ctx, rag.Request{Question: question, K: *k, Mode: mode})
 	if err != nil {
 		return err
 	}
@@ -47,6 +47,9 @@ func runAsk(ctx context.Context, m *Main, c *cli, args []string) error {
 	writeAnswer(m.Stdout, ans)
 	return nil
 }
+
+// chatHistory is how many earlier turns a chat keeps for follow-ups.
+const chatHistory = 6
 
 func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 	fs := c.flagSet(m, "chat", "")
@@ -62,6 +65,7 @@ func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 	if interactive {
 		fmt.Fprintf(m.Stdout, "Ask about SCO diplomacy (%d documents). An empty line ends the chat.\n", len(a.docs))
 	}
+	var history []rag.Turn
 	in := bufio.NewScanner(m.Stdin)
 	in.Buffer(make([]byte, 64*1024), 1024*1024)
 	for {
@@ -75,7 +79,7 @@ func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 		if line == "" {
 			return nil
 		}
-		ans, err := a.engine.Answer(ctx, line, rag.AnswerOptions{K: *k})
+		ans, err := a.ask.Ask(ctx, rag.Request{Question: line, K: *k, History: history})
 		if err != nil {
 			if errors.Is(err, context.Canceled) {
 				return err
@@ -86,6 +90,10 @@ func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 		}
 		writeAnswer(m.Stdout, ans)
 		fmt.Fprintln(m.Stdout)
+		history = append(history, rag.Turn{Question: ans.Resolved, Answer: ans.Text})
+		if len(history) > chatHistory {
+			history = history[1:]
+		}
 	}
 	if err := in.Err(); err != nil {
 		return fmt.Errorf("couldn't read the input: %w", err)

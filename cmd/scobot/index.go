@@ -178,7 +178,7 @@ func runEval(ctx context.Context, m *Main, c *cli, args []string) error {
 	}
 	var reports []rag.EvalReport
 	for _, mode := range modes {
-		rep, err := rag.Evaluate(ctx, a.engine, qs, *k, mode)
+		rep, err := rag.Evaluate(ctx, a.ask, qs, *k, mode)
 		if err != nil {
 			return err
 		}

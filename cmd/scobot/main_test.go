@@ -333,3 +333,20 @@ func TestParseArgsInterspersed(t *testing.T) {
 		t.Errorf("pos %v, json %v, err %v", pos, *asJSON, err)
 	}
 }
+
+func TestChatResolvesFollowUps(t *testing.T) {
+	in := "What did Wang Yi propose in Dushanbe?\nwhat about vaccines?\n"
+	code, out, errOut := run(t, nil, in, "chat", "--db", t.TempDir())
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	answers := strings.Split(out, "\nSources:")
+	if len(answers) != 3 {
+		t.Fatalf("want two answers with sources, got:\n%s", out)
+	}
+	// The follow-up borrows "Wang Yi … Dushanbe" from the first question:
+	// it is answered from the 2021 Dushanbe report.
+	if !strings.Contains(answers[1], "vaccine") || !strings.Contains(answers[2], "2021-07-14") {
+		t.Errorf("the follow-up was not resolved against the first question:\n%s", out)
+	}
+}

@@ -1,0 +1,267 @@
+package llm
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Backoff before the n-th retry is uniformly random in [0, min(backoffBase·2ⁿ⁻¹,
+// backoffMax)] ("full jitter"), unless the server says how long to wait.
+const (
+	backoffBase = 500 * time.Millisecond
+	backoffMax  = 8 * time.Second
+)
+
+// discardLimit bounds how much of a discarded response body is drained so
+// that its connection can be reused.
+const discardLimit = 64 << 10
+
+// errAttemptTimeout is returned by retryTransport when the last attempt ran
+// out of time (its per-attempt timeout or the call's budget).
+var errAttemptTimeout = errors.New("attempt timed out")
+
+// callStats records what retryTransport did for one call; the Client puts it
+// in the request's context and reads it to word its errors. It is written
+// only by the goroutine that calls RoundTrip.
+type callStats struct {
+	attempts int
+	elapsed  time.Duration
+}
+
+// statsKey is the context key of a *callStats.
+type statsKey struct{}
+
+// withStats returns ctx carrying a fresh *callStats.
+func withStats(ctx context.Context) (context.Context, *callStats) {
+	st := &callStats{}
+	return context.WithValue(ctx, statsKey{}, st), st
+}
+
+// retryTransport is an http.RoundTripper that gives every request a
+// per-attempt timeout and retries it on 429, 500, 502, 503, 504 and on
+// transport errors (not on the caller's cancellation), with full-jitter
+// exponential backoff or the server's Retry-After, within maxAttempts and a
+// time budget that counts attempts and waits alike.
+//
+// A response that is returned (success, a non-retryable status, or the last
+// retryable one) is the server's own, so the client library parses its error
+// body; its Body stays under the attempt's timeout until it is closed.
+// Streaming responses are therefore retried only before they start.
+//
+// It is safe for concurrent use.
+type retryTransport struct {
+	base        http.RoundTripper
+	timeout     time.Duration // one attempt, headers and body
+	budget      time.Duration // all attempts of one request, and the waits between them
+	maxAttempts int
+	logger      *slog.Logger
+	redact      func(string) string
+
+	now    func() time.Time
+	sleep  func(ctx context.Context, d time.Duration) error
+	jitter func(max time.Duration) time.Duration // uniform in [0, max]
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	st, _ := ctx.Value(statsKey{}).(*callStats)
+	op := path.Base(req.URL.Path) // "completions" or "embeddings"; never the URL, which may hold a key
+	start := t.now()
+	deadline := start.Add(t.budget)
+	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+
+	for attempt := 1; ; attempt++ {
+		wait := min(t.timeout, deadline.Sub(t.now()))
+		resp, err := t.attempt(req, attempt, wait)
+		if st != nil {
+			st.attempts = attempt
+			st.elapsed = t.now().Sub(start)
+		}
+		if ctx.Err() != nil {
+			discard(resp)
+			return nil, ctx.Err()
+		}
+		if !retryable(resp, err) || !replayable {
+			return resp, err
+		}
+
+		delay := t.delay(attempt, resp)
+		remaining := deadline.Sub(t.now())
+		attrs := []any{"op", op, "attempt", attempt}
+		if resp != nil {
+			attrs = append(attrs, "status", resp.StatusCode)
+		} else {
+			attrs = append(attrs, "error", t.redact(err.Error()))
+		}
+		if attempt >= t.maxAttempts || delay >= remaining {
+			// A wait that would use up the budget leaves no time to try
+			// again, so give up now rather than after it.
+			t.logger.Debug("language model request failed; giving up", append(attrs, "budget_left", remaining)...)
+			return resp, err
+		}
+		t.logger.Warn("language model request failed; retrying", append(attrs, "wait", delay)...)
+		discard(resp)
+		if err := t.sleep(ctx, delay); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// attempt sends req once. headerWait bounds the wait for the response
+// headers; the whole attempt, body included, is bounded by t.timeout.
+func (t *retryTransport) attempt(req *http.Request, n int, headerWait time.Duration) (*http.Response, error) {
+	parent := req.Context()
+	actx, cancel := context.WithCancelCause(parent)
+	r := req.Clone(actx)
+	if n > 1 && req.Body != nil && req.Body != http.NoBody {
+		body, err := req.GetBody()
+		if err != nil {
+			cancel(nil)
+			return nil, err
+		}
+		r.Body = body
+	}
+	started := time.Now()
+	timer := time.AfterFunc(headerWait, func() { cancel(errAttemptTimeout) })
+	resp, err := t.base.RoundTrip(r)
+	timer.Stop()
+	if err != nil {
+		timedOut := parent.Err() == nil && errors.Is(context.Cause(actx), errAttemptTimeout)
+		cancel(nil)
+		if timedOut {
+			return nil, errAttemptTimeout
+		}
+		return nil, err
+	}
+	bodyTimer := time.AfterFunc(t.timeout-time.Since(started), func() { cancel(errAttemptTimeout) })
+	resp.Body = &attemptBody{ReadCloser: resp.Body, ctx: actx, stop: func() {
+		bodyTimer.Stop()
+		cancel(nil)
+	}}
+	return resp, nil
+}
+
+// attemptBody is a response body under its attempt's timeout: a read cut
+// short by the timeout reports errAttemptTimeout, and Close releases the
+// attempt's timer and context.
+type attemptBody struct {
+	io.ReadCloser
+	ctx  context.Context
+	stop func()
+}
+
+// Read implements io.Reader.
+func (b *attemptBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF && errors.Is(context.Cause(b.ctx), errAttemptTimeout) {
+		err = errAttemptTimeout
+	}
+	return n, err
+}
+
+// Close implements io.Closer.
+func (b *attemptBody) Close() error {
+	err := b.ReadCloser.Close()
+	b.stop()
+	return err
+}
+
+// retryable reports whether an attempt's outcome is worth another attempt.
+func retryable(resp *http.Response, err error) bool {
+	if err != nil {
+		var certErr *tls.CertificateVerificationError
+		return !errors.As(err, &certErr)
+	}
+	switch resp.StatusCode {
+	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// delay returns how long to wait after the attempt-th attempt: what the
+// server asked for, or a full-jitter exponential backoff.
+func (t *retryTransport) delay(attempt int, resp *http.Response) time.Duration {
+	if resp != nil {
+		if d, ok := retryAfter(resp.Header, t.now()); ok {
+			return d
+		}
+	}
+	ceiling := backoffMax
+	if attempt-1 < 8 {
+		ceiling = min(backoffBase<<(attempt-1), backoffMax)
+	}
+	return t.jitter(ceiling)
+}
+
+// retryAfter reads how long the server asked the client to wait: the
+// Retry-After-Ms header (milliseconds, sent by OpenAI) or Retry-After (whole
+// seconds or an HTTP date). A date in the past means no wait.
+func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	if v := strings.TrimSpace(h.Get("Retry-After-Ms")); v != "" {
+		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms >= 0 && ms < 1e9 {
+			return time.Duration(ms * float64(time.Millisecond)), true
+		}
+	}
+	return parseRetryAfter(h.Get("Retry-After"), now)
+}
+
+// parseRetryAfter parses a Retry-After value: whole seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseUint(v, 10, 64); err == nil {
+		const maxSecs = 1 << 20 // about 12 days; anything longer is the same "too long"
+		return time.Duration(min(secs, maxSecs)) * time.Second, true
+	}
+	if when, err := http.ParseTime(v); err == nil {
+		return max(when.Sub(now), 0), true
+	}
+	return 0, false
+}
+
+// discard drains a little of resp's body, so the connection can be reused,
+// and closes it. resp may be nil.
+func discard(resp *http.Response) {
+	if resp == nil {
+		return
+	}
+	_, _ = io.CopyN(io.Discard, resp.Body, discardLimit)
+	_ = resp.Body.Close()
+}
+
+// sleepCtx waits for d or until ctx is done, whichever is first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// fullJitter returns a uniformly random duration in [0, max].
+func fullJitter(max time.Duration) time.Duration {
+	if max <= 0 {
+		return 0
+	}
+	return rand.N(max + 1)
+}
