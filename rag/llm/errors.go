@@ -118,7 +118,7 @@ func statusCause(status int, msg string, shaped bool, model string, st *callStat
 	case status == 404:
 		return "endpoint not found (404); check the base URL"
 	case status == 429:
-		return "rate limited (429)" + st.summary()
+		return "rate limited (429)" + st.summary() + detail(msg)
 	case status >= 500:
 		return fmt.Sprintf("server error (%d)", status) + st.summary()
 	case status == 400 || status == 422:

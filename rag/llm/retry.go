@@ -1,6 +1,7 @@
 package llm
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -177,17 +178,32 @@ func (b *attemptBody) Close() error {
 }
 
 // retryable reports whether an attempt's outcome is worth another attempt.
+// A 429 that says the account's quota is used up (OpenAI's
+// "insufficient_quota") is not: waiting will not help.
 func retryable(resp *http.Response, err error) bool {
 	if err != nil {
 		var certErr *tls.CertificateVerificationError
 		return !errors.As(err, &certErr)
 	}
 	switch resp.StatusCode {
-	case http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusBadGateway,
+	case http.StatusTooManyRequests:
+		return !quotaExhausted(resp)
+	case http.StatusInternalServerError, http.StatusBadGateway,
 		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
 	}
 	return false
+}
+
+// quotaExhausted reports whether resp's body (its first discardLimit bytes)
+// mentions "insufficient_quota". The body stays readable in full.
+func quotaExhausted(resp *http.Response) bool {
+	head, _ := io.ReadAll(io.LimitReader(resp.Body, discardLimit))
+	resp.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), resp.Body), resp.Body}
+	return bytes.Contains(head, []byte("insufficient_quota"))
 }
 
 // delay returns how long to wait after the attempt-th attempt: what the

@@ -11,7 +11,9 @@ const redacted = "[REDACTED]"
 
 // Secret holds an API key. It never prints or logs: String, GoString, Format
 // (every fmt verb), LogValue, MarshalJSON and MarshalText all give
-// "[REDACTED]". Only Reveal returns the key itself.
+// "[REDACTED]". Only Reveal returns the key itself. (One hole: encoding/json
+// writes a map key of a string type as it is, so never use a Secret as a map
+// key.)
 type Secret string
 
 // Reveal returns the key itself, for the Authorization header and nothing else.
@@ -32,8 +34,7 @@ func (s Secret) LogValue() slog.Value { return slog.StringValue(redacted) }
 // MarshalJSON encodes the secret as the JSON string "[REDACTED]".
 func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }
 
-// MarshalText encodes the secret as "[REDACTED]" (for map keys and text
-// encoders).
+// MarshalText encodes the secret as "[REDACTED]" for text encoders.
 func (s Secret) MarshalText() ([]byte, error) { return []byte(redacted), nil }
 
 // redactor removes secrets from text that may have come from a server (an
