@@ -14,6 +14,7 @@ import (
 	"github.com/scobot/scobot/rag/chunk"
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/hashembed"
+	"github.com/scobot/scobot/rag/llm"
 	"github.com/scobot/scobot/rag/store"
 )
 
@@ -33,6 +34,15 @@ type app struct {
 type openOptions struct {
 	progress func(done, total int) // called while embedding; nil for none
 	rebuild  bool                  // drop the existing index first
+	// strict makes a failure to embed the corpus an error; otherwise the
+	// app answers by keyword search alone.
+	strict bool
+}
+
+// embedder is what both the index and the questions are embedded with.
+type embedder interface {
+	store.Embedder
+	rag.QueryEmbedder
 }
 
 // openApp loads the corpus, brings the index up to date (embedding only what
@@ -57,11 +67,18 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 	if err != nil {
 		return nil, fmt.Errorf("couldn't load the built-in lexicon: %w", err)
 	}
-	emb := hashembed.New(hashembed.Config{Extra: gl.Concepts, ExtraID: "glossary-" + gl.ID()})
+	client, err := newLLM(cfg.LLM, log)
+	if err != nil {
+		return nil, err
+	}
+	var emb embedder = hashembed.New(hashembed.Config{Extra: gl.Concepts, ExtraID: "glossary-" + gl.ID()})
+	if client != nil && client.Embedder() != nil {
+		emb = client.Embedder()
+	}
 
 	dbDir := cfg.DB
 	if dbDir == "" {
-		dbDir = defaultDBDir(cfg.Corpus)
+		dbDir = defaultDBDir(cfg.Corpus, cfg.LLM.EmbeddingModel)
 	}
 	st, err := openStore(ctx, dbDir, emb, log, opts.rebuild)
 	if err != nil {
@@ -80,12 +97,20 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 		all = append(all, cs...)
 		sdocs = append(sdocs, store.Doc{ID: d.ID, Chunks: cs})
 	}
+	var vec rag.VectorIndex = st
 	a.stats, err = st.Sync(ctx, sdocs, opts.progress)
 	if err != nil {
-		return nil, fmt.Errorf("couldn't update the index in %s: %w", dbDir, err)
+		if opts.strict || !errors.Is(err, llm.ErrUnavailable) {
+			return nil, fmt.Errorf("couldn't update the index in %s: %w", dbDir, err)
+		}
+		log.Warn("couldn't embed the corpus; answering by keyword search only", "err", err)
+		vec = unavailableVectors{err}
 	}
-	a.engine = rag.NewEngine(rag.Config{Chunks: all, Vector: st, Embedder: emb, Glossary: gl, Lexicon: lex, Logger: log})
+	a.engine = rag.NewEngine(rag.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: gl, Lexicon: lex, Logger: log})
 	a.ask = rag.NewAssistant(a.engine)
+	if client != nil && client.ChatModel() != "" {
+		a.ask = a.ask.WithGenerator(generator{client}, log)
+	}
 	return a, nil
 }
 

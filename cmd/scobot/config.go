@@ -29,6 +29,7 @@ type config struct {
 	DB       string
 	Glossary string
 	LogLevel slog.Level
+	LLM      llmSettings
 }
 
 // env looks a setting up: the process environment first, then the .env file.
@@ -115,9 +116,9 @@ func parseLevel(s string, warn func(string)) slog.Level {
 }
 
 // defaultDBDir is where the index lives when --db is not given: one folder
-// per corpus under the user's cache directory, so switching corpora does not
-// rebuild the index every time.
-func defaultDBDir(corpusDir string) string {
+// per corpus and embedding model under the user's cache directory, so
+// switching corpora or models does not rebuild the index every time.
+func defaultDBDir(corpusDir, embeddingModel string) string {
 	base, err := os.UserCacheDir()
 	if err != nil || base == "" {
 		base = os.TempDir()
@@ -130,6 +131,14 @@ func defaultDBDir(corpusDir string) string {
 		}
 		sum := sha256.Sum256([]byte(abs))
 		key = filepath.Base(abs) + "-" + hex.EncodeToString(sum[:])[:12]
+	}
+	if embeddingModel != "" {
+		key += "-" + strings.Map(func(r rune) rune {
+			if r == '/' || r == '\\' || r == ':' || r < ' ' {
+				return '_'
+			}
+			return r
+		}, embeddingModel)
 	}
 	return filepath.Join(base, "scobot", key)
 }

@@ -18,7 +18,7 @@ func runIndex(ctx context.Context, m *Main, c *cli, args []string) error {
 	if _, err := c.parse(fs, args); err != nil {
 		return err
 	}
-	opts := openOptions{rebuild: *rebuild}
+	opts := openOptions{rebuild: *rebuild, strict: true}
 	var bar *progressBar
 	if isTerminal(m.Stderr) {
 		bar = &progressBar{w: m.Stderr}

@@ -104,7 +104,9 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 		}
 	}
 	c := &cli{env: env{getenv: m.Getenv, dotenv: dot}}
-	c.cfg.LogLevel = parseLevel(c.env.get(envLogLevel), func(msg string) { fmt.Fprintln(m.Stderr, "scobot: warning:", msg) })
+	warn := func(msg string) { fmt.Fprintln(m.Stderr, "scobot: warning:", msg) }
+	c.cfg.LogLevel = parseLevel(c.env.get(envLogLevel), warn)
+	c.cfg.LLM = readLLMSettings(c.env, warn)
 	c.log = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: c.cfg.LogLevel}))
 
 	err := cmd.run(ctx, m, c, args[1:])

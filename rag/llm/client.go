@@ -49,6 +49,7 @@ const (
 	defaultTimeout          = 60 * time.Second
 	defaultRetryTime        = 25 * time.Second
 	defaultMaxAttempts      = 5
+	defaultCooldown         = 30 * time.Second
 	defaultEmbedBatch       = 128
 	defaultEmbedConcurrency = 4
 )
@@ -77,6 +78,7 @@ type Config struct {
 	Timeout          time.Duration // one HTTP attempt, headers and body (a whole stream too); 0 → 60s
 	RetryTime        time.Duration // total time budget for all attempts of one call, incl. waits; 0 → 25s
 	MaxAttempts      int           // 0 → 5
+	Cooldown         time.Duration // after a call fails for good, later calls fail at once for this long; 0 → 30s, < 0 → never
 	EmbedBatch       int           // texts per embeddings request; 0 → 128
 	EmbedConcurrency int           // embeddings requests in flight at once; 0 → 4
 	HTTPClient       *http.Client  // nil → a fresh client; its Transport gets wrapped with retries, its Timeout (if any) bounds a whole call
@@ -144,6 +146,7 @@ func newClient(cfg Config, h hooks) (*Client, error) {
 	cfg.Timeout = orDefault(cfg.Timeout, defaultTimeout)
 	cfg.RetryTime = orDefault(cfg.RetryTime, defaultRetryTime)
 	cfg.MaxAttempts = orDefault(cfg.MaxAttempts, defaultMaxAttempts)
+	cfg.Cooldown = orDefault(cfg.Cooldown, defaultCooldown)
 	cfg.EmbedBatch = orDefault(cfg.EmbedBatch, defaultEmbedBatch)
 	cfg.EmbedConcurrency = orDefault(cfg.EmbedConcurrency, defaultEmbedConcurrency)
 	logger := cfg.Logger
@@ -162,6 +165,7 @@ func newClient(cfg Config, h hooks) (*Client, error) {
 		timeout:     cfg.Timeout,
 		budget:      cfg.RetryTime,
 		maxAttempts: cfg.MaxAttempts,
+		cooldown:    cfg.Cooldown,
 		logger:      logger,
 		redact:      red.redact,
 		now:         h.now,

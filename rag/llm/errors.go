@@ -89,6 +89,8 @@ func (c classifier) cause(model string, err error, st *callStats) string {
 		return "the service reported an error" + detail(c.redact(apiErr.Message))
 	case errors.As(err, &apiErr):
 		return statusCause(apiErr.HTTPStatusCode, c.redact(apiErr.Message), true, model, st)
+	case errors.Is(err, errCircuitOpen):
+		return errCircuitOpen.Error()
 	case errors.Is(err, errAttemptTimeout):
 		return "timed out" + st.summary()
 	case errors.Is(err, openai.ErrTooManyEmptyStreamMessages):

@@ -12,6 +12,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -25,6 +26,10 @@ const (
 // discardLimit bounds how much of a discarded response body is drained so
 // that its connection can be reused.
 const discardLimit = 64 << 10
+
+// errCircuitOpen is returned without contacting the service while it is in
+// its cool-down after a failure that survived every retry.
+var errCircuitOpen = errors.New("the service failed moments ago; not trying again yet")
 
 // errAttemptTimeout is returned by retryTransport when the last attempt ran
 // out of time (its per-attempt timeout or the call's budget).
@@ -67,9 +72,35 @@ type retryTransport struct {
 	logger      *slog.Logger
 	redact      func(string) string
 
+	// cooldown is how long calls fail at once after one failed for good,
+	// so that a down service costs every asker one budget, not each; ≤ 0
+	// disables it.
+	cooldown  time.Duration
+	mu        sync.Mutex
+	openUntil time.Time
+
 	now    func() time.Time
 	sleep  func(ctx context.Context, d time.Duration) error
 	jitter func(max time.Duration) time.Duration // uniform in [0, max]
+}
+
+// open reports whether the transport is in its cool-down.
+func (t *retryTransport) open() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.now().Before(t.openUntil)
+}
+
+// settle records a call's outcome: a retryable failure that survived every
+// retry starts the cool-down; any other outcome ends it.
+func (t *retryTransport) settle(failed bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if failed && t.cooldown > 0 {
+		t.openUntil = t.now().Add(t.cooldown)
+	} else if !failed {
+		t.openUntil = time.Time{}
+	}
 }
 
 // RoundTrip implements http.RoundTripper.
@@ -80,6 +111,9 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	start := t.now()
 	deadline := start.Add(t.budget)
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
+	if t.open() {
+		return nil, errCircuitOpen
+	}
 
 	for attempt := 1; ; attempt++ {
 		wait := min(t.timeout, deadline.Sub(t.now()))
@@ -93,6 +127,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, ctx.Err()
 		}
 		if !retryable(resp, err) || !replayable {
+			t.settle(retryable(resp, err))
 			return resp, err
 		}
 
@@ -108,6 +143,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			// A wait that would use up the budget leaves no time to try
 			// again, so give up now rather than after it.
 			t.logger.Debug("language model request failed; giving up", append(attrs, "budget_left", remaining)...)
+			t.settle(true)
 			return resp, err
 		}
 		t.logger.Warn("language model request failed; retrying", append(attrs, "wait", delay)...)

@@ -400,3 +400,48 @@ func TestBackoffCeiling(t *testing.T) {
 		}
 	}
 }
+
+func TestCooldownAfterFailure(t *testing.T) {
+	fail := true
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int, body []byte) {
+		if fail {
+			writeJSON(w, 500, apiError("boom", "server_error"))
+			return
+		}
+		writeJSON(w, 200, chatReply("back"))
+	})
+	clock := newFakeClock()
+	c, _ := testClient(t, f, clock, func(cfg *Config) { cfg.MaxAttempts, cfg.Cooldown = 2, time.Minute })
+	msgs := []Message{{"user", "hi"}}
+	if _, err := c.Complete(context.Background(), msgs, ChatOptions{}); !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("first call = %v, want ErrUnavailable", err)
+	}
+	sent := len(f.requests())
+	// Within the cool-down: fails at once, without a request.
+	_, err := c.Complete(context.Background(), msgs, ChatOptions{})
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "failed moments ago") || len(f.requests()) != sent {
+		t.Errorf("in cool-down: err %v, requests %d → %d", err, sent, len(f.requests()))
+	}
+	// After it, the service is tried again, and a success closes it.
+	fail = false
+	clock.Sleep(context.Background(), time.Minute)
+	if got, err := c.Complete(context.Background(), msgs, ChatOptions{}); err != nil || got != "back" {
+		t.Fatalf("after cool-down: %q, %v", got, err)
+	}
+	if _, err := c.Complete(context.Background(), msgs, ChatOptions{}); err != nil {
+		t.Errorf("a success should close the breaker: %v", err)
+	}
+}
+
+func TestCooldownNotStartedByClientErrors(t *testing.T) {
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int, body []byte) {
+		writeJSON(w, 400, apiError("bad request", "invalid_request_error"))
+	})
+	c, _ := testClient(t, f, newFakeClock(), nil)
+	for range 2 {
+		_, _ = c.Complete(context.Background(), []Message{{"user", "hi"}}, ChatOptions{})
+	}
+	if n := len(f.requests()); n != 2 {
+		t.Errorf("a 400 must not start the cool-down: %d requests, want 2", n)
+	}
+}

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+const testKey = "sk-test-SECRET-1234567890"
+
+// fakeOpenAI is an in-process OpenAI-compatible server: embeddings from
+// hashed words, and a scripted chat reply streamed as server-sent events.
+type fakeOpenAI struct {
+	*httptest.Server
+	embedCalls atomic.Int64
+	chatCalls  atomic.Int64
+	prompts    atomic.Value // last chat request's user prompt
+	fail       bool         // every request gets a 500
+	reply      string
+}
+
+func newFakeOpenAI(t *testing.T, reply string, fail bool) *fakeOpenAI {
+	f := &fakeOpenAI{reply: reply, fail: fail}
+	f.Server = httptest.NewServer(http.HandlerFunc(f.handle))
+	t.Cleanup(f.Close)
+	return f
+}
+
+func (f *fakeOpenAI) handle(w http.ResponseWriter, r *http.Request) {
+	if f.fail {
+		http.Error(w, `{"error":{"message":"overloaded","type":"server_error"}}`, http.StatusInternalServerError)
+		return
+	}
+	if r.Header.Get("Authorization") != "Bearer "+testKey {
+		http.Error(w, `{"error":{"message":"bad key"}}`, http.StatusUnauthorized)
+		return
+	}
+	body, _ := io.ReadAll(r.Body)
+	switch r.URL.Path {
+	case "/v1/embeddings":
+		f.embedCalls.Add(1)
+		var req struct{ Input []string }
+		if err := json.Unmarshal(body, &req); err != nil {
+			http.Error(w, "bad body", http.StatusBadRequest)
+			return
+		}
+		var data []map[string]any
+		for i, text := range req.Input {
+			data = append(data, map[string]any{"object": "embedding", "index": i, "embedding": hashVector(text)})
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"object": "list", "data": data, "model": "fake-embed"})
+	case "/v1/chat/completions":
+		f.chatCalls.Add(1)
+		var req struct {
+			Messages []struct{ Role, Content string }
+		}
+		_ = json.Unmarshal(body, &req)
+		if len(req.Messages) > 1 {
+			f.prompts.Store(req.Messages[1].Content)
+		}
+		w.Header().Set("Content-Type", "text/event-stream")
+		for _, piece := range strings.SplitAfter(f.reply, " ") {
+			chunk, _ := json.Marshal(map[string]any{"id": "c", "object": "chat.completion.chunk", "model": "fake-chat",
+				"choices": []map[string]any{{"index": 0, "delta": map[string]string{"content": piece}}}})
+			fmt.Fprintf(w, ": keep-alive\n\ndata: %s\n\n", chunk)
+		}
+		fmt.Fprint(w, "data: [DONE]\n\n")
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// hashVector embeds text as counts of hashed words in 16 dimensions.
+func hashVector(text string) []float32 {
+	v := make([]float32, 16)
+	v[0] = 0.01
+	for _, w := range strings.Fields(strings.ToLower(text)) {
+		h := fnv.New32a()
+		h.Write([]byte(w))
+		v[h.Sum32()%16]++
+	}
+	return v
+}
+
+func llmEnv(f *fakeOpenAI, extra map[string]string) map[string]string {
+	env := map[string]string{"OPENAI_BASE_URL": f.URL + "/v1", "OPENAI_API_KEY": testKey, "LLM_RETRY_TIME": "2s", "SCOBOT_LOG_LEVEL": "debug"}
+	for k, v := range extra {
+		env[k] = v
+	}
+	return env
+}
+
+func TestAskWithLanguageModel(t *testing.T) {
+	f := newFakeOpenAI(t, "Wang Yi held bilateral talks with Lavrov in Astana [1]. He also met the Pope [7].", false)
+	env := llmEnv(f, map[string]string{"CHAT_MODEL": "fake-chat", "EMBEDDING_MODEL": "fake-embed"})
+	code, out, errOut := run(t, env, "", "ask", "--db", t.TempDir(), "--json", "Which foreign ministers did Wang Yi meet in Astana?")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var a struct {
+		Mode, Answer string
+		Citations    []struct {
+			N   int
+			Doc string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Mode != "llm" || len(a.Citations) != 1 || a.Citations[0].N != 1 {
+		t.Fatalf("mode %s, citations %+v", a.Mode, a.Citations)
+	}
+	if strings.Contains(a.Answer, "[7]") || !strings.Contains(a.Answer, "Lavrov in Astana [1]") {
+		t.Errorf("answer = %q; [7] points at no source and must go", a.Answer)
+	}
+	prompt, _ := f.prompts.Load().(string)
+	if !strings.Contains(prompt, "<question>Which foreign ministers did Wang Yi meet in Astana?</question>") || !strings.Contains(prompt, "[1] ") {
+		t.Errorf("the prompt lacks the question or numbered sources:\n%s", prompt)
+	}
+	if f.embedCalls.Load() == 0 {
+		t.Error("the index was not embedded through the API")
+	}
+	if strings.Contains(out+errOut, testKey) {
+		t.Error("the API key appears in the output or logs")
+	}
+}
+
+func TestAskWhenTheAPIFails(t *testing.T) {
+	f := newFakeOpenAI(t, "", true)
+	env := llmEnv(f, map[string]string{"CHAT_MODEL": "fake-chat", "EMBEDDING_MODEL": "fake-embed"})
+	start := time.Now()
+	code, out, errOut := run(t, env, "", "ask", "--db", t.TempDir(), "--json", "Which foreign ministers did Wang Yi meet in Astana?")
+	t.Logf("answered in %v with every request failing", time.Since(start))
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var a struct {
+		Mode, Answer, Note string
+		Abstained          bool
+	}
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.Mode != "extractive" || a.Abstained || !strings.Contains(a.Answer, "拉夫罗夫") || a.Note == "" {
+		t.Errorf("want an extractive answer with a note, got %+v", a)
+	}
+	if strings.Contains(out+errOut, testKey) {
+		t.Error("the API key appears in the output or logs")
+	}
+	// `scobot index` is about the index: there, failing to embed is an error.
+	if code, _, errOut := run(t, env, "", "index", "--db", t.TempDir()); code != exitError || !strings.Contains(errOut, "unavailable") {
+		t.Errorf("index with the API down: exit %d, %q", code, errOut)
+	}
+}
+
+// TestIndexBatchesEmbeddings indexes a corpus of 1,000 chunks through the
+// API and counts the requests.
+func TestIndexBatchesEmbeddings(t *testing.T) {
+	f := newFakeOpenAI(t, "", false)
+	dir := t.TempDir()
+	words := strings.Fields("summit ministers cooperation security trade Astana Dushanbe vaccine proposal declaration council member states dialogue partners")
+	for d := range 50 {
+		var b strings.Builder
+		for p := range 20 {
+			for w := range 200 {
+				b.WriteString(words[(d*7+p*3+w)%len(words)])
+				b.WriteString(" ")
+			}
+			b.WriteString("end.\n\n")
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("doc%02d.txt", d)), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env := llmEnv(f, map[string]string{"EMBEDDING_MODEL": "fake-embed"})
+	code, out, errOut := run(t, env, "", "index", "--corpus", dir, "--db", t.TempDir(), "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var st indexStats
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &st); err != nil {
+		t.Fatal(err)
+	}
+	calls := f.embedCalls.Load()
+	t.Logf("%d chunks embedded in %d requests", st.Embedded, calls)
+	if st.Embedded < 1000 || calls > 16 {
+		t.Errorf("embedded %d chunks in %d requests; want ≥ 1000 chunks in ≤ 16 requests", st.Embedded, calls)
+	}
+}
