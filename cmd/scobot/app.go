@@ -85,7 +85,7 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 		return nil, err
 	}
 	if old, rebuilt := st.Rebuilt(); rebuilt {
-		log.Info("rebuilding the index", "was", old, "now", emb.ID())
+		log.Warn("the embedder changed; rebuilding the index", "was", old, "now", emb.ID())
 	}
 
 	a := &app{docs: res.Docs, chunks: map[string][]rag.Chunk{}, store: st, skipped: res.Skipped}
