@@ -1,0 +1,208 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Token is a secret (a bot token, a webhook secret). It never prints: its
+// String, GoString and LogValue say "[redacted]".
+type Token struct{ v string }
+
+// NewToken wraps a secret.
+func NewToken(s string) Token { return Token{v: strings.TrimSpace(s)} }
+
+// Value returns the secret itself; pass it only to what needs it.
+func (t Token) Value() string { return t.v }
+
+// IsZero reports whether the secret is empty.
+func (t Token) IsZero() bool { return t.v == "" }
+
+// String returns "[redacted]", or "" for an empty secret.
+func (t Token) String() string {
+	if t.v == "" {
+		return ""
+	}
+	return "[redacted]"
+}
+
+// GoString returns the same as String, so %#v does not reveal the secret.
+func (t Token) GoString() string { return t.String() }
+
+// LogValue returns the same as String, so slog never logs the secret.
+func (t Token) LogValue() slog.Value { return slog.StringValue(t.String()) }
+
+// Rate is a rate limit: at most N events per Per, refilled smoothly (a
+// token bucket of N). The zero Rate is no limit.
+type Rate struct {
+	N   int
+	Per time.Duration
+}
+
+// Unlimited reports whether r sets no limit.
+func (r Rate) Unlimited() bool { return r.N <= 0 || r.Per <= 0 }
+
+// String renders r as ParseRate reads it.
+func (r Rate) String() string {
+	if r.Unlimited() {
+		return "off"
+	}
+	switch r.Per {
+	case time.Second:
+		return fmt.Sprintf("%d/s", r.N)
+	case time.Minute:
+		return fmt.Sprintf("%d/min", r.N)
+	case time.Hour:
+		return fmt.Sprintf("%d/h", r.N)
+	}
+	return fmt.Sprintf("%d/%s", r.N, r.Per)
+}
+
+// ParseRate reads a rate limit written "N/unit": N events per second ("s",
+// "sec"), minute ("m", "min") or hour ("h", "hour"), or per a Go duration
+// ("3/10s", "30/1h30m"). "", "0" and "off" mean no limit.
+func ParseRate(s string) (Rate, error) {
+	s = strings.TrimSpace(strings.ToLower(s))
+	if s == "" || s == "0" || s == "off" || s == "none" {
+		return Rate{}, nil
+	}
+	ns, unit, ok := strings.Cut(s, "/")
+	n, err := strconv.Atoi(strings.TrimSpace(ns))
+	if !ok || err != nil || n < 0 {
+		return Rate{}, fmt.Errorf("rate %q: want N/unit, e.g. 5/min", s)
+	}
+	var per time.Duration
+	switch unit = strings.TrimSpace(unit); unit {
+	case "s", "sec", "second":
+		per = time.Second
+	case "m", "min", "minute":
+		per = time.Minute
+	case "h", "hour":
+		per = time.Hour
+	default:
+		if per, err = time.ParseDuration(unit); err != nil || per <= 0 {
+			return Rate{}, fmt.Errorf("rate %q: unit %q is not s, min, h or a duration like 30s", s, unit)
+		}
+	}
+	if n == 0 {
+		return Rate{}, nil
+	}
+	return Rate{N: n, Per: per}, nil
+}
+
+// ParseIDs reads a comma- or space-separated list of Telegram chat or user
+// IDs ("12345, -1001234567890"). "" gives nil.
+func ParseIDs(s string) ([]int64, error) {
+	var ids []int64
+	for f := range strings.FieldsFuncSeq(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == ';' }) {
+		id, err := strconv.ParseInt(f, 10, 64)
+		if err != nil || id == 0 {
+			return nil, fmt.Errorf("%q is not a Telegram ID (a non-zero integer)", f)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// Config configures the Telegram front. Only Token is required.
+type Config struct {
+	Token  Token  // the bot token from @BotFather
+	APIURL string // Bot API server; "" → https://api.telegram.org
+
+	// WebhookURL, when set, switches from long polling to a webhook: the
+	// bot calls setWebhook with it and listens on WebhookListen (default
+	// ":8080"). WebhookSecret is checked against the
+	// X-Telegram-Bot-Api-Secret-Token header; empty → a random one.
+	WebhookURL    string
+	WebhookListen string
+	WebhookSecret Token
+
+	// AllowedChats and AllowedUsers restrict who is answered: a message is
+	// answered when its chat or its sender is listed. Both empty → anyone.
+	AllowedChats []int64
+	AllowedUsers []int64
+
+	UserRate Rate // questions per user; zero → no limit
+	ChatRate Rate // questions per chat; zero → no limit
+
+	Workers       int           // answers worked on at once; 0 → 8
+	QueueSize     int           // updates queued or in work before polling waits; 0 → 256
+	UpdateTimeout time.Duration // deadline for one update, answer and delivery; 0 → 2 min
+	ShutdownGrace time.Duration // time to finish answers in flight on shutdown; 0 → 30 s
+	PollTimeout   time.Duration // long-polling timeout; 0 → 30 s
+	EditInterval  time.Duration // least time between edits of a streamed answer; 0 → 1 s
+
+	Logger     *slog.Logger // nil → discard
+	HTTPClient *http.Client // nil → a client with a timeout above PollTimeout
+
+	// For tests: the clock and the sleep used for retries and backoff.
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+func (c *Config) defaults() error {
+	if c.Token.IsZero() {
+		return fmt.Errorf("no bot token: set TELEGRAM_BOT_TOKEN to the token @BotFather gave you")
+	}
+	if c.APIURL == "" {
+		c.APIURL = "https://api.telegram.org"
+	}
+	c.APIURL = strings.TrimRight(c.APIURL, "/")
+	if !strings.HasPrefix(c.APIURL, "http://") && !strings.HasPrefix(c.APIURL, "https://") {
+		return fmt.Errorf("bot API URL %q: want http(s)://host", c.APIURL)
+	}
+	if c.WebhookURL != "" {
+		if !strings.HasPrefix(c.WebhookURL, "https://") && !strings.HasPrefix(c.WebhookURL, "http://") {
+			return fmt.Errorf("webhook URL %q: want https://host/path", c.WebhookURL)
+		}
+		if c.WebhookListen == "" {
+			c.WebhookListen = ":8080"
+		}
+		if !c.WebhookSecret.IsZero() && !validSecret(c.WebhookSecret.Value()) {
+			return fmt.Errorf("webhook secret: want 1-256 characters A-Z, a-z, 0-9, _ and -")
+		}
+	}
+	setDefault(&c.Workers, 8)
+	setDefault(&c.QueueSize, 256)
+	setDefault(&c.UpdateTimeout, 2*time.Minute)
+	setDefault(&c.ShutdownGrace, 30*time.Second)
+	setDefault(&c.PollTimeout, 30*time.Second)
+	setDefault(&c.EditInterval, time.Second)
+	c.QueueSize = max(c.QueueSize, c.Workers)
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{Timeout: c.PollTimeout + 15*time.Second}
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.sleep == nil {
+		c.sleep = sleepCtx
+	}
+	return nil
+}
+
+func setDefault[T int | time.Duration](v *T, d T) {
+	if *v <= 0 {
+		*v = d
+	}
+}
+
+func validSecret(s string) bool {
+	if len(s) == 0 || len(s) > 256 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-') {
+			return false
+		}
+	}
+	return true
+}

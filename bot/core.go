@@ -1,0 +1,313 @@
+// Package bot is scobot's conversation layer: commands, per-chat history,
+// who may ask and how often, and turning an answer into messages.
+//
+// Core is front-agnostic: it takes one text from a chat and returns a Reply,
+// a small value each front renders (FormatHTML for Telegram, FormatPlain for
+// a terminal). Bot is the Telegram front: the update loop (long polling or a
+// webhook), access control, rate limits, a worker pool with per-chat order,
+// and delivery with HTML formatting, splitting, streaming edits and retries.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/scobot/scobot/rag"
+)
+
+// Asker answers one question. *rag.Assistant implements it.
+type Asker interface {
+	Ask(ctx context.Context, req rag.Request) (rag.Answer, error)
+}
+
+// Briefer writes a briefing on a topic, as an answer with citations. It is
+// optional: without one, /brief says briefings are coming.
+type Briefer interface {
+	Brief(ctx context.Context, topic string) (rag.Answer, error)
+}
+
+// DocInfo describes one document of the corpus for /start and /sources.
+type DocInfo struct {
+	ID     string
+	Title  string
+	Date   string // ISO 8601, "" if unknown
+	Source string // publisher
+	URL    string // "" if none
+}
+
+// CoreOptions tune a Core. The zero value is usable.
+type CoreOptions struct {
+	HistoryTurns     int // turns of history kept per chat; 0 → 6
+	MaxChats         int // chats whose history is kept (least recently used dropped); 0 → 10,000
+	MaxQuestionRunes int // longest question accepted; 0 → 1000
+	// Examples are the example questions /start shows; empty → three
+	// built-in ones, one of them in Chinese.
+	Examples []string
+	Briefer  Briefer      // nil → /brief replies that briefings are coming
+	Logger   *slog.Logger // nil → discard
+}
+
+// Reply kinds.
+const (
+	KindAnswer  = "answer"  // Reply.Answer is set
+	KindInfo    = "info"    // /start, /help, /sources
+	KindUsage   = "usage"   // a command was used wrongly, or the question is too long
+	KindError   = "error"   // the question could not be answered; the cause is logged
+	KindRefusal = "refusal" // the front refused the message (access, rate limit)
+)
+
+// Reply is what Core says back: front-neutral blocks of text, then an
+// answer with its citations when Kind is KindAnswer.
+type Reply struct {
+	Kind   string
+	Blocks []Block
+	Answer *rag.Answer
+}
+
+// Block is one part of a reply: an optional heading, a paragraph and a
+// list, each optional.
+type Block struct {
+	Title string
+	Text  string
+	Items []Item
+}
+
+// Item is one line of a list: a label (a link when URL is set) and detail
+// shown after it.
+type Item struct {
+	Label  string
+	URL    string
+	Detail string
+}
+
+// Input is one text received from a chat.
+type Input struct {
+	Chat string // conversation key: history is kept per key
+	User string // who sent it, for logs
+	Text string
+	// OnText, when set, receives the answer text as it is generated (not
+	// yet citation-checked), from the goroutine that called Handle.
+	OnText func(text string)
+}
+
+// Core handles the conversation, whatever the front. Safe for concurrent
+// use; a front that wants answers in order within one chat must not call
+// Handle concurrently for the same chat.
+type Core struct {
+	asker    Asker
+	docs     []DocInfo
+	opts     CoreOptions
+	history  *historyLRU
+	log      *slog.Logger
+	examples []string
+}
+
+// defaultExamples are shown by /start when CoreOptions.Examples is nil.
+var defaultExamples = []string{
+	"Which foreign ministers did Wang Yi meet in Astana?",
+	"王毅在杜尚别上合组织外长理事会会议上提出了什么建议？",
+	"How was the 20th SCO summit in November 2020 held?",
+}
+
+// NewCore returns a Core that answers with asker about the documents docs.
+func NewCore(asker Asker, docs []DocInfo, opts CoreOptions) *Core {
+	if opts.HistoryTurns <= 0 {
+		opts.HistoryTurns = 6
+	}
+	if opts.MaxChats <= 0 {
+		opts.MaxChats = 10000
+	}
+	if opts.MaxQuestionRunes <= 0 {
+		opts.MaxQuestionRunes = rag.MaxQuestionRunes
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ex := opts.Examples
+	if len(ex) == 0 {
+		ex = defaultExamples
+	}
+	return &Core{
+		asker:    asker,
+		docs:     docs,
+		opts:     opts,
+		history:  newHistoryLRU(opts.MaxChats, opts.HistoryTurns),
+		log:      log,
+		examples: ex,
+	}
+}
+
+// Handle answers one input: a command (/start, /help, /ask, /sources,
+// /brief) or, for any other text, a question. It always returns a reply
+// fit to show the user; errors are logged, never shown.
+func (c *Core) Handle(ctx context.Context, in Input) Reply {
+	cmd, arg := ParseCommand(in.Text)
+	switch cmd {
+	case "":
+		return c.ask(ctx, in, in.Text)
+	case "start":
+		return c.start()
+	case "help":
+		return c.help()
+	case "sources":
+		return c.sources()
+	case "ask":
+		if strings.TrimSpace(arg) == "" {
+			return textReply(KindUsage, "Usage: /ask <question>, e.g. /ask "+c.examples[0])
+		}
+		return c.ask(ctx, in, arg)
+	case "brief":
+		return c.brief(ctx, in, arg)
+	}
+	return textReply(KindUsage, fmt.Sprintf("I don't know the command /%s. Send /help for what I can do.", cmd))
+}
+
+// ParseCommand splits "/cmd@Bot args" into "cmd" (lower case, without the
+// bot name) and "args". Text that is not a command gives "", text.
+func ParseCommand(text string) (cmd, args string) {
+	t := strings.TrimLeftFunc(text, unicode.IsSpace)
+	if !strings.HasPrefix(t, "/") {
+		return "", text
+	}
+	end := strings.IndexFunc(t, unicode.IsSpace)
+	if end < 0 {
+		end = len(t)
+	}
+	name := t[1:end]
+	name, _, _ = strings.Cut(name, "@")
+	if name == "" || !isCommandName(name) {
+		return "", text
+	}
+	return strings.ToLower(name), strings.TrimSpace(t[end:])
+}
+
+// isCommandName reports whether s is a Telegram command name: letters,
+// digits and underscores.
+func isCommandName(s string) bool {
+	for _, r := range s {
+		if r > unicode.MaxASCII || !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+func textReply(kind, text string) Reply {
+	return Reply{Kind: kind, Blocks: []Block{{Text: text}}}
+}
+
+// ask answers question in the input's chat and records the turn.
+func (c *Core) ask(ctx context.Context, in Input, question string) Reply {
+	q := strings.TrimSpace(question)
+	if q == "" {
+		return c.help()
+	}
+	if n := utf8.RuneCountInString(q); n > c.opts.MaxQuestionRunes {
+		return textReply(KindUsage, fmt.Sprintf("Your question is %d characters long; please keep it under %d.", n, c.opts.MaxQuestionRunes))
+	}
+	ans, err := c.asker.Ask(ctx, rag.Request{Question: q, History: c.history.get(in.Chat), OnText: in.OnText})
+	if err != nil {
+		return c.failed(ctx, in, err)
+	}
+	resolved := ans.Resolved
+	if resolved == "" {
+		resolved = q
+	}
+	c.history.add(in.Chat, rag.Turn{Question: resolved, Answer: ans.Text})
+	return Reply{Kind: KindAnswer, Answer: &ans}
+}
+
+// failed turns an error from the asker into a polite one-line reply and
+// logs the cause.
+func (c *Core) failed(ctx context.Context, in Input, err error) Reply {
+	switch {
+	case errors.Is(err, rag.ErrQuestionTooLong):
+		return textReply(KindUsage, fmt.Sprintf("Your question is too long; please keep it under %d characters.", c.opts.MaxQuestionRunes))
+	case errors.Is(err, rag.ErrEmptyQuestion):
+		return c.help()
+	}
+	c.log.LogAttrs(ctx, slog.LevelError, "couldn't answer", slog.String("chat", in.Chat), slog.String("user", in.User), slog.Any("err", err))
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return textReply(KindError, "Sorry, answering took too long. Please try again in a moment.")
+	}
+	return textReply(KindError, "Sorry, something went wrong while answering. Please try again later.")
+}
+
+func (c *Core) brief(ctx context.Context, in Input, topic string) Reply {
+	if c.opts.Briefer == nil {
+		return textReply(KindInfo, "Briefings are coming soon. Meanwhile, ask me a question, e.g. "+c.examples[0])
+	}
+	topic = strings.TrimSpace(topic)
+	if topic == "" {
+		return textReply(KindUsage, "Usage: /brief <topic>, e.g. /brief the 2024 Astana meeting")
+	}
+	if n := utf8.RuneCountInString(topic); n > c.opts.MaxQuestionRunes {
+		return textReply(KindUsage, fmt.Sprintf("The topic is %d characters long; please keep it under %d.", n, c.opts.MaxQuestionRunes))
+	}
+	ans, err := c.opts.Briefer.Brief(ctx, topic)
+	if err != nil {
+		return c.failed(ctx, in, err)
+	}
+	return Reply{Kind: KindAnswer, Answer: &ans}
+}
+
+func (c *Core) start() Reply {
+	return Reply{Kind: KindInfo, Blocks: []Block{
+		{Text: "I answer questions about the diplomacy of the Shanghai Cooperation Organization (SCO) from a small set of news reports, in Chinese or English, and cite the report behind every statement. When the reports don't say, I tell you so."},
+		{Title: fmt.Sprintf("The reports (%d)", len(c.docs)), Items: c.docItems(false)},
+		{Title: "Try asking", Items: exampleItems(c.examples)},
+		{Text: "Send /help for the commands."},
+	}}
+}
+
+func (c *Core) help() Reply {
+	return Reply{Kind: KindInfo, Blocks: []Block{
+		{Text: "Ask a question in Chinese or English and I answer from the news reports, with numbered sources."},
+		{Title: "Commands", Items: []Item{
+			{Label: "/ask <question>", Detail: "answer a question (in groups, use this or mention me)"},
+			{Label: "/sources", Detail: "the reports I answer from"},
+			{Label: "/brief <topic>", Detail: "a short briefing on a topic"},
+			{Label: "/start", Detail: "what I am, with example questions"},
+			{Label: "/help", Detail: "this message"},
+		}},
+	}}
+}
+
+func (c *Core) sources() Reply {
+	if len(c.docs) == 0 {
+		return textReply(KindInfo, "No reports are loaded.")
+	}
+	return Reply{Kind: KindInfo, Blocks: []Block{{Title: fmt.Sprintf("I answer from %d reports", len(c.docs)), Items: c.docItems(true)}}}
+}
+
+// docItems lists the documents: "Title — date" or, with publisher,
+// "Title — Publisher, date", linked when they have a URL.
+func (c *Core) docItems(publisher bool) []Item {
+	items := make([]Item, 0, len(c.docs))
+	for _, d := range c.docs {
+		title := d.Title
+		if title == "" {
+			title = d.ID
+		}
+		source := d.Source
+		if !publisher {
+			source = ""
+		}
+		items = append(items, Item{Label: title, URL: d.URL, Detail: joinNonEmpty(", ", source, d.Date)})
+	}
+	return items
+}
+
+func exampleItems(ex []string) []Item {
+	items := make([]Item, len(ex))
+	for i, q := range ex {
+		items[i] = Item{Label: q}
+	}
+	return items
+}

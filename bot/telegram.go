@@ -1,0 +1,318 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf16"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+// Bot is the Telegram front: it takes updates (long polling, or a webhook),
+// decides which messages are for it, and answers them with a Core.
+type Bot struct {
+	cfg    Config
+	core   *Core
+	api    *api
+	log    *slog.Logger
+	access access
+	limits *limiter
+	disp   *dispatcher
+}
+
+// New connects to the Bot API and checks the token (getMe). It does not
+// start taking updates: Run does.
+func New(ctx context.Context, cfg Config, core *Core) (*Bot, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	a, err := newAPI(ctx, cfg.Token, cfg.APIURL, cfg.HTTPClient, cfg.Logger, cfg.sleep)
+	if err != nil {
+		return nil, err
+	}
+	return &Bot{
+		cfg:    cfg,
+		core:   core,
+		api:    a,
+		log:    cfg.Logger,
+		access: access{chats: cfg.AllowedChats, users: cfg.AllowedUsers},
+		limits: newLimiter(cfg.UserRate, cfg.ChatRate, cfg.now),
+	}, nil
+}
+
+// UserName returns the bot's @username, without the "@".
+func (b *Bot) UserName() string { return b.api.self().UserName }
+
+// Run answers messages until ctx is done. Then it stops taking updates,
+// finishes the answers in flight (for at most Config.ShutdownGrace) and
+// returns nil. It returns an error when it cannot start (the webhook cannot
+// be set) or Telegram rejects the token. Call it once.
+func (b *Bot) Run(ctx context.Context) error {
+	if b.access.open() {
+		b.log.Warn("ALLOWED_CHAT_IDS and ALLOWED_USER_IDS are unset: anyone who finds the bot can use it")
+	}
+	b.disp = newDispatcher(ctx, b.cfg.Workers, b.cfg.QueueSize, b.cfg.UpdateTimeout, b.handle)
+	go b.setCommands(ctx)
+	b.log.Info("bot started", "bot", "@"+b.UserName(), "mode", b.mode(), "workers", b.cfg.Workers,
+		"user_rate", b.cfg.UserRate.String(), "chat_rate", b.cfg.ChatRate.String())
+
+	var offset int
+	var err error
+	if b.cfg.WebhookURL != "" {
+		err = b.serveWebhook(ctx)
+	} else {
+		if _, derr := b.api.call(ctx, "deleteWebhook", nil); derr != nil && ctx.Err() == nil {
+			b.log.Warn("couldn't delete a webhook; polling may fail while one is set", "err", derr)
+		}
+		offset, err = b.poll(ctx)
+	}
+	b.log.Info("stopping: finishing answers in flight", "grace", b.cfg.ShutdownGrace)
+	if left := b.disp.drain(b.cfg.ShutdownGrace); left > 0 {
+		// Leave these updates unacknowledged: Telegram sends them again.
+		b.log.Error("answers unfinished at shutdown", "count", left)
+	} else if b.cfg.WebhookURL == "" {
+		b.ack(offset)
+	}
+	b.log.Info("bot stopped")
+	return err
+}
+
+func (b *Bot) mode() string {
+	if b.cfg.WebhookURL != "" {
+		return "webhook"
+	}
+	return "polling"
+}
+
+// commands are registered with setMyCommands so clients offer them.
+var commands = []tgbotapi.BotCommand{
+	{Command: "ask", Description: "Answer a question from the news reports"},
+	{Command: "sources", Description: "List the reports I answer from"},
+	{Command: "brief", Description: "A short briefing on a topic"},
+	{Command: "help", Description: "How to use the bot"},
+	{Command: "start", Description: "What this bot is, with examples"},
+}
+
+// setCommands registers the commands; a failure is only logged.
+func (b *Bot) setCommands(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	if err := b.api.request(ctx, tgbotapi.NewSetMyCommands(commands...)); err != nil {
+		b.log.Warn("couldn't register the bot's commands", "err", err)
+	}
+}
+
+// target is where a reply goes.
+type target struct {
+	chatID   int64
+	threadID int // forum topic; 0 for none
+	replyTo  int // message answered; 0 for none
+}
+
+// params returns the parameters that address a new message to t.
+func (t target) params() tgbotapi.Params {
+	p := tgbotapi.Params{"chat_id": strconv.FormatInt(t.chatID, 10)}
+	if t.threadID != 0 {
+		p["message_thread_id"] = strconv.Itoa(t.threadID)
+	}
+	if t.replyTo != 0 {
+		p["reply_to_message_id"] = strconv.Itoa(t.replyTo)
+		p["allow_sending_without_reply"] = "true"
+	}
+	return p
+}
+
+// Reply texts of the front.
+const (
+	textRefused   = "Sorry, this bot only answers in chats it has been set up for."
+	textNonText   = "I can only read text. Please type your question, e.g. Which foreign ministers did Wang Yi meet in Astana?"
+	textRateLimit = "Please wait a moment before asking again (limit: %s)."
+)
+
+// handle answers one update. It runs on a worker, one at a time per chat.
+func (b *Bot) handle(ctx context.Context, in incoming) {
+	msg := in.msg
+	if msg == nil || msg.Chat == nil {
+		return
+	}
+	text, act := b.route(msg)
+	if act == actIgnore {
+		return
+	}
+	t := target{chatID: msg.Chat.ID, threadID: in.threadID, replyTo: msg.MessageID}
+	user := senderID(msg)
+	if !b.access.allows(msg.Chat.ID, user) {
+		b.log.Info("refused: chat and user not allowed", "chat_id", msg.Chat.ID, "user_id", user, "chat_type", msg.Chat.Type)
+		b.deliver(ctx, t, textReply(KindRefusal, textRefused), nil)
+		return
+	}
+	if act == actHint {
+		b.deliver(ctx, t, textReply(KindUsage, textNonText), nil)
+		return
+	}
+	if ok, warn, limit := b.limits.allow(user, msg.Chat.ID); !ok {
+		b.log.Info("rate limited", "chat_id", msg.Chat.ID, "user_id", user, "limit", limit.String(), "told", warn)
+		if warn {
+			b.deliver(ctx, t, textReply(KindRefusal, fmt.Sprintf(textRateLimit, limitText(limit))), nil)
+		}
+		return
+	}
+
+	stopTyping := b.typing(ctx, t)
+	st := &stream{b: b, ctx: ctx, t: t, last: b.cfg.now()}
+	start := b.cfg.now()
+	reply := b.core.Handle(ctx, Input{Chat: chatKey(t), User: strconv.FormatInt(user, 10), Text: text, OnText: st.onText})
+	stopTyping()
+	b.deliver(ctx, t, reply, st)
+	b.log.LogAttrs(ctx, slog.LevelInfo, "answered", slog.Int64("chat_id", t.chatID), slog.Int64("user_id", user),
+		slog.String("kind", reply.Kind), slog.Duration("took", b.cfg.now().Sub(start)))
+}
+
+// limitText renders a rate for people: "5 questions per minute".
+func limitText(r Rate) string {
+	per := "per " + r.Per.String()
+	switch r.Per {
+	case time.Second:
+		per = "per second"
+	case time.Minute:
+		per = "per minute"
+	case time.Hour:
+		per = "per hour"
+	}
+	return fmt.Sprintf("%d questions %s", r.N, per)
+}
+
+// chatKey names a conversation for the history: the chat, and the topic in
+// a forum.
+func chatKey(t target) string {
+	if t.threadID != 0 {
+		return fmt.Sprintf("%d/%d", t.chatID, t.threadID)
+	}
+	return strconv.FormatInt(t.chatID, 10)
+}
+
+// senderID returns who sent msg: the user, or the chat it was sent on
+// behalf of; 0 if unknown.
+func senderID(msg *tgbotapi.Message) int64 {
+	switch {
+	case msg.From != nil:
+		return msg.From.ID
+	case msg.SenderChat != nil:
+		return msg.SenderChat.ID
+	}
+	return 0
+}
+
+// action says what to do with a message.
+type action int
+
+const (
+	actIgnore   action = iota // not for the bot
+	actQuestion               // text for the Core
+	actHint                   // a non-text message in a private chat
+)
+
+// route decides whether msg is for the bot and returns the text to handle.
+// In a private chat every text is; in a group only /ask, a command
+// addressed to the bot (/help@Bot), a message mentioning the bot (the
+// mention removed) and a reply to one of the bot's messages.
+func (b *Bot) route(msg *tgbotapi.Message) (string, action) {
+	self := b.api.self()
+	if msg.Chat.IsPrivate() {
+		if msg.Text == "" {
+			if hasContent(msg) {
+				return "", actHint
+			}
+			return "", actIgnore
+		}
+		return msg.Text, actQuestion
+	}
+	if (!msg.Chat.IsGroup() && !msg.Chat.IsSuperGroup()) || msg.Text == "" {
+		return "", actIgnore
+	}
+	if msg.IsCommand() {
+		name, at, _ := strings.Cut(msg.CommandWithAt(), "@")
+		if at != "" {
+			if strings.EqualFold(at, self.UserName) {
+				return msg.Text, actQuestion
+			}
+			return "", actIgnore // for another bot
+		}
+		if strings.EqualFold(name, "ask") {
+			return msg.Text, actQuestion
+		}
+		return "", actIgnore
+	}
+	for _, e := range msg.Entities {
+		mentioned := (e.Type == "mention" && strings.EqualFold(entityText(msg.Text, e), "@"+self.UserName)) ||
+			(e.Type == "text_mention" && e.User != nil && e.User.ID == self.ID)
+		if mentioned {
+			return strings.TrimSpace(removeEntity(msg.Text, e)), actQuestion
+		}
+	}
+	if r := msg.ReplyToMessage; r != nil && r.From != nil && r.From.ID == self.ID {
+		return msg.Text, actQuestion
+	}
+	return "", actIgnore
+}
+
+// hasContent reports whether msg carries something a user sent (a photo,
+// a voice note …) rather than being a service message.
+func hasContent(msg *tgbotapi.Message) bool {
+	return msg.Caption != "" || msg.Photo != nil || msg.Document != nil || msg.Sticker != nil ||
+		msg.Voice != nil || msg.Audio != nil || msg.Video != nil || msg.VideoNote != nil ||
+		msg.Animation != nil || msg.Location != nil || msg.Contact != nil || msg.Poll != nil
+}
+
+// entityText returns the text an entity covers; entity offsets count
+// UTF-16 code units.
+func entityText(text string, e tgbotapi.MessageEntity) string {
+	u := utf16.Encode([]rune(text))
+	if e.Offset < 0 || e.Length < 0 || e.Offset+e.Length > len(u) {
+		return ""
+	}
+	return string(utf16.Decode(u[e.Offset : e.Offset+e.Length]))
+}
+
+// removeEntity returns text without the part an entity covers.
+func removeEntity(text string, e tgbotapi.MessageEntity) string {
+	u := utf16.Encode([]rune(text))
+	if e.Offset < 0 || e.Length < 0 || e.Offset+e.Length > len(u) {
+		return text
+	}
+	return string(utf16.Decode(u[:e.Offset])) + string(utf16.Decode(u[e.Offset+e.Length:]))
+}
+
+// typing shows "typing…" in the chat until the returned function is
+// called, renewing it every 4 s (it lasts 5 s). Failures are ignored: it
+// never holds up the answer.
+func (b *Bot) typing(ctx context.Context, t target) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		tick := time.NewTicker(4 * time.Second)
+		defer tick.Stop()
+		for {
+			cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			p := t.params()
+			delete(p, "reply_to_message_id")
+			delete(p, "allow_sending_without_reply")
+			p["action"] = tgbotapi.ChatTyping
+			if _, err := b.api.once(cctx, "sendChatAction", p); err != nil {
+				b.log.Debug("couldn't send the typing action", "chat_id", t.chatID, "err", err)
+			}
+			cancel()
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() { close(done) }
+}
