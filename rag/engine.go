@@ -346,6 +346,9 @@ type query struct {
 // yearWeight is how much a year counts as a word of the question.
 const yearWeight = 0.3
 
+// synonymWeight is how much a synonym in the asker's language counts.
+const synonymWeight = 0.3
+
 // nameWeight is how much a name (a glossary concept) counts relative to an
 // ordinary word.
 const nameWeight = 0.5
@@ -413,6 +416,13 @@ func (e *Engine) expand(g *glossary.Glossary, ms []glossary.Match, w float64, ad
 		concepts = append(concepts, m.Concept)
 		for _, lang := range e.langs {
 			if lang == m.Lang {
+				// Synonyms in the asker's own language ("put forward"
+				// for "propose") count less than the word itself.
+				for _, alt := range g.Terms(m.Concept, lang) {
+					if !strings.EqualFold(alt, m.Term) {
+						addSpread(add, tokens.Terms(alt), w*synonymWeight, e.focus)
+					}
+				}
 				continue
 			}
 			for _, alt := range g.Terms(m.Concept, lang) {

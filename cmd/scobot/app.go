@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/scobot/scobot/bot"
 	"github.com/scobot/scobot/corpus"
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/chunk"
@@ -170,4 +171,14 @@ func openStore(ctx context.Context, dir string, emb store.Embedder, log *slog.Lo
 		return nil, fmt.Errorf("couldn't open the index in %s: %w", dir, err)
 	}
 	return st, nil
+}
+
+// core returns the conversation core every front shares: the Telegram bot
+// and the terminal chat answer, keep history and take commands alike.
+func (a *app) core(log *slog.Logger) *bot.Core {
+	docs := make([]bot.DocInfo, len(a.docs))
+	for i, d := range a.docs {
+		docs[i] = bot.DocInfo{ID: d.ID, Title: d.Title, Date: d.Date, Source: d.Source, URL: d.URL}
+	}
+	return bot.NewCore(a.ask, docs, bot.CoreOptions{Logger: log})
 }

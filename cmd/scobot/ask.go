@@ -4,12 +4,12 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
+	"github.com/scobot/scobot/bot"
 	"github.com/scobot/scobot/rag"
 )
 
@@ -48,12 +48,8 @@ func runAsk(ctx context.Context, m *Main, c *cli, args []string) error {
 	return nil
 }
 
-// chatHistory is how many earlier turns a chat keeps for follow-ups.
-const chatHistory = 6
-
 func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 	fs := c.flagSet(m, "chat", "")
-	k := fs.Int("k", 5, "passages to retrieve")
 	if _, err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -61,11 +57,13 @@ func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The same conversation core as the Telegram bot: commands (/help,
+	// /sources, /brief …), follow-ups, limits and messages alike.
+	core := a.core(c.log)
 	interactive := isTerminal(m.Stdin)
 	if interactive {
-		fmt.Fprintf(m.Stdout, "Ask about SCO diplomacy (%d documents). An empty line ends the chat.\n", len(a.docs))
+		fmt.Fprintf(m.Stdout, "Ask about SCO diplomacy (%d documents; /help for commands). An empty line ends the chat.\n", len(a.docs))
 	}
-	var history []rag.Turn
 	in := bufio.NewScanner(m.Stdin)
 	in.Buffer(make([]byte, 64*1024), 1024*1024)
 	for {
@@ -79,21 +77,12 @@ func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 		if line == "" {
 			return nil
 		}
-		ans, err := a.ask.Ask(ctx, rag.Request{Question: line, K: *k, History: history})
-		if err != nil {
-			if errors.Is(err, context.Canceled) {
-				return err
-			}
-			// One bad question never ends the chat.
-			fmt.Fprintf(m.Stdout, "Sorry: %v\n\n", err)
-			continue
+		reply := core.Handle(ctx, bot.Input{Chat: "terminal", User: "terminal", Text: line})
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
-		writeAnswer(m.Stdout, ans)
+		fmt.Fprintln(m.Stdout, strings.TrimRight(bot.FormatPlain(reply), "\n"))
 		fmt.Fprintln(m.Stdout)
-		history = append(history, rag.Turn{Question: ans.Resolved, Answer: ans.Text})
-		if len(history) > chatHistory {
-			history = history[1:]
-		}
 	}
 	if err := in.Err(); err != nil {
 		return fmt.Errorf("couldn't read the input: %w", err)

@@ -62,6 +62,7 @@ func commands() []command {
 		{"index", "", "build or update the index of the corpus", runIndex},
 		{"docs", "", "list the indexed documents and their metadata", runDocs},
 		{"eval", "--qa FILE", "score retrieval and answers on a JSONL question file", runEval},
+		{"serve", "", "run the Telegram bot (needs TELEGRAM_BOT_TOKEN)", runServe},
 	}
 }
 

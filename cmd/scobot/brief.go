@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/scobot/scobot/rag"
+)
+
+// runBrief prints a briefing on a topic: headline, dated key points,
+// timeline, disagreements and sources, as text, Markdown or JSON.
+func runBrief(ctx context.Context, m *Main, c *cli, args []string) error {
+	fs := c.flagSet(m, "brief", `"topic"`)
+	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
+	asMD := fs.Bool("md", false, "print Markdown that pastes into a newsroom CMS")
+	k := fs.Int("k", 16, "passages to retrieve")
+	pos, err := c.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	topic := strings.TrimSpace(strings.Join(pos, " "))
+	if topic == "" {
+		return fmt.Errorf("%w: give a topic, e.g. scobot brief \"SCO foreign ministers' meetings\"", errUsage)
+	}
+	if *asJSON && *asMD {
+		return fmt.Errorf("%w: choose one of --json and --md", errUsage)
+	}
+	if _, err := rag.CheckQuestion(topic); err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	a, err := openApp(ctx, c.cfg, c.log, openOptions{})
+	if err != nil {
+		return err
+	}
+	b, err := a.ask.Brief(ctx, rag.BriefRequest{Topic: topic, K: *k})
+	if err != nil {
+		return err
+	}
+	switch {
+	case *asJSON:
+		return writeJSON(m.Stdout, b)
+	case *asMD:
+		_, err = fmt.Fprint(m.Stdout, b.Markdown())
+	default:
+		_, err = fmt.Fprint(m.Stdout, b.Text())
+	}
+	if err != nil {
+		return fmt.Errorf("couldn't write the briefing: %w", err)
+	}
+	return nil
+}
+
+// runTimeline prints the events of the corpus in date order, optionally
+// filtered by a word (in any language) or a year.
+func runTimeline(ctx context.Context, m *Main, c *cli, args []string) error {
+	fs := c.flagSet(m, "timeline", "[filter]")
+	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
+	asMD := fs.Bool("md", false, "print Markdown that pastes into a newsroom CMS")
+	lang := fs.String("lang", "", "language of places and meetings: en or zh (default: the filter's, else en)")
+	pos, err := c.parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if *asJSON && *asMD {
+		return fmt.Errorf("%w: choose one of --json and --md", errUsage)
+	}
+	switch *lang {
+	case "", "en", "zh":
+	default:
+		return fmt.Errorf("%w: unknown --lang %q (want en or zh)", errUsage, *lang)
+	}
+	filter := strings.TrimSpace(strings.Join(pos, " "))
+	a, err := openApp(ctx, c.cfg, c.log, openOptions{})
+	if err != nil {
+		return err
+	}
+	tl := a.engine.Timeline(filter, *lang)
+	switch {
+	case *asJSON:
+		return writeJSON(m.Stdout, tl)
+	case *asMD:
+		_, err = fmt.Fprint(m.Stdout, tl.Markdown())
+	default:
+		_, err = fmt.Fprint(m.Stdout, tl.Text())
+	}
+	if err != nil {
+		return fmt.Errorf("couldn't write the timeline: %w", err)
+	}
+	return nil
+}

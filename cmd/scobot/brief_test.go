@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// runCmd runs one subcommand function directly, as Main.Run would, and
+// returns its error and output.
+func runCmd(t *testing.T, fn func(context.Context, *Main, *cli, []string) error, args ...string) (string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}
+	c := &cli{env: env{getenv: m.Getenv, dotenv: map[string]string{}}}
+	c.log = slog.New(slog.NewTextHandler(&errOut, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	err := fn(context.Background(), m, c, args)
+	return out.String(), err
+}
+
+func TestBriefJSONShape(t *testing.T) {
+	out, err := runCmd(t, runBrief, "--db", t.TempDir(), "--json", "SCO foreign ministers' meetings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw json.RawMessage = []byte(out)
+	for _, k := range []string{"headline", "points", "timeline", "sources"} {
+		if !slices.Contains(keys(t, raw), k) {
+			t.Errorf("no %q in %v", k, keys(t, raw))
+		}
+	}
+	var b struct {
+		Headline string
+		Points   []json.RawMessage
+		Timeline []json.RawMessage
+		Sources  []json.RawMessage
+	}
+	if err := json.Unmarshal(raw, &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.Headline == "" || len(b.Points) == 0 || len(b.Timeline) != 3 || len(b.Sources) != 4 {
+		t.Fatalf("briefing = %s", out)
+	}
+	for _, tt := range []struct {
+		name string
+		item json.RawMessage
+		want []string
+	}{
+		{"point", b.Points[0], []string{"citations", "date", "text"}},
+		{"timeline", b.Timeline[0], []string{"citations", "date", "place", "text"}},
+		{"source", b.Sources[0], []string{"date", "doc", "n", "source", "title", "url"}},
+	} {
+		for _, k := range tt.want {
+			if !slices.Contains(keys(t, tt.item), k) {
+				t.Errorf("%s has no %q: %s", tt.name, k, tt.item)
+			}
+		}
+	}
+	var ev struct {
+		Date, Place string
+		Citations   []int
+	}
+	if err := json.Unmarshal(b.Timeline[0], &ev); err != nil || ev.Date != "2020-09-16" || ev.Place != "Russia" || len(ev.Citations) != 1 {
+		t.Errorf("first event = %s", b.Timeline[0])
+	}
+}
+
+func TestBriefOutputs(t *testing.T) {
+	db := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"text", []string{"SCO foreign ministers' meetings"}, []string{"Key points\n", "Timeline\n", "2021-07-14 · Dushanbe", "Sources\n[1] "}},
+		{"markdown", []string{"--md", "SCO foreign ministers' meetings"}, []string{"## ", "**Key points**", "- **2024-05-21** · Astana", "1. "}},
+		{"chinese", []string{"上合组织外长会议"}, []string{"要点\n", "时间线\n", "阿斯塔纳", "来源\n"}},
+		{"uncovered", []string{"2022 FIFA World Cup"}, []string{"does not cover"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, err := runCmd(t, runBrief, append([]string{"--db", db}, tt.args...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
+
+func TestBriefAndTimelineUsageErrors(t *testing.T) {
+	db := t.TempDir()
+	tests := []struct {
+		name string
+		fn   func(context.Context, *Main, *cli, []string) error
+		args []string
+	}{
+		{"no topic", runBrief, nil},
+		{"json and md", runBrief, []string{"--json", "--md", "SCO"}},
+		{"too long", runBrief, []string{strings.Repeat("x", 1001)}},
+		{"bad flag", runBrief, []string{"--nope", "SCO"}},
+		{"timeline json and md", runTimeline, []string{"--json", "--md"}},
+		{"timeline bad lang", runTimeline, []string{"--lang", "fr"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := runCmd(t, tt.fn, append([]string{"--db", db}, tt.args...)...)
+			if !errors.Is(err, errUsage) {
+				t.Errorf("err = %v, want a usage error", err)
+			}
+		})
+	}
+}
+
+func TestTimelineCommand(t *testing.T) {
+	db := t.TempDir()
+	out, err := runCmd(t, runTimeline, "--db", db, "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tl struct {
+		Events []struct {
+			Date, Place, Meeting, Text string
+			Citations                  []int
+		}
+		Sources []json.RawMessage
+	}
+	if err := json.Unmarshal([]byte(out), &tl); err != nil {
+		t.Fatal(err)
+	}
+	var dates []string
+	for _, ev := range tl.Events {
+		dates = append(dates, ev.Date)
+	}
+	if want := []string{"2020-09-16", "2020-11-05", "2021-07-14", "2024-05-21"}; !slices.Equal(dates, want) || len(tl.Sources) != 5 {
+		t.Errorf("dates %v (want %v), %d sources", dates, want, len(tl.Sources))
+	}
+	for _, tt := range []struct {
+		args []string
+		want []string
+		not  string
+	}{
+		{[]string{"Dushanbe"}, []string{"2021-07-14 · Dushanbe · SCO Council of Foreign Ministers", "[1]"}, "2024-05-21"},
+		{[]string{"阿斯塔纳"}, []string{"时间线: 阿斯塔纳", "2024-05-21 · 阿斯塔纳", "[1][2]"}, "2021"},
+		{[]string{"--md", "2020"}, []string{"## Timeline: 2020", "- **2020-09-16** · Russia", "- **2020-11-05** · Beijing"}, "2021"},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			out, err := runCmd(t, runTimeline, append([]string{"--db", db}, tt.args...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			if strings.Contains(out, tt.not) {
+				t.Errorf("output holds %q:\n%s", tt.not, out)
+			}
+		})
+	}
+}
