@@ -1,0 +1,70 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"github.com/scobot/scobot/corpus"
+	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/chunk"
+	"github.com/scobot/scobot/rag/glossary"
+	"github.com/scobot/scobot/rag/hashembed"
+	"github.com/scobot/scobot/rag/store"
+)
+
+// corpusAssistant builds the real question-answering pipeline over the
+// built-in corpus: local embedder, chromem-go index, extractive answers.
+func corpusAssistant(b *testing.B) *rag.Assistant {
+	ctx := context.Background()
+	res, err := corpus.Load(ctx, corpus.Embedded(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	g, err := glossary.Default()
+	if err != nil {
+		b.Fatal(err)
+	}
+	lex, err := glossary.Lexicon()
+	if err != nil {
+		b.Fatal(err)
+	}
+	emb := hashembed.New(hashembed.Config{Extra: g.Concepts, ExtraID: "glossary-" + g.ID()})
+	st, err := store.Open(ctx, b.TempDir(), emb, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var docs []store.Doc
+	for _, d := range res.Docs {
+		docs = append(docs, store.Doc{ID: d.ID, Chunks: chunk.Document(d, chunk.Options{})})
+	}
+	if _, err := st.Sync(ctx, docs, nil); err != nil {
+		b.Fatal(err)
+	}
+	e := rag.NewEngine(rag.Config{Chunks: st.Chunks(), Vector: st, Embedder: emb, Glossary: g, Lexicon: lex})
+	return rag.NewAssistant(e)
+}
+
+// BenchmarkUpdateToReplyCorpus is BenchmarkUpdateToReply with the real
+// pipeline at corpus size in place of the fake Asker: retrieval, the
+// extractive answer, formatting and the reply to a loopback Bot API.
+func BenchmarkUpdateToReplyCorpus(b *testing.B) {
+	f := newFakeTG(b)
+	core := NewCore(corpusAssistant(b), testDocs, CoreOptions{})
+	bot, err := New(context.Background(), Config{Token: NewToken(testToken), APIURL: f.apiURL()}, core)
+	if err != nil {
+		b.Fatal(err)
+	}
+	raw, err := json.Marshal(privateMsg(42, 1, "Which foreign ministers did Wang Yi meet in Astana?"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		in, err := decodeUpdate(raw)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bot.handle(ctx, in)
+	}
+}
