@@ -31,6 +31,13 @@ type Briefer interface {
 	Brief(ctx context.Context, topic string) (rag.Answer, error)
 }
 
+// Timeliner lists the corpus's events in date order, optionally only those
+// matching a word or a year, as an answer with citations. It is optional:
+// without one, /timeline says it is not available.
+type Timeliner interface {
+	Timeline(ctx context.Context, filter string) (rag.Answer, error)
+}
+
 // DocInfo describes one document of the corpus for /start and /sources.
 type DocInfo struct {
 	ID     string
@@ -47,9 +54,10 @@ type CoreOptions struct {
 	MaxQuestionRunes int // longest question accepted; 0 → 1000
 	// Examples are the example questions /start shows; empty → three
 	// built-in ones, one of them in Chinese.
-	Examples []string
-	Briefer  Briefer      // nil → /brief replies that briefings are coming
-	Logger   *slog.Logger // nil → discard
+	Examples  []string
+	Briefer   Briefer      // nil → /brief replies that briefings are coming
+	Timeliner Timeliner    // nil → /timeline replies that it is not available
+	Logger    *slog.Logger // nil → discard
 }
 
 // Reply kinds.
@@ -144,7 +152,7 @@ func NewCore(asker Asker, docs []DocInfo, opts CoreOptions) *Core {
 }
 
 // Handle answers one input: a command (/start, /help, /ask, /sources,
-// /brief) or, for any other text, a question. It always returns a reply
+// /brief, /timeline) or, for any other text, a question. It always returns a reply
 // fit to show the user; errors are logged, never shown.
 func (c *Core) Handle(ctx context.Context, in Input) Reply {
 	cmd, arg := ParseCommand(in.Text)
@@ -164,6 +172,8 @@ func (c *Core) Handle(ctx context.Context, in Input) Reply {
 		return c.ask(ctx, in, arg)
 	case "brief":
 		return c.brief(ctx, in, arg)
+	case "timeline":
+		return c.timeline(ctx, in, arg)
 	}
 	return textReply(KindUsage, fmt.Sprintf("I don't know the command /%s. Send /help for what I can do.", cmd))
 }
@@ -257,6 +267,22 @@ func (c *Core) brief(ctx context.Context, in Input, topic string) Reply {
 	return Reply{Kind: KindAnswer, Answer: &ans}
 }
 
+// timeline lists the events, optionally filtered by a word or a year.
+func (c *Core) timeline(ctx context.Context, in Input, filter string) Reply {
+	if c.opts.Timeliner == nil {
+		return textReply(KindInfo, "The timeline is not available here.")
+	}
+	filter = strings.TrimSpace(filter)
+	if n := utf8.RuneCountInString(filter); n > c.opts.MaxQuestionRunes {
+		return textReply(KindUsage, fmt.Sprintf("The filter is %d characters long; please keep it under %d.", n, c.opts.MaxQuestionRunes))
+	}
+	ans, err := c.opts.Timeliner.Timeline(ctx, filter)
+	if err != nil {
+		return c.failed(ctx, in, err)
+	}
+	return Reply{Kind: KindAnswer, Answer: &ans}
+}
+
 func (c *Core) start() Reply {
 	return Reply{Kind: KindInfo, Blocks: []Block{
 		{Text: "I answer questions about the diplomacy of the Shanghai Cooperation Organization (SCO) from a small set of news reports, in Chinese or English, and cite the report behind every statement. When the reports don't say, I tell you so."},
@@ -273,6 +299,7 @@ func (c *Core) help() Reply {
 			{Label: "/ask <question>", Detail: "answer a question (in groups, use this or mention me)"},
 			{Label: "/sources", Detail: "the reports I answer from"},
 			{Label: "/brief <topic>", Detail: "a short briefing on a topic"},
+			{Label: "/timeline [word or year]", Detail: "the events in the reports, oldest first"},
 			{Label: "/start", Detail: "what I am, with example questions"},
 			{Label: "/help", Detail: "this message"},
 		}},

@@ -137,6 +137,24 @@ func TestCoreBriefHook(t *testing.T) {
 	}
 }
 
+func (b *fakeBriefer) Timeline(ctx context.Context, filter string) (rag.Answer, error) {
+	b.topic = "timeline:" + filter
+	return testAnswer(filter), nil
+}
+
+func TestCoreTimelineHook(t *testing.T) {
+	br := &fakeBriefer{}
+	c := NewCore(&fakeAsker{}, nil, CoreOptions{Timeliner: br})
+	r := c.Handle(context.Background(), Input{Chat: "1", Text: "/timeline 2021"})
+	if r.Kind != KindAnswer || br.topic != "timeline:2021" {
+		t.Errorf("timeline: kind %q, got %q", r.Kind, br.topic)
+	}
+	none := NewCore(&fakeAsker{}, nil, CoreOptions{})
+	if r := none.Handle(context.Background(), Input{Chat: "1", Text: "/timeline"}); r.Kind != KindInfo {
+		t.Errorf("without a Timeliner: kind %q, want info", r.Kind)
+	}
+}
+
 func TestParseCommand(t *testing.T) {
 	tests := []struct{ in, cmd, args string }{
 		{"/ask q", "ask", "q"},

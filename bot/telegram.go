@@ -93,6 +93,7 @@ var commands = []tgbotapi.BotCommand{
 	{Command: "ask", Description: "Answer a question from the news reports"},
 	{Command: "sources", Description: "List the reports I answer from"},
 	{Command: "brief", Description: "A short briefing on a topic"},
+	{Command: "timeline", Description: "The events in the reports, oldest first"},
 	{Command: "help", Description: "How to use the bot"},
 	{Command: "start", Description: "What this bot is, with examples"},
 }

@@ -180,5 +180,26 @@ func (a *app) core(log *slog.Logger) *bot.Core {
 	for i, d := range a.docs {
 		docs[i] = bot.DocInfo{ID: d.ID, Title: d.Title, Date: d.Date, Source: d.Source, URL: d.URL}
 	}
-	return bot.NewCore(a.ask, docs, bot.CoreOptions{Logger: log})
+	return bot.NewCore(a.ask, docs, bot.CoreOptions{Briefer: briefer{a.ask}, Timeliner: briefer{a.ask}, Logger: log})
+}
+
+// briefer gives the bot's /brief and /timeline the assistant's briefings
+// and timeline, in the shape of answers.
+type briefer struct{ a *rag.Assistant }
+
+var (
+	_ bot.Briefer   = briefer{}
+	_ bot.Timeliner = briefer{}
+)
+
+func (b briefer) Brief(ctx context.Context, topic string) (rag.Answer, error) {
+	br, err := b.a.Brief(ctx, rag.BriefRequest{Topic: topic})
+	if err != nil {
+		return rag.Answer{}, err
+	}
+	return br.Answer(), nil
+}
+
+func (b briefer) Timeline(_ context.Context, filter string) (rag.Answer, error) {
+	return b.a.Engine().Timeline(filter, "").Answer(), nil
 }

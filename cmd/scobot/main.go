@@ -61,6 +61,8 @@ func commands() []command {
 		{"chat", "", "answer questions typed one per line, until an empty line", runChat},
 		{"index", "", "build or update the index of the corpus", runIndex},
 		{"docs", "", "list the indexed documents and their metadata", runDocs},
+		{"brief", `"topic"`, "write a dated, sourced briefing on a topic (--md, --json)", runBrief},
+		{"timeline", "[filter]", "list the corpus's events in date order", runTimeline},
 		{"eval", "--qa FILE", "score retrieval and answers on a JSONL question file", runEval},
 		{"serve", "", "run the Telegram bot (needs TELEGRAM_BOT_TOKEN)", runServe},
 	}
