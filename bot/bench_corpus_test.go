@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
 
 	"github.com/scobot/scobot/corpus"
@@ -49,22 +48,5 @@ func corpusAssistant(b *testing.B) *rag.Assistant {
 // pipeline at corpus size in place of the fake Asker: retrieval, the
 // extractive answer, formatting and the reply to a loopback Bot API.
 func BenchmarkUpdateToReplyCorpus(b *testing.B) {
-	f := newFakeTG(b)
-	core := NewCore(corpusAssistant(b), testDocs, CoreOptions{})
-	bot, err := New(context.Background(), Config{Token: NewToken(testToken), APIURL: f.apiURL()}, core)
-	if err != nil {
-		b.Fatal(err)
-	}
-	raw, err := json.Marshal(privateMsg(42, 1, "Which foreign ministers did Wang Yi meet in Astana?"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	ctx := context.Background()
-	for b.Loop() {
-		in, err := decodeUpdate(raw)
-		if err != nil {
-			b.Fatal(err)
-		}
-		bot.handle(ctx, in)
-	}
+	benchUpdates(b, corpusAssistant(b))
 }

@@ -11,8 +11,14 @@ import (
 // Asker with a fixed answer, HTML formatting and the sendMessage call to a
 // loopback fake of the Bot API (the typing action runs alongside).
 func BenchmarkUpdateToReply(b *testing.B) {
+	benchUpdates(b, &fakeAsker{})
+}
+
+// benchUpdates sends one private question to a bot answering with asker,
+// over and over, through a loopback fake of the Bot API.
+func benchUpdates(b *testing.B, asker Asker) {
 	f := newFakeTG(b)
-	core := NewCore(&fakeAsker{}, testDocs, CoreOptions{})
+	core := NewCore(asker, testDocs, CoreOptions{})
 	bot, err := New(context.Background(), Config{Token: NewToken(testToken), APIURL: f.apiURL()}, core)
 	if err != nil {
 		b.Fatal(err)

@@ -101,15 +101,7 @@ func (a *Assistant) generate(ctx context.Context, question, lang string, r Retri
 		a.log.Error("couldn't build the prompt", "err", err)
 		return a.fallback(question, r, noteUnavailable)
 	}
-	var sofar strings.Builder
-	var onDelta func(string)
-	if onText != nil {
-		onDelta = func(d string) {
-			sofar.WriteString(d)
-			onText(sofar.String())
-		}
-	}
-	text, err := a.gen.Generate(ctx, system, user, onDelta)
+	text, err := a.gen.Generate(ctx, system, user, accumulate(onText))
 	if err != nil {
 		a.log.Warn("the language model failed; answering extractively", "err", err)
 		return a.fallback(question, r, noteUnavailable)
@@ -138,6 +130,19 @@ func (a *Assistant) generate(ctx context.Context, question, lang string, r Retri
 		ans.Note = note(lang, noteUncited)
 	}
 	return ans
+}
+
+// accumulate turns a callback for the text so far into one for the pieces
+// a generator streams; nil stays nil.
+func accumulate(onText func(string)) func(string) {
+	if onText == nil {
+		return nil
+	}
+	var sofar strings.Builder
+	return func(d string) {
+		sofar.WriteString(d)
+		onText(sofar.String())
+	}
 }
 
 // fallback is the extractive answer with a note saying why.

@@ -967,15 +967,7 @@ func (a *Assistant) draftBrief(ctx context.Context, p briefPlan, onText func(str
 		a.log.Error("couldn't build the briefing prompt", "err", err)
 		return fallback(briefNoteUnavailable)
 	}
-	var sofar strings.Builder
-	var onDelta func(string)
-	if onText != nil {
-		onDelta = func(d string) {
-			sofar.WriteString(d)
-			onText(sofar.String())
-		}
-	}
-	text, err := a.gen.Generate(ctx, system, user, onDelta)
+	text, err := a.gen.Generate(ctx, system, user, accumulate(onText))
 	if err != nil {
 		a.log.Warn("the language model failed; briefing extractively", "err", err)
 		return fallback(briefNoteUnavailable)
