@@ -26,6 +26,9 @@ func runAsk(ctx context.Context, m *Main, c *cli, args []string) error {
 	if question == "" {
 		return fmt.Errorf("%w: give a question, e.g. scobot ask \"Which foreign ministers did Wang Yi meet in Astana?\"", errUsage)
 	}
+	if *k <= 0 {
+		return fmt.Errorf("%w: --k must be positive", errUsage)
+	}
 	mode, err := rag.ParseMode(*retriever)
 	if err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)

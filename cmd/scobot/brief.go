@@ -26,6 +26,9 @@ func runBrief(ctx context.Context, m *Main, c *cli, args []string) error {
 	if *asJSON && *asMD {
 		return fmt.Errorf("%w: choose one of --json and --md", errUsage)
 	}
+	if *k <= 0 {
+		return fmt.Errorf("%w: --k must be positive", errUsage)
+	}
 	if _, err := rag.CheckQuestion(topic); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}

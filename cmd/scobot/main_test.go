@@ -265,6 +265,8 @@ func TestErrorsAreOneLine(t *testing.T) {
 		{"eval without file", []string{"eval", "--db", db}, exitUsage, "--qa"},
 		{"eval missing file", []string{"eval", "--db", db, "--qa", "/nonexistent.jsonl"}, exitError, "couldn't open"},
 		{"bad retriever", []string{"ask", "--db", db, "--retriever", "magic", "q?"}, exitUsage, "unknown retriever"},
+		{"bad k", []string{"ask", "--db", db, "--k", "-3", "q?"}, exitUsage, "--k must be positive"},
+		{"brief bad k", []string{"brief", "--db", db, "--k", "0", "topic"}, exitUsage, "--k must be positive"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
