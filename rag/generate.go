@@ -171,7 +171,7 @@ var markerRE = regexp.MustCompile(`\[\d+\]`)
 // markerNumbers expands "1, 2" and "1-3" into source numbers.
 func markerNumbers(s string) []int {
 	var out []int
-	for _, part := range regexp.MustCompile(`\s*[,，、]\s*`).Split(s, -1) {
+	for _, part := range markerListRE.Split(s, -1) {
 		lo, hi, isRange := strings.Cut(strings.NewReplacer("–", "-").Replace(part), "-")
 		a, err := strconv.Atoi(strings.TrimSpace(lo))
 		if err != nil {
@@ -190,8 +190,15 @@ func markerNumbers(s string) []int {
 	return out
 }
 
+// Patterns for markerNumbers and tidySpaces.
+var (
+	markerListRE    = regexp.MustCompile(`\s*[,，、]\s*`)
+	spaceBeforePunc = regexp.MustCompile(` +([.,;:!?。，；：！？])`)
+	spaceRuns       = regexp.MustCompile(`[ \t]{2,}`)
+)
+
 // tidySpaces removes the spaces a dropped marker leaves before punctuation.
 func tidySpaces(s string) string {
-	s = regexp.MustCompile(` +([.,;:!?。，；：！？])`).ReplaceAllString(s, "$1")
-	return regexp.MustCompile(`[ \t]{2,}`).ReplaceAllString(s, " ")
+	s = spaceBeforePunc.ReplaceAllString(s, "$1")
+	return spaceRuns.ReplaceAllString(s, " ")
 }
