@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/lexical"
@@ -72,12 +71,10 @@ type Engine struct {
 	lexicon  *glossary.Glossary
 	log      *slog.Logger
 	maxIDF   float64
-	docYears map[string]bool // years named by any document date or chunk text
-	docFreq  map[string]int  // term → number of documents holding it
-	langs    []string        // languages of the chunks, in queryLangs order
-
-	mu       sync.Mutex
-	docTerms map[string]map[string]bool // terms of each document, filled as documents are retrieved
+	docYears map[string]bool            // years named by any document date or chunk text
+	docFreq  map[string]int             // term → number of documents holding it
+	langs    []string                   // languages of the chunks, in queryLangs order
+	docTerms map[string]map[string]bool // the set of terms of each document
 }
 
 // NewEngine builds an Engine over cfg.Chunks.
@@ -93,13 +90,12 @@ func NewEngine(cfg Config) *Engine {
 		log:      cfg.Logger,
 		docYears: make(map[string]bool),
 		docFreq:  make(map[string]int),
-
 		docTerms: make(map[string]map[string]bool),
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
-	docTerms := map[string]map[string]bool{}
+	docTerms := e.docTerms
 	for _, c := range cfg.Chunks {
 		e.chunks[c.ID] = c
 		e.byDoc[c.Doc] = append(e.byDoc[c.Doc], c)
@@ -312,23 +308,8 @@ func (e *Engine) names(terms map[string]bool, concept string) bool {
 	return false
 }
 
-// termsIn returns the set of terms of a whole document, computed on first
-// use (only retrieved documents are ever asked for).
-func (e *Engine) termsIn(doc string) map[string]bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if terms, ok := e.docTerms[doc]; ok {
-		return terms
-	}
-	terms := map[string]bool{}
-	for _, c := range e.byDoc[doc] {
-		for _, t := range tokens.Terms(c.Text) {
-			terms[t] = true
-		}
-	}
-	e.docTerms[doc] = terms
-	return terms
-}
+// termsIn returns the set of terms of a whole document.
+func (e *Engine) termsIn(doc string) map[string]bool { return e.docTerms[doc] }
 
 // query is a parsed question.
 type query struct {
