@@ -200,7 +200,7 @@ func lastTurns(h []Turn, n int) []Turn {
 	return out
 }
 
-// noteKey names a note shown under an answer.
+// noteKey names a note shown under an answer or a briefing.
 type noteKey int
 
 const (
@@ -208,6 +208,9 @@ const (
 	noteUngrounded
 	noteUncited
 	noteKeywordOnly
+	noteBriefUnavailable
+	noteBriefUngrounded
+	noteBriefDropped
 )
 
 // note renders a note in the asker's language.
@@ -234,6 +237,21 @@ func note(lang string, k noteKey) string {
 			return "向量检索暂时不可用，结果仅来自关键词检索。"
 		}
 		return "Semantic search is unavailable; passages were found by keyword search only."
+	case noteBriefUnavailable:
+		if zh {
+			return "语言模型暂时不可用，以下要点为报道原文摘录。"
+		}
+		return "The language model is unavailable; the key points quote the reports directly."
+	case noteBriefUngrounded:
+		if zh {
+			return "语言模型起草的要点未引用有效来源，因此改为报道原文摘录。"
+		}
+		return "The language model's points cited no valid source, so the key points quote the reports directly."
+	case noteBriefDropped:
+		if zh {
+			return "部分起草的要点未引用有效来源，已删去。"
+		}
+		return "Some drafted points cited no valid source and were left out."
 	}
 	return ""
 }

@@ -707,7 +707,7 @@ func (e *Engine) dateDisagreement(ev TimelineEvent, des map[string]docEvent, num
 		if _, ok := cites[c.iso]; !ok && c.iso != ev.Date {
 			others = append(others, c.iso)
 		}
-		cites[c.iso] = appendUniqueInt(cites[c.iso], num[c.doc])
+		cites[c.iso] = appendUnique(cites[c.iso], num[c.doc])
 		if quote[c.iso] == "" {
 			quote[c.iso] = c.quote
 		}
@@ -778,7 +778,7 @@ func (e *Engine) countDisagreement(ev TimelineEvent, num map[string]int, lang st
 		if _, ok := cites[n]; !ok {
 			counts = append(counts, n)
 		}
-		cites[n] = appendUniqueInt(cites[n], num[doc])
+		cites[n] = appendUnique(cites[n], num[doc])
 	}
 	if len(counts) < 2 {
 		return Disagreement{}, false
@@ -838,58 +838,17 @@ func countWord(n int, lang string) string {
 	return en[n]
 }
 
-func appendUniqueInt(xs []int, x int) []int {
-	for _, y := range xs {
-		if y == x {
-			return xs
-		}
-	}
-	return append(xs, x)
-}
-
 // uniqueInts returns the distinct numbers of xs, sorted.
 func uniqueInts(xs []int) []int {
 	out := []int{}
 	for _, x := range xs {
-		out = appendUniqueInt(out, x)
+		out = appendUnique(out, x)
 	}
 	sort.Ints(out)
 	return out
 }
 
 // The language model's briefing.
-
-// briefNoteKey names a note shown under a briefing.
-type briefNoteKey int
-
-const (
-	briefNoteUnavailable briefNoteKey = iota
-	briefNoteUngrounded
-	briefNoteDropped
-)
-
-// briefNote renders a briefing's note in its language.
-func briefNote(lang string, k briefNoteKey) string {
-	zh := lang == "zh"
-	switch k {
-	case briefNoteUnavailable:
-		if zh {
-			return "语言模型暂时不可用，以下要点为报道原文摘录。"
-		}
-		return "The language model is unavailable; the key points quote the reports directly."
-	case briefNoteUngrounded:
-		if zh {
-			return "语言模型起草的要点未引用有效来源，因此改为报道原文摘录。"
-		}
-		return "The language model's points cited no valid source, so the key points quote the reports directly."
-	case briefNoteDropped:
-		if zh {
-			return "部分起草的要点未引用有效来源，已删去。"
-		}
-		return "Some drafted points cited no valid source and were left out."
-	}
-	return ""
-}
 
 // promptSources are the retrieved passages of the plan's sources, numbered
 // as the briefing numbers them.
@@ -953,9 +912,9 @@ func parseDraft(text string) (headline string, points []string) {
 // keeps only the points whose citations hold, and falls back to the
 // extractive briefing when none do or the model fails.
 func (a *Assistant) draftBrief(ctx context.Context, p briefPlan, onText func(string)) Briefing {
-	fallback := func(k briefNoteKey) Briefing {
+	fallback := func(k noteKey) Briefing {
 		b := a.engine.extractiveBrief(p)
-		b.Note = briefNote(p.lang, k)
+		b.Note = note(p.lang, k)
 		if onText != nil {
 			onText(b.Text())
 		}
@@ -965,12 +924,12 @@ func (a *Assistant) draftBrief(ctx context.Context, p briefPlan, onText func(str
 	system, user, err := renderBriefPrompt(p.topic, p.lang, sources)
 	if err != nil {
 		a.log.Error("couldn't build the briefing prompt", "err", err)
-		return fallback(briefNoteUnavailable)
+		return fallback(noteBriefUnavailable)
 	}
 	text, err := a.gen.Generate(ctx, system, user, accumulate(onText))
 	if err != nil {
 		a.log.Warn("the language model failed; briefing extractively", "err", err)
-		return fallback(briefNoteUnavailable)
+		return fallback(noteBriefUnavailable)
 	}
 	headline, lines := parseDraft(text)
 	byDoc := map[string]Citation{}
@@ -987,14 +946,14 @@ func (a *Assistant) draftBrief(ctx context.Context, p briefPlan, onText func(str
 		}
 		pt := BriefPoint{Text: tidySpaces(strings.TrimSpace(markerRE.ReplaceAllString(v.text, ""))), Citations: []int{}, Lang: tokens.Lang(v.text)}
 		for _, c := range v.citations {
-			pt.Citations = appendUniqueInt(pt.Citations, byDoc[c.Doc].N)
+			pt.Citations = appendUnique(pt.Citations, byDoc[c.Doc].N)
 		}
 		pt.Date = p.sources[pt.Citations[0]-1].Date
 		points = append(points, pt)
 	}
 	if len(points) == 0 {
 		a.log.Warn("the language model's briefing cited no source; briefing extractively")
-		return fallback(briefNoteUngrounded)
+		return fallback(noteBriefUngrounded)
 	}
 	b := p.base(AnswerLLM)
 	b.Headline = strings.TrimSpace(citationRE.ReplaceAllString(headline, ""))
@@ -1003,7 +962,7 @@ func (a *Assistant) draftBrief(ctx context.Context, p briefPlan, onText func(str
 	}
 	b.Points = points
 	if dropped > 0 {
-		b.Note = briefNote(p.lang, briefNoteDropped)
+		b.Note = note(p.lang, noteBriefDropped)
 	}
 	return b
 }
