@@ -270,16 +270,23 @@ func TestRetryAfter429(t *testing.T) {
 
 func TestChatActionFailureStillAnswers(t *testing.T) {
 	f := newFakeTG(t)
+	// The answer waits for the chat action to have failed, so the test does
+	// not depend on which goroutine runs first.
+	failed := make(chan struct{})
+	var once sync.Once
 	f.setHook(func(method string, form url.Values) (int, string, bool) {
 		if method == "sendChatAction" {
+			once.Do(func() { close(failed) })
 			return 400, `{"ok":false,"error_code":400,"description":"Bad Request: not enough rights"}`, true
 		}
 		return 0, "", false
 	})
-	startBot(t, f, &fakeAsker{}, nil)
+	startBot(t, f, &fakeAsker{block: failed}, nil)
 	f.push(privateMsg(42, 1, "q"))
 	f.waitSent(1)
-	f.waitFor(func(cs []apiCall) bool { return len(cs) > 0 }, "sendChatAction")
+	if len(f.callsOf("sendChatAction")) == 0 {
+		t.Error("the chat action was never tried")
+	}
 }
 
 func TestParseEntitiesFallback(t *testing.T) {
