@@ -43,20 +43,6 @@ type Timeline struct {
 	Sources []Citation      `json:"sources"`
 }
 
-// placeConcepts are the glossary concepts that name places where meetings
-// are held: countries and cities. The glossary has no kinds, so they are
-// listed here; a place unknown to this list is simply not reported.
-var placeConcepts = map[string]bool{
-	"china": true, "russia": true, "kazakhstan": true, "kyrgyzstan": true, "tajikistan": true,
-	"uzbekistan": true, "india": true, "pakistan": true, "iran": true, "belarus": true,
-	"afghanistan": true, "mongolia": true, "turkey": true, "azerbaijan": true, "egypt": true,
-	"qatar": true, "saudi-arabia": true, "united-states": true, "indonesia": true,
-	"beijing": true, "shanghai": true, "qingdao": true, "tianjin": true, "moscow": true,
-	"astana": true, "dushanbe": true, "bishkek": true, "tashkent": true, "samarkand": true,
-	"new-delhi": true, "goa": true, "islamabad": true, "tehran": true, "minsk": true,
-	"kabul": true, "ulaanbaatar": true,
-}
-
 // meetingConcepts are the SCO meetings a report may be about, in order of
 // preference when a report names several.
 var meetingConcepts = []string{"sco-cfm", "sco-chs"}
@@ -200,7 +186,7 @@ func firstConcept(g *glossary.Glossary, text string, want []string) string {
 // "在", "赴", "于", "in" or "at".
 func (e *Engine) locativePlace(s string) string {
 	for _, m := range e.gloss.Find(s) {
-		if !placeConcepts[m.Concept] {
+		if k := e.gloss.Kind(m.Concept); k != glossary.KindState && k != glossary.KindPlace {
 			continue
 		}
 		before := s[:m.Start]

@@ -71,6 +71,7 @@ type spec struct {
 // entry is one concept row.
 type entry struct {
 	id    string
+	kind  Kind
 	terms [numLangs][]spec
 }
 
@@ -176,8 +177,11 @@ func (g *Glossary) Merge(other *Glossary) *Glossary {
 		var merged entry
 		if i, ok := other.index[e.id]; ok {
 			merged = cloneEntry(other.entries[i])
+			if merged.kind == "" {
+				merged.kind = e.kind
+			}
 		} else {
-			merged.id = e.id
+			merged.id, merged.kind = e.id, e.kind
 		}
 		empty := true
 		for l, col := range e.terms {
@@ -204,7 +208,7 @@ func (g *Glossary) Merge(other *Glossary) *Glossary {
 
 // cloneEntry returns a copy of e that shares no slices with it.
 func cloneEntry(e entry) entry {
-	c := entry{id: e.id}
+	c := entry{id: e.id, kind: e.kind}
 	for l, col := range e.terms {
 		c.terms[l] = append([]spec(nil), col...)
 	}

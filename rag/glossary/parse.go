@@ -32,6 +32,7 @@ func Parse(r io.Reader) (*Glossary, error) {
 		defined  = make(map[string]int) // concept id → line
 		termLine = make(map[string]int) // term key → line
 		termOf   = make(map[string]string)
+		kind     Kind // of the rows that follow, from the last [kind] line
 	)
 	for n := 1; ; n++ {
 		line, err := br.ReadString('\n')
@@ -54,10 +55,21 @@ func Parse(r io.Reader) (*Glossary, error) {
 			}
 			continue
 		}
+		if k, ok := kindLine(line); ok {
+			if !k.valid() {
+				return nil, &ParseError{n, fmt.Sprintf("unknown kind %q: want one of %s", string(k), kindList())}
+			}
+			kind = k
+			if err != nil {
+				break
+			}
+			continue
+		}
 		e, perr := parseLine(line)
 		if perr != "" {
 			return nil, &ParseError{n, perr}
 		}
+		e.kind = kind
 		if prev, ok := defined[e.id]; ok {
 			return nil, &ParseError{n, fmt.Sprintf("concept %q already defined on line %d", e.id, prev)}
 		}
