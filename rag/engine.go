@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -159,6 +160,10 @@ type Retrieval struct {
 	// not what the question asks about them (India at the Astana meeting,
 	// Lavrov in Dushanbe).
 	Unconnected bool
+	// Unnamed lists the question's entities that no document names in any
+	// language: reports that never mention a Secretary-General cannot say
+	// who it is.
+	Unnamed []string
 	// VectorFailed is set when the vector search failed and the lexical
 	// ranking alone was used.
 	VectorFailed bool
@@ -192,7 +197,7 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts RetrieveOpt
 	if opts.Lang != "" {
 		q.lang = opts.Lang
 	}
-	r := Retrieval{query: q}
+	r := Retrieval{query: q, Unnamed: e.unnamed(q)}
 
 	var lists [][]Passage
 	if opts.Mode != ModeVector || e.vec == nil || e.emb == nil {
@@ -293,12 +298,18 @@ func (e *Engine) applyNames(ps []Passage, specific []string) ([]Passage, map[str
 
 // names reports whether a document's terms hold some rendering of concept.
 func (e *Engine) names(terms map[string]bool, concept string) bool {
+	return e.rendered(concept, func(t string) bool { return terms[t] })
+}
+
+// rendered reports whether some rendering of concept, in a language of the
+// corpus, has all of its terms held.
+func (e *Engine) rendered(concept string, held func(term string) bool) bool {
 	for _, lang := range e.langs {
 		for _, alt := range e.gloss.Terms(concept, lang) {
 			ts := tokens.Terms(alt)
 			all := len(ts) > 0
 			for _, t := range ts {
-				all = all && terms[t]
+				all = all && held(t)
 			}
 			if all {
 				return true
@@ -306,6 +317,23 @@ func (e *Engine) names(terms map[string]bool, concept string) bool {
 		}
 	}
 	return false
+}
+
+// unnamed returns the question's entities (countries, places, people,
+// offices, organisations, initiatives) that no document names. Phrases are
+// left out: "meet" may be written "hold talks". A rendering counts as named
+// when each of its terms is in some document, which errs towards answering.
+func (e *Engine) unnamed(q query) []string {
+	var out []string
+	for _, c := range q.concepts {
+		if !e.gloss.Kind(c).Entity() {
+			continue
+		}
+		if !e.rendered(c, func(t string) bool { return e.docFreq[t] > 0 }) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // termsIn returns the set of terms of a whole document.
@@ -323,6 +351,9 @@ type query struct {
 	rest      string             // the question less its names and lexicon words
 	time      timeConstraint
 }
+
+// dateUnitRE finds the unit after a number in a Chinese date (2020年, 21日).
+var dateUnitRE = regexp.MustCompile(`([0-9])[年日号]`)
 
 // yearWeight is how much a year counts as a word of the question.
 const yearWeight = 0.3
@@ -355,6 +386,9 @@ func (e *Engine) parseQuery(question string) query {
 		q.names, rest = e.gloss.FindRest(rest)
 		q.concepts = e.expand(e.gloss, q.names, nameWeight, add, &exp)
 	}
+	// "2020年" and "21日" are dates, which the time constraint weighs, not
+	// the words "year" and "day".
+	rest = dateUnitRE.ReplaceAllString(rest, "$1 ")
 	if e.lexicon != nil {
 		var words []glossary.Match
 		words, rest = e.lexicon.FindRest(rest)

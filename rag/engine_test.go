@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -346,5 +347,52 @@ func TestAbstainsWhenNamesNeverMeet(t *testing.T) {
 	a, _ = e.Answer(context.Background(), "Did Wang Yi hold talks with Lavrov in Astana?", AnswerOptions{})
 	if a.Abstained {
 		t.Errorf("names reported together should be answered: %s", a.Text)
+	}
+}
+
+func TestAbstainsOnNamesNoReportMentions(t *testing.T) {
+	e := newTestEngine(t, nil)
+	// The glossary knows the Secretary-General; no report names one.
+	r, err := e.Retrieve(context.Background(), "Who is the Secretary-General of the SCO?", RetrieveOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Unnamed) != 1 || r.Unnamed[0] != "secretary-general" || !r.Abstains() {
+		t.Errorf("Unnamed = %v, abstains %v; want [secretary-general], true", r.Unnamed, r.Abstains())
+	}
+	// "Meet" is a phrase, not an entity: the reports may say "hold talks".
+	r, _ = e.Retrieve(context.Background(), "Did Wang Yi meet Lavrov?", RetrieveOptions{})
+	if len(r.Unnamed) != 0 {
+		t.Errorf("Unnamed = %v, want none", r.Unnamed)
+	}
+	// Lavrov is named (in Chinese only): answered.
+	r, _ = e.Retrieve(context.Background(), "Did Wang Yi hold talks with Lavrov in Astana?", RetrieveOptions{})
+	if len(r.Unnamed) != 0 || r.Abstains() {
+		t.Errorf("Unnamed = %v, abstains %v; want none, false", r.Unnamed, r.Abstains())
+	}
+}
+
+func TestChineseDateUnitsAreNotWords(t *testing.T) {
+	g, err := glossary.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lex, err := glossary.Lexicon()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := NewEngine(Config{Chunks: fixture(), Glossary: g, Lexicon: lex})
+	// "2020年" is a date: the year constraint weighs it, and "年" must not
+	// become the word "year", which would favour every English "years".
+	q := e.parseQuery("2020年上合组织外长会的核心任务是什么?")
+	if slices.Contains(q.words, "year") || q.terms["year"] > 0 {
+		t.Errorf("a date's 年 became the word year: words %v", q.words)
+	}
+	if len(q.time.Years) != 1 || q.time.Years[0] != 2020 {
+		t.Errorf("years = %v, want [2020]", q.time.Years)
+	}
+	// "哪一年" asks for a year: still the word.
+	if q := e.parseQuery("伊朗是哪一年成为成员国的?"); !slices.Contains(q.words, "year") {
+		t.Errorf("哪一年 lost the word year: words %v", q.words)
 	}
 }
