@@ -98,6 +98,20 @@ func (ix *Index) DocFreq(term string) int {
 	return len(ix.postings[tn])
 }
 
+// Has reports whether the document with id holds term.
+func (ix *Index) Has(id, term string) bool {
+	doc, ok := ix.byID[id]
+	if !ok {
+		return false
+	}
+	tn, ok := ix.terms[term]
+	if !ok {
+		return false
+	}
+	_, found := slices.BinarySearchFunc(ix.postings[tn], doc, func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
+	return found
+}
+
 // IDF returns the BM25 inverse document frequency of term,
 // ln(1 + (N - df + 0.5) / (df + 0.5)), which is always positive for a known
 // term; it is 0 for a term no document contains.

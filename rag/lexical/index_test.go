@@ -246,3 +246,23 @@ func synthTerm(rng *rand.Rand) string {
 }
 
 func docID(i int) string { return fmt.Sprintf("doc%06d#0", i) }
+
+func TestHas(t *testing.T) {
+	ix := testIndex()
+	for _, c := range []struct {
+		id, term string
+		want     bool
+	}{
+		{"a", "astana", true},
+		{"b", "lavrov", true},
+		{"d", "video", true},
+		{"a", "lavrov", false},   // the term is elsewhere
+		{"e", "sco", false},      // an empty document
+		{"a", "dushanbe", false}, // an unknown term
+		{"z", "sco", false},      // an unknown document
+	} {
+		if got := ix.Has(c.id, c.term); got != c.want {
+			t.Errorf("Has(%q, %q) = %v, want %v", c.id, c.term, got, c.want)
+		}
+	}
+}
