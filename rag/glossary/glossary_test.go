@@ -427,3 +427,40 @@ func TestFindRest(t *testing.T) {
 		t.Errorf("no match: %v %q", ms, rest)
 	}
 }
+
+func TestKinds(t *testing.T) {
+	g := mustParse(t, "sco\t上合\tSCO\n[place]\nastana\t阿斯塔纳\tAstana\n[ topic ]\nwin-win\t共赢\twin-win\n")
+	for _, c := range []struct {
+		concept string
+		want    Kind
+		entity  bool
+	}{
+		{"sco", "", false}, // above any kind line
+		{"astana", KindPlace, true},
+		{"win-win", KindTopic, false},
+		{"unknown", "", false},
+	} {
+		if got := g.Kind(c.concept); got != c.want || got.Entity() != c.entity {
+			t.Errorf("Kind(%q) = %q (entity %v), want %q (%v)", c.concept, got, got.Entity(), c.want, c.entity)
+		}
+	}
+	// A user row without a kind keeps the built-in one; with one, it wins.
+	user := mustParse(t, "astana\t努尔苏丹\tNur-Sultan\n[topic]\nsco\t上海合作组织\n")
+	m := g.Merge(user)
+	if m.Kind("astana") != KindPlace || m.Kind("sco") != KindTopic {
+		t.Errorf("merged kinds: astana %q, sco %q; want place, topic", m.Kind("astana"), m.Kind("sco"))
+	}
+	// The built-in glossary gives every concept a kind.
+	d := mustDefault(t)
+	for _, e := range d.entries {
+		if e.kind == "" {
+			t.Errorf("built-in concept %q has no kind", e.id)
+		}
+	}
+	if d.Kind("secretary-general") != KindOrganisation || d.Kind("dushanbe") != KindPlace || d.Kind("meet-with") != KindEvent {
+		t.Errorf("built-in kinds: %q %q %q", d.Kind("secretary-general"), d.Kind("dushanbe"), d.Kind("meet-with"))
+	}
+	if _, err := Parse(strings.NewReader("[city]\nastana\t阿斯塔纳\n")); err == nil || !strings.Contains(err.Error(), `unknown kind "city"`) {
+		t.Errorf("unknown kind: err = %v", err)
+	}
+}
