@@ -222,6 +222,10 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts RetrieveOpt
 	} else {
 		ranked = fuse(lists...)
 	}
+	if opts.Mode == ModeHybrid {
+		// The single rankings stay as they are, to be compared with.
+		ranked = e.rerankByCoverage(ranked, q)
+	}
 	ranked, r.TimeMiss = e.applyTime(ranked, q.time)
 	specific := e.specificNames(q)
 	ranked, r.covering = e.applyNames(ranked, specific)
@@ -481,9 +485,11 @@ const contextDiscount = 0.6
 
 // focus weighs a query term by how few documents hold it: 1 for a term in
 // no or one document, down to 1-contextDiscount for a term in all.
-func (e *Engine) focus(term string) float64 {
+func (e *Engine) focus(term string) float64 { return e.focusDF(e.docFreq[term]) }
+
+// focusDF is the focus of a term held by df documents.
+func (e *Engine) focusDF(df int) float64 {
 	n := len(e.byDoc)
-	df := e.docFreq[term]
 	if n <= 1 || df <= 1 {
 		return 1
 	}

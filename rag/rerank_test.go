@@ -1,0 +1,49 @@
+package rag
+
+import (
+	"testing"
+
+	"github.com/scobot/scobot/rag/glossary"
+	"github.com/scobot/scobot/rag/tokens"
+)
+
+func TestRerankByCoverage(t *testing.T) {
+	g, err := glossary.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lex, err := glossary.Lexicon()
+	if err != nil {
+		t.Fatal(err)
+	}
+	repeats := Passage{Chunk: Chunk{ID: "a#0", Doc: "a", Lang: "en", Text: "Wang Yi, Wang Yi and again Wang Yi in Dushanbe."}, Score: 1}
+	answers := Passage{Chunk: Chunk{ID: "b#0", Doc: "b", Lang: "en", Text: "In Dushanbe Wang Yi opposed vaccine nationalism."}, Score: 0.8}
+	// The same in Chinese: coverage counts a name in any of its renderings.
+	answersZh := Passage{Chunk: Chunk{ID: "c#0", Doc: "c", Lang: "zh", Text: "王毅在杜尚别反对疫苗民族主义。"}, Score: 0.8}
+	chunks := append(fixture(), repeats.Chunk, answers.Chunk, answersZh.Chunk)
+	e := NewEngine(Config{Chunks: chunks, Glossary: g, Lexicon: lex})
+	q := e.parseQuery("What did Wang Yi say about vaccine nationalism in Dushanbe?")
+	got := e.rerankByCoverage([]Passage{repeats, answers, answersZh}, q)
+	if got[2].ID != "a#0" {
+		t.Errorf("order %s %s %s; want a#0 last", got[0].ID, got[1].ID, got[2].ID)
+	}
+	us := e.units(q)
+	if c := coverage(holds(answers.Text), us); c < 0.99 {
+		t.Errorf("coverage of the answering passage = %.2f, want 1", c)
+	}
+	if cEn, cZh := coverage(holds(answers.Text), us), coverage(holds(answersZh.Text), us); cZh < cEn-0.01 {
+		t.Errorf("coverage in Chinese %.2f < in English %.2f", cZh, cEn)
+	}
+	if c := coverage(holds(repeats.Text), us); c > 0.7 {
+		t.Errorf("coverage of the repeating passage = %.2f, want at most 0.7 (it lacks vaccine nationalism)", c)
+	}
+}
+
+// holds is the term test of a text that is not in the index.
+func holds(text string) func(string) bool {
+	terms := map[string]bool{}
+	for _, t := range tokens.Terms(text) {
+		terms[t] = true
+	}
+	return func(t string) bool { return terms[t] }
+}
