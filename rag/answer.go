@@ -99,7 +99,11 @@ func (e *Engine) Answer(ctx context.Context, question string, opts AnswerOptions
 
 // Abstains reports whether a retrieval is too weak to answer from.
 func (r Retrieval) Abstains() bool {
-	return len(r.Passages) == 0 || r.TimeMiss || r.Unconnected || len(r.Unnamed) > 0 || r.Support < abstainThreshold
+	threshold := abstainThreshold
+	if r.agreed {
+		threshold = agreedThreshold
+	}
+	return len(r.Passages) == 0 || r.TimeMiss || r.Unconnected || len(r.Unnamed) > 0 || r.Support < threshold
 }
 
 // abstention is the plain "the corpus does not say" in the asker's language.

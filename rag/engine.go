@@ -169,7 +169,13 @@ type Retrieval struct {
 	VectorFailed bool
 	query        query
 	covering     map[string]bool // documents naming all of the question's specific names
+	// agreed is set when Support weighs both rankings' own support
+	// (agreedThreshold applies), not only the fused passages'.
+	agreed bool
 }
+
+// top returns the first k passages of ps.
+func top(ps []Passage, k int) []Passage { return ps[:min(k, len(ps))] }
 
 // candidateDepth is how many candidates each ranking contributes to fusion.
 const candidateDepth = 50
@@ -239,6 +245,10 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts RetrieveOpt
 	}
 	r.Passages = ranked
 	r.Support = e.support(q, ranked)
+	if len(lists) == 2 {
+		r.Support = (r.Support + min(e.support(q, top(lists[0], opts.K)), e.support(q, top(lists[1], opts.K)))) / 2
+		r.agreed = true
+	}
 	return r, nil
 }
 

@@ -396,3 +396,31 @@ func TestChineseDateUnitsAreNotWords(t *testing.T) {
 		t.Errorf("哪一年 lost the word year: words %v", q.words)
 	}
 }
+
+func TestSupportNeedsBothRankings(t *testing.T) {
+	cs := fixture()
+	q := "What did Wang Yi say about vaccine nationalism in Dushanbe?"
+	// Both rankings find the Dushanbe report.
+	agree := newTestEngine(t, &fakeVectors{order: []Chunk{cs[4], cs[3]}})
+	a, err := agree.Retrieve(context.Background(), q, RetrieveOptions{K: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The vector ranking finds only the Astana report.
+	disagree := newTestEngine(t, &fakeVectors{order: []Chunk{cs[2], cs[0]}})
+	d, err := disagree.Retrieve(context.Background(), q, RetrieveOptions{K: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.agreed || !d.agreed {
+		t.Fatal("support of a hybrid retrieval should weigh both rankings")
+	}
+	if a.Abstains() || a.Support <= d.Support {
+		t.Errorf("support %.2f when the rankings agree, %.2f when not; want the first higher and answered", a.Support, d.Support)
+	}
+	// With the lexical ranking alone, the single threshold applies.
+	l, _ := disagree.Retrieve(context.Background(), q, RetrieveOptions{K: 2, Mode: ModeLexical})
+	if l.agreed {
+		t.Error("a lexical-only retrieval has one ranking")
+	}
+}
