@@ -318,19 +318,26 @@ func (e *Engine) names(terms map[string]bool, concept string) bool {
 // rendered reports whether some rendering of concept, in a language of the
 // corpus, has all of its terms held.
 func (e *Engine) rendered(concept string, held func(term string) bool) bool {
-	for _, lang := range e.langs {
-		for _, alt := range e.gloss.Terms(concept, lang) {
-			ts := tokens.Terms(alt)
-			all := len(ts) > 0
-			for _, t := range ts {
-				all = all && held(t)
-			}
-			if all {
-				return true
-			}
+	for _, ts := range e.renderings(e.gloss, concept) {
+		if holdsAll(held, ts) {
+			return true
 		}
 	}
 	return false
+}
+
+// renderings returns the terms of each rendering of a concept of g in the
+// corpus's languages, leaving out renderings with no terms.
+func (e *Engine) renderings(g *glossary.Glossary, concept string) [][]string {
+	var out [][]string
+	for _, lang := range e.langs {
+		for _, alt := range g.Terms(concept, lang) {
+			if ts := tokens.Terms(alt); len(ts) > 0 {
+				out = append(out, ts)
+			}
+		}
+	}
+	return out
 }
 
 // unnamed returns the question's entities (countries, places, people,

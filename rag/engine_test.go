@@ -373,15 +373,7 @@ func TestAbstainsOnNamesNoReportMentions(t *testing.T) {
 }
 
 func TestChineseDateUnitsAreNotWords(t *testing.T) {
-	g, err := glossary.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	lex, err := glossary.Lexicon()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := NewEngine(Config{Chunks: fixture(), Glossary: g, Lexicon: lex})
+	e := newGlossaryEngine(t, fixture())
 	// "2020年" is a date: the year constraint weighs it, and "年" must not
 	// become the word "year", which would favour every English "years".
 	q := e.parseQuery("2020年上合组织外长会的核心任务是什么?")

@@ -48,21 +48,14 @@ func (e *Engine) units(q query) []unit {
 // in the corpus's languages, weighed by the number of documents holding the
 // most widespread one.
 func (e *Engine) conceptUnit(g *glossary.Glossary, concept string) unit {
-	var u unit
+	u := unit{alts: e.renderings(g, concept)}
 	df := 0
-	for _, lang := range e.langs {
-		for _, alt := range g.Terms(concept, lang) {
-			ts := tokens.Terms(alt)
-			if len(ts) == 0 {
-				continue
-			}
-			u.alts = append(u.alts, ts)
-			least := e.docFreq[ts[0]]
-			for _, t := range ts[1:] {
-				least = min(least, e.docFreq[t])
-			}
-			df = max(df, least)
+	for _, ts := range u.alts {
+		least := e.docFreq[ts[0]]
+		for _, t := range ts[1:] {
+			least = min(least, e.docFreq[t])
 		}
+		df = max(df, least)
 	}
 	u.w = e.focusDF(df)
 	return u

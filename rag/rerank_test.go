@@ -3,25 +3,16 @@ package rag
 import (
 	"testing"
 
-	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/tokens"
 )
 
 func TestRerankByCoverage(t *testing.T) {
-	g, err := glossary.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	lex, err := glossary.Lexicon()
-	if err != nil {
-		t.Fatal(err)
-	}
 	repeats := Passage{Chunk: Chunk{ID: "a#0", Doc: "a", Lang: "en", Text: "Wang Yi, Wang Yi and again Wang Yi in Dushanbe."}, Score: 1}
 	answers := Passage{Chunk: Chunk{ID: "b#0", Doc: "b", Lang: "en", Text: "In Dushanbe Wang Yi opposed vaccine nationalism."}, Score: 0.8}
 	// The same in Chinese: coverage counts a name in any of its renderings.
 	answersZh := Passage{Chunk: Chunk{ID: "c#0", Doc: "c", Lang: "zh", Text: "王毅在杜尚别反对疫苗民族主义。"}, Score: 0.8}
 	chunks := append(fixture(), repeats.Chunk, answers.Chunk, answersZh.Chunk)
-	e := NewEngine(Config{Chunks: chunks, Glossary: g, Lexicon: lex})
+	e := newGlossaryEngine(t, chunks)
 	q := e.parseQuery("What did Wang Yi say about vaccine nationalism in Dushanbe?")
 	got := e.rerankByCoverage([]Passage{repeats, answers, answersZh}, q)
 	if got[2].ID != "a#0" {

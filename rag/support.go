@@ -130,18 +130,12 @@ func (e *Engine) support(q query, ps []Passage) float64 {
 // language: a rendering counts when all of its terms are credited.
 func (e *Engine) conceptCredit(g *glossary.Glossary, concept string, credit func(string) float64) float64 {
 	best := 0.0
-	for _, lang := range e.langs {
-		for _, alt := range g.Terms(concept, lang) {
-			ts := tokens.Terms(alt)
-			if len(ts) == 0 {
-				continue
-			}
-			c := 1.0
-			for _, t := range ts {
-				c = min(c, credit(t))
-			}
-			best = max(best, c)
+	for _, ts := range e.renderings(g, concept) {
+		c := 1.0
+		for _, t := range ts {
+			c = min(c, credit(t))
 		}
+		best = max(best, c)
 	}
 	return best
 }

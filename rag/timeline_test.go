@@ -46,6 +46,13 @@ func eventsFixture() []Chunk {
 
 func newEventsEngine(t testing.TB) *Engine {
 	t.Helper()
+	return newGlossaryEngine(t, eventsFixture())
+}
+
+// newGlossaryEngine builds a lexical engine over chunks with the built-in
+// glossary and lexicon.
+func newGlossaryEngine(t testing.TB, chunks []Chunk) *Engine {
+	t.Helper()
 	g, err := glossary.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +61,7 @@ func newEventsEngine(t testing.TB) *Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewEngine(Config{Chunks: eventsFixture(), Glossary: g, Lexicon: lex})
+	return NewEngine(Config{Chunks: chunks, Glossary: g, Lexicon: lex})
 }
 
 func TestTimelineFixture(t *testing.T) {
