@@ -360,6 +360,13 @@ func TestAbstainsOnNamesNoReportMentions(t *testing.T) {
 	if len(r.Unnamed) != 1 || r.Unnamed[0] != "secretary-general" || !r.Abstains() {
 		t.Errorf("Unnamed = %v, abstains %v; want [secretary-general], true", r.Unnamed, r.Abstains())
 	}
+	// The asker is told what no report names, in their language.
+	if a := e.Extract("Who is the Secretary-General of the SCO?", r); !a.Abstained || a.Note != "No report mentions Secretary-General." {
+		t.Errorf("abstained %v, note %q", a.Abstained, a.Note)
+	}
+	if a, _ := e.Answer(context.Background(), "上合组织秘书长是谁?", AnswerOptions{}); !a.Abstained || a.Note != "没有一篇报道提到秘书长。" {
+		t.Errorf("abstained %v, note %q", a.Abstained, a.Note)
+	}
 	// "Meet" is a phrase, not an entity: the reports may say "hold talks".
 	r, _ = e.Retrieve(context.Background(), "Did Wang Yi meet Lavrov?", RetrieveOptions{})
 	if len(r.Unnamed) != 0 {

@@ -53,6 +53,7 @@ func (e *Engine) Extract(question string, r Retrieval) Answer {
 	if r.Abstains() {
 		a := Abstention(question, lang, r.Passages)
 		a.Support = r.Support
+		a.Note = e.unnamedNote(r.Unnamed, lang)
 		return a
 	}
 	cands := e.candidates(r)
@@ -387,4 +388,27 @@ func joinAnd(xs []string) string {
 		return xs[0]
 	}
 	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+}
+
+// unnamedNote tells the asker which of the question's entities no report
+// names, in their language; "" when there are none.
+func (e *Engine) unnamedNote(concepts []string, lang string) string {
+	if len(concepts) == 0 {
+		return ""
+	}
+	names := make([]string, 0, len(concepts))
+	for _, c := range concepts {
+		name := e.gloss.Term(c, lang)
+		if name == "" {
+			name = e.gloss.Term(c, "en")
+		}
+		names = append(names, name)
+	}
+	switch lang {
+	case "zh":
+		return "没有一篇报道提到" + strings.Join(names, "、") + "。"
+	case "ru":
+		return "Ни в одном отчёте не упоминается: " + strings.Join(names, ", ") + "."
+	}
+	return "No report mentions " + strings.Join(names, ", ") + "."
 }
