@@ -1,6 +1,7 @@
 package rag
 
 import (
+	"cmp"
 	"math"
 	"regexp"
 	"sort"
@@ -399,10 +400,12 @@ func (e *Engine) unnamedNote(concepts []string, lang string) string {
 	names := make([]string, 0, len(concepts))
 	for _, c := range concepts {
 		name := e.gloss.Term(c, lang)
-		if name == "" {
-			name = e.gloss.Term(c, "en")
+		for _, other := range []string{"en", "zh"} {
+			if name == "" {
+				name = e.gloss.Term(c, other)
+			}
 		}
-		names = append(names, name)
+		names = append(names, cmp.Or(name, c))
 	}
 	switch lang {
 	case "zh":

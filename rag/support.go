@@ -2,7 +2,6 @@ package rag
 
 import (
 	"regexp"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/scobot/scobot/rag/glossary"
@@ -54,19 +53,19 @@ func (e *Engine) support(q query, ps []Passage) float64 {
 	if len(ps) == 0 {
 		return 0
 	}
-	var text strings.Builder
-	for _, p := range ps {
-		text.WriteString(p.Text)
-		text.WriteByte('\n')
-	}
-	top := text.String()
-	topTerms := map[string]bool{}
-	for _, t := range tokens.Terms(top) {
-		topTerms[t] = true
+	// held asks the lexical index, which holds every chunk's terms, rather
+	// than tokenising the passages again for each estimate.
+	held := func(t string) bool {
+		for _, p := range ps {
+			if e.lex.Has(p.ID, t) {
+				return true
+			}
+		}
+		return false
 	}
 	credit := func(t string) float64 {
 		switch {
-		case topTerms[t]:
+		case held(t):
 			return 1
 		case e.lex.DocFreq(t) > 0:
 			return inCorpusCredit
@@ -76,16 +75,10 @@ func (e *Engine) support(q query, ps []Passage) float64 {
 
 	var total, got float64
 	// Names: the question is about them, so the passages must hold them.
-	if len(q.concepts) > 0 {
-		topConcepts := map[string]bool{}
-		for _, c := range e.gloss.Concepts(top) {
-			topConcepts[c] = true
-		}
-		for _, c := range q.concepts {
-			total += conceptWeight
-			if topConcepts[c] {
-				got += conceptWeight
-			}
+	for _, c := range q.concepts {
+		total += conceptWeight
+		if e.rendered(c, held) {
+			got += conceptWeight
 		}
 	}
 	// Ordinary words: found in any language they may be written in.
