@@ -151,6 +151,25 @@ func NewCore(asker Asker, docs []DocInfo, opts CoreOptions) *Core {
 	}
 }
 
+// Command is one command Handle understands.
+type Command struct {
+	Name string // without the slash
+	Args string // what follows it, as shown in /help ("<question>")
+	Help string // what it does, for /help
+	Menu string // what it does, for a client's command menu
+}
+
+// Commands are the commands Handle understands, in /help order. A front
+// offers them in its command menu.
+var Commands = []Command{
+	{Name: "ask", Args: "<question>", Help: "answer a question (in groups, use this or mention me)", Menu: "Answer a question from the news reports"},
+	{Name: "sources", Help: "the reports I answer from", Menu: "List the reports I answer from"},
+	{Name: "brief", Args: "<topic>", Help: "a short briefing on a topic", Menu: "A short briefing on a topic"},
+	{Name: "timeline", Args: "[word or year]", Help: "the events in the reports, oldest first", Menu: "The events in the reports, oldest first"},
+	{Name: "start", Help: "what I am, with example questions", Menu: "What this bot is, with examples"},
+	{Name: "help", Help: "this message", Menu: "How to use the bot"},
+}
+
 // Handle answers one input: a command (/start, /help, /ask, /sources,
 // /brief, /timeline) or, for any other text, a question. It always returns a reply
 // fit to show the user; errors are logged, never shown.
@@ -293,16 +312,13 @@ func (c *Core) start() Reply {
 }
 
 func (c *Core) help() Reply {
+	items := make([]Item, len(Commands))
+	for i, cmd := range Commands {
+		items[i] = Item{Label: strings.TrimSpace("/" + cmd.Name + " " + cmd.Args), Detail: cmd.Help}
+	}
 	return Reply{Kind: KindInfo, Blocks: []Block{
 		{Text: "Ask a question in Chinese or English and I answer from the news reports, with numbered sources."},
-		{Title: "Commands", Items: []Item{
-			{Label: "/ask <question>", Detail: "answer a question (in groups, use this or mention me)"},
-			{Label: "/sources", Detail: "the reports I answer from"},
-			{Label: "/brief <topic>", Detail: "a short briefing on a topic"},
-			{Label: "/timeline [word or year]", Detail: "the events in the reports, oldest first"},
-			{Label: "/start", Detail: "what I am, with example questions"},
-			{Label: "/help", Detail: "this message"},
-		}},
+		{Title: "Commands", Items: items},
 	}}
 }
 

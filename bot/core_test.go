@@ -243,3 +243,28 @@ func TestLimiter(t *testing.T) {
 		t.Errorf("%d user buckets after pruning", n)
 	}
 }
+
+func TestEveryListedCommandIsHandled(t *testing.T) {
+	c := NewCore(&fakeAsker{}, testDocs, CoreOptions{})
+	help := c.Handle(context.Background(), Input{Text: "/help"})
+	listed := map[string]bool{}
+	for _, b := range help.Blocks {
+		for _, it := range b.Items {
+			listed[strings.Fields(it.Label)[0]] = true
+		}
+	}
+	for _, cmd := range Commands {
+		if !listed["/"+cmd.Name] {
+			t.Errorf("/help does not list /%s", cmd.Name)
+		}
+		if cmd.Menu == "" {
+			t.Errorf("/%s has no menu description", cmd.Name)
+		}
+		r := c.Handle(context.Background(), Input{Text: "/" + cmd.Name + " 2024"})
+		for _, b := range r.Blocks {
+			if strings.Contains(b.Text, "I don't know the command") {
+				t.Errorf("/%s is listed but not handled", cmd.Name)
+			}
+		}
+	}
+}

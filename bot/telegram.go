@@ -88,21 +88,21 @@ func (b *Bot) mode() string {
 	return "polling"
 }
 
-// commands are registered with setMyCommands so clients offer them.
-var commands = []tgbotapi.BotCommand{
-	{Command: "ask", Description: "Answer a question from the news reports"},
-	{Command: "sources", Description: "List the reports I answer from"},
-	{Command: "brief", Description: "A short briefing on a topic"},
-	{Command: "timeline", Description: "The events in the reports, oldest first"},
-	{Command: "help", Description: "How to use the bot"},
-	{Command: "start", Description: "What this bot is, with examples"},
+// menu is the command menu registered with setMyCommands so clients offer
+// the commands.
+func menu() []tgbotapi.BotCommand {
+	out := make([]tgbotapi.BotCommand, len(Commands))
+	for i, c := range Commands {
+		out[i] = tgbotapi.BotCommand{Command: c.Name, Description: c.Menu}
+	}
+	return out
 }
 
 // setCommands registers the commands; a failure is only logged.
 func (b *Bot) setCommands(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	if err := b.api.request(ctx, tgbotapi.NewSetMyCommands(commands...)); err != nil {
+	if err := b.api.request(ctx, tgbotapi.NewSetMyCommands(menu()...)); err != nil {
 		b.log.Warn("couldn't register the bot's commands", "err", err)
 	}
 }
