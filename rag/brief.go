@@ -268,7 +268,7 @@ func topicConcepts(r Retrieval) map[string]bool {
 // ordinary words, matched through the glossary and lexicon in any language,
 // and its other words), in rank order.
 func (e *Engine) relevantDocs(r Retrieval) []string {
-	docs := distinctDocs(r.Passages)
+	docs := DistinctDocs(r.Passages)
 	q := r.query
 	var rest []string
 	for _, t := range tokens.Terms(q.rest) {

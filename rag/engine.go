@@ -291,7 +291,7 @@ func (e *Engine) applyNames(ps []Passage, specific []string) ([]Passage, map[str
 	if len(specific) == 0 {
 		return ps, covering
 	}
-	for _, doc := range distinctDocs(ps) {
+	for _, doc := range DistinctDocs(ps) {
 		if e.covers(doc, specific) {
 			covering[doc] = true
 		}

@@ -39,3 +39,16 @@ type Citation struct {
 	Source string `json:"source"`
 	URL    string `json:"url"`
 }
+
+// DistinctDocs lists the documents of passages in rank order, each once.
+func DistinctDocs(ps []Passage) []string {
+	out := []string{}
+	seen := map[string]bool{}
+	for _, p := range ps {
+		if !seen[p.Doc] {
+			seen[p.Doc] = true
+			out = append(out, p.Doc)
+		}
+	}
+	return out
+}

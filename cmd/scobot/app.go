@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/scobot/scobot/bot"
 	"github.com/scobot/scobot/corpus"
@@ -38,6 +41,12 @@ type openOptions struct {
 	// strict makes a failure to embed the corpus an error; otherwise the
 	// app answers by keyword search alone.
 	strict bool
+	// exclude leaves these documents out of the corpus (the other half of
+	// an evaluation split).
+	exclude map[string]bool
+	// dbKey is added to the corpus setting when naming the default index
+	// folder, so that runs over different subsets keep separate indexes.
+	dbKey string
 }
 
 // embedder is what both the index and the questions are embedded with.
@@ -49,16 +58,9 @@ type embedder interface {
 // openApp loads the corpus, brings the index up to date (embedding only what
 // changed) and builds the engine.
 func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions) (*app, error) {
-	fsys, where, err := corpusFS(cfg.Corpus)
+	docs, skipped, err := loadCorpus(ctx, cfg.Corpus, opts.exclude, log)
 	if err != nil {
 		return nil, err
-	}
-	res, err := corpus.Load(ctx, fsys, log)
-	if err != nil {
-		return nil, fmt.Errorf("couldn't load the corpus %s: %w", where, err)
-	}
-	if len(res.Docs) == 0 {
-		return nil, fmt.Errorf("no documents found in the corpus %s (want .txt, .md or .html files)", where)
 	}
 	gl, err := loadGlossary(cfg.Glossary)
 	if err != nil {
@@ -79,7 +81,7 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 
 	dbDir := cfg.DB
 	if dbDir == "" {
-		dbDir = defaultDBDir(cfg.Corpus, cfg.LLM.EmbeddingModel)
+		dbDir = defaultDBDir(cfg.Corpus, opts.dbKey, cfg.LLM.EmbeddingModel)
 	}
 	st, err := openStore(ctx, dbDir, emb, log, opts.rebuild)
 	if err != nil {
@@ -89,10 +91,10 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 		log.Warn("the embedder changed; rebuilding the index", "was", old, "now", emb.ID())
 	}
 
-	a := &app{docs: res.Docs, chunks: map[string][]rag.Chunk{}, store: st, skipped: res.Skipped}
+	a := &app{docs: docs, chunks: map[string][]rag.Chunk{}, store: st, skipped: skipped}
 	var all []rag.Chunk
-	sdocs := make([]store.Doc, 0, len(res.Docs))
-	for _, d := range res.Docs {
+	sdocs := make([]store.Doc, 0, len(docs))
+	for _, d := range docs {
 		cs := chunk.Document(d, chunk.Options{})
 		a.chunks[d.ID] = cs
 		all = append(all, cs...)
@@ -115,9 +117,69 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 	return a, nil
 }
 
-// corpusFS returns the documents to load and a name for them in messages.
+// builtinCorpus is the name that, in a list of corpus folders, stands for the
+// corpus built into the binary; ./builtin names a folder of that name.
+const builtinCorpus = "builtin"
+
+// loadCorpus loads the documents of the corpus setting: "" for the built-in
+// corpus, else a comma-separated list of folders ("builtin" for the built-in
+// corpus among them). Documents whose ID is in exclude are left out. A
+// document ID found in two folders is kept from the first and the second is
+// skipped with a warning.
+func loadCorpus(ctx context.Context, setting string, exclude map[string]bool, log *slog.Logger) ([]corpus.Document, []corpus.Skipped, error) {
+	var docs []corpus.Document
+	var skipped []corpus.Skipped
+	from := map[string]string{} // document ID → where it was loaded from
+	for _, dir := range corpusDirs(setting) {
+		fsys, where, err := corpusFS(dir)
+		if err != nil {
+			return nil, nil, err
+		}
+		res, err := corpus.Load(ctx, fsys, log)
+		if err != nil {
+			return nil, nil, fmt.Errorf("couldn't load the corpus %s: %w", where, err)
+		}
+		skipped = append(skipped, res.Skipped...)
+		for _, d := range res.Docs {
+			if exclude[d.ID] {
+				continue
+			}
+			if prev, dup := from[d.ID]; dup {
+				reason := fmt.Sprintf("duplicate document ID %s (also in %s)", d.ID, prev)
+				skipped = append(skipped, corpus.Skipped{File: filepath.Join(where, d.File), Reason: reason})
+				log.Warn("skipped document file", "file", filepath.Join(where, d.File), "reason", reason)
+				continue
+			}
+			from[d.ID] = where
+			docs = append(docs, d)
+		}
+	}
+	if len(docs) == 0 {
+		return nil, nil, fmt.Errorf("no documents found in the corpus %s (want .txt, .md or .html files)", cmp.Or(setting, "(built-in)"))
+	}
+	slices.SortFunc(docs, func(a, b corpus.Document) int { return strings.Compare(a.ID, b.ID) })
+	return docs, skipped, nil
+}
+
+// corpusDirs splits the corpus setting into its folders; "" is the built-in
+// corpus alone.
+func corpusDirs(setting string) []string {
+	var out []string
+	for _, d := range strings.Split(setting, ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			out = append(out, d)
+		}
+	}
+	if len(out) == 0 {
+		return []string{builtinCorpus}
+	}
+	return out
+}
+
+// corpusFS returns the documents of one corpus folder ("builtin": the
+// built-in corpus) and a name for them in messages.
 func corpusFS(dir string) (fs.FS, string, error) {
-	if dir == "" {
+	if dir == builtinCorpus {
 		return corpus.Embedded(), "(built-in)", nil
 	}
 	fi, err := os.Stat(dir)

@@ -92,9 +92,27 @@ func parseDotenv(r io.Reader, name string) (map[string]string, error) {
 // globalFlags registers the flags every subcommand takes, with defaults from
 // the environment.
 func globalFlags(fs *flag.FlagSet, e env, c *config) {
-	fs.StringVar(&c.Corpus, "corpus", e.get(envCorpus), "folder of documents to answer from (default: the built-in corpus) [$"+envCorpus+"]")
+	fs.StringVar(&c.Corpus, "corpus", e.get(envCorpus), "folder of documents to answer from, or several separated by commas (\"builtin\" is the built-in corpus; default: the built-in corpus) [$"+envCorpus+"]")
 	fs.StringVar(&c.DB, "db", e.get(envDB), "folder of the index (default: under the user cache dir) [$"+envDB+"]")
 	fs.StringVar(&c.Glossary, "glossary", e.get(envGlossary), "extra glossary file (TSV) merged over the built-in one [$"+envGlossary+"]")
+}
+
+// cleanCorpus tidies the corpus setting: each folder of the list cleaned,
+// the list joined by commas again.
+func cleanCorpus(setting string) string {
+	if strings.TrimSpace(setting) == "" {
+		return ""
+	}
+	var dirs []string
+	for _, d := range strings.Split(setting, ",") {
+		if d = strings.TrimSpace(d); d != "" {
+			if d != "builtin" {
+				d = filepath.Clean(d)
+			}
+			dirs = append(dirs, d)
+		}
+	}
+	return strings.Join(dirs, ",")
 }
 
 // parseLevel reads a log level; a bad value warns and keeps the default.
@@ -117,29 +135,41 @@ func parseLevel(s string, warn func(string)) slog.Level {
 
 // defaultDBDir is where the index lives when --db is not given: one folder
 // per corpus and embedding model under the user's cache directory, so
-// switching corpora or models does not rebuild the index every time.
-func defaultDBDir(corpusDir, embeddingModel string) string {
+// switching corpora or models does not rebuild the index every time. variant,
+// when not "", names a subset of the corpus (one half of an evaluation
+// split) that gets its own folder too.
+func defaultDBDir(corpusDir, variant, embeddingModel string) string {
 	base, err := os.UserCacheDir()
 	if err != nil || base == "" {
 		base = os.TempDir()
 	}
 	key := "builtin"
 	if corpusDir != "" {
-		abs, err := filepath.Abs(corpusDir)
-		if err != nil {
-			abs = corpusDir
+		var abs, names []string
+		for _, d := range strings.Split(corpusDir, ",") {
+			if d != "builtin" {
+				if a, err := filepath.Abs(d); err == nil {
+					d = a
+				}
+			}
+			abs = append(abs, d)
+			names = append(names, filepath.Base(d))
 		}
-		sum := sha256.Sum256([]byte(abs))
-		key = filepath.Base(abs) + "-" + hex.EncodeToString(sum[:])[:12]
+		sum := sha256.Sum256([]byte(strings.Join(abs, ",")))
+		key = strings.Join(names, "+") + "-" + hex.EncodeToString(sum[:])[:12]
+	}
+	if variant != "" {
+		key += "-" + variant
 	}
 	if embeddingModel != "" {
-		key += "-" + strings.Map(func(r rune) rune {
-			if r == '/' || r == '\\' || r == ':' || r < ' ' {
-				return '_'
-			}
-			return r
-		}, embeddingModel)
+		key += "-" + embeddingModel
 	}
+	key = strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == ':' || r < ' ' {
+			return '_'
+		}
+		return r
+	}, key)
 	return filepath.Join(base, "scobot", key)
 }
 

@@ -5,62 +5,59 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
+	"path/filepath"
 	"strings"
 
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/evaluate"
 )
 
+// evalRun is one evaluation: a question file over a corpus, maybe one half
+// of a split, with the retrievers to compare.
+type evalRun struct {
+	qa, tag     string
+	split, half string
+	k           int
+	modes       []rag.Mode
+}
+
 func runEval(ctx context.Context, m *Main, c *cli, args []string) error {
-	fs := c.flagSet(m, "eval", "--qa FILE")
-	qa := fs.String("qa", "", "JSONL question file (required)")
+	fs := c.flagSet(m, "eval", "--qa FILE | --floors FILE")
+	qa := fs.String("qa", "", "JSONL question file")
+	floors := fs.String("floors", "", "JSON floors file: run every evaluation it lists and fail when a figure is below its floor")
 	k := fs.Int("k", 5, "passages retrieved per question (Recall@k)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	retrievers := fs.String("retriever", "hybrid", "comma-separated retrievers to compare: vector, lexical, hybrid, or all")
 	verbose := fs.Bool("v", false, "list every question, not only the misses")
 	tag := fs.String("tag", "", "only the questions with this tag (e.g. crosslingual, zh, date, abstain)")
+	split := fs.String("split", "", "JSON split file dividing the question set into halves (with --half)")
+	half := fs.String("half", "", "the half of --split to run: its questions, and the corpus without the other halves' documents")
 	if _, err := c.parse(fs, args); err != nil {
 		return err
 	}
+	if *floors != "" {
+		if *qa != "" || *split != "" || *tag != "" {
+			return fmt.Errorf("%w: --floors runs the evaluations its file lists; it takes no --qa, --split or --tag", errUsage)
+		}
+		return runGates(ctx, m, c, *floors, *asJSON)
+	}
 	if *qa == "" {
-		return fmt.Errorf("%w: --qa FILE is required", errUsage)
+		return fmt.Errorf("%w: --qa FILE (or --floors FILE) is required", errUsage)
 	}
 	if *k <= 0 {
 		return fmt.Errorf("%w: --k must be positive", errUsage)
 	}
-	var modes []rag.Mode
-	names := strings.Split(*retrievers, ",")
-	if strings.TrimSpace(*retrievers) == "all" {
-		names = []string{"vector", "lexical", "hybrid"}
+	if (*split == "") != (*half == "") {
+		return fmt.Errorf("%w: --split and --half go together", errUsage)
 	}
-	for _, n := range names {
-		mode, err := rag.ParseMode(n)
-		if err != nil {
-			return fmt.Errorf("%w: %v", errUsage, err)
-		}
-		modes = append(modes, mode)
-	}
-	qs, err := readQuestions(*qa)
+	modes, err := parseModes(*retrievers)
 	if err != nil {
 		return err
 	}
-	if *tag != "" {
-		qs = withTag(qs, *tag)
-		if len(qs) == 0 {
-			return fmt.Errorf("no question in %s has the tag %q", *qa, *tag)
-		}
-	}
-	a, err := openApp(ctx, c.cfg, c.log, openOptions{})
+	run := evalRun{qa: *qa, tag: *tag, split: *split, half: *half, k: *k, modes: modes}
+	reports, err := evaluateRun(ctx, c, run)
 	if err != nil {
 		return err
-	}
-	var reports []rag.EvalReport
-	for _, mode := range modes {
-		rep, err := rag.Evaluate(ctx, a.ask, qs, *k, mode)
-		if err != nil {
-			return err
-		}
-		reports = append(reports, rep)
 	}
 	if *asJSON {
 		if len(reports) == 1 {
@@ -71,15 +68,90 @@ func runEval(ctx context.Context, m *Main, c *cli, args []string) error {
 	for _, rep := range reports {
 		writeEvalDetails(m.Stdout, rep, *verbose)
 	}
-	fmt.Fprintf(m.Stdout, "\n%-9s %9s %9s %9s %9s %11s %9s\n", "retriever", "questions", "R@1", fmt.Sprintf("R@%d", *k), "MRR", "abstention", "facts")
-	for _, rep := range reports {
-		fmt.Fprintf(m.Stdout, "%-9s %9d %9.3f %9.3f %9.3f %11.3f %9.3f\n", rep.Retriever, rep.Questions, rep.RecallAt1, rep.RecallAtK, rep.MRR, rep.AbstentionAccuracy, rep.FactCoverage)
-	}
+	writeEvalTable(m.Stdout, reports, *k)
 	return nil
 }
 
+// parseModes reads the --retriever list.
+func parseModes(list string) ([]rag.Mode, error) {
+	names := strings.Split(list, ",")
+	if strings.TrimSpace(list) == "all" {
+		names = []string{"vector", "lexical", "hybrid"}
+	}
+	var modes []rag.Mode
+	for _, n := range names {
+		mode, err := rag.ParseMode(n)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", errUsage, err)
+		}
+		modes = append(modes, mode)
+	}
+	return modes, nil
+}
+
+// evaluateRun loads the questions and the corpus of one run and evaluates
+// each retriever.
+func evaluateRun(ctx context.Context, c *cli, run evalRun) ([]evaluate.Report, error) {
+	qs, err := readQuestions(run.qa)
+	if err != nil {
+		return nil, err
+	}
+	opts := openOptions{}
+	if run.split != "" {
+		sp, err := evaluate.ReadSplit(run.split)
+		if err != nil {
+			return nil, err
+		}
+		if qs, err = sp.Questions(run.half, qs); err != nil {
+			return nil, fmt.Errorf("%s: %w", run.split, err)
+		}
+		opts.exclude = sp.Excluded(run.half)
+		opts.dbKey = "half-" + run.half
+	}
+	if run.tag != "" {
+		qs = evaluate.WithTag(qs, run.tag)
+		if len(qs) == 0 {
+			return nil, fmt.Errorf("no question in %s has the tag %q", run.qa, run.tag)
+		}
+	}
+	a, err := openApp(ctx, c.cfg, c.log, opts)
+	if err != nil {
+		return nil, err
+	}
+	var reports []evaluate.Report
+	for _, mode := range run.modes {
+		rep, err := evaluate.Evaluate(ctx, a.ask, qs, run.k, mode)
+		if err != nil {
+			return nil, err
+		}
+		reports = append(reports, rep)
+	}
+	return reports, nil
+}
+
+// writeEvalTable prints the figures of each report, then each tag's.
+func writeEvalTable(w io.Writer, reports []evaluate.Report, k int) {
+	fmt.Fprintf(w, "\n%-22s %9s %7s %7s %7s %11s %7s\n", "retriever", "questions", "R@1", fmt.Sprintf("R@%d", k), "MRR", "abstention", "facts")
+	row := func(name string, f evaluate.Figures) {
+		if f.Answerable == 0 {
+			// Only unanswerable questions: abstention is the one figure.
+			fmt.Fprintf(w, "%-22s %9d %7s %7s %7s %11.3f %7s\n", name, f.Questions, "-", "-", "-", f.AbstentionAccuracy, "-")
+			return
+		}
+		fmt.Fprintf(w, "%-22s %9d %7.3f %7.3f %7.3f %11.3f %7.3f\n", name, f.Questions, f.RecallAt1, f.RecallAtK, f.MRR, f.AbstentionAccuracy, f.FactCoverage)
+	}
+	for _, rep := range reports {
+		row(string(rep.Retriever), rep.Figures)
+	}
+	for _, rep := range reports {
+		for _, t := range rep.Tags() {
+			row(fmt.Sprintf("%s [%s]", rep.Retriever, t), rep.ByTag[t])
+		}
+	}
+}
+
 // writeEvalDetails lists the questions a retriever got wrong (or all of them).
-func writeEvalDetails(w io.Writer, rep rag.EvalReport, all bool) {
+func writeEvalDetails(w io.Writer, rep evaluate.Report, all bool) {
 	fmt.Fprintf(w, "== %s\n", rep.Retriever)
 	for _, r := range rep.PerQuestion {
 		ok := r.AbstainCorrect && (len(r.Gold) == 0 || (r.RecallAtK == 1 && r.FactCoverage == 1))
@@ -97,27 +169,94 @@ func writeEvalDetails(w io.Writer, rep rag.EvalReport, all bool) {
 	}
 }
 
+// gateResult is one floors-file run's outcome, for --json.
+type gateResult struct {
+	Name     string           `json:"name"`
+	Skipped  string           `json:"skipped,omitempty"`
+	Figures  evaluate.Figures `json:"figures"`
+	Failures []string         `json:"failures,omitempty"`
+}
+
+// runGates runs every evaluation of a floors file and fails when a figure
+// is below its floor. Optional runs whose files are missing are skipped.
+func runGates(ctx context.Context, m *Main, c *cli, path string, asJSON bool) error {
+	gates, err := evaluate.ReadGates(path)
+	if err != nil {
+		return err
+	}
+	var results []gateResult
+	failed := 0
+	for _, g := range gates.Runs {
+		res := gateResult{Name: g.Name}
+		if miss := g.Missing(); miss != "" {
+			if !g.Optional {
+				return fmt.Errorf("floors run %s: %s does not exist", g.Name, miss)
+			}
+			res.Skipped = miss + " does not exist"
+			results = append(results, res)
+			continue
+		}
+		mode, err := rag.ParseMode(g.Retriever)
+		if err != nil {
+			return fmt.Errorf("floors run %s: %w", g.Name, err)
+		}
+		rc := *c
+		rc.cfg.Corpus = cleanCorpus(strings.Join(g.Corpus, ","))
+		if c.cfg.DB != "" {
+			// One index folder per run: the runs' corpora differ.
+			rc.cfg.DB = filepath.Join(c.cfg.DB, g.Name)
+		}
+		reps, err := evaluateRun(ctx, &rc, evalRun{qa: g.QA, split: g.Split, half: g.Half, k: 5, modes: []rag.Mode{mode}})
+		if err != nil {
+			return fmt.Errorf("floors run %s: %w", g.Name, err)
+		}
+		res.Figures = reps[0].Figures
+		res.Failures = g.Floors.Check(res.Figures)
+		if len(res.Failures) > 0 {
+			failed++
+		}
+		results = append(results, res)
+	}
+	if asJSON {
+		if err := writeJSON(m.Stdout, results); err != nil {
+			return err
+		}
+	} else {
+		writeGates(m.Stdout, results)
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d evaluation runs fell below their floors (%s)", failed, len(results), path)
+	}
+	return nil
+}
+
+// writeGates prints the floors runs' figures and failures.
+func writeGates(w io.Writer, results []gateResult) {
+	fmt.Fprintf(w, "%-16s %9s %7s %7s %7s %11s %7s  %s\n", "run", "questions", "R@1", "R@5", "MRR", "abstention", "facts", "verdict")
+	for _, r := range results {
+		if r.Skipped != "" {
+			fmt.Fprintf(w, "%-16s skipped: %s\n", r.Name, r.Skipped)
+			continue
+		}
+		f := r.Figures
+		verdict := "ok"
+		if len(r.Failures) > 0 {
+			verdict = "BELOW FLOOR: " + strings.Join(r.Failures, "; ")
+		}
+		fmt.Fprintf(w, "%-16s %9d %7.3f %7.3f %7.3f %11.3f %7.3f  %s\n", r.Name, f.Questions, f.RecallAt1, f.RecallAtK, f.MRR, f.AbstentionAccuracy, f.FactCoverage, verdict)
+	}
+}
+
 // readQuestions reads an evaluation file.
-func readQuestions(path string) ([]rag.EvalQuestion, error) {
+func readQuestions(path string) ([]evaluate.Question, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't open the question file: %w", err)
 	}
 	defer f.Close()
-	qs, err := rag.ReadEvalQuestions(f)
+	qs, err := evaluate.ReadQuestions(f)
 	if err != nil {
 		return nil, fmt.Errorf("question file %s: %w", path, err)
 	}
 	return qs, nil
-}
-
-// withTag keeps the questions tagged tag.
-func withTag(qs []rag.EvalQuestion, tag string) []rag.EvalQuestion {
-	var out []rag.EvalQuestion
-	for _, q := range qs {
-		if slices.Contains(q.Tags, tag) {
-			out = append(out, q)
-		}
-	}
-	return out
 }

@@ -12,7 +12,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 )
 
@@ -159,8 +158,6 @@ func (c *cli) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		}
 		return nil, fmt.Errorf("%w: %v", errUsage, err)
 	}
-	if c.cfg.Corpus != "" {
-		c.cfg.Corpus = filepath.Clean(c.cfg.Corpus)
-	}
+	c.cfg.Corpus = cleanCorpus(c.cfg.Corpus)
 	return pos, nil
 }

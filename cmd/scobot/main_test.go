@@ -209,7 +209,7 @@ func TestEvalJSON(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var raw json.RawMessage = []byte(out)
-	if got, want := keys(t, raw), []string{"abstention_accuracy", "fact_coverage", "k", "mrr", "per_question", "questions", "recall_at_1", "recall_at_k", "retriever"}; !slices.Equal(got, want) {
+	if got, want := keys(t, raw), []string{"abstention_accuracy", "answerable", "fact_coverage", "k", "mrr", "per_question", "questions", "recall_at_1", "recall_at_k", "retriever"}; !slices.Equal(got, want) {
 		t.Errorf("eval keys = %v, want %v", got, want)
 	}
 	var rep struct {

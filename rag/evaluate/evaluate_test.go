@@ -1,18 +1,20 @@
-package rag
+package evaluate
 
 import (
 	"context"
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/scobot/scobot/rag"
 )
 
-func TestReadEvalQuestions(t *testing.T) {
+func TestReadQuestions(t *testing.T) {
 	in := `{"id":"a","question":"Q1?","docs":["d1"],"facts":[["x","y"]]}
 
 {"question":"Q2?","docs":[],"facts":[]}
 `
-	qs, err := ReadEvalQuestions(strings.NewReader(in))
+	qs, err := ReadQuestions(strings.NewReader(in))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -20,35 +22,35 @@ func TestReadEvalQuestions(t *testing.T) {
 		t.Fatalf("got %+v", qs)
 	}
 	for _, bad := range []string{"", "{not json}\n", `{"id":"x","question":""}`} {
-		if _, err := ReadEvalQuestions(strings.NewReader(bad)); err == nil {
-			t.Errorf("ReadEvalQuestions(%q): want an error", bad)
+		if _, err := ReadQuestions(strings.NewReader(bad)); err == nil {
+			t.Errorf("ReadQuestions(%q): want an error", bad)
 		}
 	}
-	_, err = ReadEvalQuestions(strings.NewReader("{\"question\":\"ok\"}\n{bad\n"))
+	_, err = ReadQuestions(strings.NewReader("{\"question\":\"ok\"}\n{bad\n"))
 	if err == nil || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("error should name line 2, got %v", err)
 	}
 }
 
 // scripted answers each question with a fixed answer.
-type scripted map[string]Answer
+type scripted map[string]rag.Answer
 
 var _ QuestionAnswerer = scripted(nil)
 
-func (s scripted) Answer(_ context.Context, q string, _ AnswerOptions) (Answer, error) {
+func (s scripted) Answer(_ context.Context, q string, _ rag.AnswerOptions) (rag.Answer, error) {
 	return s[q], nil
 }
 
-func passages(docs ...string) []Passage {
-	var ps []Passage
+func passages(docs ...string) []rag.Passage {
+	var ps []rag.Passage
 	for i, d := range docs {
-		ps = append(ps, Passage{Chunk: Chunk{ID: d + "#" + string(rune('0'+i)), Doc: d}})
+		ps = append(ps, rag.Passage{Chunk: rag.Chunk{ID: d + "#" + string(rune('0'+i)), Doc: d}})
 	}
 	return ps
 }
 
 func TestEvaluateArithmetic(t *testing.T) {
-	qs := []EvalQuestion{
+	qs := []Question{
 		{ID: "first", Question: "q1", Docs: []string{"A"}, Facts: [][]string{{"lavrov", "拉夫罗夫"}, {"July"}}},
 		{ID: "second", Question: "q2", Docs: []string{"B"}, Facts: [][]string{{"five-point"}}},
 		{ID: "missed", Question: "q3", Docs: []string{"C"}},
@@ -85,7 +87,7 @@ func TestEvaluateArithmetic(t *testing.T) {
 			t.Errorf("%s = %.4f, want %.4f", k, got[k], w)
 		}
 	}
-	if rep.Questions != 5 || rep.K != 5 || rep.Retriever != ModeHybrid {
+	if rep.Questions != 5 || rep.K != 5 || rep.Retriever != rag.ModeHybrid {
 		t.Errorf("header = %d %d %s", rep.Questions, rep.K, rep.Retriever)
 	}
 	if r := rep.PerQuestion[1]; r.RR != 0.5 || r.RecallAt1 != 0 || len(r.Missing) != 1 {
@@ -97,12 +99,41 @@ func TestEvaluateArithmetic(t *testing.T) {
 }
 
 func TestRecallAtKCountsDistinctDocuments(t *testing.T) {
-	q := EvalQuestion{Question: "q", Docs: []string{"C"}}
-	r := ScoreAnswer(q, Answer{Text: "x", Passages: passages("A", "A", "A", "B", "C")}, 2)
+	q := Question{Question: "q", Docs: []string{"C"}}
+	r := ScoreAnswer(q, rag.Answer{Text: "x", Passages: passages("A", "A", "A", "B", "C")}, 2)
 	if r.RecallAtK != 0 {
 		t.Errorf("C is the third distinct document; Recall@2 = %v, want 0", r.RecallAtK)
 	}
 	if r.RR != 1.0/3 {
 		t.Errorf("RR = %v, want 1/3", r.RR)
+	}
+}
+
+func TestEvaluateByTag(t *testing.T) {
+	qs := []Question{
+		{ID: "a", Question: "q1", Docs: []string{"A"}, Tags: []string{"date"}},
+		{ID: "b", Question: "q2", Docs: []string{"B"}, Tags: []string{"date", "crosslingual"}},
+		{ID: "c", Question: "q3", Tags: []string{"abstain"}},
+	}
+	answers := scripted{
+		"q1": {Text: "x", Passages: passages("A")},
+		"q2": {Text: "x", Passages: passages("A")},
+		"q3": {Abstained: true},
+	}
+	rep, err := Evaluate(context.Background(), answers, qs, 5, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := rep.ByTag["date"]; d.Questions != 2 || d.RecallAtK != 0.5 {
+		t.Errorf("date = %+v, want 2 questions at R@5 0.5", d)
+	}
+	if c := rep.ByTag["crosslingual"]; c.Questions != 1 || c.RecallAtK != 0 {
+		t.Errorf("crosslingual = %+v", c)
+	}
+	if a := rep.ByTag["abstain"]; a.Answerable != 0 || a.AbstentionAccuracy != 1 {
+		t.Errorf("abstain = %+v", a)
+	}
+	if got := strings.Join(rep.Tags(), ","); got != "crosslingual,date,abstain" {
+		t.Errorf("tags = %s", got)
 	}
 }

@@ -1,0 +1,283 @@
+// Package evaluate scores scobot's answers on question sets: Recall@1,
+// Recall@k, MRR, abstention accuracy and fact coverage, overall and per tag.
+// It also reads the fixed split of a development set into a tuning half and
+// a report half (split.go) and the floors CI holds the figures to
+// (floors.go).
+package evaluate
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/scobot/scobot/rag"
+)
+
+// Question is one line of an evaluation file (JSONL): a question, the
+// documents that answer it (none: the corpus cannot, and the answer must
+// abstain) and the facts an answer must contain (each group lists
+// alternatives; one of each group must appear).
+type Question struct {
+	ID       string     `json:"id"`
+	Question string     `json:"question"`
+	Docs     []string   `json:"docs"`
+	Facts    [][]string `json:"facts"`
+	Tags     []string   `json:"tags,omitempty"`
+}
+
+// Answerable reports whether the corpus is expected to answer q.
+func (q Question) Answerable() bool { return len(q.Docs) > 0 }
+
+// ReadQuestions parses a JSONL evaluation file. Blank lines are skipped; a
+// malformed line is an error naming its line number.
+func ReadQuestions(r io.Reader) ([]Question, error) {
+	var out []Question
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
+	line := 0
+	for sc.Scan() {
+		line++
+		text := strings.TrimSpace(sc.Text())
+		if text == "" {
+			continue
+		}
+		var q Question
+		if err := json.Unmarshal([]byte(text), &q); err != nil {
+			return nil, fmt.Errorf("line %d: %w", line, err)
+		}
+		if strings.TrimSpace(q.Question) == "" {
+			return nil, fmt.Errorf("line %d: no question", line)
+		}
+		if q.ID == "" {
+			q.ID = fmt.Sprintf("line-%d", line)
+		}
+		out = append(out, q)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("couldn't read the questions: %w", err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no questions found")
+	}
+	return out, nil
+}
+
+// WithTag keeps the questions tagged tag.
+func WithTag(qs []Question, tag string) []Question {
+	var out []Question
+	for _, q := range qs {
+		if slices.Contains(q.Tags, tag) {
+			out = append(out, q)
+		}
+	}
+	return out
+}
+
+// Result is the outcome of one evaluation question.
+type Result struct {
+	ID             string   `json:"id"`
+	Question       string   `json:"question"`
+	Tags           []string `json:"tags,omitempty"`
+	Gold           []string `json:"gold"`
+	Ranked         []string `json:"ranked"` // distinct documents in passage rank order
+	RecallAt1      float64  `json:"recall_at_1"`
+	RecallAtK      float64  `json:"recall_at_k"`
+	RR             float64  `json:"rr"`
+	Abstained      bool     `json:"abstained"`
+	AbstainCorrect bool     `json:"abstention_correct"`
+	FactCoverage   float64  `json:"fact_coverage"`
+	Missing        []string `json:"missing_facts,omitempty"`
+	Support        float64  `json:"support"`
+	Answer         string   `json:"answer"`
+}
+
+// Figures are the aggregate scores of a set of results. Recall, MRR and
+// fact coverage are averaged over the answerable questions; abstention
+// accuracy over all (an unanswerable question is right when the answer
+// abstains, an answerable one when it does not).
+type Figures struct {
+	Questions          int     `json:"questions"`
+	Answerable         int     `json:"answerable"`
+	RecallAt1          float64 `json:"recall_at_1"`
+	RecallAtK          float64 `json:"recall_at_k"`
+	MRR                float64 `json:"mrr"`
+	AbstentionAccuracy float64 `json:"abstention_accuracy"`
+	FactCoverage       float64 `json:"fact_coverage"`
+}
+
+// Report aggregates an evaluation run: the figures of all questions, of
+// each tag's questions, and every question's result.
+type Report struct {
+	Figures
+	K           int                `json:"k"`
+	Retriever   rag.Mode           `json:"retriever"`
+	ByTag       map[string]Figures `json:"by_tag,omitempty"`
+	PerQuestion []Result           `json:"per_question"`
+}
+
+// Tags returns the report's tags in a stable order: crosslingual, date and
+// abstain first (the ones every set shares), then the rest alphabetically.
+func (r Report) Tags() []string {
+	rank := map[string]int{"crosslingual": 1, "date": 2, "abstain": 3}
+	tags := make([]string, 0, len(r.ByTag))
+	for t := range r.ByTag {
+		tags = append(tags, t)
+	}
+	sort.Slice(tags, func(i, j int) bool {
+		ri, rj := rank[tags[i]], rank[tags[j]]
+		if ri == 0 {
+			ri = 100
+		}
+		if rj == 0 {
+			rj = 100
+		}
+		if ri != rj {
+			return ri < rj
+		}
+		return tags[i] < tags[j]
+	})
+	return tags
+}
+
+// QuestionAnswerer answers a question; rag/answer's Assistant is one.
+type QuestionAnswerer interface {
+	Answer(ctx context.Context, question string, opts rag.AnswerOptions) (rag.Answer, error)
+}
+
+// Evaluate answers every question and scores the answers. Passages are
+// retrieved k at a time; the ranking is scored even when the answer abstains.
+func Evaluate(ctx context.Context, a QuestionAnswerer, qs []Question, k int, mode rag.Mode) (Report, error) {
+	if k <= 0 {
+		k = 5
+	}
+	if mode == "" {
+		mode = rag.ModeHybrid
+	}
+	rep := Report{K: k, Retriever: mode}
+	for _, q := range qs {
+		ans, err := a.Answer(ctx, q.Question, rag.AnswerOptions{K: k, Mode: mode})
+		if err != nil {
+			return rep, fmt.Errorf("question %s: %w", q.ID, err)
+		}
+		rep.PerQuestion = append(rep.PerQuestion, ScoreAnswer(q, ans, k))
+	}
+	rep.Figures = aggregate(rep.PerQuestion)
+	byTag := map[string][]Result{}
+	for _, r := range rep.PerQuestion {
+		for _, t := range r.Tags {
+			byTag[t] = append(byTag[t], r)
+		}
+	}
+	if len(byTag) > 0 {
+		rep.ByTag = map[string]Figures{}
+		for t, rs := range byTag {
+			rep.ByTag[t] = aggregate(rs)
+		}
+	}
+	return rep, nil
+}
+
+// ScoreAnswer scores one answer against its evaluation question.
+func ScoreAnswer(q Question, ans rag.Answer, k int) Result {
+	res := Result{ID: q.ID, Question: q.Question, Tags: q.Tags, Gold: nonNilStrings(q.Docs), Abstained: ans.Abstained, Support: ans.Support, Answer: ans.Text}
+	res.Ranked = rag.DistinctDocs(ans.Passages)
+	gold := map[string]bool{}
+	for _, d := range q.Docs {
+		gold[d] = true
+	}
+	for i, d := range res.Ranked {
+		if !gold[d] {
+			continue
+		}
+		if res.RR == 0 {
+			res.RR = 1 / float64(i+1)
+		}
+		if i == 0 {
+			res.RecallAt1 = 1
+		}
+		if i < k {
+			res.RecallAtK = 1
+		}
+	}
+	res.AbstainCorrect = ans.Abstained != q.Answerable()
+	if q.Answerable() {
+		res.FactCoverage, res.Missing = factCoverage(q.Facts, ans)
+	}
+	return res
+}
+
+// factCoverage is the share of fact groups the answer contains (one
+// alternative of a group is enough, case-insensitive). An abstention
+// contains none.
+func factCoverage(facts [][]string, ans rag.Answer) (float64, []string) {
+	if len(facts) == 0 {
+		return 1, nil
+	}
+	if ans.Abstained {
+		var missing []string
+		for _, g := range facts {
+			missing = append(missing, strings.Join(g, "|"))
+		}
+		return 0, missing
+	}
+	text := strings.ToLower(ans.Text)
+	found := 0
+	var missing []string
+	for _, g := range facts {
+		ok := false
+		for _, alt := range g {
+			if alt != "" && strings.Contains(text, strings.ToLower(alt)) {
+				ok = true
+				break
+			}
+		}
+		if ok {
+			found++
+		} else {
+			missing = append(missing, strings.Join(g, "|"))
+		}
+	}
+	return float64(found) / float64(len(facts)), missing
+}
+
+// aggregate sums up results.
+func aggregate(rs []Result) Figures {
+	f := Figures{Questions: len(rs)}
+	abstainRight := 0
+	for _, r := range rs {
+		if r.AbstainCorrect {
+			abstainRight++
+		}
+		if len(r.Gold) == 0 {
+			continue
+		}
+		f.Answerable++
+		f.RecallAt1 += r.RecallAt1
+		f.RecallAtK += r.RecallAtK
+		f.MRR += r.RR
+		f.FactCoverage += r.FactCoverage
+	}
+	if f.Answerable > 0 {
+		n := float64(f.Answerable)
+		f.RecallAt1 /= n
+		f.RecallAtK /= n
+		f.MRR /= n
+		f.FactCoverage /= n
+	}
+	if len(rs) > 0 {
+		f.AbstentionAccuracy = float64(abstainRight) / float64(len(rs))
+	}
+	return f
+}
+
+func nonNilStrings(xs []string) []string {
+	if xs == nil {
+		return []string{}
+	}
+	return xs
+}
