@@ -113,11 +113,15 @@ func splitLines(text string) []line {
 }
 
 // normalizeChars unifies line ends, maps exotic spaces to ' ', and removes
-// control, zero-width and replacement characters.
+// control, zero-width and replacement characters, the pinyin a converter
+// glued after characters, and the question marks an encoding loss left
+// inside Chinese words.
 func normalizeChars(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
 	s = strings.ToValidUTF8(s, "")
+	s = pinyinGlossRE.ReplaceAllString(s, "$1")
+	s = dropLostChars(s)
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r == '\n':
@@ -133,6 +137,35 @@ func normalizeChars(s string) string {
 		return r
 	}, s)
 }
+
+// pinyinGlossRE finds a toned pinyin syllable in brackets right after a Han
+// character: the residue of a simplified/traditional converter that glosses
+// the characters it is unsure of ("網(wǎng)", "機構(gòu)", "聯(lián)邦").
+// A syllable must carry a tone mark, so "(WTO)" or "(2004)" never match.
+var pinyinGlossRE = regexp.MustCompile(`(\p{Han})[(（]([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*)[)）]`)
+
+// lostCharRE finds a run of ASCII question marks touching a Han character.
+var lostCharRE = regexp.MustCompile(`\p{Han}\?+|\?+\p{Han}`)
+
+// lostCharsMin is how many runs of question marks inside Chinese words a
+// text must hold before they are taken for lost characters: a text using
+// half-width punctuation has a few real question marks between sentences,
+// while a page whose characters were lost in an encoding has them in most
+// words ("上?海合作组??织??峰??会").
+const lostCharsMin = 8
+
+// dropLostChars removes the question marks that stand for characters an
+// encoding lost, when a text has many of them between Han characters; a
+// text with a few keeps them, since they may be real question marks.
+func dropLostChars(s string) string {
+	if len(lostQuestionRunRE.FindAllStringIndex(s, lostCharsMin)) < lostCharsMin {
+		return s
+	}
+	return lostCharRE.ReplaceAllStringFunc(s, func(m string) string { return strings.Trim(m, "?") })
+}
+
+// lostQuestionRunRE finds question marks with Han characters on both sides.
+var lostQuestionRunRE = regexp.MustCompile(`\p{Han}\?+\p{Han}`)
 
 // unwrap joins the lines of one block that were hard-wrapped: a long line
 // that does not end a sentence followed by one that starts in lower case.

@@ -183,3 +183,20 @@ func TestCleanIdempotent(t *testing.T) {
 		})
 	}
 }
+
+func TestCleanRepairsConverterResidue(t *testing.T) {
+	for _, tt := range []struct{ name, in, want string }{
+		{"pinyin glosses", "中新網(wǎng)6月17日電 上海合作組織地區(qū)反恐機構(gòu)17日上午正式啟動。",
+			"中新網6月17日電上海合作組織地區反恐機構17日上午正式啟動。"},
+		{"brackets that are not glosses stay", "世界贸易组织(WTO)于2001年(当年)接纳中国。",
+			"世界贸易组织(WTO)于2001年(当年)接纳中国。"},
+		{"lost characters", "2025年上?海合作组??织??峰??会将?于8月??31日至9月??1日在天?津举行。外交??部发言人??宣布,峰??会期间将?举行欢迎宴会。",
+			"2025年上海合作组织峰会将于8月31日至9月1日在天津举行。外交部发言人宣布,峰会期间将举行欢迎宴会。"},
+		{"a few real question marks stay", "你知道吗?我们明天见?好的?",
+			"你知道吗?我们明天见?好的?"},
+	} {
+		if got := Clean(tt.in); got != tt.want {
+			t.Errorf("%s:\n got %q\nwant %q", tt.name, got, tt.want)
+		}
+	}
+}

@@ -20,7 +20,7 @@ shanghai	上海	Shanghai	Шанхай
 wang-yi	王毅	Wang Yi	Ван И
 us	美国	United States|=US
 who	世界卫生组织	World Health Organization|=WHO
-cfm	外长理事会	Council of Foreign Ministers|Foreign Ministers' Meeting
+cfm	外长理事会	Council of Foreign Ministers|Foreign Ministers' Meeting	Совет министров иностранных дел
 december	12月|十二月	December
 february	2月|二月	February
 covid	新冠肺炎	COVID-19
@@ -153,7 +153,11 @@ var findTests = []struct {
 	{"digits boundary", "12月和2月,不是312月", []span{{"december", "12月", "zh"}, {"february", "2月", "zh"}}},
 	{"blocker", "欧美国家和美国", []span{{"us", "美国", "zh"}}},
 	{"hyphen and digits", "COVID-19 and COVID-190", []span{{"covid", "COVID-19", "en"}}},
-	{"cyrillic", "саммит ШОС в Шанхае", []span{{"sco", "ШОС", "ru"}}},
+	{"cyrillic, in another case", "саммит ШОС в Шанхае", []span{{"sco", "ШОС", "ru"}, {"shanghai", "Шанхае", "ru"}}},
+	{"russian phrase in another case", "заседание Совета министров иностранных дел", []span{{"cfm", "Совета министров иностранных дел", "ru"}}},
+	{"russian stem, not prefix", "Шанхайская организация", nil},
+	{"traditional chinese", "上海合作組織與美國", []span{{"sco", "上海合作組織", "zh"}, {"us", "美國", "zh"}}},
+	{"zero-width inside a name", "上合\u200b组织", []span{{"sco", "上合\u200b组织", "zh"}}},
 	{"nothing", "nothing here", nil},
 	{"empty", "", nil},
 }

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/scobot/scobot/rag/textnorm"
 )
 
 // termInfo is one term in the matcher.
@@ -38,7 +40,7 @@ func newMatcher(entries []entry) matcher {
 	for ei, e := range entries {
 		for l, col := range e.terms {
 			for _, s := range col {
-				key := foldKey(s.text)
+				key := matchKey(s.text)
 				if key == "" {
 					continue
 				}
@@ -84,9 +86,23 @@ func (m *matcher) insert(key string, t termInfo) {
 	}
 }
 
-// scan calls fn for every reported match in text, in order. Blockers consume
-// text silently.
+// scan calls fn for every reported match in text, in order, with the match's
+// byte offsets in text. Blockers consume text silently. A text with Russian
+// words is matched in its stemmed form (see stemmedView), so "в Ташкенте"
+// holds the term "Ташкент".
 func (m *matcher) scan(text string, fn func(t *termInfo, start, end int)) {
+	if !hasCyrillic(text) {
+		m.scanFolded(text, fn)
+		return
+	}
+	v := stemmedView(text)
+	m.scanFolded(v.text, func(t *termInfo, start, end int) {
+		fn(t, v.pos[start], v.pos[end])
+	})
+}
+
+// scanFolded is scan over text whose Russian words, if any, are stemmed.
+func (m *matcher) scanFolded(text string, fn func(t *termInfo, start, end int)) {
 	prev := rune(-1)
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
@@ -114,6 +130,13 @@ func (m *matcher) longest(text string, i int) (int, int32) {
 	for j := i; j < len(text); {
 		r, size := utf8.DecodeRuneInString(text[j:])
 		j += size
+		if textnorm.Ignorable(r) {
+			// A zero-width character inside a name ("上合\u200b组织").
+			if j-size == i {
+				break
+			}
+			continue
+		}
 		if isSpace(r) {
 			r = ' '
 			for j < len(text) {
@@ -149,9 +172,31 @@ func (m *matcher) longest(text string, i int) (int, int32) {
 	return bestEnd, best
 }
 
-// foldKey returns the matching key of a term or text: folded, lower-cased,
-// whitespace runs collapsed to one space, trimmed.
+// foldKey returns the identity of a term: folded, lower-cased, whitespace
+// runs collapsed to one space, trimmed. Two terms with one key are the same
+// term (a glossary may hold it once).
 func foldKey(s string) string { return fold(s, true) }
+
+// matchKey returns the key a term is matched under: its foldKey with each
+// Russian word stemmed, as texts are (stemmedView), so that one entry
+// matches every case form of a Russian name.
+func matchKey(s string) string {
+	k := foldKey(s)
+	if !hasCyrillic(k) {
+		return k
+	}
+	return stemmedView(k).text
+}
+
+// hasCyrillic reports whether s holds a Cyrillic letter.
+func hasCyrillic(s string) bool {
+	for _, r := range s {
+		if r >= 0x0400 && r <= 0x052F {
+			return true
+		}
+	}
+	return false
+}
 
 // fold normalises s for matching: full-width ASCII to ASCII, curly
 // apostrophes to ', dashes to -, runs of white space to one space (trimmed),
@@ -163,6 +208,9 @@ func fold(s string, lower bool) string {
 	for _, r := range s {
 		if isSpace(r) {
 			space = true
+			continue
+		}
+		if textnorm.Ignorable(r) {
 			continue
 		}
 		if space && b.Len() > 0 {
@@ -183,7 +231,9 @@ func foldRune(r rune, lower bool) rune {
 		}
 		return r
 	case r >= 0x3000 && r <= 0x9FFF: // CJK punctuation, kana, ideographs: no case
-		return r
+		return textnorm.Simplify(r)
+	case r >= 0xF900 && r <= 0xFAFF: // CJK compatibility ideographs
+		return textnorm.Simplify(r)
 	case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII
 		r -= 0xFEE0
 	case r == '\u2018' || r == '\u2019' || r == '\u02BC' || r == '\u2032':
@@ -222,4 +272,48 @@ func isWord(r rune) bool {
 		return false
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+}
+
+// view is a text with its Russian words replaced by their lower-case stems,
+// and the way back: pos[i] is the offset in the original text of offset i of
+// the view (for an offset inside a stem, the start of its word; just past a
+// stem, just past its word).
+type view struct {
+	text string
+	pos  []int
+}
+
+// stemmedView lower-cases and stems every Cyrillic word of text
+// (textnorm.StemRussian) and copies everything else as it is.
+func stemmedView(text string) view {
+	var b strings.Builder
+	b.Grow(len(text))
+	pos := make([]int, 0, len(text)+1)
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if !unicode.Is(unicode.Cyrillic, r) {
+			for k := 0; k < size; k++ {
+				pos = append(pos, i+k)
+			}
+			b.WriteString(text[i : i+size])
+			i += size
+			continue
+		}
+		j := i
+		for j < len(text) {
+			r2, s2 := utf8.DecodeRuneInString(text[j:])
+			if !unicode.Is(unicode.Cyrillic, r2) {
+				break
+			}
+			j += s2
+		}
+		word := strings.ReplaceAll(strings.ToLower(text[i:j]), "ё", "е")
+		stem := textnorm.StemRussian(word)
+		for k := 0; k < len(stem); k++ {
+			pos = append(pos, i)
+		}
+		b.WriteString(stem)
+		i = j
+	}
+	return view{text: b.String(), pos: append(pos, len(text))}
 }

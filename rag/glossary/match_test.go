@@ -37,7 +37,7 @@ func FuzzFind(f *testing.F) {
 				if m.Term == "" || m.Concept == "" || m.Concept == blockerID || m.Lang == "" {
 					t.Fatalf("incomplete match %+v", m)
 				}
-				if !strings.EqualFold(foldKey(m.Term), foldKey(text[m.Start:m.End])) {
+				if !strings.EqualFold(matchKey(m.Term), matchKey(text[m.Start:m.End])) {
 					t.Fatalf("match %q does not spell term %q", text[m.Start:m.End], m.Term)
 				}
 				last = m.End
@@ -133,6 +133,24 @@ func BenchmarkDefault(b *testing.B) {
 	for b.Loop() {
 		if _, err := Default(); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestRussianStemsStayApart checks that stemming Russian terms for matching
+// (matchKey) never gives two concepts of the built-in glossary, or of the
+// lexicon, the same key: the second would never be found.
+func TestRussianStemsStayApart(t *testing.T) {
+	for name, g := range map[string]*Glossary{"glossary": mustDefault(t), "lexicon": mustLexicon(t)} {
+		owner := map[string]string{}
+		for _, e := range g.entries {
+			for _, s := range e.terms[langRU] {
+				k := matchKey(s.text)
+				if o, ok := owner[k]; ok && o != e.id {
+					t.Errorf("%s: the Russian terms of %s and %s both match as %q (%q)", name, o, e.id, k, s.text)
+				}
+				owner[k] = e.id
+			}
 		}
 	}
 }

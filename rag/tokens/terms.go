@@ -5,18 +5,20 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
+	"github.com/scobot/scobot/rag/textnorm"
 )
 
 // Terms returns the index terms of s, in order, duplicates kept.
 //
-// The text is first NFKC-normalised (full-width Latin letters and digits
-// become ASCII, ligatures and circled digits are expanded) and lower-cased.
-// Then:
+// The text is first normalised by textnorm.Normalize (NFKC: full-width
+// Latin letters and digits become ASCII, ligatures and circled digits are
+// expanded; zero-width and control characters go; traditional Chinese
+// characters become simplified ones) and lower-cased. Then:
 //
 //   - Latin, Cyrillic and other alphabetic words are lower-cased; ASCII words
 //     lose a possessive "'s" and are light-stemmed (see stem); stop words and
-//     one-letter words are dropped. Hyphens and other punctuation split words,
+//     one-letter words are dropped; Russian (Cyrillic) words are stemmed by
+//     textnorm.StemRussian, so their case forms meet. Hyphens and other punctuation split words,
 //     so "COVID-19" gives "covid", "19" and "five-point" gives "five",
 //     "point".
 //   - Numbers are kept, without leading zeros ("05" → "5"); a decimal point or
@@ -44,7 +46,7 @@ import (
 // (会, 合, 国 …) occur in nearly every chunk and only add noise and index
 // size. So unigrams are emitted only where a run has nothing else to offer.
 func Terms(s string) []string {
-	s = norm.NFKC.String(s)
+	s = textnorm.Normalize(s)
 	t := termer{out: make([]string, 0, len(s)/4)}
 	t.scan(s)
 	return t.out
@@ -205,6 +207,8 @@ func (t *termer) latin(w string, hasDigits bool) {
 	}
 	if isASCII(w) {
 		w = stem(w)
+	} else {
+		w = textnorm.StemRussian(w)
 	}
 	t.out = append(t.out, w)
 }

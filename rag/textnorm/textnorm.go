@@ -1,0 +1,114 @@
+// Package textnorm normalises text before scobot compares it: the same
+// words written in traditional or simplified Chinese, in full-width or
+// half-width forms, with zero-width characters or control codes inside, or
+// in another Russian case, must compare equal. The index and the questions
+// go through the same functions, so a question in simplified Chinese finds
+// a report scraped from a big5 gateway, and "Ташкенте" finds "Ташкент".
+//
+// Text shown to users is never normalised: quotations stay verbatim.
+package textnorm
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/longbridgeapp/opencc"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Normalize returns s in the form text is compared in: Unicode NFKC
+// (full-width letters, digits and punctuation become ASCII, compatibility
+// ideographs their unified forms), zero-width and control characters
+// removed (tabs and newlines kept), and traditional Chinese characters
+// replaced by their simplified forms (Simplify). It does not change case.
+func Normalize(s string) string {
+	s = norm.NFKC.String(s)
+	clean := true
+	for _, r := range s {
+		if Ignorable(r) || (r >= 0x3400 && Simplify(r) != r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if Ignorable(r) {
+			continue
+		}
+		b.WriteRune(Simplify(r))
+	}
+	return b.String()
+}
+
+// Ignorable reports whether r carries nothing to compare: a control
+// character other than tab, newline and carriage return, or an invisible
+// format character (zero-width space and joiners, word joiner, soft hyphen,
+// byte-order mark, bidirectional marks). Scraped pages carry them inside
+// words, where they would split a name in two.
+func Ignorable(r rune) bool {
+	switch r {
+	case '\t', '\n', '\r':
+		return false
+	}
+	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+}
+
+// Simplify returns the simplified form of a traditional Chinese character,
+// or r itself. The table is OpenCC's traditional-to-simplified character
+// conversion (github.com/longbridgeapp/opencc, "t2s"), read once, for the
+// unified ideographs (U+3400–U+9FFF) and the compatibility ideographs
+// (U+F900–U+FAFF). It works character by character, not by phrase: the
+// conversion only has to make two spellings of one word compare equal, and
+// a per-character table keeps every offset of a text where it was
+// (matchers report positions in the original text) and costs one array
+// read per character.
+func Simplify(r rune) rune {
+	if r < simplifyLo || r > simplifyHi {
+		return r
+	}
+	if s := simplified()[r-simplifyLo]; s != 0 {
+		return s
+	}
+	return r
+}
+
+// The range of runes Simplify's table covers.
+const (
+	simplifyLo = 0x3400
+	simplifyHi = 0xFAFF
+)
+
+// simplified is the traditional → simplified table, indexed by rune minus
+// simplifyLo; 0 means the character stays as it is. It is built on first
+// use (about 6 ms) and never changes after.
+var simplified = sync.OnceValue(func() []rune {
+	table := make([]rune, simplifyHi-simplifyLo+1)
+	cc, err := opencc.New("t2s")
+	if err != nil {
+		// OpenCC's dictionaries are embedded in its package; this cannot
+		// fail short of a broken build, which the tests catch (the table
+		// would be empty).
+		return table
+	}
+	var buf [utf8.UTFMax]byte
+	for _, block := range [][2]rune{{0x3400, 0x9FFF}, {0xF900, 0xFAFF}} {
+		for r := block[0]; r <= block[1]; r++ {
+			n := utf8.EncodeRune(buf[:], r)
+			out, err := cc.Convert(string(buf[:n]))
+			if err != nil {
+				continue
+			}
+			s, size := utf8.DecodeRuneInString(out)
+			if size == len(out) && s != r && s != utf8.RuneError {
+				table[r-simplifyLo] = s
+			}
+		}
+	}
+	return table
+})
