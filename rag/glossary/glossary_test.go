@@ -468,3 +468,20 @@ func TestKinds(t *testing.T) {
 		t.Errorf("unknown kind: err = %v", err)
 	}
 }
+
+func TestHyphenBetweenLettersIsOptional(t *testing.T) {
+	g := mustParse(t, "rats\t地区反恐怖机构\tRegional Anti-Terrorist Structure\nastana\t阿斯塔纳\tAstana|Nur-Sultan\ncovid\t新冠\tCOVID-19\n")
+	for text, want := range map[string]string{
+		"the SCO Regional Antiterrorist Structure (RATS)": "rats",
+		"the Regional Anti-Terrorist Structure":           "rats",
+		"flights to Nursultan":                            "astana",
+		"COVID-19 and covid19":                            "covid",
+	} {
+		if got := g.Concepts(text); len(got) != 1 || got[0] != want {
+			t.Errorf("Concepts(%q) = %v, want [%s]", text, got, want)
+		}
+	}
+	if got := g.Concepts("a regional anti - terrorist structure"); len(got) != 0 {
+		t.Errorf("a dash between words is not a hyphen inside one: got %v", got)
+	}
+}

@@ -56,7 +56,7 @@ func newMatcher(entries []entry) matcher {
 					lastWord:  isWord(last),
 				}
 				if s.exact {
-					t.exactKey = fold(s.text, false)
+					t.exactKey = dehyphen(fold(s.text, false))
 				}
 				m.insert(key, t)
 			}
@@ -127,9 +127,18 @@ func (m *matcher) scanFolded(text string, fn func(t *termInfo, start, end int)) 
 func (m *matcher) longest(text string, i int) (int, int32) {
 	bestEnd, best := 0, int32(-1)
 	n := int32(0)
+	prev := rune(-1)
 	for j := i; j < len(text); {
 		r, size := utf8.DecodeRuneInString(text[j:])
 		j += size
+		if r == '-' || r == '\u2010' || r == '\u2011' {
+			// A hyphen between letters matches nothing: "Anti-Terrorist"
+			// is the term "Antiterrorist", as matchKey drops it from terms.
+			if next, _ := utf8.DecodeRuneInString(text[j:]); isLetter(prev) && isLetter(next) {
+				continue
+			}
+		}
+		prev = r
 		if textnorm.Ignorable(r) {
 			// A zero-width character inside a name ("上合\u200b组织").
 			if j-size == i {
@@ -164,7 +173,7 @@ func (m *matcher) longest(text string, i int) (int, int32) {
 				continue
 			}
 		}
-		if t.exact && fold(text[i:j], false) != t.exactKey {
+		if t.exact && dehyphen(fold(text[i:j], false)) != t.exactKey {
 			continue
 		}
 		bestEnd, best = j, ti
@@ -182,11 +191,31 @@ func foldKey(s string) string { return fold(s, true) }
 // matches every case form of a Russian name.
 func matchKey(s string) string {
 	k := foldKey(s)
-	if !hasCyrillic(k) {
-		return k
+	if hasCyrillic(k) {
+		k = stemmedView(k).text
 	}
-	return stemmedView(k).text
+	return dehyphen(k)
 }
+
+// dehyphen drops the hyphens that join two letters: reports write
+// "anti-terrorist" and "antiterrorist", "Nur-Sultan" and "Nursultan".
+func dehyphen(s string) string {
+	if !strings.Contains(s, "-") {
+		return s
+	}
+	rs := []rune(s)
+	out := rs[:0:0]
+	for i, r := range rs {
+		if r == '-' && i > 0 && i+1 < len(rs) && isLetter(rs[i-1]) && isLetter(rs[i+1]) {
+			continue
+		}
+		out = append(out, r)
+	}
+	return string(out)
+}
+
+// isLetter reports whether r is a letter of an alphabet (not Han).
+func isLetter(r rune) bool { return r >= 0 && unicode.IsLetter(r) && !unicode.Is(unicode.Han, r) }
 
 // hasCyrillic reports whether s holds a Cyrillic letter.
 func hasCyrillic(s string) bool {
