@@ -19,6 +19,7 @@ import (
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/hashembed"
 	"github.com/scobot/scobot/rag/llm"
+	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/store"
 )
 
@@ -28,8 +29,8 @@ type app struct {
 	docs    []corpus.Document
 	chunks  map[string][]rag.Chunk // by document ID
 	store   *store.Store
-	engine  *rag.Engine
-	ask     *rag.Assistant
+	engine  *retrieve.Engine
+	ask     *retrieve.Assistant
 	stats   store.Stats
 	skipped []corpus.Skipped
 }
@@ -52,7 +53,7 @@ type openOptions struct {
 // embedder is what both the index and the questions are embedded with.
 type embedder interface {
 	store.Embedder
-	rag.QueryEmbedder
+	retrieve.QueryEmbedder
 }
 
 // openApp loads the corpus, brings the index up to date (embedding only what
@@ -100,7 +101,7 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 		all = append(all, cs...)
 		sdocs = append(sdocs, store.Doc{ID: d.ID, Chunks: cs})
 	}
-	var vec rag.VectorIndex = st
+	var vec retrieve.VectorIndex = st
 	a.stats, err = st.Sync(ctx, sdocs, opts.progress)
 	if err != nil {
 		if opts.strict || !errors.Is(err, llm.ErrUnavailable) {
@@ -109,8 +110,8 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 		log.Warn("couldn't embed the corpus; answering by keyword search only", "err", err)
 		vec = unavailableVectors{err}
 	}
-	a.engine = rag.NewEngine(rag.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: gl, Lexicon: lex, Logger: log})
-	a.ask = rag.NewAssistant(a.engine)
+	a.engine = retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: gl, Lexicon: lex, Logger: log})
+	a.ask = retrieve.NewAssistant(a.engine)
 	if client != nil && client.ChatModel() != "" {
 		a.ask = a.ask.WithGenerator(generator{client}, log)
 	}
@@ -247,7 +248,7 @@ func (a *app) core(log *slog.Logger) *bot.Core {
 
 // briefer gives the bot's /brief and /timeline the assistant's briefings
 // and timeline, in the shape of answers.
-type briefer struct{ a *rag.Assistant }
+type briefer struct{ a *retrieve.Assistant }
 
 var (
 	_ bot.Briefer   = briefer{}
@@ -255,7 +256,7 @@ var (
 )
 
 func (b briefer) Brief(ctx context.Context, topic string) (rag.Answer, error) {
-	br, err := b.a.Brief(ctx, rag.BriefRequest{Topic: topic})
+	br, err := b.a.Brief(ctx, retrieve.BriefRequest{Topic: topic})
 	if err != nil {
 		return rag.Answer{}, err
 	}

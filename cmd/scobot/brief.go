@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/retrieve"
 )
 
 // runBrief prints a briefing on a topic: headline, dated key points,
@@ -36,7 +37,7 @@ func runBrief(ctx context.Context, m *Main, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := a.ask.Brief(ctx, rag.BriefRequest{Topic: topic, K: *k})
+	b, err := a.ask.Brief(ctx, retrieve.BriefRequest{Topic: topic, K: *k})
 	if err != nil {
 		return err
 	}

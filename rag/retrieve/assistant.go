@@ -1,4 +1,4 @@
-package rag
+package retrieve
 
 import (
 	"bytes"
@@ -7,36 +7,16 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/tokens"
 )
-
-// Turn is one earlier exchange of a conversation: the question as it was
-// resolved (standalone) and the answer text given.
-type Turn struct {
-	Question string
-	Answer   string
-}
-
-// Request is one question put to the Assistant.
-type Request struct {
-	Question string
-	// History holds the conversation's earlier turns, oldest first; a
-	// follow-up ("and in 2021?") is resolved against them. nil for none.
-	History []Turn
-	// OnText, when set, receives the answer text generated so far, as it
-	// grows; it is not yet citation-checked. The final, checked text is in
-	// the returned Answer. Called from the goroutine that called Ask.
-	OnText func(text string)
-	K      int  // passages to retrieve; 0 → 5
-	Mode   Mode // retrieval mode; "" → hybrid
-}
 
 // Assistant answers requests: it resolves follow-ups, retrieves, and answers
 // extractively or, when a generator is configured, with a language model
 // whose citations are verified. Safe for concurrent use.
 type Assistant struct {
 	engine *Engine
-	gen    Generator
+	gen    rag.Generator
 	log    *slog.Logger
 }
 
@@ -48,7 +28,7 @@ func NewAssistant(engine *Engine) *Assistant {
 // WithGenerator returns a copy of the assistant that writes answers with g,
 // falling back to extractive answers when g fails. log (nil: discard)
 // records the failures.
-func (a *Assistant) WithGenerator(g Generator, log *slog.Logger) *Assistant {
+func (a *Assistant) WithGenerator(g rag.Generator, log *slog.Logger) *Assistant {
 	b := *a
 	b.gen = g
 	if log != nil {
@@ -64,18 +44,18 @@ func (a *Assistant) Engine() *Engine { return a.engine }
 // that was answered. Errors are only for bad questions and retrieval
 // failures; a failing language model falls back to an extractive answer
 // with a note.
-func (a *Assistant) Ask(ctx context.Context, req Request) (Answer, error) {
-	q, err := CheckQuestion(req.Question)
+func (a *Assistant) Ask(ctx context.Context, req rag.Request) (rag.Answer, error) {
+	q, err := rag.CheckQuestion(req.Question)
 	if err != nil {
-		return Answer{}, err
+		return rag.Answer{}, err
 	}
 	lang := tokens.Lang(q)
 	resolved := a.resolve(ctx, q, req.History)
 	r, err := a.engine.Retrieve(ctx, resolved, RetrieveOptions{K: req.K, Mode: req.Mode, Lang: lang})
 	if err != nil {
-		return Answer{}, err
+		return rag.Answer{}, err
 	}
-	var ans Answer
+	var ans rag.Answer
 	if a.gen == nil || r.Abstains() {
 		ans = a.engine.Extract(resolved, r)
 		if req.OnText != nil {
@@ -94,7 +74,7 @@ func (a *Assistant) Ask(ctx context.Context, req Request) (Answer, error) {
 
 // generate answers from the retrieved passages with the language model and
 // verifies its citations.
-func (a *Assistant) generate(ctx context.Context, question, lang string, r Retrieval, onText func(string)) Answer {
+func (a *Assistant) generate(ctx context.Context, question, lang string, r Retrieval, onText func(string)) rag.Answer {
 	sources := buildSources(r.Passages)
 	system, user, err := renderPrompt(question, lang, sources)
 	if err != nil {
@@ -110,17 +90,17 @@ func (a *Assistant) generate(ctx context.Context, question, lang string, r Retri
 	switch {
 	case v.refusal:
 		ans := Abstention(question, lang, r.Passages)
-		ans.Mode = AnswerLLM
+		ans.Mode = rag.AnswerLLM
 		ans.Support = r.Support
 		return ans
 	case !v.grounded:
 		a.log.Warn("the language model's answer cited no source; answering extractively")
 		return a.fallback(question, r, noteUngrounded)
 	}
-	ans := Answer{
+	ans := rag.Answer{
 		Question:  question,
 		Text:      v.text,
-		Mode:      AnswerLLM,
+		Mode:      rag.AnswerLLM,
 		Lang:      lang,
 		Citations: v.citations,
 		Passages:  nonNil(r.Passages),
@@ -146,7 +126,7 @@ func accumulate(onText func(string)) func(string) {
 }
 
 // fallback is the extractive answer with a note saying why.
-func (a *Assistant) fallback(question string, r Retrieval, why noteKey) Answer {
+func (a *Assistant) fallback(question string, r Retrieval, why noteKey) rag.Answer {
 	ans := a.engine.Extract(question, r)
 	ans.Note = note(ans.Lang, why)
 	return ans
@@ -155,7 +135,7 @@ func (a *Assistant) fallback(question string, r Retrieval, why noteKey) Answer {
 // resolve makes a follow-up standalone: with a language model, by asking it
 // to rewrite the question; without one, or when it fails, by combining the
 // question with the previous one.
-func (a *Assistant) resolve(ctx context.Context, q string, history []Turn) string {
+func (a *Assistant) resolve(ctx context.Context, q string, history []rag.Turn) string {
 	if len(history) == 0 {
 		return q
 	}
@@ -164,7 +144,7 @@ func (a *Assistant) resolve(ctx context.Context, q string, history []Turn) strin
 	}
 	var buf bytes.Buffer
 	data := struct {
-		History  []Turn
+		History  []rag.Turn
 		Question string
 	}{lastTurns(history, 3), q}
 	if err := prompts.ExecuteTemplate(&buf, "rewrite", data); err != nil {
@@ -179,18 +159,18 @@ func (a *Assistant) resolve(ctx context.Context, q string, history []Turn) strin
 		return resolveFollowUp(q, history)
 	}
 	out = strings.Trim(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(out), "Q:")), "\"“”")
-	if out == "" || strings.Contains(out, "\n") || utf8.RuneCountInString(out) > MaxQuestionRunes {
+	if out == "" || strings.Contains(out, "\n") || utf8.RuneCountInString(out) > rag.MaxQuestionRunes {
 		return resolveFollowUp(q, history)
 	}
 	return out
 }
 
 // lastTurns returns at most n of the latest turns, answers shortened.
-func lastTurns(h []Turn, n int) []Turn {
+func lastTurns(h []rag.Turn, n int) []rag.Turn {
 	if len(h) > n {
 		h = h[len(h)-n:]
 	}
-	out := make([]Turn, len(h))
+	out := make([]rag.Turn, len(h))
 	for i, t := range h {
 		if r := []rune(t.Answer); len(r) > 300 {
 			t.Answer = string(r[:300]) + "…"
@@ -265,6 +245,6 @@ func joinNotes(a, b string) string {
 
 // Answer answers a single question with no history; it makes the Assistant
 // a QuestionAnswerer, so evaluations score what users get.
-func (a *Assistant) Answer(ctx context.Context, question string, opts AnswerOptions) (Answer, error) {
-	return a.Ask(ctx, Request{Question: question, K: opts.K, Mode: opts.Mode})
+func (a *Assistant) Answer(ctx context.Context, question string, opts rag.AnswerOptions) (rag.Answer, error) {
+	return a.Ask(ctx, rag.Request{Question: question, K: opts.K, Mode: opts.Mode})
 }

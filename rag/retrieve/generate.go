@@ -1,8 +1,7 @@
-package rag
+package retrieve
 
 import (
 	"bytes"
-	"context"
 	_ "embed"
 	"fmt"
 	"regexp"
@@ -13,15 +12,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/tokens"
 )
-
-// Generator writes text from a system and a user prompt, streaming the text
-// to onDelta (which may be nil) as it arrives. cmd adapts rag/llm's client
-// to it; tests use fakes.
-type Generator interface {
-	Generate(ctx context.Context, system, user string, onDelta func(delta string)) (string, error)
-}
 
 //go:embed prompt.tmpl
 var promptText string
@@ -52,10 +45,10 @@ type promptSource struct {
 
 // buildSources groups passages by document, numbered by each document's
 // best rank.
-func buildSources(ps []Passage) []promptSource {
+func buildSources(ps []rag.Passage) []promptSource {
 	var out []promptSource
 	idx := map[string]int{}
-	byDoc := map[string][]Passage{}
+	byDoc := map[string][]rag.Passage{}
 	for _, p := range ps {
 		if _, ok := idx[p.Doc]; !ok {
 			idx[p.Doc] = len(out)
@@ -114,7 +107,7 @@ var citationRE = regexp.MustCompile(`[\[【]\s*(\d+(?:\s*[,，、\-–]\s*\d+)*)
 // verified is a generated answer after its citations were checked.
 type verified struct {
 	text      string
-	citations []Citation
+	citations []rag.Citation
 	refusal   bool // the model said the sources do not answer
 	grounded  bool // at least one statement carries a valid citation
 	uncited   int  // statements with no valid citation
@@ -134,7 +127,7 @@ func verifyCitations(text string, sources []promptSource) verified {
 		byN[s.N] = s
 	}
 	renum := map[int]int{}
-	var cites []Citation
+	var cites []rag.Citation
 	out := citationRE.ReplaceAllStringFunc(text, func(m string) string {
 		var b strings.Builder
 		for _, n := range markerNumbers(citationRE.FindStringSubmatch(m)[1]) {
@@ -144,7 +137,7 @@ func verifyCitations(text string, sources []promptSource) verified {
 			}
 			if _, ok := renum[n]; !ok {
 				renum[n] = len(cites) + 1
-				cites = append(cites, Citation{N: len(cites) + 1, Doc: s.Doc, Title: s.Title, Date: s.Date, Source: s.Source, URL: s.URL})
+				cites = append(cites, rag.Citation{N: len(cites) + 1, Doc: s.Doc, Title: s.Title, Date: s.Date, Source: s.Source, URL: s.URL})
 			}
 			fmt.Fprintf(&b, "[%d]", renum[n])
 		}

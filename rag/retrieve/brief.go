@@ -1,4 +1,4 @@
-package rag
+package retrieve
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/tokens"
 )
 
@@ -38,7 +39,7 @@ type Briefing struct {
 	Timeline []TimelineEvent `json:"timeline"`
 	// Sources are the cited documents, numbered 1..n in timeline order;
 	// points, timeline and disagreements cite these numbers.
-	Sources       []Citation     `json:"sources"`
+	Sources       []rag.Citation `json:"sources"`
 	Disagreements []Disagreement `json:"disagreements"`
 	Mode          string         `json:"mode"` // AnswerExtractive or AnswerLLM
 	// Abstained is set when the corpus does not cover the topic; the
@@ -56,9 +57,9 @@ type BriefPoint struct {
 	Lang      string `json:"lang"` // language of Text
 	// Gloss renders the names of a Text in another language into the
 	// briefing's language.
-	Gloss []GlossPair `json:"-"`
-	Doc   string      `json:"-"` // extractive: the document quoted
-	Chunk string      `json:"-"` // extractive: the chunk quoted
+	Gloss []rag.GlossPair `json:"-"`
+	Doc   string          `json:"-"` // extractive: the document quoted
+	Chunk string          `json:"-"` // extractive: the chunk quoted
 }
 
 // Disagreement is a fact the sources give differently.
@@ -92,7 +93,7 @@ var briefPrompts = template.Must(template.New("brief").Parse(briefText))
 // a briefing that says so, and a failing language model falls back to the
 // extractive briefing with a note.
 func (a *Assistant) Brief(ctx context.Context, req BriefRequest) (Briefing, error) {
-	topic, err := CheckQuestion(req.Topic)
+	topic, err := rag.CheckQuestion(req.Topic)
 	if err != nil {
 		return Briefing{}, err
 	}
@@ -134,8 +135,8 @@ func briefAbstention(topic, lang string) Briefing {
 		h = "语料库未涉及这一主题：现有报道均与“" + topic + "”无关。"
 	}
 	return Briefing{
-		Topic: topic, Lang: lang, Headline: h, Mode: AnswerExtractive, Abstained: true,
-		Points: []BriefPoint{}, Timeline: []TimelineEvent{}, Sources: []Citation{}, Disagreements: []Disagreement{},
+		Topic: topic, Lang: lang, Headline: h, Mode: rag.AnswerExtractive, Abstained: true,
+		Points: []BriefPoint{}, Timeline: []TimelineEvent{}, Sources: []rag.Citation{}, Disagreements: []Disagreement{},
 	}
 }
 
@@ -147,9 +148,9 @@ type briefPlan struct {
 	// wide is r with every chunk of the relevant reports after the
 	// retrieved passages: key points may come from any part of them.
 	wide          Retrieval
-	prompt        []Passage // what the language model is shown
+	prompt        []rag.Passage // what the language model is shown
 	events        []TimelineEvent
-	sources       []Citation
+	sources       []rag.Citation
 	num           map[string]int      // document → source number
 	eventOf       map[string]int      // document → index in events
 	des           map[string]docEvent // by document
@@ -220,13 +221,13 @@ const promptChunks = 2
 // the retrieved passages (for key points), and the passages the language
 // model is shown: the retrieved ones of the cited reports, and the opening
 // chunks of a report retrieval did not reach.
-func (e *Engine) widen(r Retrieval, sources []Citation) (Retrieval, []Passage) {
+func (e *Engine) widen(r Retrieval, sources []rag.Citation) (Retrieval, []rag.Passage) {
 	cited := map[string]bool{}
 	for _, c := range sources {
 		cited[c.Doc] = true
 	}
 	seen := map[string]bool{}
-	var wide, prompt []Passage
+	var wide, prompt []rag.Passage
 	for _, p := range r.Passages {
 		if cited[p.Doc] {
 			wide = append(wide, p)
@@ -241,10 +242,10 @@ func (e *Engine) widen(r Retrieval, sources []Citation) (Retrieval, []Passage) {
 		}
 		for i, ch := range e.byDoc[c.Doc] {
 			if !reached && i < promptChunks {
-				prompt = append(prompt, Passage{Chunk: ch})
+				prompt = append(prompt, rag.Passage{Chunk: ch})
 			}
 			if !seen[ch.ID] {
-				wide = append(wide, Passage{Chunk: ch})
+				wide = append(wide, rag.Passage{Chunk: ch})
 			}
 		}
 	}
@@ -268,7 +269,7 @@ func topicConcepts(r Retrieval) map[string]bool {
 // ordinary words, matched through the glossary and lexicon in any language,
 // and its other words), in rank order.
 func (e *Engine) relevantDocs(r Retrieval) []string {
-	docs := DistinctDocs(r.Passages)
+	docs := rag.DistinctDocs(r.Passages)
 	q := r.query
 	var rest []string
 	for _, t := range tokens.Terms(q.rest) {
@@ -331,7 +332,7 @@ func (p briefPlan) base(mode string) Briefing {
 
 // extractiveBrief quotes the key points from the reports.
 func (e *Engine) extractiveBrief(p briefPlan) Briefing {
-	b := p.base(AnswerExtractive)
+	b := p.base(rag.AnswerExtractive)
 	b.Headline = extractiveHeadline(p)
 	b.Points = e.pickPoints(p)
 	return b
@@ -461,8 +462,8 @@ const maxBriefGloss = 5
 
 // trimGloss keeps the first maxBriefGloss glosses that are names, not
 // dates ("9月 = September" only clutters).
-func trimGloss(gs []GlossPair) []GlossPair {
-	var out []GlossPair
+func trimGloss(gs []rag.GlossPair) []rag.GlossPair {
+	var out []rag.GlossPair
 	for _, g := range gs {
 		if len(out) == maxBriefGloss {
 			break
@@ -857,7 +858,7 @@ func (p briefPlan) promptSources() []promptSource {
 	for i, c := range p.sources {
 		out[i] = promptSource{N: c.N, Doc: c.Doc, Title: c.Title, Source: c.Source, Date: c.Date, URL: c.URL}
 	}
-	ps := append([]Passage(nil), p.prompt...)
+	ps := append([]rag.Passage(nil), p.prompt...)
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Pos < ps[j].Pos })
 	for _, pa := range ps {
 		i := p.num[pa.Doc] - 1
@@ -932,7 +933,7 @@ func (a *Assistant) draftBrief(ctx context.Context, p briefPlan, onText func(str
 		return fallback(noteBriefUnavailable)
 	}
 	headline, lines := parseDraft(text)
-	byDoc := map[string]Citation{}
+	byDoc := map[string]rag.Citation{}
 	for _, c := range p.sources {
 		byDoc[c.Doc] = c
 	}
@@ -955,7 +956,7 @@ func (a *Assistant) draftBrief(ctx context.Context, p briefPlan, onText func(str
 		a.log.Warn("the language model's briefing cited no source; briefing extractively")
 		return fallback(noteBriefUngrounded)
 	}
-	b := p.base(AnswerLLM)
+	b := p.base(rag.AnswerLLM)
 	b.Headline = strings.TrimSpace(citationRE.ReplaceAllString(headline, ""))
 	if b.Headline == "" || strings.Contains(b.Headline, notInSources) {
 		b.Headline = extractiveHeadline(p)
@@ -992,7 +993,7 @@ func markers(ns []int) string {
 
 // glossText renders glosses: " (王毅 = Wang Yi; …)", "（Astana = 阿斯塔纳；…）".
 // esc, when set, escapes each name.
-func glossText(lang string, gs []GlossPair, esc func(string) string) string {
+func glossText(lang string, gs []rag.GlossPair, esc func(string) string) string {
 	if len(gs) == 0 {
 		return ""
 	}
@@ -1034,7 +1035,7 @@ func mdEscapeText(s string) string {
 var mdURL = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E")
 
 // sourceMeta is "Publisher, date".
-func sourceMeta(c Citation) string {
+func sourceMeta(c rag.Citation) string {
 	var meta []string
 	if c.Source != "" {
 		meta = append(meta, c.Source)
@@ -1045,14 +1046,14 @@ func sourceMeta(c Citation) string {
 	return strings.Join(meta, ", ")
 }
 
-func sourceTitle(c Citation) string {
+func sourceTitle(c rag.Citation) string {
 	if c.Title != "" {
 		return c.Title
 	}
 	return c.Doc
 }
 
-func writeMarkdownSources(b *strings.Builder, l labels, cites []Citation) {
+func writeMarkdownSources(b *strings.Builder, l labels, cites []rag.Citation) {
 	if len(cites) == 0 {
 		return
 	}
@@ -1070,7 +1071,7 @@ func writeMarkdownSources(b *strings.Builder, l labels, cites []Citation) {
 	}
 }
 
-func writeTextSources(b *strings.Builder, l labels, cites []Citation) {
+func writeTextSources(b *strings.Builder, l labels, cites []rag.Citation) {
 	if len(cites) == 0 {
 		return
 	}
@@ -1174,23 +1175,23 @@ func (b Briefing) body() string {
 // Answer returns the briefing in the shape of an answer, for fronts that
 // render answers (the Telegram bot, the terminal chat): the plain text
 // without the source list, which they render from Citations.
-func (b Briefing) Answer() Answer {
-	return Answer{
+func (b Briefing) Answer() rag.Answer {
+	return rag.Answer{
 		Question:  b.Topic,
 		Text:      strings.TrimRight(b.body(), "\n"),
 		Abstained: b.Abstained,
 		Mode:      b.Mode,
 		Lang:      b.Lang,
 		Citations: nonNilCitations(b.Sources),
-		Passages:  []Passage{},
+		Passages:  []rag.Passage{},
 		Note:      b.Note,
 	}
 }
 
 // nonNilCitations keeps JSON from printing null for no citations.
-func nonNilCitations(cs []Citation) []Citation {
+func nonNilCitations(cs []rag.Citation) []rag.Citation {
 	if cs == nil {
-		return []Citation{}
+		return []rag.Citation{}
 	}
 	return cs
 }

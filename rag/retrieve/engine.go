@@ -1,4 +1,8 @@
-package rag
+// Package retrieve finds the passages of the corpus that answer a question.
+//
+// It is being split: today it still holds answers, briefings and the
+// timeline, which move to rag/answer and rag/brief.
+package retrieve
 
 import (
 	"context"
@@ -10,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/lexical"
 	"github.com/scobot/scobot/rag/tokens"
@@ -18,7 +23,7 @@ import (
 // VectorIndex finds the chunks nearest to a query vector. docs, when not nil,
 // restricts the search to those document IDs. rag/store implements it.
 type VectorIndex interface {
-	Search(ctx context.Context, vec []float32, k int, docs map[string]bool) ([]Passage, error)
+	Search(ctx context.Context, vec []float32, k int, docs map[string]bool) ([]rag.Passage, error)
 }
 
 // QueryEmbedder turns a question into a vector comparable with the indexed
@@ -27,32 +32,9 @@ type QueryEmbedder interface {
 	EmbedQuery(ctx context.Context, text string) ([]float32, error)
 }
 
-// Mode selects which rankings retrieval uses.
-type Mode string
-
-// Retrieval modes: vector-only, lexical-only, or both fused (the default).
-const (
-	ModeHybrid  Mode = "hybrid"
-	ModeVector  Mode = "vector"
-	ModeLexical Mode = "lexical"
-)
-
-// ParseMode reads a retrieval mode name; "" means hybrid.
-func ParseMode(s string) (Mode, error) {
-	switch Mode(strings.ToLower(strings.TrimSpace(s))) {
-	case "", ModeHybrid:
-		return ModeHybrid, nil
-	case ModeVector:
-		return ModeVector, nil
-	case ModeLexical:
-		return ModeLexical, nil
-	}
-	return "", fmt.Errorf("unknown retriever %q (want vector, lexical or hybrid)", s)
-}
-
 // Config is what an Engine is built from.
 type Config struct {
-	Chunks   []Chunk            // every indexed chunk; the lexical index is built from them
+	Chunks   []rag.Chunk        // every indexed chunk; the lexical index is built from them
 	Vector   VectorIndex        // nil: lexical retrieval only
 	Embedder QueryEmbedder      // nil: lexical retrieval only
 	Glossary *glossary.Glossary // names (people, places, organisations); nil: no cross-lingual expansion
@@ -63,8 +45,8 @@ type Config struct {
 // Engine retrieves passages for questions and answers them from the
 // retrieved passages. It is safe for concurrent use once built.
 type Engine struct {
-	chunks   map[string]Chunk   // by chunk ID
-	byDoc    map[string][]Chunk // in position order
+	chunks   map[string]rag.Chunk   // by chunk ID
+	byDoc    map[string][]rag.Chunk // in position order
 	lex      *lexical.Index
 	vec      VectorIndex
 	emb      QueryEmbedder
@@ -81,8 +63,8 @@ type Engine struct {
 // NewEngine builds an Engine over cfg.Chunks.
 func NewEngine(cfg Config) *Engine {
 	e := &Engine{
-		chunks:   make(map[string]Chunk, len(cfg.Chunks)),
-		byDoc:    make(map[string][]Chunk),
+		chunks:   make(map[string]rag.Chunk, len(cfg.Chunks)),
+		byDoc:    make(map[string][]rag.Chunk),
 		lex:      lexical.New(),
 		vec:      cfg.Vector,
 		emb:      cfg.Embedder,
@@ -142,14 +124,14 @@ func (e *Engine) Len() int { return len(e.chunks) }
 
 // RetrieveOptions tune one retrieval.
 type RetrieveOptions struct {
-	K    int    // passages to return; 0 → 5
-	Mode Mode   // "" → hybrid
-	Lang string // the asker's language, when the question text is not only theirs; "" → detected
+	K    int      // passages to return; 0 → 5
+	Mode rag.Mode // "" → hybrid
+	Lang string   // the asker's language, when the question text is not only theirs; "" → detected
 }
 
 // Retrieval is the outcome of retrieving passages for one question.
 type Retrieval struct {
-	Passages []Passage // best first, near-duplicates pushed back
+	Passages []rag.Passage // best first, near-duplicates pushed back
 	// Support estimates, from 0 to 1, how much of the question the corpus
 	// covers; below abstainThreshold the question is not answered.
 	Support float64
@@ -175,7 +157,7 @@ type Retrieval struct {
 }
 
 // top returns the first k passages of ps.
-func top(ps []Passage, k int) []Passage { return ps[:min(k, len(ps))] }
+func top(ps []rag.Passage, k int) []rag.Passage { return ps[:min(k, len(ps))] }
 
 // candidateDepth is how many candidates each ranking contributes to fusion.
 const candidateDepth = 50
@@ -197,7 +179,7 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts RetrieveOpt
 		opts.K = 5
 	}
 	if opts.Mode == "" {
-		opts.Mode = ModeHybrid
+		opts.Mode = rag.ModeHybrid
 	}
 	q := e.parseQuery(question)
 	if opts.Lang != "" {
@@ -205,14 +187,14 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts RetrieveOpt
 	}
 	r := Retrieval{query: q, Unnamed: e.unnamed(q)}
 
-	var lists [][]Passage
-	if opts.Mode != ModeVector || e.vec == nil || e.emb == nil {
+	var lists [][]rag.Passage
+	if opts.Mode != rag.ModeVector || e.vec == nil || e.emb == nil {
 		lists = append(lists, e.lexicalSearch(q))
 	}
-	if opts.Mode != ModeLexical && e.vec != nil && e.emb != nil {
+	if opts.Mode != rag.ModeLexical && e.vec != nil && e.emb != nil {
 		vp, err := e.vectorSearch(ctx, q)
 		if err != nil {
-			if opts.Mode == ModeVector {
+			if opts.Mode == rag.ModeVector {
 				return r, err
 			}
 			// The lexical ranking alone still answers.
@@ -222,13 +204,13 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts RetrieveOpt
 			lists = append(lists, vp)
 		}
 	}
-	var ranked []Passage
+	var ranked []rag.Passage
 	if len(lists) == 1 {
 		ranked = lists[0]
 	} else {
 		ranked = fuse(lists...)
 	}
-	if opts.Mode == ModeHybrid {
+	if opts.Mode == rag.ModeHybrid {
 		// The single rankings stay as they are, to be compared with.
 		ranked = e.rerankByCoverage(ranked, q)
 	}
@@ -286,12 +268,12 @@ const nameBoost = 2.0
 // applyNames prefers the passages of documents that name all of the
 // question's specific names and returns those documents. An empty result
 // means no retrieved document names them all.
-func (e *Engine) applyNames(ps []Passage, specific []string) ([]Passage, map[string]bool) {
+func (e *Engine) applyNames(ps []rag.Passage, specific []string) ([]rag.Passage, map[string]bool) {
 	covering := map[string]bool{}
 	if len(specific) == 0 {
 		return ps, covering
 	}
-	for _, doc := range DistinctDocs(ps) {
+	for _, doc := range rag.DistinctDocs(ps) {
 		if e.covers(doc, specific) {
 			covering[doc] = true
 		}
@@ -299,7 +281,7 @@ func (e *Engine) applyNames(ps []Passage, specific []string) ([]Passage, map[str
 	if len(covering) == 0 {
 		return ps, covering
 	}
-	out := make([]Passage, len(ps))
+	out := make([]rag.Passage, len(ps))
 	for i, p := range ps {
 		if covering[p.Doc] {
 			p.Score *= nameBoost
@@ -513,16 +495,16 @@ func (e *Engine) focusDF(df int) float64 {
 	return 1 - contextDiscount*float64(df-1)/float64(n-1)
 }
 
-func (e *Engine) lexicalSearch(q query) []Passage {
+func (e *Engine) lexicalSearch(q query) []rag.Passage {
 	hits := e.lex.Search(q.terms, candidateDepth)
-	out := make([]Passage, 0, len(hits))
+	out := make([]rag.Passage, 0, len(hits))
 	for _, h := range hits {
-		out = append(out, Passage{Chunk: e.chunks[h.ID], Score: h.Score})
+		out = append(out, rag.Passage{Chunk: e.chunks[h.ID], Score: h.Score})
 	}
 	return out
 }
 
-func (e *Engine) vectorSearch(ctx context.Context, q query) ([]Passage, error) {
+func (e *Engine) vectorSearch(ctx context.Context, q query) ([]rag.Passage, error) {
 	text := q.text
 	if q.expansion != "" {
 		text += "\n" + q.expansion
@@ -540,9 +522,9 @@ func (e *Engine) vectorSearch(ctx context.Context, q query) ([]Passage, error) {
 
 // fuse merges rankings by reciprocal rank fusion; the first list (lexical,
 // when present) counts fully, later ones (vector) count vectorWeight.
-func fuse(lists ...[]Passage) []Passage {
+func fuse(lists ...[]rag.Passage) []rag.Passage {
 	score := map[string]float64{}
-	byID := map[string]Passage{}
+	byID := map[string]rag.Passage{}
 	for i, l := range lists {
 		w := 1.0
 		if i > 0 {
@@ -553,7 +535,7 @@ func fuse(lists ...[]Passage) []Passage {
 			byID[p.ID] = p
 		}
 	}
-	out := make([]Passage, 0, len(byID))
+	out := make([]rag.Passage, 0, len(byID))
 	for id, p := range byID {
 		p.Score = score[id]
 		out = append(out, p)
@@ -562,7 +544,7 @@ func fuse(lists ...[]Passage) []Passage {
 	return out
 }
 
-func sortPassages(ps []Passage) {
+func sortPassages(ps []rag.Passage) {
 	sort.SliceStable(ps, func(i, j int) bool {
 		if ps[i].Score != ps[j].Score {
 			return ps[i].Score > ps[j].Score
@@ -582,7 +564,7 @@ const (
 
 // applyTime re-ranks passages by the question's time constraint. It reports
 // a miss when the question names only years that no document covers.
-func (e *Engine) applyTime(ps []Passage, tc timeConstraint) ([]Passage, bool) {
+func (e *Engine) applyTime(ps []rag.Passage, tc timeConstraint) ([]rag.Passage, bool) {
 	if tc.empty() || len(ps) == 0 {
 		return ps, false
 	}
@@ -603,7 +585,7 @@ func (e *Engine) applyTime(ps []Passage, tc timeConstraint) ([]Passage, bool) {
 			}
 		}
 	}
-	out := make([]Passage, len(ps))
+	out := make([]rag.Passage, len(ps))
 	for i, p := range ps {
 		if len(tc.Years) > 0 && tc.matchesYear(p.Chunk) {
 			p.Score *= yearBoost
@@ -622,7 +604,7 @@ func (e *Engine) applyTime(ps []Passage, tc timeConstraint) ([]Passage, bool) {
 
 // signature is what diversity compares passages by: the concepts and numbers
 // a passage names, which survive translation and rewording.
-func (e *Engine) signature(p Passage) map[string]bool {
+func (e *Engine) signature(p rag.Passage) map[string]bool {
 	sig := map[string]bool{}
 	if e.gloss != nil {
 		for _, c := range e.gloss.Concepts(p.Text) {
@@ -647,11 +629,11 @@ const minSignature = 4
 // diversify keeps near-duplicates out of the first k places: a passage too
 // similar to one already chosen is moved behind the others, not dropped, so
 // both outlets stay available to cite.
-func diversify(ps []Passage, sig func(Passage) map[string]bool, k int) []Passage {
+func diversify(ps []rag.Passage, sig func(rag.Passage) map[string]bool, k int) []rag.Passage {
 	if len(ps) < 2 {
 		return ps
 	}
-	var chosen, deferred []Passage
+	var chosen, deferred []rag.Passage
 	var sigs []map[string]bool
 	for _, p := range ps {
 		if len(chosen) >= k {

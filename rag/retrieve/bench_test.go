@@ -1,4 +1,4 @@
-package rag_test
+package retrieve_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/scobot/scobot/rag/chunk"
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/hashembed"
+	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/store"
 )
 
@@ -124,7 +125,7 @@ func BenchmarkQuery(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			e := rag.NewEngine(rag.Config{Chunks: st.Chunks(), Vector: st, Embedder: emb, Glossary: g, Lexicon: lex})
+			e := retrieve.NewEngine(retrieve.Config{Chunks: st.Chunks(), Vector: st, Embedder: emb, Glossary: g, Lexicon: lex})
 			questions := []string{
 				"Which foreign ministers did Wang Yi meet in Astana?",
 				"王毅在杜尚别上合组织外长理事会会议上提出了什么建议?",

@@ -1,4 +1,4 @@
-package rag
+package retrieve
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/tokens"
 )
@@ -25,7 +26,7 @@ type TimelineEvent struct {
 	Lang      string `json:"lang"`              // language of Text
 	// Gloss renders the names of a Text in another language into the
 	// asker's.
-	Gloss []GlossPair `json:"-"`
+	Gloss []rag.GlossPair `json:"-"`
 	// Doc is the document Text is quoted from.
 	Doc string `json:"-"`
 
@@ -40,7 +41,7 @@ type Timeline struct {
 	Filter  string          `json:"filter"`
 	Lang    string          `json:"lang"`
 	Events  []TimelineEvent `json:"events"`
-	Sources []Citation      `json:"sources"`
+	Sources []rag.Citation  `json:"sources"`
 }
 
 // meetingConcepts are the SCO meetings a report may be about, in order of
@@ -340,9 +341,9 @@ func meetingName(g *glossary.Glossary, concept, lang string) string {
 
 // numberSources numbers the documents of events 1..n in event order and
 // fills in the events' citations.
-func (e *Engine) numberSources(evs []TimelineEvent) ([]Citation, map[string]int) {
+func (e *Engine) numberSources(evs []TimelineEvent) ([]rag.Citation, map[string]int) {
 	num := map[string]int{}
-	var cites []Citation
+	var cites []rag.Citation
 	for i := range evs {
 		evs[i].Citations = []int{}
 		for _, doc := range evs[i].docs {
@@ -354,14 +355,14 @@ func (e *Engine) numberSources(evs []TimelineEvent) ([]Citation, map[string]int)
 		}
 	}
 	if cites == nil {
-		cites = []Citation{}
+		cites = []rag.Citation{}
 	}
 	return cites, num
 }
 
 // citation is the source entry of a document.
-func (e *Engine) citation(doc string, n int) Citation {
-	c := Citation{N: n, Doc: doc}
+func (e *Engine) citation(doc string, n int) rag.Citation {
+	c := rag.Citation{N: n, Doc: doc}
 	if cs := e.byDoc[doc]; len(cs) > 0 {
 		c.Title, c.Date, c.Source, c.URL = cs[0].Title, cs[0].Date, cs[0].Source, cs[0].URL
 	}
@@ -517,14 +518,14 @@ func (t Timeline) body() string {
 // Answer returns the timeline in the shape of an answer, for fronts that
 // render answers: the events without the source list, which they render
 // from Citations.
-func (t Timeline) Answer() Answer {
-	return Answer{
+func (t Timeline) Answer() rag.Answer {
+	return rag.Answer{
 		Question:  t.Filter,
 		Text:      strings.TrimRight(t.body(), "\n"),
-		Mode:      AnswerExtractive,
+		Mode:      rag.AnswerExtractive,
 		Lang:      t.Lang,
 		Citations: nonNilCitations(t.Sources),
-		Passages:  []Passage{},
+		Passages:  []rag.Passage{},
 	}
 }
 

@@ -1,9 +1,11 @@
-package rag
+package retrieve
 
 import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/scobot/scobot/rag"
 )
 
 // timeConstraint is what a question says about time: the years and months it
@@ -53,7 +55,7 @@ func (tc timeConstraint) empty() bool {
 
 // matchesYear reports whether a chunk belongs to one of the constraint's
 // years: by its document's date, or because its text names the year.
-func (tc timeConstraint) matchesYear(c Chunk) bool {
+func (tc timeConstraint) matchesYear(c rag.Chunk) bool {
 	for _, y := range tc.Years {
 		ys := strconv.Itoa(y)
 		if strings.HasPrefix(c.Date, ys) || strings.Contains(c.Text, ys) {
@@ -65,7 +67,7 @@ func (tc timeConstraint) matchesYear(c Chunk) bool {
 
 // matchesMonth reports whether a chunk's document date falls in one of the
 // constraint's months.
-func (tc timeConstraint) matchesMonth(c Chunk) bool {
+func (tc timeConstraint) matchesMonth(c rag.Chunk) bool {
 	if len(c.Date) < 7 {
 		return false
 	}

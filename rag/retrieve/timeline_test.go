@@ -1,4 +1,4 @@
-package rag
+package retrieve
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/glossary"
 )
 
@@ -18,15 +19,15 @@ import (
 // meeting gives it the wrong year and three proposals where the Chinese
 // one says four; a report dated the day after the meeting it describes
 // does not disagree with anything.
-func eventsFixture() []Chunk {
-	doc := func(id, lang, date, title string, paras ...string) []Chunk {
-		var out []Chunk
+func eventsFixture() []rag.Chunk {
+	doc := func(id, lang, date, title string, paras ...string) []rag.Chunk {
+		var out []rag.Chunk
 		for i, p := range paras {
-			out = append(out, Chunk{ID: id + "#" + strconv.Itoa(i), Doc: id, Pos: i, Lang: lang, Title: title, Date: date, Source: "Test", Text: p})
+			out = append(out, rag.Chunk{ID: id + "#" + strconv.Itoa(i), Doc: id, Pos: i, Lang: lang, Title: title, Date: date, Source: "Test", Text: p})
 		}
 		return out
 	}
-	var cs []Chunk
+	var cs []rag.Chunk
 	cs = append(cs, doc("dush-a", "en", "2021-07-14", "Wang Yi attends SCO Council of Foreign Ministers",
 		"On July 14, 2021, Wang Yi attended the meeting of the SCO Council of Foreign Ministers in Dushanbe.",
 		"Wang Yi put forward a five-point proposal on vaccines and security.")...)
@@ -51,7 +52,7 @@ func newEventsEngine(t testing.TB) *Engine {
 
 // newGlossaryEngine builds a lexical engine over chunks with the built-in
 // glossary and lexicon.
-func newGlossaryEngine(t testing.TB, chunks []Chunk) *Engine {
+func newGlossaryEngine(t testing.TB, chunks []rag.Chunk) *Engine {
 	t.Helper()
 	g, err := glossary.Default()
 	if err != nil {
@@ -123,7 +124,7 @@ func TestTimelineTextInTheAskersLanguage(t *testing.T) {
 	// Dushanbe has only English reports: quote one, datelines removed,
 	// with the names glossed.
 	ev := tl.Events[1]
-	if ev.Lang != "en" || !strings.HasPrefix(ev.Text, "On July 14, 2021") || !slices.Contains(ev.Gloss, GlossPair{"Dushanbe", "杜尚别"}) {
+	if ev.Lang != "en" || !strings.HasPrefix(ev.Text, "On July 14, 2021") || !slices.Contains(ev.Gloss, rag.GlossPair{From: "Dushanbe", To: "杜尚别"}) {
 		t.Errorf("Dushanbe event: %+v", ev)
 	}
 	for _, w := range []string{"时间线\n", "来源\n", "（Dushanbe = 杜尚别"} {
@@ -366,7 +367,7 @@ func TestBriefWithModelOnFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.Mode != AnswerLLM || b.Headline != "Sources split on the Dushanbe meeting" || len(b.Points) != 2 {
+	if b.Mode != rag.AnswerLLM || b.Headline != "Sources split on the Dushanbe meeting" || len(b.Points) != 2 {
 		t.Fatalf("got %+v", b)
 	}
 	if !slices.Equal(b.Points[1].Citations, []int{2, 1}) || b.Points[1].Text != "Another report counts four proposals." || b.Points[1].Date != "2021-07-14" {
@@ -382,7 +383,7 @@ func TestMarkdownEscapes(t *testing.T) {
 		Lang: "en", Headline: "A *bold* claim",
 		Points:        []BriefPoint{{Text: "He said [sic] <b>x</b> _y_ #1 | z", Date: "2024-05-21", Citations: []int{1}}},
 		Disagreements: []Disagreement{{Text: "[1] says *one*, while [2] gives two."}},
-		Sources:       []Citation{{N: 1, Title: "T [x]", URL: "https://e.org/a (b)", Source: "S", Date: "2024-05-21"}, {N: 2, Title: "U"}},
+		Sources:       []rag.Citation{{N: 1, Title: "T [x]", URL: "https://e.org/a (b)", Source: "S", Date: "2024-05-21"}, {N: 2, Title: "U"}},
 	}
 	md := b.Markdown()
 	for _, want := range []string{

@@ -1,4 +1,4 @@
-package rag
+package retrieve
 
 import (
 	"cmp"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/tokens"
 )
 
@@ -37,7 +38,7 @@ var listItemRE = regexp.MustCompile(`(?i)^\s*(first(ly)?|second(ly)?|third(ly)?|
 // candidate is a sentence that may be quoted.
 type candidate struct {
 	text  string
-	p     Passage
+	p     rag.Passage
 	rank  int
 	score float64
 	lang  string
@@ -46,7 +47,7 @@ type candidate struct {
 // Extract composes the extractive answer for a retrieval: the sentences of
 // the retrieved passages that best match the question, each followed by the
 // citation marker of its document, or an abstention.
-func (e *Engine) Extract(question string, r Retrieval) Answer {
+func (e *Engine) Extract(question string, r Retrieval) rag.Answer {
 	lang := r.query.lang
 	if lang == "" {
 		lang = tokens.Lang(question)
@@ -86,7 +87,7 @@ func (e *Engine) candidates(r Retrieval) []candidate {
 	q := r.query
 	type sentence struct {
 		text  string
-		p     Passage
+		p     rag.Passage
 		rank  int
 		terms []string
 	}
@@ -193,7 +194,7 @@ func pickSentences(cands []candidate, sig func(string) map[string]bool) []candid
 
 // signatureText is signature for a bare sentence.
 func (e *Engine) signatureText(s string) map[string]bool {
-	return e.signature(Passage{Chunk: Chunk{Text: s}})
+	return e.signature(rag.Passage{Chunk: rag.Chunk{Text: s}})
 }
 
 // listItems returns the first sentence of each list item that follows the
@@ -250,15 +251,15 @@ func (e *Engine) docParagraphs(doc, lang string) []string {
 
 // compose numbers the sources in order of first use, orders statements by
 // source and position, and renders the answer text.
-func (e *Engine) compose(question, lang string, r Retrieval, cands []candidate) Answer {
+func (e *Engine) compose(question, lang string, r Retrieval, cands []candidate) rag.Answer {
 	// Number sources by the rank of their best quoted passage.
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].rank < cands[j].rank })
 	num := map[string]int{}
-	var cites []Citation
+	var cites []rag.Citation
 	for _, c := range cands {
 		if _, ok := num[c.p.Doc]; !ok {
 			num[c.p.Doc] = len(cites) + 1
-			cites = append(cites, Citation{N: len(cites) + 1, Doc: c.p.Doc, Title: c.p.Title, Date: c.p.Date, Source: c.p.Source, URL: c.p.URL})
+			cites = append(cites, rag.Citation{N: len(cites) + 1, Doc: c.p.Doc, Title: c.p.Title, Date: c.p.Date, Source: c.p.Source, URL: c.p.URL})
 		}
 	}
 	// Within a source, quote in document order.
@@ -269,7 +270,7 @@ func (e *Engine) compose(question, lang string, r Retrieval, cands []candidate) 
 		}
 		return cands[i].p.Pos < cands[j].p.Pos
 	})
-	var st []Statement
+	var st []rag.Statement
 	seen := map[string]bool{}
 	// Each name is glossed once per answer, and not when the asker used it.
 	glossed := map[string]bool{}
@@ -281,16 +282,16 @@ func (e *Engine) compose(question, lang string, r Retrieval, cands []candidate) 
 			continue
 		}
 		seen[c.text] = true
-		s := Statement{Text: c.text, N: num[c.p.Doc], Doc: c.p.Doc, Chunk: c.p.ID, Lang: c.lang}
+		s := rag.Statement{Text: c.text, N: num[c.p.Doc], Doc: c.p.Doc, Chunk: c.p.ID, Lang: c.lang}
 		if c.lang != lang {
 			s.Gloss = e.glossFor(c.text, lang, glossed)
 		}
 		st = append(st, s)
 	}
-	return Answer{
+	return rag.Answer{
 		Question:   question,
 		Text:       renderStatements(lang, st, cites),
-		Mode:       AnswerExtractive,
+		Mode:       rag.AnswerExtractive,
 		Lang:       lang,
 		Citations:  cites,
 		Passages:   nonNil(r.Passages),
@@ -301,18 +302,18 @@ func (e *Engine) compose(question, lang string, r Retrieval, cands []candidate) 
 
 // glossFor renders the glossary names in sentence into lang, skipping the
 // concepts in done and adding the ones it glosses.
-func (e *Engine) glossFor(sentence, lang string, done map[string]bool) []GlossPair {
+func (e *Engine) glossFor(sentence, lang string, done map[string]bool) []rag.GlossPair {
 	if e.gloss == nil {
 		return nil
 	}
-	var out []GlossPair
+	var out []rag.GlossPair
 	for _, m := range e.gloss.Find(sentence) {
 		to := e.gloss.Term(m.Concept, lang)
 		if to == "" || done[m.Concept] || strings.EqualFold(to, m.Term) || e.common(m.Term) {
 			continue
 		}
 		done[m.Concept] = true
-		out = append(out, GlossPair{From: m.Term, To: to})
+		out = append(out, rag.GlossPair{From: m.Term, To: to})
 		if len(out) == maxGlossPairs {
 			break
 		}
@@ -340,7 +341,7 @@ func (e *Engine) common(term string) bool {
 // of the quoted reports, then one quoted sentence per line with its marker
 // and, for a sentence in another language, the names it contains rendered in
 // the asker's language.
-func renderStatements(lang string, st []Statement, cites []Citation) string {
+func renderStatements(lang string, st []rag.Statement, cites []rag.Citation) string {
 	var dates []string
 	seen := map[string]bool{}
 	for _, c := range cites {

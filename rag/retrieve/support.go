@@ -1,9 +1,10 @@
-package rag
+package retrieve
 
 import (
 	"regexp"
 	"unicode/utf8"
 
+	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/tokens"
 )
@@ -49,7 +50,7 @@ const agreedThreshold = 0.61
 // in the retrieved passages, with partial credit for units found elsewhere
 // in the corpus. Units nowhere in the corpus get none: a question about the
 // World Cup names things no report mentions.
-func (e *Engine) support(q query, ps []Passage) float64 {
+func (e *Engine) support(q query, ps []rag.Passage) float64 {
 	if len(ps) == 0 {
 		return 0
 	}

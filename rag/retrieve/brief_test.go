@@ -1,4 +1,4 @@
-package rag_test
+package retrieve_test
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 	"github.com/scobot/scobot/rag/chunk"
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/hashembed"
+	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/store"
 )
 
@@ -32,7 +33,7 @@ const (
 // corpusEngine is the engine over the built-in corpus, built as the app
 // builds it (hybrid retrieval with the local embedder), once per test run.
 type corpusEngine struct {
-	engine *rag.Engine
+	engine *retrieve.Engine
 	chunks map[string][]rag.Chunk // by document
 }
 
@@ -84,7 +85,7 @@ func realEngine(t *testing.T) corpusEngine {
 			buildErr = err
 			return
 		}
-		built.engine = rag.NewEngine(rag.Config{Chunks: st.Chunks(), Vector: st, Embedder: emb, Glossary: g, Lexicon: lex})
+		built.engine = retrieve.NewEngine(retrieve.Config{Chunks: st.Chunks(), Vector: st, Embedder: emb, Glossary: g, Lexicon: lex})
 	})
 	if buildErr != nil {
 		t.Fatal(buildErr)
@@ -106,7 +107,7 @@ func (c corpusEngine) inDoc(doc, text string) bool {
 // all cited, every citation pointing at a source, every quoted point and
 // timeline line verbatim (up to a shortening "…") in the first source it
 // cites, with that source's date.
-func checkBriefing(t *testing.T, c corpusEngine, b rag.Briefing, quoted bool) {
+func checkBriefing(t *testing.T, c corpusEngine, b retrieve.Briefing, quoted bool) {
 	t.Helper()
 	cited := map[int]bool{}
 	check := func(what string, ns []int) {
@@ -163,7 +164,7 @@ func checkBriefing(t *testing.T, c corpusEngine, b rag.Briefing, quoted bool) {
 }
 
 // eventsOf returns the timeline as "date place [docs]" lines.
-func eventsOf(b rag.Briefing) []string {
+func eventsOf(b retrieve.Briefing) []string {
 	var out []string
 	for _, ev := range b.Timeline {
 		var docs []string
@@ -177,7 +178,7 @@ func eventsOf(b rag.Briefing) []string {
 
 func TestBriefForeignMinistersMeetings(t *testing.T) {
 	c := realEngine(t)
-	a := rag.NewAssistant(c.engine)
+	a := retrieve.NewAssistant(c.engine)
 	tests := []struct {
 		topic, lang string
 		events      []string
@@ -200,7 +201,7 @@ func TestBriefForeignMinistersMeetings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
 			var streamed []string
-			b, err := a.Brief(context.Background(), rag.BriefRequest{Topic: tt.topic, OnText: func(s string) { streamed = append(streamed, s) }})
+			b, err := a.Brief(context.Background(), retrieve.BriefRequest{Topic: tt.topic, OnText: func(s string) { streamed = append(streamed, s) }})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -266,7 +267,7 @@ func TestBriefForeignMinistersMeetings(t *testing.T) {
 
 func TestBriefShowsDisagreements(t *testing.T) {
 	c := realEngine(t)
-	b, err := rag.NewAssistant(c.engine).Brief(context.Background(), rag.BriefRequest{Topic: "SCO foreign ministers' meetings"})
+	b, err := retrieve.NewAssistant(c.engine).Brief(context.Background(), retrieve.BriefRequest{Topic: "SCO foreign ministers' meetings"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +275,7 @@ func TestBriefShowsDisagreements(t *testing.T) {
 	for _, s := range b.Sources {
 		num[s.Doc] = s.N
 	}
-	kinds := map[string]rag.Disagreement{}
+	kinds := map[string]retrieve.Disagreement{}
 	for _, d := range b.Disagreements {
 		kinds[d.Kind] = d
 	}
@@ -305,7 +306,7 @@ func TestBriefAbstainsOnUncoveredTopic(t *testing.T) {
 	c := realEngine(t)
 	for _, topic := range []string{"2022 FIFA World Cup", "世界杯足球赛"} {
 		t.Run(topic, func(t *testing.T) {
-			b, err := rag.NewAssistant(c.engine).Brief(context.Background(), rag.BriefRequest{Topic: topic})
+			b, err := retrieve.NewAssistant(c.engine).Brief(context.Background(), retrieve.BriefRequest{Topic: topic})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -320,16 +321,16 @@ func TestBriefAbstainsOnUncoveredTopic(t *testing.T) {
 }
 
 func TestBriefRejectsBadTopics(t *testing.T) {
-	a := rag.NewAssistant(realEngine(t).engine)
+	a := retrieve.NewAssistant(realEngine(t).engine)
 	for _, topic := range []string{"", "   ", strings.Repeat("x", rag.MaxQuestionRunes+1)} {
-		if _, err := a.Brief(context.Background(), rag.BriefRequest{Topic: topic}); err == nil {
+		if _, err := a.Brief(context.Background(), retrieve.BriefRequest{Topic: topic}); err == nil {
 			t.Errorf("topic of %d characters accepted", len(topic))
 		}
 	}
 }
 
 func TestBriefJSONShape(t *testing.T) {
-	b, err := rag.NewAssistant(realEngine(t).engine).Brief(context.Background(), rag.BriefRequest{Topic: "SCO foreign ministers' meetings"})
+	b, err := retrieve.NewAssistant(realEngine(t).engine).Brief(context.Background(), retrieve.BriefRequest{Topic: "SCO foreign ministers' meetings"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -392,13 +393,13 @@ func updateFlag() bool {
 }
 
 func TestBriefMarkdownGolden(t *testing.T) {
-	a := rag.NewAssistant(realEngine(t).engine)
+	a := retrieve.NewAssistant(realEngine(t).engine)
 	for _, tt := range []struct{ name, topic string }{
 		{"brief_fm_en.md", "SCO foreign ministers' meetings"},
 		{"brief_fm_zh.md", "上合组织外长会议"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			b, err := a.Brief(context.Background(), rag.BriefRequest{Topic: tt.topic})
+			b, err := a.Brief(context.Background(), retrieve.BriefRequest{Topic: tt.topic})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -487,9 +488,9 @@ func TestBriefWithLanguageModel(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			gen := &scriptGen{reply: tt.reply, err: tt.err}
-			a := rag.NewAssistant(c.engine).WithGenerator(gen, nil)
+			a := retrieve.NewAssistant(c.engine).WithGenerator(gen, nil)
 			var partials []string
-			b, err := a.Brief(context.Background(), rag.BriefRequest{Topic: topic, OnText: func(s string) { partials = append(partials, s) }})
+			b, err := a.Brief(context.Background(), retrieve.BriefRequest{Topic: topic, OnText: func(s string) { partials = append(partials, s) }})
 			if err != nil {
 				t.Fatal(err)
 			}

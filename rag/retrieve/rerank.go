@@ -1,6 +1,7 @@
-package rag
+package retrieve
 
 import (
+	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/tokens"
 )
@@ -91,12 +92,12 @@ func holdsAll(has func(string) bool, ts []string) bool {
 
 // rerankByCoverage boosts the best fused passages by how much of the
 // question each holds.
-func (e *Engine) rerankByCoverage(ps []Passage, q query) []Passage {
+func (e *Engine) rerankByCoverage(ps []rag.Passage, q query) []rag.Passage {
 	us := e.units(q)
 	if len(us) == 0 || len(ps) == 0 {
 		return ps
 	}
-	out := make([]Passage, len(ps))
+	out := make([]rag.Passage, len(ps))
 	copy(out, ps)
 	for i := range out[:min(len(out), coverageDepth)] {
 		id := out[i].ID

@@ -1,4 +1,4 @@
-package rag
+package retrieve
 
 import (
 	"context"
@@ -10,21 +10,22 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/glossary"
 )
 
 // fixture is a tiny bilingual corpus in the shape of the real one.
-func fixture() []Chunk {
-	astana := Chunk{Doc: "astana-mfa", Lang: "zh", Title: "王毅出席上海合作组织成员国外长理事会会议", Date: "2024-05-21", Source: "外交部 <b>&</b>", URL: "https://example.org/a"}
-	dushanbe := Chunk{Doc: "dushanbe", Lang: "en", Title: "Wang Yi Attends SCO Council of Foreign Ministers", Date: "2021-07-14", Source: "MFA"}
-	briefing := Chunk{Doc: "briefing", Lang: "en", Title: "Briefing on the 20th SCO summit", Date: "2020-11-05", Source: "Xinhua"}
-	mk := func(base Chunk, pos int, text string) Chunk {
+func fixture() []rag.Chunk {
+	astana := rag.Chunk{Doc: "astana-mfa", Lang: "zh", Title: "王毅出席上海合作组织成员国外长理事会会议", Date: "2024-05-21", Source: "外交部 <b>&</b>", URL: "https://example.org/a"}
+	dushanbe := rag.Chunk{Doc: "dushanbe", Lang: "en", Title: "Wang Yi Attends SCO Council of Foreign Ministers", Date: "2021-07-14", Source: "MFA"}
+	briefing := rag.Chunk{Doc: "briefing", Lang: "en", Title: "Briefing on the 20th SCO summit", Date: "2020-11-05", Source: "Xinhua"}
+	mk := func(base rag.Chunk, pos int, text string) rag.Chunk {
 		base.Pos = pos
 		base.ID = base.Doc + "#" + strconv.Itoa(pos)
 		base.Text = text
 		return base
 	}
-	return []Chunk{
+	return []rag.Chunk{
 		mk(astana, 0, "当地时间2024年5月21日，外交部长王毅在阿斯塔纳出席上海合作组织成员国外长理事会会议。"),
 		mk(astana, 1, "王毅提出四点建议：\n\n一要坚持战略自主，保持团结协作。\n\n二要坚持安危共担，提升协作水平。\n\n三要坚持普惠共赢，赋能合作发展。\n\n四要坚持开放包容，深化交流互鉴。"),
 		mk(astana, 2, "出席会议期间，王毅分别同俄罗斯外长拉夫罗夫、白俄罗斯外长阿列伊尼克举行了双边会谈。"),
@@ -36,24 +37,24 @@ func fixture() []Chunk {
 
 // fakeVectors ranks chunks in a fixed order, or fails.
 type fakeVectors struct {
-	order []Chunk
+	order []rag.Chunk
 	err   error
 	calls int
 }
 
 var _ VectorIndex = (*fakeVectors)(nil)
 
-func (f *fakeVectors) Search(_ context.Context, _ []float32, k int, _ map[string]bool) ([]Passage, error) {
+func (f *fakeVectors) Search(_ context.Context, _ []float32, k int, _ map[string]bool) ([]rag.Passage, error) {
 	f.calls++
 	if f.err != nil {
 		return nil, f.err
 	}
-	var out []Passage
+	var out []rag.Passage
 	for i, c := range f.order {
 		if i == k {
 			break
 		}
-		out = append(out, Passage{Chunk: c, Score: 1 / float64(i+1)})
+		out = append(out, rag.Passage{Chunk: c, Score: 1 / float64(i+1)})
 	}
 	return out, nil
 }
@@ -84,7 +85,7 @@ var testMarkerRE = regexp.MustCompile(`\[(\d+)\]`)
 // checkCitations asserts the answer's grounding: every marker points at a
 // listed source, every source is cited, numbers run 1..n, and every quoted
 // sentence is verbatim in the chunk (so in the document) it cites.
-func checkCitations(t *testing.T, e *Engine, a Answer) {
+func checkCitations(t *testing.T, e *Engine, a rag.Answer) {
 	t.Helper()
 	cited := map[int]bool{}
 	for _, m := range testMarkerRE.FindAllStringSubmatch(a.Text, -1) {
@@ -142,14 +143,14 @@ func TestAnswerCitesWhatItQuotes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
-			a, err := e.Answer(context.Background(), tt.q, AnswerOptions{})
+			a, err := e.Answer(context.Background(), tt.q, rag.AnswerOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if a.Abstained {
 				t.Fatalf("abstained (support %.2f): %s", a.Support, a.Text)
 			}
-			if a.Mode != AnswerExtractive || len(a.Citations) == 0 || a.Citations[0].Doc != tt.doc {
+			if a.Mode != rag.AnswerExtractive || len(a.Citations) == 0 || a.Citations[0].Doc != tt.doc {
 				t.Errorf("mode %s, citations %+v; want first source %s", a.Mode, a.Citations, tt.doc)
 			}
 			for _, w := range tt.want {
@@ -164,7 +165,7 @@ func TestAnswerCitesWhatItQuotes(t *testing.T) {
 
 func TestAnswerFollowsAnnouncedList(t *testing.T) {
 	e := newTestEngine(t, nil)
-	a, err := e.Answer(context.Background(), "王毅在阿斯塔纳提出了哪四点建议?", AnswerOptions{})
+	a, err := e.Answer(context.Background(), "王毅在阿斯塔纳提出了哪四点建议?", rag.AnswerOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +179,7 @@ func TestAnswerFollowsAnnouncedList(t *testing.T) {
 
 func TestAnswerGlossesNamesAcrossLanguages(t *testing.T) {
 	e := newTestEngine(t, nil)
-	a, err := e.Answer(context.Background(), "Which foreign ministers did Wang Yi hold bilateral talks with in Astana?", AnswerOptions{})
+	a, err := e.Answer(context.Background(), "Which foreign ministers did Wang Yi hold bilateral talks with in Astana?", rag.AnswerOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +199,7 @@ func TestAnswerAbstainsWithoutSources(t *testing.T) {
 		"How do I bake sourdough bread?",
 	} {
 		t.Run(q, func(t *testing.T) {
-			a, err := e.Answer(context.Background(), q, AnswerOptions{})
+			a, err := e.Answer(context.Background(), q, rag.AnswerOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -210,7 +211,7 @@ func TestAnswerAbstainsWithoutSources(t *testing.T) {
 			}
 		})
 	}
-	a, _ := e.Answer(context.Background(), "上合组织2030年峰会在哪里举行?", AnswerOptions{})
+	a, _ := e.Answer(context.Background(), "上合组织2030年峰会在哪里举行?", rag.AnswerOptions{})
 	if !strings.Contains(a.Text, "语料库中没有") {
 		t.Errorf("a Chinese question gets a Chinese abstention, got %q", a.Text)
 	}
@@ -218,11 +219,11 @@ func TestAnswerAbstainsWithoutSources(t *testing.T) {
 
 func TestCheckQuestion(t *testing.T) {
 	e := newTestEngine(t, nil)
-	if _, err := e.Answer(context.Background(), "  \n ", AnswerOptions{}); !errors.Is(err, ErrEmptyQuestion) {
+	if _, err := e.Answer(context.Background(), "  \n ", rag.AnswerOptions{}); !errors.Is(err, rag.ErrEmptyQuestion) {
 		t.Errorf("empty question: err = %v", err)
 	}
-	long := strings.Repeat("问", MaxQuestionRunes+1)
-	if _, err := e.Answer(context.Background(), long, AnswerOptions{}); !errors.Is(err, ErrQuestionTooLong) {
+	long := strings.Repeat("问", rag.MaxQuestionRunes+1)
+	if _, err := e.Answer(context.Background(), long, rag.AnswerOptions{}); !errors.Is(err, rag.ErrQuestionTooLong) {
 		t.Errorf("long question: err = %v", err)
 	}
 }
@@ -249,7 +250,7 @@ func TestRetrieveTimeConstraint(t *testing.T) {
 func TestRetrieveFusesVectorAndFallsBack(t *testing.T) {
 	cs := fixture()
 	// The vector ranking prefers the briefing; lexical prefers Dushanbe.
-	vec := &fakeVectors{order: []Chunk{cs[5], cs[4], cs[3]}}
+	vec := &fakeVectors{order: []rag.Chunk{cs[5], cs[4], cs[3]}}
 	e := newTestEngine(t, vec)
 	q := "What did Wang Yi say about vaccine nationalism?"
 	hybrid, err := e.Retrieve(context.Background(), q, RetrieveOptions{K: 3})
@@ -259,8 +260,8 @@ func TestRetrieveFusesVectorAndFallsBack(t *testing.T) {
 	if vec.calls != 1 {
 		t.Errorf("vector index called %d times", vec.calls)
 	}
-	vonly, _ := e.Retrieve(context.Background(), q, RetrieveOptions{K: 3, Mode: ModeVector})
-	lonly, _ := e.Retrieve(context.Background(), q, RetrieveOptions{K: 3, Mode: ModeLexical})
+	vonly, _ := e.Retrieve(context.Background(), q, RetrieveOptions{K: 3, Mode: rag.ModeVector})
+	lonly, _ := e.Retrieve(context.Background(), q, RetrieveOptions{K: 3, Mode: rag.ModeLexical})
 	if vonly.Passages[0].Doc != "briefing" || lonly.Passages[0].ID != "dushanbe#1" {
 		t.Fatalf("modes: vector first %s, lexical first %s", vonly.Passages[0].ID, lonly.Passages[0].ID)
 	}
@@ -274,15 +275,15 @@ func TestRetrieveFusesVectorAndFallsBack(t *testing.T) {
 	if err != nil || len(r.Passages) == 0 || r.Passages[0].ID != "dushanbe#1" {
 		t.Errorf("fallback: err %v, passages %+v", err, r.Passages)
 	}
-	if _, err := e.Retrieve(context.Background(), q, RetrieveOptions{Mode: ModeVector}); err == nil {
+	if _, err := e.Retrieve(context.Background(), q, RetrieveOptions{Mode: rag.ModeVector}); err == nil {
 		t.Error("vector-only retrieval should report the vector failure")
 	}
 }
 
 func TestFuse(t *testing.T) {
-	p := func(id string) Passage { return Passage{Chunk: Chunk{ID: id}} }
-	lexical := []Passage{p("a"), p("b"), p("c")}
-	vector := []Passage{p("c"), p("b"), p("d")}
+	p := func(id string) rag.Passage { return rag.Passage{Chunk: rag.Chunk{ID: id}} }
+	lexical := []rag.Passage{p("a"), p("b"), p("c")}
+	vector := []rag.Passage{p("c"), p("b"), p("d")}
 	got := fuse(lexical, vector)
 	want := map[string]float64{
 		"a": 1 / (rrfK + 1),
@@ -304,17 +305,17 @@ func TestFuse(t *testing.T) {
 }
 
 func TestDiversifyDefersNearDuplicates(t *testing.T) {
-	sig := func(p Passage) map[string]bool {
+	sig := func(p rag.Passage) map[string]bool {
 		m := map[string]bool{}
 		for _, w := range strings.Fields(p.Text) {
 			m[w] = true
 		}
 		return m
 	}
-	ps := []Passage{
-		{Chunk: Chunk{ID: "zh", Text: "wang-yi astana sco lavrov 2024"}},
-		{Chunk: Chunk{ID: "en", Text: "wang-yi astana sco lavrov 2024"}},
-		{Chunk: Chunk{ID: "other", Text: "dushanbe vaccine proposal five 2021"}},
+	ps := []rag.Passage{
+		{Chunk: rag.Chunk{ID: "zh", Text: "wang-yi astana sco lavrov 2024"}},
+		{Chunk: rag.Chunk{ID: "en", Text: "wang-yi astana sco lavrov 2024"}},
+		{Chunk: rag.Chunk{ID: "other", Text: "dushanbe vaccine proposal five 2021"}},
 	}
 	got := diversify(ps, sig, 2)
 	if got[0].ID != "zh" || got[1].ID != "other" || got[2].ID != "en" {
@@ -322,21 +323,10 @@ func TestDiversifyDefersNearDuplicates(t *testing.T) {
 	}
 }
 
-func TestParseMode(t *testing.T) {
-	for in, want := range map[string]Mode{"": ModeHybrid, "Vector": ModeVector, " lexical ": ModeLexical, "hybrid": ModeHybrid} {
-		if got, err := ParseMode(in); err != nil || got != want {
-			t.Errorf("ParseMode(%q) = %v, %v", in, got, err)
-		}
-	}
-	if _, err := ParseMode("bm25"); err == nil {
-		t.Error("ParseMode(bm25): want an error")
-	}
-}
-
 func TestAbstainsWhenNamesNeverMeet(t *testing.T) {
 	e := newTestEngine(t, nil)
 	// Le Yucheng and Dushanbe are each in a report, never in the same one.
-	a, err := e.Answer(context.Background(), "What did Le Yucheng say in Dushanbe?", AnswerOptions{})
+	a, err := e.Answer(context.Background(), "What did Le Yucheng say in Dushanbe?", rag.AnswerOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,7 +334,7 @@ func TestAbstainsWhenNamesNeverMeet(t *testing.T) {
 		t.Errorf("want an abstention, got %s", a.Text)
 	}
 	// Lavrov and Astana are in one report: answered.
-	a, _ = e.Answer(context.Background(), "Did Wang Yi hold talks with Lavrov in Astana?", AnswerOptions{})
+	a, _ = e.Answer(context.Background(), "Did Wang Yi hold talks with Lavrov in Astana?", rag.AnswerOptions{})
 	if a.Abstained {
 		t.Errorf("names reported together should be answered: %s", a.Text)
 	}
@@ -364,7 +354,7 @@ func TestAbstainsOnNamesNoReportMentions(t *testing.T) {
 	if a := e.Extract("Who is the Secretary-General of the SCO?", r); !a.Abstained || a.Note != "No report mentions Secretary-General." {
 		t.Errorf("abstained %v, note %q", a.Abstained, a.Note)
 	}
-	if a, _ := e.Answer(context.Background(), "上合组织秘书长是谁?", AnswerOptions{}); !a.Abstained || a.Note != "没有一篇报道提到秘书长。" {
+	if a, _ := e.Answer(context.Background(), "上合组织秘书长是谁?", rag.AnswerOptions{}); !a.Abstained || a.Note != "没有一篇报道提到秘书长。" {
 		t.Errorf("abstained %v, note %q", a.Abstained, a.Note)
 	}
 	// "Meet" is a phrase, not an entity: the reports may say "hold talks".
@@ -400,13 +390,13 @@ func TestSupportNeedsBothRankings(t *testing.T) {
 	cs := fixture()
 	q := "What did Wang Yi say about vaccine nationalism in Dushanbe?"
 	// Both rankings find the Dushanbe report.
-	agree := newTestEngine(t, &fakeVectors{order: []Chunk{cs[4], cs[3]}})
+	agree := newTestEngine(t, &fakeVectors{order: []rag.Chunk{cs[4], cs[3]}})
 	a, err := agree.Retrieve(context.Background(), q, RetrieveOptions{K: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The vector ranking finds only the Astana report.
-	disagree := newTestEngine(t, &fakeVectors{order: []Chunk{cs[2], cs[0]}})
+	disagree := newTestEngine(t, &fakeVectors{order: []rag.Chunk{cs[2], cs[0]}})
 	d, err := disagree.Retrieve(context.Background(), q, RetrieveOptions{K: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -418,7 +408,7 @@ func TestSupportNeedsBothRankings(t *testing.T) {
 		t.Errorf("support %.2f when the rankings agree, %.2f when not; want the first higher and answered", a.Support, d.Support)
 	}
 	// With the lexical ranking alone, the single threshold applies.
-	l, _ := disagree.Retrieve(context.Background(), q, RetrieveOptions{K: 2, Mode: ModeLexical})
+	l, _ := disagree.Retrieve(context.Background(), q, RetrieveOptions{K: 2, Mode: rag.ModeLexical})
 	if l.agreed {
 		t.Error("a lexical-only retrieval has one ranking")
 	}
