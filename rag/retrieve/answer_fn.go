@@ -23,7 +23,7 @@ func (e *Engine) Answer(ctx context.Context, question string, opts rag.AnswerOpt
 // Abstains reports whether a retrieval is too weak to answer from.
 func (r Retrieval) Abstains() bool {
 	threshold := abstainThreshold
-	if r.agreed {
+	if r.Agreed {
 		threshold = agreedThreshold
 	}
 	return len(r.Passages) == 0 || r.TimeMiss || r.Unconnected || len(r.Unnamed) > 0 || r.Support < threshold

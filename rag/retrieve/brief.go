@@ -196,12 +196,12 @@ func (e *Engine) sameEvents(des []docEvent, byDoc map[string]docEvent) []docEven
 		}
 	}
 	var docs []string
-	for doc, cs := range e.byDoc {
+	for _, doc := range e.Docs() {
+		cs := e.DocChunks(doc)
 		if _, ok := byDoc[doc]; !ok && len(cs) > 0 && dates[cs[0].Date] {
 			docs = append(docs, doc)
 		}
 	}
-	sort.Strings(docs)
 	var out []docEvent
 	for _, doc := range docs {
 		d := e.docEvent(doc)
@@ -240,7 +240,7 @@ func (e *Engine) widen(r Retrieval, sources []rag.Citation) (Retrieval, []rag.Pa
 		for _, p := range prompt {
 			reached = reached || p.Doc == c.Doc
 		}
-		for i, ch := range e.byDoc[c.Doc] {
+		for i, ch := range e.DocChunks(c.Doc) {
 			if !reached && i < promptChunks {
 				prompt = append(prompt, rag.Passage{Chunk: ch})
 			}
@@ -251,14 +251,14 @@ func (e *Engine) widen(r Retrieval, sources []rag.Citation) (Retrieval, []rag.Pa
 	}
 	w := r
 	w.Passages = wide
-	w.covering = nil
+	w.Covering = nil
 	return w, prompt
 }
 
 // topicConcepts are the names the asker used: never glossed back to them.
 func topicConcepts(r Retrieval) map[string]bool {
 	m := map[string]bool{}
-	for _, c := range r.query.concepts {
+	for _, c := range r.Query.Concepts {
 		m[c] = true
 	}
 	return m
@@ -270,14 +270,9 @@ func topicConcepts(r Retrieval) map[string]bool {
 // and its other words), in rank order.
 func (e *Engine) relevantDocs(r Retrieval) []string {
 	docs := rag.DistinctDocs(r.Passages)
-	q := r.query
-	var rest []string
-	for _, t := range tokens.Terms(q.rest) {
-		if !queryStop[t] {
-			rest = append(rest, t)
-		}
-	}
-	if len(q.concepts)+len(q.words)+len(rest) == 0 {
+	q := r.Query
+	rest := q.RestTerms()
+	if len(q.Concepts)+len(q.Words)+len(rest) == 0 {
 		return docs
 	}
 	best := 0
@@ -285,25 +280,24 @@ func (e *Engine) relevantDocs(r Retrieval) []string {
 	for _, doc := range docs {
 		text := e.docText(doc)
 		n := 0
-		if e.gloss != nil {
-			found := e.gloss.Concepts(text)
-			for _, c := range q.concepts {
+		if e.Glossary() != nil {
+			found := e.Glossary().Concepts(text)
+			for _, c := range q.Concepts {
 				if contains(found, c) {
 					n++
 				}
 			}
 		}
-		if e.lexicon != nil {
-			found := e.lexicon.Concepts(text)
-			for _, c := range q.words {
+		if e.Lexicon() != nil {
+			found := e.Lexicon().Concepts(text)
+			for _, c := range q.Words {
 				if contains(found, c) {
 					n++
 				}
 			}
 		}
-		terms := e.termsIn(doc)
 		for _, t := range rest {
-			if terms[t] {
+			if e.DocHas(doc, t) {
 				n++
 			}
 		}
@@ -381,9 +375,9 @@ func (e *Engine) pickPoints(p briefPlan) []BriefPoint {
 	var sigs []map[string]bool
 	perEvent := map[int]int{}
 	take := func(s scored) bool {
-		sig := e.signatureText(s.c.text)
+		sig := e.Signature(s.c.text)
 		for _, t := range sigs {
-			if len(sig) >= 2 && jaccard(sig, t) >= 0.6 {
+			if len(sig) >= 2 && Jaccard(sig, t) >= 0.6 {
 				return false
 			}
 		}
@@ -446,7 +440,7 @@ const (
 // topic's.
 func (e *Engine) informative(s string, topic map[string]bool) float64 {
 	n := 0
-	for c := range e.signatureText(s) {
+	for c := range e.Signature(s) {
 		if !topic[c] {
 			n++
 		}
@@ -588,7 +582,7 @@ type dateClaim struct {
 func textDates(s string) []dateClaim {
 	var out []dateClaim
 	for _, m := range enDateRE.FindAllStringSubmatch(s, -1) {
-		mo := enMonths[strings.ToLower(m[1][:3])]
+		mo := MonthNumber(m[1])
 		d, _ := strconv.Atoi(m[2])
 		out = append(out, dateClaim{iso: fmt.Sprintf("%s-%02d-%02d", m[3], mo, d), quote: m[0]})
 	}
@@ -680,12 +674,12 @@ func (e *Engine) dateDisagreement(ev TimelineEvent, des map[string]docEvent, num
 		var ss []string
 		for _, l := range d.langs {
 			ss = append(ss, d.leads[l].full)
-			if e.gloss == nil || d.meeting == "" {
+			if e.Glossary() == nil || d.meeting == "" {
 				continue
 			}
 			for _, para := range e.docParagraphs(doc, l) {
 				for _, s := range tokens.Sentences(para) {
-					if contains(e.gloss.Concepts(s), d.meeting) {
+					if contains(e.Glossary().Concepts(s), d.meeting) {
 						ss = append(ss, s)
 					}
 				}

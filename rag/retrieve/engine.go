@@ -8,8 +8,10 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -119,8 +121,45 @@ func NewEngine(cfg Config) *Engine {
 	return e
 }
 
-// Len returns the number of chunks the engine retrieves from.
-func (e *Engine) Len() int { return len(e.chunks) }
+// DocChunks returns the chunks of a document in position order, nil for
+// a document the engine does not hold. The slice is the engine's own: do
+// not modify it.
+func (e *Engine) DocChunks(doc string) []rag.Chunk { return e.byDoc[doc] }
+
+// Docs returns the IDs of the engine's documents, sorted.
+func (e *Engine) Docs() []string { return slices.Sorted(maps.Keys(e.byDoc)) }
+
+// DocHas reports whether a document holds a term (as rag/tokens makes
+// terms), in any of its chunks.
+func (e *Engine) DocHas(doc, term string) bool { return e.docTerms[doc][term] }
+
+// IDF returns the lexical index's inverse document frequency of a term,
+// counted over chunks.
+func (e *Engine) IDF(term string) float64 { return e.lex.IDF(term) }
+
+// Glossary returns the glossary of names (people, places, organisations)
+// questions are expanded with; nil when the engine has none.
+func (e *Engine) Glossary() *glossary.Glossary { return e.gloss }
+
+// Lexicon returns the glossary of ordinary words questions are expanded
+// with; nil when the engine has none.
+func (e *Engine) Lexicon() *glossary.Glossary { return e.lexicon }
+
+// Common reports whether a term is in more than half of the documents:
+// the corpus's shared context (the SCO, its member states), which the asker
+// knows and a gloss would only clutter.
+func (e *Engine) Common(term string) bool {
+	ts := tokens.Terms(term)
+	if len(ts) == 0 || len(e.byDoc) < 2 {
+		return false
+	}
+	for _, t := range ts {
+		if 2*e.docFreq[t] <= len(e.byDoc) {
+			return false
+		}
+	}
+	return true
+}
 
 // RetrieveOptions tune one retrieval.
 type RetrieveOptions struct {
@@ -149,11 +188,16 @@ type Retrieval struct {
 	// VectorFailed is set when the vector search failed and the lexical
 	// ranking alone was used.
 	VectorFailed bool
-	query        query
-	covering     map[string]bool // documents naming all of the question's specific names
-	// agreed is set when Support weighs both rankings' own support
+	// Query is the question as retrieval parsed it.
+	Query Query
+	// Covering holds the retrieved documents that name all of the
+	// question's specific names; empty when the question names none or no
+	// retrieved document names them all. An answer quotes only these
+	// when there are any.
+	Covering map[string]bool
+	// Agreed is set when Support weighs both rankings' own support
 	// (agreedThreshold applies), not only the fused passages'.
-	agreed bool
+	Agreed bool
 }
 
 // top returns the first k passages of ps.
@@ -181,11 +225,11 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts RetrieveOpt
 	if opts.Mode == "" {
 		opts.Mode = rag.ModeHybrid
 	}
-	q := e.parseQuery(question)
+	q := e.ParseQuery(question)
 	if opts.Lang != "" {
-		q.lang = opts.Lang
+		q.Lang = opts.Lang
 	}
-	r := Retrieval{query: q, Unnamed: e.unnamed(q)}
+	r := Retrieval{Query: q, Unnamed: e.unnamed(q)}
 
 	var lists [][]rag.Passage
 	if opts.Mode != rag.ModeVector || e.vec == nil || e.emb == nil {
@@ -214,13 +258,13 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts RetrieveOpt
 		// The single rankings stay as they are, to be compared with.
 		ranked = e.rerankByCoverage(ranked, q)
 	}
-	ranked, r.TimeMiss = e.applyTime(ranked, q.time)
+	ranked, r.TimeMiss = e.applyTime(ranked, q.Time)
 	specific := e.specificNames(q)
-	ranked, r.covering = e.applyNames(ranked, specific)
+	ranked, r.Covering = e.applyNames(ranked, specific)
 	// Names never reported together: each is somewhere in the corpus, but
 	// not what the question asks about them (India at the Astana meeting,
 	// Lavrov in Dushanbe).
-	r.Unconnected = len(specific) >= 2 && len(r.covering) == 0
+	r.Unconnected = len(specific) >= 2 && len(r.Covering) == 0
 	ranked = diversify(ranked, e.signature, opts.K)
 	if len(ranked) > opts.K {
 		ranked = ranked[:opts.K]
@@ -229,7 +273,7 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts RetrieveOpt
 	r.Support = e.support(q, ranked)
 	if len(lists) == 2 {
 		r.Support = (r.Support + min(e.support(q, top(lists[0], opts.K)), e.support(q, top(lists[1], opts.K)))) / 2
-		r.agreed = true
+		r.Agreed = true
 	}
 	return r, nil
 }
@@ -237,11 +281,11 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts RetrieveOpt
 // specificNames returns the question's names that are not shared context:
 // those in at most half of the documents (the SCO or Wang Yi, named
 // everywhere, tell nothing).
-func (e *Engine) specificNames(q query) []string {
+func (e *Engine) specificNames(q Query) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, m := range q.names {
-		if !seen[m.Concept] && !e.common(m.Term) {
+		if !seen[m.Concept] && !e.Common(m.Term) {
 			seen[m.Concept] = true
 			out = append(out, m.Concept)
 		}
@@ -326,9 +370,9 @@ func (e *Engine) renderings(g *glossary.Glossary, concept string) [][]string {
 // offices, organisations, initiatives) that no document names. Phrases are
 // left out: "meet" may be written "hold talks". A rendering counts as named
 // when each of its terms is in some document, which errs towards answering.
-func (e *Engine) unnamed(q query) []string {
+func (e *Engine) unnamed(q Query) []string {
 	var out []string
-	for _, c := range q.concepts {
+	for _, c := range q.Concepts {
 		if !e.gloss.Kind(c).Entity() {
 			continue
 		}
@@ -342,17 +386,33 @@ func (e *Engine) unnamed(q query) []string {
 // termsIn returns the set of terms of a whole document.
 func (e *Engine) termsIn(doc string) map[string]bool { return e.docTerms[doc] }
 
-// query is a parsed question.
-type query struct {
-	text      string
-	lang      string
-	terms     map[string]float64 // term → weight (1 for the question's own, less for expansions), by focus
-	expansion string             // the question's glossary terms in the other language(s)
-	concepts  []string           // names (glossary concepts) the question holds
-	names     []glossary.Match   // where the question names them
-	words     []string           // ordinary words (lexicon concepts) the question holds
-	rest      string             // the question less its names and lexicon words
-	time      timeConstraint
+// Query is a parsed question.
+type Query struct {
+	Text string // the question as asked
+	Lang string // the asker's language
+	// Terms weighs each term to search for: 1 for the question's own,
+	// less for expansions, each times its focus (rarer terms weigh more).
+	Terms    map[string]float64
+	Concepts []string       // names (glossary concepts) the question holds
+	Words    []string       // ordinary words (lexicon concepts) the question holds
+	Time     TimeConstraint // what the question says about time
+
+	expansion string           // the question's glossary terms in the other language(s)
+	names     []glossary.Match // where the question names its concepts
+	rest      string           // the question less its names and lexicon words
+}
+
+// RestTerms returns the terms of the question outside its names and
+// ordinary words, less the words that only frame a question ("say",
+// "report").
+func (q Query) RestTerms() []string {
+	var out []string
+	for _, t := range tokens.Terms(q.rest) {
+		if !queryStop[t] {
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // dateUnitRE finds the unit after a number in a Chinese date (2020年, 21日).
@@ -375,19 +435,22 @@ const nameWeight = 0.5
 // English chunk about Dushanbe outrank the Chinese one naming Astana.
 const expansionWeight = 1.0
 
-func (e *Engine) parseQuery(question string) query {
-	q := query{text: question, lang: tokens.Lang(question), terms: map[string]float64{}, time: parseTime(question)}
+// ParseQuery parses a question: its names and ordinary words (through the
+// glossary and the lexicon, expanded into the corpus's other languages),
+// its remaining terms and what it says about time.
+func (e *Engine) ParseQuery(question string) Query {
+	q := Query{Text: question, Lang: tokens.Lang(question), Terms: map[string]float64{}, Time: parseTime(question)}
 	// add sets a term's weight, keeping the larger when it comes twice.
 	add := func(t string, w, focus float64) {
-		if w*focus > q.terms[t] {
-			q.terms[t] = w * focus
+		if w*focus > q.Terms[t] {
+			q.Terms[t] = w * focus
 		}
 	}
 	rest := question
 	var exp []string
 	if e.gloss != nil {
 		q.names, rest = e.gloss.FindRest(rest)
-		q.concepts = e.expand(e.gloss, q.names, nameWeight, add, &exp)
+		q.Concepts = e.expand(e.gloss, q.names, nameWeight, add, &exp)
 	}
 	// "2020年" and "21日" are dates, which the time constraint weighs, not
 	// the words "year" and "day".
@@ -395,12 +458,12 @@ func (e *Engine) parseQuery(question string) query {
 	if e.lexicon != nil {
 		var words []glossary.Match
 		words, rest = e.lexicon.FindRest(rest)
-		q.words = e.expand(e.lexicon, words, 1, add, &exp)
+		q.Words = e.expand(e.lexicon, words, 1, add, &exp)
 	}
 	q.rest = rest
 	q.expansion = strings.Join(exp, " ")
 	years := map[string]bool{}
-	for _, y := range q.time.Years {
+	for _, y := range q.Time.Years {
 		years[strconv.Itoa(y)] = true
 	}
 	for _, t := range tokens.Terms(rest) {
@@ -495,8 +558,8 @@ func (e *Engine) focusDF(df int) float64 {
 	return 1 - contextDiscount*float64(df-1)/float64(n-1)
 }
 
-func (e *Engine) lexicalSearch(q query) []rag.Passage {
-	hits := e.lex.Search(q.terms, candidateDepth)
+func (e *Engine) lexicalSearch(q Query) []rag.Passage {
+	hits := e.lex.Search(q.Terms, candidateDepth)
 	out := make([]rag.Passage, 0, len(hits))
 	for _, h := range hits {
 		out = append(out, rag.Passage{Chunk: e.chunks[h.ID], Score: h.Score})
@@ -504,8 +567,8 @@ func (e *Engine) lexicalSearch(q query) []rag.Passage {
 	return out
 }
 
-func (e *Engine) vectorSearch(ctx context.Context, q query) ([]rag.Passage, error) {
-	text := q.text
+func (e *Engine) vectorSearch(ctx context.Context, q Query) ([]rag.Passage, error) {
+	text := q.Text
 	if q.expansion != "" {
 		text += "\n" + q.expansion
 	}
@@ -564,7 +627,7 @@ const (
 
 // applyTime re-ranks passages by the question's time constraint. It reports
 // a miss when the question names only years that no document covers.
-func (e *Engine) applyTime(ps []rag.Passage, tc timeConstraint) ([]rag.Passage, bool) {
+func (e *Engine) applyTime(ps []rag.Passage, tc TimeConstraint) ([]rag.Passage, bool) {
 	if tc.empty() || len(ps) == 0 {
 		return ps, false
 	}
@@ -602,16 +665,20 @@ func (e *Engine) applyTime(ps []rag.Passage, tc timeConstraint) ([]rag.Passage, 
 	return out, miss
 }
 
-// signature is what diversity compares passages by: the concepts and numbers
-// a passage names, which survive translation and rewording.
-func (e *Engine) signature(p rag.Passage) map[string]bool {
+// signature is the Signature of a passage's text.
+func (e *Engine) signature(p rag.Passage) map[string]bool { return e.Signature(p.Text) }
+
+// Signature is what diversity compares texts by: the concepts and numbers a
+// text names, which survive translation and rewording. Numbers are keyed
+// "#" and the number.
+func (e *Engine) Signature(text string) map[string]bool {
 	sig := map[string]bool{}
 	if e.gloss != nil {
-		for _, c := range e.gloss.Concepts(p.Text) {
+		for _, c := range e.gloss.Concepts(text) {
 			sig[c] = true
 		}
 	}
-	for _, m := range numberRE.FindAllString(p.Text, -1) {
+	for _, m := range numberRE.FindAllString(text, -1) {
 		sig["#"+m] = true
 	}
 	return sig
@@ -644,7 +711,7 @@ func diversify(ps []rag.Passage, sig func(rag.Passage) map[string]bool, k int) [
 		dup := false
 		if len(s) >= minSignature {
 			for _, t := range sigs {
-				if len(t) >= minSignature && jaccard(s, t) >= duplicateSimilarity {
+				if len(t) >= minSignature && Jaccard(s, t) >= duplicateSimilarity {
 					dup = true
 					break
 				}
@@ -660,7 +727,13 @@ func diversify(ps []rag.Passage, sig func(rag.Passage) map[string]bool, k int) [
 	return append(chosen, deferred...)
 }
 
-func jaccard(a, b map[string]bool) float64 {
+// IsNumber reports whether a term is a number (or a year) as a Signature
+// counts numbers.
+func IsNumber(term string) bool { return numberRE.FindString(term) == term }
+
+// Jaccard is the overlap of two sets: the size of their intersection over
+// that of their union, 0 for two empty sets.
+func Jaccard(a, b map[string]bool) float64 {
 	inter := 0
 	for k := range a {
 		if b[k] {

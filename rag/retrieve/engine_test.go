@@ -104,12 +104,12 @@ func checkCitations(t *testing.T, e *Engine, a rag.Answer) {
 		}
 	}
 	for _, s := range a.Statements {
-		ch, ok := e.chunks[s.Chunk]
+		ch, ok := chunkOf(e, s.Doc, s.Chunk)
 		if !ok {
 			t.Errorf("statement cites unknown chunk %s", s.Chunk)
 			continue
 		}
-		if !strings.Contains(ch.Text, s.Text) && !e.inDoc(s.Doc, s.Text) {
+		if !strings.Contains(ch.Text, s.Text) && !inDoc(e, s.Doc, s.Text) {
 			t.Errorf("statement %q is not in document %s", s.Text, s.Doc)
 		}
 		if a.Citations[s.N-1].Doc != s.Doc {
@@ -118,10 +118,20 @@ func checkCitations(t *testing.T, e *Engine, a rag.Answer) {
 	}
 }
 
+// chunkOf finds the chunk of doc with the given ID.
+func chunkOf(e *Engine, doc, id string) (rag.Chunk, bool) {
+	for _, c := range e.DocChunks(doc) {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return rag.Chunk{}, false
+}
+
 // inDoc reports whether text is in any chunk of doc (list items may come
 // from a chunk after the one retrieved).
-func (e *Engine) inDoc(doc, text string) bool {
-	for _, c := range e.byDoc[doc] {
+func inDoc(e *Engine, doc, text string) bool {
+	for _, c := range e.DocChunks(doc) {
 		if strings.Contains(c.Text, text) {
 			return true
 		}
@@ -373,16 +383,16 @@ func TestChineseDateUnitsAreNotWords(t *testing.T) {
 	e := newGlossaryEngine(t, fixture())
 	// "2020年" is a date: the year constraint weighs it, and "年" must not
 	// become the word "year", which would favour every English "years".
-	q := e.parseQuery("2020年上合组织外长会的核心任务是什么?")
-	if slices.Contains(q.words, "year") || q.terms["year"] > 0 {
-		t.Errorf("a date's 年 became the word year: words %v", q.words)
+	q := e.ParseQuery("2020年上合组织外长会的核心任务是什么?")
+	if slices.Contains(q.Words, "year") || q.Terms["year"] > 0 {
+		t.Errorf("a date's 年 became the word year: words %v", q.Words)
 	}
-	if len(q.time.Years) != 1 || q.time.Years[0] != 2020 {
-		t.Errorf("years = %v, want [2020]", q.time.Years)
+	if len(q.Time.Years) != 1 || q.Time.Years[0] != 2020 {
+		t.Errorf("years = %v, want [2020]", q.Time.Years)
 	}
 	// "哪一年" asks for a year: still the word.
-	if q := e.parseQuery("伊朗是哪一年成为成员国的?"); !slices.Contains(q.words, "year") {
-		t.Errorf("哪一年 lost the word year: words %v", q.words)
+	if q := e.ParseQuery("伊朗是哪一年成为成员国的?"); !slices.Contains(q.Words, "year") {
+		t.Errorf("哪一年 lost the word year: words %v", q.Words)
 	}
 }
 
@@ -401,7 +411,7 @@ func TestSupportNeedsBothRankings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !a.agreed || !d.agreed {
+	if !a.Agreed || !d.Agreed {
 		t.Fatal("support of a hybrid retrieval should weigh both rankings")
 	}
 	if a.Abstains() || a.Support <= d.Support {
@@ -409,7 +419,7 @@ func TestSupportNeedsBothRankings(t *testing.T) {
 	}
 	// With the lexical ranking alone, the single threshold applies.
 	l, _ := disagree.Retrieve(context.Background(), q, RetrieveOptions{K: 2, Mode: rag.ModeLexical})
-	if l.agreed {
+	if l.Agreed {
 		t.Error("a lexical-only retrieval has one ranking")
 	}
 }

@@ -48,7 +48,7 @@ type candidate struct {
 // the retrieved passages that best match the question, each followed by the
 // citation marker of its document, or an abstention.
 func (e *Engine) Extract(question string, r Retrieval) rag.Answer {
-	lang := r.query.lang
+	lang := r.Query.Lang
 	if lang == "" {
 		lang = tokens.Lang(question)
 	}
@@ -64,7 +64,7 @@ func (e *Engine) Extract(question string, r Retrieval) rag.Answer {
 		a.Support = r.Support
 		return a
 	}
-	chosen := pickSentences(cands, e.signatureText)
+	chosen := pickSentences(cands, e.Signature)
 	var statements []candidate
 	for _, c := range chosen {
 		statements = append(statements, c)
@@ -84,7 +84,7 @@ func (e *Engine) Extract(question string, r Retrieval) rag.Answer {
 // sentences (the meeting, the minister) says little about which sentence
 // answers, while one found in few ("会见", "vaccine") says much.
 func (e *Engine) candidates(r Retrieval) []candidate {
-	q := r.query
+	q := r.Query
 	type sentence struct {
 		text  string
 		p     rag.Passage
@@ -97,7 +97,7 @@ func (e *Engine) candidates(r Retrieval) []candidate {
 	for rank, p := range r.Passages {
 		// When some reports name all of the question's specific names,
 		// quote only those: "in Dushanbe" rules out the Astana reports.
-		if len(r.covering) > 0 && !r.covering[p.Doc] {
+		if len(r.Covering) > 0 && !r.Covering[p.Doc] {
 			continue
 		}
 		for _, s := range tokens.Sentences(p.Text) {
@@ -108,7 +108,7 @@ func (e *Engine) candidates(r Retrieval) []candidate {
 			terms := tokens.Terms(s)
 			got := map[string]bool{}
 			for _, t := range terms {
-				if _, ok := q.terms[t]; ok && !got[t] {
+				if _, ok := q.Terms[t]; ok && !got[t] {
 					got[t] = true
 					sf[t]++
 				}
@@ -122,11 +122,11 @@ func (e *Engine) candidates(r Retrieval) []candidate {
 		matched := 0.0
 		got := map[string]bool{}
 		for _, t := range s.terms {
-			if w, ok := q.terms[t]; ok && !got[t] {
+			if w, ok := q.Terms[t]; ok && !got[t] {
 				got[t] = true
 				local := math.Log(1+n/float64(sf[t])) / math.Log(1+n)
 				local *= local
-				matched += w * e.lex.IDF(t) * local
+				matched += w * e.IDF(t) * local
 			}
 		}
 		if matched == 0 {
@@ -134,7 +134,7 @@ func (e *Engine) candidates(r Retrieval) []candidate {
 		}
 		score := matched / math.Sqrt(1+float64(len(s.terms))/20)
 		score /= 1 + 0.15*float64(s.rank)
-		if s.p.Lang == q.lang {
+		if s.p.Lang == q.Lang {
 			score *= 1.2
 		}
 		out = append(out, candidate{text: s.text, p: s.p, rank: s.rank, score: score, lang: s.p.Lang})
@@ -178,7 +178,7 @@ func pickSentences(cands []candidate, sig func(string) map[string]bool) []candid
 		s := sig(c.text)
 		dup := false
 		for _, t := range sigs {
-			if len(s) >= 2 && jaccard(s, t) >= 0.6 {
+			if len(s) >= 2 && Jaccard(s, t) >= 0.6 {
 				dup = true
 				break
 			}
@@ -190,11 +190,6 @@ func pickSentences(cands []candidate, sig func(string) map[string]bool) []candid
 		sigs = append(sigs, s)
 	}
 	return chosen
-}
-
-// signatureText is signature for a bare sentence.
-func (e *Engine) signatureText(s string) map[string]bool {
-	return e.signature(rag.Passage{Chunk: rag.Chunk{Text: s}})
 }
 
 // listItems returns the first sentence of each list item that follows the
@@ -233,7 +228,7 @@ func (e *Engine) listItems(c candidate) []string {
 func (e *Engine) docParagraphs(doc, lang string) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, c := range e.byDoc[doc] {
+	for _, c := range e.DocChunks(doc) {
 		if c.Lang != lang {
 			continue
 		}
@@ -274,7 +269,7 @@ func (e *Engine) compose(question, lang string, r Retrieval, cands []candidate) 
 	seen := map[string]bool{}
 	// Each name is glossed once per answer, and not when the asker used it.
 	glossed := map[string]bool{}
-	for _, c := range r.query.concepts {
+	for _, c := range r.Query.Concepts {
 		glossed[c] = true
 	}
 	for _, c := range cands {
@@ -303,13 +298,13 @@ func (e *Engine) compose(question, lang string, r Retrieval, cands []candidate) 
 // glossFor renders the glossary names in sentence into lang, skipping the
 // concepts in done and adding the ones it glosses.
 func (e *Engine) glossFor(sentence, lang string, done map[string]bool) []rag.GlossPair {
-	if e.gloss == nil {
+	if e.Glossary() == nil {
 		return nil
 	}
 	var out []rag.GlossPair
-	for _, m := range e.gloss.Find(sentence) {
-		to := e.gloss.Term(m.Concept, lang)
-		if to == "" || done[m.Concept] || strings.EqualFold(to, m.Term) || e.common(m.Term) {
+	for _, m := range e.Glossary().Find(sentence) {
+		to := e.Glossary().Term(m.Concept, lang)
+		if to == "" || done[m.Concept] || strings.EqualFold(to, m.Term) || e.Common(m.Term) {
 			continue
 		}
 		done[m.Concept] = true
@@ -319,22 +314,6 @@ func (e *Engine) glossFor(sentence, lang string, done map[string]bool) []rag.Glo
 		}
 	}
 	return out
-}
-
-// common reports whether a term is in more than half of the documents:
-// the corpus's shared context (the SCO, its member states), which the asker
-// knows and a gloss would only clutter.
-func (e *Engine) common(term string) bool {
-	ts := tokens.Terms(term)
-	if len(ts) == 0 || len(e.byDoc) < 2 {
-		return false
-	}
-	for _, t := range ts {
-		if 2*e.docFreq[t] <= len(e.byDoc) {
-			return false
-		}
-	}
-	return true
 }
 
 // renderStatements writes the answer body: an opening line naming the dates
@@ -400,10 +379,10 @@ func (e *Engine) unnamedNote(concepts []string, lang string) string {
 	}
 	names := make([]string, 0, len(concepts))
 	for _, c := range concepts {
-		name := e.gloss.Term(c, lang)
+		name := e.Glossary().Term(c, lang)
 		for _, other := range []string{"en", "zh"} {
 			if name == "" {
-				name = e.gloss.Term(c, other)
+				name = e.Glossary().Term(c, other)
 			}
 		}
 		names = append(names, cmp.Or(name, c))

@@ -42,7 +42,7 @@ func isFollowUp(question string) bool {
 		return true
 	}
 	for _, t := range tokens.Terms(question) {
-		if numberRE.FindString(t) != t {
+		if !IsNumber(t) {
 			return false // a word of its own: a new question
 		}
 	}

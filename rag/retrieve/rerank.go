@@ -3,7 +3,6 @@ package retrieve
 import (
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/glossary"
-	"github.com/scobot/scobot/rag/tokens"
 )
 
 // coverageBoost is how much more a passage holding everything the question
@@ -29,18 +28,16 @@ type unit struct {
 }
 
 // units breaks a parsed question into what it asks about.
-func (e *Engine) units(q query) []unit {
+func (e *Engine) units(q Query) []unit {
 	var us []unit
-	for _, c := range q.concepts {
+	for _, c := range q.Concepts {
 		us = append(us, e.conceptUnit(e.gloss, c))
 	}
-	for _, c := range q.words {
+	for _, c := range q.Words {
 		us = append(us, e.conceptUnit(e.lexicon, c))
 	}
-	for _, t := range tokens.Terms(q.rest) {
-		if !queryStop[t] {
-			us = append(us, unit{alts: [][]string{{t}}, w: e.focusDF(e.docFreq[t])})
-		}
+	for _, t := range q.RestTerms() {
+		us = append(us, unit{alts: [][]string{{t}}, w: e.focusDF(e.docFreq[t])})
 	}
 	return us
 }
@@ -92,7 +89,7 @@ func holdsAll(has func(string) bool, ts []string) bool {
 
 // rerankByCoverage boosts the best fused passages by how much of the
 // question each holds.
-func (e *Engine) rerankByCoverage(ps []rag.Passage, q query) []rag.Passage {
+func (e *Engine) rerankByCoverage(ps []rag.Passage, q Query) []rag.Passage {
 	us := e.units(q)
 	if len(us) == 0 || len(ps) == 0 {
 		return ps

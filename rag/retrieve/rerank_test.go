@@ -14,7 +14,7 @@ func TestRerankByCoverage(t *testing.T) {
 	answersZh := rag.Passage{Chunk: rag.Chunk{ID: "c#0", Doc: "c", Lang: "zh", Text: "王毅在杜尚别反对疫苗民族主义。"}, Score: 0.8}
 	chunks := append(fixture(), repeats.Chunk, answers.Chunk, answersZh.Chunk)
 	e := newGlossaryEngine(t, chunks)
-	q := e.parseQuery("What did Wang Yi say about vaccine nationalism in Dushanbe?")
+	q := e.ParseQuery("What did Wang Yi say about vaccine nationalism in Dushanbe?")
 	got := e.rerankByCoverage([]rag.Passage{repeats, answers, answersZh}, q)
 	if got[2].ID != "a#0" {
 		t.Errorf("order %s %s %s; want a#0 last", got[0].ID, got[1].ID, got[2].ID)

@@ -50,7 +50,7 @@ const agreedThreshold = 0.61
 // in the retrieved passages, with partial credit for units found elsewhere
 // in the corpus. Units nowhere in the corpus get none: a question about the
 // World Cup names things no report mentions.
-func (e *Engine) support(q query, ps []rag.Passage) float64 {
+func (e *Engine) support(q Query, ps []rag.Passage) float64 {
 	if len(ps) == 0 {
 		return 0
 	}
@@ -76,23 +76,20 @@ func (e *Engine) support(q query, ps []rag.Passage) float64 {
 
 	var total, got float64
 	// Names: the question is about them, so the passages must hold them.
-	for _, c := range q.concepts {
+	for _, c := range q.Concepts {
 		total += conceptWeight
 		if e.rendered(c, held) {
 			got += conceptWeight
 		}
 	}
 	// Ordinary words: found in any language they may be written in.
-	for _, w := range q.words {
+	for _, w := range q.Words {
 		total += wordWeight
-		got += wordWeight * e.conceptCredit(e.lexicon, w, credit)
+		got += wordWeight * e.ConceptCredit(e.lexicon, w, credit)
 	}
 	// The rest, word by word (Han text character by character).
 	hanCredit := map[rune]float64{} // each Han character: best credit of a term holding it
-	for _, t := range tokens.Terms(q.rest) {
-		if queryStop[t] {
-			continue
-		}
+	for _, t := range q.RestTerms() {
 		r, _ := utf8.DecodeRuneInString(t)
 		if tokens.IsHan(r) {
 			c := credit(t)
@@ -120,9 +117,11 @@ func (e *Engine) support(q query, ps []rag.Passage) float64 {
 	return got / total
 }
 
-// conceptCredit is the best credit of any rendering of a concept, in any
-// language: a rendering counts when all of its terms are credited.
-func (e *Engine) conceptCredit(g *glossary.Glossary, concept string, credit func(string) float64) float64 {
+// ConceptCredit is the best credit of any rendering of a concept of g (the
+// engine's Glossary or Lexicon) in the corpus's languages: a rendering
+// counts as its least credited term, and credit gives a term's credit
+// from 0 to 1.
+func (e *Engine) ConceptCredit(g *glossary.Glossary, concept string, credit func(string) float64) float64 {
 	best := 0.0
 	for _, ts := range e.renderings(g, concept) {
 		c := 1.0

@@ -85,7 +85,7 @@ type leadSentence struct {
 
 // docEvent reads the event a document reports.
 func (e *Engine) docEvent(doc string) docEvent {
-	cs := e.byDoc[doc]
+	cs := e.DocChunks(doc)
 	d := docEvent{doc: doc, leads: map[string]leadSentence{}}
 	if len(cs) == 0 {
 		return d
@@ -101,7 +101,7 @@ func (e *Engine) docEvent(doc string) docEvent {
 			d.leads[lang] = leadSentence{full: s, text: shortenLead(stripDateline(s))}
 		}
 	}
-	if e.gloss == nil {
+	if e.Glossary() == nil {
 		return d
 	}
 	// The meeting: named in the title, else in a lead, else anywhere.
@@ -111,7 +111,7 @@ func (e *Engine) docEvent(doc string) docEvent {
 	}
 	texts = append(texts, e.docText(doc))
 	for _, t := range texts {
-		if d.meeting = firstConcept(e.gloss, t, meetingConcepts); d.meeting != "" {
+		if d.meeting = firstConcept(e.Glossary(), t, meetingConcepts); d.meeting != "" {
 			break
 		}
 	}
@@ -124,7 +124,7 @@ func (e *Engine) docEvent(doc string) docEvent {
 	for _, lang := range d.langs {
 		for _, para := range e.docParagraphs(doc, lang) {
 			for _, s := range tokens.Sentences(para) {
-				if d.meeting != "" && contains(e.gloss.Concepts(s), d.meeting) {
+				if d.meeting != "" && contains(e.Glossary().Concepts(s), d.meeting) {
 					where = append(where, s)
 				}
 			}
@@ -141,7 +141,7 @@ func (e *Engine) docEvent(doc string) docEvent {
 // docText is the text of a whole document.
 func (e *Engine) docText(doc string) string {
 	var b strings.Builder
-	for _, c := range e.byDoc[doc] {
+	for _, c := range e.DocChunks(doc) {
 		b.WriteString(c.Text)
 		b.WriteString("\n\n")
 	}
@@ -186,8 +186,8 @@ func firstConcept(g *glossary.Glossary, text string, want []string) string {
 // locativePlace returns the first place concept a sentence names right after
 // "在", "赴", "于", "in" or "at".
 func (e *Engine) locativePlace(s string) string {
-	for _, m := range e.gloss.Find(s) {
-		if k := e.gloss.Kind(m.Concept); k != glossary.KindState && k != glossary.KindPlace {
+	for _, m := range e.Glossary().Find(s) {
+		if k := e.Glossary().Kind(m.Concept); k != glossary.KindState && k != glossary.KindPlace {
 			continue
 		}
 		before := s[:m.Start]
@@ -314,9 +314,9 @@ func (e *Engine) events(des []docEvent, lang string, glossed map[string]bool) []
 		for _, d := range group {
 			ev.docs = append(ev.docs, d.doc)
 		}
-		if e.gloss != nil {
-			ev.Place = e.gloss.Term(k.place, lang)
-			ev.Meeting = meetingName(e.gloss, k.meeting, lang)
+		if g := e.Glossary(); g != nil {
+			ev.Place = g.Term(k.place, lang)
+			ev.Meeting = meetingName(g, k.meeting, lang)
 		}
 		out = append(out, ev)
 	}
@@ -363,7 +363,7 @@ func (e *Engine) numberSources(evs []TimelineEvent) ([]rag.Citation, map[string]
 // citation is the source entry of a document.
 func (e *Engine) citation(doc string, n int) rag.Citation {
 	c := rag.Citation{N: n, Doc: doc}
-	if cs := e.byDoc[doc]; len(cs) > 0 {
+	if cs := e.DocChunks(doc); len(cs) > 0 {
 		c.Title, c.Date, c.Source, c.URL = cs[0].Title, cs[0].Date, cs[0].Source, cs[0].URL
 	}
 	return c
@@ -382,11 +382,7 @@ func (e *Engine) Timeline(filter, lang string) Timeline {
 			lang = tokens.Lang(filter)
 		}
 	}
-	docs := make([]string, 0, len(e.byDoc))
-	for doc := range e.byDoc {
-		docs = append(docs, doc)
-	}
-	sort.Strings(docs)
+	docs := e.Docs()
 	match := e.docFilter(filter)
 	var des []docEvent
 	for _, doc := range docs {
@@ -407,19 +403,19 @@ func (e *Engine) docFilter(filter string) func(doc string) bool {
 	if filter == "" {
 		return func(string) bool { return true }
 	}
-	q := e.parseQuery(filter)
+	q := e.ParseQuery(filter)
 	var years []string
-	for _, y := range q.time.Years {
+	for _, y := range q.Time.Years {
 		years = append(years, strconv.Itoa(y))
 	}
 	var words []string
-	for _, t := range tokens.Terms(q.rest) {
-		if !queryStop[t] && !contains(years, t) {
+	for _, t := range q.RestTerms() {
+		if !contains(years, t) {
 			words = append(words, t)
 		}
 	}
 	return func(doc string) bool {
-		cs := e.byDoc[doc]
+		cs := e.DocChunks(doc)
 		if len(cs) == 0 {
 			return false
 		}
@@ -432,25 +428,24 @@ func (e *Engine) docFilter(filter string) func(doc string) bool {
 				return false
 			}
 		}
-		terms := e.termsIn(doc)
 		has := func(t string) float64 {
-			if terms[t] {
+			if e.DocHas(doc, t) {
 				return 1
 			}
 			return 0
 		}
-		for _, c := range q.concepts {
-			if e.conceptCredit(e.gloss, c, has) < 1 {
+		for _, c := range q.Concepts {
+			if e.ConceptCredit(e.Glossary(), c, has) < 1 {
 				return false
 			}
 		}
-		for _, c := range q.words {
-			if e.conceptCredit(e.lexicon, c, has) < 1 {
+		for _, c := range q.Words {
+			if e.ConceptCredit(e.Lexicon(), c, has) < 1 {
 				return false
 			}
 		}
 		for _, w := range words {
-			if !terms[w] {
+			if !e.DocHas(doc, w) {
 				return false
 			}
 		}

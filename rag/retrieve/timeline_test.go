@@ -100,7 +100,7 @@ func TestTimelineFixture(t *testing.T) {
 					docs = append(docs, tl.Sources[n-1].Doc)
 				}
 				got = append(got, strings.Join([]string{ev.Date, ev.Place, ev.Meeting, strings.Join(docs, ",")}, " "))
-				if ev.Doc != docs[0] || !e.inDoc(ev.Doc, strings.TrimSuffix(ev.Text, "…")) {
+				if ev.Doc != docs[0] || !inDoc(e, ev.Doc, strings.TrimSuffix(ev.Text, "…")) {
 					t.Errorf("event text %q is not from its first source %s", ev.Text, docs[0])
 				}
 			}

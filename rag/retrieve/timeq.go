@@ -8,9 +8,9 @@ import (
 	"github.com/scobot/scobot/rag"
 )
 
-// timeConstraint is what a question says about time: the years and months it
+// TimeConstraint is what a question says about time: the years and months it
 // names and whether it asks for the most recent event.
-type timeConstraint struct {
+type TimeConstraint struct {
 	Years  []int
 	Months []int // 1–12
 	Latest bool
@@ -23,11 +23,20 @@ var (
 	latestRE  = regexp.MustCompile(`(?i)\b(latest|most recent|newest|last time|recently)\b|最近|最新|最后一次|上一次`)
 )
 
+// MonthNumber returns the month (1–12) an English month name or its
+// abbreviation ("May", "Sept") stands for, 0 for anything else.
+func MonthNumber(name string) int {
+	if len(name) < 3 {
+		return 0
+	}
+	return enMonths[strings.ToLower(name[:3])]
+}
+
 var enMonths = map[string]int{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
 
 // parseTime reads the time constraint of a question.
-func parseTime(q string) timeConstraint {
-	var tc timeConstraint
+func parseTime(q string) TimeConstraint {
+	var tc TimeConstraint
 	for _, m := range yearRE.FindAllStringSubmatch(q, -1) {
 		y, _ := strconv.Atoi(m[1])
 		tc.Years = appendUnique(tc.Years, y)
@@ -49,13 +58,13 @@ func parseTime(q string) timeConstraint {
 }
 
 // empty reports whether the question says nothing about time.
-func (tc timeConstraint) empty() bool {
+func (tc TimeConstraint) empty() bool {
 	return len(tc.Years) == 0 && len(tc.Months) == 0 && !tc.Latest
 }
 
 // matchesYear reports whether a chunk belongs to one of the constraint's
 // years: by its document's date, or because its text names the year.
-func (tc timeConstraint) matchesYear(c rag.Chunk) bool {
+func (tc TimeConstraint) matchesYear(c rag.Chunk) bool {
 	for _, y := range tc.Years {
 		ys := strconv.Itoa(y)
 		if strings.HasPrefix(c.Date, ys) || strings.Contains(c.Text, ys) {
@@ -67,7 +76,7 @@ func (tc timeConstraint) matchesYear(c rag.Chunk) bool {
 
 // matchesMonth reports whether a chunk's document date falls in one of the
 // constraint's months.
-func (tc timeConstraint) matchesMonth(c rag.Chunk) bool {
+func (tc TimeConstraint) matchesMonth(c rag.Chunk) bool {
 	if len(c.Date) < 7 {
 		return false
 	}
