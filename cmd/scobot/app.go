@@ -23,14 +23,14 @@ import (
 	"github.com/scobot/scobot/rag/store"
 )
 
-// app is the loaded pipeline: the corpus, its chunks, the synced index and
-// the engine that answers from them.
+// app is the loaded pipeline: the corpus, its chunks, the synced index, and
+// the assistant and briefer that answer from them.
 type app struct {
 	docs    []corpus.Document
 	chunks  map[string][]rag.Chunk // by document ID
 	store   *store.Store
-	engine  *retrieve.Engine
 	ask     *retrieve.Assistant
+	brief   *retrieve.Briefer
 	stats   store.Stats
 	skipped []corpus.Skipped
 }
@@ -110,11 +110,16 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 		log.Warn("couldn't embed the corpus; answering by keyword search only", "err", err)
 		vec = unavailableVectors{err}
 	}
-	a.engine = retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: gl, Lexicon: lex, Logger: log})
-	a.ask = retrieve.NewAssistant(a.engine)
+	engine := retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: gl, Lexicon: lex, Logger: log})
+	var gen rag.Generator // nil: answers and briefings are extractive
 	if client != nil && client.ChatModel() != "" {
-		a.ask = a.ask.WithGenerator(generator{client}, log)
+		gen = generator{client}
 	}
+	a.ask = retrieve.NewAssistant(engine)
+	if gen != nil {
+		a.ask = a.ask.WithGenerator(gen, log)
+	}
+	a.brief = retrieve.NewBriefer(engine, gen, log)
 	return a, nil
 }
 
@@ -243,12 +248,12 @@ func (a *app) core(log *slog.Logger) *bot.Core {
 	for i, d := range a.docs {
 		docs[i] = bot.DocInfo{ID: d.ID, Title: d.Title, Date: d.Date, Source: d.Source, URL: d.URL}
 	}
-	return bot.NewCore(a.ask, docs, bot.CoreOptions{Briefer: briefer{a.ask}, Timeliner: briefer{a.ask}, Logger: log})
+	return bot.NewCore(a.ask, docs, bot.CoreOptions{Briefer: briefer{a.brief}, Timeliner: briefer{a.brief}, Logger: log})
 }
 
-// briefer gives the bot's /brief and /timeline the assistant's briefings
-// and timeline, in the shape of answers.
-type briefer struct{ a *retrieve.Assistant }
+// briefer gives the bot's /brief and /timeline the briefings and the
+// timeline, in the shape of answers.
+type briefer struct{ b *retrieve.Briefer }
 
 var (
 	_ bot.Briefer   = briefer{}
@@ -256,7 +261,7 @@ var (
 )
 
 func (b briefer) Brief(ctx context.Context, topic string) (rag.Answer, error) {
-	br, err := b.a.Brief(ctx, retrieve.BriefRequest{Topic: topic})
+	br, err := b.b.Brief(ctx, retrieve.BriefRequest{Topic: topic})
 	if err != nil {
 		return rag.Answer{}, err
 	}
@@ -264,5 +269,5 @@ func (b briefer) Brief(ctx context.Context, topic string) (rag.Answer, error) {
 }
 
 func (b briefer) Timeline(_ context.Context, filter string) (rag.Answer, error) {
-	return b.a.Engine().Timeline(filter, "").Answer(), nil
+	return b.b.Timeline(filter, "").Answer(), nil
 }

@@ -37,7 +37,7 @@ func runBrief(ctx context.Context, m *Main, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := a.ask.Brief(ctx, retrieve.BriefRequest{Topic: topic, K: *k})
+	b, err := a.brief.Brief(ctx, retrieve.BriefRequest{Topic: topic, K: *k})
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func runTimeline(ctx context.Context, m *Main, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	tl := a.engine.Timeline(filter, *lang)
+	tl := a.brief.Timeline(filter, *lang)
 	switch {
 	case *asJSON:
 		return writeJSON(m.Stdout, tl)

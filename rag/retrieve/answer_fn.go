@@ -1,33 +1,8 @@
 package retrieve
 
 import (
-	"context"
-
 	"github.com/scobot/scobot/rag"
 )
-
-// Answer retrieves passages for question and composes an extractive,
-// cited answer from them, or abstains when the corpus does not cover it.
-func (e *Engine) Answer(ctx context.Context, question string, opts rag.AnswerOptions) (rag.Answer, error) {
-	q, err := rag.CheckQuestion(question)
-	if err != nil {
-		return rag.Answer{}, err
-	}
-	r, err := e.Retrieve(ctx, q, RetrieveOptions{K: opts.K, Mode: opts.Mode})
-	if err != nil {
-		return rag.Answer{}, err
-	}
-	return e.Extract(q, r), nil
-}
-
-// Abstains reports whether a retrieval is too weak to answer from.
-func (r Retrieval) Abstains() bool {
-	threshold := abstainThreshold
-	if r.Agreed {
-		threshold = agreedThreshold
-	}
-	return len(r.Passages) == 0 || r.TimeMiss || r.Unconnected || len(r.Unnamed) > 0 || r.Support < threshold
-}
 
 // abstention is the plain "the corpus does not say" in the asker's language.
 func abstention(lang string) string {

@@ -37,9 +37,6 @@ func (a *Assistant) WithGenerator(g rag.Generator, log *slog.Logger) *Assistant 
 	return &b
 }
 
-// Engine returns the retrieval engine the assistant answers from.
-func (a *Assistant) Engine() *Engine { return a.engine }
-
 // Ask answers one request. Answer.Resolved holds the standalone question
 // that was answered. Errors are only for bad questions and retrieval
 // failures; a failing language model falls back to an extractive answer
@@ -57,7 +54,7 @@ func (a *Assistant) Ask(ctx context.Context, req rag.Request) (rag.Answer, error
 	}
 	var ans rag.Answer
 	if a.gen == nil || r.Abstains() {
-		ans = a.engine.Extract(resolved, r)
+		ans = Extract(a.engine, resolved, r)
 		if req.OnText != nil {
 			req.OnText(ans.Text)
 		}
@@ -127,7 +124,7 @@ func accumulate(onText func(string)) func(string) {
 
 // fallback is the extractive answer with a note saying why.
 func (a *Assistant) fallback(question string, r Retrieval, why noteKey) rag.Answer {
-	ans := a.engine.Extract(question, r)
+	ans := Extract(a.engine, question, r)
 	ans.Note = note(ans.Lang, why)
 	return ans
 }

@@ -125,7 +125,7 @@ func BenchmarkQuery(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			e := retrieve.NewEngine(retrieve.Config{Chunks: st.Chunks(), Vector: st, Embedder: emb, Glossary: g, Lexicon: lex})
+			a := retrieve.NewAssistant(retrieve.NewEngine(retrieve.Config{Chunks: st.Chunks(), Vector: st, Embedder: emb, Glossary: g, Lexicon: lex}))
 			questions := []string{
 				"Which foreign ministers did Wang Yi meet in Astana?",
 				"王毅在杜尚别上合组织外长理事会会议上提出了什么建议?",
@@ -133,7 +133,7 @@ func BenchmarkQuery(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
-				if _, err := e.Answer(context.Background(), questions[i%len(questions)], rag.AnswerOptions{}); err != nil {
+				if _, err := a.Answer(context.Background(), questions[i%len(questions)], rag.AnswerOptions{}); err != nil {
 					b.Fatal(err)
 				}
 				i++

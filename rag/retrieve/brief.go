@@ -5,6 +5,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"sort"
 	"strconv"
@@ -82,6 +83,25 @@ const (
 	otherLangPoint = 0.6
 )
 
+// Briefer writes briefings and the timeline from an engine's corpus:
+// extractively, or with a language model whose points are checked against
+// their citations. Safe for concurrent use.
+type Briefer struct {
+	engine *Engine
+	gen    rag.Generator
+	log    *slog.Logger
+}
+
+// NewBriefer returns a Briefer over engine. gen, when not nil, drafts the
+// headline and key points, falling back to extractive ones when it fails;
+// log (nil: discard) records the failures.
+func NewBriefer(engine *Engine, gen rag.Generator, log *slog.Logger) *Briefer {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Briefer{engine: engine, gen: gen, log: log}
+}
+
 //go:embed brief.tmpl
 var briefText string
 
@@ -92,7 +112,7 @@ var briefPrompts = template.Must(template.New("brief").Parse(briefText))
 // bad topics and retrieval failures: a topic the corpus does not cover gets
 // a briefing that says so, and a failing language model falls back to the
 // extractive briefing with a note.
-func (a *Assistant) Brief(ctx context.Context, req BriefRequest) (Briefing, error) {
+func (br *Briefer) Brief(ctx context.Context, req BriefRequest) (Briefing, error) {
 	topic, err := rag.CheckQuestion(req.Topic)
 	if err != nil {
 		return Briefing{}, err
@@ -102,25 +122,25 @@ func (a *Assistant) Brief(ctx context.Context, req BriefRequest) (Briefing, erro
 	if k <= 0 {
 		k = defaultBriefPassages
 	}
-	r, err := a.engine.Retrieve(ctx, topic, RetrieveOptions{K: k, Lang: lang})
+	r, err := br.engine.Retrieve(ctx, topic, RetrieveOptions{K: k, Lang: lang})
 	if err != nil {
 		return Briefing{}, err
 	}
 	var b Briefing
-	p := a.engine.planBrief(topic, lang, r)
+	p := planBrief(br.engine, topic, lang, r)
 	switch {
 	case r.Abstains() || len(p.events) == 0:
 		b = briefAbstention(topic, lang)
 		if req.OnText != nil {
 			req.OnText(b.Text())
 		}
-	case a.gen == nil:
-		b = a.engine.extractiveBrief(p)
+	case br.gen == nil:
+		b = extractiveBrief(br.engine, p)
 		if req.OnText != nil {
 			req.OnText(b.Text())
 		}
 	default:
-		b = a.draftBrief(ctx, p, req.OnText)
+		b = br.draftBrief(ctx, p, req.OnText)
 	}
 	if r.VectorFailed {
 		b.Note = joinNotes(b.Note, note(lang, noteKeywordOnly))
@@ -159,34 +179,34 @@ type briefPlan struct {
 
 // planBrief picks the reports relevant to the topic, groups them into
 // events and finds where they disagree.
-func (e *Engine) planBrief(topic, lang string, r Retrieval) briefPlan {
+func planBrief(e *Engine, topic, lang string, r Retrieval) briefPlan {
 	p := briefPlan{topic: topic, lang: lang, r: r, eventOf: map[string]int{}, des: map[string]docEvent{}}
 	var des []docEvent
-	for _, doc := range e.relevantDocs(r) {
-		d := e.docEvent(doc)
+	for _, doc := range relevantDocs(e, r) {
+		d := readEvent(e, doc)
 		p.des[doc] = d
 		des = append(des, d)
 	}
-	des = append(des, e.sameEvents(des, p.des)...)
-	p.events = e.events(des, lang, topicConcepts(r))
-	p.sources, p.num = e.numberSources(p.events)
+	des = append(des, sameEvents(e, des, p.des)...)
+	p.events = events(e, des, lang, topicConcepts(r))
+	p.sources, p.num = numberSources(e, p.events)
 	for i, ev := range p.events {
 		for _, doc := range ev.docs {
 			p.eventOf[doc] = i
 		}
-		p.disagreements = append(p.disagreements, e.disagreements(ev, p.des, p.num, lang)...)
+		p.disagreements = append(p.disagreements, disagreements(e, ev, p.des, p.num, lang)...)
 	}
 	if p.disagreements == nil {
 		p.disagreements = []Disagreement{}
 	}
-	p.wide, p.prompt = e.widen(r, p.sources)
+	p.wide, p.prompt = widen(e, r, p.sources)
 	return p
 }
 
 // sameEvents returns the other reports of the events of des (another
 // outlet's report of the same meeting that retrieval left out as a near
 // duplicate), adding them to byDoc.
-func (e *Engine) sameEvents(des []docEvent, byDoc map[string]docEvent) []docEvent {
+func sameEvents(e *Engine, des []docEvent, byDoc map[string]docEvent) []docEvent {
 	keys := map[eventKey]bool{}
 	dates := map[string]bool{}
 	for _, d := range des {
@@ -204,7 +224,7 @@ func (e *Engine) sameEvents(des []docEvent, byDoc map[string]docEvent) []docEven
 	}
 	var out []docEvent
 	for _, doc := range docs {
-		d := e.docEvent(doc)
+		d := readEvent(e, doc)
 		if keys[eventKey{d.date, d.place, d.meeting}] {
 			byDoc[doc] = d
 			out = append(out, d)
@@ -221,7 +241,7 @@ const promptChunks = 2
 // the retrieved passages (for key points), and the passages the language
 // model is shown: the retrieved ones of the cited reports, and the opening
 // chunks of a report retrieval did not reach.
-func (e *Engine) widen(r Retrieval, sources []rag.Citation) (Retrieval, []rag.Passage) {
+func widen(e *Engine, r Retrieval, sources []rag.Citation) (Retrieval, []rag.Passage) {
 	cited := map[string]bool{}
 	for _, c := range sources {
 		cited[c.Doc] = true
@@ -268,7 +288,7 @@ func topicConcepts(r Retrieval) map[string]bool {
 // those naming the most of the topic's requirements (its names and
 // ordinary words, matched through the glossary and lexicon in any language,
 // and its other words), in rank order.
-func (e *Engine) relevantDocs(r Retrieval) []string {
+func relevantDocs(e *Engine, r Retrieval) []string {
 	docs := rag.DistinctDocs(r.Passages)
 	q := r.Query
 	rest := q.RestTerms()
@@ -278,7 +298,7 @@ func (e *Engine) relevantDocs(r Retrieval) []string {
 	best := 0
 	score := map[string]int{}
 	for _, doc := range docs {
-		text := e.docText(doc)
+		text := docText(e, doc)
 		n := 0
 		if e.Glossary() != nil {
 			found := e.Glossary().Concepts(text)
@@ -325,17 +345,17 @@ func (p briefPlan) base(mode string) Briefing {
 }
 
 // extractiveBrief quotes the key points from the reports.
-func (e *Engine) extractiveBrief(p briefPlan) Briefing {
+func extractiveBrief(e *Engine, p briefPlan) Briefing {
 	b := p.base(rag.AnswerExtractive)
 	b.Headline = extractiveHeadline(p)
-	b.Points = e.pickPoints(p)
+	b.Points = pickPoints(e, p)
 	return b
 }
 
 // pickPoints selects the key points: the best sentence of each event first,
 // then the next best, at most maxPointsPerEvent per event, never repeating
 // one already chosen (in either language), ordered by event and position.
-func (e *Engine) pickPoints(p briefPlan) []BriefPoint {
+func pickPoints(e *Engine, p briefPlan) []BriefPoint {
 	type scored struct {
 		c     candidate
 		score float64
@@ -346,12 +366,12 @@ func (e *Engine) pickPoints(p briefPlan) []BriefPoint {
 	others := map[int]int{}    // events' candidates other than a lead
 	isLead := func(c candidate) bool { return p.des[c.p.Doc].leads[c.lang].full == c.text }
 	topic := topicConcepts(p.r)
-	for _, c := range e.candidates(p.wide) {
+	for _, c := range Candidates(e, p.wide) {
 		ev, ok := p.eventOf[c.p.Doc]
 		if !ok || strings.HasSuffix(c.text, "?") || strings.HasSuffix(c.text, "？") || textWidth(c.text) > maxPointWidth {
 			continue
 		}
-		s := c.score * e.informative(c.text, topic)
+		s := c.score * informative(e, c.text, topic)
 		if c.lang != p.lang {
 			s *= otherLangPoint
 		}
@@ -420,7 +440,7 @@ func (e *Engine) pickPoints(p briefPlan) []BriefPoint {
 		c := s.c
 		pt := BriefPoint{Text: c.text, Date: c.p.Date, Citations: []int{p.num[c.p.Doc]}, Lang: c.lang, Doc: c.p.Doc, Chunk: c.p.ID}
 		if c.lang != p.lang {
-			pt.Gloss = trimGloss(e.glossFor(c.text, p.lang, glossed))
+			pt.Gloss = trimGloss(Gloss(e, c.text, p.lang, glossed))
 		}
 		out = append(out, pt)
 	}
@@ -438,7 +458,7 @@ const (
 
 // informative weighs a sentence by the names and numbers it adds to the
 // topic's.
-func (e *Engine) informative(s string, topic map[string]bool) float64 {
+func informative(e *Engine, s string, topic map[string]bool) float64 {
 	n := 0
 	for c := range e.Signature(s) {
 		if !topic[c] {
@@ -614,8 +634,8 @@ func sameEventDate(a, b string) bool {
 // proposalCount is how many proposals a document says were made: an
 // announced count ("five-point proposal", "四点建议") or else the items
 // listed after a proposal ("一是…二是…三是…"); 0 when it says neither.
-func (e *Engine) proposalCount(doc string) int {
-	text := e.docText(doc)
+func proposalCount(e *Engine, doc string) int {
+	text := docText(e, doc)
 	for _, re := range []*regexp.Regexp{zhCountRE, enCountRE} {
 		if m := re.FindStringSubmatch(text); m != nil {
 			for _, g := range m[1:] {
@@ -648,12 +668,12 @@ func (e *Engine) proposalCount(doc string) int {
 
 // disagreements finds where the reports of one event differ: on its date,
 // and on the number of proposals made.
-func (e *Engine) disagreements(ev TimelineEvent, des map[string]docEvent, num map[string]int, lang string) []Disagreement {
+func disagreements(e *Engine, ev TimelineEvent, des map[string]docEvent, num map[string]int, lang string) []Disagreement {
 	var out []Disagreement
-	if d, ok := e.dateDisagreement(ev, des, num, lang); ok {
+	if d, ok := dateDisagreement(e, ev, des, num, lang); ok {
 		out = append(out, d)
 	}
-	if d, ok := e.countDisagreement(ev, num, lang); ok {
+	if d, ok := countDisagreement(e, ev, num, lang); ok {
 		out = append(out, d)
 	}
 	return out
@@ -663,7 +683,7 @@ func (e *Engine) disagreements(ev TimelineEvent, des map[string]docEvent, num ma
 // in their leads and in sentences naming the meeting: two texts giving the
 // event different dates, or a text giving it another year than the
 // reports are dated.
-func (e *Engine) dateDisagreement(ev TimelineEvent, des map[string]docEvent, num map[string]int, lang string) (Disagreement, bool) {
+func dateDisagreement(e *Engine, ev TimelineEvent, des map[string]docEvent, num map[string]int, lang string) (Disagreement, bool) {
 	if len(ev.Date) != len("2006-01-02") {
 		return Disagreement{}, false
 	}
@@ -677,7 +697,7 @@ func (e *Engine) dateDisagreement(ev TimelineEvent, des map[string]docEvent, num
 			if e.Glossary() == nil || d.meeting == "" {
 				continue
 			}
-			for _, para := range e.docParagraphs(doc, l) {
+			for _, para := range Paragraphs(e.DocChunks(doc), l) {
 				for _, s := range tokens.Sentences(para) {
 					if contains(e.Glossary().Concepts(s), d.meeting) {
 						ss = append(ss, s)
@@ -759,14 +779,14 @@ func (e *Engine) dateDisagreement(ev TimelineEvent, des map[string]docEvent, num
 
 // countDisagreement compares the number of proposals the event's reports
 // give.
-func (e *Engine) countDisagreement(ev TimelineEvent, num map[string]int, lang string) (Disagreement, bool) {
+func countDisagreement(e *Engine, ev TimelineEvent, num map[string]int, lang string) (Disagreement, bool) {
 	if len(ev.docs) < 2 {
 		return Disagreement{}, false
 	}
 	cites := map[int][]int{}
 	var counts []int
 	for _, doc := range ev.docs {
-		n := e.proposalCount(doc)
+		n := proposalCount(e, doc)
 		if n == 0 {
 			continue
 		}
@@ -906,9 +926,9 @@ func parseDraft(text string) (headline string, points []string) {
 // draftBrief has the language model draft the headline and key points,
 // keeps only the points whose citations hold, and falls back to the
 // extractive briefing when none do or the model fails.
-func (a *Assistant) draftBrief(ctx context.Context, p briefPlan, onText func(string)) Briefing {
+func (br *Briefer) draftBrief(ctx context.Context, p briefPlan, onText func(string)) Briefing {
 	fallback := func(k noteKey) Briefing {
-		b := a.engine.extractiveBrief(p)
+		b := extractiveBrief(br.engine, p)
 		b.Note = note(p.lang, k)
 		if onText != nil {
 			onText(b.Text())
@@ -918,12 +938,12 @@ func (a *Assistant) draftBrief(ctx context.Context, p briefPlan, onText func(str
 	sources := p.promptSources()
 	system, user, err := renderBriefPrompt(p.topic, p.lang, sources)
 	if err != nil {
-		a.log.Error("couldn't build the briefing prompt", "err", err)
+		br.log.Error("couldn't build the briefing prompt", "err", err)
 		return fallback(noteBriefUnavailable)
 	}
-	text, err := a.gen.Generate(ctx, system, user, accumulate(onText))
+	text, err := br.gen.Generate(ctx, system, user, accumulate(onText))
 	if err != nil {
-		a.log.Warn("the language model failed; briefing extractively", "err", err)
+		br.log.Warn("the language model failed; briefing extractively", "err", err)
 		return fallback(noteBriefUnavailable)
 	}
 	headline, lines := parseDraft(text)
@@ -947,7 +967,7 @@ func (a *Assistant) draftBrief(ctx context.Context, p briefPlan, onText func(str
 		points = append(points, pt)
 	}
 	if len(points) == 0 {
-		a.log.Warn("the language model's briefing cited no source; briefing extractively")
+		br.log.Warn("the language model's briefing cited no source; briefing extractively")
 		return fallback(noteBriefUngrounded)
 	}
 	b := p.base(rag.AnswerLLM)

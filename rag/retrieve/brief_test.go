@@ -178,7 +178,7 @@ func eventsOf(b retrieve.Briefing) []string {
 
 func TestBriefForeignMinistersMeetings(t *testing.T) {
 	c := realEngine(t)
-	a := retrieve.NewAssistant(c.engine)
+	a := retrieve.NewBriefer(c.engine, nil, nil)
 	tests := []struct {
 		topic, lang string
 		events      []string
@@ -267,7 +267,7 @@ func TestBriefForeignMinistersMeetings(t *testing.T) {
 
 func TestBriefShowsDisagreements(t *testing.T) {
 	c := realEngine(t)
-	b, err := retrieve.NewAssistant(c.engine).Brief(context.Background(), retrieve.BriefRequest{Topic: "SCO foreign ministers' meetings"})
+	b, err := retrieve.NewBriefer(c.engine, nil, nil).Brief(context.Background(), retrieve.BriefRequest{Topic: "SCO foreign ministers' meetings"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +306,7 @@ func TestBriefAbstainsOnUncoveredTopic(t *testing.T) {
 	c := realEngine(t)
 	for _, topic := range []string{"2022 FIFA World Cup", "世界杯足球赛"} {
 		t.Run(topic, func(t *testing.T) {
-			b, err := retrieve.NewAssistant(c.engine).Brief(context.Background(), retrieve.BriefRequest{Topic: topic})
+			b, err := retrieve.NewBriefer(c.engine, nil, nil).Brief(context.Background(), retrieve.BriefRequest{Topic: topic})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -321,7 +321,7 @@ func TestBriefAbstainsOnUncoveredTopic(t *testing.T) {
 }
 
 func TestBriefRejectsBadTopics(t *testing.T) {
-	a := retrieve.NewAssistant(realEngine(t).engine)
+	a := retrieve.NewBriefer(realEngine(t).engine, nil, nil)
 	for _, topic := range []string{"", "   ", strings.Repeat("x", rag.MaxQuestionRunes+1)} {
 		if _, err := a.Brief(context.Background(), retrieve.BriefRequest{Topic: topic}); err == nil {
 			t.Errorf("topic of %d characters accepted", len(topic))
@@ -330,7 +330,7 @@ func TestBriefRejectsBadTopics(t *testing.T) {
 }
 
 func TestBriefJSONShape(t *testing.T) {
-	b, err := retrieve.NewAssistant(realEngine(t).engine).Brief(context.Background(), retrieve.BriefRequest{Topic: "SCO foreign ministers' meetings"})
+	b, err := retrieve.NewBriefer(realEngine(t).engine, nil, nil).Brief(context.Background(), retrieve.BriefRequest{Topic: "SCO foreign ministers' meetings"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,7 +393,7 @@ func updateFlag() bool {
 }
 
 func TestBriefMarkdownGolden(t *testing.T) {
-	a := retrieve.NewAssistant(realEngine(t).engine)
+	a := retrieve.NewBriefer(realEngine(t).engine, nil, nil)
 	for _, tt := range []struct{ name, topic string }{
 		{"brief_fm_en.md", "SCO foreign ministers' meetings"},
 		{"brief_fm_zh.md", "上合组织外长会议"},
@@ -488,7 +488,7 @@ func TestBriefWithLanguageModel(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			gen := &scriptGen{reply: tt.reply, err: tt.err}
-			a := retrieve.NewAssistant(c.engine).WithGenerator(gen, nil)
+			a := retrieve.NewBriefer(c.engine, gen, nil)
 			var partials []string
 			b, err := a.Brief(context.Background(), retrieve.BriefRequest{Topic: topic, OnText: func(s string) { partials = append(partials, s) }})
 			if err != nil {

@@ -153,7 +153,7 @@ func TestAnswerCitesWhatItQuotes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
-			a, err := e.Answer(context.Background(), tt.q, rag.AnswerOptions{})
+			a, err := NewAssistant(e).Answer(context.Background(), tt.q, rag.AnswerOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -175,7 +175,7 @@ func TestAnswerCitesWhatItQuotes(t *testing.T) {
 
 func TestAnswerFollowsAnnouncedList(t *testing.T) {
 	e := newTestEngine(t, nil)
-	a, err := e.Answer(context.Background(), "王毅在阿斯塔纳提出了哪四点建议?", rag.AnswerOptions{})
+	a, err := NewAssistant(e).Answer(context.Background(), "王毅在阿斯塔纳提出了哪四点建议?", rag.AnswerOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,7 +189,7 @@ func TestAnswerFollowsAnnouncedList(t *testing.T) {
 
 func TestAnswerGlossesNamesAcrossLanguages(t *testing.T) {
 	e := newTestEngine(t, nil)
-	a, err := e.Answer(context.Background(), "Which foreign ministers did Wang Yi hold bilateral talks with in Astana?", rag.AnswerOptions{})
+	a, err := NewAssistant(e).Answer(context.Background(), "Which foreign ministers did Wang Yi hold bilateral talks with in Astana?", rag.AnswerOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +209,7 @@ func TestAnswerAbstainsWithoutSources(t *testing.T) {
 		"How do I bake sourdough bread?",
 	} {
 		t.Run(q, func(t *testing.T) {
-			a, err := e.Answer(context.Background(), q, rag.AnswerOptions{})
+			a, err := NewAssistant(e).Answer(context.Background(), q, rag.AnswerOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -221,7 +221,7 @@ func TestAnswerAbstainsWithoutSources(t *testing.T) {
 			}
 		})
 	}
-	a, _ := e.Answer(context.Background(), "上合组织2030年峰会在哪里举行?", rag.AnswerOptions{})
+	a, _ := NewAssistant(e).Answer(context.Background(), "上合组织2030年峰会在哪里举行?", rag.AnswerOptions{})
 	if !strings.Contains(a.Text, "语料库中没有") {
 		t.Errorf("a Chinese question gets a Chinese abstention, got %q", a.Text)
 	}
@@ -229,11 +229,11 @@ func TestAnswerAbstainsWithoutSources(t *testing.T) {
 
 func TestCheckQuestion(t *testing.T) {
 	e := newTestEngine(t, nil)
-	if _, err := e.Answer(context.Background(), "  \n ", rag.AnswerOptions{}); !errors.Is(err, rag.ErrEmptyQuestion) {
+	if _, err := NewAssistant(e).Answer(context.Background(), "  \n ", rag.AnswerOptions{}); !errors.Is(err, rag.ErrEmptyQuestion) {
 		t.Errorf("empty question: err = %v", err)
 	}
 	long := strings.Repeat("问", rag.MaxQuestionRunes+1)
-	if _, err := e.Answer(context.Background(), long, rag.AnswerOptions{}); !errors.Is(err, rag.ErrQuestionTooLong) {
+	if _, err := NewAssistant(e).Answer(context.Background(), long, rag.AnswerOptions{}); !errors.Is(err, rag.ErrQuestionTooLong) {
 		t.Errorf("long question: err = %v", err)
 	}
 }
@@ -336,7 +336,7 @@ func TestDiversifyDefersNearDuplicates(t *testing.T) {
 func TestAbstainsWhenNamesNeverMeet(t *testing.T) {
 	e := newTestEngine(t, nil)
 	// Le Yucheng and Dushanbe are each in a report, never in the same one.
-	a, err := e.Answer(context.Background(), "What did Le Yucheng say in Dushanbe?", rag.AnswerOptions{})
+	a, err := NewAssistant(e).Answer(context.Background(), "What did Le Yucheng say in Dushanbe?", rag.AnswerOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,7 +344,7 @@ func TestAbstainsWhenNamesNeverMeet(t *testing.T) {
 		t.Errorf("want an abstention, got %s", a.Text)
 	}
 	// Lavrov and Astana are in one report: answered.
-	a, _ = e.Answer(context.Background(), "Did Wang Yi hold talks with Lavrov in Astana?", rag.AnswerOptions{})
+	a, _ = NewAssistant(e).Answer(context.Background(), "Did Wang Yi hold talks with Lavrov in Astana?", rag.AnswerOptions{})
 	if a.Abstained {
 		t.Errorf("names reported together should be answered: %s", a.Text)
 	}
@@ -361,10 +361,10 @@ func TestAbstainsOnNamesNoReportMentions(t *testing.T) {
 		t.Errorf("Unnamed = %v, abstains %v; want [secretary-general], true", r.Unnamed, r.Abstains())
 	}
 	// The asker is told what no report names, in their language.
-	if a := e.Extract("Who is the Secretary-General of the SCO?", r); !a.Abstained || a.Note != "No report mentions Secretary-General." {
+	if a := Extract(e, "Who is the Secretary-General of the SCO?", r); !a.Abstained || a.Note != "No report mentions Secretary-General." {
 		t.Errorf("abstained %v, note %q", a.Abstained, a.Note)
 	}
-	if a, _ := e.Answer(context.Background(), "上合组织秘书长是谁?", rag.AnswerOptions{}); !a.Abstained || a.Note != "没有一篇报道提到秘书长。" {
+	if a, _ := NewAssistant(e).Answer(context.Background(), "上合组织秘书长是谁?", rag.AnswerOptions{}); !a.Abstained || a.Note != "没有一篇报道提到秘书长。" {
 		t.Errorf("abstained %v, note %q", a.Abstained, a.Note)
 	}
 	// "Meet" is a phrase, not an entity: the reports may say "hold talks".

@@ -47,7 +47,7 @@ type candidate struct {
 // Extract composes the extractive answer for a retrieval: the sentences of
 // the retrieved passages that best match the question, each followed by the
 // citation marker of its document, or an abstention.
-func (e *Engine) Extract(question string, r Retrieval) rag.Answer {
+func Extract(e *Engine, question string, r Retrieval) rag.Answer {
 	lang := r.Query.Lang
 	if lang == "" {
 		lang = tokens.Lang(question)
@@ -55,10 +55,10 @@ func (e *Engine) Extract(question string, r Retrieval) rag.Answer {
 	if r.Abstains() {
 		a := Abstention(question, lang, r.Passages)
 		a.Support = r.Support
-		a.Note = e.unnamedNote(r.Unnamed, lang)
+		a.Note = unnamedNote(e, r.Unnamed, lang)
 		return a
 	}
-	cands := e.candidates(r)
+	cands := Candidates(e, r)
 	if len(cands) == 0 {
 		a := Abstention(question, lang, r.Passages)
 		a.Support = r.Support
@@ -69,21 +69,21 @@ func (e *Engine) Extract(question string, r Retrieval) rag.Answer {
 	for _, c := range chosen {
 		statements = append(statements, c)
 		if listIntroRE.MatchString(c.text) {
-			for _, item := range e.listItems(c) {
+			for _, item := range listItems(e, c) {
 				statements = append(statements, candidate{text: item, p: c.p, rank: c.rank, lang: c.lang})
 			}
 		}
 	}
-	return e.compose(question, lang, r, statements)
+	return compose(e, question, lang, r, statements)
 }
 
-// candidates splits the retrieved passages into scored sentences.
+// Candidates splits the retrieved passages into scored sentences.
 //
 // A sentence scores the weights of the question terms it holds, each times
 // its idf and times a local weight: a term found in most of the candidate
 // sentences (the meeting, the minister) says little about which sentence
 // answers, while one found in few ("会见", "vaccine") says much.
-func (e *Engine) candidates(r Retrieval) []candidate {
+func Candidates(e *Engine, r Retrieval) []candidate {
 	q := r.Query
 	type sentence struct {
 		text  string
@@ -194,8 +194,8 @@ func pickSentences(cands []candidate, sig func(string) map[string]bool) []candid
 
 // listItems returns the first sentence of each list item that follows the
 // sentence c in its document: the points a "four-point proposal" announces.
-func (e *Engine) listItems(c candidate) []string {
-	paras := e.docParagraphs(c.p.Doc, c.p.Lang)
+func listItems(e *Engine, c candidate) []string {
+	paras := Paragraphs(e.DocChunks(c.p.Doc), c.p.Lang)
 	start := -1
 	for i, para := range paras {
 		if strings.Contains(para, c.text) {
@@ -223,12 +223,12 @@ func (e *Engine) listItems(c candidate) []string {
 	return items
 }
 
-// docParagraphs returns the paragraphs of one language of a document, from
-// its chunks, without repeats (chunks may overlap).
-func (e *Engine) docParagraphs(doc, lang string) []string {
+// Paragraphs returns the paragraphs in lang of a document's chunks, in
+// order and without repeats (chunks may overlap).
+func Paragraphs(chunks []rag.Chunk, lang string) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, c := range e.DocChunks(doc) {
+	for _, c := range chunks {
 		if c.Lang != lang {
 			continue
 		}
@@ -246,7 +246,7 @@ func (e *Engine) docParagraphs(doc, lang string) []string {
 
 // compose numbers the sources in order of first use, orders statements by
 // source and position, and renders the answer text.
-func (e *Engine) compose(question, lang string, r Retrieval, cands []candidate) rag.Answer {
+func compose(e *Engine, question, lang string, r Retrieval, cands []candidate) rag.Answer {
 	// Number sources by the rank of their best quoted passage.
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].rank < cands[j].rank })
 	num := map[string]int{}
@@ -279,7 +279,7 @@ func (e *Engine) compose(question, lang string, r Retrieval, cands []candidate) 
 		seen[c.text] = true
 		s := rag.Statement{Text: c.text, N: num[c.p.Doc], Doc: c.p.Doc, Chunk: c.p.ID, Lang: c.lang}
 		if c.lang != lang {
-			s.Gloss = e.glossFor(c.text, lang, glossed)
+			s.Gloss = Gloss(e, c.text, lang, glossed)
 		}
 		st = append(st, s)
 	}
@@ -295,9 +295,9 @@ func (e *Engine) compose(question, lang string, r Retrieval, cands []candidate) 
 	}
 }
 
-// glossFor renders the glossary names in sentence into lang, skipping the
+// Gloss renders the glossary names in sentence into lang, skipping the
 // concepts in done and adding the ones it glosses.
-func (e *Engine) glossFor(sentence, lang string, done map[string]bool) []rag.GlossPair {
+func Gloss(e *Engine, sentence, lang string, done map[string]bool) []rag.GlossPair {
 	if e.Glossary() == nil {
 		return nil
 	}
@@ -373,7 +373,7 @@ func joinAnd(xs []string) string {
 
 // unnamedNote tells the asker which of the question's entities no report
 // names, in their language; "" when there are none.
-func (e *Engine) unnamedNote(concepts []string, lang string) string {
+func unnamedNote(e *Engine, concepts []string, lang string) string {
 	if len(concepts) == 0 {
 		return ""
 	}

@@ -132,3 +132,12 @@ func (e *Engine) ConceptCredit(g *glossary.Glossary, concept string, credit func
 	}
 	return best
 }
+
+// Abstains reports whether a retrieval is too weak to answer from.
+func (r Retrieval) Abstains() bool {
+	threshold := abstainThreshold
+	if r.Agreed {
+		threshold = agreedThreshold
+	}
+	return len(r.Passages) == 0 || r.TimeMiss || r.Unconnected || len(r.Unnamed) > 0 || r.Support < threshold
+}

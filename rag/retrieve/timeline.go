@@ -68,7 +68,7 @@ const monthNames = `(?:January|February|March|April|May|June|July|August|Septemb
 // maxLeadWidth bounds a timeline line, counting a Han character as two.
 const maxLeadWidth = 260
 
-// docEvent is what one document reports: its event, lead sentences and
+// readEvent is what one document reports: its event, lead sentences and
 // metadata.
 type docEvent struct {
 	doc, title, date, source, url string
@@ -83,8 +83,8 @@ type leadSentence struct {
 	text string // dateline removed and shortened for a timeline
 }
 
-// docEvent reads the event a document reports.
-func (e *Engine) docEvent(doc string) docEvent {
+// readEvent reads the event a document reports.
+func readEvent(e *Engine, doc string) docEvent {
 	cs := e.DocChunks(doc)
 	d := docEvent{doc: doc, leads: map[string]leadSentence{}}
 	if len(cs) == 0 {
@@ -97,7 +97,7 @@ func (e *Engine) docEvent(doc string) docEvent {
 		}
 	}
 	for _, lang := range d.langs {
-		if s := e.leadOf(doc, lang, d.title); s != "" {
+		if s := leadOf(e, doc, lang, d.title); s != "" {
 			d.leads[lang] = leadSentence{full: s, text: shortenLead(stripDateline(s))}
 		}
 	}
@@ -109,7 +109,7 @@ func (e *Engine) docEvent(doc string) docEvent {
 	for _, lang := range d.langs {
 		texts = append(texts, d.leads[lang].full)
 	}
-	texts = append(texts, e.docText(doc))
+	texts = append(texts, docText(e, doc))
 	for _, t := range texts {
 		if d.meeting = firstConcept(e.Glossary(), t, meetingConcepts); d.meeting != "" {
 			break
@@ -122,7 +122,7 @@ func (e *Engine) docEvent(doc string) docEvent {
 		where = append(where, d.leads[lang].full)
 	}
 	for _, lang := range d.langs {
-		for _, para := range e.docParagraphs(doc, lang) {
+		for _, para := range Paragraphs(e.DocChunks(doc), lang) {
 			for _, s := range tokens.Sentences(para) {
 				if d.meeting != "" && contains(e.Glossary().Concepts(s), d.meeting) {
 					where = append(where, s)
@@ -131,7 +131,7 @@ func (e *Engine) docEvent(doc string) docEvent {
 		}
 	}
 	for _, s := range where {
-		if d.place = e.locativePlace(s); d.place != "" {
+		if d.place = locativePlace(e, s); d.place != "" {
 			break
 		}
 	}
@@ -139,7 +139,7 @@ func (e *Engine) docEvent(doc string) docEvent {
 }
 
 // docText is the text of a whole document.
-func (e *Engine) docText(doc string) string {
+func docText(e *Engine, doc string) string {
 	var b strings.Builder
 	for _, c := range e.DocChunks(doc) {
 		b.WriteString(c.Text)
@@ -150,8 +150,8 @@ func (e *Engine) docText(doc string) string {
 
 // leadOf returns the first sentence of a document's text in lang that is
 // not a heading or the title again.
-func (e *Engine) leadOf(doc, lang, title string) string {
-	for _, para := range e.docParagraphs(doc, lang) {
+func leadOf(e *Engine, doc, lang, title string) string {
+	for _, para := range Paragraphs(e.DocChunks(doc), lang) {
 		for _, s := range tokens.Sentences(para) {
 			if utf8.RuneCountInString(s) < minSentenceRunes || isHeading(s, para) || isTitle(s, title) {
 				continue
@@ -185,7 +185,7 @@ func firstConcept(g *glossary.Glossary, text string, want []string) string {
 
 // locativePlace returns the first place concept a sentence names right after
 // "在", "赴", "于", "in" or "at".
-func (e *Engine) locativePlace(s string) string {
+func locativePlace(e *Engine, s string) string {
 	for _, m := range e.Glossary().Find(s) {
 		if k := e.Glossary().Kind(m.Concept); k != glossary.KindState && k != glossary.KindPlace {
 			continue
@@ -251,7 +251,7 @@ type eventKey struct{ date, place, meeting string }
 
 // events groups documents into events, oldest first (undated last), and
 // renders them in lang. Sources are numbered by num.
-func (e *Engine) events(des []docEvent, lang string, glossed map[string]bool) []TimelineEvent {
+func events(e *Engine, des []docEvent, lang string, glossed map[string]bool) []TimelineEvent {
 	byKey := map[eventKey][]docEvent{}
 	var keys []eventKey
 	for _, d := range des {
@@ -308,7 +308,7 @@ func (e *Engine) events(des []docEvent, lang string, glossed map[string]bool) []
 			}
 			ev.Text, ev.Lang, ev.Doc = d.leads[ll].text, ll, d.doc
 			if ll != lang {
-				ev.Gloss = trimGloss(e.glossFor(ev.Text, lang, glossed))
+				ev.Gloss = trimGloss(Gloss(e, ev.Text, lang, glossed))
 			}
 		}
 		for _, d := range group {
@@ -341,7 +341,7 @@ func meetingName(g *glossary.Glossary, concept, lang string) string {
 
 // numberSources numbers the documents of events 1..n in event order and
 // fills in the events' citations.
-func (e *Engine) numberSources(evs []TimelineEvent) ([]rag.Citation, map[string]int) {
+func numberSources(e *Engine, evs []TimelineEvent) ([]rag.Citation, map[string]int) {
 	num := map[string]int{}
 	var cites []rag.Citation
 	for i := range evs {
@@ -349,7 +349,7 @@ func (e *Engine) numberSources(evs []TimelineEvent) ([]rag.Citation, map[string]
 		for _, doc := range evs[i].docs {
 			if _, ok := num[doc]; !ok {
 				num[doc] = len(cites) + 1
-				cites = append(cites, e.citation(doc, len(cites)+1))
+				cites = append(cites, citation(e, doc, len(cites)+1))
 			}
 			evs[i].Citations = append(evs[i].Citations, num[doc])
 		}
@@ -361,7 +361,7 @@ func (e *Engine) numberSources(evs []TimelineEvent) ([]rag.Citation, map[string]
 }
 
 // citation is the source entry of a document.
-func (e *Engine) citation(doc string, n int) rag.Citation {
+func citation(e *Engine, doc string, n int) rag.Citation {
 	c := rag.Citation{N: n, Doc: doc}
 	if cs := e.DocChunks(doc); len(cs) > 0 {
 		c.Title, c.Date, c.Source, c.URL = cs[0].Title, cs[0].Date, cs[0].Source, cs[0].URL
@@ -374,7 +374,8 @@ func (e *Engine) citation(doc string, n int) rag.Citation {
 // reports that name all of its words, in any language (the glossary and the
 // lexicon bridge them: "Astana" finds 阿斯塔纳), and, when it names years,
 // that are dated in one of them. An empty filter keeps everything.
-func (e *Engine) Timeline(filter, lang string) Timeline {
+func (br *Briefer) Timeline(filter, lang string) Timeline {
+	e := br.engine
 	filter = strings.TrimSpace(filter)
 	if lang == "" {
 		lang = "en"
@@ -383,15 +384,15 @@ func (e *Engine) Timeline(filter, lang string) Timeline {
 		}
 	}
 	docs := e.Docs()
-	match := e.docFilter(filter)
+	match := docFilter(e, filter)
 	var des []docEvent
 	for _, doc := range docs {
 		if match(doc) {
-			des = append(des, e.docEvent(doc))
+			des = append(des, readEvent(e, doc))
 		}
 	}
-	evs := e.events(des, lang, map[string]bool{})
-	cites, _ := e.numberSources(evs)
+	evs := events(e, des, lang, map[string]bool{})
+	cites, _ := numberSources(e, evs)
 	if evs == nil {
 		evs = []TimelineEvent{}
 	}
@@ -399,7 +400,7 @@ func (e *Engine) Timeline(filter, lang string) Timeline {
 }
 
 // docFilter returns the test a document must pass for filter.
-func (e *Engine) docFilter(filter string) func(doc string) bool {
+func docFilter(e *Engine, filter string) func(doc string) bool {
 	if filter == "" {
 		return func(string) bool { return true }
 	}
