@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/scobot/scobot/corpus"
+	"github.com/scobot/scobot/rag/answer"
 	"github.com/scobot/scobot/rag/chunk"
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/hashembed"
@@ -14,7 +15,7 @@ import (
 
 // corpusAssistant builds the real question-answering pipeline over the
 // built-in corpus: local embedder, chromem-go index, extractive answers.
-func corpusAssistant(b *testing.B) *retrieve.Assistant {
+func corpusAssistant(b *testing.B) *answer.Assistant {
 	ctx := context.Background()
 	res, err := corpus.Load(ctx, corpus.Embedded(), nil)
 	if err != nil {
@@ -41,7 +42,7 @@ func corpusAssistant(b *testing.B) *retrieve.Assistant {
 		b.Fatal(err)
 	}
 	e := retrieve.NewEngine(retrieve.Config{Chunks: st.Chunks(), Vector: st, Embedder: emb, Glossary: g, Lexicon: lex})
-	return retrieve.NewAssistant(e)
+	return answer.NewAssistant(e)
 }
 
 // BenchmarkUpdateToReplyCorpus is BenchmarkUpdateToReply with the real

@@ -15,6 +15,8 @@ import (
 	"github.com/scobot/scobot/bot"
 	"github.com/scobot/scobot/corpus"
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/answer"
+	"github.com/scobot/scobot/rag/brief"
 	"github.com/scobot/scobot/rag/chunk"
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/hashembed"
@@ -29,8 +31,8 @@ type app struct {
 	docs    []corpus.Document
 	chunks  map[string][]rag.Chunk // by document ID
 	store   *store.Store
-	ask     *retrieve.Assistant
-	brief   *retrieve.Briefer
+	ask     *answer.Assistant
+	briefs  *brief.Briefer
 	stats   store.Stats
 	skipped []corpus.Skipped
 }
@@ -115,11 +117,11 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 	if client != nil && client.ChatModel() != "" {
 		gen = generator{client}
 	}
-	a.ask = retrieve.NewAssistant(engine)
+	a.ask = answer.NewAssistant(engine)
 	if gen != nil {
 		a.ask = a.ask.WithGenerator(gen, log)
 	}
-	a.brief = retrieve.NewBriefer(engine, gen, log)
+	a.briefs = brief.New(engine, gen, log)
 	return a, nil
 }
 
@@ -248,12 +250,12 @@ func (a *app) core(log *slog.Logger) *bot.Core {
 	for i, d := range a.docs {
 		docs[i] = bot.DocInfo{ID: d.ID, Title: d.Title, Date: d.Date, Source: d.Source, URL: d.URL}
 	}
-	return bot.NewCore(a.ask, docs, bot.CoreOptions{Briefer: briefer{a.brief}, Timeliner: briefer{a.brief}, Logger: log})
+	return bot.NewCore(a.ask, docs, bot.CoreOptions{Briefer: briefer{a.briefs}, Timeliner: briefer{a.briefs}, Logger: log})
 }
 
 // briefer gives the bot's /brief and /timeline the briefings and the
 // timeline, in the shape of answers.
-type briefer struct{ b *retrieve.Briefer }
+type briefer struct{ b *brief.Briefer }
 
 var (
 	_ bot.Briefer   = briefer{}
@@ -261,7 +263,7 @@ var (
 )
 
 func (b briefer) Brief(ctx context.Context, topic string) (rag.Answer, error) {
-	br, err := b.b.Brief(ctx, retrieve.BriefRequest{Topic: topic})
+	br, err := b.b.Brief(ctx, brief.Request{Topic: topic})
 	if err != nil {
 		return rag.Answer{}, err
 	}

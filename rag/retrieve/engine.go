@@ -1,7 +1,15 @@
-// Package retrieve finds the passages of the corpus that answer a question.
+// Package retrieve finds the passages of the corpus that answer a question,
+// and decides when the corpus does not answer it.
 //
-// It is being split: today it still holds answers, briefings and the
-// timeline, which move to rag/answer and rag/brief.
+// An Engine is built once from the corpus's chunks: a BM25 index
+// (rag/lexical), a vector index (rag/store, through VectorIndex) and the
+// glossaries that bridge Chinese, English and Russian (rag/glossary).
+// Retrieve parses a question into names, ordinary words and other terms,
+// ranks chunks lexically and by vector and fuses the rankings, reranks the
+// best by how much of the question each holds, applies what the question
+// says about time and the names it gives, keeps near-duplicates out of the
+// first places, and estimates how well the passages support the question;
+// Retrieval.Abstains is the decision not to answer.
 package retrieve
 
 import (

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/internal/ragtest"
 	"github.com/scobot/scobot/rag/tokens"
 )
 
@@ -12,7 +13,7 @@ func TestRerankByCoverage(t *testing.T) {
 	answers := rag.Passage{Chunk: rag.Chunk{ID: "b#0", Doc: "b", Lang: "en", Text: "In Dushanbe Wang Yi opposed vaccine nationalism."}, Score: 0.8}
 	// The same in Chinese: coverage counts a name in any of its renderings.
 	answersZh := rag.Passage{Chunk: rag.Chunk{ID: "c#0", Doc: "c", Lang: "zh", Text: "王毅在杜尚别反对疫苗民族主义。"}, Score: 0.8}
-	chunks := append(fixture(), repeats.Chunk, answers.Chunk, answersZh.Chunk)
+	chunks := append(ragtest.Fixture(), repeats.Chunk, answers.Chunk, answersZh.Chunk)
 	e := newGlossaryEngine(t, chunks)
 	q := e.ParseQuery("What did Wang Yi say about vaccine nationalism in Dushanbe?")
 	got := e.rerankByCoverage([]rag.Passage{repeats, answers, answersZh}, q)

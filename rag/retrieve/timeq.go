@@ -2,6 +2,7 @@ package retrieve
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -39,11 +40,15 @@ func parseTime(q string) TimeConstraint {
 	var tc TimeConstraint
 	for _, m := range yearRE.FindAllStringSubmatch(q, -1) {
 		y, _ := strconv.Atoi(m[1])
-		tc.Years = appendUnique(tc.Years, y)
+		if !slices.Contains(tc.Years, y) {
+			tc.Years = append(tc.Years, y)
+		}
 	}
 	for _, m := range zhMonthRE.FindAllStringSubmatch(q, -1) {
 		mo, _ := strconv.Atoi(m[1])
-		tc.Months = appendUnique(tc.Months, mo)
+		if !slices.Contains(tc.Months, mo) {
+			tc.Months = append(tc.Months, mo)
+		}
 	}
 	for _, m := range enMonthRE.FindAllStringSubmatch(q, -1) {
 		word := strings.ToLower(m[1])
@@ -51,7 +56,9 @@ func parseTime(q string) TimeConstraint {
 		if word == "may" && !strings.HasPrefix(m[1], "M") {
 			continue
 		}
-		tc.Months = appendUnique(tc.Months, enMonths[word[:3]])
+		if mo := enMonths[word[:3]]; !slices.Contains(tc.Months, mo) {
+			tc.Months = append(tc.Months, mo)
+		}
 	}
 	tc.Latest = latestRE.MatchString(q)
 	return tc
@@ -90,13 +97,4 @@ func (tc TimeConstraint) matchesMonth(c rag.Chunk) bool {
 		}
 	}
 	return false
-}
-
-func appendUnique(xs []int, x int) []int {
-	for _, y := range xs {
-		if y == x {
-			return xs
-		}
-	}
-	return append(xs, x)
 }

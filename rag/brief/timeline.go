@@ -1,4 +1,4 @@
-package retrieve
+package brief
 
 import (
 	"fmt"
@@ -9,15 +9,17 @@ import (
 	"unicode/utf8"
 
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/answer"
 	"github.com/scobot/scobot/rag/glossary"
+	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/tokens"
 )
 
-// TimelineEvent is one event of a timeline: what one report (or several
+// Event is one event of a timeline: what one report (or several
 // reports of the same day, place and meeting) says happened. Text is quoted
 // from the report Citations[0] points at; the other citations report the
 // same event.
-type TimelineEvent struct {
+type Event struct {
 	Date      string `json:"date"`              // the report's date, ISO 8601; "" if unknown
 	Place     string `json:"place"`             // where it happened, in the asker's language; "" if unknown
 	Meeting   string `json:"meeting,omitempty"` // the SCO meeting it concerns, in the asker's language
@@ -38,10 +40,10 @@ type TimelineEvent struct {
 // Timeline is every event of the corpus (or those matching a filter) in date
 // order, with the sources its events cite.
 type Timeline struct {
-	Filter  string          `json:"filter"`
-	Lang    string          `json:"lang"`
-	Events  []TimelineEvent `json:"events"`
-	Sources []rag.Citation  `json:"sources"`
+	Filter  string         `json:"filter"`
+	Lang    string         `json:"lang"`
+	Events  []Event        `json:"events"`
+	Sources []rag.Citation `json:"sources"`
 }
 
 // meetingConcepts are the SCO meetings a report may be about, in order of
@@ -84,7 +86,7 @@ type leadSentence struct {
 }
 
 // readEvent reads the event a document reports.
-func readEvent(e *Engine, doc string) docEvent {
+func readEvent(e *retrieve.Engine, doc string) docEvent {
 	cs := e.DocChunks(doc)
 	d := docEvent{doc: doc, leads: map[string]leadSentence{}}
 	if len(cs) == 0 {
@@ -122,7 +124,7 @@ func readEvent(e *Engine, doc string) docEvent {
 		where = append(where, d.leads[lang].full)
 	}
 	for _, lang := range d.langs {
-		for _, para := range Paragraphs(e.DocChunks(doc), lang) {
+		for _, para := range answer.Paragraphs(e.DocChunks(doc), lang) {
 			for _, s := range tokens.Sentences(para) {
 				if d.meeting != "" && contains(e.Glossary().Concepts(s), d.meeting) {
 					where = append(where, s)
@@ -139,7 +141,7 @@ func readEvent(e *Engine, doc string) docEvent {
 }
 
 // docText is the text of a whole document.
-func docText(e *Engine, doc string) string {
+func docText(e *retrieve.Engine, doc string) string {
 	var b strings.Builder
 	for _, c := range e.DocChunks(doc) {
 		b.WriteString(c.Text)
@@ -150,10 +152,10 @@ func docText(e *Engine, doc string) string {
 
 // leadOf returns the first sentence of a document's text in lang that is
 // not a heading or the title again.
-func leadOf(e *Engine, doc, lang, title string) string {
-	for _, para := range Paragraphs(e.DocChunks(doc), lang) {
+func leadOf(e *retrieve.Engine, doc, lang, title string) string {
+	for _, para := range answer.Paragraphs(e.DocChunks(doc), lang) {
 		for _, s := range tokens.Sentences(para) {
-			if utf8.RuneCountInString(s) < minSentenceRunes || isHeading(s, para) || isTitle(s, title) {
+			if utf8.RuneCountInString(s) < answer.MinSentenceRunes || answer.IsHeading(s, para) || isTitle(s, title) {
 				continue
 			}
 			return s
@@ -185,7 +187,7 @@ func firstConcept(g *glossary.Glossary, text string, want []string) string {
 
 // locativePlace returns the first place concept a sentence names right after
 // "在", "赴", "于", "in" or "at".
-func locativePlace(e *Engine, s string) string {
+func locativePlace(e *retrieve.Engine, s string) string {
 	for _, m := range e.Glossary().Find(s) {
 		if k := e.Glossary().Kind(m.Concept); k != glossary.KindState && k != glossary.KindPlace {
 			continue
@@ -209,7 +211,7 @@ func locativePlace(e *Engine, s string) string {
 func stripDateline(s string) string {
 	for _, re := range []*regexp.Regexp{datelineZh, datelineEn} {
 		if loc := re.FindStringIndex(s); loc != nil {
-			if rest := s[loc[1]:]; utf8.RuneCountInString(rest) >= minSentenceRunes {
+			if rest := s[loc[1]:]; utf8.RuneCountInString(rest) >= answer.MinSentenceRunes {
 				return rest
 			}
 		}
@@ -251,7 +253,7 @@ type eventKey struct{ date, place, meeting string }
 
 // events groups documents into events, oldest first (undated last), and
 // renders them in lang. Sources are numbered by num.
-func events(e *Engine, des []docEvent, lang string, glossed map[string]bool) []TimelineEvent {
+func events(e *retrieve.Engine, des []docEvent, lang string, glossed map[string]bool) []Event {
 	byKey := map[eventKey][]docEvent{}
 	var keys []eventKey
 	for _, d := range des {
@@ -271,7 +273,7 @@ func events(e *Engine, des []docEvent, lang string, glossed map[string]bool) []T
 		}
 		return byKey[a][0].doc < byKey[b][0].doc
 	})
-	var out []TimelineEvent
+	var out []Event
 	for _, k := range keys {
 		group := byKey[k]
 		sort.SliceStable(group, func(i, j int) bool { return group[i].doc < group[j].doc })
@@ -292,7 +294,7 @@ func events(e *Engine, des []docEvent, lang string, glossed map[string]bool) []T
 				}
 			}
 		}
-		ev := TimelineEvent{Date: k.date, Citations: []int{}, concept: k.meeting, place: k.place}
+		ev := Event{Date: k.date, Citations: []int{}, concept: k.meeting, place: k.place}
 		if quote >= 0 {
 			group[0], group[quote] = group[quote], group[0]
 			d := group[0]
@@ -308,7 +310,7 @@ func events(e *Engine, des []docEvent, lang string, glossed map[string]bool) []T
 			}
 			ev.Text, ev.Lang, ev.Doc = d.leads[ll].text, ll, d.doc
 			if ll != lang {
-				ev.Gloss = trimGloss(Gloss(e, ev.Text, lang, glossed))
+				ev.Gloss = trimGloss(answer.Gloss(e, ev.Text, lang, glossed))
 			}
 		}
 		for _, d := range group {
@@ -341,7 +343,7 @@ func meetingName(g *glossary.Glossary, concept, lang string) string {
 
 // numberSources numbers the documents of events 1..n in event order and
 // fills in the events' citations.
-func numberSources(e *Engine, evs []TimelineEvent) ([]rag.Citation, map[string]int) {
+func numberSources(e *retrieve.Engine, evs []Event) ([]rag.Citation, map[string]int) {
 	num := map[string]int{}
 	var cites []rag.Citation
 	for i := range evs {
@@ -361,7 +363,7 @@ func numberSources(e *Engine, evs []TimelineEvent) ([]rag.Citation, map[string]i
 }
 
 // citation is the source entry of a document.
-func citation(e *Engine, doc string, n int) rag.Citation {
+func citation(e *retrieve.Engine, doc string, n int) rag.Citation {
 	c := rag.Citation{N: n, Doc: doc}
 	if cs := e.DocChunks(doc); len(cs) > 0 {
 		c.Title, c.Date, c.Source, c.URL = cs[0].Title, cs[0].Date, cs[0].Source, cs[0].URL
@@ -394,13 +396,13 @@ func (br *Briefer) Timeline(filter, lang string) Timeline {
 	evs := events(e, des, lang, map[string]bool{})
 	cites, _ := numberSources(e, evs)
 	if evs == nil {
-		evs = []TimelineEvent{}
+		evs = []Event{}
 	}
 	return Timeline{Filter: filter, Lang: lang, Events: evs, Sources: cites}
 }
 
 // docFilter returns the test a document must pass for filter.
-func docFilter(e *Engine, filter string) func(doc string) bool {
+func docFilter(e *retrieve.Engine, filter string) func(doc string) bool {
 	if filter == "" {
 		return func(string) bool { return true }
 	}
@@ -526,7 +528,7 @@ func (t Timeline) Answer() rag.Answer {
 }
 
 // eventHead is "date · place · meeting" for one event.
-func eventHead(ev TimelineEvent, l labels) []string {
+func eventHead(ev Event, l labels) []string {
 	date := ev.Date
 	if date == "" {
 		date = l.undated
@@ -541,7 +543,7 @@ func eventHead(ev TimelineEvent, l labels) []string {
 	return parts
 }
 
-func writeMarkdownEvents(b *strings.Builder, lang string, evs []TimelineEvent) {
+func writeMarkdownEvents(b *strings.Builder, lang string, evs []Event) {
 	l := labelsFor(lang)
 	for _, ev := range evs {
 		head := eventHead(ev, l)
@@ -553,7 +555,7 @@ func writeMarkdownEvents(b *strings.Builder, lang string, evs []TimelineEvent) {
 	}
 }
 
-func writeTextEvents(b *strings.Builder, lang string, evs []TimelineEvent) {
+func writeTextEvents(b *strings.Builder, lang string, evs []Event) {
 	l := labelsFor(lang)
 	for _, ev := range evs {
 		fmt.Fprintf(b, "  %s\n      %s %s%s\n", strings.Join(eventHead(ev, l), " · "), ev.Text, markers(ev.Citations), glossText(lang, ev.Gloss, nil))

@@ -1,4 +1,4 @@
-package retrieve
+package answer
 
 import (
 	"cmp"
@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/tokens"
 )
 
@@ -24,30 +25,37 @@ const (
 	// the best sentence's: another report must be nearly as relevant to
 	// be cited beside it.
 	otherSourceScore = 0.35
-	minSentenceRunes = 8
 	maxGlossPairs    = 10
 )
+
+// MinSentenceRunes is the length under which a "sentence" is a fragment
+// (a dateline, a caption) that is never quoted.
+const MinSentenceRunes = 8
 
 // listIntroRE finds a sentence announcing a numbered list of points:
 // "put forward a five-point proposal", "提出四点建议:", "将采取四项举措".
 var listIntroRE = regexp.MustCompile(`(?i)([0-9]+|one|two|three|four|five|six|seven|[一二三四五六七])[- ]?(point|点|项)|[:：]\s*$`)
 
+// AnnouncesList reports whether a sentence announces a numbered list of
+// points ("a five-point proposal", "四点建议:").
+func AnnouncesList(s string) bool { return listIntroRE.MatchString(s) }
+
 // listItemRE finds the start of a list item: "First, …", "一是…", "二要…".
 var listItemRE = regexp.MustCompile(`(?i)^\s*(first(ly)?|second(ly)?|third(ly)?|fourth(ly)?|fifth(ly)?|sixth(ly)?|seventh(ly)?|[一二三四五六七八九十][是要]|[（(]?[一二三四五六七八九十0-9][)）、.])`)
 
-// candidate is a sentence that may be quoted.
-type candidate struct {
-	text  string
-	p     rag.Passage
-	rank  int
-	score float64
-	lang  string
+// Candidate is a sentence of a retrieved passage that may be quoted.
+type Candidate struct {
+	Text    string      // the sentence, verbatim
+	Passage rag.Passage // the passage it is in
+	Rank    int         // the passage's rank in the retrieval, from 0
+	Score   float64     // how well it answers the question; higher is better
+	Lang    string      // its language
 }
 
 // Extract composes the extractive answer for a retrieval: the sentences of
 // the retrieved passages that best match the question, each followed by the
 // citation marker of its document, or an abstention.
-func Extract(e *Engine, question string, r Retrieval) rag.Answer {
+func Extract(e *retrieve.Engine, question string, r retrieve.Retrieval) rag.Answer {
 	lang := r.Query.Lang
 	if lang == "" {
 		lang = tokens.Lang(question)
@@ -65,12 +73,12 @@ func Extract(e *Engine, question string, r Retrieval) rag.Answer {
 		return a
 	}
 	chosen := pickSentences(cands, e.Signature)
-	var statements []candidate
+	var statements []Candidate
 	for _, c := range chosen {
 		statements = append(statements, c)
-		if listIntroRE.MatchString(c.text) {
+		if listIntroRE.MatchString(c.Text) {
 			for _, item := range listItems(e, c) {
-				statements = append(statements, candidate{text: item, p: c.p, rank: c.rank, lang: c.lang})
+				statements = append(statements, Candidate{Text: item, Passage: c.Passage, Rank: c.Rank, Lang: c.Lang})
 			}
 		}
 	}
@@ -80,10 +88,10 @@ func Extract(e *Engine, question string, r Retrieval) rag.Answer {
 // Candidates splits the retrieved passages into scored sentences.
 //
 // A sentence scores the weights of the question terms it holds, each times
-// its idf and times a local weight: a term found in most of the candidate
+// its idf and times a local weight: a term found in most of the Candidate
 // sentences (the meeting, the minister) says little about which sentence
 // answers, while one found in few ("会见", "vaccine") says much.
-func Candidates(e *Engine, r Retrieval) []candidate {
+func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 	q := r.Query
 	type sentence struct {
 		text  string
@@ -101,7 +109,7 @@ func Candidates(e *Engine, r Retrieval) []candidate {
 			continue
 		}
 		for _, s := range tokens.Sentences(p.Text) {
-			if utf8.RuneCountInString(s) < minSentenceRunes || seen[s] || isHeading(s, p.Text) {
+			if utf8.RuneCountInString(s) < MinSentenceRunes || seen[s] || IsHeading(s, p.Text) {
 				continue
 			}
 			seen[s] = true
@@ -117,7 +125,7 @@ func Candidates(e *Engine, r Retrieval) []candidate {
 		}
 	}
 	n := float64(len(ss))
-	var out []candidate
+	var out []Candidate
 	for _, s := range ss {
 		matched := 0.0
 		got := map[string]bool{}
@@ -137,18 +145,18 @@ func Candidates(e *Engine, r Retrieval) []candidate {
 		if s.p.Lang == q.Lang {
 			score *= 1.2
 		}
-		out = append(out, candidate{text: s.text, p: s.p, rank: s.rank, score: score, lang: s.p.Lang})
+		out = append(out, Candidate{Text: s.text, Passage: s.p, Rank: s.rank, Score: score, Lang: s.p.Lang})
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	return out
 }
 
 // sentenceEnders end a sentence, as opposed to a heading.
 const sentenceEnders = "。！？；.!?;:：…”’\"')）)"
 
-// isHeading reports whether s is a heading rather than a sentence: a whole
+// IsHeading reports whether s is a heading rather than a sentence: a whole
 // paragraph of its own that does not end like a sentence.
-func isHeading(s, text string) bool {
+func IsHeading(s, text string) bool {
 	r, _ := utf8.DecodeLastRuneInString(s)
 	if strings.ContainsRune(sentenceEnders, r) {
 		return false
@@ -164,21 +172,21 @@ func isHeading(s, text string) bool {
 // pickSentences takes the best sentence and up to maxStatements-1 others that
 // score close to it and do not repeat what is already chosen (as the same
 // sentence in the other language of a bilingual report would).
-func pickSentences(cands []candidate, sig func(string) map[string]bool) []candidate {
-	best := cands[0].score
-	var chosen []candidate
+func pickSentences(cands []Candidate, sig func(string) map[string]bool) []Candidate {
+	best := cands[0].Score
+	var chosen []Candidate
 	var sigs []map[string]bool
 	for _, c := range cands {
-		if len(chosen) == maxStatements || c.score < minRelativeScore*best {
+		if len(chosen) == maxStatements || c.Score < minRelativeScore*best {
 			break
 		}
-		if c.p.Doc != cands[0].p.Doc && c.score < otherSourceScore*best {
+		if c.Passage.Doc != cands[0].Passage.Doc && c.Score < otherSourceScore*best {
 			continue
 		}
-		s := sig(c.text)
+		s := sig(c.Text)
 		dup := false
 		for _, t := range sigs {
-			if len(s) >= 2 && Jaccard(s, t) >= 0.6 {
+			if len(s) >= 2 && retrieve.Jaccard(s, t) >= 0.6 {
 				dup = true
 				break
 			}
@@ -194,11 +202,11 @@ func pickSentences(cands []candidate, sig func(string) map[string]bool) []candid
 
 // listItems returns the first sentence of each list item that follows the
 // sentence c in its document: the points a "four-point proposal" announces.
-func listItems(e *Engine, c candidate) []string {
-	paras := Paragraphs(e.DocChunks(c.p.Doc), c.p.Lang)
+func listItems(e *retrieve.Engine, c Candidate) []string {
+	paras := Paragraphs(e.DocChunks(c.Passage.Doc), c.Passage.Lang)
 	start := -1
 	for i, para := range paras {
-		if strings.Contains(para, c.text) {
+		if strings.Contains(para, c.Text) {
 			start = i
 			break
 		}
@@ -246,24 +254,24 @@ func Paragraphs(chunks []rag.Chunk, lang string) []string {
 
 // compose numbers the sources in order of first use, orders statements by
 // source and position, and renders the answer text.
-func compose(e *Engine, question, lang string, r Retrieval, cands []candidate) rag.Answer {
+func compose(e *retrieve.Engine, question, lang string, r retrieve.Retrieval, cands []Candidate) rag.Answer {
 	// Number sources by the rank of their best quoted passage.
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].rank < cands[j].rank })
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Rank < cands[j].Rank })
 	num := map[string]int{}
 	var cites []rag.Citation
 	for _, c := range cands {
-		if _, ok := num[c.p.Doc]; !ok {
-			num[c.p.Doc] = len(cites) + 1
-			cites = append(cites, rag.Citation{N: len(cites) + 1, Doc: c.p.Doc, Title: c.p.Title, Date: c.p.Date, Source: c.p.Source, URL: c.p.URL})
+		if _, ok := num[c.Passage.Doc]; !ok {
+			num[c.Passage.Doc] = len(cites) + 1
+			cites = append(cites, rag.Citation{N: len(cites) + 1, Doc: c.Passage.Doc, Title: c.Passage.Title, Date: c.Passage.Date, Source: c.Passage.Source, URL: c.Passage.URL})
 		}
 	}
 	// Within a source, quote in document order.
 	sort.SliceStable(cands, func(i, j int) bool {
-		ni, nj := num[cands[i].p.Doc], num[cands[j].p.Doc]
+		ni, nj := num[cands[i].Passage.Doc], num[cands[j].Passage.Doc]
 		if ni != nj {
 			return ni < nj
 		}
-		return cands[i].p.Pos < cands[j].p.Pos
+		return cands[i].Passage.Pos < cands[j].Passage.Pos
 	})
 	var st []rag.Statement
 	seen := map[string]bool{}
@@ -273,13 +281,13 @@ func compose(e *Engine, question, lang string, r Retrieval, cands []candidate) r
 		glossed[c] = true
 	}
 	for _, c := range cands {
-		if seen[c.text] {
+		if seen[c.Text] {
 			continue
 		}
-		seen[c.text] = true
-		s := rag.Statement{Text: c.text, N: num[c.p.Doc], Doc: c.p.Doc, Chunk: c.p.ID, Lang: c.lang}
-		if c.lang != lang {
-			s.Gloss = Gloss(e, c.text, lang, glossed)
+		seen[c.Text] = true
+		s := rag.Statement{Text: c.Text, N: num[c.Passage.Doc], Doc: c.Passage.Doc, Chunk: c.Passage.ID, Lang: c.Lang}
+		if c.Lang != lang {
+			s.Gloss = Gloss(e, c.Text, lang, glossed)
 		}
 		st = append(st, s)
 	}
@@ -297,7 +305,7 @@ func compose(e *Engine, question, lang string, r Retrieval, cands []candidate) r
 
 // Gloss renders the glossary names in sentence into lang, skipping the
 // concepts in done and adding the ones it glosses.
-func Gloss(e *Engine, sentence, lang string, done map[string]bool) []rag.GlossPair {
+func Gloss(e *retrieve.Engine, sentence, lang string, done map[string]bool) []rag.GlossPair {
 	if e.Glossary() == nil {
 		return nil
 	}
@@ -373,7 +381,7 @@ func joinAnd(xs []string) string {
 
 // unnamedNote tells the asker which of the question's entities no report
 // names, in their language; "" when there are none.
-func unnamedNote(e *Engine, concepts []string, lang string) string {
+func unnamedNote(e *retrieve.Engine, concepts []string, lang string) string {
 	if len(concepts) == 0 {
 		return ""
 	}

@@ -1,4 +1,10 @@
-package retrieve
+// Package brief writes briefings for newsroom staff — a headline, dated key
+// points, a timeline, where the sources differ, and the sources — and the
+// timeline of the corpus's events, from what rag/retrieve finds and in the
+// sentences rag/answer would quote. A language model, when there is one,
+// drafts a briefing's headline and key points; their citations are checked
+// and the timeline stays extractive.
+package brief
 
 import (
 	"bytes"
@@ -15,11 +21,13 @@ import (
 	"unicode/utf8"
 
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/answer"
+	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/tokens"
 )
 
-// BriefRequest asks for a briefing on a topic.
-type BriefRequest struct {
+// Request asks for a briefing on a topic.
+type Request struct {
 	Topic string
 	K     int // passages to retrieve; 0 → 16
 	// OnText, when set, receives the briefing drafted so far as the
@@ -33,11 +41,11 @@ type BriefRequest struct {
 // key points and a timeline, every line citing Sources by number, and the
 // places where the sources disagree.
 type Briefing struct {
-	Topic    string          `json:"topic"`
-	Lang     string          `json:"lang"`
-	Headline string          `json:"headline"`
-	Points   []BriefPoint    `json:"points"`
-	Timeline []TimelineEvent `json:"timeline"`
+	Topic    string  `json:"topic"`
+	Lang     string  `json:"lang"`
+	Headline string  `json:"headline"`
+	Points   []Point `json:"points"`
+	Timeline []Event `json:"timeline"`
 	// Sources are the cited documents, numbered 1..n in timeline order;
 	// points, timeline and disagreements cite these numbers.
 	Sources       []rag.Citation `json:"sources"`
@@ -49,9 +57,9 @@ type Briefing struct {
 	Note      string `json:"note,omitempty"`
 }
 
-// BriefPoint is one key point of a briefing. In an extractive briefing Text
+// Point is one key point of a briefing. In an extractive briefing Text
 // is a sentence quoted verbatim from the source Citations[0] points at.
-type BriefPoint struct {
+type Point struct {
 	Text      string `json:"text"`
 	Date      string `json:"date"` // date of the report it comes from
 	Citations []int  `json:"citations"`
@@ -87,15 +95,15 @@ const (
 // extractively, or with a language model whose points are checked against
 // their citations. Safe for concurrent use.
 type Briefer struct {
-	engine *Engine
+	engine *retrieve.Engine
 	gen    rag.Generator
 	log    *slog.Logger
 }
 
-// NewBriefer returns a Briefer over engine. gen, when not nil, drafts the
+// New returns a Briefer over engine. gen, when not nil, drafts the
 // headline and key points, falling back to extractive ones when it fails;
 // log (nil: discard) records the failures.
-func NewBriefer(engine *Engine, gen rag.Generator, log *slog.Logger) *Briefer {
+func New(engine *retrieve.Engine, gen rag.Generator, log *slog.Logger) *Briefer {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -112,7 +120,7 @@ var briefPrompts = template.Must(template.New("brief").Parse(briefText))
 // bad topics and retrieval failures: a topic the corpus does not cover gets
 // a briefing that says so, and a failing language model falls back to the
 // extractive briefing with a note.
-func (br *Briefer) Brief(ctx context.Context, req BriefRequest) (Briefing, error) {
+func (br *Briefer) Brief(ctx context.Context, req Request) (Briefing, error) {
 	topic, err := rag.CheckQuestion(req.Topic)
 	if err != nil {
 		return Briefing{}, err
@@ -122,7 +130,7 @@ func (br *Briefer) Brief(ctx context.Context, req BriefRequest) (Briefing, error
 	if k <= 0 {
 		k = defaultBriefPassages
 	}
-	r, err := br.engine.Retrieve(ctx, topic, RetrieveOptions{K: k, Lang: lang})
+	r, err := br.engine.Retrieve(ctx, topic, retrieve.RetrieveOptions{K: k, Lang: lang})
 	if err != nil {
 		return Briefing{}, err
 	}
@@ -143,7 +151,7 @@ func (br *Briefer) Brief(ctx context.Context, req BriefRequest) (Briefing, error
 		b = br.draftBrief(ctx, p, req.OnText)
 	}
 	if r.VectorFailed {
-		b.Note = joinNotes(b.Note, note(lang, noteKeywordOnly))
+		b.Note = answer.JoinNotes(b.Note, answer.Note(lang, answer.NoteKeywordOnly))
 	}
 	return b, nil
 }
@@ -156,7 +164,7 @@ func briefAbstention(topic, lang string) Briefing {
 	}
 	return Briefing{
 		Topic: topic, Lang: lang, Headline: h, Mode: rag.AnswerExtractive, Abstained: true,
-		Points: []BriefPoint{}, Timeline: []TimelineEvent{}, Sources: []rag.Citation{}, Disagreements: []Disagreement{},
+		Points: []Point{}, Timeline: []Event{}, Sources: []rag.Citation{}, Disagreements: []Disagreement{},
 	}
 }
 
@@ -164,12 +172,12 @@ func briefAbstention(topic, lang string) Briefing {
 // reports, their events (numbered sources) and disagreements.
 type briefPlan struct {
 	topic, lang string
-	r           Retrieval
+	r           retrieve.Retrieval
 	// wide is r with every chunk of the relevant reports after the
 	// retrieved passages: key points may come from any part of them.
-	wide          Retrieval
+	wide          retrieve.Retrieval
 	prompt        []rag.Passage // what the language model is shown
-	events        []TimelineEvent
+	events        []Event
 	sources       []rag.Citation
 	num           map[string]int      // document → source number
 	eventOf       map[string]int      // document → index in events
@@ -179,7 +187,7 @@ type briefPlan struct {
 
 // planBrief picks the reports relevant to the topic, groups them into
 // events and finds where they disagree.
-func planBrief(e *Engine, topic, lang string, r Retrieval) briefPlan {
+func planBrief(e *retrieve.Engine, topic, lang string, r retrieve.Retrieval) briefPlan {
 	p := briefPlan{topic: topic, lang: lang, r: r, eventOf: map[string]int{}, des: map[string]docEvent{}}
 	var des []docEvent
 	for _, doc := range relevantDocs(e, r) {
@@ -206,7 +214,7 @@ func planBrief(e *Engine, topic, lang string, r Retrieval) briefPlan {
 // sameEvents returns the other reports of the events of des (another
 // outlet's report of the same meeting that retrieval left out as a near
 // duplicate), adding them to byDoc.
-func sameEvents(e *Engine, des []docEvent, byDoc map[string]docEvent) []docEvent {
+func sameEvents(e *retrieve.Engine, des []docEvent, byDoc map[string]docEvent) []docEvent {
 	keys := map[eventKey]bool{}
 	dates := map[string]bool{}
 	for _, d := range des {
@@ -241,7 +249,7 @@ const promptChunks = 2
 // the retrieved passages (for key points), and the passages the language
 // model is shown: the retrieved ones of the cited reports, and the opening
 // chunks of a report retrieval did not reach.
-func widen(e *Engine, r Retrieval, sources []rag.Citation) (Retrieval, []rag.Passage) {
+func widen(e *retrieve.Engine, r retrieve.Retrieval, sources []rag.Citation) (retrieve.Retrieval, []rag.Passage) {
 	cited := map[string]bool{}
 	for _, c := range sources {
 		cited[c.Doc] = true
@@ -276,7 +284,7 @@ func widen(e *Engine, r Retrieval, sources []rag.Citation) (Retrieval, []rag.Pas
 }
 
 // topicConcepts are the names the asker used: never glossed back to them.
-func topicConcepts(r Retrieval) map[string]bool {
+func topicConcepts(r retrieve.Retrieval) map[string]bool {
 	m := map[string]bool{}
 	for _, c := range r.Query.Concepts {
 		m[c] = true
@@ -288,7 +296,7 @@ func topicConcepts(r Retrieval) map[string]bool {
 // those naming the most of the topic's requirements (its names and
 // ordinary words, matched through the glossary and lexicon in any language,
 // and its other words), in rank order.
-func relevantDocs(e *Engine, r Retrieval) []string {
+func relevantDocs(e *retrieve.Engine, r retrieve.Retrieval) []string {
 	docs := rag.DistinctDocs(r.Passages)
 	q := r.Query
 	rest := q.RestTerms()
@@ -340,12 +348,12 @@ func relevantDocs(e *Engine, r Retrieval) []string {
 func (p briefPlan) base(mode string) Briefing {
 	return Briefing{
 		Topic: p.topic, Lang: p.lang, Mode: mode,
-		Points: []BriefPoint{}, Timeline: p.events, Sources: p.sources, Disagreements: p.disagreements,
+		Points: []Point{}, Timeline: p.events, Sources: p.sources, Disagreements: p.disagreements,
 	}
 }
 
 // extractiveBrief quotes the key points from the reports.
-func extractiveBrief(e *Engine, p briefPlan) Briefing {
+func extractiveBrief(e *retrieve.Engine, p briefPlan) Briefing {
 	b := p.base(rag.AnswerExtractive)
 	b.Headline = extractiveHeadline(p)
 	b.Points = pickPoints(e, p)
@@ -355,27 +363,27 @@ func extractiveBrief(e *Engine, p briefPlan) Briefing {
 // pickPoints selects the key points: the best sentence of each event first,
 // then the next best, at most maxPointsPerEvent per event, never repeating
 // one already chosen (in either language), ordered by event and position.
-func pickPoints(e *Engine, p briefPlan) []BriefPoint {
+func pickPoints(e *retrieve.Engine, p briefPlan) []Point {
 	type scored struct {
-		c     candidate
+		c     answer.Candidate
 		score float64
 		ev    int
 	}
 	var all []scored
-	sameLang := map[int]bool{} // events with a candidate in the briefing's language
+	sameLang := map[int]bool{} // events with a Candidate in the briefing's language
 	others := map[int]int{}    // events' candidates other than a lead
-	isLead := func(c candidate) bool { return p.des[c.p.Doc].leads[c.lang].full == c.text }
+	isLead := func(c answer.Candidate) bool { return p.des[c.Passage.Doc].leads[c.Lang].full == c.Text }
 	topic := topicConcepts(p.r)
-	for _, c := range Candidates(e, p.wide) {
-		ev, ok := p.eventOf[c.p.Doc]
-		if !ok || strings.HasSuffix(c.text, "?") || strings.HasSuffix(c.text, "？") || textWidth(c.text) > maxPointWidth {
+	for _, c := range answer.Candidates(e, p.wide) {
+		ev, ok := p.eventOf[c.Passage.Doc]
+		if !ok || strings.HasSuffix(c.Text, "?") || strings.HasSuffix(c.Text, "？") || textWidth(c.Text) > maxPointWidth {
 			continue
 		}
-		s := c.score * informative(e, c.text, topic)
-		if c.lang != p.lang {
+		s := c.Score * informative(e, c.Text, topic)
+		if c.Lang != p.lang {
 			s *= otherLangPoint
 		}
-		sameLang[ev] = sameLang[ev] || c.lang == p.lang
+		sameLang[ev] = sameLang[ev] || c.Lang == p.lang
 		if !isLead(c) {
 			others[ev]++
 		}
@@ -385,7 +393,7 @@ func pickPoints(e *Engine, p briefPlan) []BriefPoint {
 	// and not by the lead the timeline quotes when there is more to say.
 	var pool []scored
 	for _, s := range all {
-		if sameLang[s.ev] && s.c.lang != p.lang || isLead(s.c) && others[s.ev] > 0 {
+		if sameLang[s.ev] && s.c.Lang != p.lang || isLead(s.c) && others[s.ev] > 0 {
 			continue
 		}
 		pool = append(pool, s)
@@ -395,14 +403,14 @@ func pickPoints(e *Engine, p briefPlan) []BriefPoint {
 	var sigs []map[string]bool
 	perEvent := map[int]int{}
 	take := func(s scored) bool {
-		sig := e.Signature(s.c.text)
+		sig := e.Signature(s.c.Text)
 		for _, t := range sigs {
-			if len(sig) >= 2 && Jaccard(sig, t) >= 0.6 {
+			if len(sig) >= 2 && retrieve.Jaccard(sig, t) >= 0.6 {
 				return false
 			}
 		}
 		for _, c := range chosen {
-			if c.c.text == s.c.text {
+			if c.c.Text == s.c.Text {
 				return false
 			}
 		}
@@ -426,21 +434,21 @@ func pickPoints(e *Engine, p briefPlan) []BriefPoint {
 		if chosen[i].ev != chosen[j].ev {
 			return chosen[i].ev < chosen[j].ev
 		}
-		if p.num[a.p.Doc] != p.num[b.p.Doc] {
-			return p.num[a.p.Doc] < p.num[b.p.Doc]
+		if p.num[a.Passage.Doc] != p.num[b.Passage.Doc] {
+			return p.num[a.Passage.Doc] < p.num[b.Passage.Doc]
 		}
-		if a.p.Pos != b.p.Pos {
-			return a.p.Pos < b.p.Pos
+		if a.Passage.Pos != b.Passage.Pos {
+			return a.Passage.Pos < b.Passage.Pos
 		}
-		return strings.Index(a.p.Text, a.text) < strings.Index(b.p.Text, b.text)
+		return strings.Index(a.Passage.Text, a.Text) < strings.Index(b.Passage.Text, b.Text)
 	})
 	glossed := topicConcepts(p.r)
-	out := []BriefPoint{}
+	out := []Point{}
 	for _, s := range chosen {
 		c := s.c
-		pt := BriefPoint{Text: c.text, Date: c.p.Date, Citations: []int{p.num[c.p.Doc]}, Lang: c.lang, Doc: c.p.Doc, Chunk: c.p.ID}
-		if c.lang != p.lang {
-			pt.Gloss = trimGloss(Gloss(e, c.text, p.lang, glossed))
+		pt := Point{Text: c.Text, Date: c.Passage.Date, Citations: []int{p.num[c.Passage.Doc]}, Lang: c.Lang, Doc: c.Passage.Doc, Chunk: c.Passage.ID}
+		if c.Lang != p.lang {
+			pt.Gloss = trimGloss(answer.Gloss(e, c.Text, p.lang, glossed))
 		}
 		out = append(out, pt)
 	}
@@ -458,14 +466,14 @@ const (
 
 // informative weighs a sentence by the names and numbers it adds to the
 // topic's.
-func informative(e *Engine, s string, topic map[string]bool) float64 {
+func informative(e *retrieve.Engine, s string, topic map[string]bool) float64 {
 	n := 0
 	for c := range e.Signature(s) {
 		if !topic[c] {
 			n++
 		}
 	}
-	if listIntroRE.MatchString(s) {
+	if answer.AnnouncesList(s) {
 		n += 2
 	}
 	return min(1+newsWeight*float64(n), maxNewsBoost)
@@ -602,7 +610,7 @@ type dateClaim struct {
 func textDates(s string) []dateClaim {
 	var out []dateClaim
 	for _, m := range enDateRE.FindAllStringSubmatch(s, -1) {
-		mo := MonthNumber(m[1])
+		mo := retrieve.MonthNumber(m[1])
 		d, _ := strconv.Atoi(m[2])
 		out = append(out, dateClaim{iso: fmt.Sprintf("%s-%02d-%02d", m[3], mo, d), quote: m[0]})
 	}
@@ -634,7 +642,7 @@ func sameEventDate(a, b string) bool {
 // proposalCount is how many proposals a document says were made: an
 // announced count ("five-point proposal", "四点建议") or else the items
 // listed after a proposal ("一是…二是…三是…"); 0 when it says neither.
-func proposalCount(e *Engine, doc string) int {
+func proposalCount(e *retrieve.Engine, doc string) int {
 	text := docText(e, doc)
 	for _, re := range []*regexp.Regexp{zhCountRE, enCountRE} {
 		if m := re.FindStringSubmatch(text); m != nil {
@@ -668,7 +676,7 @@ func proposalCount(e *Engine, doc string) int {
 
 // disagreements finds where the reports of one event differ: on its date,
 // and on the number of proposals made.
-func disagreements(e *Engine, ev TimelineEvent, des map[string]docEvent, num map[string]int, lang string) []Disagreement {
+func disagreements(e *retrieve.Engine, ev Event, des map[string]docEvent, num map[string]int, lang string) []Disagreement {
 	var out []Disagreement
 	if d, ok := dateDisagreement(e, ev, des, num, lang); ok {
 		out = append(out, d)
@@ -683,7 +691,7 @@ func disagreements(e *Engine, ev TimelineEvent, des map[string]docEvent, num map
 // in their leads and in sentences naming the meeting: two texts giving the
 // event different dates, or a text giving it another year than the
 // reports are dated.
-func dateDisagreement(e *Engine, ev TimelineEvent, des map[string]docEvent, num map[string]int, lang string) (Disagreement, bool) {
+func dateDisagreement(e *retrieve.Engine, ev Event, des map[string]docEvent, num map[string]int, lang string) (Disagreement, bool) {
 	if len(ev.Date) != len("2006-01-02") {
 		return Disagreement{}, false
 	}
@@ -697,7 +705,7 @@ func dateDisagreement(e *Engine, ev TimelineEvent, des map[string]docEvent, num 
 			if e.Glossary() == nil || d.meeting == "" {
 				continue
 			}
-			for _, para := range Paragraphs(e.DocChunks(doc), l) {
+			for _, para := range answer.Paragraphs(e.DocChunks(doc), l) {
 				for _, s := range tokens.Sentences(para) {
 					if contains(e.Glossary().Concepts(s), d.meeting) {
 						ss = append(ss, s)
@@ -779,7 +787,7 @@ func dateDisagreement(e *Engine, ev TimelineEvent, des map[string]docEvent, num 
 
 // countDisagreement compares the number of proposals the event's reports
 // give.
-func countDisagreement(e *Engine, ev TimelineEvent, num map[string]int, lang string) (Disagreement, bool) {
+func countDisagreement(e *retrieve.Engine, ev Event, num map[string]int, lang string) (Disagreement, bool) {
 	if len(ev.docs) < 2 {
 		return Disagreement{}, false
 	}
@@ -814,7 +822,7 @@ func countDisagreement(e *Engine, ev TimelineEvent, num map[string]int, lang str
 
 // eventName names an event in a sentence: "the SCO Council of Foreign
 // Ministers in Astana on 2024-05-21".
-func eventName(ev TimelineEvent, lang string) string {
+func eventName(ev Event, lang string) string {
 	if lang == "zh" {
 		s := ev.Date
 		if ev.Place != "" {
@@ -853,6 +861,16 @@ func countWord(n int, lang string) string {
 	return en[n]
 }
 
+// appendUnique appends x to xs unless xs holds it.
+func appendUnique(xs []int, x int) []int {
+	for _, y := range xs {
+		if y == x {
+			return xs
+		}
+	}
+	return append(xs, x)
+}
+
 // uniqueInts returns the distinct numbers of xs, sorted.
 func uniqueInts(xs []int) []int {
 	out := []int{}
@@ -867,29 +885,29 @@ func uniqueInts(xs []int) []int {
 
 // promptSources are the retrieved passages of the plan's sources, numbered
 // as the briefing numbers them.
-func (p briefPlan) promptSources() []promptSource {
-	out := make([]promptSource, len(p.sources))
+func (p briefPlan) promptSources() []answer.PromptSource {
+	out := make([]answer.PromptSource, len(p.sources))
 	for i, c := range p.sources {
-		out[i] = promptSource{N: c.N, Doc: c.Doc, Title: c.Title, Source: c.Source, Date: c.Date, URL: c.URL}
+		out[i] = answer.PromptSource{N: c.N, Doc: c.Doc, Title: c.Title, Source: c.Source, Date: c.Date, URL: c.URL}
 	}
 	ps := append([]rag.Passage(nil), p.prompt...)
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Pos < ps[j].Pos })
 	for _, pa := range ps {
 		i := p.num[pa.Doc] - 1
-		out[i].Passages = append(out[i].Passages, neutralise(pa.Text))
+		out[i].Passages = append(out[i].Passages, answer.Neutralise(pa.Text))
 	}
 	return out
 }
 
 // renderBriefPrompt executes the briefing's system and user templates.
-func renderBriefPrompt(topic, lang string, sources []promptSource) (system, user string, err error) {
-	topic = strings.NewReplacer("</topic>", "</ topic>", "<topic>", "< topic>").Replace(neutralise(topic))
+func renderBriefPrompt(topic, lang string, sources []answer.PromptSource) (system, user string, err error) {
+	topic = strings.NewReplacer("</topic>", "</ topic>", "<topic>", "< topic>").Replace(answer.Neutralise(topic))
 	data := struct {
 		Language  string
 		MaxPoints int
 		Topic     string
-		Sources   []promptSource
-	}{languageName(lang), maxPoints, topic, sources}
+		Sources   []answer.PromptSource
+	}{answer.LanguageName(lang), maxPoints, topic, sources}
 	var sb, ub bytes.Buffer
 	if err := briefPrompts.ExecuteTemplate(&sb, "brief_system", data); err != nil {
 		return "", "", fmt.Errorf("couldn't render the briefing's system prompt: %w", err)
@@ -927,9 +945,9 @@ func parseDraft(text string) (headline string, points []string) {
 // keeps only the points whose citations hold, and falls back to the
 // extractive briefing when none do or the model fails.
 func (br *Briefer) draftBrief(ctx context.Context, p briefPlan, onText func(string)) Briefing {
-	fallback := func(k noteKey) Briefing {
+	fallback := func(k answer.NoteKey) Briefing {
 		b := extractiveBrief(br.engine, p)
-		b.Note = note(p.lang, k)
+		b.Note = answer.Note(p.lang, k)
 		if onText != nil {
 			onText(b.Text())
 		}
@@ -939,28 +957,28 @@ func (br *Briefer) draftBrief(ctx context.Context, p briefPlan, onText func(stri
 	system, user, err := renderBriefPrompt(p.topic, p.lang, sources)
 	if err != nil {
 		br.log.Error("couldn't build the briefing prompt", "err", err)
-		return fallback(noteBriefUnavailable)
+		return fallback(answer.NoteBriefUnavailable)
 	}
-	text, err := br.gen.Generate(ctx, system, user, accumulate(onText))
+	text, err := br.gen.Generate(ctx, system, user, answer.Accumulate(onText))
 	if err != nil {
 		br.log.Warn("the language model failed; briefing extractively", "err", err)
-		return fallback(noteBriefUnavailable)
+		return fallback(answer.NoteBriefUnavailable)
 	}
 	headline, lines := parseDraft(text)
 	byDoc := map[string]rag.Citation{}
 	for _, c := range p.sources {
 		byDoc[c.Doc] = c
 	}
-	points := []BriefPoint{}
+	points := []Point{}
 	dropped := 0
 	for _, line := range lines {
-		v := verifyCitations(line, sources)
-		if v.refusal || !v.grounded {
+		v := answer.VerifyCitations(line, sources)
+		if v.Refusal || !v.Grounded {
 			dropped++
 			continue
 		}
-		pt := BriefPoint{Text: tidySpaces(strings.TrimSpace(markerRE.ReplaceAllString(v.text, ""))), Citations: []int{}, Lang: tokens.Lang(v.text)}
-		for _, c := range v.citations {
+		pt := Point{Text: answer.TidySpaces(strings.TrimSpace(answer.RemoveMarkers(v.Text))), Citations: []int{}, Lang: tokens.Lang(v.Text)}
+		for _, c := range v.Citations {
 			pt.Citations = appendUnique(pt.Citations, byDoc[c.Doc].N)
 		}
 		pt.Date = p.sources[pt.Citations[0]-1].Date
@@ -968,16 +986,16 @@ func (br *Briefer) draftBrief(ctx context.Context, p briefPlan, onText func(stri
 	}
 	if len(points) == 0 {
 		br.log.Warn("the language model's briefing cited no source; briefing extractively")
-		return fallback(noteBriefUngrounded)
+		return fallback(answer.NoteBriefUngrounded)
 	}
 	b := p.base(rag.AnswerLLM)
-	b.Headline = strings.TrimSpace(citationRE.ReplaceAllString(headline, ""))
-	if b.Headline == "" || strings.Contains(b.Headline, notInSources) {
+	b.Headline = strings.TrimSpace(answer.RemoveCitations(headline))
+	if b.Headline == "" || strings.Contains(b.Headline, answer.NotInSources) {
 		b.Headline = extractiveHeadline(p)
 	}
 	b.Points = points
 	if dropped > 0 {
-		b.Note = note(p.lang, noteBriefDropped)
+		b.Note = answer.Note(p.lang, answer.NoteBriefDropped)
 	}
 	return b
 }
@@ -1036,7 +1054,7 @@ func mdEscape(s string) string {
 func mdEscapeText(s string) string {
 	var b strings.Builder
 	last := 0
-	for _, loc := range markerRE.FindAllStringIndex(s, -1) {
+	for _, loc := range answer.FindMarkers(s) {
 		b.WriteString(mdEscaper.Replace(s[last:loc[0]]))
 		b.WriteString(s[loc[0]:loc[1]])
 		last = loc[1]
@@ -1103,7 +1121,7 @@ func writeTextSources(b *strings.Builder, l labels, cites []rag.Citation) {
 }
 
 // pointLine is a key point with its date, markers and glosses.
-func pointLine(lang string, pt BriefPoint, esc func(string) string) string {
+func pointLine(lang string, pt Point, esc func(string) string) string {
 	if esc == nil {
 		esc = func(s string) string { return s }
 	}

@@ -1,4 +1,4 @@
-package retrieve
+package brief
 
 import (
 	"context"
@@ -10,7 +10,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/scobot/scobot/rag"
-	"github.com/scobot/scobot/rag/glossary"
+	"github.com/scobot/scobot/rag/answer"
+	"github.com/scobot/scobot/rag/internal/ragtest"
+	"github.com/scobot/scobot/rag/retrieve"
 )
 
 // eventsFixture is a small corpus of meetings whose reports disagree:
@@ -45,24 +47,17 @@ func eventsFixture() []rag.Chunk {
 	return cs
 }
 
-func newEventsEngine(t testing.TB) *Engine {
+func newEventsEngine(t testing.TB) *retrieve.Engine {
 	t.Helper()
 	return newGlossaryEngine(t, eventsFixture())
 }
 
 // newGlossaryEngine builds a lexical engine over chunks with the built-in
 // glossary and lexicon.
-func newGlossaryEngine(t testing.TB, chunks []rag.Chunk) *Engine {
+func newGlossaryEngine(t testing.TB, chunks []rag.Chunk) *retrieve.Engine {
 	t.Helper()
-	g, err := glossary.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	lex, err := glossary.Lexicon()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return NewEngine(Config{Chunks: chunks, Glossary: g, Lexicon: lex})
+	g, lex := ragtest.Glossaries(t)
+	return retrieve.NewEngine(retrieve.Config{Chunks: chunks, Glossary: g, Lexicon: lex})
 }
 
 func TestTimelineFixture(t *testing.T) {
@@ -92,7 +87,7 @@ func TestTimelineFixture(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.filter+"/"+tt.lang, func(t *testing.T) {
-			tl := NewBriefer(e, nil, nil).Timeline(tt.filter, tt.lang)
+			tl := New(e, nil, nil).Timeline(tt.filter, tt.lang)
 			var got []string
 			for _, ev := range tl.Events {
 				var docs []string
@@ -100,7 +95,7 @@ func TestTimelineFixture(t *testing.T) {
 					docs = append(docs, tl.Sources[n-1].Doc)
 				}
 				got = append(got, strings.Join([]string{ev.Date, ev.Place, ev.Meeting, strings.Join(docs, ",")}, " "))
-				if ev.Doc != docs[0] || !inDoc(e, ev.Doc, strings.TrimSuffix(ev.Text, "…")) {
+				if ev.Doc != docs[0] || !ragtest.Contains(e.DocChunks(ev.Doc), strings.TrimSuffix(ev.Text, "…")) {
 					t.Errorf("event text %q is not from its first source %s", ev.Text, docs[0])
 				}
 			}
@@ -116,7 +111,7 @@ func TestTimelineFixture(t *testing.T) {
 
 func TestTimelineTextInTheAskersLanguage(t *testing.T) {
 	e := newEventsEngine(t)
-	tl := NewBriefer(e, nil, nil).Timeline("", "zh")
+	tl := New(e, nil, nil).Timeline("", "zh")
 	// The Astana meeting has a Chinese report: quote it.
 	if ev := tl.Events[2]; ev.Lang != "zh" || !strings.HasPrefix(ev.Text, "当地时间2024年5月21日") {
 		t.Errorf("Astana event in %s: %q", ev.Lang, ev.Text)
@@ -135,7 +130,7 @@ func TestTimelineTextInTheAskersLanguage(t *testing.T) {
 	if md := tl.Markdown(); !strings.HasPrefix(md, "## 时间线\n") || !strings.Contains(md, "- **2021-07-14** · 杜尚别 · 上合组织外长理事会：On July 14, 2021") {
 		t.Errorf("Markdown:\n%s", md)
 	}
-	empty := NewBriefer(e, nil, nil).Timeline("World Cup", "en")
+	empty := New(e, nil, nil).Timeline("World Cup", "en")
 	if !strings.Contains(empty.Text(), "No events match.") || !strings.Contains(empty.Markdown(), "No events match.") {
 		t.Errorf("empty timeline:\n%s", empty.Text())
 	}
@@ -165,7 +160,7 @@ func TestBriefDisagreements(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.topic, func(t *testing.T) {
-			b, err := NewBriefer(e, nil, nil).Brief(context.Background(), BriefRequest{Topic: tt.topic})
+			b, err := New(e, nil, nil).Brief(context.Background(), Request{Topic: tt.topic})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -175,7 +170,7 @@ func TestBriefDisagreements(t *testing.T) {
 			var got []string
 			for _, d := range b.Disagreements {
 				got = append(got, d.Kind+": "+d.Text)
-				for _, m := range testMarkerRE.FindAllStringSubmatch(d.Text, -1) {
+				for _, m := range ragtest.MarkerRE.FindAllStringSubmatch(d.Text, -1) {
 					n, _ := strconv.Atoi(m[1])
 					if !slices.Contains(d.Citations, n) {
 						t.Errorf("%q cites [%d] but Citations = %v", d.Text, n, d.Citations)
@@ -313,7 +308,7 @@ func TestLocativePlace(t *testing.T) {
 
 func TestBriefPromptGolden(t *testing.T) {
 	e := newEventsEngine(t)
-	r, err := e.Retrieve(context.Background(), "SCO foreign ministers meeting in Dushanbe", RetrieveOptions{K: 16})
+	r, err := e.Retrieve(context.Background(), "SCO foreign ministers meeting in Dushanbe", retrieve.RetrieveOptions{K: 16})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,8 +321,8 @@ func TestBriefPromptGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		golden(t, tt.name+"_system.golden", system)
-		golden(t, tt.name+"_user.golden", user)
+		ragtest.Golden(t, tt.name+"_system.golden", system)
+		ragtest.Golden(t, tt.name+"_user.golden", user)
 		if strings.Count(user, "</topic>") != 1 {
 			t.Errorf("the topic escaped its section:\n%s", user)
 		}
@@ -357,13 +352,13 @@ func TestParseDraft(t *testing.T) {
 func TestBriefWithModelOnFixture(t *testing.T) {
 	e := newEventsEngine(t)
 	topic := "SCO foreign ministers meeting in Dushanbe"
-	gen := &fakeGen{reply: func(system, user string) (string, error) {
+	gen := &ragtest.Generator{Reply: func(system, user string) (string, error) {
 		if !strings.Contains(system, "HEADLINE:") || !strings.Contains(user, "<topic>"+topic+"</topic>") {
 			t.Errorf("prompts:\n%s\n%s", system, user)
 		}
 		return "HEADLINE: Sources split on the Dushanbe meeting [1]\n- Wang Yi put forward a five-point proposal [1].\n- Another report counts four proposals [2][1].\n- Lavrov won [7].", nil
 	}}
-	b, err := NewBriefer(e, gen, nil).Brief(context.Background(), BriefRequest{Topic: topic})
+	b, err := New(e, gen, nil).Brief(context.Background(), Request{Topic: topic})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -381,7 +376,7 @@ func TestBriefWithModelOnFixture(t *testing.T) {
 func TestMarkdownEscapes(t *testing.T) {
 	b := Briefing{
 		Lang: "en", Headline: "A *bold* claim",
-		Points:        []BriefPoint{{Text: "He said [sic] <b>x</b> _y_ #1 | z", Date: "2024-05-21", Citations: []int{1}}},
+		Points:        []Point{{Text: "He said [sic] <b>x</b> _y_ #1 | z", Date: "2024-05-21", Citations: []int{1}}},
 		Disagreements: []Disagreement{{Text: "[1] says *one*, while [2] gives two."}},
 		Sources:       []rag.Citation{{N: 1, Title: "T [x]", URL: "https://e.org/a (b)", Source: "S", Date: "2024-05-21"}, {N: 2, Title: "U"}},
 	}
@@ -410,7 +405,7 @@ func FuzzStripDateline(f *testing.F) {
 		if !strings.HasSuffix(s, got) {
 			t.Errorf("%q is not a suffix of %q", got, s)
 		}
-		if got != s && utf8.RuneCountInString(got) < minSentenceRunes {
+		if got != s && utf8.RuneCountInString(got) < answer.MinSentenceRunes {
 			t.Errorf("left too little: %q", got)
 		}
 	})
@@ -471,7 +466,7 @@ func FuzzParseDraft(f *testing.F) {
 }
 
 func BenchmarkTimeline(b *testing.B) {
-	br := NewBriefer(newEventsEngine(b), nil, nil)
+	br := New(newEventsEngine(b), nil, nil)
 	b.ReportAllocs()
 	for b.Loop() {
 		br.Timeline("", "en")

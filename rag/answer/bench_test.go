@@ -1,4 +1,4 @@
-package retrieve_test
+package answer_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/scobot/scobot/corpus"
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/answer"
 	"github.com/scobot/scobot/rag/chunk"
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/hashembed"
@@ -125,7 +126,7 @@ func BenchmarkQuery(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			a := retrieve.NewAssistant(retrieve.NewEngine(retrieve.Config{Chunks: st.Chunks(), Vector: st, Embedder: emb, Glossary: g, Lexicon: lex}))
+			a := answer.NewAssistant(retrieve.NewEngine(retrieve.Config{Chunks: st.Chunks(), Vector: st, Embedder: emb, Glossary: g, Lexicon: lex}))
 			questions := []string{
 				"Which foreign ministers did Wang Yi meet in Astana?",
 				"王毅在杜尚别上合组织外长理事会会议上提出了什么建议?",

@@ -1,4 +1,4 @@
-package retrieve
+package answer
 
 import (
 	"context"
@@ -31,7 +31,7 @@ func TestResolveFollowUp(t *testing.T) {
 }
 
 func TestAssistantAnswersFollowUps(t *testing.T) {
-	a := NewAssistant(newTestEngine(t, nil))
+	a := NewAssistant(newTestEngine(t))
 	first, err := a.Ask(context.Background(), rag.Request{Question: "What did Wang Yi say about vaccine nationalism?"})
 	if err != nil || first.Abstained {
 		t.Fatalf("first: %v %+v", err, first)

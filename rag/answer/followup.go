@@ -1,4 +1,4 @@
-package retrieve
+package answer
 
 import (
 	"regexp"
@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/tokens"
 )
 
@@ -42,7 +43,7 @@ func isFollowUp(question string) bool {
 		return true
 	}
 	for _, t := range tokens.Terms(question) {
-		if !IsNumber(t) {
+		if !retrieve.IsNumber(t) {
 			return false // a word of its own: a new question
 		}
 	}

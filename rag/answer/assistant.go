@@ -1,4 +1,11 @@
-package retrieve
+// Package answer answers questions from the passages rag/retrieve finds:
+// extractively, quoting the best sentences of the reports with their
+// sources (extractive.go), or with a language model whose every citation
+// is checked against the sources it was shown (generate.go, prompt.tmpl).
+// It makes follow-up questions standalone (followup.go), and its Assistant
+// (assistant.go) puts these together. The notes shown under answers and
+// briefings, and the abstention, are in notes.go.
+package answer
 
 import (
 	"bytes"
@@ -8,6 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/tokens"
 )
 
@@ -15,13 +23,13 @@ import (
 // extractively or, when a generator is configured, with a language model
 // whose citations are verified. Safe for concurrent use.
 type Assistant struct {
-	engine *Engine
+	engine *retrieve.Engine
 	gen    rag.Generator
 	log    *slog.Logger
 }
 
 // NewAssistant returns an Assistant over engine that answers extractively.
-func NewAssistant(engine *Engine) *Assistant {
+func NewAssistant(engine *retrieve.Engine) *Assistant {
 	return &Assistant{engine: engine, log: slog.New(slog.DiscardHandler)}
 }
 
@@ -48,7 +56,7 @@ func (a *Assistant) Ask(ctx context.Context, req rag.Request) (rag.Answer, error
 	}
 	lang := tokens.Lang(q)
 	resolved := a.resolve(ctx, q, req.History)
-	r, err := a.engine.Retrieve(ctx, resolved, RetrieveOptions{K: req.K, Mode: req.Mode, Lang: lang})
+	r, err := a.engine.Retrieve(ctx, resolved, retrieve.RetrieveOptions{K: req.K, Mode: req.Mode, Lang: lang})
 	if err != nil {
 		return rag.Answer{}, err
 	}
@@ -64,54 +72,54 @@ func (a *Assistant) Ask(ctx context.Context, req rag.Request) (rag.Answer, error
 	ans.Question = q
 	ans.Resolved = resolved
 	if r.VectorFailed {
-		ans.Note = joinNotes(ans.Note, note(lang, noteKeywordOnly))
+		ans.Note = JoinNotes(ans.Note, Note(lang, NoteKeywordOnly))
 	}
 	return ans, nil
 }
 
 // generate answers from the retrieved passages with the language model and
 // verifies its citations.
-func (a *Assistant) generate(ctx context.Context, question, lang string, r Retrieval, onText func(string)) rag.Answer {
+func (a *Assistant) generate(ctx context.Context, question, lang string, r retrieve.Retrieval, onText func(string)) rag.Answer {
 	sources := buildSources(r.Passages)
 	system, user, err := renderPrompt(question, lang, sources)
 	if err != nil {
 		a.log.Error("couldn't build the prompt", "err", err)
-		return a.fallback(question, r, noteUnavailable)
+		return a.fallback(question, r, NoteUnavailable)
 	}
-	text, err := a.gen.Generate(ctx, system, user, accumulate(onText))
+	text, err := a.gen.Generate(ctx, system, user, Accumulate(onText))
 	if err != nil {
 		a.log.Warn("the language model failed; answering extractively", "err", err)
-		return a.fallback(question, r, noteUnavailable)
+		return a.fallback(question, r, NoteUnavailable)
 	}
-	v := verifyCitations(text, sources)
+	v := VerifyCitations(text, sources)
 	switch {
-	case v.refusal:
+	case v.Refusal:
 		ans := Abstention(question, lang, r.Passages)
 		ans.Mode = rag.AnswerLLM
 		ans.Support = r.Support
 		return ans
-	case !v.grounded:
+	case !v.Grounded:
 		a.log.Warn("the language model's answer cited no source; answering extractively")
-		return a.fallback(question, r, noteUngrounded)
+		return a.fallback(question, r, NoteUngrounded)
 	}
 	ans := rag.Answer{
 		Question:  question,
-		Text:      v.text,
+		Text:      v.Text,
 		Mode:      rag.AnswerLLM,
 		Lang:      lang,
-		Citations: v.citations,
+		Citations: v.Citations,
 		Passages:  nonNil(r.Passages),
 		Support:   r.Support,
 	}
-	if v.uncited > 0 {
-		ans.Note = note(lang, noteUncited)
+	if v.Uncited > 0 {
+		ans.Note = Note(lang, NoteUncited)
 	}
 	return ans
 }
 
-// accumulate turns a callback for the text so far into one for the pieces
+// Accumulate turns a callback for the text so far into one for the pieces
 // a generator streams; nil stays nil.
-func accumulate(onText func(string)) func(string) {
+func Accumulate(onText func(string)) func(string) {
 	if onText == nil {
 		return nil
 	}
@@ -123,9 +131,9 @@ func accumulate(onText func(string)) func(string) {
 }
 
 // fallback is the extractive answer with a note saying why.
-func (a *Assistant) fallback(question string, r Retrieval, why noteKey) rag.Answer {
+func (a *Assistant) fallback(question string, r retrieve.Retrieval, why NoteKey) rag.Answer {
 	ans := Extract(a.engine, question, r)
-	ans.Note = note(ans.Lang, why)
+	ans.Note = Note(ans.Lang, why)
 	return ans
 }
 
@@ -175,69 +183,6 @@ func lastTurns(h []rag.Turn, n int) []rag.Turn {
 		out[i] = t
 	}
 	return out
-}
-
-// noteKey names a note shown under an answer or a briefing.
-type noteKey int
-
-const (
-	noteUnavailable noteKey = iota
-	noteUngrounded
-	noteUncited
-	noteKeywordOnly
-	noteBriefUnavailable
-	noteBriefUngrounded
-	noteBriefDropped
-)
-
-// note renders a note in the asker's language.
-func note(lang string, k noteKey) string {
-	zh := lang == "zh"
-	switch k {
-	case noteUnavailable:
-		if zh {
-			return "语言模型暂时不可用，以下为报道原文摘录。"
-		}
-		return "The language model is unavailable; this answer quotes the reports directly."
-	case noteUngrounded:
-		if zh {
-			return "语言模型的回答未引用任何来源，因此改为报道原文摘录。"
-		}
-		return "The language model's answer cited no source, so this answer quotes the reports directly."
-	case noteUncited:
-		if zh {
-			return "回答中有些句子未标注来源，请核对。"
-		}
-		return "Some sentences of this answer carry no citation; check them against the sources."
-	case noteKeywordOnly:
-		if zh {
-			return "向量检索暂时不可用，结果仅来自关键词检索。"
-		}
-		return "Semantic search is unavailable; passages were found by keyword search only."
-	case noteBriefUnavailable:
-		if zh {
-			return "语言模型暂时不可用，以下要点为报道原文摘录。"
-		}
-		return "The language model is unavailable; the key points quote the reports directly."
-	case noteBriefUngrounded:
-		if zh {
-			return "语言模型起草的要点未引用有效来源，因此改为报道原文摘录。"
-		}
-		return "The language model's points cited no valid source, so the key points quote the reports directly."
-	case noteBriefDropped:
-		if zh {
-			return "部分起草的要点未引用有效来源，已删去。"
-		}
-		return "Some drafted points cited no valid source and were left out."
-	}
-	return ""
-}
-
-func joinNotes(a, b string) string {
-	if a == "" {
-		return b
-	}
-	return a + " " + b
 }
 
 // Answer answers a single question with no history; it makes the Assistant
