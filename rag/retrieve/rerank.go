@@ -78,15 +78,6 @@ func coverage(has func(term string) bool, us []unit) float64 {
 	return got / total
 }
 
-func holdsAll(has func(string) bool, ts []string) bool {
-	for _, t := range ts {
-		if !has(t) {
-			return false
-		}
-	}
-	return true
-}
-
 // rerankByCoverage boosts the best fused passages by how much of the
 // question each holds.
 func (e *Engine) rerankByCoverage(ps []rag.Passage, q Query) []rag.Passage {

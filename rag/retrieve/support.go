@@ -1,16 +1,11 @@
 package retrieve
 
 import (
-	"regexp"
 	"unicode/utf8"
 
 	"github.com/scobot/scobot/rag"
-	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/tokens"
 )
-
-// numberRE finds numbers (and years) in text.
-var numberRE = regexp.MustCompile(`[0-9]+(?:\.[0-9]+)?`)
 
 // Weights of the units a question is broken into when estimating support.
 // A glossary concept (a person, place, organisation, initiative) is what a
@@ -115,22 +110,6 @@ func (e *Engine) support(q Query, ps []rag.Passage) float64 {
 		return 0
 	}
 	return got / total
-}
-
-// ConceptCredit is the best credit of any rendering of a concept of g (the
-// engine's Glossary or Lexicon) in the corpus's languages: a rendering
-// counts as its least credited term, and credit gives a term's credit
-// from 0 to 1.
-func (e *Engine) ConceptCredit(g *glossary.Glossary, concept string, credit func(string) float64) float64 {
-	best := 0.0
-	for _, ts := range e.renderings(g, concept) {
-		c := 1.0
-		for _, t := range ts {
-			c = min(c, credit(t))
-		}
-		best = max(best, c)
-	}
-	return best
 }
 
 // Abstains reports whether a retrieval is too weak to answer from.

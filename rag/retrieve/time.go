@@ -1,6 +1,7 @@
 package retrieve
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -97,4 +98,53 @@ func (tc TimeConstraint) matchesMonth(c rag.Chunk) bool {
 		}
 	}
 	return false
+}
+
+// Time boosts: a passage from the asked-for year counts this much more, one
+// from the asked-for month a little more again, and for "latest" questions
+// the newest document's passages are preferred.
+const (
+	yearBoost   = 3.0
+	monthBoost  = 1.5
+	latestBoost = 2.0
+)
+
+// applyTime re-ranks passages by the question's time constraint. It reports
+// a miss when the question names only years that no document covers.
+func (e *Engine) applyTime(ps []rag.Passage, tc TimeConstraint) ([]rag.Passage, bool) {
+	if tc.empty() || len(ps) == 0 {
+		return ps, false
+	}
+	miss := false
+	if len(tc.Years) > 0 {
+		miss = true
+		for _, y := range tc.Years {
+			if e.docYears[fmt.Sprint(y)] {
+				miss = false
+			}
+		}
+	}
+	newest := ""
+	if tc.Latest {
+		for _, p := range ps {
+			if p.Date > newest {
+				newest = p.Date
+			}
+		}
+	}
+	out := make([]rag.Passage, len(ps))
+	for i, p := range ps {
+		if len(tc.Years) > 0 && tc.matchesYear(p.Chunk) {
+			p.Score *= yearBoost
+		}
+		if len(tc.Months) > 0 && tc.matchesMonth(p.Chunk) {
+			p.Score *= monthBoost
+		}
+		if newest != "" && p.Date == newest {
+			p.Score *= latestBoost
+		}
+		out[i] = p
+	}
+	sortPassages(out)
+	return out, miss
 }
