@@ -32,19 +32,10 @@ var numberRE = regexp.MustCompile(`[0-9]+(?:\.[0-9]+)?`)
 // counts numbers.
 func IsNumber(term string) bool { return numberRE.FindString(term) == term }
 
-// duplicateSimilarity is the signature overlap (Jaccard) from which two
-// passages count as the same content: a translation, or two outlets'
-// reports of one event.
-const duplicateSimilarity = 0.8
-
-// minSignature is the smallest signature diversity trusts; below it, two
-// passages can look alike by accident.
-const minSignature = 4
-
 // diversify keeps near-duplicates out of the first k places: a passage too
 // similar to one already chosen is moved behind the others, not dropped, so
 // both outlets stay available to cite.
-func diversify(ps []rag.Passage, sig func(rag.Passage) map[string]bool, k int) []rag.Passage {
+func diversify(params *Params, ps []rag.Passage, sig func(rag.Passage) map[string]bool, k int) []rag.Passage {
 	if len(ps) < 2 {
 		return ps
 	}
@@ -57,9 +48,9 @@ func diversify(ps []rag.Passage, sig func(rag.Passage) map[string]bool, k int) [
 		}
 		s := sig(p)
 		dup := false
-		if len(s) >= minSignature {
+		if len(s) >= params.MinSignature {
 			for _, t := range sigs {
-				if len(t) >= minSignature && Jaccard(s, t) >= duplicateSimilarity {
+				if len(t) >= params.MinSignature && Jaccard(s, t) >= params.DuplicateSimilarity {
 					dup = true
 					break
 				}

@@ -20,7 +20,8 @@ func TestDiversifyDefersNearDuplicates(t *testing.T) {
 		{Chunk: rag.Chunk{ID: "en", Text: "wang-yi astana sco lavrov 2024"}},
 		{Chunk: rag.Chunk{ID: "other", Text: "dushanbe vaccine proposal five 2021"}},
 	}
-	got := diversify(ps, sig, 2)
+	params := DefaultParams()
+	got := diversify(&params, ps, sig, 2)
 	if got[0].ID != "zh" || got[1].ID != "other" || got[2].ID != "en" {
 		t.Errorf("order = %s,%s,%s; the translation should move behind", got[0].ID, got[1].ID, got[2].ID)
 	}

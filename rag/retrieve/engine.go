@@ -48,10 +48,11 @@ type Config struct {
 	Glossary *glossary.Glossary // names (people, places, organisations); nil: no cross-lingual expansion
 	Lexicon  *glossary.Glossary // ordinary words; nil: names only
 	Logger   *slog.Logger       // nil: discard
+	Params   *Params            // nil: DefaultParams()
 }
 
-// Engine retrieves passages for questions and answers them from the
-// retrieved passages. It is safe for concurrent use once built.
+// Engine retrieves passages for questions from the chunks it was built
+// from. It is safe for concurrent use once built.
 type Engine struct {
 	chunks   map[string]rag.Chunk   // by chunk ID
 	byDoc    map[string][]rag.Chunk // in position order
@@ -66,6 +67,7 @@ type Engine struct {
 	docFreq  map[string]int             // term → number of documents holding it
 	langs    []string                   // languages of the chunks, in queryLangs order
 	docTerms map[string]map[string]bool // the set of terms of each document
+	params   Params
 }
 
 // NewEngine builds an Engine over cfg.Chunks.
@@ -82,6 +84,10 @@ func NewEngine(cfg Config) *Engine {
 		docYears: make(map[string]bool),
 		docFreq:  make(map[string]int),
 		docTerms: make(map[string]map[string]bool),
+		params:   DefaultParams(),
+	}
+	if cfg.Params != nil {
+		e.params = *cfg.Params
 	}
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
@@ -155,16 +161,16 @@ func (e *Engine) Glossary() *glossary.Glossary { return e.gloss }
 // with; nil when the engine has none.
 func (e *Engine) Lexicon() *glossary.Glossary { return e.lexicon }
 
-// Common reports whether a term is in more than half of the documents:
-// the corpus's shared context (the SCO, its member states), which the asker
-// knows and a gloss would only clutter.
+// Common reports whether a term is in more than Params.CommonShare (half)
+// of the documents: the corpus's shared context (the SCO, its member
+// states), which the asker knows and a gloss would only clutter.
 func (e *Engine) Common(term string) bool {
 	ts := tokens.Terms(term)
 	if len(ts) == 0 || len(e.byDoc) < 2 {
 		return false
 	}
 	for _, t := range ts {
-		if 2*e.docFreq[t] <= len(e.byDoc) {
+		if float64(e.docFreq[t]) <= e.params.CommonShare*float64(len(e.byDoc)) {
 			return false
 		}
 	}

@@ -11,7 +11,9 @@ func TestFuse(t *testing.T) {
 	p := func(id string) rag.Passage { return rag.Passage{Chunk: rag.Chunk{ID: id}} }
 	lexical := []rag.Passage{p("a"), p("b"), p("c")}
 	vector := []rag.Passage{p("c"), p("b"), p("d")}
-	got := fuse(lexical, vector)
+	params := DefaultParams()
+	got := fuse(&params, lexical, vector)
+	rrfK, vectorWeight := params.RRFK, params.VectorWeight
 	want := map[string]float64{
 		"a": 1 / (rrfK + 1),
 		"b": 1/(rrfK+2) + vectorWeight/(rrfK+2),

@@ -33,10 +33,6 @@ func (e *Engine) covers(doc string, concepts []string) bool {
 	return true
 }
 
-// nameBoost is how much more a passage counts when its document names all
-// of the question's specific names ("in Dushanbe", "Le Yucheng").
-const nameBoost = 2.0
-
 // applyNames prefers the passages of documents that name all of the
 // question's specific names and returns those documents. An empty result
 // means no retrieved document names them all.
@@ -56,7 +52,7 @@ func (e *Engine) applyNames(ps []rag.Passage, specific []string) ([]rag.Passage,
 	out := make([]rag.Passage, len(ps))
 	for i, p := range ps {
 		if covering[p.Doc] {
-			p.Score *= nameBoost
+			p.Score *= e.params.NameBoost
 		}
 		out[i] = p
 	}

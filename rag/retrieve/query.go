@@ -41,23 +41,6 @@ func (q Query) RestTerms() []string {
 // dateUnitRE finds the unit after a number in a Chinese date (2020年, 21日).
 var dateUnitRE = regexp.MustCompile(`([0-9])[年日号]`)
 
-// yearWeight is how much a year counts as a word of the question.
-const yearWeight = 0.3
-
-// synonymWeight is how much a synonym in the asker's language counts.
-const synonymWeight = 0.3
-
-// nameWeight is how much a name (a glossary concept) counts relative to an
-// ordinary word.
-const nameWeight = 0.5
-
-// expansionWeight is how much a term that came from the glossary counts
-// relative to one the asker typed. The glossary is curated, so its
-// equivalents are as good as the asker's words: on eval/qa.jsonl, 0.7 gave
-// MRR 0.917 and fact coverage 0.62, 1.0 gave 0.947 and 0.64, and 0.7 let an
-// English chunk about Dushanbe outrank the Chinese one naming Astana.
-const expansionWeight = 1.0
-
 // ParseQuery parses a question: its names and ordinary words (through the
 // glossary and the lexicon, expanded into the corpus's other languages),
 // its remaining terms and what it says about time.
@@ -73,7 +56,7 @@ func (e *Engine) ParseQuery(question string) Query {
 	var exp []string
 	if e.gloss != nil {
 		q.names, rest = e.gloss.FindRest(rest)
-		q.Concepts = e.expand(e.gloss, q.names, nameWeight, add, &exp)
+		q.Concepts = e.expand(e.gloss, q.names, e.params.NameWeight, add, &exp)
 	}
 	// "2020年" and "21日" are dates, which the time constraint weighs, not
 	// the words "year" and "day".
@@ -95,7 +78,7 @@ func (e *Engine) ParseQuery(question string) Query {
 		case years[t]:
 			// The time constraint weighs the year (applyTime); as a full
 			// word it would favour every dateline of that year.
-			add(t, yearWeight, e.focus(t))
+			add(t, e.params.YearWeight, e.focus(t))
 		default:
 			add(t, 1, e.focus(t))
 		}
@@ -124,14 +107,14 @@ func (e *Engine) expand(g *glossary.Glossary, ms []glossary.Match, w float64, ad
 				// for "propose") count less than the word itself.
 				for _, alt := range g.Terms(m.Concept, lang) {
 					if !strings.EqualFold(alt, m.Term) {
-						addSpread(add, tokens.Terms(alt), w*synonymWeight, e.focus)
+						addSpread(add, tokens.Terms(alt), w*e.params.SynonymWeight, e.focus)
 					}
 				}
 				continue
 			}
 			for _, alt := range g.Terms(m.Concept, lang) {
 				*exp = append(*exp, alt)
-				addSpread(add, tokens.Terms(alt), w*expansionWeight, e.focus)
+				addSpread(add, tokens.Terms(alt), w*e.params.ExpansionWeight, e.focus)
 			}
 		}
 	}
@@ -157,15 +140,8 @@ func addSpread(add func(t string, w, focus float64), ts []string, w float64, foc
 	}
 }
 
-// contextDiscount is how much a query term loses when every document holds
-// it. In a corpus about SCO diplomacy, "Wang Yi", "SCO" and "foreign
-// ministers" are the context of almost every question; the word that tells
-// which passage answers is the rarer one ("vaccines", "met", "proposals").
-// BM25's chunk-level idf alone lets five context terms outvote it.
-const contextDiscount = 0.6
-
 // focus weighs a query term by how few documents hold it: 1 for a term in
-// no or one document, down to 1-contextDiscount for a term in all.
+// no or one document, down to 1-Params.ContextDiscount for a term in all.
 func (e *Engine) focus(term string) float64 { return e.focusDF(e.docFreq[term]) }
 
 // focusDF is the focus of a term held by df documents.
@@ -174,5 +150,5 @@ func (e *Engine) focusDF(df int) float64 {
 	if n <= 1 || df <= 1 {
 		return 1
 	}
-	return 1 - contextDiscount*float64(df-1)/float64(n-1)
+	return 1 - e.params.ContextDiscount*float64(df-1)/float64(n-1)
 }

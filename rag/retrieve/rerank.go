@@ -5,20 +5,6 @@ import (
 	"github.com/scobot/scobot/rag/glossary"
 )
 
-// coverageBoost is how much more a passage holding everything the question
-// asks about counts than one holding none of it, after the rankings are
-// fused. BM25 and the hashed vectors both reward a passage that repeats a
-// few of the question's words, or that matches many renderings of one name;
-// coverage counts each thing asked about once, in any language. Measured on
-// eval/qa.jsonl with the local embedder: hybrid MRR 0.980 without it, 0.990
-// at 1, 1.5, 2 and 3; fact coverage 0.88, 0.88, 0.88, 0.90 and 0.90. The
-// development set stays at 1.000.
-const coverageBoost = 2.0
-
-// coverageDepth is how many of the best fused passages are reranked by
-// coverage; the rest keep their order behind them only if they scored lower.
-const coverageDepth = 20
-
 // unit is one thing a question asks about: a name or word, found when any of
 // its renderings is, or a remaining term of the question. Its weight is its
 // focus: a unit every report holds tells little about which passage answers.
@@ -87,9 +73,9 @@ func (e *Engine) rerankByCoverage(ps []rag.Passage, q Query) []rag.Passage {
 	}
 	out := make([]rag.Passage, len(ps))
 	copy(out, ps)
-	for i := range out[:min(len(out), coverageDepth)] {
+	for i := range out[:min(len(out), e.params.CoverageDepth)] {
 		id := out[i].ID
-		out[i].Score *= 1 + coverageBoost*coverage(func(t string) bool { return e.lex.Has(id, t) }, us)
+		out[i].Score *= 1 + e.params.CoverageBoost*coverage(func(t string) bool { return e.lex.Has(id, t) }, us)
 	}
 	sortPassages(out)
 	return out

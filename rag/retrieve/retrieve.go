@@ -9,7 +9,7 @@ import (
 
 // RetrieveOptions tune one retrieval.
 type RetrieveOptions struct {
-	K    int      // passages to return; 0 → 5
+	K    int      // passages to return; 0 → Params.DefaultK (5)
 	Mode rag.Mode // "" → hybrid
 	Lang string   // the asker's language, when the question text is not only theirs; "" → detected
 }
@@ -18,7 +18,7 @@ type RetrieveOptions struct {
 type Retrieval struct {
 	Passages []rag.Passage // best first, near-duplicates pushed back
 	// Support estimates, from 0 to 1, how much of the question the corpus
-	// covers; below abstainThreshold the question is not answered.
+	// covers; below Threshold the question is not answered.
 	Support float64
 	// TimeMiss is set when the question names a year no document covers.
 	TimeMiss bool
@@ -41,18 +41,18 @@ type Retrieval struct {
 	// retrieved document names them all. An answer quotes only these
 	// when there are any.
 	Covering map[string]bool
-	// Agreed is set when Support weighs both rankings' own support
-	// (agreedThreshold applies), not only the fused passages'.
+	// Agreed is set when Support weighs both rankings' own support, not
+	// only the fused passages'.
 	Agreed bool
+	// Threshold is the Support below which the question is not answered:
+	// Params.AgreedThreshold when Agreed, else Params.AbstainThreshold.
+	Threshold float64
 }
-
-// candidateDepth is how many candidates each ranking contributes to fusion.
-const candidateDepth = 50
 
 // Retrieve finds the passages that best answer question.
 func (e *Engine) Retrieve(ctx context.Context, question string, opts RetrieveOptions) (Retrieval, error) {
 	if opts.K <= 0 {
-		opts.K = 5
+		opts.K = e.params.DefaultK
 	}
 	if opts.Mode == "" {
 		opts.Mode = rag.ModeHybrid
@@ -61,7 +61,7 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts RetrieveOpt
 	if opts.Lang != "" {
 		q.Lang = opts.Lang
 	}
-	r := Retrieval{Query: q, Unnamed: e.unnamed(q)}
+	r := Retrieval{Query: q, Unnamed: e.unnamed(q), Threshold: e.params.AbstainThreshold}
 
 	var lists [][]rag.Passage
 	if opts.Mode != rag.ModeVector || e.vec == nil || e.emb == nil {
@@ -84,7 +84,7 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts RetrieveOpt
 	if len(lists) == 1 {
 		ranked = lists[0]
 	} else {
-		ranked = fuse(lists...)
+		ranked = fuse(&e.params, lists...)
 	}
 	if opts.Mode == rag.ModeHybrid {
 		// The single rankings stay as they are, to be compared with.
@@ -97,7 +97,7 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts RetrieveOpt
 	// not what the question asks about them (India at the Astana meeting,
 	// Lavrov in Dushanbe).
 	r.Unconnected = len(specific) >= 2 && len(r.Covering) == 0
-	ranked = diversify(ranked, e.signature, opts.K)
+	ranked = diversify(&e.params, ranked, e.signature, opts.K)
 	if len(ranked) > opts.K {
 		ranked = ranked[:opts.K]
 	}
@@ -106,6 +106,7 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts RetrieveOpt
 	if len(lists) == 2 {
 		r.Support = (r.Support + min(e.support(q, top(lists[0], opts.K)), e.support(q, top(lists[1], opts.K)))) / 2
 		r.Agreed = true
+		r.Threshold = e.params.AgreedThreshold
 	}
 	return r, nil
 }
@@ -114,7 +115,7 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts RetrieveOpt
 func top(ps []rag.Passage, k int) []rag.Passage { return ps[:min(k, len(ps))] }
 
 func (e *Engine) lexicalSearch(q Query) []rag.Passage {
-	hits := e.lex.Search(q.Terms, candidateDepth)
+	hits := e.lex.Search(q.Terms, e.params.CandidateDepth)
 	out := make([]rag.Passage, 0, len(hits))
 	for _, h := range hits {
 		out = append(out, rag.Passage{Chunk: e.chunks[h.ID], Score: h.Score})
@@ -131,7 +132,7 @@ func (e *Engine) vectorSearch(ctx context.Context, q Query) ([]rag.Passage, erro
 	if err != nil {
 		return nil, fmt.Errorf("couldn't embed the question: %w", err)
 	}
-	ps, err := e.vec.Search(ctx, vec, candidateDepth, nil)
+	ps, err := e.vec.Search(ctx, vec, e.params.CandidateDepth, nil)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't search the vector index: %w", err)
 	}

@@ -100,15 +100,6 @@ func (tc TimeConstraint) matchesMonth(c rag.Chunk) bool {
 	return false
 }
 
-// Time boosts: a passage from the asked-for year counts this much more, one
-// from the asked-for month a little more again, and for "latest" questions
-// the newest document's passages are preferred.
-const (
-	yearBoost   = 3.0
-	monthBoost  = 1.5
-	latestBoost = 2.0
-)
-
 // applyTime re-ranks passages by the question's time constraint. It reports
 // a miss when the question names only years that no document covers.
 func (e *Engine) applyTime(ps []rag.Passage, tc TimeConstraint) ([]rag.Passage, bool) {
@@ -135,13 +126,13 @@ func (e *Engine) applyTime(ps []rag.Passage, tc TimeConstraint) ([]rag.Passage, 
 	out := make([]rag.Passage, len(ps))
 	for i, p := range ps {
 		if len(tc.Years) > 0 && tc.matchesYear(p.Chunk) {
-			p.Score *= yearBoost
+			p.Score *= e.params.YearBoost
 		}
 		if len(tc.Months) > 0 && tc.matchesMonth(p.Chunk) {
-			p.Score *= monthBoost
+			p.Score *= e.params.MonthBoost
 		}
 		if newest != "" && p.Date == newest {
-			p.Score *= latestBoost
+			p.Score *= e.params.LatestBoost
 		}
 		out[i] = p
 	}
