@@ -85,10 +85,12 @@ func Extract(e *retrieve.Engine, question string, r retrieve.Retrieval) rag.Answ
 	return compose(e, question, lang, r, statements)
 }
 
-// Candidates splits the retrieved passages into scored sentences.
+// Candidates splits the retrieved passages into scored sentences, best
+// first; when some reports name all of the question's specific names
+// (Retrieval.Covering), only their passages.
 //
 // A sentence scores the weights of the question terms it holds, each times
-// its idf and times a local weight: a term found in most of the Candidate
+// its idf and times a local weight: a term found in most of the candidate
 // sentences (the meeting, the minister) says little about which sentence
 // answers, while one found in few ("会见", "vaccine") says much.
 func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {

@@ -36,11 +36,11 @@ const rewriteTimeout = 15 * time.Second
 // PromptSource is one numbered source in a prompt: a document and the
 // passages of it the model is shown, in document order.
 type PromptSource struct {
-	N                   int
-	Doc                 string
-	Title, Source, Date string
-	URL                 string
-	Passages            []string
+	N                   int      // its number, as the model cites it: [N]
+	Doc                 string   // the document ID
+	Title, Source, Date string   // the document's title, publisher and date
+	URL                 string   // the document's address, "" if none
+	Passages            []string // the text the model is shown, neutralised
 }
 
 // buildSources groups passages by document, numbered by each document's

@@ -31,7 +31,7 @@ func pickPoints(e *retrieve.Engine, p briefPlan) []Point {
 		ev    int
 	}
 	var all []scored
-	sameLang := map[int]bool{} // events with a Candidate in the briefing's language
+	sameLang := map[int]bool{} // events with a candidate in the briefing's language
 	others := map[int]int{}    // events' candidates other than a lead
 	isLead := func(c answer.Candidate) bool { return p.des[c.Passage.Doc].leads[c.Lang].full == c.Text }
 	topic := topicConcepts(p.r)

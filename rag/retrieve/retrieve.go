@@ -49,7 +49,10 @@ type Retrieval struct {
 	Threshold float64
 }
 
-// Retrieve finds the passages that best answer question.
+// Retrieve finds the passages that best answer question and the evidence
+// for deciding whether to answer it (Retrieval.Abstains). In hybrid mode a
+// failing vector search is logged and the lexical ranking answers alone
+// (VectorFailed); in vector mode it is an error. Safe for concurrent use.
 func (e *Engine) Retrieve(ctx context.Context, question string, opts RetrieveOptions) (Retrieval, error) {
 	if opts.K <= 0 {
 		opts.K = e.params.DefaultK

@@ -13,9 +13,9 @@ import (
 // TimeConstraint is what a question says about time: the years and months it
 // names and whether it asks for the most recent event.
 type TimeConstraint struct {
-	Years  []int
-	Months []int // 1–12
-	Latest bool
+	Years  []int // years named, in order, each once
+	Months []int // months named, 1–12
+	Latest bool  // it asks for the most recent event ("latest", "最近")
 }
 
 var (

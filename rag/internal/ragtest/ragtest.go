@@ -77,9 +77,9 @@ var MarkerRE = regexp.MustCompile(`\[(\d+)\]`)
 // Vectors is a fake vector index: it ranks Order in that order, or fails
 // with Err, and counts its calls. Use it with Embedder.
 type Vectors struct {
-	Order []rag.Chunk
-	Err   error
-	Calls int
+	Order []rag.Chunk // the ranking, best first
+	Err   error       // when set, every search fails with it
+	Calls int         // searches so far
 }
 
 // Search returns the first k chunks of Order, scored 1, 1/2, 1/3 …
@@ -100,7 +100,9 @@ func (f *Vectors) Search(_ context.Context, _ []float32, k int, _ map[string]boo
 
 // Embedder is a fake query embedder: every question is the same vector,
 // or fails with Err.
-type Embedder struct{ Err error }
+type Embedder struct {
+	Err error // when set, every question fails with it
+}
 
 // EmbedQuery returns [1] and Err.
 func (f Embedder) EmbedQuery(context.Context, string) ([]float32, error) {
@@ -110,9 +112,9 @@ func (f Embedder) EmbedQuery(context.Context, string) ([]float32, error) {
 // Generator is a fake language model: it replies with what Reply returns,
 // streamed word by word, and records the prompts it was given.
 type Generator struct {
-	Reply   func(system, user string) (string, error)
-	Systems []string
-	Users   []string
+	Reply   func(system, user string) (string, error) // the reply to one call
+	Systems []string                                  // the system prompts given, in order
+	Users   []string                                  // the user prompts given, in order
 }
 
 var _ rag.Generator = (*Generator)(nil)
