@@ -195,7 +195,7 @@ func markerNumbers(s string) []int {
 	return out
 }
 
-// Patterns for markerNumbers and tidySpaces.
+// Patterns for markerNumbers and TidySpaces.
 var (
 	markerListRE    = regexp.MustCompile(`\s*[,，、]\s*`)
 	spaceBeforePunc = regexp.MustCompile(` +([.,;:!?。，；：！？])`)

@@ -59,7 +59,7 @@ const monthNames = `(?:January|February|March|April|May|June|July|August|Septemb
 // maxLeadWidth bounds a timeline line, counting a Han character as two.
 const maxLeadWidth = 260
 
-// readEvent is what one document reports: its event, lead sentences and
+// docEvent is what one document reports: its event, lead sentences and
 // metadata.
 type docEvent struct {
 	doc, title, date, source, url string
