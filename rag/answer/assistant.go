@@ -56,7 +56,7 @@ func (a *Assistant) Ask(ctx context.Context, req rag.Request) (rag.Answer, error
 	}
 	lang := tokens.Lang(q)
 	resolved := a.resolve(ctx, q, req.History)
-	r, err := a.engine.Retrieve(ctx, resolved, retrieve.RetrieveOptions{K: req.K, Mode: req.Mode, Lang: lang})
+	r, err := a.engine.Retrieve(ctx, resolved, retrieve.Options{K: req.K, Mode: req.Mode, Lang: lang})
 	if err != nil {
 		return rag.Answer{}, err
 	}

@@ -185,7 +185,7 @@ func TestAbstainsWhenNamesNeverMeet(t *testing.T) {
 func TestAbstainsOnNamesNoReportMentions(t *testing.T) {
 	e := newTestEngine(t)
 	// The glossary knows the Secretary-General; no report names one.
-	r, err := e.Retrieve(context.Background(), "Who is the Secretary-General of the SCO?", retrieve.RetrieveOptions{})
+	r, err := e.Retrieve(context.Background(), "Who is the Secretary-General of the SCO?", retrieve.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,12 +200,12 @@ func TestAbstainsOnNamesNoReportMentions(t *testing.T) {
 		t.Errorf("abstained %v, note %q", a.Abstained, a.Note)
 	}
 	// "Meet" is a phrase, not an entity: the reports may say "hold talks".
-	r, _ = e.Retrieve(context.Background(), "Did Wang Yi meet Lavrov?", retrieve.RetrieveOptions{})
+	r, _ = e.Retrieve(context.Background(), "Did Wang Yi meet Lavrov?", retrieve.Options{})
 	if len(r.Unnamed) != 0 {
 		t.Errorf("Unnamed = %v, want none", r.Unnamed)
 	}
 	// Lavrov is named (in Chinese only): answered.
-	r, _ = e.Retrieve(context.Background(), "Did Wang Yi hold talks with Lavrov in Astana?", retrieve.RetrieveOptions{})
+	r, _ = e.Retrieve(context.Background(), "Did Wang Yi hold talks with Lavrov in Astana?", retrieve.Options{})
 	if len(r.Unnamed) != 0 || r.Abstains() {
 		t.Errorf("Unnamed = %v, abstains %v; want none, false", r.Unnamed, r.Abstains())
 	}

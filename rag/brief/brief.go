@@ -121,7 +121,7 @@ func (br *Briefer) Brief(ctx context.Context, req Request) (Briefing, error) {
 	if k <= 0 {
 		k = defaultBriefPassages
 	}
-	r, err := br.engine.Retrieve(ctx, topic, retrieve.RetrieveOptions{K: k, Lang: lang})
+	r, err := br.engine.Retrieve(ctx, topic, retrieve.Options{K: k, Lang: lang})
 	if err != nil {
 		return Briefing{}, err
 	}

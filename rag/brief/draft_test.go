@@ -13,7 +13,7 @@ import (
 
 func TestBriefPromptGolden(t *testing.T) {
 	e := newEventsEngine(t)
-	r, err := e.Retrieve(context.Background(), "SCO foreign ministers meeting in Dushanbe", retrieve.RetrieveOptions{K: 16})
+	r, err := e.Retrieve(context.Background(), "SCO foreign ministers meeting in Dushanbe", retrieve.Options{K: 16})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ package retrieve
 // evaluation try others.
 type Params struct {
 	// DefaultK is how many passages a retrieval returns when
-	// RetrieveOptions.K is 0. An API default, not a measured value.
+	// Options.K is 0. An API default, not a measured value.
 	DefaultK int
 
 	// CandidateDepth is how many candidates each ranking (lexical,

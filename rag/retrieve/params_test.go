@@ -13,7 +13,7 @@ func TestConfigParams(t *testing.T) {
 	engine := func(p *Params) *Engine {
 		return NewEngine(Config{Chunks: ragtest.Fixture(), Glossary: g, Params: p})
 	}
-	r, err := engine(nil).Retrieve(context.Background(), q, RetrieveOptions{})
+	r, err := engine(nil).Retrieve(context.Background(), q, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,7 +22,7 @@ func TestConfigParams(t *testing.T) {
 	}
 	p := DefaultParams()
 	p.DefaultK, p.AbstainThreshold = 2, 1.01 // support never exceeds 1
-	r, err = engine(&p).Retrieve(context.Background(), q, RetrieveOptions{})
+	r, err = engine(&p).Retrieve(context.Background(), q, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

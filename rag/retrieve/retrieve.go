@@ -7,8 +7,8 @@ import (
 	"github.com/scobot/scobot/rag"
 )
 
-// RetrieveOptions tune one retrieval.
-type RetrieveOptions struct {
+// Options tune one retrieval.
+type Options struct {
 	K    int      // passages to return; 0 → Params.DefaultK (5)
 	Mode rag.Mode // "" → hybrid
 	Lang string   // the asker's language, when the question text is not only theirs; "" → detected
@@ -53,7 +53,7 @@ type Retrieval struct {
 // for deciding whether to answer it (Retrieval.Abstains). In hybrid mode a
 // failing vector search is logged and the lexical ranking answers alone
 // (VectorFailed); in vector mode it is an error. Safe for concurrent use.
-func (e *Engine) Retrieve(ctx context.Context, question string, opts RetrieveOptions) (Retrieval, error) {
+func (e *Engine) Retrieve(ctx context.Context, question string, opts Options) (Retrieval, error) {
 	if opts.K <= 0 {
 		opts.K = e.params.DefaultK
 	}

@@ -37,18 +37,18 @@ func newGlossaryEngine(t testing.TB, chunks []rag.Chunk) *Engine {
 
 func TestRetrieveTimeConstraint(t *testing.T) {
 	e := newTestEngine(t, nil)
-	r, err := e.Retrieve(context.Background(), "What did Wang Yi propose at the foreign ministers' meeting in 2021?", RetrieveOptions{})
+	r, err := e.Retrieve(context.Background(), "What did Wang Yi propose at the foreign ministers' meeting in 2021?", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(r.Passages) == 0 || r.Passages[0].Doc != "dushanbe" {
 		t.Errorf("2021 question: first passage %+v, want the 2021 document", r.Passages)
 	}
-	r, _ = e.Retrieve(context.Background(), "What happened at the latest foreign ministers' meeting?", RetrieveOptions{})
+	r, _ = e.Retrieve(context.Background(), "What happened at the latest foreign ministers' meeting?", Options{})
 	if len(r.Passages) == 0 || r.Passages[0].Date != "2024-05-21" {
 		t.Errorf("latest: first passage dated %q, want the newest", r.Passages[0].Date)
 	}
-	r, _ = e.Retrieve(context.Background(), "What did the SCO do in 2030?", RetrieveOptions{})
+	r, _ = e.Retrieve(context.Background(), "What did the SCO do in 2030?", Options{})
 	if !r.TimeMiss || !r.Abstains() {
 		t.Errorf("a year no document covers should abstain: %+v", r)
 	}
@@ -60,15 +60,15 @@ func TestRetrieveFusesVectorAndFallsBack(t *testing.T) {
 	vec := &ragtest.Vectors{Order: []rag.Chunk{cs[5], cs[4], cs[3]}}
 	e := newTestEngine(t, vec)
 	q := "What did Wang Yi say about vaccine nationalism?"
-	hybrid, err := e.Retrieve(context.Background(), q, RetrieveOptions{K: 3})
+	hybrid, err := e.Retrieve(context.Background(), q, Options{K: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if vec.Calls != 1 {
 		t.Errorf("vector index called %d times", vec.Calls)
 	}
-	vonly, _ := e.Retrieve(context.Background(), q, RetrieveOptions{K: 3, Mode: rag.ModeVector})
-	lonly, _ := e.Retrieve(context.Background(), q, RetrieveOptions{K: 3, Mode: rag.ModeLexical})
+	vonly, _ := e.Retrieve(context.Background(), q, Options{K: 3, Mode: rag.ModeVector})
+	lonly, _ := e.Retrieve(context.Background(), q, Options{K: 3, Mode: rag.ModeLexical})
 	if vonly.Passages[0].Doc != "briefing" || lonly.Passages[0].ID != "dushanbe#1" {
 		t.Fatalf("modes: vector first %s, lexical first %s", vonly.Passages[0].ID, lonly.Passages[0].ID)
 	}
@@ -78,11 +78,11 @@ func TestRetrieveFusesVectorAndFallsBack(t *testing.T) {
 
 	// A failing vector search degrades to the lexical ranking.
 	vec.Err = errors.New("boom")
-	r, err := e.Retrieve(context.Background(), q, RetrieveOptions{K: 3})
+	r, err := e.Retrieve(context.Background(), q, Options{K: 3})
 	if err != nil || len(r.Passages) == 0 || r.Passages[0].ID != "dushanbe#1" {
 		t.Errorf("fallback: err %v, passages %+v", err, r.Passages)
 	}
-	if _, err := e.Retrieve(context.Background(), q, RetrieveOptions{Mode: rag.ModeVector}); err == nil {
+	if _, err := e.Retrieve(context.Background(), q, Options{Mode: rag.ModeVector}); err == nil {
 		t.Error("vector-only retrieval should report the vector failure")
 	}
 }
