@@ -5,16 +5,17 @@ import (
 	"testing"
 
 	"github.com/scobot/scobot/corpus"
-	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/answer"
 	"github.com/scobot/scobot/rag/chunk"
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/hashembed"
+	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/store"
 )
 
 // corpusAssistant builds the real question-answering pipeline over the
 // built-in corpus: local embedder, chromem-go index, extractive answers.
-func corpusAssistant(b *testing.B) *rag.Assistant {
+func corpusAssistant(b *testing.B) *answer.Assistant {
 	ctx := context.Background()
 	res, err := corpus.Load(ctx, corpus.Embedded(), nil)
 	if err != nil {
@@ -40,8 +41,8 @@ func corpusAssistant(b *testing.B) *rag.Assistant {
 	if _, err := st.Sync(ctx, docs, nil); err != nil {
 		b.Fatal(err)
 	}
-	e := rag.NewEngine(rag.Config{Chunks: st.Chunks(), Vector: st, Embedder: emb, Glossary: g, Lexicon: lex})
-	return rag.NewAssistant(e)
+	e := retrieve.NewEngine(retrieve.Config{Chunks: st.Chunks(), Vector: st, Embedder: emb, Glossary: g, Lexicon: lex})
+	return answer.NewAssistant(e)
 }
 
 // BenchmarkUpdateToReplyCorpus is BenchmarkUpdateToReply with the real

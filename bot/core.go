@@ -20,7 +20,7 @@ import (
 	"github.com/scobot/scobot/rag"
 )
 
-// Asker answers one question. *rag.Assistant implements it.
+// Asker answers one question. rag/answer's *Assistant implements it.
 type Asker interface {
 	Ask(ctx context.Context, req rag.Request) (rag.Answer, error)
 }

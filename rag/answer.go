@@ -1,13 +1,5 @@
 package rag
 
-import (
-	"context"
-	"errors"
-	"fmt"
-	"strings"
-	"unicode/utf8"
-)
-
 // Answer modes.
 const (
 	AnswerExtractive = "extractive"
@@ -40,11 +32,11 @@ type Answer struct {
 
 // Statement is one quoted sentence of an extractive answer.
 type Statement struct {
-	Text  string // verbatim from the cited document's cleaned text
-	N     int    // citation number
-	Doc   string
-	Chunk string
-	Lang  string
+	Text  string      // verbatim from the cited document's cleaned text
+	N     int         // citation number
+	Doc   string      // the cited document
+	Chunk string      // the ID of the chunk quoted
+	Lang  string      // language of Text
 	Gloss []GlossPair // names in the sentence rendered in the asker's language
 }
 
@@ -52,88 +44,8 @@ type Statement struct {
 // asker's language.
 type GlossPair struct{ From, To string }
 
-// Question limits.
-const (
-	// MaxQuestionRunes bounds a question; longer ones are refused with a
-	// clear message rather than silently cut.
-	MaxQuestionRunes = 1000
-)
-
-// ErrEmptyQuestion is returned for a question with no text.
-var ErrEmptyQuestion = errors.New("the question is empty")
-
-// ErrQuestionTooLong is returned for a question over MaxQuestionRunes.
-var ErrQuestionTooLong = fmt.Errorf("the question is longer than %d characters", MaxQuestionRunes)
-
 // AnswerOptions tune one answer.
 type AnswerOptions struct {
 	K    int  // passages retrieved; 0 → 5
 	Mode Mode // retrieval mode; "" → hybrid
-}
-
-// CheckQuestion trims a question and rejects empty and over-long ones.
-func CheckQuestion(question string) (string, error) {
-	q := strings.TrimSpace(question)
-	if q == "" {
-		return "", ErrEmptyQuestion
-	}
-	if utf8.RuneCountInString(q) > MaxQuestionRunes {
-		return "", ErrQuestionTooLong
-	}
-	return q, nil
-}
-
-// Answer retrieves passages for question and composes an extractive,
-// cited answer from them, or abstains when the corpus does not cover it.
-func (e *Engine) Answer(ctx context.Context, question string, opts AnswerOptions) (Answer, error) {
-	q, err := CheckQuestion(question)
-	if err != nil {
-		return Answer{}, err
-	}
-	r, err := e.Retrieve(ctx, q, RetrieveOptions{K: opts.K, Mode: opts.Mode})
-	if err != nil {
-		return Answer{}, err
-	}
-	return e.Extract(q, r), nil
-}
-
-// Abstains reports whether a retrieval is too weak to answer from.
-func (r Retrieval) Abstains() bool {
-	threshold := abstainThreshold
-	if r.agreed {
-		threshold = agreedThreshold
-	}
-	return len(r.Passages) == 0 || r.TimeMiss || r.Unconnected || len(r.Unnamed) > 0 || r.Support < threshold
-}
-
-// abstention is the plain "the corpus does not say" in the asker's language.
-func abstention(lang string) string {
-	switch lang {
-	case "zh":
-		return "语料库中没有相关信息：现有报道均未涉及这个问题。"
-	case "ru":
-		return "В корпусе нет ответа на этот вопрос: ни один из отчётов его не освещает."
-	}
-	return "The corpus does not say: none of the indexed reports covers this question."
-}
-
-// Abstention returns an answer that declines to answer question, with no
-// sources, in the asker's language.
-func Abstention(question, lang string, passages []Passage) Answer {
-	return Answer{
-		Question:  question,
-		Text:      abstention(lang),
-		Abstained: true,
-		Mode:      AnswerExtractive,
-		Lang:      lang,
-		Citations: []Citation{},
-		Passages:  nonNil(passages),
-	}
-}
-
-func nonNil(ps []Passage) []Passage {
-	if ps == nil {
-		return []Passage{}
-	}
-	return ps
 }

@@ -1,13 +1,20 @@
-// Package rag holds scobot's domain types (Chunk, Passage, Answer, Citation)
-// and the question-answering pipeline built on them: retrieval over a vector
-// and a lexical index, fusion, extractive answers, citation checks and
-// evaluation.
+// Package rag holds scobot's domain types: the chunks of the corpus, the
+// passages retrieval returns, answers with their citations, questions and
+// conversations, and the interfaces the pipeline's packages share. It
+// imports none of scobot's other packages.
 //
-// Technology lives in sub-packages around this one: rag/chunk splits
-// documents, rag/tokens tokenises text, rag/glossary bridges Chinese and
-// English, rag/hashembed is the local embedder, rag/lexical the BM25 index and
-// rag/store the chromem-go vector store. cmd/scobot wires them together.
+// Around it, one package per stage: rag/retrieve finds the passages that
+// answer a question and decides when the corpus does not, rag/answer
+// answers from them (extractively, or with a language model whose
+// citations are checked), and rag/brief writes briefings and the timeline.
+// Technology lives in its own packages: rag/chunk splits documents,
+// rag/tokens tokenises text, rag/glossary bridges Chinese and English,
+// rag/hashembed is the local embedder, rag/lexical the BM25 index,
+// rag/store the chromem-go vector store and rag/llm the language model
+// client. cmd/scobot wires them together.
 package rag
+
+import "context"
 
 // Chunk is a retrievable piece of one document in one language, with the
 // document's metadata copied in so a chunk can be cited on its own.
@@ -51,4 +58,11 @@ func DistinctDocs(ps []Passage) []string {
 		}
 	}
 	return out
+}
+
+// Generator writes text from a system and a user prompt, streaming the text
+// to onDelta (which may be nil) as it arrives. cmd adapts rag/llm's client
+// to it; tests use fakes.
+type Generator interface {
+	Generate(ctx context.Context, system, user string, onDelta func(delta string)) (string, error)
 }

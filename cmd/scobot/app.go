@@ -15,21 +15,24 @@ import (
 	"github.com/scobot/scobot/bot"
 	"github.com/scobot/scobot/corpus"
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/answer"
+	"github.com/scobot/scobot/rag/brief"
 	"github.com/scobot/scobot/rag/chunk"
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/hashembed"
 	"github.com/scobot/scobot/rag/llm"
+	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/store"
 )
 
-// app is the loaded pipeline: the corpus, its chunks, the synced index and
-// the engine that answers from them.
+// app is the loaded pipeline: the corpus, its chunks, the synced index, and
+// the assistant and briefer that answer from them.
 type app struct {
 	docs    []corpus.Document
 	chunks  map[string][]rag.Chunk // by document ID
 	store   *store.Store
-	engine  *rag.Engine
-	ask     *rag.Assistant
+	ask     *answer.Assistant
+	briefs  *brief.Briefer
 	stats   store.Stats
 	skipped []corpus.Skipped
 }
@@ -52,7 +55,7 @@ type openOptions struct {
 // embedder is what both the index and the questions are embedded with.
 type embedder interface {
 	store.Embedder
-	rag.QueryEmbedder
+	retrieve.QueryEmbedder
 }
 
 // openApp loads the corpus, brings the index up to date (embedding only what
@@ -100,7 +103,7 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 		all = append(all, cs...)
 		sdocs = append(sdocs, store.Doc{ID: d.ID, Chunks: cs})
 	}
-	var vec rag.VectorIndex = st
+	var vec retrieve.VectorIndex = st
 	a.stats, err = st.Sync(ctx, sdocs, opts.progress)
 	if err != nil {
 		if opts.strict || !errors.Is(err, llm.ErrUnavailable) {
@@ -109,11 +112,16 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 		log.Warn("couldn't embed the corpus; answering by keyword search only", "err", err)
 		vec = unavailableVectors{err}
 	}
-	a.engine = rag.NewEngine(rag.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: gl, Lexicon: lex, Logger: log})
-	a.ask = rag.NewAssistant(a.engine)
+	engine := retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: gl, Lexicon: lex, Logger: log})
+	var gen rag.Generator // nil: answers and briefings are extractive
 	if client != nil && client.ChatModel() != "" {
-		a.ask = a.ask.WithGenerator(generator{client}, log)
+		gen = generator{client}
 	}
+	a.ask = answer.NewAssistant(engine)
+	if gen != nil {
+		a.ask = a.ask.WithGenerator(gen, log)
+	}
+	a.briefs = brief.New(engine, gen, log)
 	return a, nil
 }
 
@@ -242,12 +250,12 @@ func (a *app) core(log *slog.Logger) *bot.Core {
 	for i, d := range a.docs {
 		docs[i] = bot.DocInfo{ID: d.ID, Title: d.Title, Date: d.Date, Source: d.Source, URL: d.URL}
 	}
-	return bot.NewCore(a.ask, docs, bot.CoreOptions{Briefer: briefer{a.ask}, Timeliner: briefer{a.ask}, Logger: log})
+	return bot.NewCore(a.ask, docs, bot.CoreOptions{Briefer: briefer{a.briefs}, Timeliner: briefer{a.briefs}, Logger: log})
 }
 
-// briefer gives the bot's /brief and /timeline the assistant's briefings
-// and timeline, in the shape of answers.
-type briefer struct{ a *rag.Assistant }
+// briefer gives the bot's /brief and /timeline the briefings and the
+// timeline, in the shape of answers.
+type briefer struct{ b *brief.Briefer }
 
 var (
 	_ bot.Briefer   = briefer{}
@@ -255,7 +263,7 @@ var (
 )
 
 func (b briefer) Brief(ctx context.Context, topic string) (rag.Answer, error) {
-	br, err := b.a.Brief(ctx, rag.BriefRequest{Topic: topic})
+	br, err := b.b.Brief(ctx, brief.Request{Topic: topic})
 	if err != nil {
 		return rag.Answer{}, err
 	}
@@ -263,5 +271,5 @@ func (b briefer) Brief(ctx context.Context, topic string) (rag.Answer, error) {
 }
 
 func (b briefer) Timeline(_ context.Context, filter string) (rag.Answer, error) {
-	return b.a.Engine().Timeline(filter, "").Answer(), nil
+	return b.b.Timeline(filter, "").Answer(), nil
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/brief"
 )
 
 // runBrief prints a briefing on a topic: headline, dated key points,
@@ -36,7 +37,7 @@ func runBrief(ctx context.Context, m *Main, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := a.ask.Brief(ctx, rag.BriefRequest{Topic: topic, K: *k})
+	b, err := a.briefs.Brief(ctx, brief.Request{Topic: topic, K: *k})
 	if err != nil {
 		return err
 	}
@@ -78,7 +79,7 @@ func runTimeline(ctx context.Context, m *Main, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	tl := a.engine.Timeline(filter, *lang)
+	tl := a.briefs.Timeline(filter, *lang)
 	switch {
 	case *asJSON:
 		return writeJSON(m.Stdout, tl)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/llm"
+	"github.com/scobot/scobot/rag/retrieve"
 )
 
 // Language-model settings, all from the environment (or .env).
@@ -108,7 +109,7 @@ func (g generator) Generate(ctx context.Context, system, user string, onDelta fu
 // ranking and the answer says so.
 type unavailableVectors struct{ err error }
 
-var _ rag.VectorIndex = unavailableVectors{}
+var _ retrieve.VectorIndex = unavailableVectors{}
 
 func (u unavailableVectors) Search(context.Context, []float32, int, map[string]bool) ([]rag.Passage, error) {
 	return nil, u.err

@@ -1,12 +1,10 @@
-package rag_test
+package brief_test
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -15,9 +13,12 @@ import (
 
 	"github.com/scobot/scobot/corpus"
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/brief"
 	"github.com/scobot/scobot/rag/chunk"
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/hashembed"
+	"github.com/scobot/scobot/rag/internal/ragtest"
+	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/store"
 )
 
@@ -32,7 +33,7 @@ const (
 // corpusEngine is the engine over the built-in corpus, built as the app
 // builds it (hybrid retrieval with the local embedder), once per test run.
 type corpusEngine struct {
-	engine *rag.Engine
+	engine *retrieve.Engine
 	chunks map[string][]rag.Chunk // by document
 }
 
@@ -84,7 +85,7 @@ func realEngine(t *testing.T) corpusEngine {
 			buildErr = err
 			return
 		}
-		built.engine = rag.NewEngine(rag.Config{Chunks: st.Chunks(), Vector: st, Embedder: emb, Glossary: g, Lexicon: lex})
+		built.engine = retrieve.NewEngine(retrieve.Config{Chunks: st.Chunks(), Vector: st, Embedder: emb, Glossary: g, Lexicon: lex})
 	})
 	if buildErr != nil {
 		t.Fatal(buildErr)
@@ -92,21 +93,11 @@ func realEngine(t *testing.T) corpusEngine {
 	return built
 }
 
-// inDoc reports whether text is verbatim in a chunk of doc.
-func (c corpusEngine) inDoc(doc, text string) bool {
-	for _, ch := range c.chunks[doc] {
-		if strings.Contains(ch.Text, text) {
-			return true
-		}
-	}
-	return false
-}
-
 // checkBriefing asserts a briefing's grounding: sources numbered 1..n and
 // all cited, every citation pointing at a source, every quoted point and
 // timeline line verbatim (up to a shortening "…") in the first source it
 // cites, with that source's date.
-func checkBriefing(t *testing.T, c corpusEngine, b rag.Briefing, quoted bool) {
+func checkBriefing(t *testing.T, c corpusEngine, b brief.Briefing, quoted bool) {
 	t.Helper()
 	cited := map[int]bool{}
 	check := func(what string, ns []int) {
@@ -135,7 +126,7 @@ func checkBriefing(t *testing.T, c corpusEngine, b rag.Briefing, quoted bool) {
 		if p.Date != src.Date {
 			t.Errorf("point %q dated %s; its source %s is dated %s", p.Text, p.Date, src.Doc, src.Date)
 		}
-		if quoted && !c.inDoc(src.Doc, p.Text) {
+		if quoted && !ragtest.Contains(c.chunks[src.Doc], p.Text) {
 			t.Errorf("point %q is not in the document it cites, %s", p.Text, src.Doc)
 		}
 	}
@@ -145,7 +136,7 @@ func checkBriefing(t *testing.T, c corpusEngine, b rag.Briefing, quoted bool) {
 			continue
 		}
 		src := b.Sources[ev.Citations[0]-1]
-		if !c.inDoc(src.Doc, strings.TrimSuffix(ev.Text, "…")) {
+		if !ragtest.Contains(c.chunks[src.Doc], strings.TrimSuffix(ev.Text, "…")) {
 			t.Errorf("timeline line %q is not in the document it cites, %s", ev.Text, src.Doc)
 		}
 		if ev.Date != src.Date {
@@ -163,7 +154,7 @@ func checkBriefing(t *testing.T, c corpusEngine, b rag.Briefing, quoted bool) {
 }
 
 // eventsOf returns the timeline as "date place [docs]" lines.
-func eventsOf(b rag.Briefing) []string {
+func eventsOf(b brief.Briefing) []string {
 	var out []string
 	for _, ev := range b.Timeline {
 		var docs []string
@@ -177,7 +168,7 @@ func eventsOf(b rag.Briefing) []string {
 
 func TestBriefForeignMinistersMeetings(t *testing.T) {
 	c := realEngine(t)
-	a := rag.NewAssistant(c.engine)
+	a := brief.New(c.engine, nil, nil)
 	tests := []struct {
 		topic, lang string
 		events      []string
@@ -200,7 +191,7 @@ func TestBriefForeignMinistersMeetings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
 			var streamed []string
-			b, err := a.Brief(context.Background(), rag.BriefRequest{Topic: tt.topic, OnText: func(s string) { streamed = append(streamed, s) }})
+			b, err := a.Brief(context.Background(), brief.Request{Topic: tt.topic, OnText: func(s string) { streamed = append(streamed, s) }})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -266,7 +257,7 @@ func TestBriefForeignMinistersMeetings(t *testing.T) {
 
 func TestBriefShowsDisagreements(t *testing.T) {
 	c := realEngine(t)
-	b, err := rag.NewAssistant(c.engine).Brief(context.Background(), rag.BriefRequest{Topic: "SCO foreign ministers' meetings"})
+	b, err := brief.New(c.engine, nil, nil).Brief(context.Background(), brief.Request{Topic: "SCO foreign ministers' meetings"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,7 +265,7 @@ func TestBriefShowsDisagreements(t *testing.T) {
 	for _, s := range b.Sources {
 		num[s.Doc] = s.N
 	}
-	kinds := map[string]rag.Disagreement{}
+	kinds := map[string]brief.Disagreement{}
 	for _, d := range b.Disagreements {
 		kinds[d.Kind] = d
 	}
@@ -305,7 +296,7 @@ func TestBriefAbstainsOnUncoveredTopic(t *testing.T) {
 	c := realEngine(t)
 	for _, topic := range []string{"2022 FIFA World Cup", "世界杯足球赛"} {
 		t.Run(topic, func(t *testing.T) {
-			b, err := rag.NewAssistant(c.engine).Brief(context.Background(), rag.BriefRequest{Topic: topic})
+			b, err := brief.New(c.engine, nil, nil).Brief(context.Background(), brief.Request{Topic: topic})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -320,16 +311,16 @@ func TestBriefAbstainsOnUncoveredTopic(t *testing.T) {
 }
 
 func TestBriefRejectsBadTopics(t *testing.T) {
-	a := rag.NewAssistant(realEngine(t).engine)
+	a := brief.New(realEngine(t).engine, nil, nil)
 	for _, topic := range []string{"", "   ", strings.Repeat("x", rag.MaxQuestionRunes+1)} {
-		if _, err := a.Brief(context.Background(), rag.BriefRequest{Topic: topic}); err == nil {
+		if _, err := a.Brief(context.Background(), brief.Request{Topic: topic}); err == nil {
 			t.Errorf("topic of %d characters accepted", len(topic))
 		}
 	}
 }
 
 func TestBriefJSONShape(t *testing.T) {
-	b, err := rag.NewAssistant(realEngine(t).engine).Brief(context.Background(), rag.BriefRequest{Topic: "SCO foreign ministers' meetings"})
+	b, err := brief.New(realEngine(t).engine, nil, nil).Brief(context.Background(), brief.Request{Topic: "SCO foreign ministers' meetings"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -376,46 +367,18 @@ func TestBriefJSONShape(t *testing.T) {
 	}
 }
 
-// updateFlag reads the package's -update flag (defined by its internal
-// tests, which share this test binary).
-func updateFlag() bool {
-	f := flag.Lookup("update")
-	if f == nil {
-		return false
-	}
-	g, ok := f.Value.(flag.Getter)
-	if !ok {
-		return false
-	}
-	v, _ := g.Get().(bool)
-	return v
-}
-
 func TestBriefMarkdownGolden(t *testing.T) {
-	a := rag.NewAssistant(realEngine(t).engine)
+	a := brief.New(realEngine(t).engine, nil, nil)
 	for _, tt := range []struct{ name, topic string }{
 		{"brief_fm_en.md", "SCO foreign ministers' meetings"},
 		{"brief_fm_zh.md", "上合组织外长会议"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			b, err := a.Brief(context.Background(), rag.BriefRequest{Topic: tt.topic})
+			b, err := a.Brief(context.Background(), brief.Request{Topic: tt.topic})
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := b.Markdown()
-			path := filepath.Join("testdata", tt.name)
-			if updateFlag() {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", tt.name, got, want)
-			}
+			ragtest.Golden(t, tt.name, b.Markdown())
 		})
 	}
 }
@@ -460,7 +423,7 @@ func TestBriefWithLanguageModel(t *testing.T) {
 		headline string
 	}{
 		{
-			name: "verified citations",
+			name: "Verified citations",
 			reply: "HEADLINE: Three SCO foreign ministers' meetings, 2020 to 2024\n" +
 				"- In 2021 in Dushanbe, Wang Yi put forward a five-point proposal [2].\n" +
 				"- In 2024 in Astana, Wang Yi made a four-point proposal [4].\n" +
@@ -487,9 +450,9 @@ func TestBriefWithLanguageModel(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			gen := &scriptGen{reply: tt.reply, err: tt.err}
-			a := rag.NewAssistant(c.engine).WithGenerator(gen, nil)
+			a := brief.New(c.engine, gen, nil)
 			var partials []string
-			b, err := a.Brief(context.Background(), rag.BriefRequest{Topic: topic, OnText: func(s string) { partials = append(partials, s) }})
+			b, err := a.Brief(context.Background(), brief.Request{Topic: topic, OnText: func(s string) { partials = append(partials, s) }})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,22 +1,23 @@
-package rag
+package brief
 
 import (
-	"fmt"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/answer"
 	"github.com/scobot/scobot/rag/glossary"
+	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/tokens"
 )
 
-// TimelineEvent is one event of a timeline: what one report (or several
+// Event is one event of a timeline: what one report (or several
 // reports of the same day, place and meeting) says happened. Text is quoted
 // from the report Citations[0] points at; the other citations report the
 // same event.
-type TimelineEvent struct {
+type Event struct {
 	Date      string `json:"date"`              // the report's date, ISO 8601; "" if unknown
 	Place     string `json:"place"`             // where it happened, in the asker's language; "" if unknown
 	Meeting   string `json:"meeting,omitempty"` // the SCO meeting it concerns, in the asker's language
@@ -25,22 +26,13 @@ type TimelineEvent struct {
 	Lang      string `json:"lang"`              // language of Text
 	// Gloss renders the names of a Text in another language into the
 	// asker's.
-	Gloss []GlossPair `json:"-"`
+	Gloss []rag.GlossPair `json:"-"`
 	// Doc is the document Text is quoted from.
 	Doc string `json:"-"`
 
 	docs    []string // every document reporting the event
 	concept string   // the meeting's glossary concept
 	place   string   // the place's glossary concept
-}
-
-// Timeline is every event of the corpus (or those matching a filter) in date
-// order, with the sources its events cite.
-type Timeline struct {
-	Filter  string          `json:"filter"`
-	Lang    string          `json:"lang"`
-	Events  []TimelineEvent `json:"events"`
-	Sources []Citation      `json:"sources"`
 }
 
 // meetingConcepts are the SCO meetings a report may be about, in order of
@@ -82,9 +74,9 @@ type leadSentence struct {
 	text string // dateline removed and shortened for a timeline
 }
 
-// docEvent reads the event a document reports.
-func (e *Engine) docEvent(doc string) docEvent {
-	cs := e.byDoc[doc]
+// readEvent reads the event a document reports.
+func readEvent(e *retrieve.Engine, doc string) docEvent {
+	cs := e.DocChunks(doc)
 	d := docEvent{doc: doc, leads: map[string]leadSentence{}}
 	if len(cs) == 0 {
 		return d
@@ -96,11 +88,11 @@ func (e *Engine) docEvent(doc string) docEvent {
 		}
 	}
 	for _, lang := range d.langs {
-		if s := e.leadOf(doc, lang, d.title); s != "" {
+		if s := leadOf(e, doc, lang, d.title); s != "" {
 			d.leads[lang] = leadSentence{full: s, text: shortenLead(stripDateline(s))}
 		}
 	}
-	if e.gloss == nil {
+	if e.Glossary() == nil {
 		return d
 	}
 	// The meeting: named in the title, else in a lead, else anywhere.
@@ -108,9 +100,9 @@ func (e *Engine) docEvent(doc string) docEvent {
 	for _, lang := range d.langs {
 		texts = append(texts, d.leads[lang].full)
 	}
-	texts = append(texts, e.docText(doc))
+	texts = append(texts, docText(e, doc))
 	for _, t := range texts {
-		if d.meeting = firstConcept(e.gloss, t, meetingConcepts); d.meeting != "" {
+		if d.meeting = firstConcept(e.Glossary(), t, meetingConcepts); d.meeting != "" {
 			break
 		}
 	}
@@ -121,16 +113,16 @@ func (e *Engine) docEvent(doc string) docEvent {
 		where = append(where, d.leads[lang].full)
 	}
 	for _, lang := range d.langs {
-		for _, para := range e.docParagraphs(doc, lang) {
+		for _, para := range answer.Paragraphs(e.DocChunks(doc), lang) {
 			for _, s := range tokens.Sentences(para) {
-				if d.meeting != "" && contains(e.gloss.Concepts(s), d.meeting) {
+				if d.meeting != "" && contains(e.Glossary().Concepts(s), d.meeting) {
 					where = append(where, s)
 				}
 			}
 		}
 	}
 	for _, s := range where {
-		if d.place = e.locativePlace(s); d.place != "" {
+		if d.place = locativePlace(e, s); d.place != "" {
 			break
 		}
 	}
@@ -138,9 +130,9 @@ func (e *Engine) docEvent(doc string) docEvent {
 }
 
 // docText is the text of a whole document.
-func (e *Engine) docText(doc string) string {
+func docText(e *retrieve.Engine, doc string) string {
 	var b strings.Builder
-	for _, c := range e.byDoc[doc] {
+	for _, c := range e.DocChunks(doc) {
 		b.WriteString(c.Text)
 		b.WriteString("\n\n")
 	}
@@ -149,10 +141,10 @@ func (e *Engine) docText(doc string) string {
 
 // leadOf returns the first sentence of a document's text in lang that is
 // not a heading or the title again.
-func (e *Engine) leadOf(doc, lang, title string) string {
-	for _, para := range e.docParagraphs(doc, lang) {
+func leadOf(e *retrieve.Engine, doc, lang, title string) string {
+	for _, para := range answer.Paragraphs(e.DocChunks(doc), lang) {
 		for _, s := range tokens.Sentences(para) {
-			if utf8.RuneCountInString(s) < minSentenceRunes || isHeading(s, para) || isTitle(s, title) {
+			if utf8.RuneCountInString(s) < answer.MinSentenceRunes || answer.IsHeading(s, para) || isTitle(s, title) {
 				continue
 			}
 			return s
@@ -184,9 +176,9 @@ func firstConcept(g *glossary.Glossary, text string, want []string) string {
 
 // locativePlace returns the first place concept a sentence names right after
 // "在", "赴", "于", "in" or "at".
-func (e *Engine) locativePlace(s string) string {
-	for _, m := range e.gloss.Find(s) {
-		if k := e.gloss.Kind(m.Concept); k != glossary.KindState && k != glossary.KindPlace {
+func locativePlace(e *retrieve.Engine, s string) string {
+	for _, m := range e.Glossary().Find(s) {
+		if k := e.Glossary().Kind(m.Concept); k != glossary.KindState && k != glossary.KindPlace {
 			continue
 		}
 		before := s[:m.Start]
@@ -208,7 +200,7 @@ func (e *Engine) locativePlace(s string) string {
 func stripDateline(s string) string {
 	for _, re := range []*regexp.Regexp{datelineZh, datelineEn} {
 		if loc := re.FindStringIndex(s); loc != nil {
-			if rest := s[loc[1]:]; utf8.RuneCountInString(rest) >= minSentenceRunes {
+			if rest := s[loc[1]:]; utf8.RuneCountInString(rest) >= answer.MinSentenceRunes {
 				return rest
 			}
 		}
@@ -250,7 +242,7 @@ type eventKey struct{ date, place, meeting string }
 
 // events groups documents into events, oldest first (undated last), and
 // renders them in lang. Sources are numbered by num.
-func (e *Engine) events(des []docEvent, lang string, glossed map[string]bool) []TimelineEvent {
+func events(e *retrieve.Engine, des []docEvent, lang string, glossed map[string]bool) []Event {
 	byKey := map[eventKey][]docEvent{}
 	var keys []eventKey
 	for _, d := range des {
@@ -270,7 +262,7 @@ func (e *Engine) events(des []docEvent, lang string, glossed map[string]bool) []
 		}
 		return byKey[a][0].doc < byKey[b][0].doc
 	})
-	var out []TimelineEvent
+	var out []Event
 	for _, k := range keys {
 		group := byKey[k]
 		sort.SliceStable(group, func(i, j int) bool { return group[i].doc < group[j].doc })
@@ -291,7 +283,7 @@ func (e *Engine) events(des []docEvent, lang string, glossed map[string]bool) []
 				}
 			}
 		}
-		ev := TimelineEvent{Date: k.date, Citations: []int{}, concept: k.meeting, place: k.place}
+		ev := Event{Date: k.date, Citations: []int{}, concept: k.meeting, place: k.place}
 		if quote >= 0 {
 			group[0], group[quote] = group[quote], group[0]
 			d := group[0]
@@ -307,15 +299,15 @@ func (e *Engine) events(des []docEvent, lang string, glossed map[string]bool) []
 			}
 			ev.Text, ev.Lang, ev.Doc = d.leads[ll].text, ll, d.doc
 			if ll != lang {
-				ev.Gloss = trimGloss(e.glossFor(ev.Text, lang, glossed))
+				ev.Gloss = trimGloss(answer.Gloss(e, ev.Text, lang, glossed))
 			}
 		}
 		for _, d := range group {
 			ev.docs = append(ev.docs, d.doc)
 		}
-		if e.gloss != nil {
-			ev.Place = e.gloss.Term(k.place, lang)
-			ev.Meeting = meetingName(e.gloss, k.meeting, lang)
+		if g := e.Glossary(); g != nil {
+			ev.Place = g.Term(k.place, lang)
+			ev.Meeting = meetingName(g, k.meeting, lang)
 		}
 		out = append(out, ev)
 	}
@@ -340,121 +332,32 @@ func meetingName(g *glossary.Glossary, concept, lang string) string {
 
 // numberSources numbers the documents of events 1..n in event order and
 // fills in the events' citations.
-func (e *Engine) numberSources(evs []TimelineEvent) ([]Citation, map[string]int) {
+func numberSources(e *retrieve.Engine, evs []Event) ([]rag.Citation, map[string]int) {
 	num := map[string]int{}
-	var cites []Citation
+	var cites []rag.Citation
 	for i := range evs {
 		evs[i].Citations = []int{}
 		for _, doc := range evs[i].docs {
 			if _, ok := num[doc]; !ok {
 				num[doc] = len(cites) + 1
-				cites = append(cites, e.citation(doc, len(cites)+1))
+				cites = append(cites, citation(e, doc, len(cites)+1))
 			}
 			evs[i].Citations = append(evs[i].Citations, num[doc])
 		}
 	}
 	if cites == nil {
-		cites = []Citation{}
+		cites = []rag.Citation{}
 	}
 	return cites, num
 }
 
 // citation is the source entry of a document.
-func (e *Engine) citation(doc string, n int) Citation {
-	c := Citation{N: n, Doc: doc}
-	if cs := e.byDoc[doc]; len(cs) > 0 {
+func citation(e *retrieve.Engine, doc string, n int) rag.Citation {
+	c := rag.Citation{N: n, Doc: doc}
+	if cs := e.DocChunks(doc); len(cs) > 0 {
 		c.Title, c.Date, c.Source, c.URL = cs[0].Title, cs[0].Date, cs[0].Source, cs[0].URL
 	}
 	return c
-}
-
-// Timeline returns the events of the corpus in date order, rendered in lang
-// ("" → the filter's language, English without a filter). A filter keeps the
-// reports that name all of its words, in any language (the glossary and the
-// lexicon bridge them: "Astana" finds 阿斯塔纳), and, when it names years,
-// that are dated in one of them. An empty filter keeps everything.
-func (e *Engine) Timeline(filter, lang string) Timeline {
-	filter = strings.TrimSpace(filter)
-	if lang == "" {
-		lang = "en"
-		if filter != "" {
-			lang = tokens.Lang(filter)
-		}
-	}
-	docs := make([]string, 0, len(e.byDoc))
-	for doc := range e.byDoc {
-		docs = append(docs, doc)
-	}
-	sort.Strings(docs)
-	match := e.docFilter(filter)
-	var des []docEvent
-	for _, doc := range docs {
-		if match(doc) {
-			des = append(des, e.docEvent(doc))
-		}
-	}
-	evs := e.events(des, lang, map[string]bool{})
-	cites, _ := e.numberSources(evs)
-	if evs == nil {
-		evs = []TimelineEvent{}
-	}
-	return Timeline{Filter: filter, Lang: lang, Events: evs, Sources: cites}
-}
-
-// docFilter returns the test a document must pass for filter.
-func (e *Engine) docFilter(filter string) func(doc string) bool {
-	if filter == "" {
-		return func(string) bool { return true }
-	}
-	q := e.parseQuery(filter)
-	var years []string
-	for _, y := range q.time.Years {
-		years = append(years, strconv.Itoa(y))
-	}
-	var words []string
-	for _, t := range tokens.Terms(q.rest) {
-		if !queryStop[t] && !contains(years, t) {
-			words = append(words, t)
-		}
-	}
-	return func(doc string) bool {
-		cs := e.byDoc[doc]
-		if len(cs) == 0 {
-			return false
-		}
-		if len(years) > 0 {
-			ok := false
-			for _, y := range years {
-				ok = ok || strings.HasPrefix(cs[0].Date, y)
-			}
-			if !ok {
-				return false
-			}
-		}
-		terms := e.termsIn(doc)
-		has := func(t string) float64 {
-			if terms[t] {
-				return 1
-			}
-			return 0
-		}
-		for _, c := range q.concepts {
-			if e.conceptCredit(e.gloss, c, has) < 1 {
-				return false
-			}
-		}
-		for _, c := range q.words {
-			if e.conceptCredit(e.lexicon, c, has) < 1 {
-				return false
-			}
-		}
-		for _, w := range words {
-			if !terms[w] {
-				return false
-			}
-		}
-		return true
-	}
 }
 
 func contains(xs []string, x string) bool {
@@ -466,99 +369,20 @@ func contains(xs []string, x string) bool {
 	return false
 }
 
-// Markdown renders the timeline for a newsroom CMS: a heading, one bullet
-// per event, and the numbered sources with links.
-func (t Timeline) Markdown() string {
-	l := labelsFor(t.Lang)
-	var b strings.Builder
-	b.WriteString("## " + mdEscape(l.timeline))
-	if t.Filter != "" {
-		b.WriteString(": " + mdEscape(t.Filter))
-	}
-	b.WriteString("\n\n")
-	if len(t.Events) == 0 {
-		b.WriteString(mdEscape(l.noEvents) + "\n")
-		return b.String()
-	}
-	writeMarkdownEvents(&b, t.Lang, t.Events)
-	b.WriteString("\n")
-	writeMarkdownSources(&b, l, t.Sources)
-	return b.String()
-}
+// maxBriefGloss bounds the names glossed on one line of a briefing.
+const maxBriefGloss = 5
 
-// Text renders the timeline for a terminal.
-func (t Timeline) Text() string {
-	var b strings.Builder
-	b.WriteString(t.body())
-	if len(t.Events) > 0 {
-		b.WriteString("\n")
-		writeTextSources(&b, labelsFor(t.Lang), t.Sources)
-	}
-	return b.String()
-}
-
-// body renders the timeline as plain text without its sources.
-func (t Timeline) body() string {
-	l := labelsFor(t.Lang)
-	var b strings.Builder
-	b.WriteString(l.timeline)
-	if t.Filter != "" {
-		b.WriteString(": " + t.Filter)
-	}
-	b.WriteString("\n")
-	if len(t.Events) == 0 {
-		b.WriteString(l.noEvents + "\n")
-		return b.String()
-	}
-	writeTextEvents(&b, t.Lang, t.Events)
-	return b.String()
-}
-
-// Answer returns the timeline in the shape of an answer, for fronts that
-// render answers: the events without the source list, which they render
-// from Citations.
-func (t Timeline) Answer() Answer {
-	return Answer{
-		Question:  t.Filter,
-		Text:      strings.TrimRight(t.body(), "\n"),
-		Mode:      AnswerExtractive,
-		Lang:      t.Lang,
-		Citations: nonNilCitations(t.Sources),
-		Passages:  []Passage{},
-	}
-}
-
-// eventHead is "date · place · meeting" for one event.
-func eventHead(ev TimelineEvent, l labels) []string {
-	date := ev.Date
-	if date == "" {
-		date = l.undated
-	}
-	parts := []string{date}
-	if ev.Place != "" {
-		parts = append(parts, ev.Place)
-	}
-	if ev.Meeting != "" {
-		parts = append(parts, ev.Meeting)
-	}
-	return parts
-}
-
-func writeMarkdownEvents(b *strings.Builder, lang string, evs []TimelineEvent) {
-	l := labelsFor(lang)
-	for _, ev := range evs {
-		head := eventHead(ev, l)
-		fmt.Fprintf(b, "- **%s**", mdEscape(head[0]))
-		for _, p := range head[1:] {
-			b.WriteString(" · " + mdEscape(p))
+// trimGloss keeps the first maxBriefGloss glosses that are names, not
+// dates ("9月 = September" only clutters).
+func trimGloss(gs []rag.GlossPair) []rag.GlossPair {
+	var out []rag.GlossPair
+	for _, g := range gs {
+		if len(out) == maxBriefGloss {
+			break
 		}
-		b.WriteString(l.colon + mdEscape(ev.Text) + " " + markers(ev.Citations) + glossText(lang, ev.Gloss, mdEscape) + "\n")
+		if !strings.ContainsAny(g.From+g.To, "0123456789") {
+			out = append(out, g)
+		}
 	}
-}
-
-func writeTextEvents(b *strings.Builder, lang string, evs []TimelineEvent) {
-	l := labelsFor(lang)
-	for _, ev := range evs {
-		fmt.Fprintf(b, "  %s\n      %s %s%s\n", strings.Join(eventHead(ev, l), " · "), ev.Text, markers(ev.Citations), glossText(lang, ev.Gloss, nil))
-	}
+	return out
 }

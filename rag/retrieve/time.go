@@ -1,17 +1,21 @@
-package rag
+package retrieve
 
 import (
+	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/scobot/scobot/rag"
 )
 
-// timeConstraint is what a question says about time: the years and months it
+// TimeConstraint is what a question says about time: the years and months it
 // names and whether it asks for the most recent event.
-type timeConstraint struct {
-	Years  []int
-	Months []int // 1–12
-	Latest bool
+type TimeConstraint struct {
+	Years  []int // years named, in order, each once
+	Months []int // months named, 1–12
+	Latest bool  // it asks for the most recent event ("latest", "最近")
 }
 
 var (
@@ -21,18 +25,31 @@ var (
 	latestRE  = regexp.MustCompile(`(?i)\b(latest|most recent|newest|last time|recently)\b|最近|最新|最后一次|上一次`)
 )
 
+// MonthNumber returns the month (1–12) an English month name or its
+// abbreviation ("May", "Sept") stands for, 0 for anything else.
+func MonthNumber(name string) int {
+	if len(name) < 3 {
+		return 0
+	}
+	return enMonths[strings.ToLower(name[:3])]
+}
+
 var enMonths = map[string]int{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}
 
 // parseTime reads the time constraint of a question.
-func parseTime(q string) timeConstraint {
-	var tc timeConstraint
+func parseTime(q string) TimeConstraint {
+	var tc TimeConstraint
 	for _, m := range yearRE.FindAllStringSubmatch(q, -1) {
 		y, _ := strconv.Atoi(m[1])
-		tc.Years = appendUnique(tc.Years, y)
+		if !slices.Contains(tc.Years, y) {
+			tc.Years = append(tc.Years, y)
+		}
 	}
 	for _, m := range zhMonthRE.FindAllStringSubmatch(q, -1) {
 		mo, _ := strconv.Atoi(m[1])
-		tc.Months = appendUnique(tc.Months, mo)
+		if !slices.Contains(tc.Months, mo) {
+			tc.Months = append(tc.Months, mo)
+		}
 	}
 	for _, m := range enMonthRE.FindAllStringSubmatch(q, -1) {
 		word := strings.ToLower(m[1])
@@ -40,20 +57,22 @@ func parseTime(q string) timeConstraint {
 		if word == "may" && !strings.HasPrefix(m[1], "M") {
 			continue
 		}
-		tc.Months = appendUnique(tc.Months, enMonths[word[:3]])
+		if mo := enMonths[word[:3]]; !slices.Contains(tc.Months, mo) {
+			tc.Months = append(tc.Months, mo)
+		}
 	}
 	tc.Latest = latestRE.MatchString(q)
 	return tc
 }
 
 // empty reports whether the question says nothing about time.
-func (tc timeConstraint) empty() bool {
+func (tc TimeConstraint) empty() bool {
 	return len(tc.Years) == 0 && len(tc.Months) == 0 && !tc.Latest
 }
 
 // matchesYear reports whether a chunk belongs to one of the constraint's
 // years: by its document's date, or because its text names the year.
-func (tc timeConstraint) matchesYear(c Chunk) bool {
+func (tc TimeConstraint) matchesYear(c rag.Chunk) bool {
 	for _, y := range tc.Years {
 		ys := strconv.Itoa(y)
 		if strings.HasPrefix(c.Date, ys) || strings.Contains(c.Text, ys) {
@@ -65,7 +84,7 @@ func (tc timeConstraint) matchesYear(c Chunk) bool {
 
 // matchesMonth reports whether a chunk's document date falls in one of the
 // constraint's months.
-func (tc timeConstraint) matchesMonth(c Chunk) bool {
+func (tc TimeConstraint) matchesMonth(c rag.Chunk) bool {
 	if len(c.Date) < 7 {
 		return false
 	}
@@ -81,11 +100,42 @@ func (tc timeConstraint) matchesMonth(c Chunk) bool {
 	return false
 }
 
-func appendUnique(xs []int, x int) []int {
-	for _, y := range xs {
-		if y == x {
-			return xs
+// applyTime re-ranks passages by the question's time constraint. It reports
+// a miss when the question names only years that no document covers.
+func (e *Engine) applyTime(ps []rag.Passage, tc TimeConstraint) ([]rag.Passage, bool) {
+	if tc.empty() || len(ps) == 0 {
+		return ps, false
+	}
+	miss := false
+	if len(tc.Years) > 0 {
+		miss = true
+		for _, y := range tc.Years {
+			if e.docYears[fmt.Sprint(y)] {
+				miss = false
+			}
 		}
 	}
-	return append(xs, x)
+	newest := ""
+	if tc.Latest {
+		for _, p := range ps {
+			if p.Date > newest {
+				newest = p.Date
+			}
+		}
+	}
+	out := make([]rag.Passage, len(ps))
+	for i, p := range ps {
+		if len(tc.Years) > 0 && tc.matchesYear(p.Chunk) {
+			p.Score *= e.params.YearBoost
+		}
+		if len(tc.Months) > 0 && tc.matchesMonth(p.Chunk) {
+			p.Score *= e.params.MonthBoost
+		}
+		if newest != "" && p.Date == newest {
+			p.Score *= e.params.LatestBoost
+		}
+		out[i] = p
+	}
+	sortPassages(out)
+	return out, miss
 }

@@ -1,23 +1,9 @@
-package rag
+package retrieve
 
 import (
+	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/glossary"
-	"github.com/scobot/scobot/rag/tokens"
 )
-
-// coverageBoost is how much more a passage holding everything the question
-// asks about counts than one holding none of it, after the rankings are
-// fused. BM25 and the hashed vectors both reward a passage that repeats a
-// few of the question's words, or that matches many renderings of one name;
-// coverage counts each thing asked about once, in any language. Measured on
-// eval/qa.jsonl with the local embedder: hybrid MRR 0.980 without it, 0.990
-// at 1, 1.5, 2 and 3; fact coverage 0.88, 0.88, 0.88, 0.90 and 0.90. The
-// development set stays at 1.000.
-const coverageBoost = 2.0
-
-// coverageDepth is how many of the best fused passages are reranked by
-// coverage; the rest keep their order behind them only if they scored lower.
-const coverageDepth = 20
 
 // unit is one thing a question asks about: a name or word, found when any of
 // its renderings is, or a remaining term of the question. Its weight is its
@@ -28,18 +14,16 @@ type unit struct {
 }
 
 // units breaks a parsed question into what it asks about.
-func (e *Engine) units(q query) []unit {
+func (e *Engine) units(q Query) []unit {
 	var us []unit
-	for _, c := range q.concepts {
+	for _, c := range q.Concepts {
 		us = append(us, e.conceptUnit(e.gloss, c))
 	}
-	for _, c := range q.words {
+	for _, c := range q.Words {
 		us = append(us, e.conceptUnit(e.lexicon, c))
 	}
-	for _, t := range tokens.Terms(q.rest) {
-		if !queryStop[t] {
-			us = append(us, unit{alts: [][]string{{t}}, w: e.focusDF(e.docFreq[t])})
-		}
+	for _, t := range q.RestTerms() {
+		us = append(us, unit{alts: [][]string{{t}}, w: e.focusDF(e.docFreq[t])})
 	}
 	return us
 }
@@ -80,27 +64,18 @@ func coverage(has func(term string) bool, us []unit) float64 {
 	return got / total
 }
 
-func holdsAll(has func(string) bool, ts []string) bool {
-	for _, t := range ts {
-		if !has(t) {
-			return false
-		}
-	}
-	return true
-}
-
 // rerankByCoverage boosts the best fused passages by how much of the
 // question each holds.
-func (e *Engine) rerankByCoverage(ps []Passage, q query) []Passage {
+func (e *Engine) rerankByCoverage(ps []rag.Passage, q Query) []rag.Passage {
 	us := e.units(q)
 	if len(us) == 0 || len(ps) == 0 {
 		return ps
 	}
-	out := make([]Passage, len(ps))
+	out := make([]rag.Passage, len(ps))
 	copy(out, ps)
-	for i := range out[:min(len(out), coverageDepth)] {
+	for i := range out[:min(len(out), e.params.CoverageDepth)] {
 		id := out[i].ID
-		out[i].Score *= 1 + coverageBoost*coverage(func(t string) bool { return e.lex.Has(id, t) }, us)
+		out[i].Score *= 1 + e.params.CoverageBoost*coverage(func(t string) bool { return e.lex.Has(id, t) }, us)
 	}
 	sortPassages(out)
 	return out

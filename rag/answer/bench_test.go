@@ -1,4 +1,4 @@
-package rag_test
+package answer_test
 
 import (
 	"context"
@@ -9,9 +9,11 @@ import (
 
 	"github.com/scobot/scobot/corpus"
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/answer"
 	"github.com/scobot/scobot/rag/chunk"
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/hashembed"
+	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/store"
 )
 
@@ -124,7 +126,7 @@ func BenchmarkQuery(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			e := rag.NewEngine(rag.Config{Chunks: st.Chunks(), Vector: st, Embedder: emb, Glossary: g, Lexicon: lex})
+			a := answer.NewAssistant(retrieve.NewEngine(retrieve.Config{Chunks: st.Chunks(), Vector: st, Embedder: emb, Glossary: g, Lexicon: lex}))
 			questions := []string{
 				"Which foreign ministers did Wang Yi meet in Astana?",
 				"王毅在杜尚别上合组织外长理事会会议上提出了什么建议?",
@@ -132,7 +134,7 @@ func BenchmarkQuery(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
-				if _, err := e.Answer(context.Background(), questions[i%len(questions)], rag.AnswerOptions{}); err != nil {
+				if _, err := a.Answer(context.Background(), questions[i%len(questions)], rag.AnswerOptions{}); err != nil {
 					b.Fatal(err)
 				}
 				i++

@@ -1,20 +1,22 @@
-package rag
+package retrieve
 
 import (
 	"testing"
 
+	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/internal/ragtest"
 	"github.com/scobot/scobot/rag/tokens"
 )
 
 func TestRerankByCoverage(t *testing.T) {
-	repeats := Passage{Chunk: Chunk{ID: "a#0", Doc: "a", Lang: "en", Text: "Wang Yi, Wang Yi and again Wang Yi in Dushanbe."}, Score: 1}
-	answers := Passage{Chunk: Chunk{ID: "b#0", Doc: "b", Lang: "en", Text: "In Dushanbe Wang Yi opposed vaccine nationalism."}, Score: 0.8}
+	repeats := rag.Passage{Chunk: rag.Chunk{ID: "a#0", Doc: "a", Lang: "en", Text: "Wang Yi, Wang Yi and again Wang Yi in Dushanbe."}, Score: 1}
+	answers := rag.Passage{Chunk: rag.Chunk{ID: "b#0", Doc: "b", Lang: "en", Text: "In Dushanbe Wang Yi opposed vaccine nationalism."}, Score: 0.8}
 	// The same in Chinese: coverage counts a name in any of its renderings.
-	answersZh := Passage{Chunk: Chunk{ID: "c#0", Doc: "c", Lang: "zh", Text: "王毅在杜尚别反对疫苗民族主义。"}, Score: 0.8}
-	chunks := append(fixture(), repeats.Chunk, answers.Chunk, answersZh.Chunk)
+	answersZh := rag.Passage{Chunk: rag.Chunk{ID: "c#0", Doc: "c", Lang: "zh", Text: "王毅在杜尚别反对疫苗民族主义。"}, Score: 0.8}
+	chunks := append(ragtest.Fixture(), repeats.Chunk, answers.Chunk, answersZh.Chunk)
 	e := newGlossaryEngine(t, chunks)
-	q := e.parseQuery("What did Wang Yi say about vaccine nationalism in Dushanbe?")
-	got := e.rerankByCoverage([]Passage{repeats, answers, answersZh}, q)
+	q := e.ParseQuery("What did Wang Yi say about vaccine nationalism in Dushanbe?")
+	got := e.rerankByCoverage([]rag.Passage{repeats, answers, answersZh}, q)
 	if got[2].ID != "a#0" {
 		t.Errorf("order %s %s %s; want a#0 last", got[0].ID, got[1].ID, got[2].ID)
 	}

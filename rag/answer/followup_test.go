@@ -1,16 +1,18 @@
-package rag
+package answer
 
 import (
 	"context"
 	"strings"
 	"testing"
+
+	"github.com/scobot/scobot/rag"
 )
 
 func TestResolveFollowUp(t *testing.T) {
-	prev := []Turn{{Question: "What did Wang Yi propose in Astana?"}}
+	prev := []rag.Turn{{Question: "What did Wang Yi propose in Astana?"}}
 	tests := []struct {
 		q       string
-		history []Turn
+		history []rag.Turn
 		want    string
 	}{
 		{"and in 2021?", prev, "and in 2021? (What did Wang Yi propose in Astana?)"},
@@ -29,15 +31,15 @@ func TestResolveFollowUp(t *testing.T) {
 }
 
 func TestAssistantAnswersFollowUps(t *testing.T) {
-	a := NewAssistant(newTestEngine(t, nil))
-	first, err := a.Ask(context.Background(), Request{Question: "What did Wang Yi say about vaccine nationalism?"})
+	a := NewAssistant(newTestEngine(t))
+	first, err := a.Ask(context.Background(), rag.Request{Question: "What did Wang Yi say about vaccine nationalism?"})
 	if err != nil || first.Abstained {
 		t.Fatalf("first: %v %+v", err, first)
 	}
 	var streamed string
-	second, err := a.Ask(context.Background(), Request{
+	second, err := a.Ask(context.Background(), rag.Request{
 		Question: "and in 2021?",
-		History:  []Turn{{Question: first.Resolved, Answer: first.Text}},
+		History:  []rag.Turn{{Question: first.Resolved, Answer: first.Text}},
 		OnText:   func(s string) { streamed = s },
 	})
 	if err != nil {

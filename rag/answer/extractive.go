@@ -1,4 +1,4 @@
-package rag
+package answer
 
 import (
 	"cmp"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/tokens"
 )
 
@@ -23,70 +25,79 @@ const (
 	// the best sentence's: another report must be nearly as relevant to
 	// be cited beside it.
 	otherSourceScore = 0.35
-	minSentenceRunes = 8
 	maxGlossPairs    = 10
 )
+
+// MinSentenceRunes is the length under which a "sentence" is a fragment
+// (a dateline, a caption) that is never quoted.
+const MinSentenceRunes = 8
 
 // listIntroRE finds a sentence announcing a numbered list of points:
 // "put forward a five-point proposal", "提出四点建议:", "将采取四项举措".
 var listIntroRE = regexp.MustCompile(`(?i)([0-9]+|one|two|three|four|five|six|seven|[一二三四五六七])[- ]?(point|点|项)|[:：]\s*$`)
 
+// AnnouncesList reports whether a sentence announces a numbered list of
+// points ("a five-point proposal", "四点建议:").
+func AnnouncesList(s string) bool { return listIntroRE.MatchString(s) }
+
 // listItemRE finds the start of a list item: "First, …", "一是…", "二要…".
 var listItemRE = regexp.MustCompile(`(?i)^\s*(first(ly)?|second(ly)?|third(ly)?|fourth(ly)?|fifth(ly)?|sixth(ly)?|seventh(ly)?|[一二三四五六七八九十][是要]|[（(]?[一二三四五六七八九十0-9][)）、.])`)
 
-// candidate is a sentence that may be quoted.
-type candidate struct {
-	text  string
-	p     Passage
-	rank  int
-	score float64
-	lang  string
+// Candidate is a sentence of a retrieved passage that may be quoted.
+type Candidate struct {
+	Text    string      // the sentence, verbatim
+	Passage rag.Passage // the passage it is in
+	Rank    int         // the passage's rank in the retrieval, from 0
+	Score   float64     // how well it answers the question; higher is better
+	Lang    string      // its language
 }
 
 // Extract composes the extractive answer for a retrieval: the sentences of
 // the retrieved passages that best match the question, each followed by the
 // citation marker of its document, or an abstention.
-func (e *Engine) Extract(question string, r Retrieval) Answer {
-	lang := r.query.lang
+func Extract(e *retrieve.Engine, question string, r retrieve.Retrieval) rag.Answer {
+	lang := r.Query.Lang
 	if lang == "" {
 		lang = tokens.Lang(question)
 	}
 	if r.Abstains() {
 		a := Abstention(question, lang, r.Passages)
 		a.Support = r.Support
-		a.Note = e.unnamedNote(r.Unnamed, lang)
+		a.Note = unnamedNote(e, r.Unnamed, lang)
 		return a
 	}
-	cands := e.candidates(r)
+	cands := Candidates(e, r)
 	if len(cands) == 0 {
 		a := Abstention(question, lang, r.Passages)
 		a.Support = r.Support
 		return a
 	}
-	chosen := pickSentences(cands, e.signatureText)
-	var statements []candidate
+	chosen := pickSentences(cands, e.Signature)
+	var statements []Candidate
 	for _, c := range chosen {
 		statements = append(statements, c)
-		if listIntroRE.MatchString(c.text) {
-			for _, item := range e.listItems(c) {
-				statements = append(statements, candidate{text: item, p: c.p, rank: c.rank, lang: c.lang})
+		if listIntroRE.MatchString(c.Text) {
+			for _, item := range listItems(e, c) {
+				statements = append(statements, Candidate{Text: item, Passage: c.Passage, Rank: c.Rank, Lang: c.Lang})
 			}
 		}
 	}
-	return e.compose(question, lang, r, statements)
+	return compose(e, question, lang, r, statements)
 }
 
-// candidates splits the retrieved passages into scored sentences.
+// Candidates splits the retrieved passages into scored sentences, best
+// first; when some reports name all of the question's specific names
+// (Retrieval.Covering), only their passages.
 //
 // A sentence scores the weights of the question terms it holds, each times
 // its idf and times a local weight: a term found in most of the candidate
 // sentences (the meeting, the minister) says little about which sentence
 // answers, while one found in few ("会见", "vaccine") says much.
-func (e *Engine) candidates(r Retrieval) []candidate {
-	q := r.query
+func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
+	q := r.Query
 	type sentence struct {
 		text  string
-		p     Passage
+		p     rag.Passage
 		rank  int
 		terms []string
 	}
@@ -96,18 +107,18 @@ func (e *Engine) candidates(r Retrieval) []candidate {
 	for rank, p := range r.Passages {
 		// When some reports name all of the question's specific names,
 		// quote only those: "in Dushanbe" rules out the Astana reports.
-		if len(r.covering) > 0 && !r.covering[p.Doc] {
+		if len(r.Covering) > 0 && !r.Covering[p.Doc] {
 			continue
 		}
 		for _, s := range tokens.Sentences(p.Text) {
-			if utf8.RuneCountInString(s) < minSentenceRunes || seen[s] || isHeading(s, p.Text) {
+			if utf8.RuneCountInString(s) < MinSentenceRunes || seen[s] || IsHeading(s, p.Text) {
 				continue
 			}
 			seen[s] = true
 			terms := tokens.Terms(s)
 			got := map[string]bool{}
 			for _, t := range terms {
-				if _, ok := q.terms[t]; ok && !got[t] {
+				if _, ok := q.Terms[t]; ok && !got[t] {
 					got[t] = true
 					sf[t]++
 				}
@@ -116,16 +127,16 @@ func (e *Engine) candidates(r Retrieval) []candidate {
 		}
 	}
 	n := float64(len(ss))
-	var out []candidate
+	var out []Candidate
 	for _, s := range ss {
 		matched := 0.0
 		got := map[string]bool{}
 		for _, t := range s.terms {
-			if w, ok := q.terms[t]; ok && !got[t] {
+			if w, ok := q.Terms[t]; ok && !got[t] {
 				got[t] = true
 				local := math.Log(1+n/float64(sf[t])) / math.Log(1+n)
 				local *= local
-				matched += w * e.lex.IDF(t) * local
+				matched += w * e.IDF(t) * local
 			}
 		}
 		if matched == 0 {
@@ -133,21 +144,21 @@ func (e *Engine) candidates(r Retrieval) []candidate {
 		}
 		score := matched / math.Sqrt(1+float64(len(s.terms))/20)
 		score /= 1 + 0.15*float64(s.rank)
-		if s.p.Lang == q.lang {
+		if s.p.Lang == q.Lang {
 			score *= 1.2
 		}
-		out = append(out, candidate{text: s.text, p: s.p, rank: s.rank, score: score, lang: s.p.Lang})
+		out = append(out, Candidate{Text: s.text, Passage: s.p, Rank: s.rank, Score: score, Lang: s.p.Lang})
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	return out
 }
 
 // sentenceEnders end a sentence, as opposed to a heading.
 const sentenceEnders = "。！？；.!?;:：…”’\"')）)"
 
-// isHeading reports whether s is a heading rather than a sentence: a whole
+// IsHeading reports whether s is a heading rather than a sentence: a whole
 // paragraph of its own that does not end like a sentence.
-func isHeading(s, text string) bool {
+func IsHeading(s, text string) bool {
 	r, _ := utf8.DecodeLastRuneInString(s)
 	if strings.ContainsRune(sentenceEnders, r) {
 		return false
@@ -163,21 +174,21 @@ func isHeading(s, text string) bool {
 // pickSentences takes the best sentence and up to maxStatements-1 others that
 // score close to it and do not repeat what is already chosen (as the same
 // sentence in the other language of a bilingual report would).
-func pickSentences(cands []candidate, sig func(string) map[string]bool) []candidate {
-	best := cands[0].score
-	var chosen []candidate
+func pickSentences(cands []Candidate, sig func(string) map[string]bool) []Candidate {
+	best := cands[0].Score
+	var chosen []Candidate
 	var sigs []map[string]bool
 	for _, c := range cands {
-		if len(chosen) == maxStatements || c.score < minRelativeScore*best {
+		if len(chosen) == maxStatements || c.Score < minRelativeScore*best {
 			break
 		}
-		if c.p.Doc != cands[0].p.Doc && c.score < otherSourceScore*best {
+		if c.Passage.Doc != cands[0].Passage.Doc && c.Score < otherSourceScore*best {
 			continue
 		}
-		s := sig(c.text)
+		s := sig(c.Text)
 		dup := false
 		for _, t := range sigs {
-			if len(s) >= 2 && jaccard(s, t) >= 0.6 {
+			if len(s) >= 2 && retrieve.Jaccard(s, t) >= 0.6 {
 				dup = true
 				break
 			}
@@ -191,18 +202,13 @@ func pickSentences(cands []candidate, sig func(string) map[string]bool) []candid
 	return chosen
 }
 
-// signatureText is signature for a bare sentence.
-func (e *Engine) signatureText(s string) map[string]bool {
-	return e.signature(Passage{Chunk: Chunk{Text: s}})
-}
-
 // listItems returns the first sentence of each list item that follows the
 // sentence c in its document: the points a "four-point proposal" announces.
-func (e *Engine) listItems(c candidate) []string {
-	paras := e.docParagraphs(c.p.Doc, c.p.Lang)
+func listItems(e *retrieve.Engine, c Candidate) []string {
+	paras := Paragraphs(e.DocChunks(c.Passage.Doc), c.Passage.Lang)
 	start := -1
 	for i, para := range paras {
-		if strings.Contains(para, c.text) {
+		if strings.Contains(para, c.Text) {
 			start = i
 			break
 		}
@@ -227,12 +233,12 @@ func (e *Engine) listItems(c candidate) []string {
 	return items
 }
 
-// docParagraphs returns the paragraphs of one language of a document, from
-// its chunks, without repeats (chunks may overlap).
-func (e *Engine) docParagraphs(doc, lang string) []string {
+// Paragraphs returns the paragraphs in lang of a document's chunks, in
+// order and without repeats (chunks may overlap).
+func Paragraphs(chunks []rag.Chunk, lang string) []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, c := range e.byDoc[doc] {
+	for _, c := range chunks {
 		if c.Lang != lang {
 			continue
 		}
@@ -250,47 +256,47 @@ func (e *Engine) docParagraphs(doc, lang string) []string {
 
 // compose numbers the sources in order of first use, orders statements by
 // source and position, and renders the answer text.
-func (e *Engine) compose(question, lang string, r Retrieval, cands []candidate) Answer {
+func compose(e *retrieve.Engine, question, lang string, r retrieve.Retrieval, cands []Candidate) rag.Answer {
 	// Number sources by the rank of their best quoted passage.
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].rank < cands[j].rank })
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].Rank < cands[j].Rank })
 	num := map[string]int{}
-	var cites []Citation
+	var cites []rag.Citation
 	for _, c := range cands {
-		if _, ok := num[c.p.Doc]; !ok {
-			num[c.p.Doc] = len(cites) + 1
-			cites = append(cites, Citation{N: len(cites) + 1, Doc: c.p.Doc, Title: c.p.Title, Date: c.p.Date, Source: c.p.Source, URL: c.p.URL})
+		if _, ok := num[c.Passage.Doc]; !ok {
+			num[c.Passage.Doc] = len(cites) + 1
+			cites = append(cites, rag.Citation{N: len(cites) + 1, Doc: c.Passage.Doc, Title: c.Passage.Title, Date: c.Passage.Date, Source: c.Passage.Source, URL: c.Passage.URL})
 		}
 	}
 	// Within a source, quote in document order.
 	sort.SliceStable(cands, func(i, j int) bool {
-		ni, nj := num[cands[i].p.Doc], num[cands[j].p.Doc]
+		ni, nj := num[cands[i].Passage.Doc], num[cands[j].Passage.Doc]
 		if ni != nj {
 			return ni < nj
 		}
-		return cands[i].p.Pos < cands[j].p.Pos
+		return cands[i].Passage.Pos < cands[j].Passage.Pos
 	})
-	var st []Statement
+	var st []rag.Statement
 	seen := map[string]bool{}
 	// Each name is glossed once per answer, and not when the asker used it.
 	glossed := map[string]bool{}
-	for _, c := range r.query.concepts {
+	for _, c := range r.Query.Concepts {
 		glossed[c] = true
 	}
 	for _, c := range cands {
-		if seen[c.text] {
+		if seen[c.Text] {
 			continue
 		}
-		seen[c.text] = true
-		s := Statement{Text: c.text, N: num[c.p.Doc], Doc: c.p.Doc, Chunk: c.p.ID, Lang: c.lang}
-		if c.lang != lang {
-			s.Gloss = e.glossFor(c.text, lang, glossed)
+		seen[c.Text] = true
+		s := rag.Statement{Text: c.Text, N: num[c.Passage.Doc], Doc: c.Passage.Doc, Chunk: c.Passage.ID, Lang: c.Lang}
+		if c.Lang != lang {
+			s.Gloss = Gloss(e, c.Text, lang, glossed)
 		}
 		st = append(st, s)
 	}
-	return Answer{
+	return rag.Answer{
 		Question:   question,
 		Text:       renderStatements(lang, st, cites),
-		Mode:       AnswerExtractive,
+		Mode:       rag.AnswerExtractive,
 		Lang:       lang,
 		Citations:  cites,
 		Passages:   nonNil(r.Passages),
@@ -299,20 +305,20 @@ func (e *Engine) compose(question, lang string, r Retrieval, cands []candidate) 
 	}
 }
 
-// glossFor renders the glossary names in sentence into lang, skipping the
+// Gloss renders the glossary names in sentence into lang, skipping the
 // concepts in done and adding the ones it glosses.
-func (e *Engine) glossFor(sentence, lang string, done map[string]bool) []GlossPair {
-	if e.gloss == nil {
+func Gloss(e *retrieve.Engine, sentence, lang string, done map[string]bool) []rag.GlossPair {
+	if e.Glossary() == nil {
 		return nil
 	}
-	var out []GlossPair
-	for _, m := range e.gloss.Find(sentence) {
-		to := e.gloss.Term(m.Concept, lang)
-		if to == "" || done[m.Concept] || strings.EqualFold(to, m.Term) || e.common(m.Term) {
+	var out []rag.GlossPair
+	for _, m := range e.Glossary().Find(sentence) {
+		to := e.Glossary().Term(m.Concept, lang)
+		if to == "" || done[m.Concept] || strings.EqualFold(to, m.Term) || e.Common(m.Term) {
 			continue
 		}
 		done[m.Concept] = true
-		out = append(out, GlossPair{From: m.Term, To: to})
+		out = append(out, rag.GlossPair{From: m.Term, To: to})
 		if len(out) == maxGlossPairs {
 			break
 		}
@@ -320,27 +326,11 @@ func (e *Engine) glossFor(sentence, lang string, done map[string]bool) []GlossPa
 	return out
 }
 
-// common reports whether a term is in more than half of the documents:
-// the corpus's shared context (the SCO, its member states), which the asker
-// knows and a gloss would only clutter.
-func (e *Engine) common(term string) bool {
-	ts := tokens.Terms(term)
-	if len(ts) == 0 || len(e.byDoc) < 2 {
-		return false
-	}
-	for _, t := range ts {
-		if 2*e.docFreq[t] <= len(e.byDoc) {
-			return false
-		}
-	}
-	return true
-}
-
 // renderStatements writes the answer body: an opening line naming the dates
 // of the quoted reports, then one quoted sentence per line with its marker
 // and, for a sentence in another language, the names it contains rendered in
 // the asker's language.
-func renderStatements(lang string, st []Statement, cites []Citation) string {
+func renderStatements(lang string, st []rag.Statement, cites []rag.Citation) string {
 	var dates []string
 	seen := map[string]bool{}
 	for _, c := range cites {
@@ -393,16 +383,16 @@ func joinAnd(xs []string) string {
 
 // unnamedNote tells the asker which of the question's entities no report
 // names, in their language; "" when there are none.
-func (e *Engine) unnamedNote(concepts []string, lang string) string {
+func unnamedNote(e *retrieve.Engine, concepts []string, lang string) string {
 	if len(concepts) == 0 {
 		return ""
 	}
 	names := make([]string, 0, len(concepts))
 	for _, c := range concepts {
-		name := e.gloss.Term(c, lang)
+		name := e.Glossary().Term(c, lang)
 		for _, other := range []string{"en", "zh"} {
 			if name == "" {
-				name = e.gloss.Term(c, other)
+				name = e.Glossary().Term(c, other)
 			}
 		}
 		names = append(names, cmp.Or(name, c))

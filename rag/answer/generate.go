@@ -1,8 +1,7 @@
-package rag
+package answer
 
 import (
 	"bytes"
-	"context"
 	_ "embed"
 	"fmt"
 	"regexp"
@@ -13,15 +12,9 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/tokens"
 )
-
-// Generator writes text from a system and a user prompt, streaming the text
-// to onDelta (which may be nil) as it arrives. cmd adapts rag/llm's client
-// to it; tests use fakes.
-type Generator interface {
-	Generate(ctx context.Context, system, user string, onDelta func(delta string)) (string, error)
-}
 
 //go:embed prompt.tmpl
 var promptText string
@@ -29,9 +22,9 @@ var promptText string
 // prompts holds the system, user and rewrite templates of prompt.tmpl.
 var prompts = template.Must(template.New("prompt").Parse(promptText))
 
-// notInSources is what the prompt tells the model to reply when the sources
+// NotInSources is what the prompts tell the model to reply when the sources
 // do not answer.
-const notInSources = "NOT_IN_SOURCES"
+const NotInSources = "NOT_IN_SOURCES"
 
 // maxAnswerWords bounds a generated answer (the prompt asks for it).
 const maxAnswerWords = 200
@@ -40,26 +33,26 @@ const maxAnswerWords = 200
 // terms are combined with the previous question's instead.
 const rewriteTimeout = 15 * time.Second
 
-// promptSource is one numbered source in the prompt: a document and the
-// passages of it that were retrieved, in document order.
-type promptSource struct {
-	N                   int
-	Doc                 string
-	Title, Source, Date string
-	URL                 string
-	Passages            []string
+// PromptSource is one numbered source in a prompt: a document and the
+// passages of it the model is shown, in document order.
+type PromptSource struct {
+	N                   int      // its number, as the model cites it: [N]
+	Doc                 string   // the document ID
+	Title, Source, Date string   // the document's title, publisher and date
+	URL                 string   // the document's address, "" if none
+	Passages            []string // the text the model is shown, neutralised
 }
 
 // buildSources groups passages by document, numbered by each document's
 // best rank.
-func buildSources(ps []Passage) []promptSource {
-	var out []promptSource
+func buildSources(ps []rag.Passage) []PromptSource {
+	var out []PromptSource
 	idx := map[string]int{}
-	byDoc := map[string][]Passage{}
+	byDoc := map[string][]rag.Passage{}
 	for _, p := range ps {
 		if _, ok := idx[p.Doc]; !ok {
 			idx[p.Doc] = len(out)
-			out = append(out, promptSource{N: len(out) + 1, Doc: p.Doc, Title: p.Title, Source: p.Source, Date: p.Date, URL: p.URL})
+			out = append(out, PromptSource{N: len(out) + 1, Doc: p.Doc, Title: p.Title, Source: p.Source, Date: p.Date, URL: p.URL})
 		}
 		byDoc[p.Doc] = append(byDoc[p.Doc], p)
 	}
@@ -67,20 +60,21 @@ func buildSources(ps []Passage) []promptSource {
 		in := byDoc[out[i].Doc]
 		sort.SliceStable(in, func(a, b int) bool { return in[a].Pos < in[b].Pos })
 		for _, p := range in {
-			out[i].Passages = append(out[i].Passages, neutralise(p.Text))
+			out[i].Passages = append(out[i].Passages, Neutralise(p.Text))
 		}
 	}
 	return out
 }
 
-// neutralise keeps a source's text from closing the prompt's data sections.
-func neutralise(s string) string {
+// Neutralise keeps a source's text from closing a prompt's data sections.
+func Neutralise(s string) string {
 	r := strings.NewReplacer("</sources>", "</ sources>", "<sources>", "< sources>", "</question>", "</ question>", "<question>", "< question>")
 	return r.Replace(s)
 }
 
-// languageName names a language for the prompt.
-func languageName(lang string) string {
+// LanguageName names a language for a prompt: "Chinese", "Russian",
+// "English" (the default).
+func LanguageName(lang string) string {
 	switch lang {
 	case "zh":
 		return "Chinese"
@@ -91,13 +85,13 @@ func languageName(lang string) string {
 }
 
 // renderPrompt executes the system and user templates.
-func renderPrompt(question, lang string, sources []promptSource) (system, user string, err error) {
+func renderPrompt(question, lang string, sources []PromptSource) (system, user string, err error) {
 	data := struct {
 		Language string
 		MaxWords int
 		Question string
-		Sources  []promptSource
-	}{languageName(lang), maxAnswerWords, neutralise(question), sources}
+		Sources  []PromptSource
+	}{LanguageName(lang), maxAnswerWords, Neutralise(question), sources}
 	var sb, ub bytes.Buffer
 	if err := prompts.ExecuteTemplate(&sb, "system", data); err != nil {
 		return "", "", fmt.Errorf("couldn't render the system prompt: %w", err)
@@ -111,30 +105,30 @@ func renderPrompt(question, lang string, sources []promptSource) (system, user s
 // citationRE finds citation markers: [1], [1, 2], [1-3], 【1】.
 var citationRE = regexp.MustCompile(`[\[【]\s*(\d+(?:\s*[,，、\-–]\s*\d+)*)\s*[\]】]`)
 
-// verified is a generated answer after its citations were checked.
-type verified struct {
-	text      string
-	citations []Citation
-	refusal   bool // the model said the sources do not answer
-	grounded  bool // at least one statement carries a valid citation
-	uncited   int  // statements with no valid citation
+// Verified is a generated text after its citations were checked.
+type Verified struct {
+	Text      string         // the text, its markers renumbered [1]..[n]
+	Citations []rag.Citation // the sources cited, numbered as in Text
+	Refusal   bool           // the model said the sources do not answer
+	Grounded  bool           // at least one statement carries a valid citation
+	Uncited   int            // statements with no valid citation
 }
 
-// verifyCitations checks every marker against the sources given: markers
+// VerifyCitations checks every marker against the sources given: markers
 // that point nowhere are removed, the rest renumbered 1..n in order of first
 // use, and only the sources cited are listed.
-func verifyCitations(text string, sources []promptSource) verified {
+func VerifyCitations(text string, sources []PromptSource) Verified {
 	text = strings.TrimSpace(text)
-	if strings.Contains(text, notInSources) && utf8.RuneCountInString(strings.ReplaceAll(text, notInSources, "")) < 40 {
-		return verified{refusal: true}
+	if strings.Contains(text, NotInSources) && utf8.RuneCountInString(strings.ReplaceAll(text, NotInSources, "")) < 40 {
+		return Verified{Refusal: true}
 	}
-	text = strings.ReplaceAll(text, notInSources, "")
-	byN := map[int]promptSource{}
+	text = strings.ReplaceAll(text, NotInSources, "")
+	byN := map[int]PromptSource{}
 	for _, s := range sources {
 		byN[s.N] = s
 	}
 	renum := map[int]int{}
-	var cites []Citation
+	var cites []rag.Citation
 	out := citationRE.ReplaceAllStringFunc(text, func(m string) string {
 		var b strings.Builder
 		for _, n := range markerNumbers(citationRE.FindStringSubmatch(m)[1]) {
@@ -144,22 +138,22 @@ func verifyCitations(text string, sources []promptSource) verified {
 			}
 			if _, ok := renum[n]; !ok {
 				renum[n] = len(cites) + 1
-				cites = append(cites, Citation{N: len(cites) + 1, Doc: s.Doc, Title: s.Title, Date: s.Date, Source: s.Source, URL: s.URL})
+				cites = append(cites, rag.Citation{N: len(cites) + 1, Doc: s.Doc, Title: s.Title, Date: s.Date, Source: s.Source, URL: s.URL})
 			}
 			fmt.Fprintf(&b, "[%d]", renum[n])
 		}
 		return b.String()
 	})
-	out = tidySpaces(out)
-	v := verified{text: out, citations: cites}
+	out = TidySpaces(out)
+	v := Verified{Text: out, Citations: cites}
 	for _, s := range tokens.Sentences(out) {
-		if utf8.RuneCountInString(s) < minSentenceRunes || isHeading(s, out) && !markerRE.MatchString(s) {
+		if utf8.RuneCountInString(s) < MinSentenceRunes || IsHeading(s, out) && !markerRE.MatchString(s) {
 			continue
 		}
 		if markerRE.MatchString(s) {
-			v.grounded = true
+			v.Grounded = true
 		} else {
-			v.uncited++
+			v.Uncited++
 		}
 	}
 	return v
@@ -167,6 +161,17 @@ func verifyCitations(text string, sources []promptSource) verified {
 
 // markerRE finds a verified marker.
 var markerRE = regexp.MustCompile(`\[\d+\]`)
+
+// RemoveMarkers removes the verified markers ([1]) from a text.
+func RemoveMarkers(s string) string { return markerRE.ReplaceAllString(s, "") }
+
+// FindMarkers returns the start and end of each verified marker ([1]) in a
+// text.
+func FindMarkers(s string) [][]int { return markerRE.FindAllStringIndex(s, -1) }
+
+// RemoveCitations removes the citation markers a model writes ([1], [1, 2],
+// [1-3], 【1】) from a text, valid or not.
+func RemoveCitations(s string) string { return citationRE.ReplaceAllString(s, "") }
 
 // markerNumbers expands "1, 2" and "1-3" into source numbers.
 func markerNumbers(s string) []int {
@@ -190,15 +195,15 @@ func markerNumbers(s string) []int {
 	return out
 }
 
-// Patterns for markerNumbers and tidySpaces.
+// Patterns for markerNumbers and TidySpaces.
 var (
 	markerListRE    = regexp.MustCompile(`\s*[,，、]\s*`)
 	spaceBeforePunc = regexp.MustCompile(` +([.,;:!?。，；：！？])`)
 	spaceRuns       = regexp.MustCompile(`[ \t]{2,}`)
 )
 
-// tidySpaces removes the spaces a dropped marker leaves before punctuation.
-func tidySpaces(s string) string {
+// TidySpaces removes the spaces a dropped marker leaves before punctuation.
+func TidySpaces(s string) string {
 	s = spaceBeforePunc.ReplaceAllString(s, "$1")
 	return spaceRuns.ReplaceAllString(s, " ")
 }

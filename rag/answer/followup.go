@@ -1,10 +1,12 @@
-package rag
+package answer
 
 import (
 	"regexp"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/tokens"
 )
 
@@ -24,7 +26,7 @@ var followUpCueRE = regexp.MustCompile(`(?i)^\s*(and|also|what about|how about|t
 // did Wang Yi propose in Astana?)". Any other question is taken as it is,
 // so an unrelated "Who won the World Cup?" does not borrow the previous
 // question's words.
-func resolveFollowUp(question string, history []Turn) string {
+func resolveFollowUp(question string, history []rag.Turn) string {
 	if len(history) == 0 || utf8.RuneCountInString(question) > followUpRunes {
 		return question
 	}
@@ -41,7 +43,7 @@ func isFollowUp(question string) bool {
 		return true
 	}
 	for _, t := range tokens.Terms(question) {
-		if numberRE.FindString(t) != t {
+		if !retrieve.IsNumber(t) {
 			return false // a word of its own: a new question
 		}
 	}

@@ -1,8 +1,10 @@
-package rag
+package retrieve
 
 import (
 	"slices"
 	"testing"
+
+	"github.com/scobot/scobot/rag"
 )
 
 func TestParseTime(t *testing.T) {
@@ -35,17 +37,17 @@ func TestParseTime(t *testing.T) {
 
 func TestTimeMatches(t *testing.T) {
 	tc := parseTime("in May 2021")
-	c := Chunk{Date: "2021-07-14", Text: "text"}
+	c := rag.Chunk{Date: "2021-07-14", Text: "text"}
 	if !tc.matchesYear(c) {
 		t.Error("chunk dated 2021 should match 2021")
 	}
 	if tc.matchesMonth(c) {
 		t.Error("chunk dated July should not match May")
 	}
-	if !tc.matchesYear(Chunk{Date: "2024-05-21", Text: "BEIJING, May 21, 2021"}) {
+	if !tc.matchesYear(rag.Chunk{Date: "2024-05-21", Text: "BEIJING, May 21, 2021"}) {
 		t.Error("a chunk naming the year should match it")
 	}
-	if tc.matchesYear(Chunk{Date: "2024-05-21", Text: "nothing"}) {
+	if tc.matchesYear(rag.Chunk{Date: "2024-05-21", Text: "nothing"}) {
 		t.Error("a 2024 chunk should not match 2021")
 	}
 }

@@ -1,0 +1,192 @@
+// Package answer answers questions from the passages rag/retrieve finds:
+// extractively, quoting the best sentences of the reports with their
+// sources (extractive.go), or with a language model whose every citation
+// is checked against the sources it was shown (generate.go, prompt.tmpl).
+// It makes follow-up questions standalone (followup.go), and its Assistant
+// (assistant.go) puts these together. The notes shown under answers and
+// briefings, and the abstention, are in notes.go.
+package answer
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/retrieve"
+	"github.com/scobot/scobot/rag/tokens"
+)
+
+// Assistant answers requests: it resolves follow-ups, retrieves, and answers
+// extractively or, when a generator is configured, with a language model
+// whose citations are verified. Safe for concurrent use.
+type Assistant struct {
+	engine *retrieve.Engine
+	gen    rag.Generator
+	log    *slog.Logger
+}
+
+// NewAssistant returns an Assistant over engine that answers extractively.
+func NewAssistant(engine *retrieve.Engine) *Assistant {
+	return &Assistant{engine: engine, log: slog.New(slog.DiscardHandler)}
+}
+
+// WithGenerator returns a copy of the assistant that writes answers with g,
+// falling back to extractive answers when g fails. log (nil: discard)
+// records the failures.
+func (a *Assistant) WithGenerator(g rag.Generator, log *slog.Logger) *Assistant {
+	b := *a
+	b.gen = g
+	if log != nil {
+		b.log = log
+	}
+	return &b
+}
+
+// Ask answers one request. Answer.Resolved holds the standalone question
+// that was answered. Errors are only for bad questions and retrieval
+// failures; a failing language model falls back to an extractive answer
+// with a note.
+func (a *Assistant) Ask(ctx context.Context, req rag.Request) (rag.Answer, error) {
+	q, err := rag.CheckQuestion(req.Question)
+	if err != nil {
+		return rag.Answer{}, err
+	}
+	lang := tokens.Lang(q)
+	resolved := a.resolve(ctx, q, req.History)
+	r, err := a.engine.Retrieve(ctx, resolved, retrieve.Options{K: req.K, Mode: req.Mode, Lang: lang})
+	if err != nil {
+		return rag.Answer{}, err
+	}
+	var ans rag.Answer
+	if a.gen == nil || r.Abstains() {
+		ans = Extract(a.engine, resolved, r)
+		if req.OnText != nil {
+			req.OnText(ans.Text)
+		}
+	} else {
+		ans = a.generate(ctx, resolved, lang, r, req.OnText)
+	}
+	ans.Question = q
+	ans.Resolved = resolved
+	if r.VectorFailed {
+		ans.Note = JoinNotes(ans.Note, Note(lang, NoteKeywordOnly))
+	}
+	return ans, nil
+}
+
+// generate answers from the retrieved passages with the language model and
+// verifies its citations.
+func (a *Assistant) generate(ctx context.Context, question, lang string, r retrieve.Retrieval, onText func(string)) rag.Answer {
+	sources := buildSources(r.Passages)
+	system, user, err := renderPrompt(question, lang, sources)
+	if err != nil {
+		a.log.Error("couldn't build the prompt", "err", err)
+		return a.fallback(question, r, NoteUnavailable)
+	}
+	text, err := a.gen.Generate(ctx, system, user, Accumulate(onText))
+	if err != nil {
+		a.log.Warn("the language model failed; answering extractively", "err", err)
+		return a.fallback(question, r, NoteUnavailable)
+	}
+	v := VerifyCitations(text, sources)
+	switch {
+	case v.Refusal:
+		ans := Abstention(question, lang, r.Passages)
+		ans.Mode = rag.AnswerLLM
+		ans.Support = r.Support
+		return ans
+	case !v.Grounded:
+		a.log.Warn("the language model's answer cited no source; answering extractively")
+		return a.fallback(question, r, NoteUngrounded)
+	}
+	ans := rag.Answer{
+		Question:  question,
+		Text:      v.Text,
+		Mode:      rag.AnswerLLM,
+		Lang:      lang,
+		Citations: v.Citations,
+		Passages:  nonNil(r.Passages),
+		Support:   r.Support,
+	}
+	if v.Uncited > 0 {
+		ans.Note = Note(lang, NoteUncited)
+	}
+	return ans
+}
+
+// Accumulate turns a callback for the text so far into one for the pieces
+// a generator streams; nil stays nil.
+func Accumulate(onText func(string)) func(string) {
+	if onText == nil {
+		return nil
+	}
+	var sofar strings.Builder
+	return func(d string) {
+		sofar.WriteString(d)
+		onText(sofar.String())
+	}
+}
+
+// fallback is the extractive answer with a note saying why.
+func (a *Assistant) fallback(question string, r retrieve.Retrieval, why NoteKey) rag.Answer {
+	ans := Extract(a.engine, question, r)
+	ans.Note = Note(ans.Lang, why)
+	return ans
+}
+
+// resolve makes a follow-up standalone: with a language model, by asking it
+// to rewrite the question; without one, or when it fails, by combining the
+// question with the previous one.
+func (a *Assistant) resolve(ctx context.Context, q string, history []rag.Turn) string {
+	if len(history) == 0 {
+		return q
+	}
+	if a.gen == nil || utf8.RuneCountInString(q) > 2*followUpRunes || !isFollowUp(q) {
+		return resolveFollowUp(q, history)
+	}
+	var buf bytes.Buffer
+	data := struct {
+		History  []rag.Turn
+		Question string
+	}{lastTurns(history, 3), q}
+	if err := prompts.ExecuteTemplate(&buf, "rewrite", data); err != nil {
+		a.log.Error("couldn't build the rewrite prompt", "err", err)
+		return resolveFollowUp(q, history)
+	}
+	ctx, cancel := context.WithTimeout(ctx, rewriteTimeout)
+	defer cancel()
+	out, err := a.gen.Generate(ctx, "You rewrite follow-up questions.", buf.String(), nil)
+	if err != nil {
+		a.log.Warn("couldn't rewrite the follow-up; combining it with the previous question", "err", err)
+		return resolveFollowUp(q, history)
+	}
+	out = strings.Trim(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(out), "Q:")), "\"“”")
+	if out == "" || strings.Contains(out, "\n") || utf8.RuneCountInString(out) > rag.MaxQuestionRunes {
+		return resolveFollowUp(q, history)
+	}
+	return out
+}
+
+// lastTurns returns at most n of the latest turns, answers shortened.
+func lastTurns(h []rag.Turn, n int) []rag.Turn {
+	if len(h) > n {
+		h = h[len(h)-n:]
+	}
+	out := make([]rag.Turn, len(h))
+	for i, t := range h {
+		if r := []rune(t.Answer); len(r) > 300 {
+			t.Answer = string(r[:300]) + "…"
+		}
+		out[i] = t
+	}
+	return out
+}
+
+// Answer answers a single question with no history; it makes the Assistant
+// a QuestionAnswerer, so evaluations score what users get.
+func (a *Assistant) Answer(ctx context.Context, question string, opts rag.AnswerOptions) (rag.Answer, error) {
+	return a.Ask(ctx, rag.Request{Question: question, K: opts.K, Mode: opts.Mode})
+}

@@ -1,0 +1,212 @@
+package answer
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/internal/ragtest"
+	"github.com/scobot/scobot/rag/retrieve"
+)
+
+// newTestEngine builds a lexical engine over ragtest.Fixture with the
+// built-in glossary.
+func newTestEngine(t *testing.T) *retrieve.Engine {
+	t.Helper()
+	g, _ := ragtest.Glossaries(t)
+	return retrieve.NewEngine(retrieve.Config{Chunks: ragtest.Fixture(), Glossary: g})
+}
+
+// checkCitations asserts the answer's grounding: every marker points at a
+// listed source, every source is cited, numbers run 1..n, and every quoted
+// sentence is verbatim in the chunk (so in the document) it cites.
+func checkCitations(t *testing.T, e *retrieve.Engine, a rag.Answer) {
+	t.Helper()
+	cited := map[int]bool{}
+	for _, m := range ragtest.MarkerRE.FindAllStringSubmatch(a.Text, -1) {
+		n, _ := strconv.Atoi(m[1])
+		if n < 1 || n > len(a.Citations) {
+			t.Errorf("marker [%d] points at no source (have %d): %s", n, len(a.Citations), a.Text)
+		}
+		cited[n] = true
+	}
+	for i, c := range a.Citations {
+		if c.N != i+1 {
+			t.Errorf("citation %d numbered %d", i+1, c.N)
+		}
+		if !cited[c.N] {
+			t.Errorf("source [%d] %s listed but never cited", c.N, c.Doc)
+		}
+	}
+	for _, s := range a.Statements {
+		ch, ok := chunkOf(e, s.Doc, s.Chunk)
+		if !ok {
+			t.Errorf("statement cites unknown chunk %s", s.Chunk)
+			continue
+		}
+		if !strings.Contains(ch.Text, s.Text) && !ragtest.Contains(e.DocChunks(s.Doc), s.Text) {
+			t.Errorf("statement %q is not in document %s", s.Text, s.Doc)
+		}
+		if a.Citations[s.N-1].Doc != s.Doc {
+			t.Errorf("statement from %s carries [%d] = %s", s.Doc, s.N, a.Citations[s.N-1].Doc)
+		}
+	}
+}
+
+// chunkOf finds the chunk of doc with the given ID.
+func chunkOf(e *retrieve.Engine, doc, id string) (rag.Chunk, bool) {
+	for _, c := range e.DocChunks(doc) {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return rag.Chunk{}, false
+}
+
+func TestAnswerCitesWhatItQuotes(t *testing.T) {
+	e := newTestEngine(t)
+	tests := []struct {
+		q    string
+		doc  string   // the first source
+		want []string // strings the answer must contain
+	}{
+		{"Which foreign ministers did Wang Yi hold bilateral talks with in Astana?", "astana-mfa", []string{"拉夫罗夫", "Lavrov"}},
+		{"王毅在杜尚别提出了什么建议?", "dushanbe", []string{"five-point proposal"}},
+		{"What did Wang Yi say about vaccine nationalism?", "dushanbe", []string{"vaccine nationalism"}},
+		{"How was the 20th SCO summit held?", "briefing", []string{"video"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			a, err := NewAssistant(e).Answer(context.Background(), tt.q, rag.AnswerOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.Abstained {
+				t.Fatalf("abstained (support %.2f): %s", a.Support, a.Text)
+			}
+			if a.Mode != rag.AnswerExtractive || len(a.Citations) == 0 || a.Citations[0].Doc != tt.doc {
+				t.Errorf("mode %s, citations %+v; want first source %s", a.Mode, a.Citations, tt.doc)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(a.Text, w) {
+					t.Errorf("answer lacks %q:\n%s", w, a.Text)
+				}
+			}
+			checkCitations(t, e, a)
+		})
+	}
+}
+
+func TestAnswerFollowsAnnouncedList(t *testing.T) {
+	e := newTestEngine(t)
+	a, err := NewAssistant(e).Answer(context.Background(), "王毅在阿斯塔纳提出了哪四点建议?", rag.AnswerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, item := range []string{"一要坚持战略自主", "二要坚持安危共担", "三要坚持普惠共赢", "四要坚持开放包容"} {
+		if !strings.Contains(a.Text, item) {
+			t.Errorf("answer lacks list item %q:\n%s", item, a.Text)
+		}
+	}
+	checkCitations(t, e, a)
+}
+
+func TestAnswerGlossesNamesAcrossLanguages(t *testing.T) {
+	e := newTestEngine(t)
+	a, err := NewAssistant(e).Answer(context.Background(), "Which foreign ministers did Wang Yi hold bilateral talks with in Astana?", rag.AnswerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Lang != "en" || !strings.Contains(a.Text, "拉夫罗夫 = Lavrov") {
+		t.Errorf("want an English answer glossing 拉夫罗夫 = Lavrov, got (%s):\n%s", a.Lang, a.Text)
+	}
+	if !strings.Contains(a.Text, "2024-05-21") {
+		t.Errorf("answer should say the date of what it quotes:\n%s", a.Text)
+	}
+}
+
+func TestAnswerAbstainsWithoutSources(t *testing.T) {
+	e := newTestEngine(t)
+	for _, q := range []string{
+		"Who won the 2022 FIFA World Cup?",
+		"上合组织2030年峰会在哪里举行?",
+		"How do I bake sourdough bread?",
+	} {
+		t.Run(q, func(t *testing.T) {
+			a, err := NewAssistant(e).Answer(context.Background(), q, rag.AnswerOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !a.Abstained || len(a.Citations) != 0 || len(a.Statements) != 0 {
+				t.Fatalf("want an abstention with no sources, got %+v", a)
+			}
+			if ragtest.MarkerRE.MatchString(a.Text) {
+				t.Errorf("abstention carries a marker: %s", a.Text)
+			}
+		})
+	}
+	a, _ := NewAssistant(e).Answer(context.Background(), "上合组织2030年峰会在哪里举行?", rag.AnswerOptions{})
+	if !strings.Contains(a.Text, "语料库中没有") {
+		t.Errorf("a Chinese question gets a Chinese abstention, got %q", a.Text)
+	}
+}
+
+func TestCheckQuestion(t *testing.T) {
+	e := newTestEngine(t)
+	if _, err := NewAssistant(e).Answer(context.Background(), "  \n ", rag.AnswerOptions{}); !errors.Is(err, rag.ErrEmptyQuestion) {
+		t.Errorf("empty question: err = %v", err)
+	}
+	long := strings.Repeat("问", rag.MaxQuestionRunes+1)
+	if _, err := NewAssistant(e).Answer(context.Background(), long, rag.AnswerOptions{}); !errors.Is(err, rag.ErrQuestionTooLong) {
+		t.Errorf("long question: err = %v", err)
+	}
+}
+
+func TestAbstainsWhenNamesNeverMeet(t *testing.T) {
+	e := newTestEngine(t)
+	// Le Yucheng and Dushanbe are each in a report, never in the same one.
+	a, err := NewAssistant(e).Answer(context.Background(), "What did Le Yucheng say in Dushanbe?", rag.AnswerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.Abstained || len(a.Citations) != 0 {
+		t.Errorf("want an abstention, got %s", a.Text)
+	}
+	// Lavrov and Astana are in one report: answered.
+	a, _ = NewAssistant(e).Answer(context.Background(), "Did Wang Yi hold talks with Lavrov in Astana?", rag.AnswerOptions{})
+	if a.Abstained {
+		t.Errorf("names reported together should be answered: %s", a.Text)
+	}
+}
+
+func TestAbstainsOnNamesNoReportMentions(t *testing.T) {
+	e := newTestEngine(t)
+	// The glossary knows the Secretary-General; no report names one.
+	r, err := e.Retrieve(context.Background(), "Who is the Secretary-General of the SCO?", retrieve.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Unnamed) != 1 || r.Unnamed[0] != "secretary-general" || !r.Abstains() {
+		t.Errorf("Unnamed = %v, abstains %v; want [secretary-general], true", r.Unnamed, r.Abstains())
+	}
+	// The asker is told what no report names, in their language.
+	if a := Extract(e, "Who is the Secretary-General of the SCO?", r); !a.Abstained || a.Note != "No report mentions Secretary-General." {
+		t.Errorf("abstained %v, note %q", a.Abstained, a.Note)
+	}
+	if a, _ := NewAssistant(e).Answer(context.Background(), "上合组织秘书长是谁?", rag.AnswerOptions{}); !a.Abstained || a.Note != "没有一篇报道提到秘书长。" {
+		t.Errorf("abstained %v, note %q", a.Abstained, a.Note)
+	}
+	// "Meet" is a phrase, not an entity: the reports may say "hold talks".
+	r, _ = e.Retrieve(context.Background(), "Did Wang Yi meet Lavrov?", retrieve.Options{})
+	if len(r.Unnamed) != 0 {
+		t.Errorf("Unnamed = %v, want none", r.Unnamed)
+	}
+	// Lavrov is named (in Chinese only): answered.
+	r, _ = e.Retrieve(context.Background(), "Did Wang Yi hold talks with Lavrov in Astana?", retrieve.Options{})
+	if len(r.Unnamed) != 0 || r.Abstains() {
+		t.Errorf("Unnamed = %v, abstains %v; want none, false", r.Unnamed, r.Abstains())
+	}
+}

@@ -1,0 +1,160 @@
+// Package brief writes briefings for newsroom staff — a headline, dated key
+// points, a timeline, where the sources differ, and the sources — and the
+// timeline of the corpus's events, from what rag/retrieve finds and in the
+// sentences rag/answer would quote. A language model, when there is one,
+// drafts a briefing's headline and key points; their citations are checked
+// and the timeline stays extractive.
+//
+// Brief (brief.go) plans a briefing from a retrieval (plan.go): the
+// relevant reports, read as events (events.go, the one event model of
+// briefings and the timeline), and where they disagree (disagree.go); then
+// it quotes key points (extractive.go) or has them drafted (draft.go,
+// brief.tmpl). Timeline (timeline.go) lists the events of the whole corpus.
+// render.go renders both as text and Markdown.
+package brief
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/answer"
+	"github.com/scobot/scobot/rag/retrieve"
+	"github.com/scobot/scobot/rag/tokens"
+)
+
+// Request asks for a briefing on a topic.
+type Request struct {
+	Topic string
+	K     int // passages to retrieve; 0 → 16
+	// OnText, when set, receives the briefing drafted so far as the
+	// language model writes it (not yet citation-checked), or the finished
+	// plain-text briefing when no model is used. Called from the goroutine
+	// that called Brief.
+	OnText func(text string)
+}
+
+// Briefing is the state of a story for newsroom staff: a headline, dated
+// key points and a timeline, every line citing Sources by number, and the
+// places where the sources disagree.
+type Briefing struct {
+	Topic    string  `json:"topic"`
+	Lang     string  `json:"lang"`
+	Headline string  `json:"headline"`
+	Points   []Point `json:"points"`
+	Timeline []Event `json:"timeline"`
+	// Sources are the cited documents, numbered 1..n in timeline order;
+	// points, timeline and disagreements cite these numbers.
+	Sources       []rag.Citation `json:"sources"`
+	Disagreements []Disagreement `json:"disagreements"`
+	Mode          string         `json:"mode"` // AnswerExtractive or AnswerLLM
+	// Abstained is set when the corpus does not cover the topic; the
+	// headline says so and there are no sources.
+	Abstained bool   `json:"abstained"`
+	Note      string `json:"note,omitempty"`
+}
+
+// Point is one key point of a briefing. In an extractive briefing Text
+// is a sentence quoted verbatim from the source Citations[0] points at.
+type Point struct {
+	Text      string `json:"text"`
+	Date      string `json:"date"` // date of the report it comes from
+	Citations []int  `json:"citations"`
+	Lang      string `json:"lang"` // language of Text
+	// Gloss renders the names of a Text in another language into the
+	// briefing's language.
+	Gloss []rag.GlossPair `json:"-"`
+	Doc   string          `json:"-"` // extractive: the document quoted
+	Chunk string          `json:"-"` // extractive: the chunk quoted
+}
+
+// Disagreement is a fact the sources give differently.
+type Disagreement struct {
+	Kind      string `json:"kind"` // "date" or "count"
+	Text      string `json:"text"`
+	Citations []int  `json:"citations"`
+}
+
+// Briefing limits.
+const (
+	defaultBriefPassages = 16
+	maxPoints            = 6
+	maxPointsPerEvent    = 2
+	// maxPointWidth bounds a quoted key point (a Han character counts
+	// two); longer sentences do not read as points.
+	maxPointWidth = 420
+	// otherLangPoint weighs a sentence in a language other than the
+	// briefing's: quoted only when clearly better.
+	otherLangPoint = 0.6
+)
+
+// Briefer writes briefings and the timeline from an engine's corpus:
+// extractively, or with a language model whose points are checked against
+// their citations. Safe for concurrent use.
+type Briefer struct {
+	engine *retrieve.Engine
+	gen    rag.Generator
+	log    *slog.Logger
+}
+
+// New returns a Briefer over engine. gen, when not nil, drafts the
+// headline and key points, falling back to extractive ones when it fails;
+// log (nil: discard) records the failures.
+func New(engine *retrieve.Engine, gen rag.Generator, log *slog.Logger) *Briefer {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Briefer{engine: engine, gen: gen, log: log}
+}
+
+// Brief writes a briefing on req.Topic from the corpus. Errors are only for
+// bad topics and retrieval failures: a topic the corpus does not cover gets
+// a briefing that says so, and a failing language model falls back to the
+// extractive briefing with a note.
+func (br *Briefer) Brief(ctx context.Context, req Request) (Briefing, error) {
+	topic, err := rag.CheckQuestion(req.Topic)
+	if err != nil {
+		return Briefing{}, err
+	}
+	lang := tokens.Lang(topic)
+	k := req.K
+	if k <= 0 {
+		k = defaultBriefPassages
+	}
+	r, err := br.engine.Retrieve(ctx, topic, retrieve.Options{K: k, Lang: lang})
+	if err != nil {
+		return Briefing{}, err
+	}
+	var b Briefing
+	p := planBrief(br.engine, topic, lang, r)
+	switch {
+	case r.Abstains() || len(p.events) == 0:
+		b = briefAbstention(topic, lang)
+		if req.OnText != nil {
+			req.OnText(b.Text())
+		}
+	case br.gen == nil:
+		b = extractiveBrief(br.engine, p)
+		if req.OnText != nil {
+			req.OnText(b.Text())
+		}
+	default:
+		b = br.draftBrief(ctx, p, req.OnText)
+	}
+	if r.VectorFailed {
+		b.Note = answer.JoinNotes(b.Note, answer.Note(lang, answer.NoteKeywordOnly))
+	}
+	return b, nil
+}
+
+// briefAbstention is the briefing for a topic the corpus does not cover.
+func briefAbstention(topic, lang string) Briefing {
+	h := "The corpus does not cover this topic: none of the indexed reports is about “" + topic + "”."
+	if lang == "zh" {
+		h = "语料库未涉及这一主题：现有报道均与“" + topic + "”无关。"
+	}
+	return Briefing{
+		Topic: topic, Lang: lang, Headline: h, Mode: rag.AnswerExtractive, Abstained: true,
+		Points: []Point{}, Timeline: []Event{}, Sources: []rag.Citation{}, Disagreements: []Disagreement{},
+	}
+}

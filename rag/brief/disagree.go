@@ -1,0 +1,322 @@
+package brief
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/scobot/scobot/rag/answer"
+	"github.com/scobot/scobot/rag/retrieve"
+	"github.com/scobot/scobot/rag/tokens"
+)
+
+// Disagreement detection: the dates the reports of one event give it, and
+// the number of proposals they say were made.
+var (
+	enDateRE   = regexp.MustCompile(`\b(` + monthNames + `)\.?\s+([0-9]{1,2}),?\s+([0-9]{4})\b`)
+	zhDateRE   = regexp.MustCompile(`([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日`)
+	enCountRE  = regexp.MustCompile(`(?i)\b(one|two|three|four|five|six|seven|eight|nine|ten|[0-9]+)[- ]point (?:proposal|plan|initiative)|\b(two|three|four|five|six|seven|eight|nine|ten|[0-9]+) (?:proposals|suggestions)\b`)
+	zhCountRE  = regexp.MustCompile(`([一二两三四五六七八九十]|[0-9]+)\s*[点项](?:建议|主张|倡议)`)
+	proposeRE  = regexp.MustCompile(`(?i)提出|建议|\bpropos|\bput forward\b`)
+	zhOrdinal  = regexp.MustCompile(`([一二三四五六七八九十])是`)
+	enOrdinal  = regexp.MustCompile(`(?i)\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)(?:ly)?,`)
+	numberWord = map[string]int{
+		"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+		"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10,
+		"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+	}
+)
+
+// parseNumber reads "four", "四" or "4".
+func parseNumber(s string) int {
+	if n, ok := numberWord[strings.ToLower(s)]; ok {
+		return n
+	}
+	n, _ := strconv.Atoi(s)
+	return n
+}
+
+// dateClaim is a date a report gives an event: its own date, or one its
+// text states.
+type dateClaim struct {
+	iso   string
+	quote string // as the text writes it; "" for the report's own date
+	doc   string
+}
+
+// textDates returns the full dates (with a year) a sentence states.
+func textDates(s string) []dateClaim {
+	var out []dateClaim
+	for _, m := range enDateRE.FindAllStringSubmatch(s, -1) {
+		mo := retrieve.MonthNumber(m[1])
+		d, _ := strconv.Atoi(m[2])
+		out = append(out, dateClaim{iso: fmt.Sprintf("%s-%02d-%02d", m[3], mo, d), quote: m[0]})
+	}
+	for _, m := range zhDateRE.FindAllStringSubmatch(s, -1) {
+		mo, _ := strconv.Atoi(m[2])
+		d, _ := strconv.Atoi(m[3])
+		out = append(out, dateClaim{iso: fmt.Sprintf("%s-%02d-%02d", m[1], mo, d), quote: m[0]})
+	}
+	return out
+}
+
+// sameEventDate reports whether a stated date is the event's date or a
+// variant of it (one of year, month and day differs): "May 21, 2023" for a
+// meeting dated 2024-05-21. Other dates are about other things.
+func sameEventDate(a, b string) bool {
+	pa, pb := strings.Split(a, "-"), strings.Split(b, "-")
+	if len(pa) != 3 || len(pb) != 3 {
+		return false
+	}
+	diff := 0
+	for i := range pa {
+		if pa[i] != pb[i] {
+			diff++
+		}
+	}
+	return diff <= 1
+}
+
+// proposalCount is how many proposals a document says were made: an
+// announced count ("five-point proposal", "四点建议") or else the items
+// listed after a proposal ("一是…二是…三是…"); 0 when it says neither.
+func proposalCount(e *retrieve.Engine, doc string) int {
+	text := docText(e, doc)
+	for _, re := range []*regexp.Regexp{zhCountRE, enCountRE} {
+		if m := re.FindStringSubmatch(text); m != nil {
+			for _, g := range m[1:] {
+				if n := parseNumber(g); n > 0 {
+					return n
+				}
+			}
+		}
+	}
+	for _, para := range strings.Split(text, "\n\n") {
+		if !proposeRE.MatchString(para) {
+			continue
+		}
+		for _, re := range []*regexp.Regexp{zhOrdinal, enOrdinal} {
+			seen := map[int]bool{}
+			for _, m := range re.FindAllStringSubmatch(para, -1) {
+				seen[parseNumber(m[1])] = true
+			}
+			n := 0
+			for seen[n+1] {
+				n++
+			}
+			if n >= 2 {
+				return n
+			}
+		}
+	}
+	return 0
+}
+
+// disagreements finds where the reports of one event differ: on its date,
+// and on the number of proposals made.
+func disagreements(e *retrieve.Engine, ev Event, des map[string]docEvent, num map[string]int, lang string) []Disagreement {
+	var out []Disagreement
+	if d, ok := dateDisagreement(e, ev, des, num, lang); ok {
+		out = append(out, d)
+	}
+	if d, ok := countDisagreement(e, ev, num, lang); ok {
+		out = append(out, d)
+	}
+	return out
+}
+
+// dateDisagreement compares the dates the event's reports carry and state
+// in their leads and in sentences naming the meeting: two texts giving the
+// event different dates, or a text giving it another year than the
+// reports are dated.
+func dateDisagreement(e *retrieve.Engine, ev Event, des map[string]docEvent, num map[string]int, lang string) (Disagreement, bool) {
+	if len(ev.Date) != len("2006-01-02") {
+		return Disagreement{}, false
+	}
+	var claims []dateClaim
+	for _, doc := range ev.docs {
+		d := des[doc]
+		claims = append(claims, dateClaim{iso: d.date, doc: doc})
+		var ss []string
+		for _, l := range d.langs {
+			ss = append(ss, d.leads[l].full)
+			if e.Glossary() == nil || d.meeting == "" {
+				continue
+			}
+			for _, para := range answer.Paragraphs(e.DocChunks(doc), l) {
+				for _, s := range tokens.Sentences(para) {
+					if contains(e.Glossary().Concepts(s), d.meeting) {
+						ss = append(ss, s)
+					}
+				}
+			}
+		}
+		for _, s := range ss {
+			for _, c := range textDates(s) {
+				if sameEventDate(c.iso, ev.Date) {
+					c.doc = doc
+					claims = append(claims, c)
+				}
+			}
+		}
+	}
+	// Group the claims by date: the event's own date, and the others.
+	cites := map[string][]int{}
+	quote := map[string]string{}
+	var others []string
+	for _, c := range claims {
+		if _, ok := cites[c.iso]; !ok && c.iso != ev.Date {
+			others = append(others, c.iso)
+		}
+		cites[c.iso] = appendUnique(cites[c.iso], num[c.doc])
+		if quote[c.iso] == "" {
+			quote[c.iso] = c.quote
+		}
+	}
+	// A report dated a day after (or before) the date its text gives is
+	// not a disagreement: reports follow and announce events. Two texts
+	// giving different dates are, and so is a text giving another year.
+	texts := map[string]bool{}
+	conflict := false
+	for _, c := range claims {
+		if c.quote != "" {
+			texts[c.iso] = true
+			conflict = conflict || c.iso[:4] != ev.Date[:4]
+		}
+	}
+	if len(others) == 0 || !conflict && len(texts) < 2 {
+		return Disagreement{}, false
+	}
+	sort.Strings(others)
+	var all []int
+	var parts []string
+	for _, iso := range others {
+		q := quote[iso]
+		if lang == "zh" {
+			parts = append(parts, markers(cites[iso])+"写作“"+q+"”")
+		} else {
+			parts = append(parts, markers(cites[iso])+" says “"+q+"”")
+		}
+		all = append(all, cites[iso]...)
+	}
+	base := cites[ev.Date]
+	all = append(all, base...)
+	what := eventName(ev, lang)
+	var text string
+	if lang == "zh" {
+		text = "关于" + what + "的日期，来源说法不一：" + strings.Join(parts, "；")
+		if len(base) > 0 {
+			text += "，而" + markers(base) + "为" + ev.Date
+		}
+		text += "。"
+	} else {
+		text = "Sources differ on the date of " + what + ": " + strings.Join(parts, "; ")
+		if len(base) > 0 {
+			verb := " give "
+			if len(base) == 1 {
+				verb = " gives "
+			}
+			text += ", while " + markers(base) + verb + ev.Date
+		}
+		text += "."
+	}
+	return Disagreement{Kind: "date", Text: text, Citations: uniqueInts(all)}, true
+}
+
+// countDisagreement compares the number of proposals the event's reports
+// give.
+func countDisagreement(e *retrieve.Engine, ev Event, num map[string]int, lang string) (Disagreement, bool) {
+	if len(ev.docs) < 2 {
+		return Disagreement{}, false
+	}
+	cites := map[int][]int{}
+	var counts []int
+	for _, doc := range ev.docs {
+		n := proposalCount(e, doc)
+		if n == 0 {
+			continue
+		}
+		if _, ok := cites[n]; !ok {
+			counts = append(counts, n)
+		}
+		cites[n] = appendUnique(cites[n], num[doc])
+	}
+	if len(counts) < 2 {
+		return Disagreement{}, false
+	}
+	var parts []string
+	var all []int
+	for _, n := range counts {
+		parts = append(parts, countWord(n, lang)+" "+markers(cites[n]))
+		all = append(all, cites[n]...)
+	}
+	what := eventName(ev, lang)
+	text := "Sources differ on the number of proposals made at " + what + ": " + strings.Join(parts, "; ") + "."
+	if lang == "zh" {
+		text = "关于" + what + "上提出建议的数量，来源说法不一：" + strings.ReplaceAll(strings.Join(parts, "；"), " ", "") + "。"
+	}
+	return Disagreement{Kind: "count", Text: text, Citations: uniqueInts(all)}, true
+}
+
+// eventName names an event in a sentence: "the SCO Council of Foreign
+// Ministers in Astana on 2024-05-21".
+func eventName(ev Event, lang string) string {
+	if lang == "zh" {
+		s := ev.Date
+		if ev.Place != "" {
+			s += "在" + ev.Place + "举行的"
+		} else {
+			s += "的"
+		}
+		if ev.Meeting != "" {
+			return s + ev.Meeting + "会议"
+		}
+		return s + "事件"
+	}
+	s := "the event"
+	if ev.Meeting != "" {
+		s = "the " + ev.Meeting + " meeting"
+	}
+	if ev.Place != "" {
+		s += " in " + ev.Place
+	}
+	return s + " on " + ev.Date
+}
+
+// countWord renders a count: "four", "四点".
+func countWord(n int, lang string) string {
+	zh := []string{"", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十"}
+	en := []string{"", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
+	if n < 1 || n > 10 {
+		if lang == "zh" {
+			return strconv.Itoa(n) + "点"
+		}
+		return strconv.Itoa(n)
+	}
+	if lang == "zh" {
+		return zh[n] + "点"
+	}
+	return en[n]
+}
+
+// appendUnique appends x to xs unless xs holds it.
+func appendUnique(xs []int, x int) []int {
+	for _, y := range xs {
+		if y == x {
+			return xs
+		}
+	}
+	return append(xs, x)
+}
+
+// uniqueInts returns the distinct numbers of xs, sorted.
+func uniqueInts(xs []int) []int {
+	out := []int{}
+	for _, x := range xs {
+		out = appendUnique(out, x)
+	}
+	sort.Ints(out)
+	return out
+}

@@ -1,0 +1,83 @@
+package retrieve
+
+import (
+	"regexp"
+
+	"github.com/scobot/scobot/rag"
+)
+
+// signature is the Signature of a passage's text.
+func (e *Engine) signature(p rag.Passage) map[string]bool { return e.Signature(p.Text) }
+
+// Signature is what diversity compares texts by: the concepts and numbers a
+// text names, which survive translation and rewording. Numbers are keyed
+// "#" and the number.
+func (e *Engine) Signature(text string) map[string]bool {
+	sig := map[string]bool{}
+	if e.gloss != nil {
+		for _, c := range e.gloss.Concepts(text) {
+			sig[c] = true
+		}
+	}
+	for _, m := range numberRE.FindAllString(text, -1) {
+		sig["#"+m] = true
+	}
+	return sig
+}
+
+// numberRE finds numbers (and years) in text.
+var numberRE = regexp.MustCompile(`[0-9]+(?:\.[0-9]+)?`)
+
+// IsNumber reports whether a term is a number (or a year) as a Signature
+// counts numbers.
+func IsNumber(term string) bool { return numberRE.FindString(term) == term }
+
+// diversify keeps near-duplicates out of the first k places: a passage too
+// similar to one already chosen is moved behind the others, not dropped, so
+// both outlets stay available to cite.
+func diversify(params *Params, ps []rag.Passage, sig func(rag.Passage) map[string]bool, k int) []rag.Passage {
+	if len(ps) < 2 {
+		return ps
+	}
+	var chosen, deferred []rag.Passage
+	var sigs []map[string]bool
+	for _, p := range ps {
+		if len(chosen) >= k {
+			deferred = append(deferred, p)
+			continue
+		}
+		s := sig(p)
+		dup := false
+		if len(s) >= params.MinSignature {
+			for _, t := range sigs {
+				if len(t) >= params.MinSignature && Jaccard(s, t) >= params.DuplicateSimilarity {
+					dup = true
+					break
+				}
+			}
+		}
+		if dup {
+			deferred = append(deferred, p)
+			continue
+		}
+		chosen = append(chosen, p)
+		sigs = append(sigs, s)
+	}
+	return append(chosen, deferred...)
+}
+
+// Jaccard is the overlap of two sets: the size of their intersection over
+// that of their union, 0 for two empty sets.
+func Jaccard(a, b map[string]bool) float64 {
+	inter := 0
+	for k := range a {
+		if b[k] {
+			inter++
+		}
+	}
+	union := len(a) + len(b) - inter
+	if union == 0 {
+		return 0
+	}
+	return float64(inter) / float64(union)
+}

@@ -1,0 +1,181 @@
+// Package retrieve finds the passages of the corpus that answer a question,
+// and decides when the corpus does not answer it.
+//
+// An Engine is built once from the corpus's chunks: a BM25 index
+// (rag/lexical), a vector index (rag/store, through VectorIndex) and the
+// glossaries that bridge Chinese, English and Russian (rag/glossary).
+// Retrieve (retrieve.go) parses a question into names, ordinary words and
+// other terms (query.go), ranks chunks lexically and by vector and fuses
+// the rankings (fuse.go), reranks the best by how much of the question each
+// holds (rerank.go), applies what the question says about time (time.go)
+// and the names it gives (names.go), keeps near-duplicates out of the first
+// places (diversify.go), and estimates how well the passages support the
+// question (support.go); Retrieval.Abstains is the decision not to answer.
+// The files call each other in that order, never back.
+package retrieve
+
+import (
+	"context"
+	"log/slog"
+	"maps"
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/glossary"
+	"github.com/scobot/scobot/rag/lexical"
+	"github.com/scobot/scobot/rag/tokens"
+)
+
+// VectorIndex finds the chunks nearest to a query vector. docs, when not nil,
+// restricts the search to those document IDs. rag/store implements it.
+type VectorIndex interface {
+	Search(ctx context.Context, vec []float32, k int, docs map[string]bool) ([]rag.Passage, error)
+}
+
+// QueryEmbedder turns a question into a vector comparable with the indexed
+// chunks' vectors.
+type QueryEmbedder interface {
+	EmbedQuery(ctx context.Context, text string) ([]float32, error)
+}
+
+// Config is what an Engine is built from.
+type Config struct {
+	Chunks   []rag.Chunk        // every indexed chunk; the lexical index is built from them
+	Vector   VectorIndex        // nil: lexical retrieval only
+	Embedder QueryEmbedder      // nil: lexical retrieval only
+	Glossary *glossary.Glossary // names (people, places, organisations); nil: no cross-lingual expansion
+	Lexicon  *glossary.Glossary // ordinary words; nil: names only
+	Logger   *slog.Logger       // nil: discard
+	Params   *Params            // nil: DefaultParams()
+}
+
+// Engine retrieves passages for questions from the chunks it was built
+// from. It is safe for concurrent use once built.
+type Engine struct {
+	chunks   map[string]rag.Chunk   // by chunk ID
+	byDoc    map[string][]rag.Chunk // in position order
+	lex      *lexical.Index
+	vec      VectorIndex
+	emb      QueryEmbedder
+	gloss    *glossary.Glossary
+	lexicon  *glossary.Glossary
+	log      *slog.Logger
+	maxIDF   float64
+	docYears map[string]bool            // years named by any document date or chunk text
+	docFreq  map[string]int             // term → number of documents holding it
+	langs    []string                   // languages of the chunks, in queryLangs order
+	docTerms map[string]map[string]bool // the set of terms of each document
+	params   Params
+}
+
+// NewEngine builds an Engine over cfg.Chunks.
+func NewEngine(cfg Config) *Engine {
+	e := &Engine{
+		chunks:   make(map[string]rag.Chunk, len(cfg.Chunks)),
+		byDoc:    make(map[string][]rag.Chunk),
+		lex:      lexical.New(),
+		vec:      cfg.Vector,
+		emb:      cfg.Embedder,
+		gloss:    cfg.Glossary,
+		lexicon:  cfg.Lexicon,
+		log:      cfg.Logger,
+		docYears: make(map[string]bool),
+		docFreq:  make(map[string]int),
+		docTerms: make(map[string]map[string]bool),
+		params:   DefaultParams(),
+	}
+	if cfg.Params != nil {
+		e.params = *cfg.Params
+	}
+	if e.log == nil {
+		e.log = slog.New(slog.DiscardHandler)
+	}
+	docTerms := e.docTerms
+	for _, c := range cfg.Chunks {
+		e.chunks[c.ID] = c
+		e.byDoc[c.Doc] = append(e.byDoc[c.Doc], c)
+		terms := tokens.Terms(c.Text)
+		e.lex.Add(c.ID, terms)
+		if docTerms[c.Doc] == nil {
+			docTerms[c.Doc] = map[string]bool{}
+		}
+		for _, t := range terms {
+			docTerms[c.Doc][t] = true
+		}
+		if len(c.Date) >= 4 {
+			e.docYears[c.Date[:4]] = true
+		}
+		for _, m := range yearRE.FindAllStringSubmatch(c.Text, -1) {
+			e.docYears[m[1]] = true
+		}
+	}
+	seenLang := map[string]bool{}
+	for _, c := range cfg.Chunks {
+		seenLang[c.Lang] = true
+	}
+	for _, l := range queryLangs {
+		if seenLang[l] {
+			e.langs = append(e.langs, l)
+		}
+	}
+	for _, ts := range docTerms {
+		for t := range ts {
+			e.docFreq[t]++
+		}
+	}
+	for _, cs := range e.byDoc {
+		sort.Slice(cs, func(i, j int) bool { return cs[i].Pos < cs[j].Pos })
+	}
+	// An unseen term is as rare as a term seen in no document at all.
+	e.maxIDF = math.Log(1 + (float64(len(cfg.Chunks))+0.5)/0.5)
+	return e
+}
+
+// queryLangs are the languages a question may be expanded into; only those
+// the corpus holds are used.
+var queryLangs = []string{"zh", "en", "ru"}
+
+// DocChunks returns the chunks of a document in position order, nil for
+// a document the engine does not hold. The slice is the engine's own: do
+// not modify it.
+func (e *Engine) DocChunks(doc string) []rag.Chunk { return e.byDoc[doc] }
+
+// Docs returns the IDs of the engine's documents, sorted.
+func (e *Engine) Docs() []string { return slices.Sorted(maps.Keys(e.byDoc)) }
+
+// DocHas reports whether a document holds a term (as rag/tokens makes
+// terms), in any of its chunks.
+func (e *Engine) DocHas(doc, term string) bool { return e.docTerms[doc][term] }
+
+// IDF returns the lexical index's inverse document frequency of a term,
+// counted over chunks.
+func (e *Engine) IDF(term string) float64 { return e.lex.IDF(term) }
+
+// Glossary returns the glossary of names (people, places, organisations)
+// questions are expanded with; nil when the engine has none.
+func (e *Engine) Glossary() *glossary.Glossary { return e.gloss }
+
+// Lexicon returns the glossary of ordinary words questions are expanded
+// with; nil when the engine has none.
+func (e *Engine) Lexicon() *glossary.Glossary { return e.lexicon }
+
+// Common reports whether a term is in more than Params.CommonShare (half)
+// of the documents: the corpus's shared context (the SCO, its member
+// states), which the asker knows and a gloss would only clutter.
+func (e *Engine) Common(term string) bool {
+	ts := tokens.Terms(term)
+	if len(ts) == 0 || len(e.byDoc) < 2 {
+		return false
+	}
+	for _, t := range ts {
+		if float64(e.docFreq[t]) <= e.params.CommonShare*float64(len(e.byDoc)) {
+			return false
+		}
+	}
+	return true
+}
+
+// termsIn returns the set of terms of a whole document.
+func (e *Engine) termsIn(doc string) map[string]bool { return e.docTerms[doc] }

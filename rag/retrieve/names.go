@@ -1,0 +1,133 @@
+package retrieve
+
+import (
+	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/glossary"
+	"github.com/scobot/scobot/rag/tokens"
+)
+
+// specificNames returns the question's names that are not shared context:
+// those in at most half of the documents (the SCO or Wang Yi, named
+// everywhere, tell nothing).
+func (e *Engine) specificNames(q Query) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range q.names {
+		if !seen[m.Concept] && !e.Common(m.Term) {
+			seen[m.Concept] = true
+			out = append(out, m.Concept)
+		}
+	}
+	return out
+}
+
+// covers reports whether a document names every one of concepts, in any
+// language.
+func (e *Engine) covers(doc string, concepts []string) bool {
+	terms := e.termsIn(doc)
+	for _, c := range concepts {
+		if !e.names(terms, c) {
+			return false
+		}
+	}
+	return true
+}
+
+// applyNames prefers the passages of documents that name all of the
+// question's specific names and returns those documents. An empty result
+// means no retrieved document names them all.
+func (e *Engine) applyNames(ps []rag.Passage, specific []string) ([]rag.Passage, map[string]bool) {
+	covering := map[string]bool{}
+	if len(specific) == 0 {
+		return ps, covering
+	}
+	for _, doc := range rag.DistinctDocs(ps) {
+		if e.covers(doc, specific) {
+			covering[doc] = true
+		}
+	}
+	if len(covering) == 0 {
+		return ps, covering
+	}
+	out := make([]rag.Passage, len(ps))
+	for i, p := range ps {
+		if covering[p.Doc] {
+			p.Score *= e.params.NameBoost
+		}
+		out[i] = p
+	}
+	sortPassages(out)
+	return out, covering
+}
+
+// names reports whether a document's terms hold some rendering of concept.
+func (e *Engine) names(terms map[string]bool, concept string) bool {
+	return e.rendered(concept, func(t string) bool { return terms[t] })
+}
+
+// rendered reports whether some rendering of concept, in a language of the
+// corpus, has all of its terms held.
+func (e *Engine) rendered(concept string, held func(term string) bool) bool {
+	for _, ts := range e.renderings(e.gloss, concept) {
+		if holdsAll(held, ts) {
+			return true
+		}
+	}
+	return false
+}
+
+// renderings returns the terms of each rendering of a concept of g in the
+// corpus's languages, leaving out renderings with no terms.
+func (e *Engine) renderings(g *glossary.Glossary, concept string) [][]string {
+	var out [][]string
+	for _, lang := range e.langs {
+		for _, alt := range g.Terms(concept, lang) {
+			if ts := tokens.Terms(alt); len(ts) > 0 {
+				out = append(out, ts)
+			}
+		}
+	}
+	return out
+}
+
+func holdsAll(has func(string) bool, ts []string) bool {
+	for _, t := range ts {
+		if !has(t) {
+			return false
+		}
+	}
+	return true
+}
+
+// ConceptCredit is the best credit of any rendering of a concept of g (the
+// engine's Glossary or Lexicon) in the corpus's languages: a rendering
+// counts as its least credited term, and credit gives a term's credit
+// from 0 to 1.
+func (e *Engine) ConceptCredit(g *glossary.Glossary, concept string, credit func(string) float64) float64 {
+	best := 0.0
+	for _, ts := range e.renderings(g, concept) {
+		c := 1.0
+		for _, t := range ts {
+			c = min(c, credit(t))
+		}
+		best = max(best, c)
+	}
+	return best
+}
+
+// unnamed returns the question's entities (countries, places, people,
+// offices, organisations, initiatives) that no document names. Phrases are
+// left out: "meet" may be written "hold talks". A rendering counts as named
+// when each of its terms is in some document, which errs towards answering.
+func (e *Engine) unnamed(q Query) []string {
+	var out []string
+	for _, c := range q.Concepts {
+		if !e.gloss.Kind(c).Entity() {
+			continue
+		}
+		if !e.rendered(c, func(t string) bool { return e.docFreq[t] > 0 }) {
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -1,0 +1,154 @@
+package retrieve
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/scobot/scobot/rag/glossary"
+	"github.com/scobot/scobot/rag/tokens"
+)
+
+// Query is a parsed question.
+type Query struct {
+	Text string // the question as asked
+	Lang string // the asker's language
+	// Terms weighs each term to search for: 1 for the question's own,
+	// less for expansions, each times its focus (rarer terms weigh more).
+	Terms    map[string]float64
+	Concepts []string       // names (glossary concepts) the question holds
+	Words    []string       // ordinary words (lexicon concepts) the question holds
+	Time     TimeConstraint // what the question says about time
+
+	expansion string           // the question's glossary terms in the other language(s)
+	names     []glossary.Match // where the question names its concepts
+	rest      string           // the question less its names and lexicon words
+}
+
+// RestTerms returns the terms of the question outside its names and
+// ordinary words, less the words that only frame a question ("say",
+// "report").
+func (q Query) RestTerms() []string {
+	var out []string
+	for _, t := range tokens.Terms(q.rest) {
+		if !queryStop[t] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// dateUnitRE finds the unit after a number in a Chinese date (2020年, 21日).
+var dateUnitRE = regexp.MustCompile(`([0-9])[年日号]`)
+
+// ParseQuery parses a question: its names and ordinary words (through the
+// glossary and the lexicon, expanded into the corpus's other languages),
+// its remaining terms and what it says about time.
+func (e *Engine) ParseQuery(question string) Query {
+	q := Query{Text: question, Lang: tokens.Lang(question), Terms: map[string]float64{}, Time: parseTime(question)}
+	// add sets a term's weight, keeping the larger when it comes twice.
+	add := func(t string, w, focus float64) {
+		if w*focus > q.Terms[t] {
+			q.Terms[t] = w * focus
+		}
+	}
+	rest := question
+	var exp []string
+	if e.gloss != nil {
+		q.names, rest = e.gloss.FindRest(rest)
+		q.Concepts = e.expand(e.gloss, q.names, e.params.NameWeight, add, &exp)
+	}
+	// "2020年" and "21日" are dates, which the time constraint weighs, not
+	// the words "year" and "day".
+	rest = dateUnitRE.ReplaceAllString(rest, "$1 ")
+	if e.lexicon != nil {
+		var words []glossary.Match
+		words, rest = e.lexicon.FindRest(rest)
+		q.Words = e.expand(e.lexicon, words, 1, add, &exp)
+	}
+	q.rest = rest
+	q.expansion = strings.Join(exp, " ")
+	years := map[string]bool{}
+	for _, y := range q.Time.Years {
+		years[strconv.Itoa(y)] = true
+	}
+	for _, t := range tokens.Terms(rest) {
+		switch {
+		case queryStop[t]:
+		case years[t]:
+			// The time constraint weighs the year (applyTime); as a full
+			// word it would favour every dateline of that year.
+			add(t, e.params.YearWeight, e.focus(t))
+		default:
+			add(t, 1, e.focus(t))
+		}
+	}
+	return q
+}
+
+// expand adds the terms of glossary matches to a query: a term counts as one
+// word however many tokens it has (上海合作组织 is five overlapping
+// bigrams), and so does each of its renderings in the corpus's other
+// languages. It returns the distinct concepts matched and appends the
+// renderings to exp.
+func (e *Engine) expand(g *glossary.Glossary, ms []glossary.Match, w float64, add func(t string, w, focus float64), exp *[]string) []string {
+	var concepts []string
+	seen := map[string]bool{}
+	for _, m := range ms {
+		addSpread(add, tokens.Terms(m.Term), w, e.focus)
+		if seen[m.Concept] {
+			continue
+		}
+		seen[m.Concept] = true
+		concepts = append(concepts, m.Concept)
+		for _, lang := range e.langs {
+			if lang == m.Lang {
+				// Synonyms in the asker's own language ("put forward"
+				// for "propose") count less than the word itself.
+				for _, alt := range g.Terms(m.Concept, lang) {
+					if !strings.EqualFold(alt, m.Term) {
+						addSpread(add, tokens.Terms(alt), w*e.params.SynonymWeight, e.focus)
+					}
+				}
+				continue
+			}
+			for _, alt := range g.Terms(m.Concept, lang) {
+				*exp = append(*exp, alt)
+				addSpread(add, tokens.Terms(alt), w*e.params.ExpansionWeight, e.focus)
+			}
+		}
+	}
+	return concepts
+}
+
+// queryStop are words that frame a question rather than say what it asks
+// ("what did he say about …", "according to the report …"); documents use
+// them everywhere, so they only pull in passages that quote someone.
+var queryStop = map[string]bool{
+	"say": true, "said": true, "says": true, "tell": true, "told": true, "mention": true, "mentioned": true,
+	"report": true, "reported": true, "according": true, "happen": true, "happened": true,
+}
+
+// addSpread gives the tokens of one term a total weight of w (each weighed
+// by focus), so a long term does not outweigh a short one.
+func addSpread(add func(t string, w, focus float64), ts []string, w float64, focus func(string) float64) {
+	if len(ts) == 0 {
+		return
+	}
+	for _, t := range ts {
+		add(t, w/float64(len(ts)), focus(t))
+	}
+}
+
+// focus weighs a query term by how few documents hold it: 1 for a term in
+// no or one document, down to 1-Params.ContextDiscount for a term in all.
+func (e *Engine) focus(term string) float64 { return e.focusDF(e.docFreq[term]) }
+
+// focusDF is the focus of a term held by df documents.
+func (e *Engine) focusDF(df int) float64 {
+	n := len(e.byDoc)
+	if n <= 1 || df <= 1 {
+		return 1
+	}
+	return 1 - e.params.ContextDiscount*float64(df-1)/float64(n-1)
+}

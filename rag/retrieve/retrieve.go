@@ -1,0 +1,143 @@
+package retrieve
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/scobot/scobot/rag"
+)
+
+// Options tune one retrieval.
+type Options struct {
+	K    int      // passages to return; 0 → Params.DefaultK (5)
+	Mode rag.Mode // "" → hybrid
+	Lang string   // the asker's language, when the question text is not only theirs; "" → detected
+}
+
+// Retrieval is the outcome of retrieving passages for one question.
+type Retrieval struct {
+	Passages []rag.Passage // best first, near-duplicates pushed back
+	// Support estimates, from 0 to 1, how much of the question the corpus
+	// covers; below Threshold the question is not answered.
+	Support float64
+	// TimeMiss is set when the question names a year no document covers.
+	TimeMiss bool
+	// Unconnected is set when no retrieved document names all of the
+	// question's specific names together: each is reported somewhere, but
+	// not what the question asks about them (India at the Astana meeting,
+	// Lavrov in Dushanbe).
+	Unconnected bool
+	// Unnamed lists the question's entities that no document names in any
+	// language: reports that never mention a Secretary-General cannot say
+	// who it is.
+	Unnamed []string
+	// VectorFailed is set when the vector search failed and the lexical
+	// ranking alone was used.
+	VectorFailed bool
+	// Query is the question as retrieval parsed it.
+	Query Query
+	// Covering holds the retrieved documents that name all of the
+	// question's specific names; empty when the question names none or no
+	// retrieved document names them all. An answer quotes only these
+	// when there are any.
+	Covering map[string]bool
+	// Agreed is set when Support weighs both rankings' own support, not
+	// only the fused passages'.
+	Agreed bool
+	// Threshold is the Support below which the question is not answered:
+	// Params.AgreedThreshold when Agreed, else Params.AbstainThreshold.
+	Threshold float64
+}
+
+// Retrieve finds the passages that best answer question and the evidence
+// for deciding whether to answer it (Retrieval.Abstains). In hybrid mode a
+// failing vector search is logged and the lexical ranking answers alone
+// (VectorFailed); in vector mode it is an error. Safe for concurrent use.
+func (e *Engine) Retrieve(ctx context.Context, question string, opts Options) (Retrieval, error) {
+	if opts.K <= 0 {
+		opts.K = e.params.DefaultK
+	}
+	if opts.Mode == "" {
+		opts.Mode = rag.ModeHybrid
+	}
+	q := e.ParseQuery(question)
+	if opts.Lang != "" {
+		q.Lang = opts.Lang
+	}
+	r := Retrieval{Query: q, Unnamed: e.unnamed(q), Threshold: e.params.AbstainThreshold}
+
+	var lists [][]rag.Passage
+	if opts.Mode != rag.ModeVector || e.vec == nil || e.emb == nil {
+		lists = append(lists, e.lexicalSearch(q))
+	}
+	if opts.Mode != rag.ModeLexical && e.vec != nil && e.emb != nil {
+		vp, err := e.vectorSearch(ctx, q)
+		if err != nil {
+			if opts.Mode == rag.ModeVector {
+				return r, err
+			}
+			// The lexical ranking alone still answers.
+			e.log.Warn("vector search failed; using lexical ranking only", "err", err)
+			r.VectorFailed = true
+		} else {
+			lists = append(lists, vp)
+		}
+	}
+	var ranked []rag.Passage
+	if len(lists) == 1 {
+		ranked = lists[0]
+	} else {
+		ranked = fuse(&e.params, lists...)
+	}
+	if opts.Mode == rag.ModeHybrid {
+		// The single rankings stay as they are, to be compared with.
+		ranked = e.rerankByCoverage(ranked, q)
+	}
+	ranked, r.TimeMiss = e.applyTime(ranked, q.Time)
+	specific := e.specificNames(q)
+	ranked, r.Covering = e.applyNames(ranked, specific)
+	// Names never reported together: each is somewhere in the corpus, but
+	// not what the question asks about them (India at the Astana meeting,
+	// Lavrov in Dushanbe).
+	r.Unconnected = len(specific) >= 2 && len(r.Covering) == 0
+	ranked = diversify(&e.params, ranked, e.signature, opts.K)
+	if len(ranked) > opts.K {
+		ranked = ranked[:opts.K]
+	}
+	r.Passages = ranked
+	r.Support = e.support(q, ranked)
+	if len(lists) == 2 {
+		r.Support = (r.Support + min(e.support(q, top(lists[0], opts.K)), e.support(q, top(lists[1], opts.K)))) / 2
+		r.Agreed = true
+		r.Threshold = e.params.AgreedThreshold
+	}
+	return r, nil
+}
+
+// top returns the first k passages of ps.
+func top(ps []rag.Passage, k int) []rag.Passage { return ps[:min(k, len(ps))] }
+
+func (e *Engine) lexicalSearch(q Query) []rag.Passage {
+	hits := e.lex.Search(q.Terms, e.params.CandidateDepth)
+	out := make([]rag.Passage, 0, len(hits))
+	for _, h := range hits {
+		out = append(out, rag.Passage{Chunk: e.chunks[h.ID], Score: h.Score})
+	}
+	return out
+}
+
+func (e *Engine) vectorSearch(ctx context.Context, q Query) ([]rag.Passage, error) {
+	text := q.Text
+	if q.expansion != "" {
+		text += "\n" + q.expansion
+	}
+	vec, err := e.emb.EmbedQuery(ctx, text)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't embed the question: %w", err)
+	}
+	ps, err := e.vec.Search(ctx, vec, e.params.CandidateDepth, nil)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't search the vector index: %w", err)
+	}
+	return ps, nil
+}

@@ -1,0 +1,88 @@
+package retrieve
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/internal/ragtest"
+)
+
+// Compile-time checks of the fakes the tests use.
+var (
+	_ VectorIndex   = (*ragtest.Vectors)(nil)
+	_ QueryEmbedder = ragtest.Embedder{}
+)
+
+// newTestEngine builds an engine over ragtest.Fixture with the built-in
+// glossary; vec, when not nil, is its vector index.
+func newTestEngine(t *testing.T, vec VectorIndex) *Engine {
+	t.Helper()
+	g, _ := ragtest.Glossaries(t)
+	cfg := Config{Chunks: ragtest.Fixture(), Glossary: g}
+	if vec != nil {
+		cfg.Vector, cfg.Embedder = vec, ragtest.Embedder{}
+	}
+	return NewEngine(cfg)
+}
+
+// newGlossaryEngine builds a lexical engine over chunks with the built-in
+// glossary and lexicon.
+func newGlossaryEngine(t testing.TB, chunks []rag.Chunk) *Engine {
+	t.Helper()
+	g, lex := ragtest.Glossaries(t)
+	return NewEngine(Config{Chunks: chunks, Glossary: g, Lexicon: lex})
+}
+
+func TestRetrieveTimeConstraint(t *testing.T) {
+	e := newTestEngine(t, nil)
+	r, err := e.Retrieve(context.Background(), "What did Wang Yi propose at the foreign ministers' meeting in 2021?", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Passages) == 0 || r.Passages[0].Doc != "dushanbe" {
+		t.Errorf("2021 question: first passage %+v, want the 2021 document", r.Passages)
+	}
+	r, _ = e.Retrieve(context.Background(), "What happened at the latest foreign ministers' meeting?", Options{})
+	if len(r.Passages) == 0 || r.Passages[0].Date != "2024-05-21" {
+		t.Errorf("latest: first passage dated %q, want the newest", r.Passages[0].Date)
+	}
+	r, _ = e.Retrieve(context.Background(), "What did the SCO do in 2030?", Options{})
+	if !r.TimeMiss || !r.Abstains() {
+		t.Errorf("a year no document covers should abstain: %+v", r)
+	}
+}
+
+func TestRetrieveFusesVectorAndFallsBack(t *testing.T) {
+	cs := ragtest.Fixture()
+	// The vector ranking prefers the briefing; lexical prefers Dushanbe.
+	vec := &ragtest.Vectors{Order: []rag.Chunk{cs[5], cs[4], cs[3]}}
+	e := newTestEngine(t, vec)
+	q := "What did Wang Yi say about vaccine nationalism?"
+	hybrid, err := e.Retrieve(context.Background(), q, Options{K: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if vec.Calls != 1 {
+		t.Errorf("vector index called %d times", vec.Calls)
+	}
+	vonly, _ := e.Retrieve(context.Background(), q, Options{K: 3, Mode: rag.ModeVector})
+	lonly, _ := e.Retrieve(context.Background(), q, Options{K: 3, Mode: rag.ModeLexical})
+	if vonly.Passages[0].Doc != "briefing" || lonly.Passages[0].ID != "dushanbe#1" {
+		t.Fatalf("modes: vector first %s, lexical first %s", vonly.Passages[0].ID, lonly.Passages[0].ID)
+	}
+	if hybrid.Passages[0].ID != "dushanbe#1" {
+		t.Errorf("hybrid first = %s; the chunk both rankings hold should win", hybrid.Passages[0].ID)
+	}
+
+	// A failing vector search degrades to the lexical ranking.
+	vec.Err = errors.New("boom")
+	r, err := e.Retrieve(context.Background(), q, Options{K: 3})
+	if err != nil || len(r.Passages) == 0 || r.Passages[0].ID != "dushanbe#1" {
+		t.Errorf("fallback: err %v, passages %+v", err, r.Passages)
+	}
+	if _, err := e.Retrieve(context.Background(), q, Options{Mode: rag.ModeVector}); err == nil {
+		t.Error("vector-only retrieval should report the vector failure")
+	}
+}
