@@ -26,6 +26,7 @@ import (
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/lexical"
 	"github.com/scobot/scobot/rag/tokens"
+	"github.com/scobot/scobot/rag/translit"
 )
 
 // VectorIndex finds the chunks nearest to a query vector. docs, when not nil,
@@ -67,6 +68,7 @@ type Engine struct {
 	docFreq  map[string]int             // term → number of documents holding it
 	langs    []string                   // languages of the chunks, in queryLangs order
 	docTerms map[string]map[string]bool // the set of terms of each document
+	forms    *translit.Inventory        // the name-like forms of the chunks, for names the glossary lacks
 	params   Params
 }
 
@@ -84,6 +86,7 @@ func NewEngine(cfg Config) *Engine {
 		docYears: make(map[string]bool),
 		docFreq:  make(map[string]int),
 		docTerms: make(map[string]map[string]bool),
+		forms:    translit.NewInventory(),
 		params:   DefaultParams(),
 	}
 	if cfg.Params != nil {
@@ -110,6 +113,7 @@ func NewEngine(cfg Config) *Engine {
 		for _, m := range yearRE.FindAllStringSubmatch(c.Text, -1) {
 			e.docYears[m[1]] = true
 		}
+		e.forms.Add(c.Text)
 	}
 	seenLang := map[string]bool{}
 	for _, c := range cfg.Chunks {

@@ -90,15 +90,6 @@ func (e *Engine) renderings(g *glossary.Glossary, concept string) [][]string {
 	return out
 }
 
-func holdsAll(has func(string) bool, ts []string) bool {
-	for _, t := range ts {
-		if !has(t) {
-			return false
-		}
-	}
-	return true
-}
-
 // ConceptCredit is the best credit of any rendering of a concept of g (the
 // engine's Glossary or Lexicon) in the corpus's languages: a rendering
 // counts as its least credited term, and credit gives a term's credit

@@ -1,5 +1,7 @@
 package retrieve
 
+import "github.com/scobot/scobot/rag/translit"
+
 // Params are the tunable numbers of retrieval and of the decision to
 // abstain. Each field says what it does and, where it was measured, on
 // which question set and with what result; "set by hand" means no
@@ -122,6 +124,18 @@ type Params struct {
 	// the other language. Set by hand.
 	InCorpusCredit float64
 
+	// TranslitMatch is the least similarity of pronunciation
+	// (rag/translit) at which a form of the corpus counts as a question's
+	// name written in another script. rag/translit's own threshold: on
+	// 240 public-knowledge names it matches 84% of Chinese–Latin/Cyrillic
+	// pairs, with 1.2% false matches against the three closest-spelt
+	// other names.
+	TranslitMatch float64
+
+	// TranslitForms is how many of a name's forms in other scripts are
+	// searched for, best first. Set by hand.
+	TranslitForms int
+
 	// AbstainThreshold is the support below which a question is not
 	// answered when one ranking was searched. Calibrated on the 78
 	// questions of eval/qa.jsonl and the development set: answerable
@@ -167,6 +181,8 @@ func DefaultParams() Params {
 		WordWeight:          2.0,
 		HanCharWeight:       1.5,
 		InCorpusCredit:      0.6,
+		TranslitMatch:       translit.Threshold,
+		TranslitForms:       3,
 		AbstainThreshold:    0.55,
 		AgreedThreshold:     0.61,
 	}

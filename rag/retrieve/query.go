@@ -19,6 +19,11 @@ type Query struct {
 	Concepts []string       // names (glossary concepts) the question holds
 	Words    []string       // ordinary words (lexicon concepts) the question holds
 	Time     TimeConstraint // what the question says about time
+	// Units are the things the question asks about, each with its
+	// renderings in every language of the corpus and its weight.
+	Units []Unit
+	// Parts are its sub-questions, in order: one for most questions.
+	Parts []Part
 
 	expansion string           // the question's glossary terms in the other language(s)
 	names     []glossary.Match // where the question names its concepts
@@ -38,6 +43,22 @@ func (q Query) RestTerms() []string {
 	return out
 }
 
+// blankMatches replaces each match in text by spaces, keeping offsets.
+func blankMatches(text string, ms []glossary.Match) string {
+	if len(ms) == 0 {
+		return text
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range ms {
+		b.WriteString(text[last:m.Start])
+		b.WriteString(blank(text[m.Start:m.End]))
+		last = m.End
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
 // dateUnitRE finds the unit after a number in a Chinese date (2020年, 21日).
 var dateUnitRE = regexp.MustCompile(`([0-9])[年日号]`)
 
@@ -52,21 +73,36 @@ func (e *Engine) ParseQuery(question string) Query {
 			q.Terms[t] = w * focus
 		}
 	}
+	// rest is the question less what the glossaries found, blanked out so
+	// that offsets into it are offsets into the question.
 	rest := question
 	var exp []string
 	if e.gloss != nil {
-		q.names, rest = e.gloss.FindRest(rest)
+		q.names = e.gloss.Find(rest)
+		rest = blankMatches(rest, q.names)
 		q.Concepts = e.expand(e.gloss, q.names, e.params.NameWeight, add, &exp)
 	}
 	// "2020年" and "21日" are dates, which the time constraint weighs, not
 	// the words "year" and "day".
-	rest = dateUnitRE.ReplaceAllString(rest, "$1 ")
+	rest = dateUnitRE.ReplaceAllStringFunc(rest, func(m string) string { return m[:1] + blank(m[1:]) })
+	var words []glossary.Match
 	if e.lexicon != nil {
-		var words []glossary.Match
-		words, rest = e.lexicon.FindRest(rest)
+		words = e.lexicon.Find(rest)
+		rest = blankMatches(rest, words)
 		q.Words = e.expand(e.lexicon, words, 1, add, &exp)
 	}
 	q.rest = rest
+	e.units(&q, words, rest)
+	for _, u := range q.Units {
+		// Transliterated names are searched for in every script the
+		// corpus writes them in.
+		for _, alt := range u.Alts[1:] {
+			if u.Kind == UnitEntity && u.Concept == "" {
+				addSpread(add, alt, e.params.NameWeight*e.params.ExpansionWeight, e.focus)
+				exp = append(exp, strings.Join(alt, " "))
+			}
+		}
+	}
 	q.expansion = strings.Join(exp, " ")
 	years := map[string]bool{}
 	for _, y := range q.Time.Years {

@@ -20,7 +20,7 @@ func TestRerankByCoverage(t *testing.T) {
 	if got[2].ID != "a#0" {
 		t.Errorf("order %s %s %s; want a#0 last", got[0].ID, got[1].ID, got[2].ID)
 	}
-	us := e.units(q)
+	us := q.Units
 	if c := coverage(holds(answers.Text), us); c < 0.99 {
 		t.Errorf("coverage of the answering passage = %.2f, want 1", c)
 	}

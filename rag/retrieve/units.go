@@ -1,0 +1,395 @@
+package retrieve
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/scobot/scobot/rag/glossary"
+	"github.com/scobot/scobot/rag/tokens"
+	"github.com/scobot/scobot/rag/translit"
+)
+
+// UnitKind says what sort of thing a unit of a question is.
+type UnitKind int
+
+// The kinds of units.
+const (
+	// UnitEntity names one particular thing: a glossary concept of an
+	// entity kind (a state, place, person, office, organisation or
+	// initiative), or a transliterated name the glossary lacks.
+	UnitEntity UnitKind = iota
+	// UnitPhrase is a glossary concept that is not an entity: a kind of
+	// event, a topic, a month.
+	UnitPhrase
+	// UnitWord is an ordinary word of the lexicon.
+	UnitWord
+	// UnitTerm is a remaining word of the question, or a run of Han
+	// characters outside the glossaries.
+	UnitTerm
+)
+
+// Unit is one thing a question asks about, in whatever language a report
+// writes it: a name, an ordinary word, or a remaining term. A passage holds
+// a unit when it holds all the terms of one of its renderings.
+type Unit struct {
+	Kind    UnitKind
+	Concept string     // the glossary or lexicon concept; "" for terms and transliterated names
+	Text    string     // as the question writes it
+	Alts    [][]string // its renderings, each as its terms (rag/tokens)
+	// Partial marks a run of Han characters outside the glossaries: a
+	// passage holds the share of its bigrams (Alts[0]) it has, since the
+	// run may join two words ("首任秘书长" is cut at the glossary's
+	// 秘书长, but "选举产生" is two words).
+	Partial bool
+	// Weight is how much the unit tells which passage answers:
+	// ln((N+1)/(df+0.5)) for a unit df of the N documents hold, so a unit
+	// every report holds weighs little and one no report holds most.
+	Weight float64
+	// Common is set for a unit in more than Params.CommonShare of the
+	// documents: the corpus's shared context (the SCO, its members).
+	Common bool
+	// Part is the index of the sub-question (Query.Parts) the unit is in.
+	Part int
+}
+
+// Holds returns how much of the unit a text with the terms has holds, from
+// 0 to 1.
+func (u Unit) Holds(has func(term string) bool) float64 {
+	if u.Partial {
+		if len(u.Alts) == 0 || len(u.Alts[0]) == 0 {
+			return 0
+		}
+		n := 0
+		for _, t := range u.Alts[0] {
+			if has(t) {
+				n++
+			}
+		}
+		return float64(n) / float64(len(u.Alts[0]))
+	}
+	for _, alt := range u.Alts {
+		if holdsAll(has, alt) {
+			return 1
+		}
+	}
+	return 0
+}
+
+// Specific reports whether the unit is a glossary name that is not shared
+// context: what a report must name to be about what the question asks.
+// Transliterated and capitalised names the glossary lacks are left out: a
+// Chinese name written in pinyin ("Peng Liyuan") cannot be told apart in a
+// Chinese report, so their absence is evidence, not a rule.
+func (u Unit) Specific() bool { return u.Kind == UnitEntity && u.Concept != "" && !u.Common }
+
+// AnswerType is what kind of thing a (sub-)question asks for.
+type AnswerType int
+
+// The answer types questions are recognised to ask for.
+const (
+	AnswerAny    AnswerType = iota // anything: "what did …", "which documents"
+	AnswerDate                     // a date or year: "when", "何时", "когда"
+	AnswerPlace                    // a place: "where", "in which city", "在哪里"
+	AnswerPerson                   // a person: "who", "谁", "кто"
+	AnswerNumber                   // a number: "how many", "多少", "сколько"
+)
+
+// Part is one sub-question of a question that asks several things at once
+// ("Who chaired it, and who represented India?").
+type Part struct {
+	Text   string     // the sub-question as written
+	Answer AnswerType // what it asks for
+}
+
+// answerPatterns recognise what a sub-question asks for, tried in order.
+var answerPatterns = []struct {
+	t  AnswerType
+	re *regexp.Regexp
+}{
+	{AnswerNumber, regexp.MustCompile(`(?i)\bhow (?:many|much|large|big|long|old|often)\b|\bwhat (?:number|percentage|share|amount|sum)\b|多少|多大|多长|几(?:个|次|项|份|名|位|国|年|天|届|点|条|种|家|成)|сколько`)},
+	{AnswerDate, regexp.MustCompile(`(?i)\bwhen\b|\b(?:what|which) (?:date|day|year|month|time)\b|\bon what (?:date|day)\b|\bsince when\b|何时|什么时候|什么时间|哪(?:一)?(?:年|天|日|月)|几月|何年|日期|起止时间|когда|в каком году|какого числа`)},
+	{AnswerPlace, regexp.MustCompile(`(?i)\bwhere\b|\b(?:which|what) (?:city|town|place|capital|venue|country)\b|哪里|哪儿|在哪|哪(?:座|个)?城市|何地|什么地方|哪个国家|где|в каком городе`)},
+	{AnswerPerson, regexp.MustCompile(`(?i)\bwho(?:m|se)?\b|\b(?:which|what) (?:leader|president|minister|official|diplomat|envoy|person|head)\b|谁|哪位|何人|\bкто\b|кого`)},
+}
+
+// answerType returns what a sub-question asks for.
+func answerType(part string) AnswerType {
+	for _, p := range answerPatterns {
+		if p.re.MatchString(part) {
+			return p.t
+		}
+	}
+	return AnswerAny
+}
+
+// partBreakRE finds where a question asks its next thing: after a question
+// mark or semicolon, and at an "and" that leads to another question word
+// ("…, and who represented India", "…, and roughly how many …").
+var partBreakRE = regexp.MustCompile(`(?i)[?？；;]\s*|,?\s+and\s+(?:(?:\w+\s+){0,2})(?:who|whom|whose|what|when|where|which|how|did|does|do|was|were|is|are)\b`)
+
+// splitParts cuts a question into its sub-questions, with the byte offset
+// each starts at.
+func splitParts(q string) ([]Part, []int) {
+	var parts []Part
+	var starts []int
+	last := 0
+	for _, loc := range partBreakRE.FindAllStringIndex(q, -1) {
+		cut := loc[0]
+		if r, _ := utf8.DecodeRuneInString(q[loc[0]:]); r == '?' || r == '？' || r == '；' || r == ';' {
+			cut = loc[1] // the question mark stays with its part
+		}
+		if s := strings.TrimSpace(q[last:cut]); s != "" && hasContent(s) {
+			parts = append(parts, Part{Text: s})
+			starts = append(starts, last)
+		}
+		last = cut
+	}
+	if s := strings.TrimSpace(q[last:]); s != "" && hasContent(s) {
+		parts = append(parts, Part{Text: s})
+		starts = append(starts, last)
+	}
+	if len(parts) == 0 {
+		parts, starts = []Part{{Text: strings.TrimSpace(q)}}, []int{0}
+	}
+	for i := range parts {
+		parts[i].Answer = answerType(parts[i].Text)
+	}
+	return parts, starts
+}
+
+// hasContent reports whether s holds a letter or digit.
+func hasContent(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
+}
+
+// partOf returns the index of the part a byte offset is in.
+func partOf(starts []int, off int) int {
+	p := 0
+	for i, s := range starts {
+		if off >= s {
+			p = i
+		}
+	}
+	return p
+}
+
+// questionWordRE finds the Chinese question words and the English question
+// phrases that only frame what is asked ("哪座城市", "how many"); the answer
+// type records them, and as terms they would ask for words no answer holds.
+var questionWordRE = regexp.MustCompile(`(?i)哪(?:一|几)?(?:座|个|位|些|家|国|种|项|份|次|届|年|天|日|月|里|儿)?(?:城市|国家)?|什么(?:时候|时间|地方)?|何时|何地|何人|多少|多大|多长|几(?:个|次|项|份|名|位|国|年|天|届|点|条|种|家|成)?|谁|是否|如何|怎样|怎么|\bhow (?:many|much|large|big|long|old|often)\b|\b(?:which|what) (?:city|town|place|date|day|year|month|time|number)\b`)
+
+// units breaks a parsed question into what it asks about: q.names are the
+// glossary's matches in the question, words the lexicon's, and rest the
+// question with both blanked out (offsets kept).
+func (e *Engine) units(q *Query, words []glossary.Match, rest string) {
+	parts, starts := splitParts(q.Text)
+	q.Parts = parts
+	n := float64(len(e.byDoc))
+	weigh := func(u *Unit, df float64) {
+		u.Weight = math.Log((n + 1) / (df + 0.5))
+		u.Common = len(e.byDoc) >= 2 && df > e.params.CommonShare*n
+	}
+	seen := map[string]bool{}
+	for _, m := range q.names {
+		if seen["g:"+m.Concept] {
+			continue
+		}
+		seen["g:"+m.Concept] = true
+		u := Unit{Kind: UnitPhrase, Concept: m.Concept, Text: m.Term, Alts: e.renderings(e.gloss, m.Concept), Part: partOf(starts, m.Start)}
+		if e.gloss.Kind(m.Concept).Entity() {
+			u.Kind = UnitEntity
+		}
+		weigh(&u, float64(e.altsDocFreq(u.Alts)))
+		q.Units = append(q.Units, u)
+	}
+	for _, m := range words {
+		if seen["l:"+m.Concept] {
+			continue
+		}
+		seen["l:"+m.Concept] = true
+		u := Unit{Kind: UnitWord, Concept: m.Concept, Text: m.Term, Alts: e.renderings(e.lexicon, m.Concept), Part: partOf(starts, m.Start)}
+		weigh(&u, float64(e.altsDocFreq(u.Alts)))
+		q.Units = append(q.Units, u)
+	}
+	years := map[string]bool{}
+	for _, y := range q.Time.Years {
+		years[strconv.Itoa(y)] = true
+	}
+	// What is left: transliterated names, runs of Han characters, words.
+	rest = questionWordRE.ReplaceAllStringFunc(rest, blank)
+	add := func(key string, u Unit, df float64) {
+		if seen[key] {
+			return
+		}
+		seen[key] = true
+		weigh(&u, df)
+		q.Units = append(q.Units, u)
+	}
+	for _, seg := range segments(rest) {
+		if seg.han {
+			// A transliterated foreign name is a name, found in any
+			// script it is written in; the rest of the run is a term.
+			text := seg.text
+			for _, run := range translit.NameRuns(text) {
+				if utf8.RuneCountInString(run) < 3 {
+					continue
+				}
+				ts := tokens.Terms(run)
+				if len(ts) == 0 {
+					continue
+				}
+				alts := append([][]string{ts}, e.translitForms(run)...)
+				u := Unit{Kind: UnitEntity, Text: run, Alts: alts, Part: partOf(starts, seg.start+strings.Index(seg.text, run))}
+				add("n:"+run, u, float64(e.altsDocFreq(alts)))
+				text = strings.Replace(text, run, blank(run), 1)
+			}
+			for _, sub := range segments(text) {
+				ts := tokens.Terms(sub.text)
+				if len(ts) == 0 {
+					continue
+				}
+				u := Unit{Kind: UnitTerm, Text: sub.text, Alts: [][]string{ts}, Partial: true, Part: partOf(starts, seg.start+sub.start)}
+				add("t:"+sub.text, u, e.meanDocFreq(ts))
+			}
+			continue
+		}
+		for _, w := range wordsOf(seg.text) {
+			ts := tokens.Terms(w.text)
+			if len(ts) == 0 || queryStop[ts[0]] || years[ts[0]] {
+				continue
+			}
+			u := Unit{Kind: UnitTerm, Text: w.text, Alts: [][]string{ts}, Part: partOf(starts, seg.start+w.start)}
+			if w.name {
+				// A capitalised word inside the question is a name: in
+				// another script it may be a transliteration.
+				u.Kind = UnitEntity
+				u.Alts = append(u.Alts, e.translitForms(w.text)...)
+			}
+			add("t:"+strings.Join(ts, " "), u, float64(e.altsDocFreq(u.Alts)))
+		}
+	}
+}
+
+// blank replaces a match by spaces of its length, keeping offsets.
+func blank(s string) string { return strings.Repeat(" ", len(s)) }
+
+// segment is a run of a question's text in one script: Han, or anything
+// else.
+type segment struct {
+	text  string
+	start int
+	han   bool
+}
+
+// segments cuts text into runs of Han characters and runs of other
+// characters, dropping white space and punctuation at their edges.
+func segments(text string) []segment {
+	var out []segment
+	start := -1
+	han := false
+	flush := func(end int) {
+		if start >= 0 {
+			if s := text[start:end]; strings.TrimSpace(s) != "" {
+				out = append(out, segment{text: s, start: start, han: han})
+			}
+		}
+		start = -1
+	}
+	for i, r := range text {
+		isHan := tokens.IsHan(r)
+		switch {
+		case !isHan && !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '-' && r != '\'' && r != '’' && r != ' ':
+			flush(i)
+		case start < 0:
+			start, han = i, isHan
+		case isHan != han:
+			flush(i)
+			start, han = i, isHan
+		}
+	}
+	flush(len(text))
+	return out
+}
+
+// word is one word of a non-Han segment.
+type word struct {
+	text  string
+	start int
+	name  bool // capitalised, and not the first word of the question
+}
+
+// wordsOf splits a non-Han segment into its words.
+func wordsOf(seg string) []word {
+	var out []word
+	start := -1
+	for i, r := range seg + " " {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '’' {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			w := seg[start:i]
+			first, _ := utf8.DecodeRuneInString(w)
+			out = append(out, word{text: w, start: start, name: unicode.IsUpper(first) && len(translit.Words(w)) > 0})
+			start = -1
+		}
+	}
+	return out
+}
+
+// translitForms returns the terms of the forms a name takes in the corpus's
+// other scripts, by pronunciation (rag/translit): 卡里莫夫 for Karimov.
+func (e *Engine) translitForms(name string) [][]string {
+	if e.forms == nil {
+		return nil
+	}
+	var out [][]string
+	own := translit.ScriptOf(name)
+	for _, f := range e.forms.Lookup(name) {
+		if f.Script == own || f.Score < e.params.TranslitMatch {
+			continue
+		}
+		if ts := tokens.Terms(f.Text); len(ts) > 0 {
+			out = append(out, ts)
+		}
+		if len(out) == e.params.TranslitForms {
+			break
+		}
+	}
+	return out
+}
+
+// altsDocFreq is the number of documents holding a unit: of its renderings,
+// the most widespread, each as widespread as its rarest term.
+func (e *Engine) altsDocFreq(alts [][]string) int {
+	df := 0
+	for _, ts := range alts {
+		if len(ts) == 0 {
+			continue
+		}
+		least := e.docFreq[ts[0]]
+		for _, t := range ts[1:] {
+			least = min(least, e.docFreq[t])
+		}
+		df = max(df, least)
+	}
+	return df
+}
+
+// meanDocFreq is the mean number of documents holding each of the terms.
+func (e *Engine) meanDocFreq(ts []string) float64 {
+	if len(ts) == 0 {
+		return 0
+	}
+	sum := 0
+	for _, t := range ts {
+		sum += e.docFreq[t]
+	}
+	return float64(sum) / float64(len(ts))
+}
