@@ -31,6 +31,7 @@ type app struct {
 	docs    []corpus.Document
 	chunks  map[string][]rag.Chunk // by document ID
 	store   *store.Store
+	engine  *retrieve.Engine
 	ask     *answer.Assistant
 	briefs  *brief.Briefer
 	stats   store.Stats
@@ -117,6 +118,7 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 	if client != nil && client.ChatModel() != "" {
 		gen = generator{client}
 	}
+	a.engine = engine
 	a.ask = answer.NewAssistant(engine)
 	if gen != nil {
 		a.ask = a.ask.WithGenerator(gen, log)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/scobot/scobot/bot"
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/retrieve"
 )
 
 func runAsk(ctx context.Context, m *Main, c *cli, args []string) error {
@@ -18,6 +19,7 @@ func runAsk(ctx context.Context, m *Main, c *cli, args []string) error {
 	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
 	k := fs.Int("k", 5, "passages to retrieve")
 	retriever := fs.String("retriever", "hybrid", "retrieval: vector, lexical or hybrid")
+	explain := fs.Bool("explain", false, "print how the question was read and the evidence for answering it, as JSON, instead of the answer")
 	pos, err := c.parse(fs, args)
 	if err != nil {
 		return err
@@ -39,6 +41,13 @@ func runAsk(ctx context.Context, m *Main, c *cli, args []string) error {
 	a, err := openApp(ctx, c.cfg, c.log, openOptions{})
 	if err != nil {
 		return err
+	}
+	if *explain {
+		r, err := a.engine.Retrieve(ctx, question, retrieve.Options{K: *k, Mode: mode})
+		if err != nil {
+			return err
+		}
+		return writeJSON(m.Stdout, r.Explain())
 	}
 	ans, err := a.ask.Ask(ctx, rag.Request{Question: question, K: *k, Mode: mode})
 	if err != nil {

@@ -89,21 +89,21 @@ func parseModes(list string) ([]rag.Mode, error) {
 	return modes, nil
 }
 
-// evaluateRun loads the questions and the corpus of one run and evaluates
-// each retriever.
-func evaluateRun(ctx context.Context, c *cli, run evalRun) ([]evaluate.Report, error) {
+// loadRun reads the questions of one run and loads its corpus (without the
+// other halves' documents when it is one half of a split).
+func loadRun(ctx context.Context, c *cli, run evalRun) ([]evaluate.Question, *app, error) {
 	qs, err := readQuestions(run.qa)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	opts := openOptions{}
 	if run.split != "" {
 		sp, err := evaluate.ReadSplit(run.split)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if qs, err = sp.Questions(run.half, qs); err != nil {
-			return nil, fmt.Errorf("%s: %w", run.split, err)
+			return nil, nil, fmt.Errorf("%s: %w", run.split, err)
 		}
 		opts.exclude = sp.Excluded(run.half)
 		opts.dbKey = "half-" + run.half
@@ -111,10 +111,20 @@ func evaluateRun(ctx context.Context, c *cli, run evalRun) ([]evaluate.Report, e
 	if run.tag != "" {
 		qs = evaluate.WithTag(qs, run.tag)
 		if len(qs) == 0 {
-			return nil, fmt.Errorf("no question in %s has the tag %q", run.qa, run.tag)
+			return nil, nil, fmt.Errorf("no question in %s has the tag %q", run.qa, run.tag)
 		}
 	}
 	a, err := openApp(ctx, c.cfg, c.log, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return qs, a, nil
+}
+
+// evaluateRun loads the questions and the corpus of one run and evaluates
+// each retriever.
+func evaluateRun(ctx context.Context, c *cli, run evalRun) ([]evaluate.Report, error) {
+	qs, a, err := loadRun(ctx, c, run)
 	if err != nil {
 		return nil, err
 	}
@@ -200,13 +210,8 @@ func runGates(ctx context.Context, m *Main, c *cli, path string, asJSON bool) er
 		if err != nil {
 			return fmt.Errorf("floors run %s: %w", g.Name, err)
 		}
-		rc := *c
-		rc.cfg.Corpus = cleanCorpus(strings.Join(g.Corpus, ","))
-		if c.cfg.DB != "" {
-			// One index folder per run: the runs' corpora differ.
-			rc.cfg.DB = filepath.Join(c.cfg.DB, g.Name)
-		}
-		reps, err := evaluateRun(ctx, &rc, evalRun{qa: g.QA, split: g.Split, half: g.Half, k: 5, modes: []rag.Mode{mode}})
+		rc := gateCLI(c, g)
+		reps, err := evaluateRun(ctx, rc, evalRun{qa: g.QA, split: g.Split, half: g.Half, k: 5, modes: []rag.Mode{mode}})
 		if err != nil {
 			return fmt.Errorf("floors run %s: %w", g.Name, err)
 		}
@@ -228,6 +233,17 @@ func runGates(ctx context.Context, m *Main, c *cli, path string, asJSON bool) er
 		return fmt.Errorf("%d of %d evaluation runs fell below their floors (%s)", failed, len(results), path)
 	}
 	return nil
+}
+
+// gateCLI returns the settings of one floors-file run: its corpus, and its
+// own index folder under --db when one is given (the runs' corpora differ).
+func gateCLI(c *cli, g evaluate.Gate) *cli {
+	rc := *c
+	rc.cfg.Corpus = cleanCorpus(strings.Join(g.Corpus, ","))
+	if c.cfg.DB != "" {
+		rc.cfg.DB = filepath.Join(c.cfg.DB, g.Name)
+	}
+	return &rc
 }
 
 // writeGates prints the floors runs' figures and failures.

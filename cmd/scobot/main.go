@@ -63,6 +63,7 @@ func commands() []command {
 		{"brief", `"topic"`, "write a dated, sourced briefing on a topic (--md, --json)", runBrief},
 		{"timeline", "[filter]", "list the corpus's events in date order", runTimeline},
 		{"eval", "--qa FILE", "score retrieval and answers on a JSONL question file", runEval},
+		{"calibrate", "", "fit the abstention model on the tuning questions", runCalibrate},
 		{"serve", "", "run the Telegram bot (needs TELEGRAM_BOT_TOKEN)", runServe},
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/glossary"
@@ -65,6 +66,7 @@ type Engine struct {
 	log      *slog.Logger
 	maxIDF   float64
 	docYears map[string]bool            // years named by any document date or chunk text
+	newest   int                        // the year of the newest document date; 0 when none is dated
 	docFreq  map[string]int             // term → number of documents holding it
 	langs    []string                   // languages of the chunks, in queryLangs order
 	docTerms map[string]map[string]bool // the set of terms of each document
@@ -109,6 +111,9 @@ func NewEngine(cfg Config) *Engine {
 		}
 		if len(c.Date) >= 4 {
 			e.docYears[c.Date[:4]] = true
+			if y, err := strconv.Atoi(c.Date[:4]); err == nil {
+				e.newest = max(e.newest, y)
+			}
 		}
 		for _, m := range yearRE.FindAllStringSubmatch(c.Text, -1) {
 			e.docYears[m[1]] = true

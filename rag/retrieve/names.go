@@ -6,14 +6,16 @@ import (
 	"github.com/scobot/scobot/rag/tokens"
 )
 
-// specificNames returns the question's names that are not shared context:
+// specificNames returns the question's glossary entities (states, places,
+// people, offices, organisations, initiatives) that are not shared context:
 // those in at most half of the documents (the SCO or Wang Yi, named
-// everywhere, tell nothing).
+// everywhere, tell nothing). Phrases are left out: "met" may be written
+// "held talks", so a report need not hold the word.
 func (e *Engine) specificNames(q Query) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, m := range q.names {
-		if !seen[m.Concept] && !e.Common(m.Term) {
+		if !seen[m.Concept] && !e.Common(m.Term) && e.gloss.Kind(m.Concept).Entity() {
 			seen[m.Concept] = true
 			out = append(out, m.Concept)
 		}
@@ -107,9 +109,11 @@ func (e *Engine) ConceptCredit(g *glossary.Glossary, concept string, credit func
 }
 
 // unnamed returns the question's entities (countries, places, people,
-// offices, organisations, initiatives) that no document names. Phrases are
-// left out: "meet" may be written "hold talks". A rendering counts as named
-// when each of its terms is in some document, which errs towards answering.
+// offices, organisations, initiatives) that no document names: glossary
+// concepts by their ID, and foreign names the glossary lacks (Unit.Absent)
+// as the question writes them. Phrases are left out: "meet" may be written
+// "hold talks". A rendering counts as named when each of its terms is in
+// some document, which errs towards answering.
 func (e *Engine) unnamed(q Query) []string {
 	var out []string
 	for _, c := range q.Concepts {
@@ -118,6 +122,11 @@ func (e *Engine) unnamed(q Query) []string {
 		}
 		if !e.rendered(c, func(t string) bool { return e.docFreq[t] > 0 }) {
 			out = append(out, c)
+		}
+	}
+	for _, u := range q.Units {
+		if u.Absent {
+			out = append(out, u.Text)
 		}
 	}
 	return out

@@ -17,16 +17,16 @@ func TestConfigParams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Abstains() || r.Threshold != DefaultParams().AbstainThreshold || len(r.Passages) != 5 {
-		t.Fatalf("defaults: abstains %v, threshold %v, %d passages", r.Abstains(), r.Threshold, len(r.Passages))
+	if r.Abstains() || len(r.Passages) != 5 {
+		t.Fatalf("defaults: abstains %v (p %.2f), %d passages", r.Abstains(), r.Support, len(r.Passages))
 	}
 	p := DefaultParams()
-	p.DefaultK, p.AbstainThreshold = 2, 1.01 // support never exceeds 1
+	p.DefaultK, p.AbstainBelow = 2, 1.01 // a probability never exceeds 1
 	r, err = engine(&p).Retrieve(context.Background(), q, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r.Abstains() || r.Threshold != 1.01 || len(r.Passages) != 2 {
-		t.Errorf("custom: abstains %v, threshold %v, %d passages", r.Abstains(), r.Threshold, len(r.Passages))
+	if !r.Abstains() || len(r.Passages) != 2 {
+		t.Errorf("custom: abstains %v, %d passages", r.Abstains(), len(r.Passages))
 	}
 }

@@ -2,6 +2,7 @@ package retrieve
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -89,6 +90,7 @@ func (e *Engine) ParseQuery(question string) Query {
 	if e.lexicon != nil {
 		words = e.lexicon.Find(rest)
 		rest = blankMatches(rest, words)
+		words = slices.DeleteFunc(words, framing)
 		q.Words = e.expand(e.lexicon, words, 1, add, &exp)
 	}
 	q.rest = rest
@@ -157,12 +159,35 @@ func (e *Engine) expand(g *glossary.Glossary, ms []glossary.Match, w float64, ad
 	return concepts
 }
 
-// queryStop are words that frame a question rather than say what it asks
-// ("what did he say about …", "according to the report …"); documents use
-// them everywhere, so they only pull in passages that quote someone.
-var queryStop = map[string]bool{
-	"say": true, "said": true, "says": true, "tell": true, "told": true, "mention": true, "mentioned": true,
-	"report": true, "reported": true, "according": true, "happen": true, "happened": true,
+// queryStop are the terms (as rag/tokens makes them, stemmed) of the words
+// that frame a question rather than say what it asks ("what did he say
+// about …", "according to the report …", "据报道"); documents use them
+// everywhere, so they only pull in passages that quote someone.
+var queryStop = termSet("say", "said", "says", "tell", "told", "mention", "mentioned",
+	"report", "reports", "reported", "according", "happen", "happened", "account", "accounts",
+	"报道", "提到", "据悉")
+
+// termSet returns the set of the terms of words.
+func termSet(words ...string) map[string]bool {
+	set := map[string]bool{}
+	for _, w := range words {
+		for _, t := range tokens.Terms(w) {
+			set[t] = true
+		}
+	}
+	return set
+}
+
+// framing reports whether a glossary match is only a framing word
+// ("report", "报道"): all of its terms are in queryStop.
+func framing(m glossary.Match) bool {
+	ts := tokens.Terms(m.Term)
+	for _, t := range ts {
+		if !queryStop[t] {
+			return false
+		}
+	}
+	return len(ts) > 0
 }
 
 // addSpread gives the tokens of one term a total weight of w (each weighed

@@ -17,10 +17,11 @@ type Options struct {
 // Retrieval is the outcome of retrieving passages for one question.
 type Retrieval struct {
 	Passages []rag.Passage // best first, near-duplicates pushed back
-	// Support estimates, from 0 to 1, how much of the question the corpus
-	// covers; below Threshold the question is not answered.
+	// Support is the abstention model's probability, from 0 to 1, that
+	// the passages answer the question (see Evidence, Params.Abstention).
 	Support float64
-	// TimeMiss is set when the question names a year no document covers.
+	// TimeMiss is set when the question names only years no document
+	// names, outside the span of years the documents name.
 	TimeMiss bool
 	// Unconnected is set when no retrieved document names all of the
 	// question's specific names together: each is reported somewhere, but
@@ -41,12 +42,9 @@ type Retrieval struct {
 	// retrieved document names them all. An answer quotes only these
 	// when there are any.
 	Covering map[string]bool
-	// Agreed is set when Support weighs both rankings' own support, not
-	// only the fused passages'.
-	Agreed bool
-	// Threshold is the Support below which the question is not answered:
-	// Params.AgreedThreshold when Agreed, else Params.AbstainThreshold.
-	Threshold float64
+	// Evidence is what the passages hold for answering the question.
+	Evidence Evidence
+	below    float64 // Params.AbstainBelow
 }
 
 // Retrieve finds the passages that best answer question and the evidence
@@ -64,7 +62,7 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts Options) (R
 	if opts.Lang != "" {
 		q.Lang = opts.Lang
 	}
-	r := Retrieval{Query: q, Unnamed: e.unnamed(q), Threshold: e.params.AbstainThreshold}
+	r := Retrieval{Query: q, Unnamed: e.unnamed(q), below: e.params.AbstainBelow}
 
 	var lists [][]rag.Passage
 	if opts.Mode != rag.ModeVector || e.vec == nil || e.emb == nil {
@@ -105,17 +103,10 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts Options) (R
 		ranked = ranked[:opts.K]
 	}
 	r.Passages = ranked
-	r.Support = e.support(q, ranked)
-	if len(lists) == 2 {
-		r.Support = (r.Support + min(e.support(q, top(lists[0], opts.K)), e.support(q, top(lists[1], opts.K)))) / 2
-		r.Agreed = true
-		r.Threshold = e.params.AgreedThreshold
-	}
+	r.Evidence = e.evidence(q, ranked)
+	r.Support = e.params.Abstention.Prob(r.Evidence.Features())
 	return r, nil
 }
-
-// top returns the first k passages of ps.
-func top(ps []rag.Passage, k int) []rag.Passage { return ps[:min(k, len(ps))] }
 
 func (e *Engine) lexicalSearch(q Query) []rag.Passage {
 	hits := e.lex.Search(q.Terms, e.params.CandidateDepth)

@@ -100,21 +100,57 @@ func (tc TimeConstraint) matchesMonth(c rag.Chunk) bool {
 	return false
 }
 
+// yearsKnown is the share of the years a question names that some
+// document names (by its date or in its text); 1 when it names none.
+func (e *Engine) yearsKnown(tc TimeConstraint) float64 {
+	if len(tc.Years) == 0 {
+		return 1
+	}
+	n := 0
+	for _, y := range tc.Years {
+		if e.docYears[fmt.Sprint(y)] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(tc.Years))
+}
+
+// outsideYears reports whether every year the question names is one no
+// document names and lies outside the span the documents cover: before the
+// earliest year any of them names, or after the newest report's date
+// (reports up to 2025 cannot say what 2026 brought unless one of them
+// announces it, naming the year). A year inside the span is not enough to
+// abstain on: scraped reports often carry no date, and one may tell of
+// that year's summit without writing the year.
+func (e *Engine) outsideYears(tc TimeConstraint) bool {
+	if len(tc.Years) == 0 || len(e.docYears) == 0 {
+		return false
+	}
+	lo, hi := 9999, 0
+	for ys := range e.docYears {
+		var y int
+		fmt.Sscan(ys, &y)
+		lo, hi = min(lo, y), max(hi, y)
+	}
+	if e.newest > 0 {
+		hi = e.newest
+	}
+	for _, y := range tc.Years {
+		if e.docYears[fmt.Sprint(y)] || (y >= lo && y <= hi) {
+			return false
+		}
+	}
+	return true
+}
+
 // applyTime re-ranks passages by the question's time constraint. It reports
-// a miss when the question names only years that no document covers.
+// a miss when the question names only years outside those the documents
+// cover (outsideYears).
 func (e *Engine) applyTime(ps []rag.Passage, tc TimeConstraint) ([]rag.Passage, bool) {
 	if tc.empty() || len(ps) == 0 {
 		return ps, false
 	}
-	miss := false
-	if len(tc.Years) > 0 {
-		miss = true
-		for _, y := range tc.Years {
-			if e.docYears[fmt.Sprint(y)] {
-				miss = false
-			}
-		}
-	}
+	miss := e.outsideYears(tc)
 	newest := ""
 	if tc.Latest {
 		for _, p := range ps {

@@ -54,6 +54,10 @@ type Unit struct {
 	Common bool
 	// Part is the index of the sub-question (Query.Parts) the unit is in.
 	Part int
+	// Absent is set for a name the glossary lacks that no document holds in
+	// any script: a foreign name (not one a Chinese report would write in
+	// characters, as pinyin "Liyuan"), so no report is about it.
+	Absent bool
 }
 
 // Holds returns how much of the unit a text with the terms has holds, from
@@ -77,6 +81,35 @@ func (u Unit) Holds(has func(term string) bool) float64 {
 		}
 	}
 	return 0
+}
+
+// Expressible reports whether the unit has a rendering a text in lang can
+// hold: a run of Han characters outside the glossaries cannot be found in
+// an English report, nor an English word outside them in a Chinese one, so
+// a passage in that language neither holds nor lacks it.
+func (u Unit) Expressible(lang string) bool {
+	for _, alt := range u.Alts {
+		if len(alt) > 0 && scriptLang(alt[0], lang) {
+			return true
+		}
+	}
+	return false
+}
+
+// scriptLang reports whether a term can be written in a text in lang:
+// Han terms in Chinese, Cyrillic ones in Russian, other letters in other
+// languages; numbers in any.
+func scriptLang(term, lang string) bool {
+	r, _ := utf8.DecodeRuneInString(term)
+	switch {
+	case unicode.IsDigit(r):
+		return true
+	case tokens.IsHan(r):
+		return lang == "zh"
+	case unicode.Is(unicode.Cyrillic, r):
+		return lang == "ru"
+	}
+	return lang != "zh" && lang != "ru"
 }
 
 // Specific reports whether the unit is a glossary name that is not shared
@@ -116,14 +149,16 @@ var answerPatterns = []struct {
 	{AnswerPerson, regexp.MustCompile(`(?i)\bwho(?:m|se)?\b|\b(?:which|what) (?:leader|president|minister|official|diplomat|envoy|person|head)\b|谁|哪位|何人|\bкто\b|кого`)},
 }
 
-// answerType returns what a sub-question asks for.
+// answerType returns what a sub-question asks for: the type of its first
+// question word ("Who headed it when it was launched?" asks for a person).
 func answerType(part string) AnswerType {
+	t, at := AnswerAny, len(part)+1
 	for _, p := range answerPatterns {
-		if p.re.MatchString(part) {
-			return p.t
+		if loc := p.re.FindStringIndex(part); loc != nil && loc[0] < at {
+			t, at = p.t, loc[0]
 		}
 	}
-	return AnswerAny
+	return t
 }
 
 // partBreakRE finds where a question asks its next thing: after a question
@@ -243,8 +278,9 @@ func (e *Engine) units(q *Query, words []glossary.Match, rest string) {
 					continue
 				}
 				alts := append([][]string{ts}, e.translitForms(run)...)
-				u := Unit{Kind: UnitEntity, Text: run, Alts: alts, Part: partOf(starts, seg.start+strings.Index(seg.text, run))}
-				add("n:"+run, u, float64(e.altsDocFreq(alts)))
+				df := e.altsDocFreq(alts)
+				u := Unit{Kind: UnitEntity, Text: run, Alts: alts, Part: partOf(starts, seg.start+strings.Index(seg.text, run)), Absent: df == 0}
+				add("n:"+run, u, float64(df))
 				text = strings.Replace(text, run, blank(run), 1)
 			}
 			for _, sub := range segments(text) {
@@ -262,14 +298,17 @@ func (e *Engine) units(q *Query, words []glossary.Match, rest string) {
 			if len(ts) == 0 || queryStop[ts[0]] || years[ts[0]] {
 				continue
 			}
-			u := Unit{Kind: UnitTerm, Text: w.text, Alts: [][]string{ts}, Part: partOf(starts, seg.start+w.start)}
-			if w.name {
+			at := seg.start + w.start
+			u := Unit{Kind: UnitTerm, Text: w.text, Alts: [][]string{ts}, Part: partOf(starts, at)}
+			if w.name && !sentenceStart(q.Text, at) {
 				// A capitalised word inside the question is a name: in
 				// another script it may be a transliteration.
 				u.Kind = UnitEntity
 				u.Alts = append(u.Alts, e.translitForms(w.text)...)
 			}
-			add("t:"+strings.Join(ts, " "), u, float64(e.altsDocFreq(u.Alts)))
+			df := e.altsDocFreq(u.Alts)
+			u.Absent = u.Kind == UnitEntity && df == 0 && !pinyinLike(w.text)
+			add("t:"+strings.Join(ts, " "), u, float64(df))
 		}
 	}
 }
@@ -341,6 +380,17 @@ func wordsOf(seg string) []word {
 		}
 	}
 	return out
+}
+
+// sentenceStart reports whether the word at byte offset at of text starts
+// a sentence, where every word is capitalised.
+func sentenceStart(text string, at int) bool {
+	before := strings.TrimRightFunc(text[:at], unicode.IsSpace)
+	if before == "" {
+		return true
+	}
+	r, _ := utf8.DecodeLastRuneInString(before)
+	return strings.ContainsRune(".!?。！？:：\"“'‘(（", r)
 }
 
 // translitForms returns the terms of the forms a name takes in the corpus's

@@ -1,0 +1,16 @@
+package retrieve
+
+// Ruled reports whether the rules decide the question without weighing the
+// evidence: it names only years outside those the reports cover, names
+// never reported together, or an entity no report names.
+func (r Retrieval) Ruled() bool {
+	return r.TimeMiss || r.Unconnected || len(r.Unnamed) > 0
+}
+
+// Abstains reports whether a retrieval is too weak to answer from: it found
+// nothing, the rules decide against it (Ruled), or the abstention model
+// (Params.Abstention) gives the evidence a probability of answering below
+// Params.AbstainBelow.
+func (r Retrieval) Abstains() bool {
+	return len(r.Passages) == 0 || r.Ruled() || r.Support < r.below
+}
