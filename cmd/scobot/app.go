@@ -51,6 +51,8 @@ type openOptions struct {
 	// dbKey is added to the corpus setting when naming the default index
 	// folder, so that runs over different subsets keep separate indexes.
 	dbKey string
+	// params, when not nil, replaces retrieval's default parameters.
+	params *retrieve.Params
 }
 
 // embedder is what both the index and the questions are embedded with.
@@ -113,7 +115,7 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 		log.Warn("couldn't embed the corpus; answering by keyword search only", "err", err)
 		vec = unavailableVectors{err}
 	}
-	engine := retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: gl, Lexicon: lex, Logger: log})
+	engine := retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: gl, Lexicon: lex, Logger: log, Params: opts.params})
 	var gen rag.Generator // nil: answers and briefings are extractive
 	if client != nil && client.ChatModel() != "" {
 		gen = generator{client}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/evaluate"
+	"github.com/scobot/scobot/rag/retrieve"
 )
 
 // evalRun is one evaluation: a question file over a corpus, maybe one half
@@ -19,6 +20,7 @@ type evalRun struct {
 	split, half string
 	k           int
 	modes       []rag.Mode
+	params      *retrieve.Params // nil: the defaults
 }
 
 func runEval(ctx context.Context, m *Main, c *cli, args []string) error {
@@ -32,6 +34,11 @@ func runEval(ctx context.Context, m *Main, c *cli, args []string) error {
 	tag := fs.String("tag", "", "only the questions with this tag (e.g. crosslingual, zh, date, abstain)")
 	split := fs.String("split", "", "JSON split file dividing the question set into halves (with --half)")
 	half := fs.String("half", "", "the half of --split to run: its questions, and the corpus without the other halves' documents")
+	var sets []string
+	fs.Func("set", "change a retrieval parameter for this run, e.g. --set VectorWeight=0.8 (repeatable; names in rag/retrieve/params.go)", func(s string) error {
+		sets = append(sets, s)
+		return nil
+	})
 	if _, err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -55,6 +62,15 @@ func runEval(ctx context.Context, m *Main, c *cli, args []string) error {
 		return err
 	}
 	run := evalRun{qa: *qa, tag: *tag, split: *split, half: *half, k: *k, modes: modes}
+	if len(sets) > 0 {
+		p := retrieve.DefaultParams()
+		for _, s := range sets {
+			if err := p.Set(s); err != nil {
+				return fmt.Errorf("%w: --set: %v", errUsage, err)
+			}
+		}
+		run.params = &p
+	}
 	reports, err := evaluateRun(ctx, c, run)
 	if err != nil {
 		return err
@@ -96,7 +112,7 @@ func loadRun(ctx context.Context, c *cli, run evalRun) ([]evaluate.Question, *ap
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := openOptions{}
+	opts := openOptions{params: run.params}
 	if run.split != "" {
 		sp, err := evaluate.ReadSplit(run.split)
 		if err != nil {

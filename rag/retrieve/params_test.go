@@ -30,3 +30,18 @@ func TestConfigParams(t *testing.T) {
 		t.Errorf("custom: abstains %v, %d passages", r.Abstains(), len(r.Passages))
 	}
 }
+
+func TestParamsSet(t *testing.T) {
+	p := DefaultParams()
+	if err := p.Set("VectorWeight=0.8"); err != nil || p.VectorWeight != 0.8 {
+		t.Errorf("Set float: %v, %v", err, p.VectorWeight)
+	}
+	if err := p.Set(" CandidateDepth = 10 "); err != nil || p.CandidateDepth != 10 {
+		t.Errorf("Set int: %v, %v", err, p.CandidateDepth)
+	}
+	for _, bad := range []string{"VectorWeight", "Nope=1", "VectorWeight=x", "Abstention=1"} {
+		if err := p.Set(bad); err == nil {
+			t.Errorf("Set(%q): want an error", bad)
+		}
+	}
+}
