@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,19 +15,8 @@ import (
 	"github.com/scobot/scobot/rag/tokens"
 )
 
-// Extractive answers quote at most maxStatements of the best sentences
-// (plus the items of a list one of them announces), and only sentences
-// scoring at least minRelativeScore of the best one.
-const (
-	maxStatements    = 5
-	maxListItems     = 6
-	minRelativeScore = 0.3
-	// otherSourceScore is the bar for a sentence from a source other than
-	// the best sentence's: another report must be nearly as relevant to
-	// be cited beside it.
-	otherSourceScore = 0.35
-	maxGlossPairs    = 10
-)
+// maxGlossPairs is how many names of a quoted sentence are glossed.
+const maxGlossPairs = 10
 
 // MinSentenceRunes is the length under which a "sentence" is a fragment
 // (a dateline, a caption) that is never quoted.
@@ -50,6 +40,10 @@ type Candidate struct {
 	Rank    int         // the passage's rank in the retrieval, from 0
 	Score   float64     // how well it answers the question; higher is better
 	Lang    string      // its language
+	// Parts scores the sentence for each sub-question of the question
+	// (retrieve.Query.Parts); Score is the best of them.
+	Parts []float64
+	own   []float64 // for each sub-question, the share of its own units' weight the sentence holds
 }
 
 // Extract composes the extractive answer for a retrieval: the sentences of
@@ -72,7 +66,7 @@ func Extract(e *retrieve.Engine, question string, r retrieve.Retrieval) rag.Answ
 		a.Support = r.Support
 		return a
 	}
-	chosen := pickSentences(cands, e.Signature)
+	chosen := pickSentences(e.Params(), cands, e.Signature)
 	var statements []Candidate
 	for _, c := range chosen {
 		statements = append(statements, c)
@@ -85,69 +79,147 @@ func Extract(e *retrieve.Engine, question string, r retrieve.Retrieval) rag.Answ
 	return compose(e, question, lang, r, statements)
 }
 
-// Candidates splits the retrieved passages into scored sentences, best
-// first; when some reports name all of the question's specific names
-// (Retrieval.Covering), only their passages.
+// quotable returns the passages an answer may quote: when some reports
+// name all of the question's specific names (Retrieval.Covering), only
+// theirs — "in Dushanbe" rules out the Astana reports; and when the
+// question names a year or a month and some passages are of it (by their
+// report's date, or their text naming the year), only those.
+func quotable(r retrieve.Retrieval) []rag.Passage {
+	ps := r.Passages
+	if len(r.Covering) > 0 {
+		ps = keep(ps, func(p rag.Passage) bool { return r.Covering[p.Doc] })
+	}
+	tc := r.Query.Time
+	if len(tc.Years) > 0 {
+		if of := keep(ps, func(p rag.Passage) bool { return tc.MatchesYear(p.Chunk) }); len(of) > 0 {
+			ps = of
+		}
+	}
+	if len(tc.Months) > 0 {
+		if of := keep(ps, func(p rag.Passage) bool { return tc.MatchesMonth(p.Chunk) }); len(of) > 0 {
+			ps = of
+		}
+	}
+	return ps
+}
+
+// keep returns the passages ok accepts, in order.
+func keep(ps []rag.Passage, ok func(rag.Passage) bool) []rag.Passage {
+	var out []rag.Passage
+	for _, p := range ps {
+		if ok(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Candidates splits the passages an answer may quote (see quotable) into
+// scored sentences, best first.
 //
-// A sentence scores the weights of the question terms it holds, each times
-// its idf and times a local weight: a term found in most of the candidate
-// sentences (the meeting, the minister) says little about which sentence
-// answers, while one found in few ("会见", "vaccine") says much.
+// A sentence scores, for each sub-question, the weights of the question's
+// units it holds — a unit of another sub-question counting ContextShare of
+// its weight, a name held only by the sentence before PreviousShare — each
+// times a local weight: a unit found in most of the candidate sentences
+// (the meeting, the minister) says little about which sentence answers,
+// while one found in few ("会见", "vaccine") says much. A sentence that
+// holds what its sub-question asks for counts AnswerBonus more. Months and
+// years count for nothing here: they chose the passages.
+// The numbers are the engine's Params.
 func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 	q := r.Query
+	pm := e.Params()
 	type sentence struct {
-		text  string
-		p     rag.Passage
-		rank  int
-		terms []string
+		text        string
+		p           rag.Passage
+		rank        int
+		terms, prev map[string]bool
+		n           int // its number of terms
+	}
+	var units []retrieve.Unit
+	for _, u := range q.Units {
+		if !u.Time {
+			units = append(units, u)
+		}
 	}
 	var ss []sentence
-	sf := map[string]int{} // question term → sentences holding it
 	seen := map[string]bool{}
-	for rank, p := range r.Passages {
-		// When some reports name all of the question's specific names,
-		// quote only those: "in Dushanbe" rules out the Astana reports.
-		if len(r.Covering) > 0 && !r.Covering[p.Doc] {
-			continue
-		}
+	for _, p := range quotable(r) {
+		rank := slices.IndexFunc(r.Passages, func(x rag.Passage) bool { return x.ID == p.ID })
+		var prev map[string]bool
 		for _, s := range tokens.Sentences(p.Text) {
+			ts := tokens.Terms(s)
+			set := make(map[string]bool, len(ts))
+			for _, t := range ts {
+				set[t] = true
+			}
+			last := prev
+			prev = set
 			if utf8.RuneCountInString(s) < MinSentenceRunes || seen[s] || IsHeading(s, p.Text) {
 				continue
 			}
 			seen[s] = true
-			terms := tokens.Terms(s)
-			got := map[string]bool{}
-			for _, t := range terms {
-				if _, ok := q.Terms[t]; ok && !got[t] {
-					got[t] = true
-					sf[t]++
-				}
+			ss = append(ss, sentence{s, p, rank, set, last, len(ts)})
+		}
+	}
+	// sf counts the sentences holding each unit.
+	sf := make([]int, len(units))
+	for _, s := range ss {
+		for i, u := range units {
+			if u.Holds(func(t string) bool { return s.terms[t] }) > 0 {
+				sf[i]++
 			}
-			ss = append(ss, sentence{s, p, rank, terms})
 		}
 	}
 	n := float64(len(ss))
+	parts := max(1, len(q.Parts))
 	var out []Candidate
 	for _, s := range ss {
-		matched := 0.0
-		got := map[string]bool{}
-		for _, t := range s.terms {
-			if w, ok := q.Terms[t]; ok && !got[t] {
-				got[t] = true
-				local := math.Log(1+n/float64(sf[t])) / math.Log(1+n)
-				local *= local
-				matched += w * e.IDF(t) * local
+		c := Candidate{Text: s.text, Passage: s.p, Rank: s.rank, Lang: s.p.Lang, Parts: make([]float64, parts), own: make([]float64, parts)}
+		ownTotal := make([]float64, parts)
+		for _, u := range units {
+			if u.Part < parts {
+				ownTotal[u.Part] += u.Weight
 			}
 		}
-		if matched == 0 {
-			continue
+		for i, u := range units {
+			h := u.Holds(func(t string) bool { return s.terms[t] })
+			if h == 0 && u.Kind == retrieve.UnitEntity && s.prev != nil {
+				h = pm.PreviousShare * u.Holds(func(t string) bool { return s.prev[t] })
+			}
+			if h == 0 {
+				continue
+			}
+			if u.Part < parts && ownTotal[u.Part] > 0 {
+				c.own[u.Part] += u.Weight * h / ownTotal[u.Part]
+			}
+			local := math.Log(1+n/float64(max(1, sf[i]))) / math.Log(1+n)
+			w := u.Weight * local * local * h
+			for pi := range c.Parts {
+				if u.Part == pi || len(q.Parts) == 0 {
+					c.Parts[pi] += w
+				} else {
+					c.Parts[pi] += pm.ContextShare * w
+				}
+			}
 		}
-		score := matched / math.Sqrt(1+float64(len(s.terms))/20)
-		score /= 1 + 0.15*float64(s.rank)
-		if s.p.Lang == q.Lang {
-			score *= 1.2
+		norm := math.Sqrt(1+float64(s.n)/pm.LengthTerms) * (1 + pm.RankDecay*float64(s.rank))
+		for pi := range c.Parts {
+			if c.Parts[pi] == 0 {
+				continue
+			}
+			if pi < len(q.Parts) && q.Parts[pi].Answer != retrieve.AnswerAny && e.HoldsAnswer(s.text, q.Parts[pi].Answer, q) {
+				c.Parts[pi] *= 1 + pm.AnswerBonus
+			}
+			c.Parts[pi] /= norm
+			if s.p.Lang == q.Lang {
+				c.Parts[pi] *= pm.SameLanguageBoost
+			}
+			c.Score = max(c.Score, c.Parts[pi])
 		}
-		out = append(out, Candidate{Text: s.text, Passage: s.p, Rank: s.rank, Score: score, Lang: s.p.Lang})
+		if c.Score > 0 {
+			out = append(out, c)
+		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	return out
@@ -171,33 +243,49 @@ func IsHeading(s, text string) bool {
 	return false
 }
 
-// pickSentences takes the best sentence and up to maxStatements-1 others that
-// score close to it and do not repeat what is already chosen (as the same
-// sentence in the other language of a bilingual report would).
-func pickSentences(cands []Candidate, sig func(string) map[string]bool) []Candidate {
+// pickSentences takes, for each sub-question, its best sentence, then up
+// to Params.MaxStatements in all of the others that score close to the
+// best and do not repeat what is already chosen (as the same sentence in
+// the other language of a bilingual report would).
+func pickSentences(pm retrieve.Params, cands []Candidate, sig func(string) map[string]bool) []Candidate {
 	best := cands[0].Score
 	var chosen []Candidate
 	var sigs []map[string]bool
-	for _, c := range cands {
-		if len(chosen) == maxStatements || c.Score < minRelativeScore*best {
-			break
-		}
-		if c.Passage.Doc != cands[0].Passage.Doc && c.Score < otherSourceScore*best {
-			continue
-		}
+	take := func(c Candidate) bool {
 		s := sig(c.Text)
-		dup := false
-		for _, t := range sigs {
-			if len(s) >= 2 && retrieve.Jaccard(s, t) >= 0.6 {
-				dup = true
-				break
+		for i, t := range sigs {
+			if chosen[i].Text == c.Text || len(s) >= 2 && retrieve.Jaccard(s, t) >= 0.6 {
+				return false
 			}
-		}
-		if dup {
-			continue
 		}
 		chosen = append(chosen, c)
 		sigs = append(sigs, s)
+		return true
+	}
+	// Each sub-question its own best sentence, when it has one that scores
+	// for it at all well.
+	for pi := range cands[0].Parts {
+		if len(cands[0].Parts) < 2 {
+			break
+		}
+		top := -1
+		for i, c := range cands {
+			if c.own[pi] >= pm.OwnShare && (top < 0 || c.Parts[pi] > cands[top].Parts[pi]) {
+				top = i
+			}
+		}
+		if top >= 0 {
+			take(cands[top])
+		}
+	}
+	for _, c := range cands {
+		if len(chosen) >= pm.MaxStatements || c.Score < pm.MinRelativeScore*best {
+			break
+		}
+		if c.Passage.Doc != cands[0].Passage.Doc && c.Score < pm.OtherSourceScore*best {
+			continue
+		}
+		take(c)
 	}
 	return chosen
 }
@@ -226,7 +314,7 @@ func listItems(e *retrieve.Engine, c Candidate) []string {
 			continue
 		}
 		items = append(items, ss[0])
-		if len(items) == maxListItems {
+		if len(items) == e.Params().MaxListItems {
 			break
 		}
 	}

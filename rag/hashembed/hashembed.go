@@ -43,7 +43,7 @@ const DefaultDim = 1024
 // version names the feature and weighting scheme. Bump it whenever Embed's
 // output would change for the same text and Config: a new weight table, a new
 // hash seed, or a change to tokens.Terms.
-const version = "hashembed-v3"
+const version = "hashembed-v4"
 
 // seed is mixed into every feature hash. Never change it without bumping
 // version.

@@ -177,7 +177,7 @@ func (e *Engine) evidence(q Query, ps []rag.Passage) Evidence {
 	ev.Answer = e.answerShare(q, bestWin.text)
 	if len(q.Time.Years) > 0 {
 		ev.Year = 0
-		if q.Time.matchesYear(rag.Chunk{Date: ps[ev.Best].Date, Text: bestWin.text}) {
+		if q.Time.MatchesYear(rag.Chunk{Date: ps[ev.Best].Date, Text: bestWin.text}) {
 			ev.Year = 1
 		}
 	}
@@ -266,7 +266,7 @@ var (
 	dateRE       = regexp.MustCompile(`(?i)\b(?:19[5-9]\d|20\d\d)\b|\d{1,2}\s*月|\d{1,2}\s*日|[一二三四五六七八九十]{1,3}月|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b|\b(?:jan(?:uary)?|feb(?:ruary)?|march|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?\s*\d{1,2}\b|\b\d{1,2}\s+(?:jan(?:uary)?|feb(?:ruary)?|march|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|星期[一二三四五六日天]|周[一二三四五六日]|\d{1,2}\s+(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)`)
 	numberWordRE = regexp.MustCompile(`(?i)\d+(?:[.,]\d+)*|[两一二三四五六七八九十百千万亿]+(?:个|次|项|份|名|位|国|年|天|届|点|条|种|家|成|多)|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozens?)\b|\b(?:два|три|четыре|пять|шесть|семь|восемь|девять|десять|сто|тысяч\w*|миллион\w*|миллиард\w*)\b`)
 	yearOnlyRE   = regexp.MustCompile(`^(?:19[5-9]\d|20\d\d)$`)
-	initialsRE   = regexp.MustCompile(`\b[A-ZА-Я]\.\s?(?:[A-ZА-Я]\.\s?)?[A-ZА-Я][a-zа-я]+`)
+	initialsRE   = regexp.MustCompile(`(?:^|[^\p{L}])\p{Lu}\.\s?(?:\p{Lu}\.\s?)?\p{Lu}\p{Ll}+`)
 )
 
 // HoldsAnswer reports whether a text holds an answer of type t to the

@@ -90,7 +90,7 @@ func (e *Engine) ParseQuery(question string) Query {
 	if e.lexicon != nil {
 		words = e.lexicon.Find(rest)
 		rest = blankMatches(rest, words)
-		words = slices.DeleteFunc(words, framing)
+		words = slices.DeleteFunc(words, func(m glossary.Match) bool { return framing(m) || functionWord(m) })
 		q.Words = e.expand(e.lexicon, words, 1, add, &exp)
 	}
 	q.rest = rest
@@ -177,6 +177,11 @@ func termSet(words ...string) map[string]bool {
 	}
 	return set
 }
+
+// functionWord reports whether a lexicon match is a function word the
+// tokeniser drops ("after", "before"): it tells nothing of what a passage
+// is about, though the lexicon lists it for its other renderings.
+func functionWord(m glossary.Match) bool { return len(tokens.Terms(m.Term)) == 0 }
 
 // framing reports whether a glossary match is only a framing word
 // ("report", "报道"): all of its terms are in queryStop.

@@ -70,9 +70,9 @@ func (tc TimeConstraint) empty() bool {
 	return len(tc.Years) == 0 && len(tc.Months) == 0 && !tc.Latest
 }
 
-// matchesYear reports whether a chunk belongs to one of the constraint's
+// MatchesYear reports whether a chunk belongs to one of the constraint's
 // years: by its document's date, or because its text names the year.
-func (tc TimeConstraint) matchesYear(c rag.Chunk) bool {
+func (tc TimeConstraint) MatchesYear(c rag.Chunk) bool {
 	for _, y := range tc.Years {
 		ys := strconv.Itoa(y)
 		if strings.HasPrefix(c.Date, ys) || strings.Contains(c.Text, ys) {
@@ -82,9 +82,9 @@ func (tc TimeConstraint) matchesYear(c rag.Chunk) bool {
 	return false
 }
 
-// matchesMonth reports whether a chunk's document date falls in one of the
+// MatchesMonth reports whether a chunk's document date falls in one of the
 // constraint's months.
-func (tc TimeConstraint) matchesMonth(c rag.Chunk) bool {
+func (tc TimeConstraint) MatchesMonth(c rag.Chunk) bool {
 	if len(c.Date) < 7 {
 		return false
 	}
@@ -161,10 +161,10 @@ func (e *Engine) applyTime(ps []rag.Passage, tc TimeConstraint) ([]rag.Passage, 
 	}
 	out := make([]rag.Passage, len(ps))
 	for i, p := range ps {
-		if len(tc.Years) > 0 && tc.matchesYear(p.Chunk) {
+		if len(tc.Years) > 0 && tc.MatchesYear(p.Chunk) {
 			p.Score *= e.params.YearBoost
 		}
-		if len(tc.Months) > 0 && tc.matchesMonth(p.Chunk) {
+		if len(tc.Months) > 0 && tc.MatchesMonth(p.Chunk) {
 			p.Score *= e.params.MonthBoost
 		}
 		if newest != "" && p.Date == newest {

@@ -38,16 +38,16 @@ func TestParseTime(t *testing.T) {
 func TestTimeMatches(t *testing.T) {
 	tc := parseTime("in May 2021")
 	c := rag.Chunk{Date: "2021-07-14", Text: "text"}
-	if !tc.matchesYear(c) {
+	if !tc.MatchesYear(c) {
 		t.Error("chunk dated 2021 should match 2021")
 	}
-	if tc.matchesMonth(c) {
+	if tc.MatchesMonth(c) {
 		t.Error("chunk dated July should not match May")
 	}
-	if !tc.matchesYear(rag.Chunk{Date: "2024-05-21", Text: "BEIJING, May 21, 2021"}) {
+	if !tc.MatchesYear(rag.Chunk{Date: "2024-05-21", Text: "BEIJING, May 21, 2021"}) {
 		t.Error("a chunk naming the year should match it")
 	}
-	if tc.matchesYear(rag.Chunk{Date: "2024-05-21", Text: "nothing"}) {
+	if tc.MatchesYear(rag.Chunk{Date: "2024-05-21", Text: "nothing"}) {
 		t.Error("a 2024 chunk should not match 2021")
 	}
 }

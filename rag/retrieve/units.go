@@ -58,6 +58,9 @@ type Unit struct {
 	// any script: a foreign name (not one a Chinese report would write in
 	// characters, as pinyin "Liyuan"), so no report is about it.
 	Absent bool
+	// Time is set for a month ("May", "5月"): the time constraint weighs
+	// it, by the reports' dates; as a word it would favour every dateline.
+	Time bool
 }
 
 // Holds returns how much of the unit a text with the terms has holds, from
@@ -162,9 +165,10 @@ func answerType(part string) AnswerType {
 }
 
 // partBreakRE finds where a question asks its next thing: after a question
-// mark or semicolon, and at an "and" that leads to another question word
-// ("…, and who represented India", "…, and roughly how many …").
-var partBreakRE = regexp.MustCompile(`(?i)[?？；;]\s*|,?\s+and\s+(?:(?:\w+\s+){0,2})(?:who|whom|whose|what|when|where|which|how|did|does|do|was|were|is|are)\b`)
+// mark or semicolon, at an "and" that leads to another question word
+// ("…, and who represented India", "…, and roughly how many …"), and at a
+// comma before one ("…, who chaired it, …").
+var partBreakRE = regexp.MustCompile(`(?i)[?？；;]\s*|,?\s+and\s+(?:(?:\w+\s+){0,2})(?:who|whom|whose|what|when|where|which|how|did|does|do|was|were|is|are)\b|,\s*(?:who|what|when|where|which|how)\b`)
 
 // splitParts cuts a question into its sub-questions, with the byte offset
 // each starts at.
@@ -235,8 +239,11 @@ func (e *Engine) units(q *Query, words []glossary.Match, rest string) {
 		}
 		seen["g:"+m.Concept] = true
 		u := Unit{Kind: UnitPhrase, Concept: m.Concept, Text: m.Term, Alts: e.renderings(e.gloss, m.Concept), Part: partOf(starts, m.Start)}
-		if e.gloss.Kind(m.Concept).Entity() {
+		switch k := e.gloss.Kind(m.Concept); {
+		case k.Entity():
 			u.Kind = UnitEntity
+		case k == glossary.KindMonth:
+			u.Time = true
 		}
 		weigh(&u, float64(e.altsDocFreq(u.Alts)))
 		q.Units = append(q.Units, u)

@@ -1,6 +1,7 @@
 package tokens
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -197,7 +198,13 @@ func trimZeros(w string) string {
 // latin emits the term for one lower-cased alphabetic (or alphanumeric) word.
 func (t *termer) latin(w string, hasDigits bool) {
 	if hasDigits {
-		t.out = append(t.out, strings.ReplaceAll(w, "'", ""))
+		w = strings.ReplaceAll(w, "'", "")
+		t.out = append(t.out, w)
+		// An English ordinal is its number too: "the 75th anniversary"
+		// is the 75周年 of a Chinese report.
+		if m := ordinalRE.FindStringSubmatch(w); m != nil {
+			t.out = append(t.out, trimZeros(m[1]))
+		}
 		return
 	}
 	w = strings.TrimSuffix(w, "'s")
@@ -212,6 +219,9 @@ func (t *termer) latin(w string, hasDigits bool) {
 	}
 	t.out = append(t.out, w)
 }
+
+// ordinalRE finds an English ordinal written in digits: "75th", "1st".
+var ordinalRE = regexp.MustCompile(`^([0-9]+)(?:st|nd|rd|th)$`)
 
 // flushHan emits the terms of the pending Han run.
 func (t *termer) flushHan() {

@@ -30,6 +30,7 @@ func TestTerms(t *testing.T) {
 		{"full width folded", "Ｆｕｌｌ ｗｉｄｔｈ ２０２４", []string{"full", "width", "2024"}},
 		{"cyrillic, stemmed", "Шанхайская организация сотрудничества и Россия",
 			[]string{"шанхайск", "организац", "сотрудничеств", "росс"}},
+		{"english ordinals give their number", "the 75th anniversary, 21st century, 5g", []string{"75th", "75", "anniversary", "21st", "21", "century", "5g"}},
 		{"russian case forms meet", "в Ташкенте Каримовым", []string{"ташкент", "карим"}},
 		{"traditional han", "上海合作組織", []string{"上海", "海合", "合作", "作组", "组织"}},
 		{"zero-width inside a word", "上合\u200b组织 Lav\u00adrov", []string{"上合", "合组", "组织", "lavrov"}},
