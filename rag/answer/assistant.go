@@ -145,7 +145,7 @@ func (a *Assistant) resolve(ctx context.Context, q string, history []rag.Turn) s
 		return q
 	}
 	if a.gen == nil || utf8.RuneCountInString(q) > 2*followUpRunes || !isFollowUp(q) {
-		return resolveFollowUp(q, history)
+		return resolveFollowUp(q, history, a.engine.Glossary())
 	}
 	var buf bytes.Buffer
 	data := struct {
@@ -154,18 +154,18 @@ func (a *Assistant) resolve(ctx context.Context, q string, history []rag.Turn) s
 	}{lastTurns(history, 3), q}
 	if err := prompts.ExecuteTemplate(&buf, "rewrite", data); err != nil {
 		a.log.Error("couldn't build the rewrite prompt", "err", err)
-		return resolveFollowUp(q, history)
+		return resolveFollowUp(q, history, a.engine.Glossary())
 	}
 	ctx, cancel := context.WithTimeout(ctx, rewriteTimeout)
 	defer cancel()
 	out, err := a.gen.Generate(ctx, "You rewrite follow-up questions.", buf.String(), nil)
 	if err != nil {
 		a.log.Warn("couldn't rewrite the follow-up; combining it with the previous question", "err", err)
-		return resolveFollowUp(q, history)
+		return resolveFollowUp(q, history, a.engine.Glossary())
 	}
 	out = strings.Trim(strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(out), "Q:")), "\"“”")
 	if out == "" || strings.Contains(out, "\n") || utf8.RuneCountInString(out) > rag.MaxQuestionRunes {
-		return resolveFollowUp(q, history)
+		return resolveFollowUp(q, history, a.engine.Glossary())
 	}
 	return out
 }

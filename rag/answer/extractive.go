@@ -433,8 +433,12 @@ func renderStatements(lang string, st []rag.Statement, cites []rag.Citation) str
 		b.WriteString("据" + strings.Join(dates, "、") + "的报道：")
 	case lang == "zh":
 		b.WriteString("据语料中的报道：")
+	case lang == "ru" && len(dates) > 0:
+		b.WriteString("Согласно сообщениям от " + joinWith(dates, " и ") + ":")
+	case lang == "ru":
+		b.WriteString("Согласно сообщениям:")
 	case len(dates) > 0:
-		b.WriteString("According to reports of " + joinAnd(dates) + ":")
+		b.WriteString("According to reports of " + joinWith(dates, " and ") + ":")
 	default:
 		b.WriteString("According to the reports:")
 	}
@@ -459,14 +463,15 @@ func renderStatements(lang string, st []rag.Statement, cites []rag.Citation) str
 	return b.String()
 }
 
-func joinAnd(xs []string) string {
+// joinWith lists xs with commas and last before the last.
+func joinWith(xs []string, last string) string {
 	switch len(xs) {
 	case 0:
 		return ""
 	case 1:
 		return xs[0]
 	}
-	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+	return strings.Join(xs[:len(xs)-1], ", ") + last + xs[len(xs)-1]
 }
 
 // unnamedNote tells the asker which of the question's entities no report

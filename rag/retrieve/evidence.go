@@ -269,10 +269,16 @@ var (
 	initialsRE   = regexp.MustCompile(`(?:^|[^\p{L}])\p{Lu}\.\s?(?:\p{Lu}\.\s?)?\p{Lu}\p{Ll}+`)
 )
 
+// bylineRE finds a dateline's byline, "(记者单璐 张硕)", "(reporter …)",
+// whose names are the reporters', never an answer.
+var bylineRE = regexp.MustCompile(`[(（]\s*(?:记者|通讯员|reporters?|by)\b?[^)）]{0,40}[)）]`)
+
 // HoldsAnswer reports whether a text holds an answer of type t to the
 // question q: a date, a number, a person or a place other than those the
-// question itself names. Any text holds an AnswerAny.
+// question itself names (a byline's reporters are no answer). Any text
+// holds an AnswerAny.
 func (e *Engine) HoldsAnswer(text string, t AnswerType, q Query) bool {
+	text = bylineRE.ReplaceAllString(text, " ")
 	switch t {
 	case AnswerDate:
 		return dateRE.MatchString(text)

@@ -107,6 +107,12 @@ type Params struct {
 	// for a question about the latest event. Set by hand.
 	LatestBoost float64
 
+	// LatestCoverage is the least share of the best coverage (of the
+	// question's units) at which a passage anywhere in the index counts as
+	// about what a "latest" question asks, so that the newest such report
+	// is found. Set by hand.
+	LatestCoverage float64
+
 	// NameBoost is how much more a passage counts when its document names
 	// all of the question's specific names ("in Dushanbe", "Le Yucheng").
 	// On the realdev tuning half: MRR 0.913 at 1 (none), 0.933 at 2 and 3.
@@ -229,6 +235,7 @@ func DefaultParams() Params {
 		YearBoost:           3.0,
 		MonthBoost:          1.5,
 		LatestBoost:         2.0,
+		LatestCoverage:      0.8,
 		NameBoost:           2.0,
 		DuplicateSimilarity: 0.8,
 		MinSignature:        4,

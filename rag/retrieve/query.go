@@ -133,6 +133,15 @@ func (e *Engine) expand(g *glossary.Glossary, ms []glossary.Match, w float64, ad
 	var concepts []string
 	seen := map[string]bool{}
 	for _, m := range ms {
+		if g.Kind(m.Concept) == glossary.KindMonth {
+			// A month is the time constraint's (by the reports' dates):
+			// as a word it would favour every dateline of that month.
+			if !seen[m.Concept] {
+				seen[m.Concept] = true
+				concepts = append(concepts, m.Concept)
+			}
+			continue
+		}
 		addSpread(add, tokens.Terms(m.Term), w, e.focus)
 		if seen[m.Concept] {
 			continue

@@ -91,6 +91,9 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts Options) (R
 		// The single rankings stay as they are, to be compared with.
 		ranked = e.rerankByCoverage(ranked, q)
 	}
+	if q.Time.Latest {
+		ranked = e.withNewest(ranked, q)
+	}
 	ranked, r.TimeMiss = e.applyTime(ranked, q.Time)
 	specific := e.specificNames(q)
 	ranked, r.Covering = e.applyNames(ranked, specific)

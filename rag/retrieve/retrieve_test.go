@@ -3,6 +3,7 @@ package retrieve
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/scobot/scobot/rag"
@@ -84,5 +85,29 @@ func TestRetrieveFusesVectorAndFallsBack(t *testing.T) {
 	}
 	if _, err := e.Retrieve(context.Background(), q, Options{Mode: rag.ModeVector}); err == nil {
 		t.Error("vector-only retrieval should report the vector failure")
+	}
+}
+
+// TestLatestSearchesTheWholeIndex: "the latest" meeting is the newest
+// report's, though thirty older ones match the question better and fill
+// every candidate place.
+func TestLatestSearchesTheWholeIndex(t *testing.T) {
+	var chunks []rag.Chunk
+	for i := 0; i < 60; i++ {
+		y := 1990 + i%30
+		chunks = append(chunks, rag.Chunk{
+			ID: fmt.Sprintf("old%02d#0", i), Doc: fmt.Sprintf("old%02d", i), Lang: "en", Date: fmt.Sprintf("%d-06-01", y),
+			Text: "The foreign ministers' meeting of the SCO was held. The foreign ministers met, and the foreign ministers' meeting closed.",
+		})
+	}
+	chunks = append(chunks, rag.Chunk{ID: "new#0", Doc: "new", Lang: "en", Date: "2024-05-21",
+		Text: "In a long report on many other matters, it was noted in passing that the foreign ministers' meeting was held in Astana."})
+	e := newGlossaryEngine(t, chunks)
+	r, err := e.Retrieve(context.Background(), "Where was the latest foreign ministers' meeting held?", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Passages) == 0 || r.Passages[0].Doc != "new" {
+		t.Errorf("first passage %s, want the 2024 report", r.Passages[0].ID)
 	}
 }

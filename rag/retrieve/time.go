@@ -143,6 +143,57 @@ func (e *Engine) outsideYears(tc TimeConstraint) bool {
 	return true
 }
 
+// withNewest adds to ranked the passages of the newest report about what
+// the question asks, searched for in the whole index and not only among
+// the best-ranked candidates: "the latest meeting" is the newest report's,
+// however well older ones match. A report is about the question when its
+// passage holds at least Params.LatestCoverage of the best coverage any
+// passage reaches; applyTime then prefers the newest.
+func (e *Engine) withNewest(ranked []rag.Passage, q Query) []rag.Passage {
+	hits := e.lex.Search(q.Terms, len(e.chunks))
+	if len(hits) == 0 || len(q.Units) == 0 {
+		return ranked
+	}
+	cov := make([]float64, len(hits))
+	best := 0.0
+	for i, h := range hits {
+		id := h.ID
+		cov[i] = coverage(func(t string) bool { return e.lex.Has(id, t) }, q.Units)
+		best = max(best, cov[i])
+	}
+	newest := ""
+	var pick []rag.Passage
+	for i, h := range hits {
+		if best == 0 || cov[i] < e.params.LatestCoverage*best {
+			continue
+		}
+		c := e.chunks[h.ID]
+		switch {
+		case c.Date > newest:
+			newest, pick = c.Date, []rag.Passage{{Chunk: c, Score: h.Score}}
+		case c.Date == newest && newest != "":
+			pick = append(pick, rag.Passage{Chunk: c, Score: h.Score})
+		}
+	}
+	have := map[string]bool{}
+	for _, p := range ranked {
+		have[p.ID] = true
+	}
+	// Below the ranked passages' scores, so that only the latest boost,
+	// not their own score, brings them up.
+	floor := 0.0
+	if len(ranked) > 0 {
+		floor = ranked[len(ranked)-1].Score
+	}
+	for _, p := range pick {
+		if !have[p.ID] {
+			p.Score = floor * 0.99
+			ranked = append(ranked, p)
+		}
+	}
+	return ranked
+}
+
 // applyTime re-ranks passages by the question's time constraint. It reports
 // a miss when the question names only years outside those the documents
 // cover (outsideYears).
