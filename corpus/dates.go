@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/scobot/scobot/textnorm"
 )
 
 // date is a calendar date found in text; year 0 means the text named only a
@@ -77,11 +79,20 @@ var fullDatePatterns = []datePattern{
 	{regexp.MustCompile(`\b(` + enMonth + `)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+` + year + `\b`), 3, 1, 2},
 	{regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s+(` + enMonth + `)\.?,?\s+` + year + `\b`), 3, 2, 1},
 	{regexp.MustCompile(`(?:^|[^\d])(\d{1,2})\s+(` + ruMonth + `)\s+` + year + `(?:[^\d]|$)`), 3, 2, 1},
+	// 24.06.2016, the Russian and European order; only with a dot and a
+	// four-digit year, so that 2.3.4 or a version number is no date.
+	{regexp.MustCompile(`(?:^|[^\d.])(\d{1,2})\.(\d{1,2})\.` + year + `(?:[^\d]|$)`), 3, 2, 1},
 }
 
+// timestampRE finds a date followed by a time of day, "2006年06月13日20:49",
+// "24.06.2016 08:39", "2024-05-21 18:02": a page's publication stamp
+// wherever it sits.
+var timestampRE = regexp.MustCompile(year + `\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*\d{1,2}:\d{2}|\d{1,2}\.\d{1,2}\.` + year + `\s+\d{1,2}:\d{2}|` + year + `[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}`)
+
 // findDates returns the complete dates (with a year) in s, in order of
-// appearance.
+// appearance; full-width digits count as digits.
 func findDates(s string) []date {
+	s = textnorm.Normalize(s)
 	type hit struct {
 		at int
 		d  date
@@ -181,8 +192,11 @@ var (
 	ruDatelineRE = regexp.MustCompile(`^([А-ЯЁ][А-ЯЁа-яё-]+(?:[ -][А-ЯЁ][А-ЯЁа-яё-]+)?),\s+(\d{1,2})\s+(` + ruMonth + `)(?:\s+` + year + `(?:\s*(?:года|г\.))?)?\s*[.,]?\s*[–—-]*\s*[/(]?\s*(ТАСС|РИА Новости|Интерфакс|Казинформ|Спутник|Sputnik|Синьхуа|TASS)?`)
 )
 
-// findDateline reports the dateline that opens s, if any.
+// findDateline reports the dateline that opens s, if any. Traditional
+// characters and full-width digits are read as simplified characters and
+// ASCII digits ("新華社比什凱克６月14日電").
 func findDateline(s string) (dateline, bool) {
+	s = textnorm.Normalize(s)
 	if m := zhDatelineRE.FindStringSubmatch(s); m != nil {
 		d := date{m: atoi(m[3]), d: atoi(m[4])}
 		if m[2] != "" {

@@ -146,6 +146,7 @@ const (
 	scoreDateLine   = 80  // a publish-date line above the article
 	scoreDateline   = 70  // a news dateline with a year
 	scoreLead       = 60  // a date in the first paragraphs
+	scoreStamp      = 50  // a timestamp (date and time) in any line above the article
 	scoreLateLine   = 40  // a date line below the article
 	scoreByline     = 10  // a repost/spam byline
 	leadParagraphs  = 2
@@ -171,6 +172,19 @@ func harvestDate(a *analysis, hm htmlMeta) string {
 		}
 	}
 	ls := a.lines
+	for i := range ls {
+		// A date with a time of day above the article is the page's
+		// stamp, even on a line the cleaner drops (a URL and a stamp);
+		// not a repost's byline ("abc123 - 2024/7/6 09:12"), which may be
+		// days later.
+		if ls[i].kind != kindByline && (a.start >= 0 && i < a.start || a.start < 0 && i < datelineHorizon) {
+			for _, m := range timestampRE.FindAllString(ls[i].raw, -1) {
+				for _, d := range findDates(m) {
+					consider(d, scoreStamp)
+				}
+			}
+		}
+	}
 	for i := range ls {
 		l := &ls[i]
 		var score int
@@ -208,9 +222,42 @@ func harvestDate(a *analysis, hm htmlMeta) string {
 		}
 	}
 	if monthDay != nil && bestScore <= scoreByline {
+		if d, ok := datelineYear(a, *monthDay); ok {
+			return d.iso()
+		}
 		return repostDate(best, *monthDay)
 	}
 	return best.iso()
+}
+
+// datelineYear dates a dateline that names only a month and a day by a
+// full date of the text's first paragraphs within a month of it: a
+// communiqué "新华社比什凯克6月14日电" whose text opens "(2019年6月13日至
+// 14日,比什凯克)" is of 14 June 2019.
+func datelineYear(a *analysis, md date) (date, bool) {
+	seen := 0
+	for i := max(a.start, 0); i < len(a.lines) && seen < datelineHorizon; i++ {
+		if !a.lines[i].kept() {
+			continue
+		}
+		seen++
+		for _, d := range findDates(a.lines[i].raw) {
+			for _, y := range []int{d.y, d.y + 1, d.y - 1} {
+				c := date{y: y, m: md.m, d: md.d}
+				if !c.valid() {
+					continue
+				}
+				gap := time.Date(c.y, time.Month(c.m), c.d, 0, 0, 0, 0, time.UTC).Sub(time.Date(d.y, time.Month(d.m), d.d, 0, 0, 0, 0, time.UTC))
+				if gap < 0 {
+					gap = -gap
+				}
+				if gap <= 31*24*time.Hour {
+					return c, true
+				}
+			}
+		}
+	}
+	return date{}, false
 }
 
 // repostDate dates a report whose dateline names only a month and day when

@@ -213,3 +213,26 @@ func TestSeedHeuristics(t *testing.T) {
 		}
 	}
 }
+
+func TestDatesOfScrapedPages(t *testing.T) {
+	for _, tt := range []struct{ name, text, want string }{
+		{"day.month.year stamp", "24.06.2016 08:39\n\nЛидеры ШОС начали заседание в узком составе\n\nГлавы государств начали саммит в Ташкенте.\n", "2016-06-24"},
+		{"stamp on a dropped line", "新闻中心新浪首页 > 新闻中心 > 国内新闻 > 正文\n\n两国元首抵沪\n\nhttp://www.sina.com.cn 2006年06月13日20:49 新华网\n\n新华网上海6月13日电 哈萨克斯坦总统13日傍晚抵达上海。\n", "2006-06-13"},
+		{"traditional dateline, year from the text", "新華社比什凱克6月14日電上海合作組織成員國元首理事會會議新聞公報全文如下:\n\n上海合作組織成員國元首理事會會議\n\n新聞公報\n\n成員國領導人討論了落實情況。\n\n(2019年6月13日至14日,比什凱克)\n", "2019-06-14"},
+	} {
+		d := fromText(t, tt.text)
+		if d.Date != tt.want {
+			t.Errorf("%s: date %q, want %q", tt.name, d.Date, tt.want)
+		}
+	}
+}
+
+// fromText loads one document from its text, as Load would.
+func fromText(t *testing.T, text string) Document {
+	t.Helper()
+	res, err := Load(context.Background(), fstest.MapFS{"doc.txt": &fstest.MapFile{Data: []byte(text)}}, nil)
+	if err != nil || len(res.Docs) != 1 {
+		t.Fatalf("Load: %v, %d documents", err, len(res.Docs))
+	}
+	return res.Docs[0]
+}

@@ -5,7 +5,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/scobot/scobot/rag/textnorm"
+	"github.com/scobot/scobot/textnorm"
 )
 
 // termInfo is one term in the matcher.

@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/scobot/scobot/rag/textnorm"
+	"github.com/scobot/scobot/textnorm"
 )
 
 // Terms returns the index terms of s, in order, duplicates kept.
