@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/scobot/scobot/rag"
@@ -22,11 +23,12 @@ type example struct {
 func runCalibrate(ctx context.Context, m *Main, c *cli, args []string) error {
 	fs := c.flagSet(m, "calibrate", "--floors FILE --runs NAME,NAME…")
 	floors := fs.String("floors", "eval/floors.json", "floors file whose runs give the questions and corpora")
-	runs := fs.String("runs", "qa,dev,realdev-tune", "comma-separated runs of the floors file to fit on (never a report half)")
+	runsFlag := fs.String("runs", "qa,dev,realdev-tune", "comma-separated runs of the floors file to fit on (never a report half)")
 	l2 := fs.Float64("l2", 1, "L2 penalty on the weights")
 	negWeight := fs.Float64("neg-weight", 2, "how many times an unanswerable question counts (0: as many as answerable ones per unanswerable one, to balance them)")
 	verbose := fs.Bool("v", false, "print every question's evidence")
 	only := fs.String("features", strings.Join(retrieve.FeatureNames, ","), "comma-separated features to fit on; the others get weight 0")
+	runWeights := fs.String("run-weight", "", "comma-separated run=weight: how many times each question of a run counts (default 1), e.g. realdev-tune=2")
 	if _, err := c.parse(fs, args); err != nil {
 		return err
 	}
@@ -34,7 +36,7 @@ func runCalibrate(ctx context.Context, m *Main, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	want := strings.Split(*runs, ",")
+	want := strings.Split(*runsFlag, ",")
 	var exs []example
 	for _, g := range gates.Runs {
 		if !slices.Contains(want, g.Name) {
@@ -60,7 +62,7 @@ func runCalibrate(ctx context.Context, m *Main, c *cli, args []string) error {
 		}
 	}
 	if len(exs) == 0 {
-		return fmt.Errorf("no questions: none of the runs %s is in %s", *runs, *floors)
+		return fmt.Errorf("no questions: none of the runs %s is in %s", *runsFlag, *floors)
 	}
 	use := map[int]bool{}
 	for _, f := range strings.Split(*only, ",") {
@@ -70,10 +72,24 @@ func runCalibrate(ctx context.Context, m *Main, c *cli, args []string) error {
 		}
 		use[i] = true
 	}
+	rw := map[string]float64{}
+	for _, kv := range strings.Split(*runWeights, ",") {
+		if kv = strings.TrimSpace(kv); kv == "" {
+			continue
+		}
+		name, v, ok := strings.Cut(kv, "=")
+		w, err := strconv.ParseFloat(v, 64)
+		if !ok || err != nil || w <= 0 {
+			return fmt.Errorf("%w: --run-weight wants run=positive number, got %q", errUsage, kv)
+		}
+		rw[name] = w
+	}
 	var xs [][]float64
 	var ys []bool
+	var runs []string
 	for _, ex := range exs {
 		if !ex.ruled {
+			runs = append(runs, ex.run)
 			x := make([]float64, len(ex.x))
 			for i := range x {
 				if use[i] {
@@ -94,7 +110,17 @@ func runCalibrate(ctx context.Context, m *Main, c *cli, args []string) error {
 		}
 		nw = float64(pos) / float64(max(1, len(ys)-pos))
 	}
-	model := retrieve.Fit(xs, ys, *l2, nw)
+	ws := make([]float64, len(xs))
+	for i := range ws {
+		ws[i] = 1
+		if w, ok := rw[runs[i]]; ok {
+			ws[i] = w
+		}
+		if !ys[i] {
+			ws[i] *= nw
+		}
+	}
+	model := retrieve.Fit(xs, ys, ws, *l2)
 	if *verbose {
 		fmt.Fprintf(m.Stdout, "%-14s %-8s %-6s %s  p\n", "run", "id", "label", strings.Join(retrieve.FeatureNames, " "))
 		for _, ex := range exs {
@@ -122,8 +148,8 @@ func runCalibrate(ctx context.Context, m *Main, c *cli, args []string) error {
 	for i, x := range xs {
 		fitted[i] = model.Prob(x)
 	}
-	held := retrieve.LeaveOneOut(xs, ys, *l2, nw)
-	fmt.Fprintf(m.Stdout, "fitted on %d questions (%d left to the rules) of %s; features: %s; unanswerable weigh %.2f\n", len(xs), len(exs)-len(xs), *runs, *only, nw)
+	held := retrieve.LeaveOneOut(xs, ys, ws, *l2)
+	fmt.Fprintf(m.Stdout, "fitted on %d questions (%d left to the rules) of %s; features: %s; unanswerable weigh %.2f; run weights %q\n", len(xs), len(exs)-len(xs), *runsFlag, *only, nw, *runWeights)
 	fmt.Fprintf(m.Stdout, "%-13s %9s %14s %28s\n", "abstain below", "accuracy", "leave-one-out", "leave-one-out errors (answerable abstained / unanswerable answered)")
 	for _, b := range []float64{0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7} {
 		fn, fp := 0, 0

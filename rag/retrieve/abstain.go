@@ -38,12 +38,12 @@ func (m Model) String() string {
 }
 
 // Fit fits a logistic model to examples xs with labels ys (true:
-// answerable) by Newton's method on the log-likelihood with an L2 penalty
-// l2 on the weights (not the bias), which keeps the weights finite when
-// the examples separate and small when they are few. Each unanswerable
-// example counts negWeight times (1 for none): they are few, and without
-// it the fit learns to answer everything.
-func Fit(xs [][]float64, ys []bool, l2, negWeight float64) Model {
+// answerable), example i counting ws[i] times (nil: once each), by
+// Newton's method on the log-likelihood with an L2 penalty l2 on the
+// weights (not the bias), which keeps the weights finite when the examples
+// separate and small when they are few. Unanswerable examples are few:
+// counted once, the fit learns to answer everything.
+func Fit(xs [][]float64, ys []bool, ws []float64, l2 float64) Model {
 	if len(xs) == 0 {
 		return Model{}
 	}
@@ -63,9 +63,12 @@ func Fit(xs [][]float64, ys []bool, l2, negWeight float64) Model {
 				z += beta[i] * r[i]
 			}
 			p := 1 / (1 + math.Exp(-z))
-			y, c := 0.0, negWeight
+			y, c := 0.0, 1.0
 			if ys[n] {
-				y, c = 1, 1
+				y = 1
+			}
+			if ws != nil {
+				c = ws[n]
 			}
 			for i := range r {
 				grad[i] += c * (y - p) * r[i]
@@ -134,16 +137,21 @@ func solve(a [][]float64, b []float64) ([]float64, bool) {
 // LeaveOneOut returns, for each example, the probability a model fitted on
 // all the others gives it: how the model does on questions it was not
 // fitted on.
-func LeaveOneOut(xs [][]float64, ys []bool, l2, negWeight float64) []float64 {
+func LeaveOneOut(xs [][]float64, ys []bool, ws []float64, l2 float64) []float64 {
 	out := make([]float64, len(xs))
 	for i := range xs {
 		var tx [][]float64
 		var ty []bool
+		var tw []float64
 		tx = append(tx, xs[:i]...)
 		tx = append(tx, xs[i+1:]...)
 		ty = append(ty, ys[:i]...)
 		ty = append(ty, ys[i+1:]...)
-		out[i] = Fit(tx, ty, l2, negWeight).Prob(xs[i])
+		if ws != nil {
+			tw = append(tw, ws[:i]...)
+			tw = append(tw, ws[i+1:]...)
+		}
+		out[i] = Fit(tx, ty, tw, l2).Prob(xs[i])
 	}
 	return out
 }

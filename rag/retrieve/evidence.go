@@ -25,9 +25,10 @@ type Evidence struct {
 	// terms, what it asks about its names ("budget", "opened") — the best
 	// window holds; Names when it has none.
 	Focus float64
-	// Names is the weighted share of the question's names the best window
-	// holds; Focus when it names none (a question about "the World Cup"
-	// names nothing, which is no evidence that a report is about it).
+	// Names is the weighted share of the question's specific names (not
+	// the SCO, named everywhere) the best window holds; Focus when it
+	// names none (a question about "the World Cup" names nothing, which is
+	// no evidence that a report is about it).
 	Names float64
 	// Missing is the weight share, in the question's focus, of the
 	// heaviest focus unit the best window lacks: the asked-for detail, when
@@ -145,17 +146,22 @@ func (e *Engine) evidence(q Query, ps []rag.Passage) Evidence {
 	has := func(t string) bool { return bestWin.terms[t] }
 	lang := ps[ev.Best].Lang
 	var names, named, focus, focused, heaviest float64
+	// Names are the specific ones: the SCO, named everywhere, is in every
+	// window and tells nothing.
 	for _, u := range bestUnits {
-		if u.Kind == UnitEntity {
+		switch {
+		case u.Kind == UnitEntity && !u.Common:
 			names += u.Weight
-		} else {
+		case u.Kind != UnitEntity:
 			focus += u.Weight
 		}
 	}
 	for _, u := range bestUnits {
 		h := e.held(u, has, lang)
 		if u.Kind == UnitEntity {
-			named += u.Weight * h
+			if !u.Common {
+				named += u.Weight * h
+			}
 			continue
 		}
 		focused += u.Weight * h
@@ -283,6 +289,8 @@ func (e *Engine) HoldsAnswer(text string, t AnswerType, q Query) bool {
 	case AnswerDate:
 		return dateRE.MatchString(text)
 	case AnswerNumber:
+		// The numbers of dates ("15 January 2004") count nothing.
+		text = dateRE.ReplaceAllString(text, " ")
 		for _, m := range numberWordRE.FindAllString(text, -1) {
 			if !yearOnlyRE.MatchString(m) {
 				return true

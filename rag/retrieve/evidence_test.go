@@ -97,15 +97,22 @@ func TestFitSeparatesAndGeneralises(t *testing.T) {
 		xs = append(xs, []float64{c, math.Mod(float64(i)*0.37, 1)})
 		ys = append(ys, c >= 0.5)
 	}
-	m := Fit(xs, ys, 0.1, 1)
+	m := Fit(xs, ys, nil, 0.1)
 	if m.Weights[0] <= 0 || math.Abs(m.Weights[1]) > m.Weights[0]/2 {
 		t.Errorf("model %s: want a large positive first weight, a small second", m)
 	}
-	if acc := Accuracy(LeaveOneOut(xs, ys, 0.1, 1), ys, 0.5); acc < 0.9 {
+	if acc := Accuracy(LeaveOneOut(xs, ys, nil, 0.1), ys, 0.5); acc < 0.9 {
 		t.Errorf("leave-one-out accuracy %.2f, want at least 0.9", acc)
 	}
 	// Counting the unanswerable ones more moves the boundary up.
-	heavy := Fit(xs, ys, 0.1, 5)
+	ws := make([]float64, len(ys))
+	for i, y := range ys {
+		ws[i] = 1
+		if !y {
+			ws[i] = 5
+		}
+	}
+	heavy := Fit(xs, ys, ws, 0.1)
 	if heavy.Prob([]float64{0.55, 0.5}) >= m.Prob([]float64{0.55, 0.5}) {
 		t.Error("weighing unanswerable examples more should lower the probability near the boundary")
 	}
