@@ -2,6 +2,7 @@ package retrieve
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/scobot/scobot/rag"
@@ -97,8 +98,10 @@ func windows(text string, n int) []window {
 	return out
 }
 
-// evidence measures the passages' evidence for the question.
+// evidence measures the passages' evidence for the question. Time units
+// (months, "latest") are left out: the time constraint chose the passages.
 func (e *Engine) evidence(q Query, ps []rag.Passage) Evidence {
+	q.Units = slices.DeleteFunc(slices.Clone(q.Units), func(u Unit) bool { return u.Time })
 	ev := Evidence{Best: -1, Names: 1, Answer: 1, Year: 1, YearKnown: e.yearsKnown(q.Time)}
 	var total, unknown float64
 	for _, u := range q.Units {

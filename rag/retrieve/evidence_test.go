@@ -138,6 +138,12 @@ func TestUnitsPartsAndAnswerTypes(t *testing.T) {
 	if len(zh.Parts) != 2 || zh.Parts[0].Answer != AnswerPerson {
 		t.Errorf("Chinese parts %+v", zh.Parts)
 	}
+	// Months and "latest" are the time constraint's, not things to find.
+	for _, u := range e.ParseQuery("What happened at the latest meeting in May?").Units {
+		if (u.Concept == "may" || u.Text == "latest") != u.Time {
+			t.Errorf("unit %q: time %v", u.Text, u.Time)
+		}
+	}
 	// The first question word decides: a person, asked about a time.
 	if got := answerType("Who headed it when it was launched?"); got != AnswerPerson {
 		t.Errorf("answer type %d, want a person", got)

@@ -58,8 +58,9 @@ type Unit struct {
 	// any script: a foreign name (not one a Chinese report would write in
 	// characters, as pinyin "Liyuan"), so no report is about it.
 	Absent bool
-	// Time is set for a month ("May", "5月"): the time constraint weighs
-	// it, by the reports' dates; as a word it would favour every dateline.
+	// Time is set for a month ("May", "5月") or "latest" ("最近"): the
+	// time constraint weighs it, by the reports' dates; as a word it would
+	// favour every dateline. Evidence and quoting leave it out.
 	Time bool
 }
 
@@ -253,7 +254,8 @@ func (e *Engine) units(q *Query, words []glossary.Match, rest string) {
 			continue
 		}
 		seen["l:"+m.Concept] = true
-		u := Unit{Kind: UnitWord, Concept: m.Concept, Text: m.Term, Alts: e.renderings(e.lexicon, m.Concept), Part: partOf(starts, m.Start)}
+		// "Latest", "最近": the time constraint's, by the reports' dates.
+		u := Unit{Kind: UnitWord, Concept: m.Concept, Text: m.Term, Alts: e.renderings(e.lexicon, m.Concept), Part: partOf(starts, m.Start), Time: latestRE.MatchString(m.Term)}
 		weigh(&u, float64(e.altsDocFreq(u.Alts)))
 		q.Units = append(q.Units, u)
 	}
