@@ -116,6 +116,9 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 		vec = unavailableVectors{err}
 	}
 	engine := retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: gl, Lexicon: lex, Logger: log, Params: opts.params})
+	if _, ok := vec.(*store.Store); ok {
+		engine = engine.WithVectorShare(vectorShare(ctx, st, engine, log))
+	}
 	var gen rag.Generator // nil: answers and briefings are extractive
 	if client != nil && client.ChatModel() != "" {
 		gen = generator{client}
@@ -127,6 +130,35 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 	}
 	a.briefs = brief.New(engine, gen, log)
 	return a, nil
+}
+
+// vectorShareNote is the index note holding how much the index's embedder
+// is trusted in fusion (retrieve.VectorFit.Share).
+const vectorShareNote = "vector_share"
+
+// calibrationQueries is how many of its own sentences an index is asked to
+// measure its embedder (40 embedding calls, once per change of the index).
+const calibrationQueries = 40
+
+// vectorShare returns how much to trust the vector ranking of this index:
+// measured when the index last changed and kept in it, so an embedder that
+// cannot read a language of the corpus weighs less in fusion. A failure to
+// measure or to save the figure is logged; the ranking then counts fully.
+func vectorShare(ctx context.Context, st *store.Store, e *retrieve.Engine, log *slog.Logger) float64 {
+	if v, ok := st.Note(vectorShareNote); ok {
+		return v
+	}
+	fit, err := e.CalibrateVector(ctx, calibrationQueries)
+	if err != nil {
+		log.Warn("couldn't measure the embedder; fusing it at full weight", "err", err)
+		return 1
+	}
+	share := fit.Share()
+	log.Info("measured the embedder on its own index", "embedder", st.EmbedderID(), "lexical_mrr", fit.Lexical, "vector_mrr", fit.Vector, "share", share)
+	if err := st.SetNotes(map[string]float64{vectorShareNote: share, "lexical_mrr": fit.Lexical, "vector_mrr": fit.Vector}); err != nil {
+		log.Warn("couldn't keep the embedder's measure in the index", "err", err)
+	}
+	return share
 }
 
 // builtinCorpus is the name that, in a list of corpus folders, stands for the

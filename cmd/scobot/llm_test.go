@@ -194,7 +194,9 @@ func TestIndexBatchesEmbeddings(t *testing.T) {
 	}
 	calls := f.embedCalls.Load()
 	t.Logf("%d chunks embedded in %d requests", st.Embedded, calls)
-	if st.Embedded < 1000 || calls > 16 {
-		t.Errorf("embedded %d chunks in %d requests; want ≥ 1000 chunks in ≤ 16 requests", st.Embedded, calls)
+	// 16 batches of 64, and one request in which the new index measures
+	// its embedder on 40 of its own sentences.
+	if st.Embedded < 1000 || calls > 17 {
+		t.Errorf("embedded %d chunks in %d requests; want ≥ 1000 chunks in ≤ 17 requests", st.Embedded, calls)
 	}
 }

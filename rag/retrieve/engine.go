@@ -72,24 +72,28 @@ type Engine struct {
 	docTerms map[string]map[string]bool // the set of terms of each document
 	forms    *translit.Inventory        // the name-like forms of the chunks, for names the glossary lacks
 	params   Params
+	// vectorShare scales Params.VectorWeight for this index's embedder
+	// (WithVectorShare); 1 when not calibrated.
+	vectorShare float64
 }
 
 // NewEngine builds an Engine over cfg.Chunks.
 func NewEngine(cfg Config) *Engine {
 	e := &Engine{
-		chunks:   make(map[string]rag.Chunk, len(cfg.Chunks)),
-		byDoc:    make(map[string][]rag.Chunk),
-		lex:      lexical.New(),
-		vec:      cfg.Vector,
-		emb:      cfg.Embedder,
-		gloss:    cfg.Glossary,
-		lexicon:  cfg.Lexicon,
-		log:      cfg.Logger,
-		docYears: make(map[string]bool),
-		docFreq:  make(map[string]int),
-		docTerms: make(map[string]map[string]bool),
-		forms:    translit.NewInventory(),
-		params:   DefaultParams(),
+		chunks:      make(map[string]rag.Chunk, len(cfg.Chunks)),
+		byDoc:       make(map[string][]rag.Chunk),
+		lex:         lexical.New(),
+		vec:         cfg.Vector,
+		emb:         cfg.Embedder,
+		gloss:       cfg.Glossary,
+		lexicon:     cfg.Lexicon,
+		log:         cfg.Logger,
+		docYears:    make(map[string]bool),
+		docFreq:     make(map[string]int),
+		docTerms:    make(map[string]map[string]bool),
+		forms:       translit.NewInventory(),
+		params:      DefaultParams(),
+		vectorShare: 1,
 	}
 	if cfg.Params != nil {
 		e.params = *cfg.Params

@@ -6,19 +6,19 @@ import (
 	"github.com/scobot/scobot/rag"
 )
 
-// fuse merges rankings by reciprocal rank fusion (constant params.RRFK);
-// the first list (lexical, when present) counts fully, later ones (vector)
-// count params.VectorWeight.
-func fuse(params *Params, lists ...[]rag.Passage) []rag.Passage {
+// fuse merges rankings by reciprocal rank fusion (constant rrfK); the
+// first list (lexical, when present) counts fully, later ones (vector)
+// count vectorWeight.
+func fuse(rrfK, vectorWeight float64, lists ...[]rag.Passage) []rag.Passage {
 	score := map[string]float64{}
 	byID := map[string]rag.Passage{}
 	for i, l := range lists {
 		w := 1.0
 		if i > 0 {
-			w = params.VectorWeight
+			w = vectorWeight
 		}
 		for rank, p := range l {
-			score[p.ID] += w / (params.RRFK + float64(rank+1))
+			score[p.ID] += w / (rrfK + float64(rank+1))
 			byID[p.ID] = p
 		}
 	}

@@ -12,7 +12,7 @@ func TestFuse(t *testing.T) {
 	lexical := []rag.Passage{p("a"), p("b"), p("c")}
 	vector := []rag.Passage{p("c"), p("b"), p("d")}
 	params := DefaultParams()
-	got := fuse(&params, lexical, vector)
+	got := fuse(params.RRFK, params.VectorWeight, lexical, vector)
 	rrfK, vectorWeight := params.RRFK, params.VectorWeight
 	want := map[string]float64{
 		"a": 1 / (rrfK + 1),

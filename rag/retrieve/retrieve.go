@@ -85,7 +85,7 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts Options) (R
 	if len(lists) == 1 {
 		ranked = lists[0]
 	} else {
-		ranked = fuse(&e.params, lists...)
+		ranked = fuse(e.params.RRFK, e.params.VectorWeight*e.vectorShare, lists...)
 	}
 	if opts.Mode == rag.ModeHybrid {
 		// The single rankings stay as they are, to be compared with.

@@ -36,6 +36,8 @@ type manifest struct {
 	Embedder string                 `json:"embedder"`
 	Dim      int                    `json:"dim"`
 	Docs     map[string]manifestDoc `json:"docs"`
+	// Notes are figures measured on the index as it is (see Store.Note).
+	Notes map[string]float64 `json:"notes,omitempty"`
 }
 
 // manifestDoc is one indexed document in the manifest.
@@ -167,7 +169,7 @@ func sortByPos(cs []rag.Chunk) {
 // s.path. The caller holds syncMu; concurrent Searches are fine.
 func (s *Store) save() error {
 	s.mu.RLock()
-	m := manifest{Format: formatVersion, Embedder: s.embID, Dim: s.dim, Docs: make(map[string]manifestDoc, len(s.docs))}
+	m := manifest{Format: formatVersion, Embedder: s.embID, Dim: s.dim, Docs: make(map[string]manifestDoc, len(s.docs)), Notes: s.notes}
 	for id, d := range s.docs {
 		ids := make([]string, len(d.chunks))
 		for i, c := range d.chunks {

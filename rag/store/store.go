@@ -86,6 +86,7 @@ type Store struct {
 	dim      int                 // vector dimension; 0 until the first vector is known
 	docs     map[string]docEntry // document ID → its indexed state
 	n        int                 // number of indexed chunks
+	notes    map[string]float64  // figures measured on the index as it is; see Note
 }
 
 // docEntry is one indexed document: its content hash and its chunks ordered
@@ -145,6 +146,7 @@ func Open(ctx context.Context, dir string, emb Embedder, logger *slog.Logger) (*
 		s.db, s.chunks, s.manifest = snap.db, snap.chunks, snap.manifestColl
 		s.dim = snap.manifest.Dim
 		s.docs = snap.docs
+		s.notes = snap.manifest.Notes
 		for _, d := range s.docs {
 			s.n += len(d.chunks)
 		}
@@ -153,11 +155,41 @@ func Open(ctx context.Context, dir string, emb Embedder, logger *slog.Logger) (*
 	return s, nil
 }
 
+// Note returns a figure recorded with SetNotes for the index as it is now,
+// such as how well its embedder retrieves (retrieval calibrates fusion with
+// it). A Sync that changes the index forgets every note.
+func (s *Store) Note(key string) (float64, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	v, ok := s.notes[key]
+	return v, ok
+}
+
+// SetNotes records figures measured on the index and saves them with it.
+func (s *Store) SetNotes(notes map[string]float64) error {
+	s.syncMu.Lock()
+	defer s.syncMu.Unlock()
+	s.mu.Lock()
+	if s.notes == nil {
+		s.notes = map[string]float64{}
+	}
+	for k, v := range notes {
+		s.notes[k] = v
+	}
+	s.mu.Unlock()
+	if err := s.save(); err != nil {
+		s.dirty = true
+		return fmt.Errorf("couldn't save index notes: %w", err)
+	}
+	return nil
+}
+
 // reset gives the store a new, empty database for its embedder.
 func (s *Store) reset() {
 	s.db, s.chunks, s.manifest = newDB(s.embID)
 	s.dim = 0
 	s.docs = map[string]docEntry{}
+	s.notes = nil
 	s.n = 0
 }
 

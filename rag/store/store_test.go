@@ -876,3 +876,33 @@ func TestSaveFailureRetried(t *testing.T) {
 		t.Errorf("retry did not save: %s", diff)
 	}
 }
+
+func TestNotesLastUntilTheIndexChanges(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	emb := newFake("fake", 8)
+	s := mustOpen(t, dir, emb)
+	docs := []Doc{makeDoc("a", 2, "v1"), makeDoc("b", 2, "v1")}
+	mustSync(t, s, docs)
+	if err := s.SetNotes(map[string]float64{"vector_share": 0.5}); err != nil {
+		t.Fatal(err)
+	}
+	// Kept in the snapshot.
+	s2 := mustOpen(t, dir, emb)
+	if v, ok := s2.Note("vector_share"); !ok || v != 0.5 {
+		t.Fatalf("after reopening: note %v %v, want 0.5", v, ok)
+	}
+	// An unchanged Sync keeps it; a change forgets it.
+	if _, err := s2.Sync(ctx, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s2.Note("vector_share"); !ok {
+		t.Error("an unchanged Sync should keep the notes")
+	}
+	if _, err := s2.Sync(ctx, docs[:1], nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s2.Note("vector_share"); ok {
+		t.Error("a Sync that changes the index should forget its notes")
+	}
+}

@@ -342,5 +342,6 @@ func (s *Store) commit(p *plan, vecs [][]float32, dim int) error {
 		s.docs[id] = e
 	}
 	s.n = s.chunks.Count()
+	s.notes = nil // measured on the index as it was
 	return nil
 }
