@@ -11,6 +11,7 @@ package textnorm
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -52,8 +53,10 @@ func Normalize(s string) string {
 // byte-order mark, bidirectional marks). Scraped pages carry them inside
 // words, where they would split a name in two.
 func Ignorable(r rune) bool {
-	switch r {
-	case '\t', '\n', '\r':
+	switch {
+	case r >= 0x20 && r < 0x7F, r >= 0x3040 && r <= 0x9FFF:
+		return false // printable ASCII, kana and ideographs: the common case
+	case r == '\t' || r == '\n' || r == '\r':
 		return false
 	}
 	return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
@@ -72,10 +75,26 @@ func Simplify(r rune) rune {
 	if r < simplifyLo || r > simplifyHi {
 		return r
 	}
-	if s := simplified()[r-simplifyLo]; s != 0 {
+	t := table.Load()
+	if t == nil {
+		t = loadTable()
+	}
+	if s := (*t)[r-simplifyLo]; s != 0 {
 		return s
 	}
 	return r
+}
+
+// table holds the traditional → simplified table once it is built (an
+// atomic read per character, where a sync.OnceValue call costs a function
+// call too).
+var table atomic.Pointer[[]rune]
+
+// loadTable builds the table once and publishes it.
+func loadTable() *[]rune {
+	t := simplified()
+	table.Store(&t)
+	return &t
 }
 
 // The range of runes Simplify's table covers.

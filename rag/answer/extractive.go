@@ -130,11 +130,12 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 	q := r.Query
 	pm := e.Params()
 	type sentence struct {
-		text        string
-		p           rag.Passage
-		rank        int
-		terms, prev map[string]bool
-		n           int // its number of terms
+		text string
+		p    rag.Passage
+		rank int
+		s    *retrieve.Sentence
+		prev *retrieve.Sentence // the sentence before, nil for the first
+		n    int                // its number of terms
 	}
 	var units []retrieve.Unit
 	for _, u := range q.Units {
@@ -146,27 +147,29 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 	seen := map[string]bool{}
 	for _, p := range quotable(r) {
 		rank := slices.IndexFunc(r.Passages, func(x rag.Passage) bool { return x.ID == p.ID })
-		var prev map[string]bool
-		for _, s := range tokens.Sentences(p.Text) {
-			ts := tokens.Terms(s)
-			set := make(map[string]bool, len(ts))
-			for _, t := range ts {
-				set[t] = true
+		sents, ok := r.Sentences[p.ID]
+		if !ok {
+			sents = retrieve.SplitSentences(p.Text)
+		}
+		for i := range sents {
+			sent := &sents[i]
+			var last *retrieve.Sentence
+			if i > 0 {
+				last = &sents[i-1]
 			}
-			last := prev
-			prev = set
+			s := sent.Text
 			if utf8.RuneCountInString(s) < MinSentenceRunes || seen[s] || IsHeading(s, p.Text) {
 				continue
 			}
 			seen[s] = true
-			ss = append(ss, sentence{s, p, rank, set, last, len(ts)})
+			ss = append(ss, sentence{s, p, rank, sent, last, len(sent.Terms)})
 		}
 	}
 	// sf counts the sentences holding each unit.
 	sf := make([]int, len(units))
 	for _, s := range ss {
 		for i, u := range units {
-			if u.Holds(func(t string) bool { return s.terms[t] }) > 0 {
+			if u.Holds(s.s.Has) > 0 {
 				sf[i]++
 			}
 		}
@@ -183,9 +186,9 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 			}
 		}
 		for i, u := range units {
-			h := u.Holds(func(t string) bool { return s.terms[t] })
+			h := u.Holds(s.s.Has)
 			if h == 0 && u.Kind == retrieve.UnitEntity && s.prev != nil {
-				h = pm.PreviousShare * u.Holds(func(t string) bool { return s.prev[t] })
+				h = pm.PreviousShare * u.Holds(s.prev.Has)
 			}
 			if h == 0 {
 				continue
@@ -204,12 +207,19 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 			}
 		}
 		norm := math.Sqrt(1+float64(s.n)/pm.LengthTerms) * (1 + pm.RankDecay*float64(s.rank))
+		var answers retrieve.Answers
+		profiled := false
 		for pi := range c.Parts {
 			if c.Parts[pi] == 0 {
 				continue
 			}
-			if pi < len(q.Parts) && q.Parts[pi].Answer != retrieve.AnswerAny && e.HoldsAnswer(s.text, q.Parts[pi].Answer, q) {
-				c.Parts[pi] *= 1 + pm.AnswerBonus
+			if pi < len(q.Parts) && q.Parts[pi].Answer != retrieve.AnswerAny {
+				if !profiled {
+					answers, profiled = e.SentenceAnswers(s.s, q), true
+				}
+				if answers.Has(q.Parts[pi].Answer) {
+					c.Parts[pi] *= 1 + pm.AnswerBonus
+				}
 			}
 			c.Parts[pi] /= norm
 			if s.p.Lang == q.Lang {

@@ -32,6 +32,10 @@ type node struct {
 type matcher struct {
 	nodes []node
 	terms []termInfo
+	// root maps a folded rune of the Basic Multilingual Plane to the root's
+	// child for it (0: none): most positions of a text start no term, and
+	// an array read rejects them faster than the root's map.
+	root []int32
 }
 
 // newMatcher builds the trie over all terms of entries.
@@ -60,6 +64,12 @@ func newMatcher(entries []entry) matcher {
 				}
 				m.insert(key, t)
 			}
+		}
+	}
+	m.root = make([]int32, 0x10000)
+	for r, child := range m.nodes[0].next {
+		if r < 0x10000 {
+			m.root[r] = child
 		}
 	}
 	return m
@@ -158,7 +168,14 @@ func (m *matcher) longest(text string, i int) (int, int32) {
 		} else {
 			r = foldRune(r, true)
 		}
-		child, ok := m.nodes[n].next[r]
+		var child int32
+		var ok bool
+		if n == 0 && r < 0x10000 {
+			child = m.root[r]
+			ok = child != 0
+		} else {
+			child, ok = m.nodes[n].next[r]
+		}
 		if !ok {
 			break
 		}
@@ -283,6 +300,9 @@ func foldRune(r rune, lower bool) rune {
 func isSpace(r rune) bool {
 	if r < utf8.RuneSelf {
 		return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f'
+	}
+	if r >= 0x3040 && r <= 0x9FFF {
+		return false // kana and ideographs
 	}
 	return unicode.IsSpace(r)
 }

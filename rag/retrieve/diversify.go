@@ -6,8 +6,22 @@ import (
 	"github.com/scobot/scobot/rag"
 )
 
-// signature is the Signature of a passage's text.
-func (e *Engine) signature(p rag.Passage) map[string]bool { return e.Signature(p.Text) }
+// signature is the Signature of a passage's text, kept for the next
+// question that retrieves the chunk (up to signatureCacheSize chunks).
+func (e *Engine) signature(p rag.Passage) map[string]bool {
+	if v, ok := e.sigCache.Load(p.ID); ok {
+		return v.(map[string]bool)
+	}
+	sig := e.Signature(p.Text)
+	if e.sigCached.Add(1) <= signatureCacheSize {
+		e.sigCache.Store(p.ID, sig)
+	}
+	return sig
+}
+
+// signatureCacheSize bounds how many chunks' signatures an engine keeps
+// (about 10 MB at most); beyond it they are computed each time.
+const signatureCacheSize = 20_000
 
 // Signature is what diversity compares texts by: the concepts and numbers a
 // text names, which survive translation and rewording. Numbers are keyed

@@ -22,6 +22,8 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/glossary"
@@ -75,6 +77,13 @@ type Engine struct {
 	// vectorShare scales Params.VectorWeight for this index's embedder
 	// (WithVectorShare); 1 when not calibrated.
 	vectorShare float64
+	// renderCache caches renderings: renderKey → [][]string. Shared by the
+	// engine's copies (WithVectorShare).
+	renderCache *sync.Map
+	// sigCache keeps passages' signatures: chunk ID → map[string]bool (see
+	// signature); sigCached counts what it holds. Shared by the copies.
+	sigCache  *sync.Map
+	sigCached *atomic.Int64
 }
 
 // NewEngine builds an Engine over cfg.Chunks.
@@ -92,6 +101,9 @@ func NewEngine(cfg Config) *Engine {
 		docFreq:     make(map[string]int),
 		docTerms:    make(map[string]map[string]bool),
 		forms:       translit.NewInventory(),
+		renderCache: &sync.Map{},
+		sigCache:    &sync.Map{},
+		sigCached:   &atomic.Int64{},
 		params:      DefaultParams(),
 		vectorShare: 1,
 	}

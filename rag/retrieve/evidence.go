@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/glossary"
@@ -66,41 +67,102 @@ func (ev Evidence) Features() []float64 {
 // FeatureNames names the entries of Evidence.Features.
 var FeatureNames = []string{"coverage", "focus", "names", "missing", "answer", "year", "yearknown", "unknown", "parts"}
 
-// window is a few consecutive sentences of a passage, as the set of their
-// terms and their text.
-type window struct {
-	terms map[string]bool
-	text  string
+// Sentence is one sentence of a retrieved passage with its terms
+// (rag/tokens), as the evidence read it; answering reads the same ones. Its
+// term set and the answer types it holds are worked out once, when first
+// asked for. A Sentence belongs to one retrieval: not for concurrent use.
+type Sentence struct {
+	Text  string
+	Terms []string
+
+	set     map[string]bool
+	answers Answers
+	read    bool // answers are known
 }
 
-// windows returns the windows of n consecutive sentences of a text (one
-// window for a shorter text).
-func windows(text string, n int) []window {
+// Has reports whether the sentence holds a term.
+func (s *Sentence) Has(term string) bool {
+	if s.set == nil {
+		s.set = make(map[string]bool, len(s.Terms))
+		for _, t := range s.Terms {
+			s.set[t] = true
+		}
+	}
+	return s.set[term]
+}
+
+// SplitSentences returns the sentences of a text with their terms.
+func SplitSentences(text string) []Sentence {
 	ss := tokens.Sentences(text)
+	out := make([]Sentence, len(ss))
+	for i, s := range ss {
+		out[i] = Sentence{Text: s, Terms: tokens.Terms(s)}
+	}
+	return out
+}
+
+// SentenceAnswers is AnswerTypes of a sentence, worked out once for the
+// retrieval's question q.
+func (e *Engine) SentenceAnswers(s *Sentence, q Query) Answers {
+	if !s.read {
+		s.answers, s.read = e.AnswerTypes(s.Text, q), true
+	}
+	return s.answers
+}
+
+// window is a few consecutive sentences of a passage.
+type window []*Sentence
+
+// has reports whether a sentence of the window holds a term.
+func (w window) has(term string) bool {
+	for _, s := range w {
+		if s.Has(term) {
+			return true
+		}
+	}
+	return false
+}
+
+// text is the window's sentences joined.
+func (w window) text() string {
+	texts := make([]string, len(w))
+	for i, s := range w {
+		texts[i] = s.Text
+	}
+	return strings.Join(texts, " ")
+}
+
+// answers are the answer types the window's sentences hold.
+func (w window) answers(e *Engine, q Query) Answers {
+	var a Answers
+	for _, s := range w {
+		a |= e.SentenceAnswers(s, q)
+	}
+	return a
+}
+
+// windows returns the windows of n consecutive sentences of ss (one window
+// for fewer).
+func windows(ss []Sentence, n int) []window {
 	if len(ss) == 0 {
 		return nil
-	}
-	sets := make([][]string, len(ss))
-	for i, s := range ss {
-		sets[i] = tokens.Terms(s)
 	}
 	n = max(1, min(n, len(ss)))
 	var out []window
 	for i := 0; i+n <= len(ss); i++ {
-		w := window{terms: map[string]bool{}, text: strings.Join(ss[i:i+n], " ")}
-		for _, ts := range sets[i : i+n] {
-			for _, t := range ts {
-				w.terms[t] = true
-			}
+		w := make(window, n)
+		for j := range w {
+			w[j] = &ss[i+j]
 		}
 		out = append(out, w)
 	}
 	return out
 }
 
-// evidence measures the passages' evidence for the question. Time units
-// (months, "latest") are left out: the time constraint chose the passages.
-func (e *Engine) evidence(q Query, ps []rag.Passage) Evidence {
+// evidence measures the passages' evidence for the question, their
+// sentences split as sentences gives them by chunk ID. Time units (months,
+// "latest") are left out: the time constraint chose the passages.
+func (e *Engine) evidence(q Query, ps []rag.Passage, sentences map[string][]Sentence) Evidence {
 	q.Units = slices.DeleteFunc(slices.Clone(q.Units), func(u Unit) bool { return u.Time })
 	ev := Evidence{Best: -1, Names: 1, Answer: 1, Year: 1, YearKnown: e.yearsKnown(q.Time)}
 	var total, unknown float64
@@ -115,38 +177,50 @@ func (e *Engine) evidence(q Query, ps []rag.Passage) Evidence {
 		ev.Names, ev.Answer, ev.Year = 0, 0, 0
 		return ev
 	}
+	// Every window's coverage first; what it holds of the asked-for kinds
+	// (a date, a person) only breaks ties, so it is read only for the
+	// windows within that margin of the best.
+	type scored struct {
+		w    window
+		pass int
+		c    float64
+	}
 	partBest := make([]float64, len(q.Parts))
-	bestScore := -1.0
-	var bestWin window
-	var bestUnits []Unit
+	parts := make([][]Unit, len(q.Parts))
+	for pi := range q.Parts {
+		parts[pi] = unitsOfPart(q.Units, pi)
+	}
+	var all []scored
+	top := -1.0
 	for i, p := range ps {
-		// A unit the passage's language cannot express (a Han phrase
-		// outside the glossaries, for an English passage) is neither held
-		// nor lacking: it gets Params.UntranslatedCredit.
-		us := q.Units
-		parts := make([][]Unit, len(q.Parts))
-		for pi := range q.Parts {
-			parts[pi] = unitsOfPart(us, pi)
-		}
-		for _, w := range windows(p.Text, e.params.EvidenceWindow) {
-			has := func(t string) bool { return w.terms[t] }
-			c := e.langCoverage(has, us, p.Lang)
+		for _, w := range windows(sentences[p.ID], e.params.EvidenceWindow) {
+			has := w.has
+			c := e.langCoverage(has, q.Units, p.Lang)
 			for pi := range q.Parts {
 				partBest[pi] = max(partBest[pi], e.langCoverage(has, parts[pi], p.Lang))
 			}
-			// Prefer, among equal coverage, the window that also has
-			// what is asked for.
-			score := c + 0.01*e.answerShare(q, w.text)
-			if score > bestScore {
-				bestScore, bestWin, bestUnits, ev.Best = score, w, us, i
-				ev.Coverage = c
-			}
+			all = append(all, scored{w, i, c})
+			top = max(top, c)
+		}
+	}
+	bestScore := -1.0
+	var bestWin window
+	bestUnits := q.Units
+	for _, sc := range all {
+		if sc.c < top-answerTieMargin {
+			continue
+		}
+		// Prefer, among windows of about the best coverage, one that also
+		// has what is asked for.
+		if score := sc.c + answerTieMargin*answerShare(q, sc.w.answers(e, q)); score > bestScore {
+			bestScore, bestWin, ev.Best = score, sc.w, sc.pass
+			ev.Coverage = sc.c
 		}
 	}
 	if ev.Best < 0 {
 		return ev
 	}
-	has := func(t string) bool { return bestWin.terms[t] }
+	has := bestWin.has
 	lang := ps[ev.Best].Lang
 	var names, named, focus, focused, heaviest float64
 	// Names are the specific ones: the SCO, named everywhere, is in every
@@ -183,10 +257,10 @@ func (e *Engine) evidence(q Query, ps []rag.Passage) Evidence {
 		ev.Names = ev.Focus
 	}
 	ev.Missing = heaviest
-	ev.Answer = e.answerShare(q, bestWin.text)
+	ev.Answer = answerShare(q, bestWin.answers(e, q))
 	if len(q.Time.Years) > 0 {
 		ev.Year = 0
-		if q.Time.MatchesYear(rag.Chunk{Date: ps[ev.Best].Date, Text: bestWin.text}) {
+		if q.Time.MatchesYear(rag.Chunk{Date: ps[ev.Best].Date, Text: bestWin.text()}) {
 			ev.Year = 1
 		}
 	}
@@ -218,6 +292,10 @@ func (e *Engine) absentShare(u Unit) float64 {
 	}
 	return float64(n) / float64(len(u.Alts[0]))
 }
+
+// answerTieMargin is how much coverage holding what is asked for (a date,
+// a person) is worth when choosing the best window: it breaks ties.
+const answerTieMargin = 0.01
 
 // held is how much of a unit a window in lang with the terms has holds.
 // When lang cannot express the unit at all it gets Params.UntranslatedCredit,
@@ -255,20 +333,26 @@ func unitsOfPart(us []Unit, i int) []Unit {
 }
 
 // answerShare is the share of the question's sub-questions whose answer
-// type a text holds; sub-questions asking for nothing in particular count
-// as served.
-func (e *Engine) answerShare(q Query, text string) float64 {
+// type a text holding the answer types has serves; sub-questions asking for
+// nothing in particular count as served.
+func answerShare(q Query, has Answers) float64 {
 	if len(q.Parts) == 0 {
 		return 1
 	}
 	served := 0
 	for _, p := range q.Parts {
-		if e.HoldsAnswer(text, p.Answer, q) {
+		if has.Has(p.Answer) {
 			served++
 		}
 	}
 	return float64(served) / float64(len(q.Parts))
 }
+
+// Answers is a set of answer types.
+type Answers uint8
+
+// Has reports whether the set holds t; every set holds AnswerAny.
+func (a Answers) Has(t AnswerType) bool { return t == AnswerAny || a&(1<<t) != 0 }
 
 // Date expressions in Chinese, English and Russian text.
 var (
@@ -283,47 +367,80 @@ var (
 var bylineRE = regexp.MustCompile(`[(（]\s*(?:记者|通讯员|reporters?|by)\b?[^)）]{0,40}[)）]`)
 
 // HoldsAnswer reports whether a text holds an answer of type t to the
-// question q: a date, a number, a person or a place other than those the
-// question itself names (a byline's reporters are no answer). Any text
-// holds an AnswerAny.
+// question q (see AnswerTypes). Any text holds an AnswerAny.
 func (e *Engine) HoldsAnswer(text string, t AnswerType, q Query) bool {
-	text = bylineRE.ReplaceAllString(text, " ")
-	switch t {
-	case AnswerDate:
-		return dateRE.MatchString(text)
-	case AnswerNumber:
-		// The numbers of dates ("15 January 2004") count nothing.
-		text = dateRE.ReplaceAllString(text, " ")
-		for _, m := range numberWordRE.FindAllString(text, -1) {
-			if !yearOnlyRE.MatchString(m) {
-				return true
-			}
-		}
-		return false
-	case AnswerPerson:
-		return e.namesOther(text, q, glossary.KindPerson) || e.foreignName(text, q) || initialsRE.MatchString(text)
-	case AnswerPlace:
-		return e.namesOther(text, q, glossary.KindPlace) || e.namesOther(text, q, glossary.KindState)
-	}
-	return true
+	return t == AnswerAny || e.answerTypes(text, q, 1<<t).Has(t)
 }
 
-// namesOther reports whether text names a glossary concept of kind k that
-// the question does not name.
-func (e *Engine) namesOther(text string, q Query, k glossary.Kind) bool {
-	if e.gloss == nil {
-		return false
-	}
-	asked := map[string]bool{}
-	for _, c := range q.Concepts {
-		asked[c] = true
-	}
-	for _, c := range e.gloss.Concepts(text) {
-		if !asked[c] && e.gloss.Kind(c) == k {
-			return true
+// Asks returns the answer types the question's sub-questions ask for.
+func (q Query) Asks() Answers {
+	var a Answers
+	for _, p := range q.Parts {
+		if p.Answer != AnswerAny {
+			a |= 1 << p.Answer
 		}
 	}
-	return false
+	return a
+}
+
+// AnswerTypes returns the kinds of answer a text holds to the question q,
+// of those it asks for (Query.Asks): a date, a number (not a date's), a
+// person or a place other than those the question itself names; a
+// byline's reporters are no answer.
+func (e *Engine) AnswerTypes(text string, q Query) Answers {
+	return e.answerTypes(text, q, q.Asks())
+}
+
+// answerTypes is AnswerTypes for the answer types in need.
+func (e *Engine) answerTypes(text string, q Query, need Answers) Answers {
+	if need == 0 {
+		return 0
+	}
+	if strings.Contains(text, "记者") || strings.Contains(text, "通讯员") || strings.Contains(text, "(") || strings.Contains(text, "（") {
+		text = bylineRE.ReplaceAllString(text, " ")
+	}
+	var a Answers
+	if need.Has(AnswerDate) && dateRE.MatchString(text) {
+		a |= 1 << AnswerDate
+	}
+	if need.Has(AnswerNumber) && hasDigitOrNumeral(text) {
+		// The numbers of dates ("15 January 2004") count nothing.
+		for _, m := range numberWordRE.FindAllString(dateRE.ReplaceAllString(text, " "), -1) {
+			if !yearOnlyRE.MatchString(m) {
+				a |= 1 << AnswerNumber
+				break
+			}
+		}
+	}
+	if e.gloss != nil && (need.Has(AnswerPerson) || need.Has(AnswerPlace)) {
+		asked := map[string]bool{}
+		for _, c := range q.Concepts {
+			asked[c] = true
+		}
+		for _, c := range e.gloss.Concepts(text) {
+			if asked[c] {
+				continue
+			}
+			switch e.gloss.Kind(c) {
+			case glossary.KindPerson:
+				a |= 1 << AnswerPerson
+			case glossary.KindPlace, glossary.KindState:
+				a |= 1 << AnswerPlace
+			}
+		}
+	}
+	if need.Has(AnswerPerson) && !a.Has(AnswerPerson) && (strings.ContainsRune(text, '.') && initialsRE.MatchString(text) || e.foreignName(text, q)) {
+		a |= 1 << AnswerPerson
+	}
+	return a
+}
+
+// hasDigitOrNumeral reports whether s may hold a number: a digit, a Chinese
+// numeral, or a Latin or Cyrillic letter (for number words).
+func hasDigitOrNumeral(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool {
+		return r >= '0' && r <= '9' || strings.ContainsRune("两一二三四五六七八九十百千万亿", r) || r < 0x500 && unicode.IsLetter(r)
+	})
 }
 
 // foreignName reports whether text holds a name-like form the glossary may

@@ -70,8 +70,8 @@ func (r Retrieval) Explain() Explanation {
 	if b := r.Evidence.Best; b >= 0 && b < len(r.Passages) {
 		x.Evidence["best_passage"] = r.Passages[b].ID
 		best = map[string]bool{}
-		for _, w := range windows(r.Passages[b].Text, 1<<30) {
-			for t := range w.terms {
+		for _, s := range r.Sentences[r.Passages[b].ID] {
+			for _, t := range s.Terms {
 				best[t] = true
 			}
 		}

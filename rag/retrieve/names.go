@@ -78,9 +78,28 @@ func (e *Engine) rendered(concept string, held func(term string) bool) bool {
 	return false
 }
 
-// renderings returns the terms of each rendering of a concept of g in the
-// corpus's languages, leaving out renderings with no terms.
+// renderings returns the terms of each rendering of a concept of g (the
+// engine's glossary or lexicon) in the corpus's languages, leaving out
+// renderings with no terms. They are worked out once per concept and
+// kept: the slices are shared, not to be modified.
 func (e *Engine) renderings(g *glossary.Glossary, concept string) [][]string {
+	key := renderKey{g, concept}
+	if v, ok := e.renderCache.Load(key); ok {
+		return v.([][]string)
+	}
+	out := e.renderingsOf(g, concept)
+	e.renderCache.Store(key, out)
+	return out
+}
+
+// renderKey names a concept of one of the engine's glossaries.
+type renderKey struct {
+	g       *glossary.Glossary
+	concept string
+}
+
+// renderingsOf computes renderings.
+func (e *Engine) renderingsOf(g *glossary.Glossary, concept string) [][]string {
 	var out [][]string
 	for _, lang := range e.langs {
 		for _, alt := range g.Terms(concept, lang) {

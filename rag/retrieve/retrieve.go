@@ -44,7 +44,10 @@ type Retrieval struct {
 	Covering map[string]bool
 	// Evidence is what the passages hold for answering the question.
 	Evidence Evidence
-	below    float64 // Params.AbstainBelow
+	// Sentences are the sentences of each passage with their terms, by
+	// chunk ID, for whoever quotes them.
+	Sentences map[string][]Sentence
+	below     float64 // Params.AbstainBelow
 }
 
 // Retrieve finds the passages that best answer question and the evidence
@@ -106,7 +109,11 @@ func (e *Engine) Retrieve(ctx context.Context, question string, opts Options) (R
 		ranked = ranked[:opts.K]
 	}
 	r.Passages = ranked
-	r.Evidence = e.evidence(q, ranked)
+	r.Sentences = make(map[string][]Sentence, len(ranked))
+	for _, p := range ranked {
+		r.Sentences[p.ID] = SplitSentences(p.Text)
+	}
+	r.Evidence = e.evidence(q, ranked, r.Sentences)
 	r.Support = e.params.Abstention.Prob(r.Evidence.Features())
 	return r, nil
 }
