@@ -145,8 +145,19 @@ func TestUnitsPartsAndAnswerTypes(t *testing.T) {
 		}
 	}
 	// The first question word decides: a person, asked about a time.
-	if got := answerType("Who headed it when it was launched?"); got != AnswerPerson {
-		t.Errorf("answer type %d, want a person", got)
+	for q, want := range map[string]AnswerType{
+		"Who headed it when it was launched?":      AnswerPerson,
+		"What did they agree when they met?":       AnswerAny,
+		"Which city hosted it?":                    AnswerPlace,
+		"In what year was it founded?":             AnswerDate,
+		"What was the budget, and how many staff?": AnswerAny,
+		"哪座城市举办了峰会？":                               AnswerPlace,
+		"签署了哪些文件？":                                 AnswerAny,
+		"Когда состоялся саммит?":                  AnswerDate,
+	} {
+		if got := answerType(q); got != want {
+			t.Errorf("answerType(%q) = %d, want %d", q, got, want)
+		}
 	}
 }
 

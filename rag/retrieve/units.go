@@ -153,14 +153,22 @@ var answerPatterns = []struct {
 	{AnswerPerson, regexp.MustCompile(`(?i)\bwho(?:m|se)?\b|\b(?:which|what)(?: \w+)? (?:leaders?|presidents?|ministers?|officials?|diplomats?|envoys?|persons?|people|heads?|secretar(?:y|ies)(?:-general)?|chairm[ae]n)\b|谁|哪位|何人|哪些(?:国家的)?(?:领导人|外长|部长|官员|人)|(?:^|[^\p{L}])кто(?:$|[^\p{L}])|кого`)},
 }
 
+// genericQuestionRE finds the question words that ask for no particular
+// kind of thing ("what did they agree", "哪些文件", "что").
+var genericQuestionRE = regexp.MustCompile(`(?i)\b(?:what|which)\b|什么|哪些|(?:^|[^\p{L}])(?:что|какие|какой|какая|каким)(?:$|[^\p{L}])`)
+
 // answerType returns what a sub-question asks for: the type of its first
-// question word ("Who headed it when it was launched?" asks for a person).
+// question word ("Who headed it when it was launched?" asks for a person,
+// "What did they agree when they met?" for nothing in particular).
 func answerType(part string) AnswerType {
 	t, at := AnswerAny, len(part)+1
 	for _, p := range answerPatterns {
 		if loc := p.re.FindStringIndex(part); loc != nil && loc[0] < at {
 			t, at = p.t, loc[0]
 		}
+	}
+	if loc := genericQuestionRE.FindStringIndex(part); loc != nil && loc[0] < at {
+		return AnswerAny
 	}
 	return t
 }
