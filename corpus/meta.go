@@ -5,7 +5,10 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
+
+	"github.com/scobot/scobot/textnorm"
 )
 
 // meta is what the heuristics found out about a document.
@@ -84,33 +87,232 @@ func harvest(a *analysis, hm htmlMeta) meta {
 }
 
 // harvestTitle prefers the page's own title, then a headline above the
-// article, then a heading-like first line, then a breadcrumb's last item.
+// article, then a heading-like first line, then a breadcrumb's last item —
+// each only if it shares a word with the article (a site's "Select font"
+// widget or its journal number is no headline) — and at last the
+// article's first sentence, shortened.
 func harvestTitle(a *analysis, hm htmlMeta) string {
 	if t := hm.bestTitle(); t != "" {
 		return t
 	}
+	body := bodyWords(a)
+	// title returns the candidate without a dateline, or "" when it is no
+	// headline of this article.
+	title := func(t string) string {
+		t = stripDateline(t)
+		if utf8.RuneCountInString(t) < 4 || digitHeavy(t) || !sharesWord(t, body) {
+			return ""
+		}
+		return tidyTitle(t)
+	}
 	ls := a.lines
 	for i := range ls {
 		if ls[i].kind == kindTitle && ls[i].heading {
-			return tidyTitle(ls[i].raw)
+			if t := title(ls[i].raw); t != "" {
+				return t
+			}
 		}
 	}
 	for i := range ls {
 		if ls[i].kind == kindTitle {
-			return tidyTitle(ls[i].raw)
+			if t := title(ls[i].raw); t != "" {
+				return t
+			}
 		}
 	}
 	if a.start >= 0 {
 		if l := &ls[a.start]; l.heading || (!isProse(l.raw) && weight(l.raw) <= 120 && !endsSentence(l.raw)) {
-			return tidyTitle(l.raw)
+			if t := title(l.raw); t != "" {
+				return t
+			}
 		}
 	}
 	for i := range ls {
 		if c := ls[i].crumb; c != "" && (countScript(c).han >= 6 || words(c) >= 4) {
-			return tidyTitle(c)
+			if t := title(c); t != "" {
+				return t
+			}
 		}
 	}
+	return leadTitle(a)
+}
+
+// titleRunes is the length a title made of the article's first sentence is
+// cut to.
+const titleRunes = 60
+
+// leadTitle is the first sentence of the article without its dateline, cut
+// to titleRunes at a word boundary: better in a citation than a file name.
+func leadTitle(a *analysis) string {
+	for i := max(a.start, 0); i < len(a.lines); i++ {
+		l := &a.lines[i]
+		if l.kind != kindBody {
+			continue
+		}
+		s := stripDateline(l.raw)
+		if j := strings.IndexAny(s, "。！？!?"); j > 0 {
+			s = s[:j]
+		} else if j := strings.Index(s, ". "); j > 0 {
+			s = s[:j]
+		}
+		s = strings.TrimSpace(s)
+		if utf8.RuneCountInString(s) < 8 {
+			continue
+		}
+		r := []rune(s)
+		if len(r) <= titleRunes {
+			return tidyTitle(s)
+		}
+		cut := titleRunes
+		for k := titleRunes; k > titleRunes/2; k-- {
+			if r[k] == ' ' || r[k] == ',' || r[k] == '，' || r[k] == '、' {
+				cut = k
+				break
+			}
+		}
+		return strings.TrimRight(string(r[:cut]), " ,，、") + "…"
+	}
 	return ""
+}
+
+// stripDateline removes a news dateline and its byline from the start of a
+// sentence.
+func stripDateline(s string) string {
+	s = isoLeadRE.ReplaceAllString(s, "")
+	for _, re := range []*regexp.Regexp{zhDatelineRE, enAgencyRE, enDatelineRE, ruDatelineRE, datelinePrefixRE} {
+		if loc := re.FindStringIndex(s); loc != nil && loc[0] == 0 {
+			s = s[loc[1]:]
+			break
+		}
+	}
+	s = strings.TrimLeft(s, " ,:-—–")
+	s = bylineParenRE.ReplaceAllString(s, "")
+	return strings.TrimSpace(localTimeRE.ReplaceAllString(s, ""))
+}
+
+// bylineParenRE finds a reporters' byline in brackets at the start of a
+// sentence: "(Reporters Zheng Mingda, Dong Xue)", "（记者 单璐 张硕）".
+var bylineParenRE = regexp.MustCompile(`(?i)^\s*[(（](?:记者|通讯员|reporters?|by)[^)）]{0,60}[)）]\s*`)
+
+// localTimeRE finds a Chinese report's opening "当地时间5月21日," that
+// dates the event rather than names it.
+var localTimeRE = regexp.MustCompile(`^(?:当地时间|北京时间)?\d{1,2}月\d{1,2}日(?:[上下]午|晚)?[,，、]\s*`)
+
+// isoLeadRE finds a scraper's leading timestamp: "date 2017-06-09",
+// "2024-05-21 18:02:47".
+var isoLeadRE = regexp.MustCompile(`(?i)^\s*(?:date|дата|日期)?\s*[:：]?\s*\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?\s*`)
+
+// datelinePrefixRE finds a news dateline at the start of a sentence:
+// "中新网6月17日电", "新华社北京7月5日电（记者 …）", "BEIJING, Jan 25 (APP) --",
+// "TIANJIN, China, Sept. 1, 2025 (AP) —", "Dushanbe [Tajikistan], September
+// 17 (ANI):", "АСТАНА, 9 июн — Sputnik.", "MOSCOW (Sputnik - 10th November,
+// 2020)", "Ташкент, Узбекистан (UzDaily.uz) --", "ASTANA —".
+var datelinePrefixRE = regexp.MustCompile(`^(?:` +
+	// a Chinese agency's dateline
+	`\p{Han}{2,12}?\d{1,2}月\d{1,2}日[电電](?:\s*[(（][^)）]{0,30}[)）])?` +
+	// place [region] [, country], date [, year] [(agency)] [—] [Agency.]
+	`|[A-ZА-ЯЁ][\p{L}.'’-]*(?:[ -][\p{L}.'’-]+){0,3}(?:\s*\[[^\]]{1,30}\])?(?:,\s*\p{L}[\p{L} .'’-]{1,30}?)?,\s*(?:\p{L}{3,9}\.?\s*\d{1,2}|\d{1,2}\s+\p{L}{3,9}\.?)(?:,?\s*\d{4}(?:\s*(?:года|г\.))?)?\s*(?:\([^)]{1,60}\))?\s*(?:--|—|–|-|::|:)?\s*(?:\p{L}{2,20}\.(?:\s|$))?` +
+	// PLACE [, country] (agency) [—]
+	`|[A-ZА-ЯЁ]{3,}[A-ZА-ЯЁ .'-]*(?:,\s*\p{L}[\p{L} .'-]{1,30})?\s*\([^)]{1,60}\)\s*(?:--|—|–|::|:)?` +
+	// Place [, country] (agency) —
+	`|[A-ZА-ЯЁ][\p{L} .'’-]{1,30}(?:,\s*\p{L}[\p{L} .'’-]{1,30})?\s*\([^)]{1,60}\)\s*(?:--|—|–|::|:)` +
+	// PLACE —
+	`|[A-ZА-ЯЁ][A-ZА-ЯЁ .'-]{2,30}\s*(?:—|–|--)` +
+	`)\s*`)
+
+// digitHeavy reports whether digits make up more than a third of the
+// letters and digits of s: a journal number or a timestamp, no headline.
+func digitHeavy(s string) bool {
+	var d, n int
+	for _, r := range s {
+		switch {
+		case unicode.IsDigit(r):
+			d++
+			n++
+		case unicode.IsLetter(r):
+			n++
+		}
+	}
+	return n > 0 && 3*d > n
+}
+
+// bodyWords are the words of the article's first paragraphs: Latin and
+// Cyrillic words of five letters or more (short ones are mostly "the",
+// "with", "для") and acronyms ("SCO", "ШОС"), lower-cased, and Han
+// bigrams, all as textnorm compares them.
+func bodyWords(a *analysis) map[string]bool {
+	set := map[string]bool{}
+	n := 0
+	for i := max(a.start, 0); i < len(a.lines) && n < 6; i++ {
+		if a.lines[i].kind != kindBody {
+			continue
+		}
+		n++
+		for _, w := range wordsOf(a.lines[i].raw) {
+			set[w] = true
+		}
+	}
+	return set
+}
+
+// sharesWord reports whether s holds a word of set; an empty set (no body
+// to compare with) accepts anything.
+func sharesWord(s string, set map[string]bool) bool {
+	if len(set) == 0 {
+		return true
+	}
+	for _, w := range wordsOf(s) {
+		if set[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// acronym reports whether w is written in capitals: "SCO", "ШОС".
+func acronym(w []rune) bool {
+	for _, r := range w {
+		if !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// wordsOf returns the comparable words of s (see bodyWords).
+func wordsOf(s string) []string {
+	s = textnorm.Normalize(s)
+	var out []string
+	var han []rune
+	var word []rune
+	flush := func() {
+		if len(word) >= 5 || len(word) >= 2 && acronym(word) {
+			out = append(out, strings.ToLower(string(word)))
+		}
+		word = word[:0]
+		for i := 0; i+1 < len(han); i++ {
+			out = append(out, string(han[i:i+2]))
+		}
+		han = han[:0]
+	}
+	for _, r := range s {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			if len(word) > 0 {
+				flush()
+			}
+			han = append(han, r)
+		case unicode.IsLetter(r):
+			if len(han) > 0 {
+				flush()
+			}
+			word = append(word, r)
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
 }
 
 var siteSuffixRE = regexp.MustCompile(`\s*(?:[-–—|｜_]|::)\s*[^-–—|｜_]{1,24}$`)
