@@ -42,11 +42,21 @@ func runEval(ctx context.Context, m *Main, c *cli, args []string) error {
 	if _, err := c.parse(fs, args); err != nil {
 		return err
 	}
+	var params *retrieve.Params
+	if len(sets) > 0 {
+		p := retrieve.DefaultParams()
+		for _, s := range sets {
+			if err := p.Set(s); err != nil {
+				return fmt.Errorf("%w: --set: %v", errUsage, err)
+			}
+		}
+		params = &p
+	}
 	if *floors != "" {
 		if *qa != "" || *split != "" || *tag != "" {
 			return fmt.Errorf("%w: --floors runs the evaluations its file lists; it takes no --qa, --split or --tag", errUsage)
 		}
-		return runGates(ctx, m, c, *floors, *asJSON)
+		return runGates(ctx, m, c, *floors, params, *asJSON)
 	}
 	if *qa == "" {
 		return fmt.Errorf("%w: --qa FILE (or --floors FILE) is required", errUsage)
@@ -61,16 +71,7 @@ func runEval(ctx context.Context, m *Main, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	run := evalRun{qa: *qa, tag: *tag, split: *split, half: *half, k: *k, modes: modes}
-	if len(sets) > 0 {
-		p := retrieve.DefaultParams()
-		for _, s := range sets {
-			if err := p.Set(s); err != nil {
-				return fmt.Errorf("%w: --set: %v", errUsage, err)
-			}
-		}
-		run.params = &p
-	}
+	run := evalRun{qa: *qa, tag: *tag, split: *split, half: *half, k: *k, modes: modes, params: params}
 	reports, err := evaluateRun(ctx, c, run)
 	if err != nil {
 		return err
@@ -203,9 +204,10 @@ type gateResult struct {
 	Failures []string         `json:"failures,omitempty"`
 }
 
-// runGates runs every evaluation of a floors file and fails when a figure
-// is below its floor. Optional runs whose files are missing are skipped.
-func runGates(ctx context.Context, m *Main, c *cli, path string, asJSON bool) error {
+// runGates runs every evaluation of a floors file, with params when not
+// nil (--set), and fails when a figure is below its floor. Optional runs
+// whose files are missing are skipped.
+func runGates(ctx context.Context, m *Main, c *cli, path string, params *retrieve.Params, asJSON bool) error {
 	gates, err := evaluate.ReadGates(path)
 	if err != nil {
 		return err
@@ -227,7 +229,7 @@ func runGates(ctx context.Context, m *Main, c *cli, path string, asJSON bool) er
 			return fmt.Errorf("floors run %s: %w", g.Name, err)
 		}
 		rc := gateCLI(c, g)
-		reps, err := evaluateRun(ctx, rc, evalRun{qa: g.QA, split: g.Split, half: g.Half, k: 5, modes: []rag.Mode{mode}})
+		reps, err := evaluateRun(ctx, rc, evalRun{qa: g.QA, split: g.Split, half: g.Half, k: 5, modes: []rag.Mode{mode}, params: params})
 		if err != nil {
 			return fmt.Errorf("floors run %s: %w", g.Name, err)
 		}

@@ -106,4 +106,9 @@ func TestEvalFloorsFailBelowAFloor(t *testing.T) {
 	if code != 1 || !strings.Contains(out, "BELOW FLOOR") || !strings.Contains(errOut, "fell below their floors") {
 		t.Errorf("a figure below its floor: exit %d, out %q, err %q", code, out, errOut)
 	}
+	// --set reaches every run: refusing everything breaks the abstention floor.
+	code, out, _ = run(t, nil, "", "eval", "--db", t.TempDir(), "--floors", floors("1.0"), "--set", "AbstainBelow=1.01")
+	if code != 1 || !strings.Contains(out, "abstention") {
+		t.Errorf("--set AbstainBelow=1.01 with --floors: exit %d, out %q", code, out)
+	}
 }
