@@ -97,12 +97,14 @@ func (e *Engine) ParseQuery(question string) Query {
 	e.units(&q, words, rest)
 	for _, u := range q.Units {
 		// Transliterated names are searched for in every script the
-		// corpus writes them in.
+		// corpus writes them in. (A glossary unit may have no rendering
+		// at all in the corpus's languages.)
+		if u.Kind != UnitEntity || u.Concept != "" || len(u.Alts) < 2 {
+			continue
+		}
 		for _, alt := range u.Alts[1:] {
-			if u.Kind == UnitEntity && u.Concept == "" {
-				addSpread(add, alt, e.params.NameWeight*e.params.ExpansionWeight, e.focus)
-				exp = append(exp, strings.Join(alt, " "))
-			}
+			addSpread(add, alt, e.params.NameWeight*e.params.ExpansionWeight, e.focus)
+			exp = append(exp, strings.Join(alt, " "))
 		}
 	}
 	q.expansion = strings.Join(exp, " ")

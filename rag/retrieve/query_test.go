@@ -1,11 +1,47 @@
 package retrieve
 
 import (
+	"context"
 	"slices"
 	"testing"
 
+	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/internal/ragtest"
 )
+
+// A corpus in one language leaves some glossary concepts with no
+// rendering at all; asking about one is an ordinary question, not a crash.
+func TestSingleLanguageCorpus(t *testing.T) {
+	g, lex := ragtest.Glossaries(t)
+	var zh, ru []rag.Chunk
+	for _, c := range ragtest.Fixture() {
+		switch c.Lang {
+		case "zh":
+			zh = append(zh, c)
+		case "ru":
+			ru = append(ru, c)
+		}
+	}
+	if len(ru) == 0 {
+		ru = []rag.Chunk{{ID: "r#0", Doc: "r", Lang: "ru", Text: "Министры иностранных дел стран ШОС встретились в Астане."}}
+	}
+	for name, cs := range map[string][]rag.Chunk{"zh": zh, "ru": ru, "none": nil} {
+		e := NewEngine(Config{Chunks: cs, Glossary: g, Lexicon: lex})
+		for _, q := range []string{"What about Doha?", "Who met in Tashkent and Doha in 2022?", "多哈会议怎么样?", "Что было в Дохе?"} {
+			func() {
+				defer func() {
+					if r := recover(); r != nil {
+						t.Errorf("%s corpus, %q: panic: %v", name, q, r)
+					}
+				}()
+				e.ParseQuery(q)
+				if _, err := e.Retrieve(context.Background(), q, Options{Mode: rag.ModeLexical}); err != nil {
+					t.Errorf("%s corpus, %q: %v", name, q, err)
+				}
+			}()
+		}
+	}
+}
 
 func TestChineseDateUnitsAreNotWords(t *testing.T) {
 	e := newGlossaryEngine(t, ragtest.Fixture())
