@@ -7,17 +7,15 @@ import (
 )
 
 // specificNames returns the question's glossary entities (states, places,
-// people, offices, organisations, initiatives) that are not shared context:
-// those in at most half of the documents (the SCO or Wang Yi, named
-// everywhere, tell nothing). Phrases are left out: "met" may be written
-// "held talks", so a report need not hold the word.
+// people, offices, organisations, initiatives) that are not shared context
+// (Unit.Specific): the SCO or Wang Yi, named everywhere, tell nothing.
+// Phrases are left out: "met" may be written "held talks", so a report need
+// not hold the word.
 func (e *Engine) specificNames(q Query) []string {
 	var out []string
-	seen := map[string]bool{}
-	for _, m := range q.names {
-		if !seen[m.Concept] && !e.Common(m.Term) && e.gloss.Kind(m.Concept).Entity() {
-			seen[m.Concept] = true
-			out = append(out, m.Concept)
+	for _, u := range q.Units {
+		if u.Specific() {
+			out = append(out, u.Concept)
 		}
 	}
 	return out

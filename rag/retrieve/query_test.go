@@ -59,3 +59,22 @@ func TestChineseDateUnitsAreNotWords(t *testing.T) {
 		t.Errorf("哪一年 lost the word year: words %v", q.Words)
 	}
 }
+
+// Whether a name is shared context is a property of the concept, not of
+// the asker's wording: the SCO is in every report however it is written.
+func TestSpecificNamesDoNotDependOnTheAskersLanguage(t *testing.T) {
+	g, lex := ragtest.Glossaries(t)
+	cs := []rag.Chunk{
+		{ID: "a#0", Doc: "a", Lang: "en", Text: "India spoke at the SCO summit in Astana."},
+		{ID: "b#0", Doc: "b", Lang: "en", Text: "The SCO foreign ministers met in Tashkent."},
+		{ID: "c#0", Doc: "c", Lang: "en", Text: "The SCO secretariat opened in Beijing."},
+		{ID: "d#0", Doc: "d", Lang: "en", Text: "Leaders of the SCO signed a declaration."},
+		{ID: "e#0", Doc: "e", Lang: "zh", Text: "上海合作组织峰会在青岛举行。"},
+	}
+	e := NewEngine(Config{Chunks: cs, Glossary: g, Lexicon: lex})
+	en := e.specificNames(e.ParseQuery("What did India say at the SCO?"))
+	zh := e.specificNames(e.ParseQuery("印度在上合组织说了什么？"))
+	if !slices.Equal(en, []string{"india"}) || !slices.Equal(zh, en) {
+		t.Errorf("specific names: English %v, Chinese %v; want [india] for both", en, zh)
+	}
+}
