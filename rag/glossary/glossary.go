@@ -117,13 +117,20 @@ func build(entries []entry) *Glossary {
 	return g
 }
 
-// hashEntries returns a short hash of the entries' canonical form: concepts
-// sorted by id, terms in their order (the first is preferred).
+// matchVersion names the matching rules (folding, optional hyphens and
+// dashes, Russian stems). It is part of the glossary's ID, so an index built
+// with other rules is rebuilt: bump it whenever what a term matches changes.
+const matchVersion = "match-2"
+
+// hashEntries returns a short hash of the entries' canonical form, with the
+// matching rules: concepts sorted by id, terms in their order (the first is
+// preferred).
 func hashEntries(entries []entry) string {
 	sorted := make([]entry, len(entries))
 	copy(sorted, entries)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].id < sorted[j].id })
 	h := sha256.New()
+	h.Write([]byte(matchVersion + "\n"))
 	for _, e := range sorted {
 		h.Write([]byte(e.id))
 		for _, col := range e.terms {
@@ -143,9 +150,9 @@ func hashEntries(entries []entry) string {
 	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
-// ID returns a short hash of the glossary's content. It is stable across runs
-// and changes whenever a concept or term changes (not when rows are merely
-// reordered). Use it to tell whether an index built with a glossary is stale.
+// ID returns a short hash of the glossary's content and matching rules
+// (matchVersion). It is stable across runs and changes whenever a concept
+// or term changes (not when rows are merely reordered). Use it to tell whether an index built with a glossary is stale.
 func (g *Glossary) ID() string { return g.id }
 
 // Len returns the number of concepts (blocker rows not counted).

@@ -476,6 +476,9 @@ func TestHyphenBetweenLettersIsOptional(t *testing.T) {
 		"the Regional Anti-Terrorist Structure":           "rats",
 		"flights to Nursultan":                            "astana",
 		"COVID-19 and covid19":                            "covid",
+		"the Regional Anti–Terrorist Structure":           "rats",   // en dash
+		"the Regional Anti‑Terrorist Structure":           "rats",   // non-breaking hyphen
+		"flights to Nur—Sultan":                           "astana", // em dash
 	} {
 		if got := g.Concepts(text); len(got) != 1 || got[0] != want {
 			t.Errorf("Concepts(%q) = %v, want [%s]", text, got, want)

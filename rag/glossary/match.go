@@ -141,9 +141,11 @@ func (m *matcher) longest(text string, i int) (int, int32) {
 	for j := i; j < len(text); {
 		r, size := utf8.DecodeRuneInString(text[j:])
 		j += size
-		if r == '-' || r == '\u2010' || r == '\u2011' {
-			// A hyphen between letters matches nothing: "Anti-Terrorist"
-			// is the term "Antiterrorist", as matchKey drops it from terms.
+		if foldRune(r, false) == '-' {
+			// A hyphen or dash between letters matches nothing:
+			// "Anti-Terrorist" and "China–Europe" are the terms
+			// "Antiterrorist" and "ChinaEurope", as dehyphen (after fold)
+			// makes their keys.
 			if next, _ := utf8.DecodeRuneInString(text[j:]); isLetter(prev) && isLetter(next) {
 				continue
 			}
