@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/scobot/scobot/textnorm"
 )
@@ -196,31 +197,38 @@ var (
 // characters and full-width digits are read as simplified characters and
 // ASCII digits ("新華社比什凱克６月14日電").
 func findDateline(s string) (dateline, bool) {
-	s = textnorm.Normalize(s)
+	d, _, ok := matchDateline(textnorm.Normalize(s))
+	return d, ok
+}
+
+// matchDateline matches the dateline that opens s, already normalised:
+// the dateline, its length in runes (0 when there is none), and whether
+// its date is a valid one.
+func matchDateline(s string) (dateline, int, bool) {
 	if m := zhDatelineRE.FindStringSubmatch(s); m != nil {
 		d := date{m: atoi(m[3]), d: atoi(m[4])}
 		if m[2] != "" {
 			d.y = atoi(m[2])
 		}
-		return dateline{agency: m[1], d: d}, d.valid()
+		return dateline{agency: m[1], d: d}, utf8.RuneCountInString(m[0]), d.valid()
 	}
 	if m := enDatelineRE.FindStringSubmatch(s); m != nil {
 		d := date{y: atoi(m[4]), m: monthNumber(m[2]), d: atoi(m[3])}
-		return dateline{agency: m[5], d: d}, d.valid()
+		return dateline{agency: m[5], d: d}, utf8.RuneCountInString(m[0]), d.valid()
 	}
 	if m := enAgencyRE.FindStringSubmatch(s); m != nil {
 		d := date{y: atoi(m[5]), m: monthNumber(m[3]), d: atoi(m[4])}
-		return dateline{agency: m[1], d: d}, d.valid()
+		return dateline{agency: m[1], d: d}, utf8.RuneCountInString(m[0]), d.valid()
 	}
 	if m := ruDatelineRE.FindStringSubmatch(s); m != nil {
 		city := m[1]
 		if m[5] == "" && city != strings.ToUpper(city) {
-			return dateline{}, false // "Москва, 4 июля" in running text is no dateline
+			return dateline{}, 0, false // "Москва, 4 июля" in running text is no dateline
 		}
 		d := date{y: atoi(m[4]), m: monthNumber(m[3]), d: atoi(m[2])}
-		return dateline{agency: m[5], d: d}, d.valid()
+		return dateline{agency: m[5], d: d}, utf8.RuneCountInString(m[0]), d.valid()
 	}
-	return dateline{}, false
+	return dateline{}, 0, false
 }
 
 // urlDateRE finds a date in a URL path: /2024/05-21/, /2024-05-21/,

@@ -96,11 +96,13 @@ func harvestTitle(a *analysis, hm htmlMeta) string {
 		return t
 	}
 	body := bodyWords(a)
-	// title returns the candidate without a dateline, or "" when it is no
-	// headline of this article.
+	// title returns the candidate without a scraper's timestamp, or "" when
+	// it is no headline of this article: a dateline alone, a journal's
+	// number, a line sharing no word with the article. (A headline keeps
+	// its "UFA SUMMIT —": only a lead sentence loses its dateline.)
 	title := func(t string) string {
-		t = stripDateline(t)
-		if utf8.RuneCountInString(t) < 4 || digitHeavy(t) || !sharesWord(t, body) {
+		t = cutPrefix(t, isoLeadRE)
+		if rest := stripDateline(t); utf8.RuneCountInString(rest) < 4 || digitHeavy(t) || !sharesWord(rest, body) {
 			return ""
 		}
 		return tidyTitle(t)
@@ -155,13 +157,13 @@ func leadTitle(a *analysis) string {
 		} else if j := strings.Index(s, ". "); j > 0 {
 			s = s[:j]
 		}
-		s = strings.TrimSpace(s)
+		s = tidyTitle(s)
 		if utf8.RuneCountInString(s) < 8 {
 			continue
 		}
 		r := []rune(s)
 		if len(r) <= titleRunes {
-			return tidyTitle(s)
+			return s
 		}
 		cut := titleRunes
 		for k := titleRunes; k > titleRunes/2; k-- {
@@ -176,23 +178,50 @@ func leadTitle(a *analysis) string {
 }
 
 // stripDateline removes a news dateline and its byline from the start of a
-// sentence.
+// sentence: the datelines findDateline reads, and the other forms of
+// datelinePrefixRE, in traditional or full-width characters too.
 func stripDateline(s string) string {
-	s = isoLeadRE.ReplaceAllString(s, "")
-	for _, re := range []*regexp.Regexp{zhDatelineRE, enAgencyRE, enDatelineRE, ruDatelineRE, datelinePrefixRE} {
-		if loc := re.FindStringIndex(s); loc != nil && loc[0] == 0 {
-			s = s[loc[1]:]
-			break
-		}
+	s = cutPrefix(s, isoLeadRE)
+	if _, n, _ := matchDateline(foldRunes(s)); n > 0 {
+		s = string([]rune(s)[n:])
+	} else {
+		s = cutPrefix(s, datelinePrefixRE)
 	}
 	s = strings.TrimLeft(s, " ,:-—–")
-	s = bylineParenRE.ReplaceAllString(s, "")
-	return strings.TrimSpace(localTimeRE.ReplaceAllString(s, ""))
+	s = cutPrefix(s, bylineParenRE)
+	return strings.TrimSpace(cutPrefix(s, localTimeRE))
+}
+
+// cutPrefix removes what re matches at the start of s, matched on
+// foldRunes(s) so that traditional and full-width forms count.
+func cutPrefix(s string, re *regexp.Regexp) string {
+	f := foldRunes(s)
+	if loc := re.FindStringIndex(f); loc != nil && loc[0] == 0 {
+		return string([]rune(s)[utf8.RuneCountInString(f[:loc[1]]):])
+	}
+	return s
+}
+
+// foldRunes reads s rune for rune as the dateline patterns expect:
+// traditional characters as simplified, full-width ASCII and the
+// ideographic space as ASCII. It keeps the number of runes, so a match's
+// length in runes is its length in s.
+func foldRunes(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			return r - 0xFEE0
+		case r == '\u3000':
+			return ' '
+		}
+		return textnorm.Simplify(r)
+	}, s)
 }
 
 // bylineParenRE finds a reporters' byline in brackets at the start of a
-// sentence: "(Reporters Zheng Mingda, Dong Xue)", "（记者 单璐 张硕）".
-var bylineParenRE = regexp.MustCompile(`(?i)^\s*[(（](?:记者|通讯员|reporters?|by)[^)）]{0,60}[)）]\s*`)
+// sentence: "(Reporters Zheng Mingda, Dong Xue)", "（记者 单璐 张硕）",
+// "【环球时报驻俄罗斯特派记者 隋鑫】".
+var bylineParenRE = regexp.MustCompile(`(?i)^\s*[(（【\[][^)）】\]]{0,20}?(?:记者|通讯员|reporters?|correspondents?|by)[^)）】\]]{0,80}[)）】\]]\s*`)
 
 // localTimeRE finds a Chinese report's opening "当地时间5月21日," that
 // dates the event rather than names it.
@@ -236,10 +265,8 @@ func digitHeavy(s string) bool {
 	return n > 0 && 3*d > n
 }
 
-// bodyWords are the words of the article's first paragraphs: Latin and
-// Cyrillic words of five letters or more (short ones are mostly "the",
-// "with", "для") and acronyms ("SCO", "ШОС"), lower-cased, and Han
-// bigrams, all as textnorm compares them.
+// bodyWords are the title words (titleWords) of the article's first
+// paragraphs.
 func bodyWords(a *analysis) map[string]bool {
 	set := map[string]bool{}
 	n := 0
@@ -248,20 +275,20 @@ func bodyWords(a *analysis) map[string]bool {
 			continue
 		}
 		n++
-		for _, w := range wordsOf(a.lines[i].raw) {
+		for w := range titleWords(a.lines[i].raw) {
 			set[w] = true
 		}
 	}
 	return set
 }
 
-// sharesWord reports whether s holds a word of set; an empty set (no body
-// to compare with) accepts anything.
+// sharesWord reports whether s holds a title word of set; an empty set (no
+// body to compare with) accepts anything.
 func sharesWord(s string, set map[string]bool) bool {
 	if len(set) == 0 {
 		return true
 	}
-	for _, w := range wordsOf(s) {
+	for w := range titleWords(s) {
 		if set[w] {
 			return true
 		}
@@ -269,50 +296,19 @@ func sharesWord(s string, set map[string]bool) bool {
 	return false
 }
 
-// acronym reports whether w is written in capitals: "SCO", "ШОС".
-func acronym(w []rune) bool {
-	for _, r := range w {
-		if !unicode.IsUpper(r) {
-			return false
-		}
-	}
-	return true
-}
-
-// wordsOf returns the comparable words of s (see bodyWords).
-func wordsOf(s string) []string {
+// titleWords are the words of s (tokens, after textnorm) that tell what a
+// text is about: Han bigrams, words of five letters or more (short ones
+// are mostly "the", "with", "для"), and short ones written in capitals
+// ("SCO", "ШОС").
+func titleWords(s string) map[string]bool {
 	s = textnorm.Normalize(s)
-	var out []string
-	var han []rune
-	var word []rune
-	flush := func() {
-		if len(word) >= 5 || len(word) >= 2 && acronym(word) {
-			out = append(out, strings.ToLower(string(word)))
-		}
-		word = word[:0]
-		for i := 0; i+1 < len(han); i++ {
-			out = append(out, string(han[i:i+2]))
-		}
-		han = han[:0]
-	}
-	for _, r := range s {
-		switch {
-		case unicode.Is(unicode.Han, r):
-			if len(word) > 0 {
-				flush()
-			}
-			han = append(han, r)
-		case unicode.IsLetter(r):
-			if len(han) > 0 {
-				flush()
-			}
-			word = append(word, r)
-		default:
-			flush()
+	ws := tokens(s)
+	for w := range ws {
+		if rs := []rune(w); !isCJK(rs[0]) && len(rs) < 5 && (len(rs) < 2 || !strings.Contains(s, strings.ToUpper(w))) {
+			delete(ws, w)
 		}
 	}
-	flush()
-	return out
+	return ws
 }
 
 var siteSuffixRE = regexp.MustCompile(`\s*(?:[-–—|｜_]|::)\s*[^-–—|｜_]{1,24}$`)
