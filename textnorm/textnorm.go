@@ -64,13 +64,14 @@ func Ignorable(r rune) bool {
 
 // Simplify returns the simplified form of a traditional Chinese character,
 // or r itself. The table is OpenCC's traditional-to-simplified character
-// conversion (github.com/longbridgeapp/opencc, "t2s"), read once, for the
+// conversion (github.com/longbridgeapp/opencc, "t2s"), built once, for the
 // unified ideographs (U+3400–U+9FFF) and the compatibility ideographs
-// (U+F900–U+FAFF). It works character by character, not by phrase: the
-// conversion only has to make two spellings of one word compare equal, and
-// a per-character table keeps every offset of a text where it was
-// (matchers report positions in the original text) and costs one array
-// read per character.
+// (U+F900–U+FAFF), which are read as the unified ideograph they stand for
+// (Unicode's canonical decomposition) before converting. It works character
+// by character, not by phrase: the conversion only has to make two
+// spellings of one word compare equal, and a per-character table keeps
+// every offset of a text where it was (matchers report positions in the
+// original text) and costs one array read per character.
 func Simplify(r rune) rune {
 	if r < simplifyLo || r > simplifyHi {
 		return r
@@ -85,9 +86,10 @@ func Simplify(r rune) rune {
 	return r
 }
 
-// table holds the traditional → simplified table once it is built (an
-// atomic read per character, where a sync.OnceValue call costs a function
-// call too).
+// table publishes the table simplified builds, once built: an atomic read
+// per character, where a sync.OnceValue call per character made glossary
+// matching about 10% slower (BenchmarkMatch, rag/glossary). It only ever
+// holds that one immutable table.
 var table atomic.Pointer[[]rune]
 
 // loadTable builds the table once and publishes it.
@@ -105,7 +107,7 @@ const (
 
 // simplified is the traditional → simplified table, indexed by rune minus
 // simplifyLo; 0 means the character stays as it is. It is built on first
-// use (about 6 ms) and never changes after.
+// use and never changes after.
 var simplified = sync.OnceValue(func() []rune {
 	table := make([]rune, simplifyHi-simplifyLo+1)
 	cc, err := opencc.New("t2s")
@@ -115,11 +117,10 @@ var simplified = sync.OnceValue(func() []rune {
 		// would be empty).
 		return table
 	}
-	var buf [utf8.UTFMax]byte
 	for _, block := range [][2]rune{{0x3400, 0x9FFF}, {0xF900, 0xFAFF}} {
 		for r := block[0]; r <= block[1]; r++ {
-			n := utf8.EncodeRune(buf[:], r)
-			out, err := cc.Convert(string(buf[:n]))
+			// NFC reads a compatibility ideograph as its unified form.
+			out, err := cc.Convert(norm.NFC.String(string(r)))
 			if err != nil {
 				continue
 			}

@@ -13,6 +13,7 @@ func TestSimplify(t *testing.T) {
 		"上海合作組織地區反恐機構": "上海合作组织地区反恐机构",
 		"塔什乾":          "塔什干",  // a conversion error in a scraped page: per character, 乾 is 干
 		"协商一致":         "协商一致", // already simplified
+		"\uF9A8\uF92C": "令郎",   // compatibility ideographs read as unified ones
 	} {
 		var b strings.Builder
 		for _, r := range trad {
