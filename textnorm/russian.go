@@ -19,7 +19,8 @@ import (
 // Why not the Snowball Russian stemmer (github.com/kljensen/snowball, which
 // the module proxy serves)? Measured on 50 words of SCO news in their case
 // forms (names of people, cities and states, and the nouns of summits and
-// memoranda; the table in russian_test.go), Snowball gives one word's forms
+// memoranda; the first 50 rows of russianLemmas in textnorm_test.go, which
+// later gained the plural adjectives -ых/-их), Snowball gives one word's forms
 // different stems for 16 of the 50 — Каримов/Каримова (карим/каримов),
 // Астана/Астане (аста/астан), саммит/саммита (самм/саммит), most surnames —
 // because its rules are for common nouns and verbs, while questions about
@@ -62,7 +63,7 @@ func StemRussian(w string) string {
 var russianEndings = runesList(
 	"иями",
 	"ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими", "ией", "иях", "ием", "иям",
-	"ой", "ей", "ий", "ый", "ая", "яя", "ое", "ее", "ые", "ие", "ую", "юю", "ом", "ем", "ах", "ях", "ам", "ям",
+	"ой", "ей", "ий", "ый", "ых", "их", "ая", "яя", "ое", "ее", "ые", "ие", "ую", "юю", "ом", "ем", "ах", "ях", "ам", "ям",
 	"ым", "им", "ию", "ии", "ия", "ье", "ья", "ьи", "ью", "ть",
 	"ы", "и", "а", "я", "у", "ю", "е", "о", "ь",
 )

@@ -120,7 +120,7 @@ func build(entries []entry) *Glossary {
 // matchVersion names the matching rules (folding, optional hyphens and
 // dashes, Russian stems). It is part of the glossary's ID, so an index built
 // with other rules is rebuilt: bump it whenever what a term matches changes.
-const matchVersion = "match-3"
+const matchVersion = "match-4"
 
 // hashEntries returns a short hash of the entries' canonical form, with the
 // matching rules: concepts sorted by id, terms in their order (the first is

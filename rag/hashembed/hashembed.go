@@ -43,7 +43,7 @@ const DefaultDim = 1024
 // version names the feature and weighting scheme. Bump it whenever Embed's
 // output would change for the same text and Config: a new weight table, a new
 // hash seed, or a change to tokens.Terms.
-const version = "hashembed-v4"
+const version = "hashembed-v5"
 
 // seed is mixed into every feature hash. Never change it without bumping
 // version.
@@ -93,7 +93,7 @@ func New(cfg Config) *Embedder {
 }
 
 // ID identifies the vectors this Embedder makes, for example
-// "hashembed-v1/d1024" or "hashembed-v1/d1024/x:glossary-3f2a/w2": two
+// "hashembed-v5/d1024" or "hashembed-v5/d1024/x:glossary-3f2a/w2": two
 // Embedders with the same ID embed every text identically, and the ID changes
 // whenever vectors would. With Extra set but no ExtraID, the extra part reads
 // "x:?" and cannot tell different Extra functions apart.

@@ -147,12 +147,12 @@ func TestID(t *testing.T) {
 		cfg  Config
 		want string
 	}{
-		{"default", Config{}, "hashembed-v4/d1024"},
-		{"dim", Config{Dim: 256}, "hashembed-v4/d256"},
-		{"extra id ignored without extra", Config{ExtraID: "g1"}, "hashembed-v4/d1024"},
-		{"extra", Config{Extra: extra, ExtraID: "g1"}, "hashembed-v4/d1024/x:g1/w2"},
-		{"extra weight", Config{Extra: extra, ExtraID: "g1", ExtraWeight: 1.5}, "hashembed-v4/d1024/x:g1/w1.5"},
-		{"extra without id", Config{Extra: extra}, "hashembed-v4/d1024/x:?/w2"},
+		{"default", Config{}, "hashembed-v5/d1024"},
+		{"dim", Config{Dim: 256}, "hashembed-v5/d256"},
+		{"extra id ignored without extra", Config{ExtraID: "g1"}, "hashembed-v5/d1024"},
+		{"extra", Config{Extra: extra, ExtraID: "g1"}, "hashembed-v5/d1024/x:g1/w2"},
+		{"extra weight", Config{Extra: extra, ExtraID: "g1", ExtraWeight: 1.5}, "hashembed-v5/d1024/x:g1/w1.5"},
+		{"extra without id", Config{Extra: extra}, "hashembed-v5/d1024/x:?/w2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -54,7 +54,8 @@ type item struct {
 // russianEndings are the case endings with a consonant that Russian puts on
 // names (instrumental Лавровым, Самаркандом; prepositional plural -ах).
 // Endings of vowels alone (Лаврова, Лаврову, Захаровой) cost little in
-// Similarity and need no stripping.
+// Similarity and need no stripping. (textnorm.StemRussian strips those and
+// the surname suffix -ов too, which would change how the name sounds.)
 var russianEndings = []string{"ами", "ями", "ым", "им", "ом", "ем", "ах", "ях", "ых", "их"}
 
 // russianStem returns w without a consonantal case ending, or "" if it has
