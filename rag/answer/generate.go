@@ -20,7 +20,7 @@ import (
 var promptText string
 
 // prompts holds the system, user and rewrite templates of prompt.tmpl.
-var prompts = template.Must(template.New("prompt").Parse(promptText))
+var prompts = template.Must(template.New("prompt").Funcs(PromptFuncs()).Parse(promptText))
 
 // NotInSources is what the prompts tell the model to reply when the sources
 // do not answer.
@@ -33,14 +33,13 @@ const maxAnswerWords = 200
 // terms are combined with the previous question's instead.
 const rewriteTimeout = 15 * time.Second
 
-// PromptSource is one numbered source in a prompt: a document and the
-// passages of it the model is shown, in document order.
+// PromptSource is one numbered source in a prompt: a document, cited as
+// the model cites it ([N]), and the passages of it the model is shown, in
+// document order. Its fields are data: the prompt templates neutralise them
+// as they render them (PromptFuncs).
 type PromptSource struct {
-	N                   int      // its number, as the model cites it: [N]
-	Doc                 string   // the document ID
-	Title, Source, Date string   // the document's title, publisher and date
-	URL                 string   // the document's address, "" if none
-	Passages            []string // the text the model is shown, neutralised
+	rag.Citation
+	Passages []string
 }
 
 // buildSources groups passages by document, numbered by each document's
@@ -52,7 +51,7 @@ func buildSources(ps []rag.Passage) []PromptSource {
 	for _, p := range ps {
 		if _, ok := idx[p.Doc]; !ok {
 			idx[p.Doc] = len(out)
-			out = append(out, PromptSource{N: len(out) + 1, Doc: p.Doc, Title: p.Title, Source: p.Source, Date: p.Date, URL: p.URL})
+			out = append(out, PromptSource{Citation: rag.Citation{N: len(out) + 1, Doc: p.Doc, Title: p.Title, Source: p.Source, Date: p.Date, URL: p.URL}})
 		}
 		byDoc[p.Doc] = append(byDoc[p.Doc], p)
 	}
@@ -60,17 +59,27 @@ func buildSources(ps []rag.Passage) []PromptSource {
 		in := byDoc[out[i].Doc]
 		sort.SliceStable(in, func(a, b int) bool { return in[a].Pos < in[b].Pos })
 		for _, p := range in {
-			out[i].Passages = append(out[i].Passages, Neutralise(p.Text))
+			out[i].Passages = append(out[i].Passages, p.Text)
 		}
 	}
 	return out
 }
 
-// Neutralise keeps a source's text from closing a prompt's data sections.
-func Neutralise(s string) string {
-	r := strings.NewReplacer("</sources>", "</ sources>", "<sources>", "< sources>", "</question>", "</ question>", "<question>", "< question>")
-	return r.Replace(s)
-}
+// PromptFuncs are the functions of the prompt templates: "data" neutralises
+// a piece of data (a title, a passage, the question) as it is written into
+// its section.
+func PromptFuncs() template.FuncMap { return template.FuncMap{"data": neutralise} }
+
+// neutralise keeps a piece of data from closing or opening a prompt's data
+// sections.
+func neutralise(s string) string { return sectionTags.Replace(s) }
+
+// sectionTags are the prompts' section tags, broken apart.
+var sectionTags = strings.NewReplacer(
+	"</sources>", "</ sources>", "<sources>", "< sources>",
+	"</question>", "</ question>", "<question>", "< question>",
+	"</topic>", "</ topic>", "<topic>", "< topic>",
+)
 
 // LanguageName names a language for a prompt: "Chinese", "Russian",
 // "English" (the default).
@@ -91,7 +100,7 @@ func renderPrompt(question, lang string, sources []PromptSource) (system, user s
 		MaxWords int
 		Question string
 		Sources  []PromptSource
-	}{LanguageName(lang), maxAnswerWords, Neutralise(question), sources}
+	}{LanguageName(lang), maxAnswerWords, question, sources}
 	var sb, ub bytes.Buffer
 	if err := prompts.ExecuteTemplate(&sb, "system", data); err != nil {
 		return "", "", fmt.Errorf("couldn't render the system prompt: %w", err)
@@ -138,7 +147,9 @@ func VerifyCitations(text string, sources []PromptSource) Verified {
 			}
 			if _, ok := renum[n]; !ok {
 				renum[n] = len(cites) + 1
-				cites = append(cites, rag.Citation{N: len(cites) + 1, Doc: s.Doc, Title: s.Title, Date: s.Date, Source: s.Source, URL: s.URL})
+				c := s.Citation
+				c.N = len(cites) + 1
+				cites = append(cites, c)
 			}
 			fmt.Fprintf(&b, "[%d]", renum[n])
 		}

@@ -19,27 +19,26 @@ import (
 var briefText string
 
 // briefPrompts holds the brief_system and brief_user templates.
-var briefPrompts = template.Must(template.New("brief").Parse(briefText))
+var briefPrompts = template.Must(template.New("brief").Funcs(answer.PromptFuncs()).Parse(briefText))
 
 // promptSources are the retrieved passages of the plan's sources, numbered
 // as the briefing numbers them.
 func (p briefPlan) promptSources() []answer.PromptSource {
 	out := make([]answer.PromptSource, len(p.sources))
 	for i, c := range p.sources {
-		out[i] = answer.PromptSource{N: c.N, Doc: c.Doc, Title: c.Title, Source: c.Source, Date: c.Date, URL: c.URL}
+		out[i] = answer.PromptSource{Citation: c}
 	}
 	ps := append([]rag.Passage(nil), p.prompt...)
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Pos < ps[j].Pos })
 	for _, pa := range ps {
 		i := p.num[pa.Doc] - 1
-		out[i].Passages = append(out[i].Passages, answer.Neutralise(pa.Text))
+		out[i].Passages = append(out[i].Passages, pa.Text)
 	}
 	return out
 }
 
 // renderBriefPrompt executes the briefing's system and user templates.
 func renderBriefPrompt(topic, lang string, sources []answer.PromptSource) (system, user string, err error) {
-	topic = strings.NewReplacer("</topic>", "</ topic>", "<topic>", "< topic>").Replace(answer.Neutralise(topic))
 	data := struct {
 		Language  string
 		MaxPoints int
