@@ -208,12 +208,7 @@ func loadCorpus(ctx context.Context, setting string, exclude map[string]bool, lo
 // corpusDirs splits the corpus setting into its folders; "" is the built-in
 // corpus alone.
 func corpusDirs(setting string) []string {
-	var out []string
-	for _, d := range strings.Split(setting, ",") {
-		if d = strings.TrimSpace(d); d != "" {
-			out = append(out, d)
-		}
-	}
+	out := corpusList(setting)
 	if len(out) == 0 {
 		return []string{builtinCorpus}
 	}

@@ -16,8 +16,9 @@ import (
 type example struct {
 	run, id    string
 	answerable bool
-	ruled      bool // the rules decide it (an entity or a year no report has)
-	x          []float64
+	ruled      bool      // the rules decide it (an entity or a year no report has)
+	x          []float64 // its evidence (retrieve.Evidence.Features)
+	fit        []float64 // x with the features not fitted on zeroed
 }
 
 func runCalibrate(ctx context.Context, m *Main, c *cli, args []string) error {
@@ -32,11 +33,43 @@ func runCalibrate(ctx context.Context, m *Main, c *cli, args []string) error {
 	if _, err := c.parse(fs, args); err != nil {
 		return err
 	}
+	if *l2 < 0 {
+		return fmt.Errorf("%w: --l2 must not be negative", errUsage)
+	}
 	gates, err := evaluate.ReadGates(*floors)
 	if err != nil {
 		return err
 	}
-	want := strings.Split(*runsFlag, ",")
+	want := splitList(*runsFlag)
+	var names []string
+	for _, g := range gates.Runs {
+		names = append(names, g.Name)
+	}
+	for _, w := range want {
+		if !slices.Contains(names, w) {
+			return fmt.Errorf("%w: no run %q in %s (have %s)", errUsage, w, *floors, strings.Join(names, ", "))
+		}
+	}
+	use := map[int]bool{}
+	for _, f := range splitList(*only) {
+		i := slices.Index(retrieve.FeatureNames, f)
+		if i < 0 {
+			return fmt.Errorf("%w: unknown feature %q (have %s)", errUsage, f, strings.Join(retrieve.FeatureNames, ", "))
+		}
+		use[i] = true
+	}
+	rw := map[string]float64{}
+	for _, kv := range splitList(*runWeights) {
+		name, v, ok := strings.Cut(kv, "=")
+		w, err := strconv.ParseFloat(v, 64)
+		if !ok || err != nil || w <= 0 {
+			return fmt.Errorf("%w: --run-weight wants run=positive number, got %q", errUsage, kv)
+		}
+		if !slices.Contains(want, name) {
+			return fmt.Errorf("%w: --run-weight %q: %s is not one of --runs %s", errUsage, kv, name, *runsFlag)
+		}
+		rw[name] = w
+	}
 	var exs []example
 	for _, g := range gates.Runs {
 		if !slices.Contains(want, g.Name) {
@@ -58,31 +91,18 @@ func runCalibrate(ctx context.Context, m *Main, c *cli, args []string) error {
 			if err != nil {
 				return fmt.Errorf("run %s, question %s: %w", g.Name, q.ID, err)
 			}
-			exs = append(exs, example{run: g.Name, id: q.ID, answerable: q.Answerable(), ruled: r.Ruled(), x: r.Evidence.Features()})
+			ex := example{run: g.Name, id: q.ID, answerable: q.Answerable(), ruled: r.Ruled(), x: r.Evidence.Features()}
+			ex.fit = make([]float64, len(ex.x))
+			for i := range ex.x {
+				if use[i] {
+					ex.fit[i] = ex.x[i]
+				}
+			}
+			exs = append(exs, ex)
 		}
 	}
 	if len(exs) == 0 {
-		return fmt.Errorf("no questions: none of the runs %s is in %s", *runsFlag, *floors)
-	}
-	use := map[int]bool{}
-	for _, f := range strings.Split(*only, ",") {
-		i := slices.Index(retrieve.FeatureNames, strings.TrimSpace(f))
-		if i < 0 {
-			return fmt.Errorf("%w: unknown feature %q (have %s)", errUsage, f, strings.Join(retrieve.FeatureNames, ", "))
-		}
-		use[i] = true
-	}
-	rw := map[string]float64{}
-	for _, kv := range strings.Split(*runWeights, ",") {
-		if kv = strings.TrimSpace(kv); kv == "" {
-			continue
-		}
-		name, v, ok := strings.Cut(kv, "=")
-		w, err := strconv.ParseFloat(v, 64)
-		if !ok || err != nil || w <= 0 {
-			return fmt.Errorf("%w: --run-weight wants run=positive number, got %q", errUsage, kv)
-		}
-		rw[name] = w
+		return fmt.Errorf("no questions: every run of %s was skipped", *runsFlag)
 	}
 	var xs [][]float64
 	var ys []bool
@@ -90,13 +110,7 @@ func runCalibrate(ctx context.Context, m *Main, c *cli, args []string) error {
 	for _, ex := range exs {
 		if !ex.ruled {
 			runs = append(runs, ex.run)
-			x := make([]float64, len(ex.x))
-			for i := range x {
-				if use[i] {
-					x[i] = ex.x[i]
-				}
-			}
-			xs = append(xs, x)
+			xs = append(xs, ex.fit)
 			ys = append(ys, ex.answerable)
 		}
 	}
@@ -135,13 +149,7 @@ func runCalibrate(ctx context.Context, m *Main, c *cli, args []string) error {
 			for _, v := range ex.x {
 				fs = append(fs, fmt.Sprintf("%.2f", v))
 			}
-			x := make([]float64, len(ex.x))
-			for i := range x {
-				if use[i] {
-					x[i] = ex.x[i]
-				}
-			}
-			fmt.Fprintf(m.Stdout, "%-14s %-8s %-6s %s  %.2f\n", ex.run, ex.id, label, strings.Join(fs, " "), model.Prob(x))
+			fmt.Fprintf(m.Stdout, "%-14s %-8s %-6s %s  %.2f\n", ex.run, ex.id, label, strings.Join(fs, " "), model.Prob(ex.fit))
 		}
 	}
 	fitted := make([]float64, len(xs))

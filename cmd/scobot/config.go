@@ -99,20 +99,30 @@ func globalFlags(fs *flag.FlagSet, e env, c *config) {
 
 // cleanCorpus tidies the corpus setting: each folder of the list cleaned,
 // the list joined by commas again.
-func cleanCorpus(setting string) string {
-	if strings.TrimSpace(setting) == "" {
-		return ""
-	}
-	var dirs []string
-	for _, d := range strings.Split(setting, ",") {
-		if d = strings.TrimSpace(d); d != "" {
-			if d != "builtin" {
-				d = filepath.Clean(d)
-			}
-			dirs = append(dirs, d)
+func cleanCorpus(setting string) string { return strings.Join(corpusList(setting), ",") }
+
+// corpusList returns the folders of a corpus setting, cleaned (builtinCorpus
+// as it is); none for an empty setting.
+func corpusList(setting string) []string {
+	dirs := splitList(setting)
+	for i, d := range dirs {
+		if d != builtinCorpus {
+			dirs[i] = filepath.Clean(d)
 		}
 	}
-	return strings.Join(dirs, ",")
+	return dirs
+}
+
+// splitList returns the items of a comma-separated list, trimmed, without
+// empty ones.
+func splitList(s string) []string {
+	var out []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // parseLevel reads a log level; a bad value warns and keeps the default.
@@ -143,11 +153,11 @@ func defaultDBDir(corpusDir, variant, embeddingModel string) string {
 	if err != nil || base == "" {
 		base = os.TempDir()
 	}
-	key := "builtin"
+	key := builtinCorpus
 	if corpusDir != "" {
 		var abs, names []string
-		for _, d := range strings.Split(corpusDir, ",") {
-			if d != "builtin" {
+		for _, d := range corpusList(corpusDir) {
+			if d != builtinCorpus {
 				if a, err := filepath.Abs(d); err == nil {
 					d = a
 				}

@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/scobot/scobot/rag"
@@ -53,8 +55,17 @@ func runEval(ctx context.Context, m *Main, c *cli, args []string) error {
 		params = &p
 	}
 	if *floors != "" {
-		if *qa != "" || *split != "" || *tag != "" {
-			return fmt.Errorf("%w: --floors runs the evaluations its file lists; it takes no --qa, --split or --tag", errUsage)
+		// The floors file gives each run's questions, corpus, half and
+		// retriever, and its floors are figures at gateK: a flag setting
+		// one of those would be silently ignored.
+		var others []string
+		fs.Visit(func(f *flag.Flag) {
+			if !slices.Contains([]string{"floors", "set", "json", "db", "glossary"}, f.Name) {
+				others = append(others, "--"+f.Name)
+			}
+		})
+		if len(others) > 0 {
+			return fmt.Errorf("%w: --floors runs the evaluations its file lists, each with its own questions, corpus, half and retriever; it takes no %s", errUsage, strings.Join(others, ", "))
 		}
 		return runGates(ctx, m, c, *floors, params, *asJSON)
 	}
@@ -91,7 +102,7 @@ func runEval(ctx context.Context, m *Main, c *cli, args []string) error {
 
 // parseModes reads the --retriever list.
 func parseModes(list string) ([]rag.Mode, error) {
-	names := strings.Split(list, ",")
+	names := splitList(list)
 	if strings.TrimSpace(list) == "all" {
 		names = []string{"vector", "lexical", "hybrid"}
 	}
@@ -196,6 +207,10 @@ func writeEvalDetails(w io.Writer, rep evaluate.Report, all bool) {
 	}
 }
 
+// gateK is the k of every floors-file run: its recall_at_k floors are
+// Recall@5.
+const gateK = 5
+
 // gateResult is one floors-file run's outcome, for --json.
 type gateResult struct {
 	Name     string           `json:"name"`
@@ -229,7 +244,7 @@ func runGates(ctx context.Context, m *Main, c *cli, path string, params *retriev
 			return fmt.Errorf("floors run %s: %w", g.Name, err)
 		}
 		rc := gateCLI(c, g)
-		reps, err := evaluateRun(ctx, rc, evalRun{qa: g.QA, split: g.Split, half: g.Half, k: 5, modes: []rag.Mode{mode}, params: params})
+		reps, err := evaluateRun(ctx, rc, evalRun{qa: g.QA, split: g.Split, half: g.Half, k: gateK, modes: []rag.Mode{mode}, params: params})
 		if err != nil {
 			return fmt.Errorf("floors run %s: %w", g.Name, err)
 		}
@@ -266,7 +281,7 @@ func gateCLI(c *cli, g evaluate.Gate) *cli {
 
 // writeGates prints the floors runs' figures and failures.
 func writeGates(w io.Writer, results []gateResult) {
-	fmt.Fprintf(w, "%-16s %9s %7s %7s %7s %11s %7s  %s\n", "run", "questions", "R@1", "R@5", "MRR", "abstention", "facts", "verdict")
+	fmt.Fprintf(w, "%-16s %9s %7s %7s %7s %11s %7s  %s\n", "run", "questions", "R@1", fmt.Sprintf("R@%d", gateK), "MRR", "abstention", "facts", "verdict")
 	for _, r := range results {
 		if r.Skipped != "" {
 			fmt.Fprintf(w, "%-16s skipped: %s\n", r.Name, r.Skipped)

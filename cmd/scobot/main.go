@@ -12,7 +12,9 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
+	"unicode/utf8"
 )
 
 func main() {
@@ -62,8 +64,8 @@ func commands() []command {
 		{"docs", "", "list the indexed documents and their metadata", runDocs},
 		{"brief", `"topic"`, "write a dated, sourced briefing on a topic (--md, --json)", runBrief},
 		{"timeline", "[filter]", "list the corpus's events in date order", runTimeline},
-		{"eval", "--qa FILE", "score retrieval and answers on a JSONL question file", runEval},
-		{"calibrate", "", "fit the abstention model on the tuning questions", runCalibrate},
+		{"eval", "--qa FILE | --floors FILE", "score a JSONL question file, or hold every run of a floors file to its floors", runEval},
+		{"calibrate", "[--runs NAME,…]", "fit the abstention model on the tuning questions", runCalibrate},
 		{"serve", "", "run the Telegram bot (needs TELEGRAM_BOT_TOKEN)", runServe},
 	}
 }
@@ -132,8 +134,14 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 func (m *Main) usage(w io.Writer) {
 	fmt.Fprintf(w, "scobot answers questions about SCO diplomacy from a corpus of news reports, with cited sources.\n\n")
 	fmt.Fprintf(w, "Usage: scobot <command> [flags] [arguments]\n\nCommands:\n")
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-6s %-14s %s\n", c.name, c.args, c.summary)
+	cmds := commands()
+	width := 0
+	for _, c := range cmds {
+		width = max(width, utf8.RuneCountInString(c.name+" "+c.args))
+	}
+	for _, c := range cmds {
+		use := strings.TrimSpace(c.name + " " + c.args)
+		fmt.Fprintf(w, "  %s%s  %s\n", use, strings.Repeat(" ", width-utf8.RuneCountInString(use)), c.summary)
 	}
 	fmt.Fprintf(w, "\nFlags of every command: --corpus DIR, --db DIR, --glossary FILE (see `scobot <command> -h`).\n")
 }

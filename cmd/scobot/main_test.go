@@ -267,6 +267,10 @@ func TestErrorsAreOneLine(t *testing.T) {
 		{"bad retriever", []string{"ask", "--db", db, "--retriever", "magic", "q?"}, exitUsage, "unknown retriever"},
 		{"bad k", []string{"ask", "--db", db, "--k", "-3", "q?"}, exitUsage, "--k must be positive"},
 		{"brief bad k", []string{"brief", "--db", db, "--k", "0", "topic"}, exitUsage, "--k must be positive"},
+		{"floors with a flag they override", []string{"eval", "--db", db, "--floors", "../../eval/floors.json", "--k", "1", "-v"}, exitUsage, "no --k, --v"},
+		{"calibrate on an unknown run", []string{"calibrate", "--db", db, "--floors", "../../eval/floors.json", "--runs", "qa,nosuch"}, exitUsage, `no run "nosuch"`},
+		{"calibrate run weight outside --runs", []string{"calibrate", "--db", db, "--floors", "../../eval/floors.json", "--runs", "qa", "--run-weight", "dev=2"}, exitUsage, "not one of --runs"},
+		{"calibrate negative l2", []string{"calibrate", "--db", db, "--l2", "-1"}, exitUsage, "--l2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
