@@ -9,16 +9,17 @@
 // the rankings (fuse.go), reranks the best by how much of the question each
 // holds (rerank.go), applies what the question says about time (time.go)
 // and the names it gives (names.go), keeps near-duplicates out of the first
-// places (diversify.go), and estimates how well the passages support the
-// question (support.go); Retrieval.Abstains is the decision not to answer.
-// The files call each other in that order, never back.
+// places (diversify.go), and measures the evidence the passages hold for
+// the question (evidence.go, units.go); Retrieval.Abstains is the decision
+// not to answer, by the rules (decide.go) and the abstention model
+// (abstain.go), calibrated per embedder (calibrate.go). explain.go shows a
+// retrieval to people.
 package retrieve
 
 import (
 	"context"
 	"log/slog"
 	"maps"
-	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -66,7 +67,6 @@ type Engine struct {
 	gloss    *glossary.Glossary
 	lexicon  *glossary.Glossary
 	log      *slog.Logger
-	maxIDF   float64
 	docYears map[string]bool            // years named by any document date or chunk text
 	newest   int                        // the year of the newest document date; 0 when none is dated
 	docFreq  map[string]int             // term → number of documents holding it
@@ -153,8 +153,6 @@ func NewEngine(cfg Config) *Engine {
 	for _, cs := range e.byDoc {
 		sort.Slice(cs, func(i, j int) bool { return cs[i].Pos < cs[j].Pos })
 	}
-	// An unseen term is as rare as a term seen in no document at all.
-	e.maxIDF = math.Log(1 + (float64(len(cfg.Chunks))+0.5)/0.5)
 	return e
 }
 

@@ -18,7 +18,7 @@ import (
 // not gathered from all over a report (a budget in one paragraph, the
 // Secretariat in another, 2004 in the dateline). Every figure is from 0 to
 // 1 and none depends on the embedder's score scale, so the decision to
-// abstain (Decide) means the same with any embedder.
+// abstain (Retrieval.Abstains) means the same with any embedder.
 type Evidence struct {
 	// Coverage is the weighted share of the question's units the best
 	// window holds.
@@ -54,8 +54,10 @@ type Evidence struct {
 	// one's own units by its best window.
 	Parts float64
 	// Best is the index in the passages of the one with the best window,
-	// -1 when there are no passages.
-	Best int
+	// -1 when there are no passages; Window is that window, as the first
+	// and one past the last of the passage's sentences it spans.
+	Best   int
+	Window [2]int
 }
 
 // Features returns the evidence as the vector the abstention model weighs,
@@ -205,7 +207,6 @@ func (e *Engine) evidence(q Query, ps []rag.Passage, sentences map[string][]Sent
 	}
 	bestScore := -1.0
 	var bestWin window
-	bestUnits := q.Units
 	for _, sc := range all {
 		if sc.c < top-answerTieMargin {
 			continue
@@ -220,12 +221,18 @@ func (e *Engine) evidence(q Query, ps []rag.Passage, sentences map[string][]Sent
 	if ev.Best < 0 {
 		return ev
 	}
+	ss := sentences[ps[ev.Best].ID]
+	for i := range ss {
+		if &ss[i] == bestWin[0] {
+			ev.Window = [2]int{i, i + len(bestWin)}
+		}
+	}
 	has := bestWin.has
 	lang := ps[ev.Best].Lang
 	var names, named, focus, focused, heaviest float64
 	// Names are the specific ones: the SCO, named everywhere, is in every
 	// window and tells nothing.
-	for _, u := range bestUnits {
+	for _, u := range q.Units {
 		switch {
 		case u.Kind == UnitEntity && !u.Common:
 			names += u.Weight
@@ -233,7 +240,7 @@ func (e *Engine) evidence(q Query, ps []rag.Passage, sentences map[string][]Sent
 			focus += u.Weight
 		}
 	}
-	for _, u := range bestUnits {
+	for _, u := range q.Units {
 		h := e.held(u, has, lang)
 		if u.Kind == UnitEntity {
 			if !u.Common {

@@ -1,19 +1,21 @@
 package retrieve
 
+import "strings"
+
 // Explanation is how a retrieval read its question and weighed the
 // evidence, for people: `scobot ask --explain` prints it.
 type Explanation struct {
-	Question string            `json:"question"`
-	Lang     string            `json:"lang"`
-	Parts    []ExplainedPart   `json:"parts"`
-	Units    []ExplainedUnit   `json:"units"`
-	Years    []int             `json:"years,omitempty"`
-	Months   []int             `json:"months,omitempty"`
-	Latest   bool              `json:"latest,omitempty"`
-	Evidence map[string]any    `json:"evidence"`
-	Rules    map[string]any    `json:"rules"`
-	Abstains bool              `json:"abstains"`
-	Passages []ExplainedPassge `json:"passages"`
+	Question string             `json:"question"`
+	Lang     string             `json:"lang"`
+	Parts    []ExplainedPart    `json:"parts"`
+	Units    []ExplainedUnit    `json:"units"`
+	Years    []int              `json:"years,omitempty"`
+	Months   []int              `json:"months,omitempty"`
+	Latest   bool               `json:"latest,omitempty"`
+	Evidence map[string]any     `json:"evidence"`
+	Rules    map[string]any     `json:"rules"`
+	Abstains bool               `json:"abstains"`
+	Passages []ExplainedPassage `json:"passages"`
 }
 
 // ExplainedPart is a sub-question and what it asks for.
@@ -31,12 +33,14 @@ type ExplainedUnit struct {
 	Weight  float64    `json:"weight"`
 	Common  bool       `json:"common,omitempty"`
 	Part    int        `json:"part"`
-	// Best is how much of the unit the best evidence window holds.
+	// Best is how much of the unit the best evidence window's sentences
+	// hold as written (the evidence credits a unit the passage's language
+	// cannot write with Params.UntranslatedCredit instead).
 	Best float64 `json:"held_by_best_window"`
 }
 
-// ExplainedPassge is one retrieved passage, shortened.
-type ExplainedPassge struct {
+// ExplainedPassage is one retrieved passage, shortened.
+type ExplainedPassage struct {
 	Chunk string  `json:"chunk"`
 	Date  string  `json:"date"`
 	Score float64 `json:"score"`
@@ -70,10 +74,17 @@ func (r Retrieval) Explain() Explanation {
 	if b := r.Evidence.Best; b >= 0 && b < len(r.Passages) {
 		x.Evidence["best_passage"] = r.Passages[b].ID
 		best = map[string]bool{}
-		for _, s := range r.Sentences[r.Passages[b].ID] {
-			for _, t := range s.Terms {
-				best[t] = true
+		ss := r.Sentences[r.Passages[b].ID]
+		w := r.Evidence.Window
+		if w[1] <= len(ss) {
+			var text []string
+			for _, s := range ss[w[0]:w[1]] {
+				text = append(text, s.Text)
+				for _, t := range s.Terms {
+					best[t] = true
+				}
 			}
+			x.Evidence["best_window"] = strings.Join(text, " ")
 		}
 	}
 	for _, u := range r.Query.Units {
@@ -88,7 +99,7 @@ func (r Retrieval) Explain() Explanation {
 		if len(text) > 160 {
 			text = append(text[:160], '…')
 		}
-		x.Passages = append(x.Passages, ExplainedPassge{Chunk: p.ID, Date: p.Date, Score: p.Score, Text: string(text)})
+		x.Passages = append(x.Passages, ExplainedPassage{Chunk: p.ID, Date: p.Date, Score: p.Score, Text: string(text)})
 	}
 	return x
 }

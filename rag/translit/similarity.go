@@ -244,30 +244,6 @@ func (s *scorer) factor(n int) float64 {
 	return 1
 }
 
-// countConsonants returns the number of consonant symbols in key.
-func countConsonants(key string) int {
-	n := 0
-	for i := 0; i < len(key); i++ {
-		if !isVowel(key[i]) {
-			n++
-		}
-	}
-	return n
-}
-
-// weight returns the cost of deleting every symbol of key at full price.
-func (s *scorer) weight(key string) float64 {
-	w := 0.0
-	for i := 0; i < len(key); i++ {
-		if isVowel(key[i]) {
-			w += s.c.vowel
-		} else {
-			w += s.c.consonant
-		}
-	}
-	return w
-}
-
 // indel returns the cost of inserting or deleting key[i]. Some deletions are
 // cheap because Chinese often leaves the sound out: a key-final t or l
 // (Tashkent 塔什干, Ulaanbaatar 乌兰巴托), an l between a vowel and a
