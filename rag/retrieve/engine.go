@@ -67,8 +67,10 @@ type Engine struct {
 	gloss    *glossary.Glossary
 	lexicon  *glossary.Glossary
 	log      *slog.Logger
-	docYears map[string]bool            // years named by any document date or chunk text
+	docYears map[int]bool               // years named by any document date or chunk text
 	newest   int                        // the year of the newest document date; 0 when none is dated
+	earliest int                        // the earliest of docYears; 0 when there are none
+	latest   int                        // the latest of docYears; 0 when there are none
 	docFreq  map[string]int             // term → number of documents holding it
 	langs    []string                   // languages of the chunks, in queryLangs order
 	docTerms map[string]map[string]bool // the set of terms of each document
@@ -97,7 +99,7 @@ func NewEngine(cfg Config) *Engine {
 		gloss:       cfg.Glossary,
 		lexicon:     cfg.Lexicon,
 		log:         cfg.Logger,
-		docYears:    make(map[string]bool),
+		docYears:    make(map[int]bool),
 		docFreq:     make(map[string]int),
 		docTerms:    make(map[string]map[string]bool),
 		forms:       translit.NewInventory(),
@@ -126,13 +128,15 @@ func NewEngine(cfg Config) *Engine {
 			docTerms[c.Doc][t] = true
 		}
 		if len(c.Date) >= 4 {
-			e.docYears[c.Date[:4]] = true
 			if y, err := strconv.Atoi(c.Date[:4]); err == nil {
+				e.docYears[y] = true
 				e.newest = max(e.newest, y)
 			}
 		}
 		for _, m := range yearRE.FindAllStringSubmatch(c.Text, -1) {
-			e.docYears[m[1]] = true
+			if y, err := strconv.Atoi(m[1]); err == nil {
+				e.docYears[y] = true
+			}
 		}
 		e.forms.Add(c.Text)
 	}
@@ -152,6 +156,12 @@ func NewEngine(cfg Config) *Engine {
 	}
 	for _, cs := range e.byDoc {
 		sort.Slice(cs, func(i, j int) bool { return cs[i].Pos < cs[j].Pos })
+	}
+	for y := range e.docYears {
+		if e.earliest == 0 || y < e.earliest {
+			e.earliest = y
+		}
+		e.latest = max(e.latest, y)
 	}
 	return e
 }

@@ -203,7 +203,9 @@ func TestPinyinLike(t *testing.T) {
 }
 
 func TestOutsideYears(t *testing.T) {
-	e := newGlossaryEngine(t, ragtest.Fixture()) // reports dated 2020 to 2024
+	// Reports dated 2020 to 2024, and one whose date a scrape garbled.
+	cs := append(ragtest.Fixture(), rag.Chunk{ID: "x#0", Doc: "x", Lang: "en", Date: "n.d.-01", Text: "An undated note."})
+	e := newGlossaryEngine(t, cs)
 	for years, want := range map[string]bool{
 		"2030": true,  // after the newest report
 		"2010": true,  // before any year the reports name

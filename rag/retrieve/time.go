@@ -1,7 +1,6 @@
 package retrieve
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -108,7 +107,7 @@ func (e *Engine) yearsKnown(tc TimeConstraint) float64 {
 	}
 	n := 0
 	for _, y := range tc.Years {
-		if e.docYears[fmt.Sprint(y)] {
+		if e.docYears[y] {
 			n++
 		}
 	}
@@ -126,17 +125,12 @@ func (e *Engine) outsideYears(tc TimeConstraint) bool {
 	if len(tc.Years) == 0 || len(e.docYears) == 0 {
 		return false
 	}
-	lo, hi := 9999, 0
-	for ys := range e.docYears {
-		var y int
-		fmt.Sscan(ys, &y)
-		lo, hi = min(lo, y), max(hi, y)
-	}
-	if e.newest > 0 {
-		hi = e.newest
+	lo, hi := e.earliest, e.newest
+	if hi == 0 { // no report is dated: the latest year any names
+		hi = e.latest
 	}
 	for _, y := range tc.Years {
-		if e.docYears[fmt.Sprint(y)] || (y >= lo && y <= hi) {
+		if e.docYears[y] || (y >= lo && y <= hi) {
 			return false
 		}
 	}
