@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/scobot/scobot/textnorm"
 )
 
 // Clean removes from a scraped article everything that is not the article —
@@ -129,10 +131,8 @@ func normalizeChars(s string) string {
 		case r == '\t' || r == '\f' || r == '\v' || r == 0x85 || r == 0xA0 || r == 0x3000 ||
 			(r >= 0x2000 && r <= 0x200A) || r == 0x2028 || r == 0x2029 || r == 0x202F || r == 0x205F:
 			return ' '
-		case r == 0xFEFF || r == utf8.RuneError || (r >= 0x200B && r <= 0x200F) || r == 0x2060 || r == 0xAD:
-			return -1
-		case unicode.IsControl(r):
-			return -1
+		case r == utf8.RuneError || textnorm.Ignorable(r):
+			return -1 // zero-width and bidi marks, soft hyphens, controls
 		}
 		return r
 	}, s)

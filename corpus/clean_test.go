@@ -85,6 +85,7 @@ func TestCleanNormalises(t *testing.T) {
 		{"short last sentence kept", enLead + "\n\nIt was short.", enLead + "\n\nIt was short."},
 		{"list lead-in kept", "当地时间2024年5月21日,中共中央政治局委员、外交部长王毅在阿斯塔纳出席上海合作组织成员国外长理事会会议。\n\n王毅提出四点建议:\n\n一要坚持战略自主,保持团结协作。",
 			"当地时间2024年5月21日,中共中央政治局委员、外交部长王毅在阿斯塔纳出席上海合作组织成员国外长理事会会议。\n\n王毅提出四点建议:\n\n一要坚持战略自主,保持团结协作。"},
+		{"invisible characters", "\ufeff王毅\u200b在阿斯塔\u00ad纳\u202b出席\u2066会议\u2069。", "王毅在阿斯塔纳出席会议。"},
 		{"empty", " \n\t\n ", ""},
 	}
 	for _, tt := range tests {

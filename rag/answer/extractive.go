@@ -176,15 +176,19 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 	}
 	n := float64(len(ss))
 	parts := max(1, len(q.Parts))
+	// ownTotal is each sub-question's weight; local how specific each unit
+	// is to few of these sentences.
+	ownTotal := make([]float64, parts)
+	local := make([]float64, len(units))
+	for i, u := range units {
+		if u.Part < parts {
+			ownTotal[u.Part] += u.Weight
+		}
+		local[i] = math.Log(1+n/float64(max(1, sf[i]))) / math.Log(1+n)
+	}
 	var out []Candidate
 	for _, s := range ss {
 		c := Candidate{Text: s.text, Passage: s.p, Rank: s.rank, Lang: s.p.Lang, Parts: make([]float64, parts), own: make([]float64, parts)}
-		ownTotal := make([]float64, parts)
-		for _, u := range units {
-			if u.Part < parts {
-				ownTotal[u.Part] += u.Weight
-			}
-		}
 		for i, u := range units {
 			h := u.Holds(s.s.Has)
 			if h == 0 && u.Kind == retrieve.UnitEntity && s.prev != nil {
@@ -196,8 +200,7 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 			if u.Part < parts && ownTotal[u.Part] > 0 {
 				c.own[u.Part] += u.Weight * h / ownTotal[u.Part]
 			}
-			local := math.Log(1+n/float64(max(1, sf[i]))) / math.Log(1+n)
-			w := u.Weight * local * local * h
+			w := u.Weight * local[i] * local[i] * h
 			for pi := range c.Parts {
 				if u.Part == pi || len(q.Parts) == 0 {
 					c.Parts[pi] += w
