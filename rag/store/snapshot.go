@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -36,8 +37,6 @@ type manifest struct {
 	Embedder string                 `json:"embedder"`
 	Dim      int                    `json:"dim"`
 	Docs     map[string]manifestDoc `json:"docs"`
-	// Notes are figures measured on the index as it is (see Store.Note).
-	Notes map[string]float64 `json:"notes,omitempty"`
 }
 
 // manifestDoc is one indexed document in the manifest.
@@ -169,7 +168,7 @@ func sortByPos(cs []rag.Chunk) {
 // s.path. The caller holds syncMu; concurrent Searches are fine.
 func (s *Store) save() error {
 	s.mu.RLock()
-	m := manifest{Format: formatVersion, Embedder: s.embID, Dim: s.dim, Docs: make(map[string]manifestDoc, len(s.docs)), Notes: s.notes}
+	m := manifest{Format: formatVersion, Embedder: s.embID, Dim: s.dim, Docs: make(map[string]manifestDoc, len(s.docs))}
 	for id, d := range s.docs {
 		ids := make([]string, len(d.chunks))
 		for i, c := range d.chunks {
@@ -186,13 +185,13 @@ func (s *Store) save() error {
 	if err := s.manifest.AddDocument(context.Background(), doc); err != nil {
 		return fmt.Errorf("couldn't store manifest: %w", err)
 	}
-	return writeAtomic(s.path, s.db)
+	return writeAtomic(s.path, func(w io.Writer) error { return s.db.ExportToWriter(w, false, "") })
 }
 
-// writeAtomic exports db to path through a temporary file in the same
+// writeAtomic writes a file through write to a temporary file in the same
 // directory that is fsynced and renamed over path, so path always holds
-// either the old or the new snapshot in full.
-func writeAtomic(path string, db *chromem.DB) (err error) {
+// either the old or the new content in full.
+func writeAtomic(path string, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -205,20 +204,20 @@ func writeAtomic(path string, db *chromem.DB) (err error) {
 		}
 	}()
 	w := bufio.NewWriterSize(f, 1<<20)
-	if err := db.ExportToWriter(w, false, ""); err != nil {
-		return fmt.Errorf("couldn't write snapshot %s: %w", f.Name(), err)
+	if err := write(w); err != nil {
+		return fmt.Errorf("couldn't write %s: %w", f.Name(), err)
 	}
 	if err := w.Flush(); err != nil {
-		return fmt.Errorf("couldn't write snapshot %s: %w", f.Name(), err)
+		return fmt.Errorf("couldn't write %s: %w", f.Name(), err)
 	}
 	if err := f.Sync(); err != nil {
-		return fmt.Errorf("couldn't sync snapshot %s: %w", f.Name(), err)
+		return fmt.Errorf("couldn't sync %s: %w", f.Name(), err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("couldn't close snapshot %s: %w", f.Name(), err)
+		return fmt.Errorf("couldn't close %s: %w", f.Name(), err)
 	}
 	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("couldn't replace snapshot %s: %w", path, err)
+		return fmt.Errorf("couldn't replace %s: %w", path, err)
 	}
 	// Make the rename itself durable.
 	if d, err := os.Open(dir); err == nil {

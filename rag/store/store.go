@@ -12,9 +12,15 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -146,10 +152,10 @@ func Open(ctx context.Context, dir string, emb Embedder, logger *slog.Logger) (*
 		s.db, s.chunks, s.manifest = snap.db, snap.chunks, snap.manifestColl
 		s.dim = snap.manifest.Dim
 		s.docs = snap.docs
-		s.notes = snap.manifest.Notes
 		for _, d := range s.docs {
 			s.n += len(d.chunks)
 		}
+		s.notes = loadNotes(s.path+notesSuffix, s.contentSig(), logger)
 		logger.Debug("loaded index snapshot", "path", s.path, "docs", len(s.docs), "chunks", s.n)
 	}
 	return s, nil
@@ -165,7 +171,9 @@ func (s *Store) Note(key string) (float64, bool) {
 	return v, ok
 }
 
-// SetNotes records figures measured on the index and saves them with it.
+// SetNotes records figures measured on the index as it is. They are kept in
+// a small file beside the snapshot (the snapshot is not written again),
+// with the signature of the content they were measured on.
 func (s *Store) SetNotes(notes map[string]float64) error {
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
@@ -176,12 +184,56 @@ func (s *Store) SetNotes(notes map[string]float64) error {
 	for k, v := range notes {
 		s.notes[k] = v
 	}
+	nf := notesFile{Content: s.contentSig(), Notes: maps.Clone(s.notes)}
 	s.mu.Unlock()
-	if err := s.save(); err != nil {
-		s.dirty = true
+	b, err := json.Marshal(nf)
+	if err != nil {
+		return fmt.Errorf("couldn't encode index notes: %w", err)
+	}
+	if err := writeAtomic(s.path+notesSuffix, func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
 		return fmt.Errorf("couldn't save index notes: %w", err)
 	}
 	return nil
+}
+
+// notesSuffix names the notes file: the snapshot's name with it appended.
+const notesSuffix = ".notes.json"
+
+// notesFile is the notes file's content.
+type notesFile struct {
+	Content string             `json:"content"` // contentSig of the index they were measured on
+	Notes   map[string]float64 `json:"notes"`
+}
+
+// loadNotes reads the notes file at path; notes measured on other content
+// than sig, or an unreadable file, give none (they are measured again).
+func loadNotes(path, sig string, log *slog.Logger) map[string]float64 {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			log.Debug("couldn't read the index notes; measuring again", "path", path, "err", err)
+		}
+		return nil
+	}
+	var nf notesFile
+	if err := json.Unmarshal(b, &nf); err != nil || nf.Content != sig {
+		return nil
+	}
+	return nf.Notes
+}
+
+// contentSig identifies what the index holds: its embedder and each
+// document's content hash. The caller holds mu.
+func (s *Store) contentSig() string {
+	h := sha256.New()
+	h.Write([]byte(s.embID))
+	for _, id := range slices.Sorted(maps.Keys(s.docs)) {
+		h.Write([]byte{0})
+		h.Write([]byte(id))
+		h.Write([]byte{0})
+		h.Write([]byte(s.docs[id].hash))
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // reset gives the store a new, empty database for its embedder.

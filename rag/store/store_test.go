@@ -884,8 +884,16 @@ func TestNotesLastUntilTheIndexChanges(t *testing.T) {
 	s := mustOpen(t, dir, emb)
 	docs := []Doc{makeDoc("a", 2, "v1"), makeDoc("b", 2, "v1")}
 	mustSync(t, s, docs)
+	before, err := os.ReadFile(filepath.Join(dir, SnapshotName))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := s.SetNotes(map[string]float64{"vector_share": 0.5}); err != nil {
 		t.Fatal(err)
+	}
+	// Beside the snapshot, which is not written again.
+	if after, _ := os.ReadFile(filepath.Join(dir, SnapshotName)); !bytes.Equal(before, after) {
+		t.Error("SetNotes rewrote the snapshot")
 	}
 	// Kept in the snapshot.
 	s2 := mustOpen(t, dir, emb)
@@ -904,5 +912,8 @@ func TestNotesLastUntilTheIndexChanges(t *testing.T) {
 	}
 	if _, ok := s2.Note("vector_share"); ok {
 		t.Error("a Sync that changes the index should forget its notes")
+	}
+	if _, ok := mustOpen(t, dir, emb).Note("vector_share"); ok {
+		t.Error("reopened after a change, the index should not find the old notes")
 	}
 }
