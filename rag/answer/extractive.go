@@ -461,19 +461,29 @@ func renderStatements(lang string, st []rag.Statement, cites []rag.Citation) str
 		b.WriteString(" [")
 		b.WriteString(strconv.Itoa(s.N))
 		b.WriteString("]")
-		if len(s.Gloss) > 0 {
-			parts := make([]string, len(s.Gloss))
-			for i, g := range s.Gloss {
-				parts[i] = g.From + " = " + g.To
-			}
-			if lang == "zh" {
-				b.WriteString("（" + strings.Join(parts, "；") + "）")
-			} else {
-				b.WriteString(" (" + strings.Join(parts, "; ") + ")")
-			}
-		}
+		b.WriteString(GlossText(lang, s.Gloss, nil))
 	}
 	return b.String()
+}
+
+// GlossText renders glosses after a sentence: " (王毅 = Wang Yi; …)" or,
+// for a Chinese asker, "（Astana = 阿斯塔纳；…）"; "" for none. esc, when
+// set, escapes each name (for HTML or Markdown).
+func GlossText(lang string, gs []rag.GlossPair, esc func(string) string) string {
+	if len(gs) == 0 {
+		return ""
+	}
+	if esc == nil {
+		esc = func(s string) string { return s }
+	}
+	parts := make([]string, len(gs))
+	for i, g := range gs {
+		parts[i] = esc(g.From) + " = " + esc(g.To)
+	}
+	if lang == "zh" {
+		return "（" + strings.Join(parts, "；") + "）"
+	}
+	return " (" + strings.Join(parts, "; ") + ")"
 }
 
 // joinWith lists xs with commas and last before the last.

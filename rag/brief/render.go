@@ -30,25 +30,6 @@ func markers(ns []int) string {
 	return b.String()
 }
 
-// glossText renders glosses: " (王毅 = Wang Yi; …)", "（Astana = 阿斯塔纳；…）".
-// esc, when set, escapes each name.
-func glossText(lang string, gs []rag.GlossPair, esc func(string) string) string {
-	if len(gs) == 0 {
-		return ""
-	}
-	if esc == nil {
-		esc = func(s string) string { return s }
-	}
-	parts := make([]string, len(gs))
-	for i, g := range gs {
-		parts[i] = esc(g.From) + " = " + esc(g.To)
-	}
-	if lang == "zh" {
-		return "（" + strings.Join(parts, "；") + "）"
-	}
-	return " (" + strings.Join(parts, "; ") + ")"
-}
-
 // mdEscaper escapes the characters Markdown would read as formatting.
 var mdEscaper = strings.NewReplacer(`\`, `\\`, "`", "\\`", `*`, `\*`, `_`, `\_`, `[`, `\[`, `]`, `\]`, `<`, `\<`, `>`, `\>`, `#`, `\#`, `|`, `\|`)
 
@@ -137,7 +118,7 @@ func pointLine(lang string, pt Point, esc func(string) string) string {
 	if pt.Date != "" {
 		s = esc(pt.Date) + l.colon
 	}
-	return s + esc(pt.Text) + " " + markers(pt.Citations) + glossText(lang, pt.Gloss, esc)
+	return s + esc(pt.Text) + " " + markers(pt.Citations) + answer.GlossText(lang, pt.Gloss, esc)
 }
 
 // Markdown renders the briefing for a newsroom CMS: the headline as a
@@ -321,13 +302,13 @@ func writeMarkdownEvents(b *strings.Builder, lang string, evs []Event) {
 		for _, p := range head[1:] {
 			b.WriteString(" · " + mdEscape(p))
 		}
-		b.WriteString(l.colon + mdEscape(ev.Text) + " " + markers(ev.Citations) + glossText(lang, ev.Gloss, mdEscape) + "\n")
+		b.WriteString(l.colon + mdEscape(ev.Text) + " " + markers(ev.Citations) + answer.GlossText(lang, ev.Gloss, mdEscape) + "\n")
 	}
 }
 
 func writeTextEvents(b *strings.Builder, lang string, evs []Event) {
 	l := labelsFor(lang)
 	for _, ev := range evs {
-		fmt.Fprintf(b, "  %s\n      %s %s%s\n", strings.Join(eventHead(ev, l), " · "), ev.Text, markers(ev.Citations), glossText(lang, ev.Gloss, nil))
+		fmt.Fprintf(b, "  %s\n      %s %s%s\n", strings.Join(eventHead(ev, l), " · "), ev.Text, markers(ev.Citations), answer.GlossText(lang, ev.Gloss, nil))
 	}
 }
