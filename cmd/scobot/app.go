@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -174,6 +175,7 @@ func loadCorpus(ctx context.Context, setting string, exclude map[string]bool, lo
 	var docs []corpus.Document
 	var skipped []corpus.Skipped
 	from := map[string]string{} // document ID → where it was loaded from
+	excluded := map[string]bool{}
 	for _, dir := range corpusDirs(setting) {
 		fsys, where, err := corpusFS(dir)
 		if err != nil {
@@ -186,6 +188,7 @@ func loadCorpus(ctx context.Context, setting string, exclude map[string]bool, lo
 		skipped = append(skipped, res.Skipped...)
 		for _, d := range res.Docs {
 			if exclude[d.ID] {
+				excluded[d.ID] = true
 				continue
 			}
 			if prev, dup := from[d.ID]; dup {
@@ -196,6 +199,13 @@ func loadCorpus(ctx context.Context, setting string, exclude map[string]bool, lo
 			}
 			from[d.ID] = where
 			docs = append(docs, d)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(exclude)) {
+		if !excluded[id] {
+			// Renamed, perhaps: left in under its new name, it would leak
+			// the other half's report into this one.
+			return nil, nil, fmt.Errorf("the split leaves out document %s, which no folder of the corpus %s holds: fix the split file", id, cmp.Or(setting, "(built-in)"))
 		}
 	}
 	if len(docs) == 0 {

@@ -76,6 +76,19 @@ func TestEvalSplitHalves(t *testing.T) {
 	if code, _, errOut := run(t, nil, "", "eval", "--qa", qa, "--split", split); code != 2 || !strings.Contains(errOut, "--half") {
 		t.Errorf("--split without --half: exit %d, %q", code, errOut)
 	}
+	// A split that leaves out a document no folder holds (renamed, say)
+	// fails: the renamed report would leak into the other half.
+	renamed := filepath.Join(t.TempDir(), "split.json")
+	writeCorpus(t, filepath.Dir(renamed), map[string]string{"split.json": `{"halves": {"a": {"docs": ["900_zenith", "900_zenith_old"]}, "b": {"docs": ["003_e29fc6cbd48e96a3"]}}}`})
+	if code, _, errOut := run(t, nil, "", "eval", "--db", t.TempDir(), "--corpus", "builtin,"+dir, "--qa", qa, "--split", renamed, "--half", "b"); code != 1 || !strings.Contains(errOut, "900_zenith_old") {
+		t.Errorf("a split naming a missing document: exit %d, %q", code, errOut)
+	}
+	// A misspelt field is an error, not a half without its questions.
+	typo := filepath.Join(t.TempDir(), "split.json")
+	writeCorpus(t, filepath.Dir(typo), map[string]string{"split.json": `{"halves": {"a": {"docs": ["900_zenith"], "unanswerables": ["x"]}, "b": {"docs": ["003_e29fc6cbd48e96a3"]}}}`})
+	if code, _, errOut := run(t, nil, "", "eval", "--db", t.TempDir(), "--corpus", "builtin,"+dir, "--qa", qa, "--split", typo, "--half", "b"); code != 1 || !strings.Contains(errOut, "unanswerables") {
+		t.Errorf("a split with a misspelt field: exit %d, %q", code, errOut)
+	}
 }
 
 func TestEvalFloorsFailBelowAFloor(t *testing.T) {

@@ -1,6 +1,7 @@
 package evaluate
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -32,7 +33,9 @@ func ReadSplit(path string) (Split, error) {
 		return Split{}, fmt.Errorf("couldn't read the split file: %w", err)
 	}
 	var s Split
-	if err := json.Unmarshal(b, &s); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields() // a misspelt "unanswerable" would drop its questions
+	if err := dec.Decode(&s); err != nil {
 		return Split{}, fmt.Errorf("split file %s: %w", path, err)
 	}
 	if len(s.Halves) < 2 {
