@@ -88,7 +88,7 @@ func harvest(a *analysis, hm htmlMeta) meta {
 
 // harvestTitle prefers the page's own title, then a headline above the
 // article, then a heading-like first line, then a breadcrumb's last item —
-// each only if it shares a word with the article (a site's "Select font"
+// each of the last three only if it shares a word with the article (a site's "Select font"
 // widget or its journal number is no headline) — and at last the
 // article's first sentence, shortened.
 func harvestTitle(a *analysis, hm htmlMeta) string {

@@ -63,7 +63,8 @@ type embedder interface {
 }
 
 // openApp loads the corpus, brings the index up to date (embedding only what
-// changed) and builds the engine.
+// changed), builds the engine and gives it the embedder's measured share in
+// fusion (vectorShare).
 func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions) (*app, error) {
 	docs, skipped, err := loadCorpus(ctx, cfg.Corpus, opts.exclude, log)
 	if err != nil {
@@ -138,7 +139,8 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 const vectorShareNote = "vector_share"
 
 // calibrationQueries is how many of its own sentences an index is asked to
-// measure its embedder (40 embedding calls, once per change of the index).
+// measure its embedder (once per change of the index; in one batch where the
+// embedder takes batches).
 const calibrationQueries = 40
 
 // vectorShare returns how much to trust the vector ranking of this index:

@@ -241,7 +241,7 @@ func shortenLead(s string) string {
 type eventKey struct{ date, place, meeting string }
 
 // events groups documents into events, oldest first (undated last), and
-// renders them in lang. Sources are numbered by num.
+// renders them in lang.
 func events(e *retrieve.Engine, des []docEvent, lang string, glossed map[string]bool) []Event {
 	byKey := map[eventKey][]docEvent{}
 	var keys []eventKey

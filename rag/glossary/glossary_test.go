@@ -65,6 +65,7 @@ func TestParseErrors(t *testing.T) {
 		{"term twice in concept", "a\t甲\tSCO|Sco\n", 1, "appears twice"},
 		{"invalid utf8", "a\t甲\tA\nb\t\xff\tB\n", 2, "UTF-8"},
 		{"error after crlf lines", "a\t甲\tA\r\nb 乙\r\n", 2, "want 2 to 4"},
+		{"case-sensitive Cyrillic", "a\t甲\tA\t=ШОС\n", 1, "does not apply to Cyrillic"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -119,6 +119,10 @@ func parseLine(line string) (entry, string) {
 			s := spec{text: strings.TrimSpace(raw)}
 			if rest, ok := strings.CutPrefix(s.text, "="); ok {
 				s.text, s.exact = strings.TrimSpace(rest), true
+				if hasCyrillic(s.text) {
+					// Russian text is matched by its stems, lower-cased.
+					return entry{}, fmt.Sprintf("term %q: '=' (case-sensitive) does not apply to Cyrillic terms, which match every case form", raw)
+				}
 			}
 			if s.text == "" {
 				return entry{}, fmt.Sprintf("empty term in the %s column", langName(l))

@@ -52,7 +52,7 @@ func parseTime(q string) TimeConstraint {
 	}
 	for _, m := range enMonthRE.FindAllStringSubmatch(q, -1) {
 		word := strings.ToLower(m[1])
-		// "may" is also a verb; count it only next to a day or year, or capitalised.
+		// "may" is also a verb; count it only capitalised ("in May").
 		if word == "may" && !strings.HasPrefix(m[1], "M") {
 			continue
 		}
