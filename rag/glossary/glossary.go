@@ -278,25 +278,6 @@ func (g *Glossary) Find(text string) []Match {
 	return out
 }
 
-// FindRest returns Find(text) and the text that is left when every match is
-// replaced by a space: what a second glossary, or plain tokenisation, should
-// look at.
-func (g *Glossary) FindRest(text string) ([]Match, string) {
-	ms := g.Find(text)
-	if len(ms) == 0 {
-		return nil, text
-	}
-	var b strings.Builder
-	last := 0
-	for _, m := range ms {
-		b.WriteString(text[last:m.Start])
-		b.WriteByte(' ')
-		last = m.End
-	}
-	b.WriteString(text[last:])
-	return ms, b.String()
-}
-
 // Concepts returns the distinct concept ids found in text (see Find), in
 // order of first occurrence.
 func (g *Glossary) Concepts(text string) []string {

@@ -422,17 +422,6 @@ func diffLines(want, got string) string {
 	return b.String()
 }
 
-func TestFindRest(t *testing.T) {
-	g := mustDefault(t)
-	ms, rest := g.FindRest("王毅在杜尚别说")
-	if len(ms) != 2 || rest != " 在 说" {
-		t.Errorf("FindRest = %d matches, rest %q; want 2 and %q", len(ms), rest, " 在 说")
-	}
-	if ms, rest := g.FindRest("nothing here"); ms != nil || rest != "nothing here" {
-		t.Errorf("no match: %v %q", ms, rest)
-	}
-}
-
 func TestKinds(t *testing.T) {
 	g := mustParse(t, "sco\t上合\tSCO\n[place]\nastana\t阿斯塔纳\tAstana\n[ topic ]\nwin-win\t共赢\twin-win\n")
 	for _, c := range []struct {
