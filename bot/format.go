@@ -305,15 +305,8 @@ func citationText(c rag.Citation) string {
 }
 
 func citationItem(c rag.Citation) Item {
-	title := c.Title
-	if title == "" {
-		title = c.Doc
-	}
-	return Item{Label: title, URL: c.URL, Detail: citationDetail(c)}
+	return Item{Label: c.Label(), URL: c.URL, Detail: c.Detail()}
 }
-
-// citationDetail is "Publisher, date".
-func citationDetail(c rag.Citation) string { return joinNonEmpty(", ", c.Source, c.Date) }
 
 // joinNonEmpty joins the non-empty parts with sep.
 func joinNonEmpty(sep string, parts ...string) string {

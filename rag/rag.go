@@ -47,6 +47,26 @@ type Citation struct {
 	URL    string `json:"url"`
 }
 
+// Label is the citation's title, or its document ID when it has none.
+func (c Citation) Label() string {
+	if c.Title != "" {
+		return c.Title
+	}
+	return c.Doc
+}
+
+// Detail is "Publisher, date", leaving out what is not known; "" when
+// neither is.
+func (c Citation) Detail() string {
+	switch {
+	case c.Source != "" && c.Date != "":
+		return c.Source + ", " + c.Date
+	case c.Source != "":
+		return c.Source
+	}
+	return c.Date
+}
+
 // DistinctDocs lists the documents of passages in rank order, each once.
 func DistinctDocs(ps []Passage) []string {
 	out := []string{}

@@ -126,21 +126,10 @@ func writeAnswer(w io.Writer, ans rag.Answer) {
 
 // citationLine renders "Title — Publisher, date".
 func citationLine(c rag.Citation) string {
-	var meta []string
-	if c.Source != "" {
-		meta = append(meta, c.Source)
+	if d := c.Detail(); d != "" {
+		return c.Label() + " — " + d
 	}
-	if c.Date != "" {
-		meta = append(meta, c.Date)
-	}
-	title := c.Title
-	if title == "" {
-		title = c.Doc
-	}
-	if len(meta) == 0 {
-		return title
-	}
-	return title + " — " + strings.Join(meta, ", ")
+	return c.Label()
 }
 
 // askJSON is the JSON shape of `scobot ask --json`.

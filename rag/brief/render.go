@@ -54,37 +54,18 @@ func mdEscapeText(s string) string {
 // mdURL makes a URL safe inside a Markdown link.
 var mdURL = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E")
 
-// sourceMeta is "Publisher, date".
-func sourceMeta(c rag.Citation) string {
-	var meta []string
-	if c.Source != "" {
-		meta = append(meta, c.Source)
-	}
-	if c.Date != "" {
-		meta = append(meta, c.Date)
-	}
-	return strings.Join(meta, ", ")
-}
-
-func sourceTitle(c rag.Citation) string {
-	if c.Title != "" {
-		return c.Title
-	}
-	return c.Doc
-}
-
 func writeMarkdownSources(b *strings.Builder, l labels, cites []rag.Citation) {
 	if len(cites) == 0 {
 		return
 	}
 	b.WriteString("**" + l.sources + "**\n\n")
 	for _, c := range cites {
-		title := mdEscape(sourceTitle(c))
+		title := mdEscape(c.Label())
 		if c.URL != "" {
 			title = "[" + title + "](" + mdURL.Replace(c.URL) + ")"
 		}
 		fmt.Fprintf(b, "%d. %s", c.N, title)
-		if m := sourceMeta(c); m != "" {
+		if m := c.Detail(); m != "" {
 			b.WriteString(" — " + mdEscape(m))
 		}
 		b.WriteString("\n")
@@ -97,8 +78,8 @@ func writeTextSources(b *strings.Builder, l labels, cites []rag.Citation) {
 	}
 	b.WriteString(l.sources + "\n")
 	for _, c := range cites {
-		fmt.Fprintf(b, "[%d] %s", c.N, sourceTitle(c))
-		if m := sourceMeta(c); m != "" {
+		fmt.Fprintf(b, "[%d] %s", c.N, c.Label())
+		if m := c.Detail(); m != "" {
 			b.WriteString(" — " + m)
 		}
 		b.WriteString("\n")
