@@ -365,6 +365,7 @@ func (a Answers) Has(t AnswerType) bool { return t == AnswerAny || a&(1<<t) != 0
 var (
 	dateRE       = regexp.MustCompile(`(?i)\b(?:19[5-9]\d|20\d\d)\b|\d{1,2}\s*月|\d{1,2}\s*日|[一二三四五六七八九十]{1,3}月|\b\d{1,2}\.\d{1,2}\.\d{2,4}\b|\b(?:jan(?:uary)?|feb(?:ruary)?|march|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b\.?\s*\d{1,2}\b|\b\d{1,2}\s+(?:jan(?:uary)?|feb(?:ruary)?|march|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|星期[一二三四五六日天]|周[一二三四五六日]|\d{1,2}\s+(?:января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)`)
 	numberWordRE = regexp.MustCompile(`(?i)\d+(?:[.,]\d+)*|[两一二三四五六七八九十百千万亿]+(?:个|次|项|份|名|位|国|年|天|届|点|条|种|家|成|多)|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozens?)\b|\b(?:два|три|четыре|пять|шесть|семь|восемь|девять|десять|сто|тысяч\w*|миллион\w*|миллиард\w*)\b`)
+	agoRE        = regexp.MustCompile(`(?i)\b(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|a hundred)\s+(?:years?|months?|weeks?|days?|decades?)\s+(?:ago|earlier|before)\b|(?:\d+|[两一二三四五六七八九十]+)\s*(?:多)?(?:年|个月|周|天)(?:前|以前|之前)|\b(?:\d+|\p{Cyrillic}+)\s+(?:лет|года?|месяц\p{Cyrillic}*|недел\p{Cyrillic}*|дн\p{Cyrillic}*)\s+(?:назад|тому назад)`)
 	yearOnlyRE   = regexp.MustCompile(`^(?:19[5-9]\d|20\d\d)$`)
 	initialsRE   = regexp.MustCompile(`(?:^|[^\p{L}])\p{Lu}\.\s?(?:\p{Lu}\.\s?)?\p{Lu}\p{Ll}+`)
 )
@@ -411,32 +412,44 @@ func (e *Engine) answerTypes(text string, q Query, need Answers) Answers {
 		a |= 1 << AnswerDate
 	}
 	if need.Has(AnswerNumber) && hasDigitOrNumeral(text) {
-		// The numbers of dates ("15 January 2004") count nothing.
-		for _, m := range numberWordRE.FindAllString(dateRE.ReplaceAllString(text, " "), -1) {
+		// The numbers of dates ("15 January 2004") and of spans back to
+		// one ("twenty years ago") count nothing.
+		bare := agoRE.ReplaceAllString(dateRE.ReplaceAllString(text, " "), " ")
+		for _, m := range numberWordRE.FindAllString(bare, -1) {
 			if !yearOnlyRE.MatchString(m) {
 				a |= 1 << AnswerNumber
 				break
 			}
 		}
 	}
+	unknown := text // the text without the names the glossary knows
 	if e.gloss != nil && (need.Has(AnswerPerson) || need.Has(AnswerPlace)) {
 		asked := map[string]bool{}
 		for _, c := range q.Concepts {
 			asked[c] = true
 		}
-		for _, c := range e.gloss.Concepts(text) {
-			if asked[c] {
+		var b strings.Builder
+		last := 0
+		for _, m := range e.gloss.Find(text) {
+			b.WriteString(text[last:m.Start])
+			b.WriteString(" ")
+			last = m.End
+			if asked[m.Concept] {
 				continue
 			}
-			switch e.gloss.Kind(c) {
+			switch e.gloss.Kind(m.Concept) {
 			case glossary.KindPerson:
 				a |= 1 << AnswerPerson
 			case glossary.KindPlace, glossary.KindState:
 				a |= 1 << AnswerPlace
 			}
 		}
+		b.WriteString(text[last:])
+		unknown = b.String()
 	}
-	if need.Has(AnswerPerson) && !a.Has(AnswerPerson) && (strings.ContainsRune(text, '.') && initialsRE.MatchString(text) || e.foreignName(text, q)) {
+	// A name the glossary knows as a state, place or body ("乌兹别克斯坦")
+	// is no unknown person's.
+	if need.Has(AnswerPerson) && !a.Has(AnswerPerson) && (strings.ContainsRune(unknown, '.') && initialsRE.MatchString(unknown) || e.foreignName(unknown, q)) {
 		a |= 1 << AnswerPerson
 	}
 	return a

@@ -74,10 +74,17 @@ func TestHoldsAnswer(t *testing.T) {
 		{"Twenty-three documents were signed.", AnswerNumber, true},
 		{"签署了23份文件。", AnswerNumber, true},
 		{"It was signed in 2004.", AnswerNumber, false}, // a year is not a count
+		{"Twenty years ago, on 15 January 2004, it opened.", AnswerNumber, false},
+		{"20年前,它在北京成立。", AnswerNumber, false},
+		{"Секретариат открылся 20 лет назад.", AnswerNumber, false},
+		{"Twenty states signed it.", AnswerNumber, true},
 		{"He met Sergei Lavrov.", AnswerPerson, true},
 		{"他会见了拉夫罗夫。", AnswerPerson, true},
 		{"На заседании председательствовал А.Н.Арипов.", AnswerPerson, true},
 		{"Wang Yi spoke.", AnswerPerson, false}, // the question's own name is no answer
+		// A state or city the glossary knows is no unknown person's name.
+		{"设在乌兹别克斯坦首都塔什干的机构正式启动。", AnswerPerson, false},
+		{"设在塔什干的机构由阿利莫夫领导。", AnswerPerson, true},
 		{"The meeting was held in Dushanbe.", AnswerPlace, true},
 		{"The meeting was held.", AnswerPlace, false},
 		{"Anything at all.", AnswerAny, true},
