@@ -24,7 +24,9 @@ type fakeOpenAI struct {
 	embedCalls atomic.Int64
 	chatCalls  atomic.Int64
 	prompts    atomic.Value // last chat request's user prompt
+	bodies     atomic.Value // last chat request's body
 	fail       bool         // every request gets a 500
+	cut        bool         // every stream ends without a finish_reason, as when the connection closes
 	reply      string
 }
 
@@ -65,6 +67,7 @@ func (f *fakeOpenAI) handle(w http.ResponseWriter, r *http.Request) {
 			Messages []struct{ Role, Content string }
 		}
 		_ = json.Unmarshal(body, &req)
+		f.bodies.Store(string(body))
 		if len(req.Messages) > 1 {
 			f.prompts.Store(req.Messages[1].Content)
 		}
@@ -74,6 +77,10 @@ func (f *fakeOpenAI) handle(w http.ResponseWriter, r *http.Request) {
 				"choices": []map[string]any{{"index": 0, "delta": map[string]string{"content": piece}}}})
 			fmt.Fprintf(w, ": keep-alive\n\ndata: %s\n\n", chunk)
 		}
+		if f.cut {
+			return
+		}
+		fmt.Fprint(w, `data: {"id":"c","object":"chat.completion.chunk","model":"fake-chat","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}`+"\n\n")
 		fmt.Fprint(w, "data: [DONE]\n\n")
 	default:
 		http.NotFound(w, r)

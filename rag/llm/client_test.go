@@ -230,7 +230,9 @@ func sseHandler(t *testing.T, pieces []string) func(w http.ResponseWriter, r *ht
 			fmt.Fprint(w, sseChunk(p))
 			fl.Flush()
 		}
-		// A final chunk with no choices (usage), then the end marker.
+		// The finish reason, a final chunk with no choices (usage), then the
+		// end marker.
+		fmt.Fprint(w, sseFinish("stop"))
 		fmt.Fprint(w, `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":3,"total_tokens":6}}`+"\n\n")
 		fmt.Fprint(w, "data: [DONE]\n\n")
 	}
@@ -241,16 +243,16 @@ func TestStream(t *testing.T) {
 	f := newFakeAPI(t, sseHandler(t, pieces))
 	c, _ := testClient(t, f, nil, nil)
 	var got []string
-	text, err := c.Stream(context.Background(), []Message{{"user", "hi"}}, ChatOptions{}, func(d string) { got = append(got, d) })
+	text, err := c.Stream(context.Background(), []Message{{"user", "hi"}}, ChatOptions{}, func(s string) { got = append(got, s) })
 	if err != nil {
 		t.Fatalf("Stream: %v", err)
 	}
-	want := []string{"The SCO ", "summit ", "opened in ", "天津。"}
+	want := []string{"The SCO ", "The SCO summit ", "The SCO summit opened in ", "The SCO summit opened in 天津。"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("deltas = %q, want %q", got, want)
+		t.Errorf("texts so far = %q, want %q", got, want)
 	}
-	if text != strings.Join(want, "") {
-		t.Errorf("text = %q, want %q", text, strings.Join(want, ""))
+	if text != want[len(want)-1] {
+		t.Errorf("text = %q, want %q", text, want[len(want)-1])
 	}
 	reqs := f.requests()
 	if len(reqs) != 1 {
@@ -329,8 +331,8 @@ func TestStreamErrorEvent(t *testing.T) {
 	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "the model is overloaded") {
 		t.Errorf("Stream error = %v, want ErrUnavailable with the server's message", err)
 	}
-	if text != "Partial " {
-		t.Errorf("Stream text = %q, want the partial text", text)
+	if text != "" {
+		t.Errorf("Stream text = %q, want none: a broken reply is not an answer", text)
 	}
 }
 
