@@ -14,7 +14,10 @@
 // client. cmd/scobot wires them together.
 package rag
 
-import "context"
+import (
+	"context"
+	"errors"
+)
 
 // Chunk is a retrievable piece of one document in one language, with the
 // document's metadata copied in so a chunk can be cited on its own.
@@ -80,9 +83,17 @@ func DistinctDocs(ps []Passage) []string {
 	return out
 }
 
-// Generator writes text from a system and a user prompt, streaming the text
-// to onDelta (which may be nil) as it arrives. cmd adapts rag/llm's client
-// to it; tests use fakes.
+// Generator writes text from a system and a user prompt, passing onText
+// (which may be nil) the text so far each time it grows. The text so far may
+// also start again, shorter (a broken stream asked for again): onText's
+// latest call is the one to show. The text is returned only when it is
+// complete, or with an error wrapping ErrTruncated when it was cut off. cmd
+// adapts rag/llm's client to it; tests use fakes.
 type Generator interface {
-	Generate(ctx context.Context, system, user string, onDelta func(delta string)) (string, error)
+	Generate(ctx context.Context, system, user string, onText func(text string)) (string, error)
 }
+
+// ErrTruncated is wrapped by a Generator's error when the text it returns
+// along with it was cut off at a length limit: usable, but incomplete, so
+// an answer made from it says so.
+var ErrTruncated = errors.New("the generated text was cut off")

@@ -123,7 +123,7 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 	}
 	var gen rag.Generator // nil: answers and briefings are extractive
 	if client != nil && client.ChatModel() != "" {
-		gen = generator{client}
+		gen = generator{c: client, maxTokens: cfg.LLM.MaxTokens}
 	}
 	a.engine = engine
 	a.ask = answer.NewAssistant(engine)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -21,6 +22,7 @@ const (
 	envEmbeddingModel = "EMBEDDING_MODEL" // set: the index uses the API's embeddings
 	envLLMTimeout     = "LLM_TIMEOUT"     // one request attempt, e.g. 60s (default)
 	envLLMRetryTime   = "LLM_RETRY_TIME"  // all attempts of one call, e.g. 20s (default)
+	envLLMMaxTokens   = "LLM_MAX_TOKENS"  // most tokens of one reply, sent as max_tokens; default 1024
 )
 
 // llmSettings are the language-model settings.
@@ -31,19 +33,33 @@ type llmSettings struct {
 	EmbeddingModel string
 	Timeout        time.Duration
 	RetryTime      time.Duration
+	MaxTokens      int // sent as max_tokens with every chat request
 }
 
 // Defaults: a call gives up within defaultRetryTime, so an answer that falls
 // back to the extractive one after a failed generation comes well within
 // 30 s.
+//
+// defaultLLMMaxTokens is room for the prompt's 200-word answer in any of
+// the three languages (Chinese and Russian take more tokens per word than
+// English) with its citations, and stops a model that rambles on long
+// before the shown answer's cap (llm.DefaultMaxChars). maxLLMMaxTokens
+// only catches typing errors: no chat model writes more in one reply.
 const (
 	defaultLLMTimeout   = 60 * time.Second
 	defaultLLMRetryTime = 20 * time.Second
+	defaultLLMMaxTokens = 1024
+	maxLLMMaxTokens     = 1 << 20
 )
 
 // readLLMSettings reads the language-model settings; a bad duration warns
-// and keeps the default.
-func readLLMSettings(e env, warn func(string)) llmSettings {
+// and keeps the default, a bad LLM_MAX_TOKENS is an error (a silent default
+// would hide a limit the operator meant to set).
+func readLLMSettings(e env, warn func(string)) (llmSettings, error) {
+	maxTokens, err := readMaxTokens(e)
+	if err != nil {
+		return llmSettings{}, err
+	}
 	return llmSettings{
 		APIKey:         llm.Secret(strings.TrimSpace(e.get(envAPIKey))),
 		BaseURL:        strings.TrimSpace(e.get(envBaseURL)),
@@ -51,7 +67,22 @@ func readLLMSettings(e env, warn func(string)) llmSettings {
 		EmbeddingModel: strings.TrimSpace(e.get(envEmbeddingModel)),
 		Timeout:        readDuration(e, envLLMTimeout, defaultLLMTimeout, warn),
 		RetryTime:      readDuration(e, envLLMRetryTime, defaultLLMRetryTime, warn),
+		MaxTokens:      maxTokens,
+	}, nil
+}
+
+// readMaxTokens reads LLM_MAX_TOKENS: a whole number from 1 to
+// maxLLMMaxTokens; unset → defaultLLMMaxTokens.
+func readMaxTokens(e env) (int, error) {
+	v := strings.TrimSpace(e.get(envLLMMaxTokens))
+	if v == "" {
+		return defaultLLMMaxTokens, nil
 	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxLLMMaxTokens {
+		return 0, fmt.Errorf("%s=%q: want a whole number of tokens from 1 to %d, such as %d", envLLMMaxTokens, v, maxLLMMaxTokens, defaultLLMMaxTokens)
+	}
+	return n, nil
 }
 
 // readDuration reads a duration setting: "30s", "2m", or plain seconds.
@@ -91,17 +122,25 @@ func newLLM(s llmSettings, log *slog.Logger) (*llm.Client, error) {
 }
 
 // generator adapts the client to rag.Generator.
-type generator struct{ c *llm.Client }
+type generator struct {
+	c         *llm.Client
+	maxTokens int // sent as max_tokens
+}
 
 var _ rag.Generator = generator{}
 
 // answerTemperature keeps answers close to the sources.
 const answerTemperature = 0.1
 
-// Generate streams a reply to a system and a user prompt.
-func (g generator) Generate(ctx context.Context, system, user string, onDelta func(string)) (string, error) {
+// Generate streams a reply to a system and a user prompt. A reply cut off
+// at its length limit is returned with an error wrapping rag.ErrTruncated.
+func (g generator) Generate(ctx context.Context, system, user string, onText func(string)) (string, error) {
 	msgs := []llm.Message{{Role: "system", Content: system}, {Role: "user", Content: user}}
-	return g.c.Stream(ctx, msgs, llm.ChatOptions{Temperature: answerTemperature}, onDelta)
+	text, err := g.c.Stream(ctx, msgs, llm.ChatOptions{Temperature: answerTemperature, MaxTokens: g.maxTokens}, onText)
+	if errors.Is(err, llm.ErrTruncated) {
+		return text, fmt.Errorf("%w: %w", rag.ErrTruncated, err)
+	}
+	return text, err
 }
 
 // unavailableVectors stands in for the vector index when the corpus could

@@ -24,7 +24,10 @@ type fakeOpenAI struct {
 	embedCalls atomic.Int64
 	chatCalls  atomic.Int64
 	prompts    atomic.Value // last chat request's user prompt
+	bodies     atomic.Value // last chat request's body
 	fail       bool         // every request gets a 500
+	cut        bool         // every stream ends without a finish_reason, as when the connection closes
+	finish     string       // the streams' finish_reason; "" → "stop"
 	reply      string
 }
 
@@ -65,6 +68,7 @@ func (f *fakeOpenAI) handle(w http.ResponseWriter, r *http.Request) {
 			Messages []struct{ Role, Content string }
 		}
 		_ = json.Unmarshal(body, &req)
+		f.bodies.Store(string(body))
 		if len(req.Messages) > 1 {
 			f.prompts.Store(req.Messages[1].Content)
 		}
@@ -74,6 +78,14 @@ func (f *fakeOpenAI) handle(w http.ResponseWriter, r *http.Request) {
 				"choices": []map[string]any{{"index": 0, "delta": map[string]string{"content": piece}}}})
 			fmt.Fprintf(w, ": keep-alive\n\ndata: %s\n\n", chunk)
 		}
+		if f.cut {
+			return
+		}
+		finish := f.finish
+		if finish == "" {
+			finish = "stop"
+		}
+		fmt.Fprintf(w, `data: {"id":"c","object":"chat.completion.chunk","model":"fake-chat","choices":[{"index":0,"delta":{},"finish_reason":%q}]}`+"\n\n", finish)
 		fmt.Fprint(w, "data: [DONE]\n\n")
 	default:
 		http.NotFound(w, r)
@@ -198,5 +210,77 @@ func TestIndexBatchesEmbeddings(t *testing.T) {
 	// its embedder on 40 of its own sentences.
 	if st.Embedded < 1000 || calls > 17 {
 		t.Errorf("embedded %d chunks in %d requests; want ≥ 1000 chunks in ≤ 17 requests", st.Embedded, calls)
+	}
+}
+
+// askAstana runs `ask --json` for the Astana question and decodes the answer.
+func askAstana(t *testing.T, env map[string]string) (mode, answer, note string) {
+	t.Helper()
+	code, out, errOut := run(t, env, "", "ask", "--db", t.TempDir(), "--json", "Which foreign ministers did Wang Yi meet in Astana?")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var a struct{ Mode, Answer, Note string }
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatal(err)
+	}
+	return a.Mode, a.Answer, a.Note
+}
+
+func TestAskWhenTheStreamIsCut(t *testing.T) {
+	f := newFakeOpenAI(t, "Wang Yi held bilateral talks with Lavrov in Astana [1]. He also", false)
+	f.cut = true
+	mode, answer, note := askAstana(t, llmEnv(f, map[string]string{"CHAT_MODEL": "fake-chat"}))
+	if mode != "extractive" || strings.Contains(answer, "He also") || !strings.Contains(note, "unavailable") {
+		t.Errorf("a cut stream must not be the answer: mode %s, note %q, answer:\n%s", mode, note, answer)
+	}
+	if n := f.chatCalls.Load(); n < 2 {
+		t.Errorf("%d chat requests, want the cut stream asked again", n)
+	}
+}
+
+func TestAskWhenTheAnswerIsCutAtTheTokenLimit(t *testing.T) {
+	f := newFakeOpenAI(t, "Wang Yi held bilateral talks with Lavrov in Astana [1]. He also", false)
+	f.finish = "length"
+	mode, answer, note := askAstana(t, llmEnv(f, map[string]string{"CHAT_MODEL": "fake-chat"}))
+	if mode != "llm" || !strings.Contains(answer, "Lavrov in Astana [1]") || !strings.Contains(note, "cut off") {
+		t.Errorf("want the model's answer marked as cut off: mode %s, note %q, answer:\n%s", mode, note, answer)
+	}
+}
+
+func TestLLMMaxTokens(t *testing.T) {
+	tests := []struct {
+		name, setting string
+		want          int
+	}{
+		{"default", "", defaultLLMMaxTokens},
+		{"set", "300", 300},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeOpenAI(t, "Wang Yi held bilateral talks with Lavrov in Astana [1].", false)
+			env := llmEnv(f, map[string]string{"CHAT_MODEL": "fake-chat"})
+			if tt.setting != "" {
+				env["LLM_MAX_TOKENS"] = tt.setting
+			}
+			if mode, _, _ := askAstana(t, env); mode != "llm" {
+				t.Fatalf("mode %s, want llm", mode)
+			}
+			body, _ := f.bodies.Load().(string)
+			var req struct {
+				MaxTokens int `json:"max_tokens"`
+			}
+			if err := json.Unmarshal([]byte(body), &req); err != nil || req.MaxTokens != tt.want {
+				t.Errorf("chat request max_tokens = %d (%v), want %d:\n%s", req.MaxTokens, err, tt.want, body)
+			}
+		})
+	}
+	for _, bad := range []string{"0", "-5", "lots", "1.5", "99999999999"} {
+		t.Run("invalid "+bad, func(t *testing.T) {
+			code, _, errOut := run(t, map[string]string{"LLM_MAX_TOKENS": bad}, "", "ask", "--db", t.TempDir(), "Which foreign ministers did Wang Yi meet in Astana?")
+			if code != exitUsage || !strings.Contains(errOut, "LLM_MAX_TOKENS") {
+				t.Errorf("LLM_MAX_TOKENS=%s: exit %d, %q; want a usage error naming the setting", bad, code, errOut)
+			}
+		})
 	}
 }

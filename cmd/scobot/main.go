@@ -111,10 +111,14 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 	c := &cli{env: env{getenv: m.Getenv, dotenv: dot}}
 	warn := func(msg string) { fmt.Fprintln(m.Stderr, "scobot: warning:", msg) }
 	c.cfg.LogLevel = parseLevel(c.env.get(envLogLevel), warn)
-	c.cfg.LLM = readLLMSettings(c.env, warn)
+	var err error
+	if c.cfg.LLM, err = readLLMSettings(c.env, warn); err != nil {
+		fmt.Fprintf(m.Stderr, "scobot: %v\n", err)
+		return exitUsage
+	}
 	c.log = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: c.cfg.LogLevel}))
 
-	err := cmd.run(ctx, m, c, args[1:])
+	err = cmd.run(ctx, m, c, args[1:])
 	switch {
 	case err == nil:
 		return exitOK

@@ -10,6 +10,7 @@ package answer
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"strings"
 	"unicode/utf8"
@@ -86,10 +87,14 @@ func (a *Assistant) generate(ctx context.Context, question, lang string, r retri
 		a.log.Error("couldn't build the prompt", "err", err)
 		return a.fallback(question, r, NoteUnavailable)
 	}
-	text, err := a.gen.Generate(ctx, system, user, Accumulate(onText))
-	if err != nil {
+	text, err := a.gen.Generate(ctx, system, user, onText)
+	cut := errors.Is(err, rag.ErrTruncated)
+	if err != nil && !cut {
 		a.log.Warn("the language model failed; answering extractively", "err", err)
 		return a.fallback(question, r, NoteUnavailable)
+	}
+	if cut {
+		a.log.Info("the language model's answer was cut off", "err", err)
 	}
 	v := VerifyCitations(text, sources)
 	switch {
@@ -111,23 +116,13 @@ func (a *Assistant) generate(ctx context.Context, question, lang string, r retri
 		Passages:  nonNil(r.Passages),
 		Support:   r.Support,
 	}
+	if cut {
+		ans.Note = Note(lang, NoteCutOff)
+	}
 	if v.Uncited > 0 {
-		ans.Note = Note(lang, NoteUncited)
+		ans.Note = JoinNotes(ans.Note, Note(lang, NoteUncited))
 	}
 	return ans
-}
-
-// Accumulate turns a callback for the text so far into one for the pieces
-// a generator streams; nil stays nil.
-func Accumulate(onText func(string)) func(string) {
-	if onText == nil {
-		return nil
-	}
-	var sofar strings.Builder
-	return func(d string) {
-		sofar.WriteString(d)
-		onText(sofar.String())
-	}
 }
 
 // fallback is the extractive answer with a note saying why.

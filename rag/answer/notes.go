@@ -15,6 +15,7 @@ const (
 	NoteBriefUnavailable                // the model failed: the key points quote the reports
 	NoteBriefUngrounded                 // the model's points cited no valid source
 	NoteBriefDropped                    // drafted points citing no valid source were left out
+	NoteCutOff                          // the model's answer was cut off at its length limit
 )
 
 // Note renders a note in the asker's language (Chinese for "zh", else
@@ -52,6 +53,11 @@ func Note(lang string, k NoteKey) string {
 			return "语言模型起草的要点未引用有效来源，因此改为报道原文摘录。"
 		}
 		return "The language model's points cited no valid source, so the key points quote the reports directly."
+	case NoteCutOff:
+		if zh {
+			return "语言模型的回答因长度限制被截断，可能不完整。"
+		}
+		return "The language model's answer was cut off at its length limit and may be incomplete."
 	case NoteBriefDropped:
 		if zh {
 			return "部分起草的要点未引用有效来源，已删去。"

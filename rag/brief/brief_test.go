@@ -393,14 +393,16 @@ type scriptGen struct {
 
 var _ rag.Generator = (*scriptGen)(nil)
 
-func (g *scriptGen) Generate(_ context.Context, _, user string, onDelta func(string)) (string, error) {
+func (g *scriptGen) Generate(_ context.Context, _, user string, onText func(string)) (string, error) {
 	g.users = append(g.users, user)
 	if g.err != nil {
 		return "", g.err
 	}
-	if onDelta != nil {
+	if onText != nil {
+		sofar := ""
 		for _, line := range strings.SplitAfter(g.reply, "\n") {
-			onDelta(line)
+			sofar += line
+			onText(sofar)
 		}
 	}
 	return g.reply, nil

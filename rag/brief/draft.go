@@ -96,7 +96,7 @@ func (br *Briefer) draftBrief(ctx context.Context, p briefPlan, onText func(stri
 		br.log.Error("couldn't build the briefing prompt", "err", err)
 		return fallback(answer.NoteBriefUnavailable)
 	}
-	text, err := br.gen.Generate(ctx, system, user, answer.Accumulate(onText))
+	text, err := br.gen.Generate(ctx, system, user, onText)
 	if err != nil {
 		br.log.Warn("the language model failed; briefing extractively", "err", err)
 		return fallback(answer.NoteBriefUnavailable)

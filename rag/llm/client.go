@@ -7,8 +7,13 @@
 //     429, 500, 502, 503 and 504 responses and transport errors with
 //     full-jitter exponential backoff (0.5 s, doubling, at most 8 s) or the
 //     server's Retry-After / Retry-After-Ms, within Config.MaxAttempts and
-//     the Config.RetryTime budget. A stream is retried only before its
-//     response starts.
+//     the Config.RetryTime budget. A stream that ends before the server
+//     said why it finished (the connection closed, no finish_reason) is
+//     sent again within the same attempts and budget.
+//   - Complete replies only. A reply is returned only when the server
+//     finished it ("stop"); one it cut at max_tokens ("length"), or that
+//     outgrew ChatOptions.MaxChars, comes with an error wrapping
+//     ErrTruncated, so the caller can say so.
 //   - Timeouts. Each attempt, body included, is bounded by Config.Timeout.
 //   - Errors. Every failure of the service wraps ErrUnavailable with a short
 //     cause ("the API rejected the key (401)", "rate limited (429) after 5
@@ -28,6 +33,7 @@ package llm
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -39,6 +45,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	openai "github.com/sashabaranov/go-openai"
 )
@@ -94,13 +101,22 @@ type Message struct {
 // ChatOptions tune one reply.
 type ChatOptions struct {
 	Temperature float32 // 0 (greedy) to 2
-	MaxTokens   int     // 0 → the server's default
+	MaxTokens   int     // sent as max_tokens; 0 → the server's default
+	MaxChars    int     // the reply is cut (ErrTruncated) past this many characters; 0 → DefaultMaxChars
 }
+
+// DefaultMaxChars bounds a reply whose ChatOptions.MaxChars is 0: about two
+// Telegram messages (4,096 characters each). max_tokens should stop a model
+// well before it (1,024 tokens are some 4,000 characters of English, fewer
+// of Chinese), but not every server honours it, and a runaway reply must
+// neither fill a chat with messages nor the memory.
+const DefaultMaxChars = 8000
 
 // Client talks to one OpenAI-compatible endpoint. It is safe for concurrent
 // use.
 type Client struct {
 	api       *openai.Client
+	rt        *retryTransport
 	chatModel string
 	embedder  *Embedder
 	logger    *slog.Logger
@@ -192,6 +208,7 @@ func newClient(cfg Config, h hooks) (*Client, error) {
 	oc.EmptyMessagesLimit = emptyMessagesLimit
 	c := &Client{
 		api:       openai.NewClientWithConfig(oc),
+		rt:        rt,
 		chatModel: cfg.ChatModel,
 		logger:    logger,
 		errs:      classifier{redact: red.redact},
@@ -229,19 +246,32 @@ func (c *Client) Embedder() *Embedder { return c.embedder }
 //
 // Errors: ErrNotConfigured without a chat model; a plain error for invalid
 // msgs or opts; the caller's context.Canceled (wrapped) when ctx is
-// cancelled; otherwise an error wrapping ErrUnavailable (also for an empty
-// reply, and for ctx's deadline, which then wraps context.DeadlineExceeded
-// too).
+// cancelled; an error wrapping ErrTruncated, returned along with the text,
+// when the reply is incomplete: the server stopped it at its token limit
+// (finish_reason "length") or it was longer than opts.MaxChars (the text is
+// then cut there); otherwise an error wrapping ErrUnavailable (also for an
+// empty reply, one the server's content filter stopped, and for ctx's
+// deadline, which then wraps context.DeadlineExceeded too). The text is
+// returned only with a nil error or one wrapping ErrTruncated.
 func (c *Client) Complete(ctx context.Context, msgs []Message, opts ChatOptions) (string, error) {
 	req, err := c.chatRequest(msgs, opts)
 	if err != nil {
 		return "", err
 	}
-	return c.complete(ctx, req)
+	return c.complete(ctx, req, maxChars(opts))
 }
 
-// complete sends req without streaming.
-func (c *Client) complete(ctx context.Context, req openai.ChatCompletionRequest) (string, error) {
+// maxChars returns the most characters a reply with opts may have.
+func maxChars(opts ChatOptions) int {
+	if opts.MaxChars > 0 {
+		return opts.MaxChars
+	}
+	return DefaultMaxChars
+}
+
+// complete sends req without streaming; the reply is cut at limit
+// characters.
+func (c *Client) complete(ctx context.Context, req openai.ChatCompletionRequest, limit int) (string, error) {
 	const op = "get a chat reply"
 	req.Stream = false
 	sctx, st := withStats(ctx)
@@ -252,39 +282,105 @@ func (c *Client) complete(ctx context.Context, req openai.ChatCompletionRequest)
 	if len(resp.Choices) == 0 || strings.TrimSpace(resp.Choices[0].Message.Content) == "" {
 		return "", c.errs.unavailable(op, "empty reply")
 	}
-	return resp.Choices[0].Message.Content, nil
+	text, capped := capText(resp.Choices[0].Message.Content, limit)
+	err = c.ending(op, resp.Choices[0].FinishReason, capped, limit)
+	if err != nil && !errors.Is(err, ErrTruncated) {
+		return "", err
+	}
+	return text, err
 }
 
-// Stream streams the model's reply to msgs: onDelta (which may be nil) is
-// called from the calling goroutine with each new piece of text as it
-// arrives, and the whole text is returned at the end.
+// capText cuts text to at most limit characters and reports whether it
+// had more.
+func capText(text string, limit int) (string, bool) {
+	if utf8.RuneCountInString(text) <= limit {
+		return text, false
+	}
+	return string([]rune(text)[:limit]), true
+}
+
+// ending checks how a reply with some text ended: nil when the server
+// finished it; an error wrapping ErrTruncated when it was cut off, by the
+// server at its token limit or here at limit characters (capped); an error
+// wrapping ErrUnavailable when the server's content filter stopped it.
+// Other reasons ("stop", "tool_calls", a server's own word) count as
+// finished: the server ended the reply on purpose.
+func (c *Client) ending(op string, reason openai.FinishReason, capped bool, limit int) error {
+	switch {
+	case capped:
+		return fmt.Errorf("couldn't %s in full: %w after %d characters", op, ErrTruncated, limit)
+	case reason == openai.FinishReasonLength:
+		return fmt.Errorf("couldn't %s in full: %w at the model's token limit (max_tokens)", op, ErrTruncated)
+	case reason == openai.FinishReasonContentFilter:
+		return c.errs.unavailable(op, "the service's content filter stopped the reply")
+	}
+	return nil
+}
+
+// errStreamCut means a stream ended before the server said why it finished
+// (no finish_reason): the connection closed or broke midway. Stream asks
+// again within the call's budget; it never leaves the package.
+var errStreamCut = errors.New("the stream ended before the reply was complete")
+
+// Stream streams the model's reply to msgs: onText (which may be nil) is
+// called from the calling goroutine with the reply so far each time it
+// grows, and the whole text is returned at the end.
+//
+// A stream counts as complete only when the server says why it finished
+// (finish_reason). One that ends otherwise (the connection closed or broke,
+// no finish_reason before the end) is asked for again, within the call's
+// attempts and Config.RetryTime budget, after the usual backoff; the reply
+// so far then starts again from the new attempt's text, so onText's next
+// call may be shorter than its last. Past the budget it is an error
+// wrapping ErrUnavailable. Reading stops at opts.MaxChars characters.
 //
 // If the server cannot stream (it answers with plain JSON, or refuses the
 // stream with 405, 415 or 501, or with a 400 or 422 that mentions
 // streaming), Stream falls back to Complete and passes the whole reply to
-// onDelta at once.
+// onText at once.
 //
-// Errors are those of Complete. If the stream breaks after some text has
-// arrived, that text is returned along with the error.
-func (c *Client) Stream(ctx context.Context, msgs []Message, opts ChatOptions, onDelta func(delta string)) (string, error) {
+// Errors are those of Complete; the text is returned only with a nil error
+// or one wrapping ErrTruncated, never a part of a broken stream.
+func (c *Client) Stream(ctx context.Context, msgs []Message, opts ChatOptions, onText func(text string)) (string, error) {
 	const op = "stream a chat reply"
 	req, err := c.chatRequest(msgs, opts)
 	if err != nil {
 		return "", err
 	}
-	if onDelta == nil {
-		onDelta = func(string) {}
+	if onText == nil {
+		onText = func(string) {}
 	}
+	sctx, st := withStats(ctx)
+	for {
+		text, err := c.streamOnce(ctx, sctx, st, req, maxChars(opts), onText)
+		if !errors.Is(err, errStreamCut) {
+			return text, err
+		}
+		wait, ok := c.rt.again(st)
+		if !ok {
+			return "", c.errs.unavailable(op, errStreamCut.Error()+st.summary())
+		}
+		c.logger.Warn("language model stream ended before the reply was complete; asking again", "attempt", st.attempts, "wait", wait)
+		if err := c.rt.sleep(ctx, wait); err != nil {
+			return "", c.errs.classify(ctx, op, c.chatModel, err, st)
+		}
+	}
+}
+
+// streamOnce sends req as a stream once (sctx carries st, the call's
+// stats) and reads the reply, at most limit characters of it. It returns
+// errStreamCut when the stream ended or broke before a finish_reason.
+func (c *Client) streamOnce(ctx, sctx context.Context, st *callStats, req openai.ChatCompletionRequest, limit int, onText func(string)) (string, error) {
+	const op = "stream a chat reply"
 	fallBack := func(why string) (string, error) {
 		c.logger.Debug("language model cannot stream; asking for the whole reply", "why", why)
-		text, err := c.complete(ctx, req)
-		if err == nil {
-			onDelta(text)
+		text, err := c.complete(ctx, req, limit)
+		if text != "" {
+			onText(text)
 		}
 		return text, err
 	}
 
-	sctx, st := withStats(ctx)
 	stream, err := c.api.CreateChatCompletionStream(sctx, req)
 	if err != nil {
 		if ctx.Err() == nil && cannotStream(err) {
@@ -298,29 +394,75 @@ func (c *Client) Stream(ctx context.Context, msgs []Message, opts ChatOptions, o
 		return fallBack("the server answered with JSON")
 	}
 
-	var text strings.Builder
-	for {
+	var (
+		text   strings.Builder
+		chars  int
+		reason openai.FinishReason
+	)
+	for reason == "" {
 		chunk, err := stream.Recv()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return text.String(), c.errs.classify(ctx, op, c.chatModel, err, st)
+			if ctx.Err() == nil && brokenStream(err) {
+				c.logger.Debug("language model stream broke", "error", c.errs.redact(err.Error()))
+				return "", errStreamCut
+			}
+			return "", c.errs.classify(ctx, op, c.chatModel, err, st)
 		}
 		for _, choice := range chunk.Choices {
-			if choice.Index == 0 && choice.Delta.Content != "" {
+			if choice.Index != 0 {
+				continue
+			}
+			if choice.Delta.Content != "" {
 				text.WriteString(choice.Delta.Content)
-				onDelta(choice.Delta.Content)
+				chars += utf8.RuneCountInString(choice.Delta.Content)
+				if chars > limit {
+					// Stop reading: the rest would not be shown.
+					capped, _ := capText(text.String(), limit)
+					onText(capped)
+					return capped, c.ending(op, "", true, limit)
+				}
+				onText(text.String())
+			}
+			if choice.FinishReason != "" && choice.FinishReason != openai.FinishReasonNull {
+				reason = choice.FinishReason
 			}
 		}
 	}
 	if ctx.Err() != nil { // a cancelled body read can look like a clean end
-		return text.String(), c.errs.classify(ctx, op, c.chatModel, ctx.Err(), st)
+		return "", c.errs.classify(ctx, op, c.chatModel, ctx.Err(), st)
+	}
+	if reason == "" {
+		return "", errStreamCut
 	}
 	if strings.TrimSpace(text.String()) == "" {
-		return text.String(), c.errs.unavailable(op, "empty reply")
+		return "", c.errs.unavailable(op, "empty reply")
 	}
-	return text.String(), nil
+	err = c.ending(op, reason, false, limit)
+	if err != nil && !errors.Is(err, ErrTruncated) {
+		return "", err
+	}
+	return text.String(), err
+}
+
+// brokenStream reports whether a stream's read error means the connection
+// broke, so that asking again may work: not an error event from the
+// server, a malformed event, an endless run of empty lines or an attempt
+// that ran out of time.
+func brokenStream(err error) bool {
+	var (
+		apiErr    *openai.APIError
+		syntaxErr *json.SyntaxError
+		typeErr   *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &apiErr), errors.As(err, &syntaxErr), errors.As(err, &typeErr),
+		errors.Is(err, errAttemptTimeout), errors.Is(err, openai.ErrTooManyEmptyStreamMessages):
+		return false
+	}
+	return true
 }
 
 // cannotStream reports whether a failed stream request means the server

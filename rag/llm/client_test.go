@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func TestNewValidates(t *testing.T) {
@@ -230,7 +231,9 @@ func sseHandler(t *testing.T, pieces []string) func(w http.ResponseWriter, r *ht
 			fmt.Fprint(w, sseChunk(p))
 			fl.Flush()
 		}
-		// A final chunk with no choices (usage), then the end marker.
+		// The finish reason, a final chunk with no choices (usage), then the
+		// end marker.
+		fmt.Fprint(w, sseFinish("stop"))
 		fmt.Fprint(w, `data: {"id":"chatcmpl-1","object":"chat.completion.chunk","choices":[],"usage":{"prompt_tokens":3,"completion_tokens":3,"total_tokens":6}}`+"\n\n")
 		fmt.Fprint(w, "data: [DONE]\n\n")
 	}
@@ -241,16 +244,16 @@ func TestStream(t *testing.T) {
 	f := newFakeAPI(t, sseHandler(t, pieces))
 	c, _ := testClient(t, f, nil, nil)
 	var got []string
-	text, err := c.Stream(context.Background(), []Message{{"user", "hi"}}, ChatOptions{}, func(d string) { got = append(got, d) })
+	text, err := c.Stream(context.Background(), []Message{{"user", "hi"}}, ChatOptions{}, func(s string) { got = append(got, s) })
 	if err != nil {
 		t.Fatalf("Stream: %v", err)
 	}
-	want := []string{"The SCO ", "summit ", "opened in ", "天津。"}
+	want := []string{"The SCO ", "The SCO summit ", "The SCO summit opened in ", "The SCO summit opened in 天津。"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("deltas = %q, want %q", got, want)
+		t.Errorf("texts so far = %q, want %q", got, want)
 	}
-	if text != strings.Join(want, "") {
-		t.Errorf("text = %q, want %q", text, strings.Join(want, ""))
+	if text != want[len(want)-1] {
+		t.Errorf("text = %q, want %q", text, want[len(want)-1])
 	}
 	reqs := f.requests()
 	if len(reqs) != 1 {
@@ -329,8 +332,8 @@ func TestStreamErrorEvent(t *testing.T) {
 	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "the model is overloaded") {
 		t.Errorf("Stream error = %v, want ErrUnavailable with the server's message", err)
 	}
-	if text != "Partial " {
-		t.Errorf("Stream text = %q, want the partial text", text)
+	if text != "" {
+		t.Errorf("Stream text = %q, want none: a broken reply is not an answer", text)
 	}
 }
 
@@ -340,5 +343,195 @@ func TestStreamEmpty(t *testing.T) {
 	_, err := c.Stream(context.Background(), []Message{{"user", "hi"}}, ChatOptions{}, nil)
 	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "empty reply") {
 		t.Errorf("Stream = %v, want ErrUnavailable with \"empty reply\"", err)
+	}
+}
+
+// cutStream is a handler whose stream sends 14 chunks and then ends, as
+// when the connection closes: no finish_reason, no [DONE]. dropped makes
+// the end abrupt, the connection closed in the middle of an event.
+func cutStream(t *testing.T, dropped bool) func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.WriteHeader(http.StatusOK)
+		for i := range 14 {
+			fmt.Fprint(w, sseChunk(fmt.Sprintf("piece%d ", i)))
+		}
+		w.(http.Flusher).Flush()
+		if !dropped {
+			return
+		}
+		conn, buf, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			t.Errorf("hijack: %v", err)
+			return
+		}
+		fmt.Fprint(buf, `data: {"id":"chatcmpl-1","choi`)
+		_ = buf.Flush()
+		_ = conn.Close()
+	}
+}
+
+func TestStreamCutMidwayIsAskedAgain(t *testing.T) {
+	for _, dropped := range []bool{false, true} {
+		t.Run(fmt.Sprintf("dropped=%v", dropped), func(t *testing.T) {
+			f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int, body []byte) {
+				if n == 1 {
+					cutStream(t, dropped)(w, r)
+					return
+				}
+				sseHandler(t, []string{"The summit ", "opened."})(w, r, n, body)
+			})
+			c, _ := testClient(t, f, newFakeClock(), nil)
+			var shown []string
+			text, err := c.Stream(context.Background(), []Message{{"user", "hi"}}, ChatOptions{}, func(s string) { shown = append(shown, s) })
+			if err != nil {
+				t.Fatalf("Stream: %v", err)
+			}
+			if text != "The summit opened." {
+				t.Errorf("text = %q, want the second, complete reply alone", text)
+			}
+			if last := shown[len(shown)-1]; last != text {
+				t.Errorf("last text so far = %q, want %q", last, text)
+			}
+			if n := len(f.requests()); n != 2 {
+				t.Errorf("%d requests, want 2 (cut, then complete)", n)
+			}
+		})
+	}
+}
+
+func TestStreamCutEveryTimeIsAnError(t *testing.T) {
+	for _, dropped := range []bool{false, true} {
+		t.Run(fmt.Sprintf("dropped=%v", dropped), func(t *testing.T) {
+			f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int, body []byte) { cutStream(t, dropped)(w, r) })
+			clock := newFakeClock()
+			c, _ := testClient(t, f, clock, func(cfg *Config) { cfg.MaxAttempts = 3; cfg.RetryTime = time.Minute })
+			text, err := c.Stream(context.Background(), []Message{{"user", "hi"}}, ChatOptions{}, nil)
+			if !errors.Is(err, ErrUnavailable) || errors.Is(err, ErrTruncated) || !strings.Contains(err.Error(), "before the reply was complete") {
+				t.Errorf("Stream error = %v, want ErrUnavailable saying the stream ended early", err)
+			}
+			if text != "" {
+				t.Errorf("Stream text = %q, want none: a cut stream is no answer", text)
+			}
+			if n := len(f.requests()); n != 3 {
+				t.Errorf("%d requests, want 3 (Config.MaxAttempts)", n)
+			}
+			if got := clock.Sleeps(); len(got) != 2 {
+				t.Errorf("waits %v, want 2 backoffs between the 3 attempts", got)
+			}
+		})
+	}
+}
+
+func TestStreamCutStaysWithinTheRetryBudget(t *testing.T) {
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int, body []byte) { cutStream(t, false)(w, r) })
+	clock := newFakeClock()
+	// Backoffs with full jitter at its maximum: 0.5s, 1s, 2s; a 2s budget
+	// has room for the first two only.
+	c, _ := testClient(t, f, clock, func(cfg *Config) { cfg.MaxAttempts = 10; cfg.RetryTime = 2 * time.Second })
+	// Giving up is decided before a wait that would use the budget up, so
+	// the error names the cut stream, not a time-out.
+	if _, err := c.Stream(context.Background(), []Message{{"user", "hi"}}, ChatOptions{}, nil); !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "before the reply was complete after 3 attempts") {
+		t.Fatalf("Stream error = %v, want ErrUnavailable naming the cut stream and 3 attempts", err)
+	}
+	if n := len(f.requests()); n != 3 {
+		t.Errorf("%d requests, want 3 within a 2s budget (waits %v)", n, clock.Sleeps())
+	}
+}
+
+func TestReplyCutAtTheTokenLimitIsMarked(t *testing.T) {
+	stream := func(w http.ResponseWriter, r *http.Request, n int, body []byte) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		fmt.Fprint(w, sseChunk("The summit "), sseChunk("opened in"), sseFinish("length"), "data: [DONE]\n\n")
+	}
+	whole := func(w http.ResponseWriter, r *http.Request, n int, body []byte) {
+		reply := chatReply("The summit opened in")
+		reply["choices"].([]any)[0].(map[string]any)["finish_reason"] = "length"
+		writeJSON(w, http.StatusOK, reply)
+	}
+	tests := []struct {
+		name   string
+		handle func(w http.ResponseWriter, r *http.Request, n int, body []byte)
+		call   func(c *Client) (string, error)
+	}{
+		{"stream", stream, func(c *Client) (string, error) {
+			return c.Stream(context.Background(), []Message{{"user", "hi"}}, ChatOptions{}, nil)
+		}},
+		{"whole", whole, func(c *Client) (string, error) {
+			return c.Complete(context.Background(), []Message{{"user", "hi"}}, ChatOptions{})
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeAPI(t, tt.handle)
+			c, _ := testClient(t, f, newFakeClock(), nil)
+			text, err := tt.call(c)
+			if !errors.Is(err, ErrTruncated) || errors.Is(err, ErrUnavailable) {
+				t.Errorf("error = %v, want ErrTruncated (and not ErrUnavailable)", err)
+			}
+			if text != "The summit opened in" {
+				t.Errorf("text = %q, want the text the server sent", text)
+			}
+			if n := len(f.requests()); n != 1 {
+				t.Errorf("%d requests, want 1: a reply cut at the limit is not asked again", n)
+			}
+		})
+	}
+}
+
+func TestStreamSendsMaxTokens(t *testing.T) {
+	f := newFakeAPI(t, sseHandler(t, []string{"ok"}))
+	c, _ := testClient(t, f, newFakeClock(), nil)
+	if _, err := c.Stream(context.Background(), []Message{{"user", "hi"}}, ChatOptions{MaxTokens: 1024}, nil); err != nil {
+		t.Fatalf("Stream: %v", err)
+	}
+	var body struct {
+		MaxTokens           *int `json:"max_tokens"`
+		MaxCompletionTokens *int `json:"max_completion_tokens"`
+	}
+	if err := json.Unmarshal(f.requests()[0].Body, &body); err != nil {
+		t.Fatal(err)
+	}
+	if body.MaxTokens == nil || *body.MaxTokens != 1024 || body.MaxCompletionTokens != nil {
+		t.Errorf("request body %s: want max_tokens 1024 (the portable field), no max_completion_tokens", f.requests()[0].Body)
+	}
+}
+
+func TestStreamLongerThanTheCapIsCut(t *testing.T) {
+	const piece = "0123456789" // 1,000 chunks of 100 characters: 100,000
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int, body []byte) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		for range 1000 {
+			if _, err := fmt.Fprint(w, sseChunk(strings.Repeat(piece, 10))); err != nil {
+				return
+			}
+		}
+		// No finish_reason: a client that read on to the end would take
+		// this for a cut stream and ask again.
+	})
+	tests := []struct {
+		name  string
+		opts  ChatOptions
+		limit int
+	}{
+		{"default cap", ChatOptions{}, DefaultMaxChars},
+		{"caller's cap", ChatOptions{MaxChars: 250}, 250},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(f.requests())
+			c, _ := testClient(t, f, newFakeClock(), nil)
+			var last string
+			text, err := c.Stream(context.Background(), []Message{{"user", "hi"}}, tt.opts, func(s string) { last = s })
+			if !errors.Is(err, ErrTruncated) || errors.Is(err, ErrUnavailable) {
+				t.Errorf("error = %v, want ErrTruncated", err)
+			}
+			if n := utf8.RuneCountInString(text); n != tt.limit || last != text {
+				t.Errorf("text has %d characters (last shown %d), want %d", n, utf8.RuneCountInString(last), tt.limit)
+			}
+			if n := len(f.requests()) - before; n != 1 {
+				t.Errorf("%d requests, want 1", n)
+			}
+		})
 	}
 }

@@ -23,6 +23,13 @@ var ErrNotConfigured = errors.New("no chat model is configured")
 // request the API refused (400, 401, 403, 404), a malformed or empty reply.
 var ErrUnavailable = errors.New("the language model service is unavailable")
 
+// ErrTruncated is wrapped by the error Complete and Stream return, along
+// with the text, when a reply is incomplete: the server stopped it at its
+// token limit (finish_reason "length"), or it was longer than the
+// caller's ChatOptions.MaxChars. The text is usable; the caller should
+// say that it is cut off. It does not wrap ErrUnavailable.
+var ErrTruncated = errors.New("the reply was cut off")
+
 // maxDetail bounds how much of a server's error message goes into an error.
 const maxDetail = 200
 

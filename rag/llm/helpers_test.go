@@ -191,6 +191,16 @@ func sseChunk(content string) string {
 	return fmt.Sprintf("data: %s\n\n", b)
 }
 
+// sseFinish is the last streamed chat chunk: no content, and the reason
+// the reply finished ("stop", "length").
+func sseFinish(reason string) string {
+	b, _ := json.Marshal(map[string]any{
+		"id": "chatcmpl-1", "object": "chat.completion.chunk", "created": 1, "model": "test-chat",
+		"choices": []any{map[string]any{"index": 0, "delta": map[string]any{}, "finish_reason": reason}},
+	})
+	return fmt.Sprintf("data: %s\n\n", b)
+}
+
 // embeddingReply answers an embeddings request: the vector of input text
 // "t<i>" is [i, 1]. order, if not nil, reorders the data items.
 func embeddingReply(t *testing.T, body []byte, order func(n int) []int) map[string]any {

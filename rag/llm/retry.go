@@ -36,11 +36,14 @@ var errCircuitOpen = errors.New("the service failed moments ago; not trying agai
 var errAttemptTimeout = errors.New("attempt timed out")
 
 // callStats records what retryTransport did for one call; the Client puts it
-// in the request's context and reads it to word its errors. It is written
-// only by the goroutine that calls RoundTrip.
+// in the request's context and reads it to word its errors. A call that
+// sends its request again itself (a stream cut midway, see Client.Stream)
+// reuses it, so that its attempts and time budget carry on where they were.
+// It is written only by the goroutine that calls RoundTrip.
 type callStats struct {
-	attempts int
-	elapsed  time.Duration
+	attempts int           // attempts made so far, over all the call's requests
+	start    time.Time     // the call's first attempt; zero before it
+	elapsed  time.Duration // from start to the end of the latest attempt
 }
 
 // statsKey is the context key of a *callStats.
@@ -108,14 +111,20 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	st, _ := ctx.Value(statsKey{}).(*callStats)
 	op := path.Base(req.URL.Path) // "completions" or "embeddings"; never the URL, which may hold a key
-	start := t.now()
+	start, first := t.now(), 1
+	if st != nil {
+		if st.start.IsZero() {
+			st.start = start
+		}
+		start, first = st.start, st.attempts+1
+	}
 	deadline := start.Add(t.budget)
 	replayable := req.Body == nil || req.Body == http.NoBody || req.GetBody != nil
 	if t.open() {
 		return nil, errCircuitOpen
 	}
 
-	for attempt := 1; ; attempt++ {
+	for attempt := first; ; attempt++ {
 		wait := min(t.timeout, deadline.Sub(t.now()))
 		resp, err := t.attempt(req, attempt, wait)
 		if st != nil {
@@ -152,6 +161,25 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			return nil, err
 		}
 	}
+}
+
+// again reports whether a call whose request st describes may be sent once
+// more after its response was cut short, and how long to wait before: only
+// within the call's attempts and time budget, with the backoff of a failed
+// attempt. When it may not, the call has failed for good and the cool-down
+// starts.
+func (t *retryTransport) again(st *callStats) (time.Duration, bool) {
+	st.elapsed = t.now().Sub(st.start)
+	if st.attempts >= t.maxAttempts || st.start.IsZero() {
+		t.settle(true)
+		return 0, false
+	}
+	delay := t.delay(st.attempts, nil)
+	if delay >= st.start.Add(t.budget).Sub(t.now()) {
+		t.settle(true)
+		return 0, false
+	}
+	return delay, true
 }
 
 // attempt sends req once. headerWait bounds the wait for the response

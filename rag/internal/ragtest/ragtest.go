@@ -6,6 +6,7 @@ package ragtest
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -110,7 +111,9 @@ func (f Embedder) EmbedQuery(context.Context, string) ([]float32, error) {
 }
 
 // Generator is a fake language model: it replies with what Reply returns,
-// streamed word by word, and records the prompts it was given.
+// streamed word by word (the text so far after each word), and records the
+// prompts it was given. A reply with an error wrapping rag.ErrTruncated is
+// streamed and returned with its error, as a cut-off reply is.
 type Generator struct {
 	Reply   func(system, user string) (string, error) // the reply to one call
 	Systems []string                                  // the system prompts given, in order
@@ -120,19 +123,21 @@ type Generator struct {
 var _ rag.Generator = (*Generator)(nil)
 
 // Generate records the prompts and replies.
-func (f *Generator) Generate(_ context.Context, system, user string, onDelta func(string)) (string, error) {
+func (f *Generator) Generate(_ context.Context, system, user string, onText func(string)) (string, error) {
 	f.Systems = append(f.Systems, system)
 	f.Users = append(f.Users, user)
 	text, err := f.Reply(system, user)
-	if err != nil {
+	if err != nil && !errors.Is(err, rag.ErrTruncated) {
 		return "", err
 	}
-	if onDelta != nil {
+	if onText != nil {
+		sofar := ""
 		for _, w := range strings.SplitAfter(text, " ") {
-			onDelta(w)
+			sofar += w
+			onText(sofar)
 		}
 	}
-	return text, nil
+	return text, err
 }
 
 // Golden compares got with the file testdata/name of the calling test's
