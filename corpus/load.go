@@ -81,6 +81,10 @@ func (l loader) load(ctx context.Context, fsys fs.FS) (Result, error) {
 		if d.IsDir() || !docExts[strings.ToLower(path.Ext(p))] {
 			return nil
 		}
+		if reason := regularFile(fsys, p, d.Type()); reason != "" {
+			skip(p, reason)
+			return nil
+		}
 		id := docID(p)
 		if prev, dup := seen[id]; dup {
 			skip(p, fmt.Sprintf("duplicate document ID %s (also in %s)", id, prev))
@@ -98,7 +102,7 @@ func (l loader) load(ctx context.Context, fsys fs.FS) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("couldn't walk the document folder: %w", err)
 	}
-	if err := l.applyOverrides(fsys, res.Docs); err != nil {
+	if err := l.applyOverrides(fsys, res.Docs, skip); err != nil {
 		return Result{}, err
 	}
 	sort.Slice(res.Docs, func(i, j int) bool { return res.Docs[i].ID < res.Docs[j].ID })
@@ -133,6 +137,10 @@ func (l loader) read(fsys fs.FS, p string) ([]byte, string) {
 		return nil, "unreadable: " + errReason(err)
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && !st.Mode().IsRegular() {
+		// Replaced since it was looked at (and the open did not block).
+		return nil, typeReason(st.Mode())
+	}
 	tooBig := fmt.Sprintf("larger than %s", sizeString(l.maxSize))
 	if st, err := f.Stat(); err == nil && st.Size() > l.maxSize {
 		return nil, tooBig
@@ -209,12 +217,22 @@ func build(file string, raw []byte) (Document, error) {
 	}, nil
 }
 
-// applyOverrides applies the metadata file at the root of fsys, if any.
-func (l loader) applyOverrides(fsys fs.FS, docs []Document) error {
-	data, err := fs.ReadFile(fsys, MetadataFile)
+// applyOverrides applies the metadata file at the root of fsys, if any. One
+// that is not a regular file (a named pipe, a link out of the folder) is
+// skipped with a warning, never opened.
+func (l loader) applyOverrides(fsys fs.FS, docs []Document, skip func(file, reason string)) error {
+	fi, err := fs.Lstat(fsys, MetadataFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
+	if err != nil {
+		return fmt.Errorf("couldn't read %s: %w", MetadataFile, err)
+	}
+	if reason := regularFile(fsys, MetadataFile, fi.Mode()); reason != "" {
+		skip(MetadataFile, reason)
+		return nil
+	}
+	data, err := fs.ReadFile(fsys, MetadataFile)
 	if err != nil {
 		return fmt.Errorf("couldn't read %s: %w", MetadataFile, err)
 	}
