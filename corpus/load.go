@@ -38,6 +38,14 @@ var docExts = map[string]bool{".txt": true, ".md": true, ".markdown": true, ".ht
 // a MetadataFile at the root of fsys, if there is one. Documents come back
 // sorted by ID (the file's base name without extension).
 //
+// Only regular files are opened: a named pipe, device or socket is skipped
+// (opening a pipe would block until a writer comes). A symbolic link is
+// read only when its target is a regular file inside fsys: one whose text
+// points outside (an absolute target, or one climbing above the root) is
+// skipped, and fsys must refuse the rest — pass an os.Root's FS, which
+// confines every open to its folder, rather than os.DirFS, which follows
+// links anywhere. Links to folders are not followed.
+//
 // A file that cannot be used is listed in Result.Skipped and logged once at
 // Warn level (logger may be nil); it never stops the rest. Load returns an
 // error only when fsys cannot be walked, the context ends, or the metadata
