@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -41,8 +42,8 @@ func HTMLToText(src string) string {
 }
 
 func htmlToText(src string) (string, htmlMeta) {
-	doc, err := html.Parse(strings.NewReader(src))
-	if err != nil { // html.Parse only fails on reader errors
+	doc, err := parseHTML(src)
+	if err != nil {
 		return "", htmlMeta{}
 	}
 	var m htmlMeta
@@ -51,6 +52,100 @@ func htmlToText(src string) (string, htmlMeta) {
 	e.walk(doc, false, false)
 	e.flush()
 	return e.out.String(), m
+}
+
+// flatDepth is how deep flatten lets elements nest: well under the 512 at
+// which x/net/html gives up, and deeper than any real page.
+const flatDepth = 256
+
+// parseHTML parses a page. x/net/html refuses one nested deeper than 512
+// elements (whole pages of unclosed <div>s and <font>s exist); such a page
+// is flattened, its deepest tags dropped, and parsed again, and if that is
+// still refused, parsed with no tags but the ones holding raw text.
+func parseHTML(src string) (*html.Node, error) {
+	doc, err := html.Parse(strings.NewReader(src))
+	if err == nil {
+		return doc, nil
+	}
+	for _, depth := range []int{flatDepth, 0} {
+		if doc, err = html.Parse(strings.NewReader(flatten(src, depth))); err == nil {
+			return doc, nil
+		}
+	}
+	return nil, fmt.Errorf("couldn't parse the HTML: %w", err)
+}
+
+// rawTextTags hold raw text, never elements: they are kept at any depth so
+// that their text (scripts, styles) is not shown.
+var rawTextTags = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Title: true, atom.Textarea: true, atom.Xmp: true,
+	atom.Iframe: true, atom.Noembed: true, atom.Noframes: true, atom.Noscript: true, atom.Plaintext: true,
+}
+
+// voidTags have no end tag and hold nothing.
+var voidTags = map[atom.Atom]bool{
+	atom.Area: true, atom.Base: true, atom.Br: true, atom.Col: true, atom.Embed: true, atom.Hr: true,
+	atom.Img: true, atom.Input: true, atom.Link: true, atom.Meta: true, atom.Source: true,
+	atom.Track: true, atom.Wbr: true, atom.Param: true,
+}
+
+// flatten rewrites a page so that no more than maxDepth elements are open
+// at once, by its tags as written: a start tag deeper than that is dropped
+// with its end tag, a block element's (a paragraph's, a <div>'s) replaced by
+// a paragraph break so the text keeps its paragraphs. Text, void elements
+// and raw-text elements are always kept.
+func flatten(src string, maxDepth int) string {
+	type open struct {
+		name string
+		kept bool
+	}
+	var (
+		b     strings.Builder
+		stack []open
+	)
+	z := html.NewTokenizer(strings.NewReader(src))
+	for {
+		tt := z.Next()
+		if tt == html.ErrorToken {
+			return b.String()
+		}
+		tok := z.Token()
+		switch tt {
+		case html.StartTagToken, html.SelfClosingTagToken:
+			// "<div/>" opens a <div> in HTML: only void elements and
+			// foreign ones (SVG) close themselves.
+			switch {
+			case voidTags[tok.DataAtom]:
+				b.WriteString(tok.String())
+			case rawTextTags[tok.DataAtom] || len(stack) < maxDepth:
+				b.WriteString(tok.String())
+				stack = append(stack, open{tok.Data, true})
+			default:
+				if blockTags[tok.DataAtom] {
+					b.WriteString("<br><br>")
+				}
+				stack = append(stack, open{tok.Data, false})
+			}
+		case html.EndTagToken:
+			i := len(stack) - 1
+			for i >= 0 && stack[i].name != tok.Data {
+				i--
+			}
+			switch {
+			case i < 0: // a stray end tag: the parser ignores it
+				b.WriteString(tok.String())
+			case stack[i].kept:
+				b.WriteString(tok.String())
+			case blockTags[tok.DataAtom]:
+				b.WriteString("<br><br>")
+			}
+			if i >= 0 {
+				stack = stack[:i]
+			}
+		default: // text, comments, doctype
+			b.WriteString(tok.String())
+		}
+	}
 }
 
 // collectMeta reads the page's own metadata from the whole tree.

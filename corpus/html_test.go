@@ -78,3 +78,42 @@ func TestHTMLMeta(t *testing.T) {
 		t.Error("paragraphs not separated")
 	}
 }
+
+// x/net/html refuses a page nested deeper than 512 elements; its text must
+// still come through, page metadata and skipped elements as usual.
+func TestHTMLToTextDeeplyNested(t *testing.T) {
+	const article = "The foreign ministers of the SCO member states met in Astana on Tuesday."
+	for _, depth := range []int{600, 5000} {
+		var b strings.Builder
+		b.WriteString(`<html><head><title>Ministers meet - Example News</title><meta property="og:site_name" content="Example News"></head><body>`)
+		b.WriteString("<p>Opening paragraph before the nesting.</p>")
+		for range depth {
+			b.WriteString(`<div class="wrap"><span>`)
+		}
+		b.WriteString("<p>" + article + "</p><script>var hidden = 1;</script><nav>Menu</nav><p>Second paragraph, deep inside.</p>")
+		for range depth {
+			b.WriteString("</span></div>")
+		}
+		b.WriteString("<p>Closing paragraph after it.</p></body></html>")
+		text, m := htmlToText(b.String())
+		for _, want := range []string{"Opening paragraph before the nesting.", article, "Second paragraph, deep inside.", "Closing paragraph after it."} {
+			if !strings.Contains(text, want) {
+				t.Errorf("depth %d: %q missing from %q", depth, want, text)
+			}
+		}
+		if strings.Contains(text, "hidden") {
+			t.Errorf("depth %d: script text shown: %q", depth, text)
+		}
+		if m.site != "Example News" || m.title == "" {
+			t.Errorf("depth %d: meta = %+v", depth, m)
+		}
+		if _, err := build("deep.html", []byte(b.String())); err != nil {
+			t.Errorf("depth %d: build: %v", depth, err)
+		}
+	}
+	// "<div/>" opens a <div> like "<div>" does.
+	selfClosed := "<body>" + strings.Repeat("<div/>", 1000) + "<p>" + article + "</p></body>"
+	if text := HTMLToText(selfClosed); !strings.Contains(text, article) {
+		t.Errorf("self-closed divs: got %q", text)
+	}
+}

@@ -38,6 +38,14 @@ var docExts = map[string]bool{".txt": true, ".md": true, ".markdown": true, ".ht
 // a MetadataFile at the root of fsys, if there is one. Documents come back
 // sorted by ID (the file's base name without extension).
 //
+// Only regular files are opened: a named pipe, device or socket is skipped
+// (opening a pipe would block until a writer comes). A symbolic link is
+// read only when its target is a regular file inside fsys: one whose text
+// points outside (an absolute target, or one climbing above the root) is
+// skipped, and fsys must refuse the rest — pass an os.Root's FS, which
+// confines every open to its folder, rather than os.DirFS, which follows
+// links anywhere. Links to folders are not followed.
+//
 // A file that cannot be used is listed in Result.Skipped and logged once at
 // Warn level (logger may be nil); it never stops the rest. Load returns an
 // error only when fsys cannot be walked, the context ends, or the metadata
@@ -81,6 +89,10 @@ func (l loader) load(ctx context.Context, fsys fs.FS) (Result, error) {
 		if d.IsDir() || !docExts[strings.ToLower(path.Ext(p))] {
 			return nil
 		}
+		if reason := regularFile(fsys, p, d.Type()); reason != "" {
+			skip(p, reason)
+			return nil
+		}
 		id := docID(p)
 		if prev, dup := seen[id]; dup {
 			skip(p, fmt.Sprintf("duplicate document ID %s (also in %s)", id, prev))
@@ -98,7 +110,7 @@ func (l loader) load(ctx context.Context, fsys fs.FS) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("couldn't walk the document folder: %w", err)
 	}
-	if err := l.applyOverrides(fsys, res.Docs); err != nil {
+	if err := l.applyOverrides(fsys, res.Docs, skip); err != nil {
 		return Result{}, err
 	}
 	sort.Slice(res.Docs, func(i, j int) bool { return res.Docs[i].ID < res.Docs[j].ID })
@@ -133,6 +145,10 @@ func (l loader) read(fsys fs.FS, p string) ([]byte, string) {
 		return nil, "unreadable: " + errReason(err)
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && !st.Mode().IsRegular() {
+		// Replaced since it was looked at (and the open did not block).
+		return nil, typeReason(st.Mode())
+	}
 	tooBig := fmt.Sprintf("larger than %s", sizeString(l.maxSize))
 	if st, err := f.Stat(); err == nil && st.Size() > l.maxSize {
 		return nil, tooBig
@@ -209,12 +225,22 @@ func build(file string, raw []byte) (Document, error) {
 	}, nil
 }
 
-// applyOverrides applies the metadata file at the root of fsys, if any.
-func (l loader) applyOverrides(fsys fs.FS, docs []Document) error {
-	data, err := fs.ReadFile(fsys, MetadataFile)
+// applyOverrides applies the metadata file at the root of fsys, if any. One
+// that is not a regular file (a named pipe, a link out of the folder) is
+// skipped with a warning, never opened.
+func (l loader) applyOverrides(fsys fs.FS, docs []Document, skip func(file, reason string)) error {
+	fi, err := fs.Lstat(fsys, MetadataFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
+	if err != nil {
+		return fmt.Errorf("couldn't read %s: %w", MetadataFile, err)
+	}
+	if reason := regularFile(fsys, MetadataFile, fi.Mode()); reason != "" {
+		skip(MetadataFile, reason)
+		return nil
+	}
+	data, err := fs.ReadFile(fsys, MetadataFile)
 	if err != nil {
 		return fmt.Errorf("couldn't read %s: %w", MetadataFile, err)
 	}

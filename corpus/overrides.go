@@ -26,8 +26,9 @@ import (
 //	  }
 //	}
 //
-// Any other field, a value that is not a string, a malformed date or a
-// repeated ID is an error that names the line. An ID that matches no
+// The file is UTF-8, with or without a byte-order mark. Any other field, a
+// value that is not a string, a malformed date or a repeated ID is an error
+// that names the line. An ID that matches no
 // document is only a warning.
 const MetadataFile = "metadata.json"
 
@@ -50,8 +51,10 @@ func (o override) apply(d *Document) {
 
 var overrideDateRE = regexp.MustCompile(`^\d{4}(-\d{2}(-\d{2})?)?$`)
 
-// parseOverrides reads a metadata file (see MetadataFile).
+// parseOverrides reads a metadata file (see MetadataFile). A UTF-8
+// byte-order mark at its start, as Windows editors write, is ignored.
 func parseOverrides(data []byte) (map[string]override, error) {
+	data = bytes.TrimPrefix(data, bomUTF8)
 	p := &overrideParser{data: data, dec: json.NewDecoder(bytes.NewReader(data))}
 	out, err := p.parse()
 	if err != nil {

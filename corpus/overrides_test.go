@@ -67,3 +67,19 @@ func TestEmbeddedMetadataValid(t *testing.T) {
 		t.Errorf("000 URL = %q", u)
 	}
 }
+
+// Editors on Windows save JSON with a UTF-8 byte-order mark; it is no
+// syntax error, and line numbers in errors still count from the top.
+func TestParseOverridesBOM(t *testing.T) {
+	got, err := parseOverrides([]byte("\xEF\xBB\xBF{\n  \"a\": {\"date\": \"2024-05-21\"}\n}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o, ok := got["a"]; !ok || *o.date != "2024-05-21" || o.line != 2 {
+		t.Errorf("parsed %+v", got)
+	}
+	_, err = parseOverrides([]byte("\xEF\xBB\xBF{\n\"a\": {\"titel\": \"x\"}}"))
+	if err == nil || !strings.Contains(err.Error(), "line 2:") {
+		t.Errorf("err = %v, want one naming line 2", err)
+	}
+}

@@ -47,6 +47,27 @@ func Normalize(s string) string {
 	return b.String()
 }
 
+// StripIgnorable returns s without its Ignorable characters (zero-width
+// spaces and joiners, soft hyphens, controls), and nothing else changed: a
+// question keeps its letters, case and punctuation as typed, but a
+// zero-width space pasted inside a name no longer splits it, as it splits
+// none in the index.
+func StripIgnorable(s string) string {
+	i := strings.IndexFunc(s, Ignorable)
+	if i < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:i])
+	for _, r := range s[i:] {
+		if !Ignorable(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
 // Ignorable reports whether r carries nothing to compare: a control
 // character other than tab, newline and carriage return, or an invisible
 // format character (zero-width space and joiners, word joiner, soft hyphen,

@@ -129,3 +129,17 @@ func TestStemRussianConflatesCaseForms(t *testing.T) {
 		}
 	}
 }
+
+func TestStripIgnorable(t *testing.T) {
+	for in, want := range map[string]string{
+		"Лав\u200bров":          "Лавров",
+		"上合\u200d组织\u00ad":      "上合组织",
+		"a\u2060b\ttab\nline":   "ab\ttab\nline",
+		"unchanged ＡＢＣ 會議":      "unchanged ＡＢＣ 會議",
+		"\ufeffbom\u200e first": "bom first",
+	} {
+		if got := StripIgnorable(in); got != want {
+			t.Errorf("StripIgnorable(%+q) = %+q, want %+q", in, got, want)
+		}
+	}
+}

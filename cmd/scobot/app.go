@@ -179,11 +179,12 @@ func loadCorpus(ctx context.Context, setting string, exclude map[string]bool, lo
 	from := map[string]string{} // document ID → where it was loaded from
 	excluded := map[string]bool{}
 	for _, dir := range corpusDirs(setting) {
-		fsys, where, err := corpusFS(dir)
+		fsys, where, done, err := corpusFS(dir)
 		if err != nil {
 			return nil, nil, err
 		}
 		res, err := corpus.Load(ctx, fsys, log)
+		done()
 		if err != nil {
 			return nil, nil, fmt.Errorf("couldn't load the corpus %s: %w", where, err)
 		}
@@ -228,22 +229,32 @@ func corpusDirs(setting string) []string {
 }
 
 // corpusFS returns the documents of one corpus folder ("builtin": the
-// built-in corpus) and a name for them in messages.
-func corpusFS(dir string) (fs.FS, string, error) {
+// built-in corpus), a name for them in messages, and a function to call
+// when done with them.
+//
+// A folder is opened as an os.Root: every open stays inside it, so a
+// symbolic link is followed only to a file inside the folder, and one that
+// leads out (to a .env, to /etc, through another link) is skipped with a
+// warning naming it; corpus.Load reads nothing but regular files.
+func corpusFS(dir string) (fsys fs.FS, where string, done func(), err error) {
 	if dir == builtinCorpus {
-		return corpus.Embedded(), "(built-in)", nil
+		return corpus.Embedded(), "(built-in)", func() {}, nil
 	}
 	fi, err := os.Stat(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, "", fmt.Errorf("corpus folder %s does not exist", dir)
+			return nil, "", nil, fmt.Errorf("corpus folder %s does not exist", dir)
 		}
-		return nil, "", fmt.Errorf("couldn't open the corpus folder %s: %w", dir, err)
+		return nil, "", nil, fmt.Errorf("couldn't open the corpus folder %s: %w", dir, err)
 	}
 	if !fi.IsDir() {
-		return nil, "", fmt.Errorf("corpus %s is not a folder", dir)
+		return nil, "", nil, fmt.Errorf("corpus %s is not a folder", dir)
 	}
-	return os.DirFS(dir), dir, nil
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("couldn't open the corpus folder %s: %w", dir, err)
+	}
+	return root.FS(), dir, func() { root.Close() }, nil
 }
 
 // loadGlossary returns the built-in glossary, extended by the user's file.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -76,30 +77,65 @@ func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 	if interactive {
 		fmt.Fprintf(m.Stdout, "Ask about SCO diplomacy (%d documents; /help for commands). An empty line ends the chat.\n", len(a.docs))
 	}
-	in := bufio.NewScanner(m.Stdin)
-	in.Buffer(make([]byte, 64*1024), 1024*1024)
+	in := bufio.NewReader(m.Stdin)
 	for {
 		if interactive {
 			fmt.Fprint(m.Stdout, "> ")
 		}
-		if !in.Scan() {
-			break
+		raw, tooLong, err := readLine(in, maxChatLine)
+		if err != nil && !errors.Is(err, io.EOF) {
+			return fmt.Errorf("couldn't read the input: %w", err)
 		}
-		line := strings.TrimSpace(in.Text())
-		if line == "" {
+		if raw == "" && !tooLong && errors.Is(err, io.EOF) {
+			return nil // end of input
+		}
+		line := strings.TrimSpace(raw)
+		switch {
+		case tooLong:
+			// Far over any question the core accepts: refused here,
+			// without holding the whole line in memory.
+			fmt.Fprintf(m.Stdout, "That line is too long (over %d KiB); please keep a question under %d characters.\n\n", maxChatLine>>10, rag.MaxQuestionRunes)
+		case line == "":
 			return nil
+		default:
+			reply := core.Handle(ctx, bot.Input{Chat: "terminal", User: "terminal", Text: line})
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			fmt.Fprintln(m.Stdout, strings.TrimRight(bot.FormatPlain(reply), "\n"))
+			fmt.Fprintln(m.Stdout)
 		}
-		reply := core.Handle(ctx, bot.Input{Chat: "terminal", User: "terminal", Text: line})
-		if ctx.Err() != nil {
-			return ctx.Err()
+		if err != nil {
+			return nil // end of input after a last line without newline
 		}
-		fmt.Fprintln(m.Stdout, strings.TrimRight(bot.FormatPlain(reply), "\n"))
-		fmt.Fprintln(m.Stdout)
 	}
-	if err := in.Err(); err != nil {
-		return fmt.Errorf("couldn't read the input: %w", err)
+}
+
+// maxChatLine is the longest chat line kept (64 KiB: many times the longest
+// question, rag.MaxQuestionRunes runes of up to 4 bytes each); the rest of a
+// longer line is read and thrown away.
+const maxChatLine = 64 << 10
+
+// readLine reads one line (without its line ending) of at most limit bytes.
+// Of a longer line it keeps nothing and reports tooLong, having read it to
+// its end, so the next call starts at the next line. At the end of input it
+// returns what it read and io.EOF.
+func readLine(r *bufio.Reader, limit int) (line string, tooLong bool, err error) {
+	var b []byte
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if len(b) <= limit { // past the limit, the rest is only read
+			b = append(b, chunk...)
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue
+		}
+		line := strings.TrimSuffix(string(b), "\n")
+		if len(line) > limit {
+			return "", true, err
+		}
+		return line, false, err
 	}
-	return nil
 }
 
 // writeAnswer prints an answer for a terminal: the text, then the sources.

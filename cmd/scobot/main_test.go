@@ -356,3 +356,20 @@ func TestChatResolvesFollowUps(t *testing.T) {
 		t.Errorf("the follow-up was not resolved against the first question:\n%s", out)
 	}
 }
+
+// A line over the old 1 MB scanner limit (a paste gone wrong) gets a
+// refusal, and the questions after it are still answered.
+func TestChatSurvivesAHugeLine(t *testing.T) {
+	huge := strings.Repeat("Wang Yi ", (1<<20)/8+100) // over 1 MiB, no newline inside
+	in := huge + "\nWhat did Wang Yi say about vaccine nationalism?\n\n"
+	code, out, errOut := run(t, nil, in, "chat", "--db", t.TempDir())
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "too long") {
+		t.Errorf("no refusal of the huge line:\n%.2000s", out)
+	}
+	if !strings.Contains(out, "vaccine nationalism") || strings.Count(out, "Sources:") != 1 {
+		t.Errorf("the question after the huge line was not answered:\n%.2000s", out)
+	}
+}

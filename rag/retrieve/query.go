@@ -8,11 +8,12 @@ import (
 
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/tokens"
+	"github.com/scobot/scobot/textnorm"
 )
 
 // Query is a parsed question.
 type Query struct {
-	Text string // the question as asked
+	Text string // the question as asked, less its invisible characters (textnorm.StripIgnorable)
 	Lang string // the asker's language
 	// Terms weighs each term to search for: 1 for the question's own,
 	// less for expansions, each times its focus (rarer terms weigh more).
@@ -65,8 +66,11 @@ var dateUnitRE = regexp.MustCompile(`([0-9])[年日号]`)
 
 // ParseQuery parses a question: its names and ordinary words (through the
 // glossary and the lexicon, expanded into the corpus's other languages),
-// its remaining terms and what it says about time.
+// its remaining terms and what it says about time. Zero-width and control
+// characters are removed first, as the index never holds them: every
+// offset into the question is an offset into Query.Text.
 func (e *Engine) ParseQuery(question string) Query {
+	question = textnorm.StripIgnorable(question)
 	q := Query{Text: question, Lang: tokens.Lang(question), Terms: map[string]float64{}, Time: parseTime(question)}
 	// add sets a term's weight, keeping the larger when it comes twice.
 	add := func(t string, w, focus float64) {

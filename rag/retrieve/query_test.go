@@ -3,6 +3,7 @@ package retrieve
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/scobot/scobot/rag"
@@ -77,4 +78,52 @@ func TestSpecificNamesDoNotDependOnTheAskersLanguage(t *testing.T) {
 	if !slices.Equal(en, []string{"india"}) || !slices.Equal(zh, en) {
 		t.Errorf("specific names: English %v, Chinese %v; want [india] for both", en, zh)
 	}
+}
+
+// A zero-width space pasted inside a name ("Лав\u200bров") is invisible to
+// the asker; the index never sees one (textnorm drops them), so neither
+// must the question: it is answered as the clean one is.
+func TestZeroWidthInsideANameIsIgnored(t *testing.T) {
+	g, lex := ragtest.Glossaries(t)
+	e := NewEngine(Config{Chunks: ragtest.Fixture(), Glossary: g, Lexicon: lex})
+	for _, clean := range []string{"Кого встретил Лавров в Астане?", "Whom did Lavrov meet in Astana?", "王毅在阿斯塔纳同拉夫罗夫会谈了吗？"} {
+		for _, dirty := range zeroWidthVariants(clean) {
+			want, err := e.Retrieve(context.Background(), clean, Options{Mode: rag.ModeLexical})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := e.Retrieve(context.Background(), dirty, Options{Mode: rag.ModeLexical})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got.Query.Concepts, want.Query.Concepts) {
+				t.Errorf("%+q: names %v, want %v as for %q", dirty, got.Query.Concepts, want.Query.Concepts, clean)
+			}
+			if got.Abstains() != want.Abstains() || !slices.Equal(passageIDs(got), passageIDs(want)) {
+				t.Errorf("%+q: abstains %v, passages %v; want %v, %v as for %q",
+					dirty, got.Abstains(), passageIDs(got), want.Abstains(), passageIDs(want), clean)
+			}
+		}
+	}
+}
+
+// zeroWidthVariants returns s with a zero-width space (and, once, a word
+// joiner) put inside its glossary names.
+func zeroWidthVariants(s string) []string {
+	var out []string
+	for _, name := range []string{"Лавров", "Lavrov", "拉夫罗夫", "Астане", "王毅"} {
+		if i := strings.Index(s, name); i >= 0 {
+			mid := i + len(string([]rune(name)[:2]))
+			out = append(out, s[:mid]+"\u200b"+s[mid:], s[:mid]+"\u2060"+s[mid:])
+		}
+	}
+	return out
+}
+
+func passageIDs(r Retrieval) []string {
+	var ids []string
+	for _, p := range r.Passages {
+		ids = append(ids, p.ID)
+	}
+	return ids
 }

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+const fsArticle = "ASTANA, July 4 (Xinhua) -- Leaders of the Shanghai Cooperation Organization adopted the Astana Declaration on Thursday.\n\nThe next summit will be held in China, officials said after the meeting."
+
+// A corpus folder an attacker prepared: a named pipe called x.txt, links
+// out of the folder (directly and through a link inside it) to a .env-like
+// file with a token, and a link that stays inside. Every command must load
+// it promptly, read the inside link and nothing from outside.
+func TestCorpusFolderTrustsNothing(t *testing.T) {
+	top := t.TempDir()
+	dir := filepath.Join(top, "corpus")
+	if err := os.MkdirAll(filepath.Join(dir, "sub"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeCorpus(t, dir, map[string]string{"a.txt": fsArticle})
+	writeCorpus(t, top, map[string]string{"env.txt": fsArticle + "\n\nTELEGRAM_BOT_TOKEN=123456:SECRET-TOKEN"})
+	for name, target := range map[string]string{
+		"in.txt":    "a.txt",
+		"out.txt":   "../env.txt",
+		"sub/hop":   "../../env.txt",
+		"chain.txt": "sub/hop", // stays inside on its face, then leaves
+	} {
+		if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+			t.Skipf("cannot make symbolic links here: %v", err)
+		}
+	}
+	fifo := filepath.Join(dir, "x.txt")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("cannot make a FIFO here: %v", err)
+	}
+	t.Cleanup(func() { // frees a reader stuck on the pipe, should there be one
+		if f, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			f.Close()
+		}
+	})
+
+	// The timeout is a hang guard only, far above any real run.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	type result struct {
+		code      int
+		out, errs string
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, out, errs := runCtx(ctx, nil, "docs", "--corpus", dir, "--db", filepath.Join(top, "db"), "--json", "--chunks")
+		done <- result{code, out, errs}
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-ctx.Done():
+		t.Fatal("scobot docs did not return: it is blocked on the named pipe")
+	}
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.errs)
+	}
+	if strings.Contains(r.out, "SECRET") {
+		t.Errorf("text from outside the corpus folder was indexed:\n%s", r.out)
+	}
+	for _, id := range []string{`"id": "a"`, `"id": "in"`} {
+		if !strings.Contains(r.out, id) {
+			t.Errorf("%s missing from the documents:\n%s", id, r.out)
+		}
+	}
+	for _, f := range []string{"x.txt", "out.txt", "chain.txt"} {
+		if !strings.Contains(r.errs, "file="+f) {
+			t.Errorf("no warning naming %s:\n%s", f, r.errs)
+		}
+	}
+}
+
+// runCtx is run with a context of the caller's.
+func runCtx(ctx context.Context, env map[string]string, args ...string) (int, string, string) {
+	var out, errOut strings.Builder
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}
+	code := m.Run(ctx, args)
+	return code, out.String(), errOut.String()
+}
+
+// SIGINT and SIGTERM cancel the context main hands to Run; a command whose
+// context ends stops with "interrupted" rather than carrying on. (That
+// corpus.Load itself stops is TestLoadErrors/cancelled.)
+func TestCommandsStopWhenInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	writeCorpus(t, dir, map[string]string{"a.txt": fsArticle, "b.txt": fsArticle})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, cmd := range []string{"docs", "index"} {
+		code, _, errs := runCtx(ctx, nil, cmd, "--corpus", dir, "--db", filepath.Join(t.TempDir(), "db"))
+		if code != exitError || !strings.Contains(errs, "interrupted") {
+			t.Errorf("%s: exit %d, stderr %q; want exit %d and interrupted", cmd, code, errs, exitError)
+		}
+	}
+}
