@@ -266,7 +266,7 @@ func loadGlossary(path string) (*glossary.Glossary, error) {
 	if path == "" {
 		return gl, nil
 	}
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't open the glossary %s: %w", path, err)
 	}

@@ -48,7 +48,7 @@ func (e env) get(key string) string {
 // readDotenv parses a .env file: KEY=VALUE lines, # comments, optional
 // "export " prefix and matching quotes. A missing file is no error.
 func readDotenv(path string) (map[string]string, error) {
-	f, err := os.Open(path)
+	f, err := openRegular(path)
 	if err != nil {
 		if os.IsNotExist(err) {
 			return map[string]string{}, nil
@@ -57,6 +57,20 @@ func readDotenv(path string) (map[string]string, error) {
 	}
 	defer f.Close()
 	return parseDotenv(f, path)
+}
+
+// openRegular opens a settings file (.env, a glossary) only when it is a
+// regular file: opening a named pipe would block before anything could
+// check it, and no signal would end the wait.
+func openRegular(path string) (*os.File, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%s)", path, fi.Mode().Type())
+	}
+	return os.Open(path)
 }
 
 func parseDotenv(r io.Reader, name string) (map[string]string, error) {

@@ -103,3 +103,34 @@ func TestCommandsStopWhenInterrupted(t *testing.T) {
 		}
 	}
 }
+
+// A .env or a glossary that is a named pipe is refused at once, not waited
+// on.
+func TestSettingsFilesMustBeRegular(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("cannot make a FIFO here: %v", err)
+	}
+	t.Cleanup(func() {
+		if f, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {
+			f.Close()
+		}
+	})
+	done := make(chan [2]error, 1)
+	go func() {
+		_, envErr := readDotenv(fifo)
+		_, glErr := loadGlossary(fifo)
+		done <- [2]error{envErr, glErr}
+	}()
+	select {
+	case errs := <-done:
+		for i, err := range errs {
+			if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+				t.Errorf("file %d: err %v, want 'not a regular file'", i, err)
+			}
+		}
+	case <-time.After(2 * time.Minute): // a hang guard only
+		t.Fatal("reading a named pipe as a settings file hung")
+	}
+}
