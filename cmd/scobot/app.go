@@ -65,11 +65,15 @@ type embedder interface {
 	retrieve.QueryEmbedder
 }
 
-// openApp loads the corpus, brings the index up to date (embedding only what
+// openApp loads the corpus (through the corpus cache beside the index), brings the index up to date (embedding only what
 // changed), builds the engine and gives it the embedder's measured share in
 // fusion (vectorShare).
 func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions) (*app, error) {
-	docs, skipped, err := loadCorpus(ctx, cfg.Corpus, opts.exclude, log)
+	dbDir := cfg.DB
+	if dbDir == "" {
+		dbDir = defaultDBDir(cfg.Corpus, opts.dbKey, cfg.LLM.EmbeddingModel)
+	}
+	docs, skipped, err := loadCorpusCached(ctx, cfg.Corpus, opts.exclude, dbDir, log)
 	if err != nil {
 		return nil, err
 	}
@@ -90,10 +94,6 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 		emb = client.Embedder()
 	}
 
-	dbDir := cfg.DB
-	if dbDir == "" {
-		dbDir = defaultDBDir(cfg.Corpus, opts.dbKey, cfg.LLM.EmbeddingModel)
-	}
 	st, err := openStore(ctx, dbDir, emb, log, opts.rebuild, opts.mustSave)
 	if err != nil {
 		return nil, err

@@ -205,3 +205,39 @@ func TestRebuildInterruptedKeepsOldIndex(t *testing.T) {
 		t.Errorf("index after the interrupted rebuild = %+v, want all %d unchanged", after, before.Added)
 	}
 }
+
+// TestCorpusCacheSeesEdits: the second command over an unchanged corpus
+// takes the cached documents; an edited, an added and a removed file are
+// each seen by the next command.
+func TestCorpusCacheSeesEdits(t *testing.T) {
+	dir, db := t.TempDir(), t.TempDir()
+	report := "SCO foreign ministers met in Dushanbe\n\nThe SCO foreign ministers met in Dushanbe on July 14, 2021, and discussed %s.\n"
+	writeCorpus(t, dir, map[string]string{"a.txt": fmt.Sprintf(report, "security")})
+	env := map[string]string{"SCOBOT_LOG_LEVEL": "debug"}
+	docs := func() (string, string) {
+		t.Helper()
+		code, out, errOut := run(t, env, "", "docs", "--chunks", "--corpus", dir, "--db", db)
+		if code != 0 {
+			t.Fatalf("docs: exit %d: %s", code, errOut)
+		}
+		return out, errOut
+	}
+	docs()
+	if out, errOut := docs(); !strings.Contains(errOut, "using the cached documents") || !strings.Contains(out, "security") {
+		t.Errorf("second run did not use the cache (stderr %q) or lost the text: %s", errOut, out)
+	}
+	writeCorpus(t, dir, map[string]string{"a.txt": fmt.Sprintf(report, "trade and transport corridors")})
+	if out, _ := docs(); !strings.Contains(out, "transport corridors") {
+		t.Errorf("edit not seen: %s", out)
+	}
+	writeCorpus(t, dir, map[string]string{"b.txt": fmt.Sprintf(report, "energy")})
+	if out, _ := docs(); !strings.Contains(out, "energy") {
+		t.Errorf("added file not seen: %s", out)
+	}
+	if err := os.Remove(filepath.Join(dir, "a.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if out, _ := docs(); strings.Contains(out, "transport corridors") {
+		t.Errorf("removed file still listed: %s", out)
+	}
+}

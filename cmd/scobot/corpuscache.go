@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/scobot/scobot/corpus"
+	"github.com/scobot/scobot/rag/corpuscache"
+)
+
+// loadCorpusCached is loadCorpus through the corpus cache kept in dbDir:
+// when no file of the corpus changed since the cache was saved (by size and
+// modification time; by content hash where those differ) the cached
+// documents are used and no file is read, decoded or cleaned again. The
+// cache also keys on the exclusions and on the running binary, so a new
+// build (whose loader may read files differently) loads afresh. A cache
+// that cannot be saved is only logged (at Debug level): a read-only index
+// folder is reported once, by the index.
+func loadCorpusCached(ctx context.Context, setting string, exclude map[string]bool, dbDir string, log *slog.Logger) ([]corpus.Document, []corpus.Skipped, error) {
+	srcs, ok := cacheSources(setting)
+	if !ok {
+		return loadCorpus(ctx, setting, exclude, log) // it says what is wrong with the folders
+	}
+	before, err := corpuscache.Fingerprint(ctx, srcs)
+	if err != nil {
+		log.Debug("couldn't fingerprint the corpus; loading it", "err", err)
+		return loadCorpus(ctx, setting, exclude, log)
+	}
+	key := cacheKey(exclude)
+	path := filepath.Join(dbDir, corpuscache.FileName)
+	if docs, skipped, hashed, ok := corpuscache.Lookup(ctx, path, key, srcs, before); ok {
+		log.Debug("corpus unchanged; using the cached documents", "files", len(before), "hashed", hashed)
+		for _, s := range skipped {
+			log.Warn("skipped document file", "file", s.File, "reason", s.Reason)
+		}
+		return docs, skipped, nil
+	}
+	docs, skipped, err := loadCorpus(ctx, setting, exclude, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := corpuscache.Save(ctx, path, key, srcs, before, docs, skipped); err != nil {
+		log.Debug("couldn't keep the loaded corpus", "path", path, "err", err)
+	}
+	return docs, skipped, nil
+}
+
+// cacheSources returns the folders of the corpus setting as the cache
+// fingerprints them; false when one is not a folder we can read (loadCorpus
+// then reports it).
+func cacheSources(setting string) ([]corpuscache.Source, bool) {
+	var srcs []corpuscache.Source
+	for _, dir := range corpusDirs(setting) {
+		if dir == builtinCorpus {
+			srcs = append(srcs, corpuscache.Source{Name: dir, FS: corpus.Embedded(), AlwaysHash: true})
+			continue
+		}
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return nil, false
+		}
+		if fi, err := os.Stat(abs); err != nil || !fi.IsDir() {
+			return nil, false
+		}
+		srcs = append(srcs, corpuscache.Source{Name: abs, FS: os.DirFS(abs)})
+	}
+	return srcs, true
+}
+
+// cacheKey names what else the cached documents depend on: the documents
+// left out, and the binary that loaded them (path, size and time).
+func cacheKey(exclude map[string]bool) string {
+	bin := "unknown"
+	if exe, err := os.Executable(); err == nil {
+		if fi, err := os.Stat(exe); err == nil {
+			bin = fmt.Sprintf("%s %d %d", exe, fi.Size(), fi.ModTime().UnixNano())
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			bin = exe
+		}
+	}
+	return bin + "\x00" + strings.Join(slices.Sorted(maps.Keys(exclude)), ",")
+}
