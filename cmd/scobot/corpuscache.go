@@ -2,15 +2,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/scobot/scobot/corpus"
 	"github.com/scobot/scobot/rag/corpuscache"
@@ -43,6 +42,7 @@ func loadCorpusCached(ctx context.Context, setting string, exclude map[string]bo
 		}
 		return docs, skipped, nil
 	}
+	log.Debug("corpus changed or not cached; loading it", "files", len(before))
 	docs, skipped, err := loadCorpus(ctx, setting, exclude, log)
 	if err != nil {
 		return nil, nil, err
@@ -76,14 +76,14 @@ func cacheSources(setting string) ([]corpuscache.Source, bool) {
 }
 
 // cacheKey names what else the cached documents depend on: the documents
-// left out, and the binary that loaded them (path, size and time).
+// left out, and the binary that loaded them, by its size and modification
+// time (not its path: `go run` runs one build from changing places). A
+// binary that cannot be found gives a key of its own that never matches.
 func cacheKey(exclude map[string]bool) string {
-	bin := "unknown"
+	bin := fmt.Sprintf("unknown binary %d", time.Now().UnixNano())
 	if exe, err := os.Executable(); err == nil {
 		if fi, err := os.Stat(exe); err == nil {
-			bin = fmt.Sprintf("%s %d %d", exe, fi.Size(), fi.ModTime().UnixNano())
-		} else if !errors.Is(err, fs.ErrNotExist) {
-			bin = exe
+			bin = fmt.Sprintf("binary %d %d", fi.Size(), fi.ModTime().UnixNano())
 		}
 	}
 	return bin + "\x00" + strings.Join(slices.Sorted(maps.Keys(exclude)), ",")
