@@ -13,7 +13,13 @@ import (
 
 	"github.com/scobot/scobot/corpus"
 	"github.com/scobot/scobot/rag/corpuscache"
+	"github.com/scobot/scobot/rag/store"
 )
+
+// corpusCacheName is the corpus cache's file name in the index folder. It
+// starts with the snapshot's name, so the store's start-up clean-up removes
+// the cache's stray temporary files too.
+const corpusCacheName = store.SnapshotName + ".corpus"
 
 // loadCorpusCached is loadCorpus through the corpus cache kept in dbDir:
 // when no file of the corpus changed since the cache was saved (by size and
@@ -34,7 +40,7 @@ func loadCorpusCached(ctx context.Context, setting string, exclude map[string]bo
 		return loadCorpus(ctx, setting, exclude, log)
 	}
 	key := cacheKey(exclude)
-	path := filepath.Join(dbDir, corpuscache.FileName)
+	path := filepath.Join(dbDir, corpusCacheName)
 	if docs, skipped, hashed, ok := corpuscache.Lookup(ctx, path, key, srcs, before); ok {
 		log.Debug("corpus unchanged; using the cached documents", "files", len(before), "hashed", hashed)
 		for _, s := range skipped {

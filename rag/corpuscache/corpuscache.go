@@ -27,9 +27,6 @@ import (
 	"github.com/scobot/scobot/corpus"
 )
 
-// FileName is the cache file's name inside its folder.
-const FileName = "corpus.cache"
-
 // formatVersion is the layout of the cache file; another version misses.
 const formatVersion = 1
 

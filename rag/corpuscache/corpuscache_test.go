@@ -24,7 +24,7 @@ func newFixture(t *testing.T, files map[string]string) fixture {
 	for name, text := range files {
 		write(t, filepath.Join(dir, name), text)
 	}
-	return fixture{dir: dir, cache: filepath.Join(t.TempDir(), "idx", FileName), srcs: []Source{{Name: dir, FS: os.DirFS(dir)}}}
+	return fixture{dir: dir, cache: filepath.Join(t.TempDir(), "idx", "corpus.cache"), srcs: []Source{{Name: dir, FS: os.DirFS(dir)}}}
 }
 
 func write(t *testing.T, path, text string) {
@@ -129,7 +129,7 @@ func TestChangesMiss(t *testing.T) {
 // TestAlwaysHash: a source without real times (embed.FS) is hashed every
 // time, so a rebuilt binary with other files of the same sizes misses.
 func TestAlwaysHash(t *testing.T) {
-	cache := filepath.Join(t.TempDir(), FileName)
+	cache := filepath.Join(t.TempDir(), "corpus.cache")
 	mk := func(text string) []Source {
 		return []Source{{Name: "builtin", FS: fstest.MapFS{"a.txt": {Data: []byte(text)}}, AlwaysHash: true}}
 	}
