@@ -241,3 +241,22 @@ func TestCorpusCacheSeesEdits(t *testing.T) {
 		t.Errorf("removed file still listed: %s", out)
 	}
 }
+
+// TestUnwritableCacheDirStillAnswers: with no --db and a user cache
+// directory that cannot be created (HOME on a read-only or broken disk),
+// even the built-in corpus answers, from an index in memory.
+func TestUnwritableCacheDirStillAnswers(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "home")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("XDG_CACHE_HOME", filepath.Join(file, ".cache"))
+	t.Setenv("HOME", file)
+	code, out, errOut := run(t, nil, "", "ask", "--json", indexQuestion)
+	if code != 0 || !strings.Contains(out, `"abstained": false`) {
+		t.Fatalf("exit %d, stdout %s, stderr %q", code, out, errOut)
+	}
+	if !strings.Contains(errOut, "in memory only") || strings.Count(errOut, "level=WARN") != 1 {
+		t.Errorf("want one warning about the index in memory, stderr %q", errOut)
+	}
+}

@@ -63,7 +63,8 @@ type cacheFile struct {
 
 // Fingerprint lists every file (not folder) of the sources with its size,
 // modification time and mode, reading no content; a symbolic link is
-// described by what it points to. It stops when ctx ends.
+// described by what it points to (by itself when it points nowhere). It
+// stops when ctx ends.
 func Fingerprint(ctx context.Context, srcs []Source) ([]File, error) {
 	var out []File
 	for _, src := range srcs {
@@ -78,11 +79,15 @@ func Fingerprint(ctx context.Context, srcs []Source) ([]File, error) {
 				return nil
 			}
 			fi, err := d.Info()
-			if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-				fi, err = fs.Stat(src.FS, p) // never opens, so a FIFO cannot block
-			}
 			if err != nil {
 				return err
+			}
+			if fi.Mode()&fs.ModeSymlink != 0 {
+				// Stat never opens, so a FIFO cannot block; a dangling
+				// link is described by the link itself.
+				if target, err := fs.Stat(src.FS, p); err == nil {
+					fi = target
+				}
 			}
 			out = append(out, File{Source: src.Name, Path: p, Size: fi.Size(), ModTime: fi.ModTime().UnixNano(), Mode: fi.Mode().Type()})
 			return nil

@@ -165,3 +165,17 @@ func TestSaveRefusesAChangingCorpus(t *testing.T) {
 		t.Errorf("cache written: %v", err)
 	}
 }
+
+// TestDanglingLinkFingerprinted: a link that points nowhere is described
+// by itself instead of failing the fingerprint (which would reload the
+// corpus on every command).
+func TestDanglingLinkFingerprinted(t *testing.T) {
+	f := newFixture(t, map[string]string{"a.txt": "alpha"})
+	if err := os.Symlink(filepath.Join(f.dir, "gone.txt"), filepath.Join(f.dir, "link.txt")); err != nil {
+		t.Skipf("cannot make a symbolic link here: %v", err)
+	}
+	f.save(t, "k")
+	if hashed, ok := f.lookup(t, "k"); !ok || hashed != 0 {
+		t.Errorf("Lookup: ok %v, hashed %d; want a hit hashing none", ok, hashed)
+	}
+}
