@@ -42,7 +42,10 @@ type app struct {
 // openOptions tune how the app is loaded.
 type openOptions struct {
 	progress func(done, total int) // called while embedding; nil for none
-	rebuild  bool                  // drop the existing index first
+	rebuild  bool                  // ignore the existing index; replace it once the new one is saved
+	// mustSave makes a snapshot that cannot be written an error; otherwise
+	// the app warns and answers from the index in memory.
+	mustSave bool
 	// strict makes a failure to embed the corpus an error; otherwise the
 	// app answers by keyword search alone.
 	strict bool
@@ -62,11 +65,15 @@ type embedder interface {
 	retrieve.QueryEmbedder
 }
 
-// openApp loads the corpus, brings the index up to date (embedding only what
+// openApp loads the corpus (through the corpus cache beside the index), brings the index up to date (embedding only what
 // changed), builds the engine and gives it the embedder's measured share in
 // fusion (vectorShare).
 func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions) (*app, error) {
-	docs, skipped, err := loadCorpus(ctx, cfg.Corpus, opts.exclude, log)
+	dbDir := cfg.DB
+	if dbDir == "" {
+		dbDir = defaultDBDir(cfg.Corpus, opts.dbKey, cfg.LLM.EmbeddingModel)
+	}
+	docs, skipped, err := loadCorpusCached(ctx, cfg.Corpus, opts.exclude, dbDir, log)
 	if err != nil {
 		return nil, err
 	}
@@ -87,11 +94,7 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 		emb = client.Embedder()
 	}
 
-	dbDir := cfg.DB
-	if dbDir == "" {
-		dbDir = defaultDBDir(cfg.Corpus, opts.dbKey, cfg.LLM.EmbeddingModel)
-	}
-	st, err := openStore(ctx, dbDir, emb, log, opts.rebuild)
+	st, err := openStore(ctx, dbDir, emb, log, opts.rebuild, opts.mustSave)
 	if err != nil {
 		return nil, err
 	}
@@ -110,6 +113,11 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 	}
 	var vec retrieve.VectorIndex = st
 	a.stats, err = st.Sync(ctx, sdocs, opts.progress)
+	if errors.Is(err, store.ErrNotSaved) && !opts.mustSave {
+		// The index in memory is complete: answer from it.
+		log.Warn("couldn't save the index; answering from memory", "path", st.Path(), "err", err)
+		err = nil
+	}
 	if err != nil {
 		if opts.strict || !errors.Is(err, llm.ErrUnavailable) {
 			return nil, fmt.Errorf("couldn't update the index in %s: %w", dbDir, err)
@@ -278,21 +286,39 @@ func loadGlossary(path string) (*glossary.Glossary, error) {
 	return gl.Merge(extra), nil
 }
 
-// openStore opens the index, saying what to do when it cannot be read.
-func openStore(ctx context.Context, dir string, emb store.Embedder, log *slog.Logger, rebuild bool) (*store.Store, error) {
+// openStore opens the index in dir. The index is a cache of the corpus, so
+// nothing about its folder stops a command: an unreadable snapshot is
+// rebuilt from the corpus, and a folder that cannot be created gives an
+// index in memory only (each with one warning). With rebuild the existing
+// snapshot is ignored and replaced only once the new one is saved. With
+// mustSave (scobot index, whose point is the snapshot) a folder that cannot
+// be created is an error.
+func openStore(ctx context.Context, dir string, emb store.Embedder, log *slog.Logger, rebuild, mustSave bool) (*store.Store, error) {
 	if rebuild {
-		// Remove only the snapshot: --db may name a folder holding other files.
-		path := filepath.Join(dir, store.SnapshotName)
-		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("couldn't remove the old index %s: %w", path, err)
+		st, err := store.OpenEmpty(ctx, dir, emb, log)
+		if err != nil {
+			return nil, fmt.Errorf("couldn't open the index in %s: %w", dir, err)
 		}
+		return st, nil
 	}
 	st, err := store.Open(ctx, dir, emb, log)
-	if err != nil {
-		if errors.Is(err, store.ErrUnreadable) {
-			return nil, fmt.Errorf("%w; run `scobot index --rebuild` to rebuild it", err)
+	switch {
+	case err == nil:
+		return st, nil
+	case errors.Is(err, store.ErrUnreadable):
+		log.Warn("the index is unreadable; rebuilding it from the corpus", "err", err)
+		st, err = store.OpenEmpty(ctx, dir, emb, log)
+		if err != nil {
+			return nil, fmt.Errorf("couldn't open the index in %s: %w", dir, err)
 		}
+		return st, nil
+	case ctx.Err() != nil || mustSave:
 		return nil, fmt.Errorf("couldn't open the index in %s: %w", dir, err)
+	}
+	log.Warn("couldn't open the index folder; keeping the index in memory only", "dir", dir, "err", err)
+	st, err = store.Open(ctx, "", emb, log)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't open an index in memory: %w", err)
 	}
 	return st, nil
 }

@@ -12,11 +12,11 @@ import (
 func runIndex(ctx context.Context, m *Main, c *cli, args []string) error {
 	fs := c.flagSet(m, "index", "")
 	asJSON := fs.Bool("json", false, "end the output with one JSON line of figures")
-	rebuild := fs.Bool("rebuild", false, "drop the existing index and embed everything again")
+	rebuild := fs.Bool("rebuild", false, "embed everything again; the old index stays until the new one is saved")
 	if _, err := c.parse(fs, args); err != nil {
 		return err
 	}
-	opts := openOptions{rebuild: *rebuild, strict: true}
+	opts := openOptions{rebuild: *rebuild, strict: true, mustSave: true}
 	var bar *progressBar
 	if isTerminal(m.Stderr) {
 		bar = &progressBar{w: m.Stderr}

@@ -165,8 +165,12 @@ func sortByPos(cs []rag.Chunk) {
 }
 
 // save writes the manifest into the database and exports it atomically to
-// s.path. The caller holds syncMu; concurrent Searches are fine.
+// s.path (nothing for an index in memory only). The caller holds syncMu;
+// concurrent Searches are fine.
 func (s *Store) save() error {
+	if s.path == "" {
+		return nil
+	}
 	s.mu.RLock()
 	m := manifest{Format: formatVersion, Embedder: s.embID, Dim: s.dim, Docs: make(map[string]manifestDoc, len(s.docs))}
 	for id, d := range s.docs {
@@ -185,15 +189,19 @@ func (s *Store) save() error {
 	if err := s.manifest.AddDocument(context.Background(), doc); err != nil {
 		return fmt.Errorf("couldn't store manifest: %w", err)
 	}
-	return writeAtomic(s.path, func(w io.Writer) error { return s.db.ExportToWriter(w, false, "") })
+	return s.write(s.path, func(w io.Writer) error { return s.db.ExportToWriter(w, false, "") })
 }
+
+// tempInfix follows the target's name in a temporary file's name
+// (index.chromem.tmp-123); removeStaleTemps looks for it.
+const tempInfix = ".tmp-"
 
 // writeAtomic writes a file through write to a temporary file in the same
 // directory that is fsynced and renamed over path, so path always holds
 // either the old or the new content in full.
 func writeAtomic(path string, write func(io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
+	f, err := os.CreateTemp(dir, filepath.Base(path)+tempInfix+"*")
 	if err != nil {
 		return fmt.Errorf("couldn't create temporary snapshot: %w", err)
 	}

@@ -25,7 +25,9 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/philippgille/chromem-go"
 
@@ -40,6 +42,11 @@ const (
 	DefaultBatchSize   = 64
 	DefaultConcurrency = 4
 )
+
+// ErrNotSaved is wrapped by the error Sync returns when the index in memory
+// is up to date but its snapshot could not be written (read-only folder,
+// full disk). The index is usable; the next Sync tries to save again.
+var ErrNotSaved = errors.New("index not saved")
 
 // ErrUnreadable is wrapped by the error Open returns when a snapshot exists but
 // cannot be read (corrupt, truncated, inconsistent or of an unknown format).
@@ -81,6 +88,8 @@ type Store struct {
 	rebuilt       bool
 	perDocMax     int // see defaultPerDocMax
 	embDim        int // the embedder's declared dimension; 0 if it declares none
+	// write writes a file atomically (writeAtomic; tests make it fail).
+	write func(path string, write func(io.Writer) error) error
 
 	syncMu sync.Mutex // serialises Sync
 	dirty  bool       // memory holds changes the snapshot lacks; guarded by syncMu
@@ -103,14 +112,64 @@ type docEntry struct {
 }
 
 // Open loads the snapshot at dir/index.chromem, creating dir if needed; a
-// missing snapshot gives an empty index.
+// missing snapshot gives an empty index. Stray temporary files of an
+// interrupted save (see removeStaleTemps) are removed first.
 //
 // If the snapshot was built by an embedder with a different ID, the index
 // starts empty and Rebuilt reports the old ID; the next Sync re-embeds every
 // document and overwrites the snapshot. A snapshot that exists but cannot be
-// read gives an error that wraps ErrUnreadable and names the file. A nil
-// logger discards log records.
+// read gives an error that wraps ErrUnreadable and names the file (OpenEmpty
+// then starts afresh in the same folder). A dir of "" gives an index held in
+// memory only: Sync never saves it and Path returns "". A nil logger
+// discards log records.
 func Open(ctx context.Context, dir string, emb Embedder, logger *slog.Logger) (*Store, error) {
+	s, err := newStore(ctx, dir, emb, logger)
+	if err != nil || s.path == "" {
+		return s, err
+	}
+	snap, err := loadSnapshot(s.path)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case snap == nil:
+		s.logger.Debug("no index snapshot yet", "path", s.path)
+	case snap.manifest.Embedder != s.embID:
+		s.rebuilt = true
+		s.oldEmbedderID = snap.manifest.Embedder
+		s.dirty = true
+		s.logger.Debug("index snapshot was built with another embedder; starting empty",
+			"path", s.path, "old", snap.manifest.Embedder, "new", s.embID)
+	default:
+		s.db, s.chunks, s.manifest = snap.db, snap.chunks, snap.manifestColl
+		s.dim = snap.manifest.Dim
+		s.docs = snap.docs
+		for _, d := range s.docs {
+			s.n += len(d.chunks)
+		}
+		s.notes = loadNotes(s.path+notesSuffix, s.contentSig(), s.logger)
+		s.logger.Debug("loaded index snapshot", "path", s.path, "docs", len(s.docs), "chunks", s.n)
+	}
+	return s, nil
+}
+
+// OpenEmpty is Open without reading the snapshot: the index starts empty,
+// whatever dir/index.chromem holds. The snapshot on disk is left as it is
+// until the first Sync that succeeds replaces it (atomically, by rename), so
+// a rebuild that fails or is interrupted keeps the previous snapshot. It is
+// how an index is rebuilt, and how an unreadable one is replaced.
+func OpenEmpty(ctx context.Context, dir string, emb Embedder, logger *slog.Logger) (*Store, error) {
+	s, err := newStore(ctx, dir, emb, logger)
+	if err != nil {
+		return nil, err
+	}
+	s.dirty = s.path != "" // save even if the corpus turns out empty
+	return s, nil
+}
+
+// newStore returns an empty store for dir, creating dir and removing its
+// stale temporary files; dir "" gives a store in memory only.
+func newStore(ctx context.Context, dir string, emb Embedder, logger *slog.Logger) (*Store, error) {
 	if emb == nil {
 		return nil, errors.New("couldn't open index: no embedder")
 	}
@@ -120,45 +179,60 @@ func Open(ctx context.Context, dir string, emb Embedder, logger *slog.Logger) (*
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("couldn't open index in %s: %w", dir, err)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, fmt.Errorf("couldn't create index directory: %w", err)
-	}
 	s := &Store{
-		path:      filepath.Join(dir, SnapshotName),
 		emb:       emb,
 		embID:     emb.ID(),
 		logger:    logger,
 		perDocMax: defaultPerDocMax,
+		write:     writeAtomic,
 	}
 	if d, ok := emb.(dimensioner); ok {
 		s.embDim = max(d.Dim(), 0)
 	}
-	snap, err := loadSnapshot(s.path)
-	if err != nil {
-		return nil, err
+	s.reset()
+	if dir == "" {
+		return s, nil
 	}
-	switch {
-	case snap == nil:
-		s.reset()
-		logger.Debug("no index snapshot yet", "path", s.path)
-	case snap.manifest.Embedder != s.embID:
-		s.reset()
-		s.rebuilt = true
-		s.oldEmbedderID = snap.manifest.Embedder
-		s.dirty = true
-		logger.Debug("index snapshot was built with another embedder; starting empty",
-			"path", s.path, "old", snap.manifest.Embedder, "new", s.embID)
-	default:
-		s.db, s.chunks, s.manifest = snap.db, snap.chunks, snap.manifestColl
-		s.dim = snap.manifest.Dim
-		s.docs = snap.docs
-		for _, d := range s.docs {
-			s.n += len(d.chunks)
-		}
-		s.notes = loadNotes(s.path+notesSuffix, s.contentSig(), logger)
-		logger.Debug("loaded index snapshot", "path", s.path, "docs", len(s.docs), "chunks", s.n)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("couldn't create index directory: %w", err)
 	}
+	s.path = filepath.Join(dir, SnapshotName)
+	removeStaleTemps(dir, time.Now(), logger)
 	return s, nil
+}
+
+// staleTempAge is how old a temporary file of a save must be before Open
+// removes it. A save in progress (by another scobot on the same folder)
+// keeps writing its file, so its modification time stays recent; one left
+// behind by a killed process only ages.
+const staleTempAge = 10 * time.Minute
+
+// removeStaleTemps removes the temporary files that writeAtomic leaves
+// behind when the process dies mid-save (index.chromem.tmp-*, and those of
+// the notes file), once they are older than staleTempAge. Failures are
+// logged at Debug level: a folder we cannot clean is still usable.
+func removeStaleTemps(dir string, now time.Time, log *slog.Logger) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		log.Debug("couldn't list the index folder for stray temporary files", "dir", dir, "err", err)
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || !strings.HasPrefix(name, SnapshotName) || !strings.Contains(name, tempInfix) {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil || now.Sub(fi.ModTime()) < staleTempAge {
+			continue
+		}
+		p := filepath.Join(dir, name)
+		if err := os.Remove(p); err != nil {
+			log.Debug("couldn't remove a stray temporary index file", "path", p, "err", err)
+			continue
+		}
+		log.Info("removed a stray temporary index file", "path", p)
+	}
 }
 
 // Note returns a figure recorded with SetNotes for the index as it is now,
@@ -173,7 +247,10 @@ func (s *Store) Note(key string) (float64, bool) {
 
 // SetNotes records figures measured on the index as it is. They are kept in
 // a small file beside the snapshot (the snapshot is not written again),
-// with the signature of the content they were measured on.
+// with the signature of the content they were measured on. While the
+// snapshot lacks what memory holds (its save failed; or the index is in
+// memory only) they are kept in memory only and SetNotes returns nil: the
+// failed save has been reported already.
 func (s *Store) SetNotes(notes map[string]float64) error {
 	s.syncMu.Lock()
 	defer s.syncMu.Unlock()
@@ -186,11 +263,14 @@ func (s *Store) SetNotes(notes map[string]float64) error {
 	}
 	nf := notesFile{Content: s.contentSig(), Notes: maps.Clone(s.notes)}
 	s.mu.Unlock()
+	if s.path == "" || s.dirty {
+		return nil
+	}
 	b, err := json.Marshal(nf)
 	if err != nil {
 		return fmt.Errorf("couldn't encode index notes: %w", err)
 	}
-	if err := writeAtomic(s.path+notesSuffix, func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
+	if err := s.write(s.path+notesSuffix, func(w io.Writer) error { _, err := w.Write(b); return err }); err != nil {
 		return fmt.Errorf("couldn't save index notes: %w", err)
 	}
 	return nil
@@ -278,7 +358,7 @@ func (s *Store) Len() int {
 // EmbedderID returns the ID of the embedder whose vectors the index holds.
 func (s *Store) EmbedderID() string { return s.embID }
 
-// Path returns the snapshot file's path.
+// Path returns the snapshot file's path; "" for an index in memory only.
 func (s *Store) Path() string { return s.path }
 
 // Metadata keys of a chunk's chromem document. The chunk ID is the chromem

@@ -59,8 +59,10 @@ type plan struct {
 //
 // Nothing in memory or on disk changes until every embedding has succeeded, so
 // an error or a cancelled ctx leaves the index as it was. If anything changed,
-// the snapshot is saved atomically before Sync returns; if that save fails the
-// previous snapshot stays on disk and the next Sync saves again. Syncs are
+// the snapshot is saved atomically before Sync returns. If that save fails
+// (read-only folder, full disk) the index in memory is up to date and usable:
+// Sync returns its Stats with an error wrapping ErrNotSaved, the previous
+// snapshot stays on disk, and the next Sync saves again. Syncs are
 // serialised.
 func (s *Store) Sync(ctx context.Context, docs []Doc, progress func(done, total int)) (Stats, error) {
 	start := time.Now()
@@ -87,14 +89,15 @@ func (s *Store) Sync(ctx context.Context, docs []Doc, progress func(done, total 
 			return Stats{}, fmt.Errorf("couldn't sync index: %w", err)
 		}
 	}
+	p.stats.Chunks = s.Len()
 	if changed || s.dirty {
 		if err := s.save(); err != nil {
 			s.dirty = true
-			return Stats{}, fmt.Errorf("couldn't save index: %w", err)
+			p.stats.Seconds = time.Since(start).Seconds()
+			return p.stats, fmt.Errorf("couldn't save index: %w: %w", ErrNotSaved, err)
 		}
 		s.dirty = false
 	}
-	p.stats.Chunks = s.Len()
 	p.stats.Seconds = time.Since(start).Seconds()
 	s.logger.Debug("synced index", "added", p.stats.Added, "updated", p.stats.Updated,
 		"removed", p.stats.Removed, "unchanged", p.stats.Unchanged, "embedded", p.stats.Embedded)
