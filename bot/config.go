@@ -154,7 +154,7 @@ func (c *Config) defaults() error {
 	}
 	c.APIURL = strings.TrimRight(c.APIURL, "/")
 	if !strings.HasPrefix(c.APIURL, "http://") && !strings.HasPrefix(c.APIURL, "https://") {
-		return fmt.Errorf("bot API URL %q: want http(s)://host", c.APIURL)
+		return fmt.Errorf("bot API URL %q: want http(s)://host", RedactURL(c.APIURL))
 	}
 	if c.WebhookURL != "" {
 		if !strings.HasPrefix(c.WebhookURL, "https://") && !strings.HasPrefix(c.WebhookURL, "http://") {
