@@ -2,6 +2,10 @@ package bot
 
 import (
 	"context"
+	"strconv"
+	"time"
+
+	"github.com/scobot/scobot/rag"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -53,5 +57,160 @@ func TestAPIURLPasswordRedacted(t *testing.T) {
 	tb.stop(t)
 	if logs := tb.logs.String(); strings.Contains(logs, pass) {
 		t.Errorf("the password is in the logs:\n%s", logs)
+	}
+}
+
+// hangingAsker is a language model that does not answer: each Ask waits
+// for its context to end and then falls back (as rag/answer's Assistant
+// does), except questions containing "stuck", which ignore the context
+// until release is closed.
+type hangingAsker struct {
+	started chan string // receives each question as its Ask begins
+	release chan struct{}
+	onText  func(req rag.Request) // called first, if set: the streamed text
+}
+
+var _ Asker = (*hangingAsker)(nil)
+
+func (a *hangingAsker) Ask(ctx context.Context, req rag.Request) (rag.Answer, error) {
+	if a.onText != nil {
+		a.onText(req)
+	}
+	if a.started != nil {
+		a.started <- req.Question
+	}
+	if strings.Contains(req.Question, "stuck") {
+		<-a.release
+	} else {
+		<-ctx.Done()
+	}
+	ans := testAnswer(req.Question)
+	ans.Text = "Fallback: Wang Yi met Lavrov in Astana [1]."
+	ans.Note = "The language model did not answer; these are quoted sentences."
+	return ans, nil
+}
+
+func (f *fakeTG) ackedOffset() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.acked
+}
+
+// TestShutdownWithHangingModel: on shutdown every accepted update is
+// answered (the model gives up and the fallback is sent with a context of
+// its own) or left unacknowledged: the offset the bot confirms stops at
+// the first update without a sent reply.
+func TestShutdownWithHangingModel(t *testing.T) {
+	tests := []struct {
+		name      string
+		questions []string
+		failChat  int64 // sendMessage to this chat fails (500)
+		wantSent  int   // replies sent
+		wantAck   int   // index of the first update left unacknowledged; len = none
+	}{
+		{"all fall back", []string{"q1", "q2", "q3", "q4", "q5"}, 0, 5, 5},
+		{"one stuck", []string{"q1", "q2", "stuck q3", "q4", "q5"}, 0, 4, 2},
+		{"one reply cannot be sent", []string{"q1", "q2", "q3", "q4", "q5"}, 11, 4, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFakeTG(t)
+			if tt.failChat != 0 {
+				f.setHook(func(method string, form url.Values) (int, string, bool) {
+					if method == "sendMessage" && form.Get("chat_id") == strconv.FormatInt(tt.failChat, 10) {
+						return 500, `{"ok":false,"error_code":500,"description":"Internal Server Error"}`, true
+					}
+					return 0, "", false
+				})
+			}
+			asker := &hangingAsker{started: make(chan string, len(tt.questions)), release: make(chan struct{})}
+			t.Cleanup(func() { close(asker.release) })
+			tb := startBotWith(t, f, asker, func(c *Config) {
+				c.Workers = 8
+				c.ShutdownGrace = 20 * time.Millisecond
+				c.FallbackTime = 50 * time.Millisecond
+				c.DeliveryTimeout = 300 * time.Millisecond
+				c.RepollInterval = 5 * time.Millisecond
+			})
+			var ids []int
+			for i, q := range tt.questions {
+				up := privateMsg(int64(10+i), i+1, q)
+				ids = append(ids, up["update_id"].(int))
+				f.push(up)
+			}
+			for range tt.questions {
+				<-asker.started
+			}
+			if got := f.ackedOffset(); got > ids[0] {
+				t.Fatalf("offset %d confirmed while every update was in work (first %d)", got, ids[0])
+			}
+			if err := tb.stop(t); err != nil {
+				t.Errorf("Run = %v, want nil", err)
+			}
+			var sent int
+			for _, c := range f.callsOf("sendMessage") {
+				if strings.Contains(c.form.Get("text"), "Fallback:") && c.form.Get("chat_id") != strconv.FormatInt(tt.failChat, 10) {
+					sent++
+				}
+			}
+			if sent != tt.wantSent {
+				t.Errorf("%d fallback replies sent, want %d", sent, tt.wantSent)
+			}
+			want := ids[len(ids)-1] + 1
+			if tt.wantAck < len(ids) {
+				want = ids[tt.wantAck]
+			}
+			if got := f.ackedOffset(); got != want {
+				t.Errorf("confirmed offset %d, want %d (updates %v)", got, want, ids)
+			}
+			left := len(tt.questions) - tt.wantSent
+			if logs := tb.logs.String(); left > 0 && !strings.Contains(logs, "updates left unacknowledged at shutdown") {
+				t.Errorf("the updates left are not logged:\n%s", logs)
+			} else if left > 0 && !strings.Contains(logs, "count="+strconv.Itoa(left)) {
+				t.Errorf("the log does not say %d were left:\n%s", left, logs)
+			}
+		})
+	}
+}
+
+// TestDeadlineReplacesPreview: when the per-update deadline passes while
+// the answer is streamed, the unchecked preview is replaced by the
+// fallback answer, with its sources, although the job's context is over.
+func TestDeadlineReplacesPreview(t *testing.T) {
+	f := newFakeTG(t)
+	clock := &fakeClock{t: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
+	asker := &hangingAsker{release: make(chan struct{}), onText: func(req rag.Request) {
+		clock.advance(2 * time.Second)
+		req.OnText("Wang Yi met Lav")
+		for range 500 { // until the preview is sent
+			if len(f.callsOf("sendMessage")) > 0 {
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}}
+	defer close(asker.release)
+	startBotWith(t, f, asker, func(c *Config) {
+		c.now = clock.now
+		c.UpdateTimeout = 100 * time.Millisecond
+		c.FallbackTime = 10 * time.Millisecond
+	})
+	f.push(privateMsg(42, 1, "q"))
+	f.waitFor(func(cs []apiCall) bool {
+		for _, c := range cs {
+			if c.method == "deleteMessage" || c.form.Get("parse_mode") == "HTML" {
+				return true
+			}
+		}
+		return false
+	}, "editMessageText", "deleteMessage")
+	sends := f.callsOf("sendMessage")
+	if len(sends) != 1 || sends[0].form.Has("parse_mode") {
+		t.Fatalf("want one plain preview, got %d sends", len(sends))
+	}
+	edits := f.callsOf("editMessageText")
+	final := edits[len(edits)-1].form
+	if final.Get("message_id") != "1000" || !strings.Contains(final.Get("text"), "Fallback:") || !strings.Contains(final.Get("text"), "<b>Sources</b>") {
+		t.Errorf("the preview was not replaced by the fallback with its sources: %v", final)
 	}
 }
