@@ -481,6 +481,8 @@ func TestConfigErrors(t *testing.T) {
 		{"no token", Config{}, "TELEGRAM_BOT_TOKEN"},
 		{"bad API URL", Config{Token: NewToken("x"), APIURL: "api.telegram.org"}, "want http(s)"},
 		{"bad secret", Config{Token: NewToken("x"), WebhookURL: "https://h/x", WebhookSecret: NewToken("a b")}, "webhook secret"},
+		{"deadline shorter than the model's retry time", Config{Token: NewToken("x"), UpdateTimeout: 20 * time.Second, ModelTime: 2 * time.Minute}, "shorter than the language model's retry time 2m0s"},
+		{"deadline leaving no time for the fallback", Config{Token: NewToken("x"), UpdateTimeout: 2 * time.Minute, ModelTime: 2 * time.Minute}, "at least 2m5s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
