@@ -130,6 +130,14 @@ type Config struct {
 	UserRate Rate // questions per user; zero → no limit
 	ChatRate Rate // questions per chat; zero → no limit
 
+	// InfoRate limits /start, /help and /sources per user, apart from
+	// UserRate and ChatRate (they do not count as questions); zero → no
+	// limit. NoticeInterval is the least time between two notices to one
+	// user (a refusal, a "please wait", a hint to send text); notices in
+	// between are not sent; 0 → 1 min.
+	InfoRate       Rate
+	NoticeInterval time.Duration
+
 	Workers   int // answers worked on at once; 0 → 8
 	QueueSize int // updates queued or in work before polling waits; 0 → 256
 
@@ -189,6 +197,7 @@ func (c *Config) defaults() error {
 	}
 	setDefault(&c.Workers, 8)
 	setDefault(&c.QueueSize, 256)
+	setDefault(&c.NoticeInterval, time.Minute)
 	setDefault(&c.FallbackTime, 5*time.Second)
 	setDefault(&c.UpdateTimeout, max(2*time.Minute, c.ModelTime+c.FallbackTime))
 	if err := c.CheckDeadline(); err != nil {

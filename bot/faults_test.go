@@ -214,3 +214,94 @@ func TestDeadlineReplacesPreview(t *testing.T) {
 		t.Errorf("the preview was not replaced by the fallback with its sources: %v", final)
 	}
 }
+
+// waitDone waits until the bot has confirmed every update up to id (so
+// each was handled), or fails.
+func (f *fakeTG) waitDone(id int) {
+	f.t.Helper()
+	f.waitFor(func([]apiCall) bool { return f.ackedOffset() > id }, "getUpdates")
+}
+
+// repliesTo returns the texts sent to a chat.
+func (f *fakeTG) repliesTo(chat int64) []string {
+	var out []string
+	for _, c := range f.callsOf("sendMessage") {
+		if c.form.Get("chat_id") == strconv.FormatInt(chat, 10) {
+			out = append(out, c.form.Get("text"))
+		}
+	}
+	return out
+}
+
+// TestRefusalFlooding: refusals and "please wait" replies are limited to
+// one per user per notice interval, and /start, /help and /sources have
+// their own limit: they neither count as questions nor stop working when
+// the question limit is reached.
+func TestRefusalFlooding(t *testing.T) {
+	f := newFakeTG(t)
+	clock := &fakeClock{t: time.Date(2024, 5, 21, 12, 0, 0, 0, time.UTC)}
+	asker := &fakeAsker{}
+	startBot(t, f, asker, func(c *Config) {
+		c.now = clock.now
+		c.AllowedUsers = []int64{1, 3}
+		c.UserRate = Rate{N: 2, Per: time.Hour}
+		c.InfoRate = Rate{N: 5, Per: time.Hour}
+		c.NoticeInterval = time.Minute
+		c.RepollInterval = time.Millisecond
+	})
+	last := func(u map[string]any) int { f.push(u); return u["update_id"].(int) }
+
+	// A stranger's flood gets one refusal per interval.
+	var id int
+	for i := range 11 {
+		id = last(privateMsg(2, i+1, "let me in"))
+	}
+	f.waitDone(id)
+	if got := f.repliesTo(2); len(got) != 1 || got[0] != textRefused {
+		t.Errorf("a stranger's 11 messages got %d replies, want 1 refusal: %q", len(got), got)
+	}
+	clock.advance(time.Minute)
+	f.waitDone(last(privateMsg(2, 20, "let me in")))
+	if got := f.repliesTo(2); len(got) != 2 {
+		t.Errorf("after the interval: %d refusals, want 2", len(got))
+	}
+
+	// An allowed user: two questions, then the limit; one please-wait for
+	// the flood; /help keeps working and does not count.
+	for i, text := range []string{"q1", "/help", "q2", "q3", "q4", "q5", "/help", "/sources"} {
+		id = last(privateMsg(1, 100+i, text))
+	}
+	f.waitDone(id)
+	var answers, waits, infos int
+	for _, r := range f.repliesTo(1) {
+		switch {
+		case strings.Contains(r, "Please wait"):
+			waits++
+		case strings.Contains(r, "Wang Yi met Lavrov"):
+			answers++
+		default:
+			infos++
+		}
+	}
+	if answers != 2 || waits != 1 || infos != 3 {
+		t.Errorf("replies: %d answers, %d please-wait, %d /help or /sources; want 2, 1, 3", answers, waits, infos)
+	}
+
+	// Informational commands do not use up the question limit.
+	for i, text := range []string{"/start", "/help", "/sources", "/help", "q1", "q2"} {
+		id = last(privateMsg(3, 200+i, text))
+	}
+	f.waitDone(id)
+	if got := f.repliesTo(3); len(got) != 6 || !strings.Contains(got[5], "Wang Yi met Lavrov") {
+		t.Errorf("user 3: %d replies, want 6 ending with an answer", len(got))
+	}
+
+	// Past their own limit, informational commands get one please-wait.
+	for i := range 4 {
+		id = last(privateMsg(3, 300+i, "/help"))
+	}
+	f.waitDone(id)
+	if got := f.repliesTo(3); len(got) != 8 || !strings.Contains(got[7], "Please wait") || !strings.Contains(got[7], "5 commands per hour") {
+		t.Errorf("user 3 past the command limit: %d replies, want 8, the last a please-wait: %q", len(got), got[len(got)-1])
+	}
+}

@@ -41,7 +41,7 @@ func New(ctx context.Context, cfg Config, core *Core) (*Bot, error) {
 		api:    a,
 		log:    cfg.Logger,
 		access: access{chats: cfg.AllowedChats, users: cfg.AllowedUsers},
-		limits: newLimiter(cfg.UserRate, cfg.ChatRate, cfg.now),
+		limits: newLimiter(cfg.UserRate, cfg.ChatRate, cfg.InfoRate, cfg.NoticeInterval, cfg.now),
 		acks:   newAcks(),
 	}, nil
 }
@@ -173,17 +173,35 @@ func (b *Bot) handle(ctx context.Context, in incoming) (sent bool) {
 	defer cancel()
 	t := target{chatID: msg.Chat.ID, threadID: in.threadID, replyTo: msg.MessageID}
 	user := senderID(msg)
+	sender := user
+	if sender == 0 {
+		sender = msg.Chat.ID
+	}
+	// notice sends a refusal or a hint, at most one per sender per
+	// Config.NoticeInterval; the others are dropped.
+	notice := func(kind, text string) bool {
+		if !b.limits.allowNotice(sender) {
+			b.log.Debug("notice not sent: one was sent recently", "chat_id", msg.Chat.ID, "user_id", user, "kind", kind)
+			return true
+		}
+		return b.deliver(dctx, t, textReply(kind, text), nil)
+	}
 	if !b.access.allows(msg.Chat.ID, user) {
 		b.log.Info("refused: chat and user not allowed", "chat_id", msg.Chat.ID, "user_id", user, "chat_type", msg.Chat.Type)
-		return b.deliver(dctx, t, textReply(KindRefusal, textRefused), nil)
+		return notice(KindRefusal, textRefused)
 	}
 	if act == actHint {
-		return b.deliver(dctx, t, textReply(KindUsage, textNonText), nil)
+		return notice(KindUsage, textNonText)
 	}
-	if ok, warn, limit := b.limits.allow(user, msg.Chat.ID); !ok {
+	if cmd, _ := ParseCommand(text); isInfoCommand(cmd) {
+		if ok, limit := b.limits.allowInfo(sender); !ok {
+			b.log.Info("rate limited", "chat_id", msg.Chat.ID, "user_id", user, "command", cmd, "limit", limit.String())
+			return notice(KindRefusal, fmt.Sprintf(textRateLimit, limitText(limit, "commands")))
+		}
+	} else if ok, warn, limit := b.limits.allow(user, msg.Chat.ID); !ok {
 		b.log.Info("rate limited", "chat_id", msg.Chat.ID, "user_id", user, "limit", limit.String(), "told", warn)
 		if warn {
-			return b.deliver(dctx, t, textReply(KindRefusal, fmt.Sprintf(textRateLimit, limitText(limit))), nil)
+			return notice(KindRefusal, fmt.Sprintf(textRateLimit, limitText(limit, "questions")))
 		}
 		return true
 	}
@@ -199,8 +217,14 @@ func (b *Bot) handle(ctx context.Context, in incoming) (sent bool) {
 	return sent
 }
 
+// isInfoCommand reports whether cmd is one of the informational commands,
+// which have their own rate limit and do not count as questions.
+func isInfoCommand(cmd string) bool {
+	return cmd == "start" || cmd == "help" || cmd == "sources"
+}
+
 // limitText renders a rate for people: "5 questions per minute".
-func limitText(r Rate) string {
+func limitText(r Rate, what string) string {
 	per := "per " + r.Per.String()
 	switch r.Per {
 	case time.Second:
@@ -210,7 +234,7 @@ func limitText(r Rate) string {
 	case time.Hour:
 		per = "per hour"
 	}
-	return fmt.Sprintf("%d questions %s", r.N, per)
+	return fmt.Sprintf("%d %s %s", r.N, what, per)
 }
 
 // chatKey names a conversation for the history: the chat, and the topic in

@@ -21,6 +21,7 @@ const (
 	envAllowedUsers  = "ALLOWED_USER_IDS"        // comma list
 	envRateUser      = "RATE_LIMIT_USER"         // questions per user, N/unit; default 5/min
 	envRateChat      = "RATE_LIMIT_CHAT"         // questions per chat, N/unit; default 20/min
+	envRateInfo      = "RATE_LIMIT_INFO"         // /start, /help, /sources per user, N/unit; default 30/min
 	envWorkers       = "BOT_WORKERS"             // answers worked on at once; default 8
 	envUpdateTimeout = "BOT_UPDATE_TIMEOUT"      // deadline for one answer; default from the LLM settings
 )
@@ -33,6 +34,7 @@ const updateFallbackTime = 5 * time.Second
 const (
 	defaultRateUser = "5/min"
 	defaultRateChat = "20/min"
+	defaultRateInfo = "30/min"
 )
 
 func runServe(ctx context.Context, m *Main, c *cli, args []string) error {
@@ -83,6 +85,7 @@ func botConfig(c *cli) (bot.Config, error) {
 	}
 	cfg.UserRate = rateSetting(c, envRateUser, defaultRateUser)
 	cfg.ChatRate = rateSetting(c, envRateChat, defaultRateChat)
+	cfg.InfoRate = rateSetting(c, envRateInfo, defaultRateInfo)
 	if err := updateDeadline(c, &cfg); err != nil {
 		return cfg, err
 	}
