@@ -2,7 +2,9 @@ package bot
 
 import (
 	"context"
+	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/scobot/scobot/rag"
@@ -303,5 +305,99 @@ func TestRefusalFlooding(t *testing.T) {
 	f.waitDone(id)
 	if got := f.repliesTo(3); len(got) != 8 || !strings.Contains(got[7], "Please wait") || !strings.Contains(got[7], "5 commands per hour") {
 		t.Errorf("user 3 past the command limit: %d replies, want 8, the last a please-wait: %q", len(got), got[len(got)-1])
+	}
+}
+
+// TestWebhookDuplicateUpdate: an update posted twice, one after the other
+// or at once, is answered once; an update refused while the queue was
+// full is taken when posted again.
+func TestWebhookDuplicateUpdate(t *testing.T) {
+	f := newFakeTG(t)
+	b, err := New(context.Background(), Config{Token: NewToken(testToken), APIURL: f.apiURL(),
+		WebhookURL: "https://example.org/hook", WebhookSecret: NewToken("s3cret")}, NewCore(&fakeAsker{}, testDocs, CoreOptions{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.disp = newDispatcher(context.Background(), 4, 64, time.Minute, b.job)
+	srv := httptest.NewServer(b.webhookHandler("s3cret"))
+	defer srv.Close()
+	post := func(updateID, msgID int) int {
+		body := fmt.Sprintf(`{"update_id":%d,"message":{"message_id":%d,"date":1,"text":"q","chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false,"first_name":"A"}}}`, updateID, msgID)
+		req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(body))
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret")
+		resp, err := srv.Client().Do(req)
+		if err != nil {
+			t.Error(err)
+			return 0
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for range 2 {
+		if code := post(7001, 1); code != http.StatusOK {
+			t.Errorf("post: %d, want 200", code)
+		}
+	}
+	var wg sync.WaitGroup
+	for range 5 {
+		wg.Go(func() { post(7002, 2) })
+	}
+	wg.Wait()
+	post(7003, 3)
+	b.disp.drain(time.Second, time.Second)
+	per := map[string]int{}
+	for _, c := range f.callsOf("sendMessage") {
+		per[c.form.Get("reply_to_message_id")]++
+	}
+	if per["1"] != 1 || per["2"] != 1 || per["3"] != 1 || len(per) != 3 {
+		t.Errorf("replies per message %v, want one each for 1, 2 and 3", per)
+	}
+
+	// Refused with a 503 (no room in the queue), then posted again: taken.
+	b.disp = newDispatcher(context.Background(), 1, 1, time.Minute, b.job)
+	block := make(chan struct{})
+	b.disp.slots <- struct{}{} // the queue is full
+	go func() { <-block; <-b.disp.slots }()
+	r := httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(`{"update_id":7004,"message":{"message_id":4,"date":1,"text":"q","chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false,"first_name":"A"}}}`))
+	r.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the enqueue gives up at once
+	w := httptest.NewRecorder()
+	b.webhookHandler("s3cret").ServeHTTP(w, r.WithContext(ctx))
+	if w.Code != http.StatusServiceUnavailable {
+		t.Fatalf("full queue: %d, want 503", w.Code)
+	}
+	close(block)
+	if code := post(7004, 4); code != http.StatusOK {
+		t.Errorf("posted again: %d, want 200", code)
+	}
+	b.disp.drain(time.Second, time.Second)
+	if n := len(f.callsOf("sendMessage")); n != 4 {
+		t.Errorf("%d replies in all, want 4", n)
+	}
+}
+
+// TestRecentIDsWindow: the de-duplication window is bounded: past n newer
+// IDs an old one is new again, and a removed one is new at once.
+func TestRecentIDsWindow(t *testing.T) {
+	r := newRecentIDs(3)
+	for _, id := range []int{1, 2, 3} {
+		if !r.add(id) {
+			t.Fatalf("add(%d) = false on first sight", id)
+		}
+	}
+	if r.add(2) {
+		t.Error("add(2) = true within the window")
+	}
+	r.add(4) // pushes 1 out
+	if !r.add(1) {
+		t.Error("add(1) = false after it left the window")
+	}
+	r.remove(3)
+	if !r.add(3) {
+		t.Error("add(3) = false after remove")
+	}
+	if len(r.pos) > 3 {
+		t.Errorf("%d IDs remembered, want at most 3", len(r.pos))
 	}
 }

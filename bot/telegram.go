@@ -22,7 +22,8 @@ type Bot struct {
 	access access
 	limits *limiter
 	disp   *dispatcher
-	acks   *acks // polled updates and which are finished
+	acks   *acks      // polled updates and which are finished
+	recent *recentIDs // webhook updates taken lately, to drop those posted again
 }
 
 // New connects to the Bot API and checks the token (getMe). It does not
@@ -43,6 +44,7 @@ func New(ctx context.Context, cfg Config, core *Core) (*Bot, error) {
 		access: access{chats: cfg.AllowedChats, users: cfg.AllowedUsers},
 		limits: newLimiter(cfg.UserRate, cfg.ChatRate, cfg.InfoRate, cfg.NoticeInterval, cfg.now),
 		acks:   newAcks(),
+		recent: newRecentIDs(webhookDedupWindow),
 	}, nil
 }
 

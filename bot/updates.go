@@ -176,7 +176,9 @@ const maxUpdateBytes = 1 << 20
 
 // webhookHandler takes updates Telegram posts: it checks the secret
 // header, queues the update and only then answers 200, so an update it
-// could not queue (503) is sent again by Telegram.
+// could not queue (503) is sent again by Telegram. An update whose
+// update_id was taken lately (webhookDedupWindow) is answered 200 and
+// dropped: Telegram posts again updates it thinks failed.
 func (b *Bot) webhookHandler(secret string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -200,9 +202,15 @@ func (b *Bot) webhookHandler(secret string) http.Handler {
 			w.WriteHeader(http.StatusOK) // resending would not help
 			return
 		}
+		if !b.recent.add(in.updateID) {
+			b.log.Info("skipping an update posted again", "update_id", in.updateID)
+			w.WriteHeader(http.StatusOK)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
 		defer cancel()
 		if err := b.disp.enqueue(ctx, in); err != nil {
+			b.recent.remove(in.updateID) // Telegram posts it again: take it then
 			b.log.LogAttrs(ctx, slog.LevelWarn, "queue full; asking Telegram to resend", slog.Int("update_id", in.updateID))
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
