@@ -401,3 +401,74 @@ func TestRecentIDsWindow(t *testing.T) {
 		t.Errorf("%d IDs remembered, want at most 3", len(r.pos))
 	}
 }
+
+// TestUnfinishedUpdateRedeliveredAtRestart: an update left unacknowledged
+// at shutdown (the model hung past the grace) is answered by the next
+// start, from the offset the first run confirmed.
+func TestUnfinishedUpdateRedeliveredAtRestart(t *testing.T) {
+	f := newFakeTG(t)
+	hung := &hangingAsker{started: make(chan string, 2), release: make(chan struct{})}
+	t.Cleanup(func() { close(hung.release) })
+	tb := startBotWith(t, f, hung, func(c *Config) {
+		c.ShutdownGrace = 10 * time.Millisecond
+		c.FallbackTime = 10 * time.Millisecond
+		c.DeliveryTimeout = 100 * time.Millisecond
+		c.RepollInterval = 5 * time.Millisecond
+	})
+	up := privateMsg(42, 1, "stuck question")
+	f.push(up)
+	<-hung.started
+	tb.stop(t)
+	if n := len(f.callsOf("sendMessage")); n != 0 {
+		t.Fatalf("%d replies from the hung run, want none", n)
+	}
+	id := up["update_id"].(int)
+	if got := f.ackedOffset(); got > id {
+		t.Fatalf("the hung update %d was confirmed (offset %d)", id, got)
+	}
+
+	asker := &fakeAsker{}
+	startBot(t, f, asker, nil)
+	f.waitDone(id)
+	if qs := asker.questions(); len(qs) != 1 || qs[0] != "stuck question" {
+		t.Errorf("the restart asked %q, want the update left over", qs)
+	}
+	if sent := f.waitSent(1); sent[0].form.Get("reply_to_message_id") != "1" {
+		t.Errorf("the reply does not answer the left-over message: %v", sent[0].form)
+	}
+}
+
+// TestPreviewDeletedWhenFinalEditFails: if the streamed preview cannot be
+// edited into the final answer, the answer is sent anew and the preview,
+// never checked, is deleted.
+func TestPreviewDeletedWhenFinalEditFails(t *testing.T) {
+	f := newFakeTG(t)
+	f.setHook(func(method string, form url.Values) (int, string, bool) {
+		if method == "editMessageText" && form.Get("parse_mode") != "" {
+			return 400, `{"ok":false,"error_code":400,"description":"Bad Request: message to edit not found"}`, true
+		}
+		return 0, "", false
+	})
+	clock := &fakeClock{t: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
+	asker := &fakeAsker{answer: func(req rag.Request) rag.Answer {
+		clock.advance(2 * time.Second)
+		req.OnText("Wang Yi met Lav")
+		for range 500 {
+			if len(f.callsOf("sendMessage")) > 0 {
+				break
+			}
+			time.Sleep(time.Millisecond)
+		}
+		return testAnswer(req.Question)
+	}}
+	startBot(t, f, asker, func(c *Config) { c.now = clock.now })
+	f.push(privateMsg(42, 1, "q"))
+	dels := f.waitFor(func(cs []apiCall) bool { return len(cs) > 0 }, "deleteMessage")
+	if dels[0].form.Get("message_id") != "1000" {
+		t.Errorf("deleted message %s, want the preview 1000", dels[0].form.Get("message_id"))
+	}
+	sends := f.callsOf("sendMessage")
+	if len(sends) != 2 || !strings.Contains(sends[1].form.Get("text"), "<b>Sources</b>") {
+		t.Errorf("want the preview and the answer sent anew, got %d sends", len(sends))
+	}
+}
