@@ -131,7 +131,7 @@ func TestShutdownWithHangingModel(t *testing.T) {
 				c.Workers = 8
 				c.ShutdownGrace = 20 * time.Millisecond
 				c.FallbackTime = 50 * time.Millisecond
-				c.DeliveryTimeout = 300 * time.Millisecond
+				c.DeliveryTimeout = time.Second // ample: the stuck case waits it out
 				c.RepollInterval = 5 * time.Millisecond
 			})
 			var ids []int
@@ -194,7 +194,7 @@ func TestDeadlineReplacesPreview(t *testing.T) {
 	defer close(asker.release)
 	startBotWith(t, f, asker, func(c *Config) {
 		c.now = clock.now
-		c.UpdateTimeout = 100 * time.Millisecond
+		c.UpdateTimeout = 500 * time.Millisecond // room for the preview to be sent first
 		c.FallbackTime = 10 * time.Millisecond
 	})
 	f.push(privateMsg(42, 1, "q"))
