@@ -177,7 +177,8 @@ func TestShutdownWithHangingModel(t *testing.T) {
 
 // TestDeadlineReplacesPreview: when the per-update deadline passes while
 // the answer is streamed, the unchecked preview is replaced by the
-// fallback answer, with its sources, although the job's context is over.
+// fallback answer, with its sources, although the job's context is over
+// and the answer took longer than the delivery's own time limit.
 func TestDeadlineReplacesPreview(t *testing.T) {
 	f := newFakeTG(t)
 	clock := &fakeClock{t: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)}
@@ -195,6 +196,7 @@ func TestDeadlineReplacesPreview(t *testing.T) {
 	startBotWith(t, f, asker, func(c *Config) {
 		c.now = clock.now
 		c.UpdateTimeout = 500 * time.Millisecond // room for the preview to be sent first
+		c.DeliveryTimeout = 250 * time.Millisecond // shorter than the answer took: counted from the delivery
 		c.FallbackTime = 10 * time.Millisecond
 	})
 	f.push(privateMsg(42, 1, "q"))

@@ -102,7 +102,7 @@ func (b *Bot) job(ctx context.Context, in incoming) {
 
 // deliveryContext returns the context a final reply is sent with: not
 // cancelled with the job's (its deadline or shutdown), bounded by
-// Config.DeliveryTimeout.
+// Config.DeliveryTimeout from now. Call it when the reply is ready.
 func (b *Bot) deliveryContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), b.cfg.DeliveryTimeout)
 }
@@ -171,8 +171,6 @@ func (b *Bot) handle(ctx context.Context, in incoming) (sent bool) {
 	if act == actIgnore {
 		return true
 	}
-	dctx, cancel := b.deliveryContext(ctx)
-	defer cancel()
 	t := target{chatID: msg.Chat.ID, threadID: in.threadID, replyTo: msg.MessageID}
 	user := senderID(msg)
 	sender := user
@@ -186,6 +184,8 @@ func (b *Bot) handle(ctx context.Context, in incoming) (sent bool) {
 			b.log.Debug("notice not sent: one was sent recently", "chat_id", msg.Chat.ID, "user_id", user, "kind", kind)
 			return true
 		}
+		dctx, cancel := b.deliveryContext(ctx)
+		defer cancel()
 		return b.deliver(dctx, t, textReply(kind, text), nil)
 	}
 	if !b.access.allows(msg.Chat.ID, user) {
@@ -213,6 +213,8 @@ func (b *Bot) handle(ctx context.Context, in incoming) (sent bool) {
 	start := b.cfg.now()
 	reply := b.core.Handle(ctx, Input{Chat: chatKey(t), User: strconv.FormatInt(user, 10), Text: text, OnText: st.onText})
 	stopTyping()
+	dctx, cancel := b.deliveryContext(ctx) // from now: the answer took what it took
+	defer cancel()
 	sent = b.deliver(dctx, t, reply, st)
 	b.log.LogAttrs(ctx, slog.LevelInfo, "answered", slog.Int64("chat_id", t.chatID), slog.Int64("user_id", user),
 		slog.String("kind", reply.Kind), slog.Bool("sent", sent), slog.Duration("took", b.cfg.now().Sub(start)))
