@@ -195,7 +195,7 @@ func TestDeadlineReplacesPreview(t *testing.T) {
 	defer close(asker.release)
 	startBotWith(t, f, asker, func(c *Config) {
 		c.now = clock.now
-		c.UpdateTimeout = 500 * time.Millisecond // room for the preview to be sent first
+		c.UpdateTimeout = 500 * time.Millisecond   // room for the preview to be sent first
 		c.DeliveryTimeout = 250 * time.Millisecond // shorter than the answer took: counted from the delivery
 		c.FallbackTime = 10 * time.Millisecond
 	})
