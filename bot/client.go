@@ -25,16 +25,17 @@ const (
 // it lacks: a context per call, retries (429 retry_after, 5xx, transport
 // errors, with backoff) and errors that never contain the token.
 type api struct {
-	bot   *tgbotapi.BotAPI // template: copied per call with a context-bound client
-	http  *http.Client
-	token string
-	log   *slog.Logger
-	sleep func(ctx context.Context, d time.Duration) error
+	bot      *tgbotapi.BotAPI // template: copied per call with a context-bound client
+	http     *http.Client
+	token    string
+	password string // of the API URL's user information; hidden like the token
+	log      *slog.Logger
+	sleep    func(ctx context.Context, d time.Duration) error
 }
 
 // newAPI connects to the Bot API at apiURL and checks the token (getMe).
 func newAPI(ctx context.Context, token Token, apiURL string, hc *http.Client, log *slog.Logger, sleep func(context.Context, time.Duration) error) (*api, error) {
-	a := &api{http: hc, token: token.Value(), log: log, sleep: sleep}
+	a := &api{http: hc, token: token.Value(), password: apiPassword(apiURL), log: log, sleep: sleep}
 	endpoint := strings.ReplaceAll(apiURL, "%", "%%") + "/bot%s/%s"
 	bot, err := tgbotapi.NewBotAPIWithClient(a.token, endpoint, a.doer(ctx))
 	if err != nil {
@@ -42,7 +43,7 @@ func newAPI(ctx context.Context, token Token, apiURL string, hc *http.Client, lo
 		if te, ok := errors.AsType[*tgbotapi.Error](err); ok && te.Code == http.StatusUnauthorized {
 			return nil, fmt.Errorf("telegram rejected the bot token (check TELEGRAM_BOT_TOKEN): %w", err)
 		}
-		return nil, fmt.Errorf("couldn't reach the Telegram Bot API at %s: %w", apiURL, err)
+		return nil, fmt.Errorf("couldn't reach the Telegram Bot API at %s: %w", RedactURL(apiURL), err)
 	}
 	a.bot = bot
 	return a, nil
@@ -53,22 +54,23 @@ func (a *api) self() tgbotapi.User { return a.bot.Self }
 
 // doer returns an HTTP client bound to ctx whose errors hide the token.
 func (a *api) doer(ctx context.Context) tgbotapi.HTTPClient {
-	return ctxDoer{ctx: ctx, c: a.http, token: a.token}
+	return ctxDoer{ctx: ctx, c: a.http, token: a.token, password: a.password}
 }
 
 // ctxDoer sends requests with its context and scrubs the token from the
 // URL that transport errors carry.
 type ctxDoer struct {
-	ctx   context.Context
-	c     *http.Client
-	token string
+	ctx      context.Context
+	c        *http.Client
+	token    string
+	password string
 }
 
 func (d ctxDoer) Do(req *http.Request) (*http.Response, error) {
 	resp, err := d.c.Do(req.WithContext(d.ctx))
 	if err != nil {
 		if ue, ok := errors.AsType[*url.Error](err); ok {
-			return nil, &url.Error{Op: ue.Op, URL: redact(ue.URL, d.token), Err: ue.Err}
+			return nil, &url.Error{Op: ue.Op, URL: redact(redact(ue.URL, d.token), d.password), Err: ue.Err}
 		}
 		return nil, err
 	}
@@ -83,6 +85,55 @@ func redact(s, token string) string {
 	return strings.ReplaceAll(s, token, "[redacted]")
 }
 
+// RedactURL returns raw with the password of its user information (as in
+// https://user:pass@host) replaced by "xxxxx", fit to print. A URL that
+// does not parse has everything between "://" and the last "@" before
+// the path replaced.
+func RedactURL(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		scheme, rest = "", raw
+	}
+	host, path, _ := strings.Cut(rest, "/")
+	at := strings.LastIndexByte(host, '@')
+	if at < 0 {
+		return raw
+	}
+	out := "xxxxx" + host[at:]
+	if ok {
+		out = scheme + "://" + out
+	}
+	if path != "" || strings.Contains(rest, "/") {
+		out += "/" + path
+	}
+	return out
+}
+
+// apiPassword returns the password in apiURL's user information, "" if none.
+func apiPassword(apiURL string) string {
+	if u, err := url.Parse(apiURL); err == nil {
+		if u.User == nil {
+			return ""
+		}
+		p, _ := u.User.Password()
+		return p
+	}
+	_, rest, ok := strings.Cut(apiURL, "://")
+	if !ok {
+		rest = apiURL
+	}
+	host, _, _ := strings.Cut(rest, "/")
+	at := strings.LastIndexByte(host, '@')
+	if at < 0 {
+		return ""
+	}
+	_, p, _ := strings.Cut(host[:at], ":")
+	return p
+}
+
 // scrubbedError is an error whose text had the token removed; it still
 // unwraps to the original for errors.Is and errors.As.
 type scrubbedError struct {
@@ -93,12 +144,17 @@ type scrubbedError struct {
 func (e *scrubbedError) Error() string { return e.msg }
 func (e *scrubbedError) Unwrap() error { return e.err }
 
-// scrub returns err with the token removed from its text.
+// scrub returns err with the token and the API URL's password removed
+// from its text.
 func (a *api) scrub(err error) error {
-	if err == nil || a.token == "" || !strings.Contains(err.Error(), a.token) {
+	if err == nil {
+		return nil
+	}
+	msg := redact(redact(err.Error(), a.token), a.password)
+	if msg == err.Error() {
 		return err
 	}
-	return &scrubbedError{msg: redact(err.Error(), a.token), err: err}
+	return &scrubbedError{msg: msg, err: err}
 }
 
 // with returns a copy of the client that sends with ctx.

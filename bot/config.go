@@ -130,12 +130,40 @@ type Config struct {
 	UserRate Rate // questions per user; zero → no limit
 	ChatRate Rate // questions per chat; zero → no limit
 
-	Workers       int           // answers worked on at once; 0 → 8
-	QueueSize     int           // updates queued or in work before polling waits; 0 → 256
-	UpdateTimeout time.Duration // deadline for one update, answer and delivery; 0 → 2 min
-	ShutdownGrace time.Duration // time to finish answers in flight on shutdown; 0 → 30 s
+	// InfoRate limits /start, /help and /sources per user, apart from
+	// UserRate and ChatRate (they do not count as questions); zero → no
+	// limit. NoticeInterval is the least time between two notices to one
+	// user (a refusal, a "please wait", a hint to send text); notices in
+	// between are not sent; 0 → 1 min.
+	InfoRate       Rate
+	NoticeInterval time.Duration
+
+	Workers   int // answers worked on at once; 0 → 8
+	QueueSize int // updates queued or in work before polling waits; 0 → 256
+
+	// UpdateTimeout is the deadline for working out the reply to one
+	// update; 0 → 2 min, or ModelTime + FallbackTime if longer. When it
+	// passes, the answer falls back to the extractive one. ModelTime is
+	// the longest one language-model call may spend on retries
+	// (LLM_RETRY_TIME; 0 without a model) and FallbackTime the time the
+	// deadline keeps beyond it for the fallback (0 → 5 s): an
+	// UpdateTimeout shorter than ModelTime + FallbackTime is an error.
+	UpdateTimeout time.Duration
+	ModelTime     time.Duration
+	FallbackTime  time.Duration
+	// DeliveryTimeout bounds sending the final reply, which has a context
+	// of its own: it is sent even after UpdateTimeout or on shutdown;
+	// 0 → 30 s.
+	DeliveryTimeout time.Duration
+	// ShutdownGrace is the time to finish answers in flight on shutdown;
+	// then they are cancelled and fall back, with FallbackTime +
+	// DeliveryTimeout more to send them; 0 → 30 s.
+	ShutdownGrace time.Duration
 	PollTimeout   time.Duration // long-polling timeout; 0 → 30 s
-	EditInterval  time.Duration // least time between edits of a streamed answer; 0 → 1 s
+	// RepollInterval is the wait between polls while unfinished updates
+	// hold the offset back (Telegram then answers at once); 0 → 1 s.
+	RepollInterval time.Duration
+	EditInterval   time.Duration // least time between edits of a streamed answer; 0 → 1 s
 
 	Logger     *slog.Logger // nil → discard
 	HTTPClient *http.Client // nil → a client with a timeout above PollTimeout
@@ -154,7 +182,7 @@ func (c *Config) defaults() error {
 	}
 	c.APIURL = strings.TrimRight(c.APIURL, "/")
 	if !strings.HasPrefix(c.APIURL, "http://") && !strings.HasPrefix(c.APIURL, "https://") {
-		return fmt.Errorf("bot API URL %q: want http(s)://host", c.APIURL)
+		return fmt.Errorf("bot API URL %q: want http(s)://host", RedactURL(c.APIURL))
 	}
 	if c.WebhookURL != "" {
 		if !strings.HasPrefix(c.WebhookURL, "https://") && !strings.HasPrefix(c.WebhookURL, "http://") {
@@ -169,9 +197,16 @@ func (c *Config) defaults() error {
 	}
 	setDefault(&c.Workers, 8)
 	setDefault(&c.QueueSize, 256)
-	setDefault(&c.UpdateTimeout, 2*time.Minute)
+	setDefault(&c.NoticeInterval, time.Minute)
+	setDefault(&c.FallbackTime, 5*time.Second)
+	setDefault(&c.UpdateTimeout, max(2*time.Minute, c.ModelTime+c.FallbackTime))
+	if err := c.CheckDeadline(); err != nil {
+		return err
+	}
+	setDefault(&c.DeliveryTimeout, 30*time.Second)
 	setDefault(&c.ShutdownGrace, 30*time.Second)
 	setDefault(&c.PollTimeout, 30*time.Second)
+	setDefault(&c.RepollInterval, time.Second)
 	setDefault(&c.EditInterval, time.Second)
 	c.QueueSize = max(c.QueueSize, c.Workers)
 	if c.Logger == nil {
@@ -185,6 +220,26 @@ func (c *Config) defaults() error {
 	}
 	if c.sleep == nil {
 		c.sleep = sleepCtx
+	}
+	return nil
+}
+
+// CheckDeadline reports an error when the per-update deadline
+// (UpdateTimeout) is shorter than the model's retry time (ModelTime) plus
+// the time kept for the fallback (FallbackTime, 5 s when 0): the deadline
+// would cut the model off while it may still be retrying, leaving no time
+// to fall back. A zero UpdateTimeout is no error (it is derived).
+func (c Config) CheckDeadline() error {
+	if c.UpdateTimeout <= 0 {
+		return nil
+	}
+	fallback := c.FallbackTime
+	if fallback <= 0 {
+		fallback = 5 * time.Second
+	}
+	if c.UpdateTimeout < c.ModelTime+fallback {
+		return fmt.Errorf("the per-update deadline %s is shorter than the language model's retry time %s plus %s for the fallback answer: raise the deadline to at least %s or lower the retry time",
+			c.UpdateTimeout, c.ModelTime, fallback, c.ModelTime+fallback)
 	}
 	return nil
 }

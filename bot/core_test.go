@@ -220,7 +220,7 @@ func TestParseIDs(t *testing.T) {
 
 func TestLimiter(t *testing.T) {
 	clock := &fakeClock{t: time.Unix(0, 0)}
-	l := newLimiter(Rate{2, time.Minute}, Rate{3, time.Minute}, clock.now)
+	l := newLimiter(Rate{2, time.Minute}, Rate{3, time.Minute}, Rate{}, time.Minute, clock.now)
 	step := func(user, chat int64) string {
 		ok, warn, _ := l.allow(user, chat)
 		return fmt.Sprint(ok, warn)

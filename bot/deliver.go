@@ -13,12 +13,15 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
-// deliver sends a reply as one or more HTML messages. When an answer was
-// streamed, its message is edited into the first part. A part Telegram
-// cannot parse is sent again as plain text.
-func (b *Bot) deliver(ctx context.Context, t target, r Reply, st *stream) {
+// deliver sends a reply as one or more HTML messages and reports whether
+// all of it was sent. When an answer was streamed, its message is edited
+// into the first part; if that edit fails, the part is sent anew and the
+// streamed message (text not yet checked) is deleted. A part Telegram
+// cannot parse is sent again as plain text. ctx must be the delivery's own
+// (Bot.deliveryContext), not the job's.
+func (b *Bot) deliver(ctx context.Context, t target, r Reply, st *stream) bool {
 	parts := FormatHTML(r, MaxMessageUTF16)
-	streamed := 0
+	streamed, orphan := 0, 0
 	if st != nil {
 		streamed = st.finish()
 	}
@@ -29,12 +32,26 @@ func (b *Bot) deliver(ctx context.Context, t target, r Reply, st *stream) {
 				continue
 			}
 			b.log.Warn("couldn't edit the streamed answer; sending it anew", "chat_id", t.chatID, "err", err)
+			orphan = streamed
 		}
 		if _, err := b.send(ctx, t, part); err != nil {
 			b.log.LogAttrs(ctx, slog.LevelError, "couldn't send a reply", slog.Int64("chat_id", t.chatID),
 				slog.Int("part", i+1), slog.Int("parts", len(parts)), slog.Any("err", err))
-			return
+			return false
 		}
+	}
+	if orphan != 0 {
+		b.deleteMessage(ctx, t.chatID, orphan)
+	}
+	return true
+}
+
+// deleteMessage deletes a message of the bot's; a failure is only logged.
+func (b *Bot) deleteMessage(ctx context.Context, chatID int64, msgID int) {
+	_, err := b.api.call(ctx, "deleteMessage", tgbotapi.Params{
+		"chat_id": strconv.FormatInt(chatID, 10), "message_id": strconv.Itoa(msgID)})
+	if err != nil {
+		b.log.Warn("couldn't delete the streamed answer", "chat_id", chatID, "message_id", msgID, "err", err)
 	}
 }
 

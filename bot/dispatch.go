@@ -83,10 +83,10 @@ func (d *dispatcher) work() {
 }
 
 // drain waits for every queued job to finish, for at most grace; then it
-// cancels the jobs left and waits a moment more. It reports whether all
-// jobs finished (before or after the cancellation) and how many did not.
-// Call it once, after the last enqueue.
-func (d *dispatcher) drain(grace time.Duration) (left int) {
+// cancels the jobs left (they fall back and deliver what they have) and
+// waits for at most after more. It returns how many jobs had not finished
+// by then. Call it once, after the last enqueue.
+func (d *dispatcher) drain(grace, after time.Duration) (left int) {
 	done := make(chan struct{})
 	go func() {
 		d.pending.Wait()
@@ -97,10 +97,12 @@ func (d *dispatcher) drain(grace time.Duration) (left int) {
 	select {
 	case <-done:
 	case <-t.C:
-		d.stop() // answers in flight give up and say so
+		d.stop() // answers in flight give up and fall back
+		t2 := time.NewTimer(after)
+		defer t2.Stop()
 		select {
 		case <-done:
-		case <-time.After(5 * time.Second):
+		case <-t2.C:
 			return len(d.slots)
 		}
 	}

@@ -328,8 +328,17 @@ type testBot struct {
 // startBot starts a bot against f with asker; mod adjusts the config.
 func startBot(t *testing.T, f *fakeTG, asker *fakeAsker, mod func(*Config)) *testBot {
 	t.Helper()
+	tb := startBotWith(t, f, asker, mod)
+	tb.asker = asker
+	return tb
+}
+
+// startBotWith starts a bot against f with any Asker; mod adjusts the
+// config.
+func startBotWith(t *testing.T, f *fakeTG, asker Asker, mod func(*Config)) *testBot {
+	t.Helper()
 	logs := &syncBuffer{}
-	tb := &testBot{fake: f, asker: asker, logs: logs, done: make(chan error, 1), sleeps: make(chan time.Duration, 100)}
+	tb := &testBot{fake: f, logs: logs, done: make(chan error, 1), sleeps: make(chan time.Duration, 100)}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	cfg := Config{
 		Token: NewToken(testToken), APIURL: f.apiURL(), Logger: log,

@@ -24,14 +24,18 @@ func (a access) allows(chat, user int64) bool {
 // have refilled are forgotten.
 const maxBuckets = 10000
 
-// limiter enforces a per-user and a per-chat rate with token buckets.
+// limiter enforces with token buckets a per-user and a per-chat rate of
+// questions, a per-user rate of informational commands, and at most one
+// notice (a refusal, a "please wait") per sender per notice interval.
 // Safe for concurrent use.
 type limiter struct {
-	mu    sync.Mutex
-	user  bucketSet
-	chat  bucketSet
-	now   func() time.Time
-	limit int // buckets kept per set before pruning
+	mu     sync.Mutex
+	user   bucketSet
+	chat   bucketSet
+	info   bucketSet // /start, /help, /sources, per user
+	notice bucketSet // notices, per sender
+	now    func() time.Time
+	limit  int // buckets kept per set before pruning
 }
 
 type bucketSet struct {
@@ -45,13 +49,49 @@ type bucket struct {
 	warned bool // the sender was told to wait since the last allowed event
 }
 
-func newLimiter(user, chat Rate, now func() time.Time) *limiter {
+func newLimiter(user, chat, info Rate, noticeInterval time.Duration, now func() time.Time) *limiter {
 	return &limiter{
-		user:  bucketSet{rate: user, buckets: map[int64]*bucket{}},
-		chat:  bucketSet{rate: chat, buckets: map[int64]*bucket{}},
-		now:   now,
-		limit: maxBuckets,
+		user:   bucketSet{rate: user, buckets: map[int64]*bucket{}},
+		chat:   bucketSet{rate: chat, buckets: map[int64]*bucket{}},
+		info:   bucketSet{rate: info, buckets: map[int64]*bucket{}},
+		notice: bucketSet{rate: Rate{N: 1, Per: noticeInterval}, buckets: map[int64]*bucket{}},
+		now:    now,
+		limit:  maxBuckets,
 	}
+}
+
+// allowInfo takes one event from the sender's bucket of informational
+// commands (the chat's when the sender is unknown), which questions do
+// not share.
+func (l *limiter) allowInfo(sender int64) (ok bool, limit Rate) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.info.get(sender, l.now(), l.limit)
+	if b == nil {
+		return true, Rate{}
+	}
+	if b.tokens < 1 {
+		return false, l.info.rate
+	}
+	b.tokens--
+	return true, Rate{}
+}
+
+// allowNotice reports whether the sender (the chat when the sender is
+// unknown) may be sent a notice now, and if so counts it: at most one per
+// notice interval, so a flood cannot make the bot flood back.
+func (l *limiter) allowNotice(sender int64) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.notice.get(sender, l.now(), l.limit)
+	if b == nil {
+		return true
+	}
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
 }
 
 // allow takes one event from the user's and the chat's buckets if both

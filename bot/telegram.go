@@ -22,6 +22,8 @@ type Bot struct {
 	access access
 	limits *limiter
 	disp   *dispatcher
+	acks   *acks      // polled updates and which are finished
+	recent *recentIDs // webhook updates taken lately, to drop those posted again
 }
 
 // New connects to the Bot API and checks the token (getMe). It does not
@@ -40,7 +42,9 @@ func New(ctx context.Context, cfg Config, core *Core) (*Bot, error) {
 		api:    a,
 		log:    cfg.Logger,
 		access: access{chats: cfg.AllowedChats, users: cfg.AllowedUsers},
-		limits: newLimiter(cfg.UserRate, cfg.ChatRate, cfg.now),
+		limits: newLimiter(cfg.UserRate, cfg.ChatRate, cfg.InfoRate, cfg.NoticeInterval, cfg.now),
+		acks:   newAcks(),
+		recent: newRecentIDs(webhookDedupWindow),
 	}, nil
 }
 
@@ -48,19 +52,20 @@ func New(ctx context.Context, cfg Config, core *Core) (*Bot, error) {
 func (b *Bot) UserName() string { return b.api.self().UserName }
 
 // Run answers messages until ctx is done. Then it stops taking updates,
-// finishes the answers in flight (for at most Config.ShutdownGrace) and
-// returns nil. It returns an error when it cannot start (the webhook cannot
+// finishes the answers in flight (for at most Config.ShutdownGrace, then
+// they fall back), confirms to Telegram the updates whose reply was sent
+// and returns nil; the others are left for Telegram to send again at the
+// next start. It returns an error when it cannot start (the webhook cannot
 // be set) or Telegram rejects the token. Call it once.
 func (b *Bot) Run(ctx context.Context) error {
 	if b.access.open() {
 		b.log.Warn("ALLOWED_CHAT_IDS and ALLOWED_USER_IDS are unset: anyone who finds the bot can use it")
 	}
-	b.disp = newDispatcher(ctx, b.cfg.Workers, b.cfg.QueueSize, b.cfg.UpdateTimeout, b.handle)
+	b.disp = newDispatcher(ctx, b.cfg.Workers, b.cfg.QueueSize, b.cfg.UpdateTimeout, b.job)
 	go b.setCommands(ctx)
 	b.log.Info("bot started", "bot", "@"+b.UserName(), "mode", b.mode(), "workers", b.cfg.Workers,
-		"user_rate", b.cfg.UserRate.String(), "chat_rate", b.cfg.ChatRate.String())
+		"user_rate", b.cfg.UserRate.String(), "chat_rate", b.cfg.ChatRate.String(), "update_timeout", b.cfg.UpdateTimeout)
 
-	var offset int
 	var err error
 	if b.cfg.WebhookURL != "" {
 		err = b.serveWebhook(ctx)
@@ -68,17 +73,38 @@ func (b *Bot) Run(ctx context.Context) error {
 		if _, derr := b.api.call(ctx, "deleteWebhook", nil); derr != nil && ctx.Err() == nil {
 			b.log.Warn("couldn't delete a webhook; polling may fail while one is set", "err", derr)
 		}
-		offset, err = b.poll(ctx)
+		err = b.poll(ctx)
 	}
 	b.log.Info("stopping: finishing answers in flight", "grace", b.cfg.ShutdownGrace)
-	if left := b.disp.drain(b.cfg.ShutdownGrace); left > 0 {
-		// Leave these updates unacknowledged: Telegram sends them again.
-		b.log.Error("answers unfinished at shutdown", "count", left)
-	} else if b.cfg.WebhookURL == "" {
+	running := b.disp.drain(b.cfg.ShutdownGrace, b.cfg.FallbackTime+b.cfg.DeliveryTimeout)
+	if b.cfg.WebhookURL == "" {
+		offset := b.acks.offset(true)
 		b.ack(offset)
+		if left := b.acks.unfinished(); left > 0 {
+			b.log.Error("updates left unacknowledged at shutdown; Telegram sends them again at the next start",
+				"count", left, "still_running", running, "offset", offset)
+		}
+	} else if running > 0 {
+		b.log.Error("answers unfinished at shutdown", "count", running)
 	}
 	b.log.Info("bot stopped")
 	return err
+}
+
+// job handles one update on a worker and records for polling whether it
+// is finished.
+func (b *Bot) job(ctx context.Context, in incoming) {
+	sent := b.handle(ctx, in)
+	if b.cfg.WebhookURL == "" {
+		b.acks.finish(in.updateID, sent)
+	}
+}
+
+// deliveryContext returns the context a final reply is sent with: not
+// cancelled with the job's (its deadline or shutdown), bounded by
+// Config.DeliveryTimeout from now. Call it when the reply is ready.
+func (b *Bot) deliveryContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), b.cfg.DeliveryTimeout)
 }
 
 func (b *Bot) mode() string {
@@ -135,32 +161,51 @@ const (
 )
 
 // handle answers one update. It runs on a worker, one at a time per chat.
-func (b *Bot) handle(ctx context.Context, in incoming) {
+// It reports whether the reply was sent, or none was due.
+func (b *Bot) handle(ctx context.Context, in incoming) (sent bool) {
 	msg := in.msg
 	if msg == nil || msg.Chat == nil {
-		return
+		return true
 	}
 	text, act := b.route(msg)
 	if act == actIgnore {
-		return
+		return true
 	}
 	t := target{chatID: msg.Chat.ID, threadID: in.threadID, replyTo: msg.MessageID}
 	user := senderID(msg)
+	sender := user
+	if sender == 0 {
+		sender = msg.Chat.ID
+	}
+	// notice sends a refusal or a hint, at most one per sender per
+	// Config.NoticeInterval; the others are dropped.
+	notice := func(kind, text string) bool {
+		if !b.limits.allowNotice(sender) {
+			b.log.Debug("notice not sent: one was sent recently", "chat_id", msg.Chat.ID, "user_id", user, "kind", kind)
+			return true
+		}
+		dctx, cancel := b.deliveryContext(ctx)
+		defer cancel()
+		return b.deliver(dctx, t, textReply(kind, text), nil)
+	}
 	if !b.access.allows(msg.Chat.ID, user) {
 		b.log.Info("refused: chat and user not allowed", "chat_id", msg.Chat.ID, "user_id", user, "chat_type", msg.Chat.Type)
-		b.deliver(ctx, t, textReply(KindRefusal, textRefused), nil)
-		return
+		return notice(KindRefusal, textRefused)
 	}
 	if act == actHint {
-		b.deliver(ctx, t, textReply(KindUsage, textNonText), nil)
-		return
+		return notice(KindUsage, textNonText)
 	}
-	if ok, warn, limit := b.limits.allow(user, msg.Chat.ID); !ok {
+	if cmd, _ := ParseCommand(text); isInfoCommand(cmd) {
+		if ok, limit := b.limits.allowInfo(sender); !ok {
+			b.log.Info("rate limited", "chat_id", msg.Chat.ID, "user_id", user, "command", cmd, "limit", limit.String())
+			return notice(KindRefusal, fmt.Sprintf(textRateLimit, limitText(limit, "commands")))
+		}
+	} else if ok, warn, limit := b.limits.allow(user, msg.Chat.ID); !ok {
 		b.log.Info("rate limited", "chat_id", msg.Chat.ID, "user_id", user, "limit", limit.String(), "told", warn)
 		if warn {
-			b.deliver(ctx, t, textReply(KindRefusal, fmt.Sprintf(textRateLimit, limitText(limit))), nil)
+			return notice(KindRefusal, fmt.Sprintf(textRateLimit, limitText(limit, "questions")))
 		}
-		return
+		return true
 	}
 
 	stopTyping := b.typing(ctx, t)
@@ -168,13 +213,22 @@ func (b *Bot) handle(ctx context.Context, in incoming) {
 	start := b.cfg.now()
 	reply := b.core.Handle(ctx, Input{Chat: chatKey(t), User: strconv.FormatInt(user, 10), Text: text, OnText: st.onText})
 	stopTyping()
-	b.deliver(ctx, t, reply, st)
+	dctx, cancel := b.deliveryContext(ctx) // from now: the answer took what it took
+	defer cancel()
+	sent = b.deliver(dctx, t, reply, st)
 	b.log.LogAttrs(ctx, slog.LevelInfo, "answered", slog.Int64("chat_id", t.chatID), slog.Int64("user_id", user),
-		slog.String("kind", reply.Kind), slog.Duration("took", b.cfg.now().Sub(start)))
+		slog.String("kind", reply.Kind), slog.Bool("sent", sent), slog.Duration("took", b.cfg.now().Sub(start)))
+	return sent
+}
+
+// isInfoCommand reports whether cmd is one of the informational commands,
+// which have their own rate limit and do not count as questions.
+func isInfoCommand(cmd string) bool {
+	return cmd == "start" || cmd == "help" || cmd == "sources"
 }
 
 // limitText renders a rate for people: "5 questions per minute".
-func limitText(r Rate) string {
+func limitText(r Rate, what string) string {
 	per := "per " + r.Per.String()
 	switch r.Per {
 	case time.Second:
@@ -184,7 +238,7 @@ func limitText(r Rate) string {
 	case time.Hour:
 		per = "per hour"
 	}
-	return fmt.Sprintf("%d questions %s", r.N, per)
+	return fmt.Sprintf("%d %s %s", r.N, what, per)
 }
 
 // chatKey names a conversation for the history: the chat, and the topic in

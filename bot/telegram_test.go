@@ -434,7 +434,7 @@ func TestWebhook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.disp = newDispatcher(context.Background(), 2, 4, time.Minute, b.handle)
+	b.disp = newDispatcher(context.Background(), 2, 4, time.Minute, b.job)
 	h := b.webhookHandler("s3cret")
 	post := func(secret string) int {
 		body := `{"update_id":1,"message":{"message_id":3,"date":1,"text":"q","chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false,"first_name":"A"}}}`
@@ -450,7 +450,7 @@ func TestWebhook(t *testing.T) {
 	if code := post("s3cret"); code != http.StatusOK {
 		t.Errorf("right secret: %d, want 200", code)
 	}
-	b.disp.drain(time.Second)
+	b.disp.drain(time.Second, time.Second)
 	if n := len(f.callsOf("sendMessage")); n != 1 {
 		t.Errorf("%d replies, want 1", n)
 	}
@@ -481,6 +481,8 @@ func TestConfigErrors(t *testing.T) {
 		{"no token", Config{}, "TELEGRAM_BOT_TOKEN"},
 		{"bad API URL", Config{Token: NewToken("x"), APIURL: "api.telegram.org"}, "want http(s)"},
 		{"bad secret", Config{Token: NewToken("x"), WebhookURL: "https://h/x", WebhookSecret: NewToken("a b")}, "webhook secret"},
+		{"deadline shorter than the model's retry time", Config{Token: NewToken("x"), UpdateTimeout: 20 * time.Second, ModelTime: 2 * time.Minute}, "shorter than the language model's retry time 2m0s"},
+		{"deadline leaving no time for the fallback", Config{Token: NewToken("x"), UpdateTimeout: 2 * time.Minute, ModelTime: 2 * time.Minute}, "at least 2m5s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -53,17 +53,18 @@ func decodeUpdate(raw []byte) (incoming, error) {
 	return in, nil
 }
 
-// poll runs the getUpdates loop until ctx is done. An update is
-// acknowledged (the offset moved past it) only once it is queued. It
-// returns the offset to acknowledge on shutdown, and an error only when
-// Telegram rejects the token.
-func (b *Bot) poll(ctx context.Context) (offset int, err error) {
+// poll runs the getUpdates loop until ctx is done. The offset it sends
+// confirms only finished updates (see acks): while an update is in work,
+// Telegram keeps sending it, and poll skips it and waits RepollInterval
+// (or until an update finishes) before asking again. It returns an error
+// only when Telegram rejects the token.
+func (b *Bot) poll(ctx context.Context) error {
 	fails := 0
 	timeout := int(b.cfg.PollTimeout / time.Second)
 	allowed, _ := json.Marshal([]string{"message"})
 	for ctx.Err() == nil {
 		params := tgbotapi.Params{"timeout": strconv.Itoa(timeout), "allowed_updates": string(allowed)}
-		if offset != 0 {
+		if offset := b.acks.offset(false); offset != 0 {
 			params["offset"] = strconv.Itoa(offset)
 		}
 		pctx, cancel := context.WithTimeout(ctx, b.cfg.PollTimeout+10*time.Second)
@@ -74,7 +75,7 @@ func (b *Bot) poll(ctx context.Context) (offset int, err error) {
 				break
 			}
 			if te, ok := errors.AsType[*tgbotapi.Error](err); ok && (te.Code == http.StatusUnauthorized || te.Code == http.StatusNotFound) {
-				return offset, fmt.Errorf("telegram rejected the bot token: %w", err)
+				return fmt.Errorf("telegram rejected the bot token: %w", err)
 			}
 			fails++
 			wait, _ := retryAfter(err, fails)
@@ -93,24 +94,37 @@ func (b *Bot) poll(ctx context.Context) (offset int, err error) {
 			b.log.Warn("couldn't decode updates", "err", err)
 			continue
 		}
+		fresh := 0
 		for _, raw := range raws {
 			in, err := decodeUpdate(raw)
-			if in.updateID < offset {
-				continue // seen already
+			if !b.acks.accept(in.updateID) {
+				continue // in work or finished already
 			}
+			fresh++
 			if err != nil {
 				b.log.Warn("skipping an update", "update_id", in.updateID, "err", err)
+				b.acks.finish(in.updateID, true)
 			} else if qerr := b.disp.enqueue(ctx, in); qerr != nil {
-				return offset, nil // shutting down: this update stays unacknowledged
+				return nil // shutting down: this update stays unacknowledged
 			}
-			offset = in.updateID + 1
+		}
+		if fresh == 0 && len(raws) > 0 {
+			// Only updates in work: Telegram answers at once until the
+			// offset can move, so do not ask again straight away.
+			t := time.NewTimer(b.cfg.RepollInterval)
+			select {
+			case <-ctx.Done():
+			case <-b.acks.wake:
+			case <-t.C:
+			}
+			t.Stop()
 		}
 	}
-	return offset, nil
+	return nil
 }
 
 // ack confirms every update before offset, so a restart does not get them
-// again. The updates it returns are not confirmed and are left for later.
+// again; the updates from offset on are left for the next start.
 func (b *Bot) ack(offset int) {
 	if offset == 0 {
 		return
@@ -162,7 +176,9 @@ const maxUpdateBytes = 1 << 20
 
 // webhookHandler takes updates Telegram posts: it checks the secret
 // header, queues the update and only then answers 200, so an update it
-// could not queue (503) is sent again by Telegram.
+// could not queue (503) is sent again by Telegram. An update whose
+// update_id was taken lately (webhookDedupWindow) is answered 200 and
+// dropped: Telegram posts again updates it thinks failed.
 func (b *Bot) webhookHandler(secret string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -186,9 +202,15 @@ func (b *Bot) webhookHandler(secret string) http.Handler {
 			w.WriteHeader(http.StatusOK) // resending would not help
 			return
 		}
+		if !b.recent.add(in.updateID) {
+			b.log.Info("skipping an update posted again", "update_id", in.updateID)
+			w.WriteHeader(http.StatusOK)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
 		defer cancel()
 		if err := b.disp.enqueue(ctx, in); err != nil {
+			b.recent.remove(in.updateID) // Telegram posts it again: take it then
 			b.log.LogAttrs(ctx, slog.LevelWarn, "queue full; asking Telegram to resend", slog.Int("update_id", in.updateID))
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return

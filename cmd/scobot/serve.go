@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/scobot/scobot/bot"
 )
@@ -20,13 +21,20 @@ const (
 	envAllowedUsers  = "ALLOWED_USER_IDS"        // comma list
 	envRateUser      = "RATE_LIMIT_USER"         // questions per user, N/unit; default 5/min
 	envRateChat      = "RATE_LIMIT_CHAT"         // questions per chat, N/unit; default 20/min
+	envRateInfo      = "RATE_LIMIT_INFO"         // /start, /help, /sources per user, N/unit; default 30/min
 	envWorkers       = "BOT_WORKERS"             // answers worked on at once; default 8
+	envUpdateTimeout = "BOT_UPDATE_TIMEOUT"      // deadline for one answer; default from the LLM settings
 )
+
+// updateFallbackTime is what the per-update deadline keeps beyond the
+// language model's retry time for the extractive fallback.
+const updateFallbackTime = 5 * time.Second
 
 // Rate-limit defaults.
 const (
 	defaultRateUser = "5/min"
 	defaultRateChat = "20/min"
+	defaultRateInfo = "30/min"
 )
 
 func runServe(ctx context.Context, m *Main, c *cli, args []string) error {
@@ -77,6 +85,10 @@ func botConfig(c *cli) (bot.Config, error) {
 	}
 	cfg.UserRate = rateSetting(c, envRateUser, defaultRateUser)
 	cfg.ChatRate = rateSetting(c, envRateChat, defaultRateChat)
+	cfg.InfoRate = rateSetting(c, envRateInfo, defaultRateInfo)
+	if err := updateDeadline(c, &cfg); err != nil {
+		return cfg, err
+	}
 	if s := c.env.get(envWorkers); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
@@ -86,6 +98,26 @@ func botConfig(c *cli) (bot.Config, error) {
 		}
 	}
 	return cfg, nil
+}
+
+// updateDeadline sets the per-update deadline from the language-model
+// settings: without a model 2 min; with one, room for
+// a whole call (LLM_RETRY_TIME of retries, then LLM_TIMEOUT for the
+// answer) and the fallback. BOT_UPDATE_TIMEOUT overrides it, but one
+// shorter than LLM_RETRY_TIME plus the fallback's time is an error.
+func updateDeadline(c *cli, cfg *bot.Config) error {
+	s := c.cfg.LLM
+	cfg.FallbackTime = updateFallbackTime
+	derived := 2 * time.Minute
+	if s.ChatModel != "" || s.EmbeddingModel != "" {
+		cfg.ModelTime = s.RetryTime
+		derived = s.RetryTime + s.Timeout + updateFallbackTime
+	}
+	cfg.UpdateTimeout = readDuration(c.env, envUpdateTimeout, derived, func(msg string) { c.log.Warn(msg) })
+	if err := cfg.CheckDeadline(); err != nil {
+		return fmt.Errorf("%s=%s with %s=%s: %w", envUpdateTimeout, cfg.UpdateTimeout, envLLMRetryTime, s.RetryTime, err)
+	}
+	return nil
 }
 
 // rateSetting reads a rate limit; a bad value warns and keeps def.
