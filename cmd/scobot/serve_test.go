@@ -27,7 +27,11 @@ func TestUpdateDeadlineFromLLMSettings(t *testing.T) {
 			tt.env["TELEGRAM_BOT_TOKEN"] = "1:x"
 			e := env{getenv: func(k string) string { return tt.env[k] }}
 			c := &cli{env: e, log: slog.New(slog.DiscardHandler)}
-			c.cfg.LLM = readLLMSettings(e, func(string) {})
+			llm, err := readLLMSettings(e, func(string) {})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.cfg.LLM = llm
 			cfg, err := botConfig(c)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
