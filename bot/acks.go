@@ -1,6 +1,9 @@
 package bot
 
-import "sync"
+import (
+	"slices"
+	"sync"
+)
 
 // updateState is where a polled update stands.
 type updateState int
@@ -99,4 +102,19 @@ func (a *acks) unfinished() int {
 		}
 	}
 	return n
+}
+
+// answeredFrom returns the updates from offset on whose reply was sent:
+// Telegram sends them again after a shutdown at that offset.
+func (a *acks) answeredFrom(offset int) []int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []int
+	for id, s := range a.state {
+		if id >= offset && s == stateSent {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

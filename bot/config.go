@@ -165,6 +165,11 @@ type Config struct {
 	RepollInterval time.Duration
 	EditInterval   time.Duration // least time between edits of a streamed answer; 0 → 1 s
 
+	// StateDir is the folder where the bot keeps, from a shutdown to the
+	// next start, what lets it answer every update once (see journal);
+	// "" keeps nothing.
+	StateDir string
+
 	Logger     *slog.Logger // nil → discard
 	HTTPClient *http.Client // nil → a client with a timeout above PollTimeout
 

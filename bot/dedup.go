@@ -43,3 +43,17 @@ func (r *recentIDs) remove(id int) {
 	defer r.mu.Unlock()
 	delete(r.pos, id)
 }
+
+// ids returns the IDs remembered, oldest first.
+func (r *recentIDs) ids() []int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []int
+	for i := range r.ring {
+		id := r.ring[(r.next+i)%len(r.ring)]
+		if id != 0 && r.pos[id] == (r.next+i)%len(r.ring) {
+			out = append(out, id)
+		}
+	}
+	return out
+}

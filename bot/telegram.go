@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -24,6 +25,12 @@ type Bot struct {
 	disp   *dispatcher
 	acks   *acks      // polled updates and which are finished
 	recent *recentIDs // webhook updates taken lately, to drop those posted again
+
+	// answered holds the polled updates answered before the last shutdown
+	// past the offset it confirmed (from the journal); read-only once Run
+	// starts polling.
+	answered map[int]bool
+	pending  *pendingUpdates // webhook updates taken and not finished
 }
 
 // New connects to the Bot API and checks the token (getMe). It does not
@@ -37,14 +44,15 @@ func New(ctx context.Context, cfg Config, core *Core) (*Bot, error) {
 		return nil, err
 	}
 	return &Bot{
-		cfg:    cfg,
-		core:   core,
-		api:    a,
-		log:    cfg.Logger,
-		access: access{chats: cfg.AllowedChats, users: cfg.AllowedUsers},
-		limits: newLimiter(cfg.UserRate, cfg.ChatRate, cfg.InfoRate, cfg.NoticeInterval, cfg.now),
-		acks:   newAcks(),
-		recent: newRecentIDs(webhookDedupWindow),
+		cfg:     cfg,
+		core:    core,
+		api:     a,
+		log:     cfg.Logger,
+		access:  access{chats: cfg.AllowedChats, users: cfg.AllowedUsers},
+		limits:  newLimiter(cfg.UserRate, cfg.ChatRate, cfg.InfoRate, cfg.NoticeInterval, cfg.now),
+		acks:    newAcks(),
+		recent:  newRecentIDs(webhookDedupWindow),
+		pending: newPendingUpdates(),
 	}, nil
 }
 
@@ -66,6 +74,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	b.log.Info("bot started", "bot", "@"+b.UserName(), "mode", b.mode(), "workers", b.cfg.Workers,
 		"user_rate", b.cfg.UserRate.String(), "chat_rate", b.cfg.ChatRate.String(), "update_timeout", b.cfg.UpdateTimeout)
 
+	b.restore(ctx)
 	var err error
 	if b.cfg.WebhookURL != "" {
 		err = b.serveWebhook(ctx)
@@ -77,18 +86,76 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	b.log.Info("stopping: finishing answers in flight", "grace", b.cfg.ShutdownGrace)
 	running := b.disp.drain(b.cfg.ShutdownGrace, b.cfg.FallbackTime+b.cfg.DeliveryTimeout)
+	j := journal{BotID: b.api.self().ID}
 	if b.cfg.WebhookURL == "" {
 		offset := b.acks.offset(true)
 		b.ack(offset)
+		j.Answered = b.acks.answeredFrom(offset)
+		for id := range b.answered {
+			if id >= offset && !slices.Contains(j.Answered, id) {
+				j.Answered = append(j.Answered, id) // not sent again yet
+			}
+		}
+		slices.Sort(j.Answered)
 		if left := b.acks.unfinished(); left > 0 {
 			b.log.Error("updates left unacknowledged at shutdown; Telegram sends them again at the next start",
 				"count", left, "still_running", running, "offset", offset)
 		}
-	} else if running > 0 {
-		b.log.Error("answers unfinished at shutdown", "count", running)
+	} else {
+		j.Pending, j.Recent = b.pending.list(), b.recent.ids()
+		if len(j.Pending) > 0 {
+			b.log.Error("answers unfinished at shutdown; the next start answers them", "count", len(j.Pending), "still_running", running)
+		}
 	}
+	b.save(j)
 	b.log.Info("bot stopped")
 	return err
+}
+
+// restore reads the journal the last shutdown left in Config.StateDir:
+// the polled updates it answered that Telegram sends again, or the webhook
+// updates it took and did not finish, queued now. A journal that cannot be
+// read is logged and ignored.
+func (b *Bot) restore(ctx context.Context) {
+	if b.cfg.StateDir == "" {
+		return
+	}
+	j, err := readJournal(b.cfg.StateDir, b.api.self().ID)
+	if err != nil {
+		b.log.Warn("couldn't restore what the last run left; some updates may be answered twice", "err", err)
+		return
+	}
+	b.answered = make(map[int]bool, len(j.Answered))
+	for _, id := range j.Answered {
+		b.answered[id] = true
+	}
+	for _, id := range j.Recent {
+		b.recent.add(id) // the pending ones among them included
+	}
+	for _, raw := range j.Pending {
+		in, err := decodeUpdate(raw)
+		if err != nil {
+			continue
+		}
+		b.recent.add(in.updateID)
+		b.pending.add(in.updateID, in.raw)
+		if err := b.disp.enqueue(ctx, in); err != nil {
+			return // shutting down already: still pending
+		}
+	}
+	if len(j.Pending) > 0 || len(j.Answered) > 0 {
+		b.log.Info("restored what the last run left", "answered_before", len(j.Answered), "pending", len(j.Pending))
+	}
+}
+
+// save writes the journal to Config.StateDir; a failure is logged.
+func (b *Bot) save(j journal) {
+	if b.cfg.StateDir == "" {
+		return
+	}
+	if err := writeJournal(b.cfg.StateDir, j); err != nil {
+		b.log.Error("couldn't keep the bot's state for the next start; some updates may be answered twice or lost", "err", err)
+	}
 }
 
 // job handles one update on a worker and records for polling whether it
@@ -97,6 +164,8 @@ func (b *Bot) job(ctx context.Context, in incoming) {
 	sent := b.handle(ctx, in)
 	if b.cfg.WebhookURL == "" {
 		b.acks.finish(in.updateID, sent)
+	} else {
+		b.pending.done(in.updateID)
 	}
 }
 

@@ -24,6 +24,7 @@ type incoming struct {
 	chatID   int64
 	msg      *tgbotapi.Message // nil for updates other than new messages
 	threadID int               // forum topic of the message; 0 for none
+	raw      json.RawMessage   // the update as Telegram sent it
 }
 
 // decodeUpdate reads one update. An update it cannot read still yields its
@@ -37,7 +38,7 @@ func decodeUpdate(raw []byte) (incoming, error) {
 		_ = json.Unmarshal(raw, &id)
 		return incoming{updateID: id.UpdateID}, fmt.Errorf("couldn't decode update: %w", err)
 	}
-	in := incoming{updateID: u.UpdateID, msg: u.Message}
+	in := incoming{updateID: u.UpdateID, msg: u.Message, raw: raw}
 	if u.Message != nil && u.Message.Chat != nil {
 		in.chatID = u.Message.Chat.ID
 		var topic struct {
@@ -97,6 +98,14 @@ func (b *Bot) poll(ctx context.Context) error {
 		fresh := 0
 		for _, raw := range raws {
 			in, err := decodeUpdate(raw)
+			if b.answered[in.updateID] {
+				// Answered before the last shutdown, past the offset it
+				// could confirm: finished, not answered again.
+				if b.acks.accept(in.updateID) {
+					b.acks.finish(in.updateID, true)
+				}
+				continue
+			}
 			if !b.acks.accept(in.updateID) {
 				continue // in work or finished already
 			}
@@ -209,7 +218,9 @@ func (b *Bot) webhookHandler(secret string) http.Handler {
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), 10*time.Second)
 		defer cancel()
+		b.pending.add(in.updateID, in.raw)
 		if err := b.disp.enqueue(ctx, in); err != nil {
+			b.pending.done(in.updateID)
 			b.recent.remove(in.updateID) // Telegram posts it again: take it then
 			b.log.LogAttrs(ctx, slog.LevelWarn, "queue full; asking Telegram to resend", slog.Int("update_id", in.updateID))
 			http.Error(w, "busy", http.StatusServiceUnavailable)

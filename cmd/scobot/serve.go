@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"time"
 
@@ -49,6 +50,9 @@ func runServe(ctx context.Context, m *Main, c *cli, args []string) error {
 	a, err := openApp(ctx, c.cfg, c.log, openOptions{})
 	if err != nil {
 		return err
+	}
+	if p := a.store.Path(); p != "" {
+		cfg.StateDir = filepath.Dir(p) // beside the index; none for one in memory
 	}
 	b, err := bot.New(ctx, cfg, a.core(c.log))
 	if err != nil {

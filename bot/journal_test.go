@@ -1,0 +1,169 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scobot/scobot/rag"
+)
+
+// stuckAsker hangs on a question with "stuck" in it until release, and
+// answers any other at once.
+type stuckAsker struct {
+	started chan string
+	release chan struct{}
+}
+
+func (a *stuckAsker) Ask(ctx context.Context, req rag.Request) (rag.Answer, error) {
+	a.started <- req.Question
+	if strings.Contains(req.Question, "stuck") {
+		<-a.release
+	}
+	return testAnswer(req.Question), nil
+}
+
+// TestAnsweredUpdatesNotRepeatedAtRestart: the offset confirmed at
+// shutdown stops at an update left unfinished, so Telegram sends again the
+// updates after it, answered already; the next start skips those and
+// answers only the one left.
+func TestAnsweredUpdatesNotRepeatedAtRestart(t *testing.T) {
+	f := newFakeTG(t)
+	dir := t.TempDir()
+	hung := &stuckAsker{started: make(chan string, 4), release: make(chan struct{})}
+	t.Cleanup(func() { close(hung.release) })
+	short := func(c *Config) {
+		c.StateDir = dir
+		c.ShutdownGrace = 10 * time.Millisecond
+		c.FallbackTime = 10 * time.Millisecond
+		c.DeliveryTimeout = 100 * time.Millisecond
+		c.RepollInterval = 5 * time.Millisecond
+	}
+	tb := startBotWith(t, f, hung, short)
+	stuck, quick := privateMsg(42, 1, "stuck question"), privateMsg(43, 2, "quick question")
+	f.push(stuck)
+	f.push(quick)
+	f.waitSent(1)
+	tb.stop(t)
+	if got := f.ackedOffset(); got > stuck["update_id"].(int) {
+		t.Fatalf("the unfinished update was confirmed (offset %d)", got)
+	}
+
+	asker := &fakeAsker{}
+	startBot(t, f, asker, short)
+	f.waitDone(quick["update_id"].(int))
+	if qs := asker.questions(); len(qs) != 1 || qs[0] != "stuck question" {
+		t.Errorf("the restart asked %q, want only the update left unfinished", qs)
+	}
+	per := map[string]int{}
+	for _, c := range f.callsOf("sendMessage") {
+		per[c.form.Get("reply_to_message_id")]++
+	}
+	if per["1"] != 1 || per["2"] != 1 {
+		t.Errorf("replies per message %v, want one each", per)
+	}
+}
+
+// freeAddr returns a loopback address no one listens on (for a moment).
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// TestWebhookUnfinishedAnsweredAtRestart: a webhook update got its 200
+// (Telegram will not post it again) but was not finished at shutdown; the
+// next start answers it, and recognises it when Telegram posts it again
+// all the same.
+func TestWebhookUnfinishedAnsweredAtRestart(t *testing.T) {
+	f := newFakeTG(t)
+	dir := t.TempDir()
+	stuck := `{"update_id":9001,"message":{"message_id":1,"date":1,"text":"stuck question","chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false,"first_name":"A"}}}`
+	quick := `{"update_id":9002,"message":{"message_id":2,"date":1,"text":"quick question","chat":{"id":43,"type":"private"},"from":{"id":43,"is_bot":false,"first_name":"B"}}}`
+	post := func(addr, body string) int {
+		t.Helper()
+		for range 200 { // the server may not listen yet
+			req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/", strings.NewReader(body))
+			req.Header.Set("X-Telegram-Bot-Api-Secret-Token", "s3cret")
+			resp, err := http.DefaultClient.Do(req)
+			if err == nil {
+				resp.Body.Close()
+				return resp.StatusCode
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		t.Fatalf("no webhook server on %s", addr)
+		return 0
+	}
+	hook := func(addr string) func(*Config) {
+		return func(c *Config) {
+			c.StateDir = dir
+			c.WebhookURL, c.WebhookListen, c.WebhookSecret = "https://example.org/hook", addr, NewToken("s3cret")
+			c.ShutdownGrace = 10 * time.Millisecond
+			c.FallbackTime = 10 * time.Millisecond
+			c.DeliveryTimeout = 100 * time.Millisecond
+		}
+	}
+	hung := &stuckAsker{started: make(chan string, 4), release: make(chan struct{})}
+	t.Cleanup(func() { close(hung.release) })
+	addr := freeAddr(t)
+	tb := startBotWith(t, f, hung, hook(addr))
+	for _, body := range []string{stuck, quick} {
+		if code := post(addr, body); code != http.StatusOK {
+			t.Fatalf("post: %d", code)
+		}
+	}
+	f.waitSent(1) // the quick one
+	tb.stop(t)
+	if n := len(f.callsOf("sendMessage")); n != 1 {
+		t.Fatalf("%d replies from the hung run, want 1", n)
+	}
+
+	asker := &fakeAsker{}
+	addr = freeAddr(t)
+	startBot(t, f, asker, hook(addr))
+	f.waitSent(2)
+	for _, body := range []string{stuck, quick} { // Telegram's retries, all the same
+		if code := post(addr, body); code != http.StatusOK {
+			t.Fatalf("post again: %d", code)
+		}
+	}
+	time.Sleep(50 * time.Millisecond)
+	if qs := asker.questions(); len(qs) != 1 || qs[0] != "stuck question" {
+		t.Errorf("the restart asked %q, want the update left unfinished, once", qs)
+	}
+	per := map[string]int{}
+	for _, c := range f.callsOf("sendMessage") {
+		per[c.form.Get("reply_to_message_id")]++
+	}
+	if per["1"] != 1 || per["2"] != 1 {
+		t.Errorf("replies per message %v, want one each", per)
+	}
+}
+
+// TestJournalIsPerBotAndReadOnce: a journal is read once (removed as it
+// is read), and another bot's is not taken.
+func TestJournalIsPerBotAndReadOnce(t *testing.T) {
+	dir := t.TempDir()
+	if err := writeJournal(dir, journal{BotID: 7, Answered: []int{5, 6}}); err != nil {
+		t.Fatal(err)
+	}
+	if j, err := readJournal(dir, 8); err != nil || !j.empty() {
+		t.Errorf("another bot read %+v, %v", j, err)
+	}
+	if j, err := readJournal(dir, 7); err != nil || fmt.Sprint(j.Answered) != "[5 6]" {
+		t.Errorf("read %+v, %v; want answered [5 6]", j, err)
+	}
+	if j, err := readJournal(dir, 7); err != nil || !j.empty() {
+		t.Errorf("read again: %+v, %v; want nothing", j, err)
+	}
+}
