@@ -25,6 +25,7 @@ const (
 	envRateInfo      = "RATE_LIMIT_INFO"         // /start, /help, /sources per user, N/unit; default 30/min
 	envWorkers       = "BOT_WORKERS"             // answers worked on at once; default 8
 	envUpdateTimeout = "BOT_UPDATE_TIMEOUT"      // deadline for one answer; default from the LLM settings
+	envShutdownGrace = "BOT_SHUTDOWN_GRACE"      // time to finish answers on shutdown before they fall back; default 30s
 )
 
 // updateFallbackTime is what the per-update deadline keeps beyond the
@@ -93,6 +94,7 @@ func botConfig(c *cli) (bot.Config, error) {
 	if err := updateDeadline(c, &cfg); err != nil {
 		return cfg, err
 	}
+	cfg.ShutdownGrace = readDuration(c.env, envShutdownGrace, 30*time.Second, func(msg string) { c.log.Warn(msg) })
 	if s := c.env.get(envWorkers); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {

@@ -48,3 +48,22 @@ func TestUpdateDeadlineFromLLMSettings(t *testing.T) {
 		})
 	}
 }
+
+// BOT_SHUTDOWN_GRACE sets how long answers in flight may finish on
+// shutdown; unset, 30 s.
+func TestShutdownGraceSetting(t *testing.T) {
+	for _, tt := range []struct {
+		value string
+		want  time.Duration
+	}{{"", 30 * time.Second}, {"5s", 5 * time.Second}, {"nonsense", 30 * time.Second}} {
+		vars := map[string]string{"TELEGRAM_BOT_TOKEN": "1:x", "BOT_SHUTDOWN_GRACE": tt.value}
+		c := &cli{env: env{getenv: func(k string) string { return vars[k] }}, log: slog.New(slog.DiscardHandler)}
+		cfg, err := botConfig(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.ShutdownGrace != tt.want {
+			t.Errorf("BOT_SHUTDOWN_GRACE=%q: grace %s, want %s", tt.value, cfg.ShutdownGrace, tt.want)
+		}
+	}
+}

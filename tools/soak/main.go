@@ -6,7 +6,8 @@
 //
 //	go run ./tools/soak [-questions 200] [-chats 50] [-bin scobot]
 //
-// The model takes turns: an answer, a 500, a hang, a stream cut midway. A
+// The model takes turns: an answer, a 500, a hang, a stream cut midway;
+// Telegram refuses one sendMessage in ten with a 429. A
 // final answer is a message or an edit sent with parse_mode HTML in reply to
 // the question (the bot's streamed previews are plain text); two such
 // messages for one question of one part each are an answer given twice.
@@ -91,6 +92,7 @@ func run(bin, qaPath string, nq, nchats int, wait, timeout, retry time.Duration)
 		"EMBEDDING_MODEL=",
 		"LLM_TIMEOUT="+timeout.String(),
 		"LLM_RETRY_TIME="+retry.String(),
+		"BOT_SHUTDOWN_GRACE=2s", // shorter than a hung model call: the fallback path
 		"RATE_LIMIT_USER=off",
 		"RATE_LIMIT_CHAT=off",
 		"ALLOWED_CHAT_IDS=",
@@ -155,7 +157,7 @@ func run(bin, qaPath string, nq, nchats int, wait, timeout, retry time.Duration)
 
 	r := tg.report()
 	log.Printf("second run: exit %v", exitText(secondErr))
-	log.Printf("model calls: %s", model.summary())
+	log.Printf("model calls: %s; Telegram: %d sendMessage, %d refused with 429", model.summary(), tg.sends, tg.throttled)
 	log.Printf("%d questions from %d chats in %s: %d answered exactly once, %d lost, %d answered twice or more, %d multi-part",
 		nq, nchats, time.Since(start).Round(time.Second), r.once, len(r.lost), len(r.twice), r.multi)
 	if len(r.lost) > 0 || len(r.twice) > 0 {
@@ -239,16 +241,18 @@ func serve(h http.Handler) (string, func(), error) {
 // offset confirms every update before it), sendMessage and editMessageText
 // recorded, everything else answered true.
 type telegram struct {
-	mu      sync.Mutex
-	cond    *sync.Cond
-	updates []update // unconfirmed, by ID
-	nextUpd int
-	nextMsg int
-	confirm int              // every update before it is confirmed
-	asked   map[int64][]int  // chat → its questions' message IDs
-	replyOf map[int]int      // bot message → question message it answers
-	final   map[int][]string // question message → final HTML texts, by bot message, in order
-	finalOf map[int]map[int]bool
+	mu        sync.Mutex
+	cond      *sync.Cond
+	updates   []update // unconfirmed, by ID
+	nextUpd   int
+	nextMsg   int
+	confirm   int              // every update before it is confirmed
+	sends     int              // sendMessage calls
+	throttled int              // of them refused with a 429
+	asked     map[int64][]int  // chat → its questions' message IDs
+	replyOf   map[int]int      // bot message → question message it answers
+	final     map[int][]string // question message → final HTML texts, by bot message, in order
+	finalOf   map[int]map[int]bool
 }
 
 type update struct {
@@ -350,12 +354,31 @@ func (t *telegram) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "getUpdates":
 		reply(t.getUpdates(r.Context(), atoi(r.FormValue("offset")), atoi(r.FormValue("timeout"))))
 	case "sendMessage":
+		if t.throttle() {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusTooManyRequests)
+			_, _ = io.WriteString(w, `{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}`)
+			return
+		}
 		reply(t.sent(r, 0))
 	case "editMessageText":
 		reply(t.sent(r, atoi(r.FormValue("message_id"))))
 	default:
 		reply(true)
 	}
+}
+
+// throttle reports whether this sendMessage is refused with a 429, as
+// Telegram does to a bot sending fast: one in ten.
+func (t *telegram) throttle() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.sends++
+	if t.sends%10 == 0 {
+		t.throttled++
+		return true
+	}
+	return false
 }
 
 func (t *telegram) getUpdates(ctx context.Context, offset, timeout int) []map[string]any {
