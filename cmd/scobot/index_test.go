@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/scobot/scobot/internal/testfs"
 	"github.com/scobot/scobot/rag/hashembed"
 	"github.com/scobot/scobot/rag/store"
 )
@@ -36,12 +37,16 @@ func badIndexFolders(t *testing.T) map[string]struct{ db, warn string } {
 	if err := os.Mkdir(filepath.Join(blocked, store.SnapshotName), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	full, why := testfs.FullDir(t)
+	if full == "" {
+		t.Logf("no full disk: %s", why)
+	}
 	return map[string]struct{ db, warn string }{
 		"corrupt snapshot":      {corrupt, "rebuilding it from the corpus"},
 		"folder under a file":   {filepath.Join(file, "cache", "scobot"), "in memory only"},
 		"snapshot is a folder":  {blocked, "answering from memory"},
 		"read-only folder":      {readOnlyDir(t), "answering from memory"},
-		"folder on a full disk": {fullDir(t), "answering from memory"},
+		"folder on a full disk": {full, "answering from memory"},
 	}
 }
 
@@ -103,17 +108,11 @@ func TestCorruptIndexIsRebuilt(t *testing.T) {
 // TestIndexMustSave: `scobot index`, whose point is the snapshot, fails when
 // it cannot keep one.
 func TestIndexMustSave(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "home")
-	if err := os.WriteFile(file, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	blocked := t.TempDir()
-	if err := os.Mkdir(filepath.Join(blocked, store.SnapshotName), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	for _, db := range []string{filepath.Join(file, "sub"), blocked} {
+	bad := badIndexFolders(t)
+	for _, name := range []string{"folder under a file", "snapshot is a folder"} {
+		db := bad[name].db
 		if code, _, errOut := run(t, nil, "", "index", "--db", db); code != exitError {
-			t.Errorf("index --db %s: exit %d, want %d (stderr %q)", db, code, exitError, errOut)
+			t.Errorf("index --db %s (%s): exit %d, want %d (stderr %q)", db, name, code, exitError, errOut)
 		}
 	}
 }

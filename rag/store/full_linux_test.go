@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"github.com/scobot/scobot/internal/testfs"
 )
 
 // TestSyncFullDisk saves into a real full file system: a 64 KiB tmpfs
@@ -14,31 +16,14 @@ import (
 // lack; the test is skipped there (TestSyncUnsavedKeepsMemory injects the
 // same failure).
 func TestSyncFullDisk(t *testing.T) {
-	dir := t.TempDir()
-	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=64k"); err != nil {
-		t.Skipf("cannot mount a tmpfs here (%v); the injected ENOSPC of TestSyncUnsavedKeepsMemory covers this", err)
+	dir, why := testfs.FullDir(t)
+	if dir == "" {
+		t.Skipf("%s; the injected ENOSPC of TestSyncUnsavedKeepsMemory covers this", why)
 	}
-	t.Cleanup(func() {
-		if err := syscall.Unmount(dir, 0); err != nil {
-			t.Errorf("unmount %s: %v", dir, err)
-		}
-	})
-	// Fill it.
-	f, err := os.Create(filepath.Join(dir, "filler"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	buf := make([]byte, 4096)
-	for {
-		if _, err := f.Write(buf); err != nil {
-			break
-		}
-	}
-	f.Close()
 
 	docs := []Doc{makeDoc("a", 20, "v1"), makeDoc("b", 20, "v1")}
 	s := mustOpen(t, filepath.Join(dir), newFake("fake-8", 8))
-	_, err = s.Sync(context.Background(), docs, nil)
+	_, err := s.Sync(context.Background(), docs, nil)
 	if !errors.Is(err, ErrNotSaved) || !errors.Is(err, syscall.ENOSPC) {
 		t.Fatalf("Sync error = %v, want ErrNotSaved wrapping ENOSPC", err)
 	}
