@@ -77,12 +77,18 @@ func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 	if interactive {
 		fmt.Fprintf(m.Stdout, "Ask about SCO diplomacy (%d documents; /help for commands). An empty line ends the chat.\n", len(a.docs))
 	}
-	in := bufio.NewReader(m.Stdin)
+	lines := readLines(ctx, bufio.NewReader(m.Stdin))
 	for {
 		if interactive {
 			fmt.Fprint(m.Stdout, "> ")
 		}
-		raw, tooLong, err := readLine(in, maxChatLine)
+		var l chatLine
+		select {
+		case <-ctx.Done(): // Ctrl-C while waiting for a line
+			return ctx.Err()
+		case l = <-lines:
+		}
+		raw, tooLong, err := l.text, l.tooLong, l.err
 		if err != nil && !errors.Is(err, io.EOF) {
 			return fmt.Errorf("couldn't read the input: %w", err)
 		}
@@ -109,6 +115,34 @@ func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 			return nil // end of input after a last line without newline
 		}
 	}
+}
+
+// chatLine is one line read for chat (see readLine).
+type chatLine struct {
+	text    string
+	tooLong bool
+	err     error
+}
+
+// readLines reads lines from r in the background, so that chat can stop
+// on ctx while it waits for one; it stops after the first error (the end
+// of input included) or when ctx is done.
+func readLines(ctx context.Context, r *bufio.Reader) <-chan chatLine {
+	out := make(chan chatLine)
+	go func() {
+		for {
+			text, tooLong, err := readLine(r, maxChatLine)
+			select {
+			case out <- chatLine{text, tooLong, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return out
 }
 
 // maxChatLine is the longest chat line kept (64 KiB: many times the longest

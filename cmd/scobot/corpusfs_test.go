@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -132,5 +134,54 @@ func TestSettingsFilesMustBeRegular(t *testing.T) {
 		}
 	case <-time.After(2 * time.Minute): // a hang guard only
 		t.Fatal("reading a named pipe as a settings file hung")
+	}
+}
+
+// notifyWriter collects what is written and closes seen once it holds
+// want.
+type notifyWriter struct {
+	mu   sync.Mutex
+	b    strings.Builder
+	want string
+	seen chan struct{}
+}
+
+func (w *notifyWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	had := strings.Contains(w.b.String(), w.want)
+	w.b.Write(p)
+	if !had && strings.Contains(w.b.String(), w.want) {
+		close(w.seen)
+	}
+	return len(p), nil
+}
+
+// Ctrl-C while chat waits for the next line ends the chat at once, not
+// when a line comes.
+func TestChatStopsWhileWaitingForALine(t *testing.T) {
+	stdin, feed := io.Pipe()
+	defer feed.Close()
+	out := &notifyWriter{want: "Sources:", seen: make(chan struct{})}
+	var errOut strings.Builder
+	m := &Main{Stdin: stdin, Stdout: out, Stderr: &errOut, Getenv: func(string) string { return "" }}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() { done <- m.Run(ctx, []string{"chat", "--db", t.TempDir()}) }()
+	go func() { _, _ = io.WriteString(feed, "What did Wang Yi say about vaccine nationalism?\n") }()
+	select {
+	case <-out.seen:
+	case <-time.After(2 * time.Minute): // hang guard only
+		t.Fatal("the first question was not answered")
+	}
+	cancel() // the chat now waits for a line that never comes
+	select {
+	case code := <-done:
+		if code != exitError || !strings.Contains(errOut.String(), "interrupted") {
+			t.Errorf("exit %d, stderr %q; want %d and interrupted", code, errOut.String(), exitError)
+		}
+	case <-time.After(2 * time.Minute):
+		t.Fatal("chat did not stop when interrupted while waiting for a line")
 	}
 }
