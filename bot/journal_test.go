@@ -48,6 +48,7 @@ func TestAnsweredUpdatesNotRepeatedAtRestart(t *testing.T) {
 	f.push(stuck)
 	f.push(quick)
 	f.waitSent(1)
+	waitUntil(t, "the quick update finished", func() bool { return len(tb.acks.answeredFrom(0)) == 1 })
 	tb.stop(t)
 	if got := f.ackedOffset(); got > stuck["update_id"].(int) {
 		t.Fatalf("the unfinished update was confirmed (offset %d)", got)
@@ -66,6 +67,18 @@ func TestAnsweredUpdatesNotRepeatedAtRestart(t *testing.T) {
 	if per["1"] != 1 || per["2"] != 1 {
 		t.Errorf("replies per message %v, want one each", per)
 	}
+}
+
+// waitUntil waits for cond, failing the test after a while.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for range 1000 {
+		if cond() {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("timed out waiting until %s", what)
 }
 
 // freeAddr returns a loopback address no one listens on (for a moment).
@@ -123,6 +136,7 @@ func TestWebhookUnfinishedAnsweredAtRestart(t *testing.T) {
 		}
 	}
 	f.waitSent(1) // the quick one
+	waitUntil(t, "the quick update finished", func() bool { return len(tb.pending.list()) == 1 })
 	tb.stop(t)
 	if n := len(f.callsOf("sendMessage")); n != 1 {
 		t.Fatalf("%d replies from the hung run, want 1", n)
