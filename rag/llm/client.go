@@ -108,8 +108,8 @@ type Config struct {
 	// stream). The wait does not count against the attempt's Timeout.
 	// 0 → DefaultConcurrency(BaseURL).
 	Concurrency int
-	HTTPClient       *http.Client  // nil → a fresh client; its Transport gets wrapped with retries, its Timeout (if any) bounds a whole call
-	Logger           *slog.Logger  // nil → discard
+	HTTPClient  *http.Client // nil → a fresh client; its Transport gets wrapped with retries, its Timeout (if any) bounds a whole call
+	Logger      *slog.Logger // nil → discard
 }
 
 // Message is one turn of a conversation.

@@ -76,8 +76,8 @@ type retryTransport struct {
 	// taken before an attempt is sent, given back when it fails or its
 	// response body is closed.
 	slots  chan struct{}
-	logger      *slog.Logger
-	redact      func(string) string
+	logger *slog.Logger
+	redact func(string) string
 
 	// cooldown is how long calls fail at once after one failed for good,
 	// so that a down service costs every asker one budget, not each; ≤ 0
