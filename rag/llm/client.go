@@ -102,14 +102,14 @@ type Config struct {
 	Cooldown         time.Duration // after a call fails for good, later calls fail at once for this long; 0 → 30s, < 0 → never
 	EmbedBatch       int           // texts per embeddings request; 0 → 128
 	EmbedConcurrency int           // embeddings requests in flight at once; 0 → 4
+	HTTPClient       *http.Client  // nil → a fresh client; its Transport gets wrapped with retries, its Timeout (if any) bounds a whole call
+	Logger           *slog.Logger  // nil → discard
 	// Concurrency bounds the requests in flight at once, over all calls of
 	// the Client: an attempt waits for a free slot (as long as its context
 	// allows) and holds it until its response is read and closed (a whole
 	// stream). The wait does not count against the attempt's Timeout.
 	// 0 → DefaultConcurrency(BaseURL).
 	Concurrency int
-	HTTPClient  *http.Client // nil → a fresh client; its Transport gets wrapped with retries, its Timeout (if any) bounds a whole call
-	Logger      *slog.Logger // nil → discard
 }
 
 // Message is one turn of a conversation.
