@@ -53,8 +53,21 @@ type Retrieval struct {
 // Retrieve finds the passages that best answer question and the evidence
 // for deciding whether to answer it (Retrieval.Abstains). In hybrid mode a
 // failing vector search is logged and the lexical ranking answers alone
-// (VectorFailed); in vector mode it is an error. Safe for concurrent use.
+// (VectorFailed); in vector mode it is an error. Safe for concurrent use:
+// at most Config.MaxRetrievals run at once, the others wait their turn
+// while ctx allows (its error is returned when it ends first).
 func (e *Engine) Retrieve(ctx context.Context, question string, opts Options) (Retrieval, error) {
+	select {
+	case e.turns <- struct{}{}:
+	case <-ctx.Done():
+		return Retrieval{}, fmt.Errorf("couldn't retrieve: %w", ctx.Err())
+	}
+	defer func() { <-e.turns }()
+	return e.retrieve(ctx, question, opts)
+}
+
+// retrieve is Retrieve, once it has its turn.
+func (e *Engine) retrieve(ctx context.Context, question string, opts Options) (Retrieval, error) {
 	if opts.K <= 0 {
 		opts.K = e.params.DefaultK
 	}
