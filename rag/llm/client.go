@@ -69,7 +69,7 @@ const (
 	// 16 answers of a few seconds each stay near a first tier's 500
 	// requests a minute; a model server on this machine (Ollama, vLLM)
 	// computes every request it takes at once on the same hardware, and
-	// serves few in parallel (Ollama's OLLAMA_NUM_PARALLEL is 4 at most by
+	// answers few in parallel (Ollama's OLLAMA_NUM_PARALLEL, 1 to 4 by
 	// default).
 	defaultConcurrency      = 16
 	defaultLocalConcurrency = 4
@@ -276,6 +276,10 @@ func orDefault[T comparable](v, def T) T {
 	}
 	return v
 }
+
+// Concurrency returns how many requests the Client sends at once at most
+// (Config.Concurrency, or its default).
+func (c *Client) Concurrency() int { return cap(c.rt.slots) }
 
 // ChatModel returns the chat model's name, "" if there is none.
 func (c *Client) ChatModel() string { return c.chatModel }
