@@ -54,14 +54,11 @@ type Retrieval struct {
 // for deciding whether to answer it (Retrieval.Abstains). In hybrid mode a
 // failing vector search is logged and the lexical ranking answers alone
 // (VectorFailed); in vector mode it is an error. Safe for concurrent use:
-// at most Config.MaxRetrievals run at once, the others wait their turn
-// while ctx allows (its error is returned when it ends first).
+// at most Config.MaxRetrievals run at once, the others wait their turn.
+// The wait does not end with ctx: a retrieval takes milliseconds, and an
+// answer whose context ended still retrieves to fall back on quoting.
 func (e *Engine) Retrieve(ctx context.Context, question string, opts Options) (Retrieval, error) {
-	select {
-	case e.turns <- struct{}{}:
-	case <-ctx.Done():
-		return Retrieval{}, fmt.Errorf("couldn't retrieve: %w", ctx.Err())
-	}
+	e.turns <- struct{}{}
 	defer func() { <-e.turns }()
 	return e.retrieve(ctx, question, opts)
 }

@@ -2,7 +2,6 @@ package retrieve
 
 import (
 	"context"
-	"errors"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -28,8 +27,7 @@ func (b *busyIndex) Search(context.Context, []float32, int, map[string]bool) ([]
 }
 
 // TestMaxRetrievalsBoundsRetrievals runs more retrievals at once than
-// Config.MaxRetrievals allows: no more than that many search at once, and
-// one waiting for its turn gives up with its context.
+// Config.MaxRetrievals allows: no more than that many search at once.
 func TestMaxRetrievalsBoundsRetrievals(t *testing.T) {
 	const limit, calls = 2, 8
 	idx := &busyIndex{}
@@ -50,18 +48,11 @@ func TestMaxRetrievalsBoundsRetrievals(t *testing.T) {
 		t.Errorf("%d retrievals searched at once, want MaxRetrievals = %d", got, limit)
 	}
 
-	// With every turn taken, a retrieval waits, and ends with its context.
-	for range limit {
-		e.turns <- struct{}{}
-	}
-	defer func() {
-		for range limit {
-			<-e.turns
-		}
-	}()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
-	if _, err := e.Retrieve(ctx, "Wang Yi Astana", Options{}); !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("Retrieve waiting for a turn = %v, want context.DeadlineExceeded", err)
+	// A retrieval whose context has ended (a deadline passed, a shutdown)
+	// still takes its turn: the answer falls back on it.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if r, err := e.Retrieve(ctx, "Wang Yi Astana", Options{}); err != nil || len(r.Passages) == 0 {
+		t.Errorf("Retrieve with an ended context = %d passages, %v; want the lexical ranking", len(r.Passages), err)
 	}
 }

@@ -7,7 +7,8 @@
 //
 //	go run ./tools/loadrun [-chats 50] [-model-time 2s] [-concurrency N] [-bin scobot]
 //
-// -concurrency sets LLM_CONCURRENCY (unset: the bot's default); -bin runs
+// -concurrency sets LLM_CONCURRENCY; unset, the bot takes its default,
+// which is the one for a local model (4), the fake being on loopback; -bin runs
 // another binary, e.g. one built from an older commit, to compare. Nothing
 // fails on purpose here (tools/soak does that); it exits 1 when a chat is
 // not answered within -wait.
