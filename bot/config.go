@@ -138,8 +138,13 @@ type Config struct {
 	InfoRate       Rate
 	NoticeInterval time.Duration
 
-	Workers   int // answers worked on at once; 0 → 8
-	QueueSize int // updates queued or in work before polling waits; 0 → 256
+	// QueueSize is how many updates may be queued or in work at once
+	// before taking more waits; 0 → 256. Each chat with work has its own
+	// goroutine, so up to QueueSize answers are worked on at once: what
+	// bounds them is where the work is (the Asker's retrieval by cores,
+	// its language model by the model client's concurrency), not a pool
+	// of workers here.
+	QueueSize int
 
 	// UpdateTimeout is the deadline for working out the reply to one
 	// update; 0 → 2 min, or ModelTime + FallbackTime if longer. When it
@@ -200,7 +205,6 @@ func (c *Config) defaults() error {
 			return fmt.Errorf("webhook secret: want 1-256 characters A-Z, a-z, 0-9, _ and -")
 		}
 	}
-	setDefault(&c.Workers, 8)
 	setDefault(&c.QueueSize, 256)
 	setDefault(&c.NoticeInterval, time.Minute)
 	setDefault(&c.FallbackTime, 5*time.Second)
@@ -213,7 +217,6 @@ func (c *Config) defaults() error {
 	setDefault(&c.PollTimeout, 30*time.Second)
 	setDefault(&c.RepollInterval, time.Second)
 	setDefault(&c.EditInterval, time.Second)
-	c.QueueSize = max(c.QueueSize, c.Workers)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}

@@ -4,7 +4,7 @@
 // Core is front-agnostic: it takes one text from a chat and returns a Reply,
 // a small value each front renders (FormatHTML for Telegram, FormatPlain for
 // a terminal). Bot is the Telegram front: the update loop (long polling or a
-// webhook), access control, rate limits, a worker pool with per-chat order,
+// webhook), access control, rate limits, answers worked on concurrently in per-chat order,
 // and delivery with HTML formatting, splitting, streaming edits and retries.
 package bot
 

@@ -6,10 +6,13 @@ import (
 	"time"
 )
 
-// dispatcher runs jobs on a bounded pool of workers, one job at a time per
-// chat and in arrival order within a chat, so a slow answer in one chat
-// holds up only that chat. At most capacity jobs are queued or running;
-// enqueue waits for room.
+// dispatcher runs jobs one at a time per chat and in arrival order within
+// a chat, each chat with work on a goroutine of its own, so a slow answer
+// in one chat holds up only that chat and answers waiting on a language
+// model do not wait for one another. At most capacity jobs are queued or
+// running (so at most capacity goroutines); enqueue waits for room. What
+// runs at once beyond that is bounded where the work is: retrieval by the
+// engine (cores), model calls by the model client (LLM_CONCURRENCY).
 type dispatcher struct {
 	handle  func(ctx context.Context, in incoming)
 	ctx     context.Context // jobs' parent: outlives the run's context, cancelled by stop
@@ -17,26 +20,19 @@ type dispatcher struct {
 	timeout time.Duration // deadline of one job
 
 	slots   chan struct{} // one per queued or running job
-	ready   chan int64    // chats with a job to run and none running
 	mu      sync.Mutex
 	queues  map[int64][]incoming // per chat: jobs not yet started; present while the chat has a job queued or running
 	pending sync.WaitGroup       // jobs queued or running
-	workers sync.WaitGroup
+	runners sync.WaitGroup       // goroutines running a chat's jobs
 }
 
-func newDispatcher(parent context.Context, workers, capacity int, timeout time.Duration, handle func(context.Context, incoming)) *dispatcher {
+func newDispatcher(parent context.Context, capacity int, timeout time.Duration, handle func(context.Context, incoming)) *dispatcher {
 	ctx, stop := context.WithCancel(context.WithoutCancel(parent))
-	d := &dispatcher{
+	return &dispatcher{
 		handle: handle, ctx: ctx, stop: stop, timeout: timeout,
 		slots:  make(chan struct{}, capacity),
-		ready:  make(chan int64, capacity),
 		queues: map[int64][]incoming{},
 	}
-	for range workers {
-		d.workers.Add(1)
-		go d.work()
-	}
-	return d
 }
 
 // enqueue queues a job for its chat, waiting for room until ctx is done.
@@ -53,30 +49,30 @@ func (d *dispatcher) enqueue(ctx context.Context, in incoming) error {
 	q, active := d.queues[in.chatID]
 	d.queues[in.chatID] = append(q, in)
 	if !active {
-		d.ready <- in.chatID // never blocks: fewer active chats than slots
+		d.runners.Add(1)
+		go d.run(in.chatID)
 	}
 	return nil
 }
 
-func (d *dispatcher) work() {
-	defer d.workers.Done()
-	for chat := range d.ready {
+// run works through a chat's jobs in order until its queue is empty.
+func (d *dispatcher) run(chat int64) {
+	defer d.runners.Done()
+	for {
 		d.mu.Lock()
-		in := d.queues[chat][0]
-		d.queues[chat] = d.queues[chat][1:]
+		q := d.queues[chat]
+		if len(q) == 0 {
+			delete(d.queues, chat)
+			d.mu.Unlock()
+			return
+		}
+		in := q[0]
+		d.queues[chat] = q[1:]
 		d.mu.Unlock()
 
 		ctx, cancel := context.WithTimeout(d.ctx, d.timeout)
 		d.handle(ctx, in)
 		cancel()
-
-		d.mu.Lock()
-		if len(d.queues[chat]) == 0 {
-			delete(d.queues, chat)
-		} else {
-			d.ready <- chat
-		}
-		d.mu.Unlock()
 		<-d.slots
 		d.pending.Done()
 	}
@@ -107,7 +103,6 @@ func (d *dispatcher) drain(grace, after time.Duration) (left int) {
 		}
 	}
 	d.stop()
-	close(d.ready)
-	d.workers.Wait()
+	d.runners.Wait()
 	return 0
 }

@@ -342,7 +342,7 @@ func startBotWith(t *testing.T, f *fakeTG, asker Asker, mod func(*Config)) *test
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	cfg := Config{
 		Token: NewToken(testToken), APIURL: f.apiURL(), Logger: log,
-		PollTimeout: time.Second, ShutdownGrace: 5 * time.Second, Workers: 4,
+		PollTimeout: time.Second, ShutdownGrace: 5 * time.Second,
 		sleep: func(ctx context.Context, d time.Duration) error {
 			select {
 			case tb.sleeps <- d:

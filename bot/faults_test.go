@@ -128,7 +128,6 @@ func TestShutdownWithHangingModel(t *testing.T) {
 			asker := &hangingAsker{started: make(chan string, len(tt.questions)), release: make(chan struct{})}
 			t.Cleanup(func() { close(asker.release) })
 			tb := startBotWith(t, f, asker, func(c *Config) {
-				c.Workers = 8
 				c.ShutdownGrace = 20 * time.Millisecond
 				c.FallbackTime = 50 * time.Millisecond
 				c.DeliveryTimeout = time.Second // ample: the stuck case waits it out
@@ -320,7 +319,7 @@ func TestWebhookDuplicateUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.disp = newDispatcher(context.Background(), 4, 64, time.Minute, b.job)
+	b.disp = newDispatcher(context.Background(), 64, time.Minute, b.job)
 	srv := httptest.NewServer(b.webhookHandler("s3cret"))
 	defer srv.Close()
 	post := func(updateID, msgID int) int {
@@ -356,7 +355,7 @@ func TestWebhookDuplicateUpdate(t *testing.T) {
 	}
 
 	// Refused with a 503 (no room in the queue), then posted again: taken.
-	b.disp = newDispatcher(context.Background(), 1, 1, time.Minute, b.job)
+	b.disp = newDispatcher(context.Background(), 1, time.Minute, b.job)
 	block := make(chan struct{})
 	b.disp.slots <- struct{}{} // the queue is full
 	go func() { <-block; <-b.disp.slots }()

@@ -69,9 +69,9 @@ func (b *Bot) Run(ctx context.Context) error {
 	if b.access.open() {
 		b.log.Warn("ALLOWED_CHAT_IDS and ALLOWED_USER_IDS are unset: anyone who finds the bot can use it")
 	}
-	b.disp = newDispatcher(ctx, b.cfg.Workers, b.cfg.QueueSize, b.cfg.UpdateTimeout, b.job)
+	b.disp = newDispatcher(ctx, b.cfg.QueueSize, b.cfg.UpdateTimeout, b.job)
 	go b.setCommands(ctx)
-	b.log.Info("bot started", "bot", "@"+b.UserName(), "mode", b.mode(), "workers", b.cfg.Workers,
+	b.log.Info("bot started", "bot", "@"+b.UserName(), "mode", b.mode(), "queue", b.cfg.QueueSize,
 		"user_rate", b.cfg.UserRate.String(), "chat_rate", b.cfg.ChatRate.String(), "update_timeout", b.cfg.UpdateTimeout)
 
 	b.restore(ctx)
@@ -158,7 +158,7 @@ func (b *Bot) save(j journal) {
 	}
 }
 
-// job handles one update on a worker and records for polling whether it
+// job handles one update and records for polling whether it
 // is finished.
 func (b *Bot) job(ctx context.Context, in incoming) {
 	sent := b.handle(ctx, in)
@@ -229,7 +229,7 @@ const (
 	textRateLimit = "Please wait a moment before asking again (limit: %s)."
 )
 
-// handle answers one update. It runs on a worker, one at a time per chat.
+// handle answers one update. It runs one at a time per chat.
 // It reports whether the reply was sent, or none was due.
 func (b *Bot) handle(ctx context.Context, in incoming) (sent bool) {
 	msg := in.msg

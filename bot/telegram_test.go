@@ -434,7 +434,7 @@ func TestWebhook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b.disp = newDispatcher(context.Background(), 2, 4, time.Minute, b.job)
+	b.disp = newDispatcher(context.Background(), 4, time.Minute, b.job)
 	h := b.webhookHandler("s3cret")
 	post := func(secret string) int {
 		body := `{"update_id":1,"message":{"message_id":3,"date":1,"text":"q","chat":{"id":42,"type":"private"},"from":{"id":42,"is_bot":false,"first_name":"A"}}}`

@@ -57,6 +57,9 @@ type openOptions struct {
 	dbKey string
 	// params, when not nil, replaces retrieval's default parameters.
 	params *retrieve.Params
+	// retrievals bounds the retrievals worked on at once (BOT_WORKERS for
+	// serve); 0 → the cores.
+	retrievals int
 }
 
 // embedder is what both the index and the questions are embedded with.
@@ -125,7 +128,7 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 		log.Warn("couldn't embed the corpus; answering by keyword search only", "err", err)
 		vec = unavailableVectors{err}
 	}
-	engine := retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: gl, Lexicon: lex, Logger: log, Params: opts.params})
+	engine := retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: gl, Lexicon: lex, Logger: log, Params: opts.params, MaxRetrievals: opts.retrievals})
 	if _, ok := vec.(*store.Store); ok {
 		engine = engine.WithVectorShare(vectorShare(ctx, st, engine, log))
 	}

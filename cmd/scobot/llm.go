@@ -23,6 +23,7 @@ const (
 	envLLMTimeout     = "LLM_TIMEOUT"     // one request attempt, e.g. 60s (default)
 	envLLMRetryTime   = "LLM_RETRY_TIME"  // all attempts of one call, e.g. 20s (default)
 	envLLMMaxTokens   = "LLM_MAX_TOKENS"  // most tokens of one reply, sent as max_tokens; default 1024
+	envLLMConcurrency = "LLM_CONCURRENCY" // requests in flight at once; default 16, or 4 for a loopback base URL
 )
 
 // llmSettings are the language-model settings.
@@ -34,6 +35,7 @@ type llmSettings struct {
 	Timeout        time.Duration
 	RetryTime      time.Duration
 	MaxTokens      int // sent as max_tokens with every chat request
+	Concurrency    int // requests in flight at once; 0 → llm.DefaultConcurrency(BaseURL)
 }
 
 // Defaults: a call gives up within defaultRetryTime, so an answer that falls
@@ -50,13 +52,18 @@ const (
 	defaultLLMRetryTime = 20 * time.Second
 	defaultLLMMaxTokens = 1024
 	maxLLMMaxTokens     = 1 << 20
+	maxLLMConcurrency   = 1024
 )
 
 // readLLMSettings reads the language-model settings; a bad duration warns
-// and keeps the default, a bad LLM_MAX_TOKENS is an error (a silent default
-// would hide a limit the operator meant to set).
+// and keeps the default, a bad LLM_MAX_TOKENS or LLM_CONCURRENCY is an
+// error (a silent default would hide a limit the operator meant to set).
 func readLLMSettings(e env, warn func(string)) (llmSettings, error) {
 	maxTokens, err := readMaxTokens(e)
+	if err != nil {
+		return llmSettings{}, err
+	}
+	concurrency, err := readConcurrency(e)
 	if err != nil {
 		return llmSettings{}, err
 	}
@@ -68,7 +75,23 @@ func readLLMSettings(e env, warn func(string)) (llmSettings, error) {
 		Timeout:        readDuration(e, envLLMTimeout, defaultLLMTimeout, warn),
 		RetryTime:      readDuration(e, envLLMRetryTime, defaultLLMRetryTime, warn),
 		MaxTokens:      maxTokens,
+		Concurrency:    concurrency,
 	}, nil
+}
+
+// readConcurrency reads LLM_CONCURRENCY: a whole number from 1 to
+// maxLLMConcurrency; unset → 0, which the client turns into its default
+// for the endpoint (llm.DefaultConcurrency).
+func readConcurrency(e env) (int, error) {
+	v := strings.TrimSpace(e.get(envLLMConcurrency))
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxLLMConcurrency {
+		return 0, fmt.Errorf("%s=%q: want a whole number of requests in flight from 1 to %d, such as 16 (4 for a local Ollama)", envLLMConcurrency, v, maxLLMConcurrency)
+	}
+	return n, nil
 }
 
 // readMaxTokens reads LLM_MAX_TOKENS: a whole number from 1 to
@@ -113,6 +136,7 @@ func newLLM(s llmSettings, log *slog.Logger) (*llm.Client, error) {
 		EmbeddingModel: s.EmbeddingModel,
 		Timeout:        s.Timeout,
 		RetryTime:      s.RetryTime,
+		Concurrency:    s.Concurrency,
 		Logger:         log,
 	})
 	if err != nil {

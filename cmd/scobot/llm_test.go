@@ -284,3 +284,40 @@ func TestLLMMaxTokens(t *testing.T) {
 		})
 	}
 }
+
+func TestLLMConcurrency(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want int
+	}{
+		{"remote API by default", map[string]string{}, 16},
+		{"local Ollama by default", map[string]string{"OPENAI_BASE_URL": "http://localhost:11434/v1"}, 4},
+		{"set", map[string]string{"LLM_CONCURRENCY": "50"}, 50},
+		{"set for Ollama", map[string]string{"OPENAI_BASE_URL": "http://127.0.0.1:11434/v1", "LLM_CONCURRENCY": " 2 "}, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.env["CHAT_MODEL"] = "m"
+			s, err := readLLMSettings(env{getenv: func(k string) string { return tt.env[k] }}, func(string) {})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := newLLM(s, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.Concurrency(); got != tt.want {
+				t.Errorf("client sends %d requests at once, want %d", got, tt.want)
+			}
+		})
+	}
+	for _, bad := range []string{"0", "-1", "many", "2.5", "5000"} {
+		t.Run("invalid "+bad, func(t *testing.T) {
+			code, _, errOut := run(t, map[string]string{"LLM_CONCURRENCY": bad}, "", "ask", "--db", t.TempDir(), "Which foreign ministers did Wang Yi meet in Astana?")
+			if code != exitUsage || !strings.Contains(errOut, "LLM_CONCURRENCY") {
+				t.Errorf("LLM_CONCURRENCY=%s: exit %d, %q; want a usage error naming the setting", bad, code, errOut)
+			}
+		})
+	}
+}

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/scobot/scobot/bot"
@@ -23,7 +25,7 @@ const (
 	envRateUser      = "RATE_LIMIT_USER"         // questions per user, N/unit; default 5/min
 	envRateChat      = "RATE_LIMIT_CHAT"         // questions per chat, N/unit; default 20/min
 	envRateInfo      = "RATE_LIMIT_INFO"         // /start, /help, /sources per user, N/unit; default 30/min
-	envWorkers       = "BOT_WORKERS"             // answers worked on at once; default 8
+	envWorkers       = "BOT_WORKERS"             // retrievals worked on at once; default the number of cores
 	envUpdateTimeout = "BOT_UPDATE_TIMEOUT"      // deadline for one answer; default from the LLM settings
 	envShutdownGrace = "BOT_SHUTDOWN_GRACE"      // time to finish answers on shutdown before they fall back; default 30s
 )
@@ -48,7 +50,7 @@ func runServe(ctx context.Context, m *Main, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := openApp(ctx, c.cfg, c.log, openOptions{})
+	a, err := openApp(ctx, c.cfg, c.log, openOptions{retrievals: retrievalWorkers(c)})
 	if err != nil {
 		return err
 	}
@@ -67,8 +69,8 @@ func runServe(ctx context.Context, m *Main, c *cli, args []string) error {
 }
 
 // botConfig reads the Telegram settings. A missing token or a bad ID list
-// is an error (a typo must not open the bot to everyone); a bad rate or
-// worker count warns and keeps the default.
+// is an error (a typo must not open the bot to everyone); a bad rate
+// warns and keeps the default.
 func botConfig(c *cli) (bot.Config, error) {
 	cfg := bot.Config{
 		Token:         bot.NewToken(c.env.get(envBotToken)),
@@ -95,15 +97,24 @@ func botConfig(c *cli) (bot.Config, error) {
 		return cfg, err
 	}
 	cfg.ShutdownGrace = readDuration(c.env, envShutdownGrace, 30*time.Second, func(msg string) { c.log.Warn(msg) })
-	if s := c.env.get(envWorkers); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			c.log.Warn("not a worker count; using the default", "setting", envWorkers, "value", s, "default", 8)
-		} else {
-			cfg.Workers = n
-		}
-	}
 	return cfg, nil
+}
+
+// retrievalWorkers reads BOT_WORKERS: how many questions may be retrieved
+// (the CPU-bound part of an answer) at once; unset → 0, the number of
+// cores. Answers waiting on the language model hold none: those are
+// bounded by LLM_CONCURRENCY. A bad value warns and keeps the default.
+func retrievalWorkers(c *cli) int {
+	s := strings.TrimSpace(c.env.get(envWorkers))
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		c.log.Warn("not a worker count; using the number of cores", "setting", envWorkers, "value", s, "default", runtime.GOMAXPROCS(0))
+		return 0
+	}
+	return n
 }
 
 // updateDeadline sets the per-update deadline from the language-model

@@ -15,6 +15,10 @@
 //     outgrew ChatOptions.MaxChars, comes with an error wrapping
 //     ErrTruncated, so the caller can say so.
 //   - Timeouts. Each attempt, body included, is bounded by Config.Timeout.
+//   - A bound on requests in flight. At most Config.Concurrency attempts
+//     (chat, streamed or not, and embeddings) are sent or being read at
+//     once; the others wait their turn, for as long as their context
+//     allows, so a burst of askers does not overrun a local model server.
 //   - Errors. Every failure of the service wraps ErrUnavailable with a short
 //     cause ("the API rejected the key (401)", "rate limited (429) after 5
 //     attempts in 25s", "malformed response"), whatever shape the server's
@@ -40,6 +44,7 @@ import (
 	"log/slog"
 	"math"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -59,6 +64,15 @@ const (
 	defaultCooldown         = 30 * time.Second
 	defaultEmbedBatch       = 128
 	defaultEmbedConcurrency = 4
+	// Requests in flight at once (Config.Concurrency): a remote API such
+	// as OpenAI limits requests and tokens per minute, not connections, and
+	// 16 answers of a few seconds each stay near a first tier's 500
+	// requests a minute; a model server on this machine (Ollama, vLLM)
+	// computes every request it takes at once on the same hardware, and
+	// answers few in parallel (Ollama's OLLAMA_NUM_PARALLEL, 1 to 4 by
+	// default).
+	defaultConcurrency      = 16
+	defaultLocalConcurrency = 4
 )
 
 // zeroTemperature is sent for a requested temperature of 0, which go-openai's
@@ -90,6 +104,12 @@ type Config struct {
 	EmbedConcurrency int           // embeddings requests in flight at once; 0 → 4
 	HTTPClient       *http.Client  // nil → a fresh client; its Transport gets wrapped with retries, its Timeout (if any) bounds a whole call
 	Logger           *slog.Logger  // nil → discard
+	// Concurrency bounds the requests in flight at once, over all calls of
+	// the Client: an attempt waits for a free slot (as long as its context
+	// allows) and holds it until its response is read and closed (a whole
+	// stream). The wait does not count against the attempt's Timeout.
+	// 0 → DefaultConcurrency(BaseURL).
+	Concurrency int
 }
 
 // Message is one turn of a conversation.
@@ -156,7 +176,7 @@ func newClient(cfg Config, h hooks) (*Client, error) {
 			return nil, fmt.Errorf("invalid model name %q: it has surrounding spaces or control characters", m)
 		}
 	}
-	if cfg.Timeout < 0 || cfg.RetryTime < 0 || cfg.MaxAttempts < 0 || cfg.EmbedBatch < 0 || cfg.EmbedConcurrency < 0 {
+	if cfg.Timeout < 0 || cfg.RetryTime < 0 || cfg.MaxAttempts < 0 || cfg.EmbedBatch < 0 || cfg.EmbedConcurrency < 0 || cfg.Concurrency < 0 {
 		return nil, errors.New("invalid language model configuration: negative timeout, budget, attempts, batch or concurrency")
 	}
 	cfg.Timeout = orDefault(cfg.Timeout, defaultTimeout)
@@ -165,6 +185,7 @@ func newClient(cfg Config, h hooks) (*Client, error) {
 	cfg.Cooldown = orDefault(cfg.Cooldown, defaultCooldown)
 	cfg.EmbedBatch = orDefault(cfg.EmbedBatch, defaultEmbedBatch)
 	cfg.EmbedConcurrency = orDefault(cfg.EmbedConcurrency, defaultEmbedConcurrency)
+	cfg.Concurrency = orDefault(cfg.Concurrency, DefaultConcurrency(cfg.BaseURL))
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -181,6 +202,7 @@ func newClient(cfg Config, h hooks) (*Client, error) {
 		timeout:     cfg.Timeout,
 		budget:      cfg.RetryTime,
 		maxAttempts: cfg.MaxAttempts,
+		slots:       make(chan struct{}, cfg.Concurrency),
 		cooldown:    cfg.Cooldown,
 		logger:      logger,
 		redact:      red.redact,
@@ -226,6 +248,26 @@ func newClient(cfg Config, h hooks) (*Client, error) {
 	return c, nil
 }
 
+// DefaultConcurrency returns how many requests may be in flight at once to
+// the endpoint at baseURL when Config.Concurrency is 0: 4 for a server on
+// this machine (a loopback host: localhost, 127.0.0.1, ::1), which
+// computes every request on the same hardware, else 16. An unparsable URL
+// counts as remote.
+func DefaultConcurrency(baseURL string) int {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return defaultConcurrency
+	}
+	host := u.Hostname()
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return defaultLocalConcurrency
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return defaultLocalConcurrency
+	}
+	return defaultConcurrency
+}
+
 // orDefault returns v, or def if v is the zero value.
 func orDefault[T comparable](v, def T) T {
 	var zero T
@@ -234,6 +276,10 @@ func orDefault[T comparable](v, def T) T {
 	}
 	return v
 }
+
+// Concurrency returns how many requests the Client sends at once at most
+// (Config.Concurrency, or its default).
+func (c *Client) Concurrency() int { return cap(c.rt.slots) }
 
 // ChatModel returns the chat model's name, "" if there is none.
 func (c *Client) ChatModel() string { return c.chatModel }

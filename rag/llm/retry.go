@@ -72,8 +72,12 @@ type retryTransport struct {
 	timeout     time.Duration // one attempt, headers and body
 	budget      time.Duration // all attempts of one request, and the waits between them
 	maxAttempts int
-	logger      *slog.Logger
-	redact      func(string) string
+	// slots holds one token per attempt in flight (Config.Concurrency):
+	// taken before an attempt is sent, given back when it fails or its
+	// response body is closed.
+	slots  chan struct{}
+	logger *slog.Logger
+	redact func(string) string
 
 	// cooldown is how long calls fail at once after one failed for good,
 	// so that a down service costs every asker one budget, not each; ≤ 0
@@ -184,14 +188,26 @@ func (t *retryTransport) again(st *callStats) (time.Duration, bool) {
 
 // attempt sends req once. headerWait bounds the wait for the response
 // headers; the whole attempt, body included, is bounded by t.timeout.
+//
+// It first waits for one of the transport's slots (as long as the
+// request's context allows); the slot is given back when the attempt fails
+// or its response body is closed, so a stream holds it while it is read.
 func (t *retryTransport) attempt(req *http.Request, n int, headerWait time.Duration) (*http.Response, error) {
 	parent := req.Context()
+	select {
+	case t.slots <- struct{}{}:
+	case <-parent.Done():
+		return nil, parent.Err()
+	}
+	var once sync.Once
+	release := func() { once.Do(func() { <-t.slots }) }
 	actx, cancel := context.WithCancelCause(parent)
 	r := req.Clone(actx)
 	if n > 1 && req.Body != nil && req.Body != http.NoBody {
 		body, err := req.GetBody()
 		if err != nil {
 			cancel(nil)
+			release()
 			return nil, err
 		}
 		r.Body = body
@@ -203,6 +219,7 @@ func (t *retryTransport) attempt(req *http.Request, n int, headerWait time.Durat
 	if err != nil {
 		timedOut := parent.Err() == nil && errors.Is(context.Cause(actx), errAttemptTimeout)
 		cancel(nil)
+		release()
 		if timedOut {
 			return nil, errAttemptTimeout
 		}
@@ -212,6 +229,7 @@ func (t *retryTransport) attempt(req *http.Request, n int, headerWait time.Durat
 	resp.Body = &attemptBody{ReadCloser: resp.Body, ctx: actx, stop: func() {
 		bodyTimer.Stop()
 		cancel(nil)
+		release()
 	}}
 	return resp, nil
 }

@@ -17,9 +17,11 @@
 package retrieve
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"maps"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
@@ -54,6 +56,10 @@ type Config struct {
 	Lexicon  *glossary.Glossary // ordinary words; nil: names only
 	Logger   *slog.Logger       // nil: discard
 	Params   *Params            // nil: DefaultParams()
+	// MaxRetrievals bounds the retrievals worked on at once (Retrieve
+	// waits for a turn): they are CPU-bound, so more than the cores only
+	// makes each slower; 0 → runtime.GOMAXPROCS(0).
+	MaxRetrievals int
 }
 
 // Engine retrieves passages for questions from the chunks it was built
@@ -86,6 +92,9 @@ type Engine struct {
 	// signature); sigCached counts what it holds. Shared by the copies.
 	sigCache  *sync.Map
 	sigCached *atomic.Int64
+	// turns holds one token per retrieval under way (Config.MaxRetrievals);
+	// shared by the copies.
+	turns chan struct{}
 }
 
 // NewEngine builds an Engine over cfg.Chunks.
@@ -108,6 +117,7 @@ func NewEngine(cfg Config) *Engine {
 		sigCached:   &atomic.Int64{},
 		params:      DefaultParams(),
 		vectorShare: 1,
+		turns:       make(chan struct{}, cmp.Or(max(cfg.MaxRetrievals, 0), runtime.GOMAXPROCS(0))),
 	}
 	if cfg.Params != nil {
 		e.params = *cfg.Params

@@ -53,8 +53,18 @@ type Retrieval struct {
 // Retrieve finds the passages that best answer question and the evidence
 // for deciding whether to answer it (Retrieval.Abstains). In hybrid mode a
 // failing vector search is logged and the lexical ranking answers alone
-// (VectorFailed); in vector mode it is an error. Safe for concurrent use.
+// (VectorFailed); in vector mode it is an error. Safe for concurrent use:
+// at most Config.MaxRetrievals run at once, the others wait their turn.
+// The wait does not end with ctx: a retrieval takes milliseconds, and an
+// answer whose context ended still retrieves to fall back on quoting.
 func (e *Engine) Retrieve(ctx context.Context, question string, opts Options) (Retrieval, error) {
+	e.turns <- struct{}{}
+	defer func() { <-e.turns }()
+	return e.retrieve(ctx, question, opts)
+}
+
+// retrieve is Retrieve, once it has its turn.
+func (e *Engine) retrieve(ctx context.Context, question string, opts Options) (Retrieval, error) {
 	if opts.K <= 0 {
 		opts.K = e.params.DefaultK
 	}
