@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/scobot/scobot/rag"
 )
 
 // hit is one scored row.
@@ -73,18 +75,27 @@ type worker struct {
 	top topK
 }
 
-// scratch is one search's scratch space, reused across searches.
+// scratch is one search's scratch space, reused across searches, and the
+// search's parameters, which its workers read.
 type scratch struct {
 	workers []worker
 	qdims   []uint16 // the query's non-zero dimensions, ascending
 	docOK   []bool   // document number → allowed, when filtered
 	blockOK []bool   // block → holds an allowed row, when filtered
 	merged  []hit
+
+	ctx      context.Context
+	p        *packed
+	q        []float32
+	pool     int // hits each worker keeps
+	nBlocks  int
+	filtered bool
+	next     atomic.Int64 // the next block to score
 }
 
 // search scores every allowed row against the unit query q and returns the
-// best k hits, best first, with the reference's scores.
-func (p *packed) search(ctx context.Context, q []float32, k int, docs map[string]bool, workers int) ([]hit, error) {
+// best k as passages, best first, with the reference's scores.
+func (p *packed) search(ctx context.Context, q []float32, k int, docs map[string]bool, workers int) ([]rag.Passage, error) {
 	blockRows := denseBlock
 	if p.sparse != nil {
 		blockRows = sparseBlock
@@ -93,7 +104,10 @@ func (p *packed) search(ctx context.Context, q []float32, k int, docs map[string
 	workers = max(1, min(workers, nBlocks))
 
 	s := p.getScratch(workers)
-	defer p.scratch.Put(s)
+	defer func() {
+		s.ctx, s.q = nil, nil
+		p.scratch.Put(s)
+	}()
 
 	filtered := docs != nil
 	if filtered {
@@ -121,8 +135,7 @@ func (p *packed) search(ctx context.Context, q []float32, k int, docs map[string
 		// The dense scan's sums are reordered for speed; rescoring a wider
 		// pool in the reference's order gives the reference's top k.
 		pool = 2*k + 16
-	}
-	if p.sparse != nil {
+	} else {
 		s.qdims = s.qdims[:0]
 		for d, x := range q {
 			if x != 0 {
@@ -130,35 +143,14 @@ func (p *packed) search(ctx context.Context, q []float32, k int, docs map[string
 			}
 		}
 	}
-
-	var next atomic.Int64
-	run := func(w *worker) {
-		w.top.reset(pool)
-		for ctx.Err() == nil {
-			b := int(next.Add(1) - 1)
-			if b >= nBlocks {
-				return
-			}
-			if filtered && !s.blockOK[b] {
-				continue
-			}
-			var docOK []bool
-			if filtered {
-				docOK = s.docOK
-			}
-			if p.sparse != nil {
-				p.scanSparse(&p.sparse[b], q, s.qdims, docOK, w)
-			} else {
-				p.scanDense(b*blockRows, min((b+1)*blockRows, p.n), q, docOK, w)
-			}
-		}
-	}
+	s.ctx, s.p, s.q, s.pool, s.nBlocks, s.filtered = ctx, p, q, pool, nBlocks, filtered
+	s.next.Store(0)
 	if workers == 1 {
-		run(&s.workers[0])
+		s.run(&s.workers[0])
 	} else {
 		var wg sync.WaitGroup
 		for i := range workers {
-			wg.Go(func() { run(&s.workers[i]) })
+			wg.Go(func() { s.run(&s.workers[i]) })
 		}
 		wg.Wait()
 	}
@@ -179,7 +171,40 @@ func (p *packed) search(ctx context.Context, q []float32, k int, docs map[string
 	slices.SortFunc(s.merged, func(a, b hit) int {
 		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(a.row, b.row))
 	})
-	return slices.Clone(s.merged[:min(k, len(s.merged))]), nil
+	best := s.merged[:min(k, len(s.merged))]
+	if len(best) == 0 {
+		return nil, nil
+	}
+	out := make([]rag.Passage, len(best))
+	for i, h := range best {
+		out[i] = rag.Passage{Chunk: p.chunks[h.row], Score: float64(h.score)}
+	}
+	return out, nil
+}
+
+// run is one worker's loop: it takes blocks until none is left (or the
+// search's context ends) and keeps its best hits in w.top.
+func (s *scratch) run(w *worker) {
+	p := s.p
+	w.top.reset(s.pool)
+	var docOK []bool
+	if s.filtered {
+		docOK = s.docOK
+	}
+	for s.ctx.Err() == nil {
+		b := int(s.next.Add(1) - 1)
+		if b >= s.nBlocks {
+			return
+		}
+		if s.filtered && !s.blockOK[b] {
+			continue
+		}
+		if p.sparse != nil {
+			p.scanSparse(&p.sparse[b], s.q, s.qdims, docOK, w)
+		} else {
+			p.scanDense(b*denseBlock, min((b+1)*denseBlock, p.n), s.q, docOK, w)
+		}
+	}
 }
 
 // getScratch returns a scratch space with at least workers workers.

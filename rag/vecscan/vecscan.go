@@ -116,16 +116,9 @@ func (x *Index) Search(ctx context.Context, vec []float32, k int, docs map[strin
 	if !isNormalized(vec) {
 		vec = normalize(vec)
 	}
-	hits, err := p.search(ctx, vec, k, docs, x.workers)
+	out, err := p.search(ctx, vec, k, docs, x.workers)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't search index: %w", err)
-	}
-	if len(hits) == 0 {
-		return nil, nil
-	}
-	out := make([]rag.Passage, len(hits))
-	for i, h := range hits {
-		out[i] = rag.Passage{Chunk: p.chunks[h.row], Score: float64(h.score)}
 	}
 	return out, nil
 }
