@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -31,13 +32,28 @@ func sentence(r *rand.Rand, n int) string {
 }
 
 // synthDocs returns n chunks in documents of 20, with seeded random text.
-func synthDocs(n int) []store.Doc {
+func synthDocs(n int) []store.Doc { return synthDocsOf(n, sentence, 40) }
+
+// wideSentence returns n seeded random words of a 30,000-word vocabulary,
+// so that hashembed vectors of 120-word chunks have about as many non-zero
+// components as real reports' (131 of 1,024).
+func wideSentence(r *rand.Rand, n int) string {
+	ws := make([]string, n)
+	for i := range ws {
+		ws[i] = fmt.Sprintf("w%d", r.IntN(30_000))
+	}
+	return strings.Join(ws, " ")
+}
+
+// synthDocsOf returns n chunks of words words each made by text, in
+// documents of 20.
+func synthDocsOf(n int, text func(*rand.Rand, int) string, words int) []store.Doc {
 	r := rand.New(rand.NewPCG(3, 4))
 	var docs []store.Doc
 	for d := 0; d*20 < n; d++ {
 		doc := store.Doc{ID: fmt.Sprintf("doc%05d", d)}
 		for p := 0; p < 20 && d*20+p < n; p++ {
-			doc.Chunks = append(doc.Chunks, rag.Chunk{ID: fmt.Sprintf("%s#%d", doc.ID, p), Doc: doc.ID, Pos: p, Lang: "en", Text: sentence(r, 40)})
+			doc.Chunks = append(doc.Chunks, rag.Chunk{ID: fmt.Sprintf("%s#%d", doc.ID, p), Doc: doc.ID, Pos: p, Lang: "en", Text: text(r, words)})
 		}
 		docs = append(docs, doc)
 	}
@@ -79,8 +95,8 @@ type corpus struct {
 	queries [][]float32
 }
 
-// newCorpus builds a store of n chunks embedded by kind ("hashembed" or
-// "dense") and 20 queries of that kind.
+// newCorpus builds a store of n chunks embedded by kind ("hashembed",
+// "hashembed-wide" or "dense") and 20 queries of that kind.
 func newCorpus(t testing.TB, kind string, n int) corpus {
 	t.Helper()
 	ctx := context.Background()
@@ -88,7 +104,20 @@ func newCorpus(t testing.TB, kind string, n int) corpus {
 		emb     store.Embedder
 		queries [][]float32
 	)
+	docs := synthDocs(n)
 	switch kind {
+	case "hashembed-wide":
+		he := hashembed.New(hashembed.Config{})
+		emb = he
+		docs = synthDocsOf(n, wideSentence, 120)
+		r := rand.New(rand.NewPCG(5, 6))
+		for range 20 {
+			q, err := he.EmbedQuery(ctx, wideSentence(r, 8))
+			if err != nil {
+				t.Fatal(err)
+			}
+			queries = append(queries, q)
+		}
 	case "hashembed":
 		he := hashembed.New(hashembed.Config{})
 		emb = he
@@ -111,30 +140,36 @@ func newCorpus(t testing.TB, kind string, n int) corpus {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Sync(ctx, synthDocs(n), nil); err != nil {
+	if _, err := st.Sync(ctx, docs, nil); err != nil {
 		t.Fatal(err)
 	}
 	return corpus{st: st, queries: queries}
 }
 
-// overlap returns how many of want's chunk IDs got holds, and checks that
-// each shared chunk has exactly the reference's score (both forms sum in
-// chromem-go's order, so the figures fused downstream do not move).
+// overlap returns how many of got's passages are in want, counting as in
+// want a passage that ties with want's last score (chromem-go picks among
+// the chunks tied at the k-th score in no set order; the packed scan takes
+// the first by Doc and Pos). It checks that each shared chunk has exactly
+// the reference's score (both forms sum in chromem-go's order, so the
+// figures fused downstream do not move) and that the two score lists are
+// the same.
 func overlap(t *testing.T, got, want []rag.Passage) int {
 	t.Helper()
 	score := map[string]float64{}
-	for _, p := range got {
+	for _, p := range want {
 		score[p.ID] = p.Score
 	}
 	n := 0
-	for _, p := range want {
-		s, ok := score[p.ID]
-		if !ok {
-			continue
+	for i, p := range got {
+		if i < len(want) && p.Score != want[i].Score {
+			t.Errorf("passage %d (%s) scores %v, chromem-go's passage %d (%s) %v", i, p.ID, p.Score, i, want[i].ID, want[i].Score)
 		}
-		n++
-		if s != p.Score {
-			t.Errorf("chunk %s scored %v, chromem-go scores it %v", p.ID, s, p.Score)
+		s, ok := score[p.ID]
+		switch {
+		case ok && s != p.Score:
+			t.Errorf("chunk %s scored %v, chromem-go scores it %v", p.ID, p.Score, s)
+		case ok, len(want) > 0 && p.Score == want[len(want)-1].Score:
+			n++
 		}
 	}
 	return n
@@ -144,7 +179,7 @@ func overlap(t *testing.T, got, want []rag.Passage) int {
 // search (Store.Search) at k=50 on a 10k-chunk corpus, for the sparse
 // vectors of hashembed and for dense random unit vectors.
 func TestSameTopKAsChromem(t *testing.T) {
-	for _, tc := range []struct{ kind, form string }{{"hashembed", "sparse"}, {"dense", "dense"}} {
+	for _, tc := range []struct{ kind, form string }{{"hashembed", "sparse"}, {"hashembed-wide", "sparse"}, {"dense", "dense"}} {
 		t.Run(tc.kind, func(t *testing.T) {
 			ctx := context.Background()
 			c := newCorpus(t, tc.kind, 10_000)
@@ -321,5 +356,45 @@ func TestFollowsSync(t *testing.T) {
 	}
 	if overlap(t, after, want) != len(want) {
 		t.Errorf("after the Sync: got %v, want %v", ids(after), ids(want))
+	}
+}
+
+// TestTiesByDocAndPos checks that chunks of equal score come in (Doc, Pos)
+// order, also when the k-th place is tied, in both forms.
+func TestTiesByDocAndPos(t *testing.T) {
+	ctx := context.Background()
+	for _, kind := range []string{"hashembed", "dense"} {
+		t.Run(kind, func(t *testing.T) {
+			var emb store.Embedder = hashembed.New(hashembed.Config{})
+			if kind == "dense" {
+				emb = &randomEmbedder{dim: 64}
+			}
+			var docs []store.Doc
+			for _, id := range []string{"d", "b", "c", "a"} {
+				d := store.Doc{ID: id}
+				for p, text := range []string{"Lavrov talks", "SCO summit in Astana", "Lavrov talks"} {
+					d.Chunks = append(d.Chunks, rag.Chunk{ID: fmt.Sprintf("%s#%d", id, p), Doc: id, Pos: p, Text: text})
+				}
+				docs = append(docs, d)
+			}
+			st, err := store.Open(ctx, "", emb, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := st.Sync(ctx, docs, nil); err != nil {
+				t.Fatal(err)
+			}
+			vecs, err := emb.Embed(ctx, []string{"Lavrov talks"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := vecscan.New(st, 0).Search(ctx, vecs[0], 3, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := []string{"a#0", "a#2", "b#0"}; !slices.Equal(ids(got), want) {
+				t.Errorf("got %v, want %v", ids(got), want)
+			}
+		})
 	}
 }
