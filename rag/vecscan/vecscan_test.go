@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/scobot/scobot/rag"
@@ -397,4 +398,43 @@ func TestTiesByDocAndPos(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestConcurrentSearchDuringSync runs searches while Syncs change the
+// store; under -race it checks that repacking and searching share nothing
+// unguarded, and every search sees a whole index.
+func TestConcurrentSearchDuringSync(t *testing.T) {
+	ctx := context.Background()
+	emb := hashembed.New(hashembed.Config{})
+	st, err := store.Open(ctx, "", emb, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	docs := synthDocs(400)
+	if _, err := st.Sync(ctx, docs, nil); err != nil {
+		t.Fatal(err)
+	}
+	x := vecscan.New(st, 2)
+	q, err := emb.EmbedQuery(ctx, "Lavrov talks in Dushanbe")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 50 {
+				ps, err := x.Search(ctx, q, 10, nil)
+				if err != nil || len(ps) != 10 {
+					t.Errorf("got %d passages, %v", len(ps), err)
+					return
+				}
+			}
+		})
+	}
+	for i := range 5 {
+		if _, err := st.Sync(ctx, docs[:len(docs)-i-1], nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
 }
