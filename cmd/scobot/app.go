@@ -24,6 +24,7 @@ import (
 	"github.com/scobot/scobot/rag/llm"
 	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/store"
+	"github.com/scobot/scobot/rag/vecscan"
 )
 
 // app is the loaded pipeline: the corpus, its chunks, the synced index, and
@@ -114,7 +115,9 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 		all = append(all, cs...)
 		sdocs = append(sdocs, store.Doc{ID: d.ID, Chunks: cs})
 	}
-	var vec retrieve.VectorIndex = st
+	// The packed scan follows every Sync of st (rag/vecscan); st stays the
+	// store of record.
+	var vec retrieve.VectorIndex = vecscan.New(st, 0)
 	a.stats, err = st.Sync(ctx, sdocs, opts.progress)
 	if errors.Is(err, store.ErrNotSaved) && !opts.mustSave {
 		// The index in memory is complete: answer from it.
@@ -129,7 +132,7 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 		vec = unavailableVectors{err}
 	}
 	engine := retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: gl, Lexicon: lex, Logger: log, Params: opts.params, MaxRetrievals: opts.retrievals})
-	if _, ok := vec.(*store.Store); ok {
+	if _, ok := vec.(*vecscan.Index); ok {
 		engine = engine.WithVectorShare(vectorShare(ctx, st, engine, log))
 	}
 	var gen rag.Generator // nil: answers and briefings are extractive

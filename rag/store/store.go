@@ -102,6 +102,7 @@ type Store struct {
 	docs     map[string]docEntry // document ID → its indexed state
 	n        int                 // number of indexed chunks
 	notes    map[string]float64  // figures measured on the index as it is; see Note
+	gen      uint64              // changes whenever the vectors change; see Generation
 }
 
 // docEntry is one indexed document: its content hash and its chunks ordered
@@ -142,6 +143,7 @@ func Open(ctx context.Context, dir string, emb Embedder, logger *slog.Logger) (*
 			"path", s.path, "old", snap.manifest.Embedder, "new", s.embID)
 	default:
 		s.db, s.chunks, s.manifest = snap.db, snap.chunks, snap.manifestColl
+		s.gen++
 		s.dim = snap.manifest.Dim
 		s.docs = snap.docs
 		for _, d := range s.docs {
@@ -319,6 +321,7 @@ func (s *Store) contentSig() string {
 // reset gives the store a new, empty database for its embedder.
 func (s *Store) reset() {
 	s.db, s.chunks, s.manifest = newDB(s.embID)
+	s.gen++
 	s.dim = 0
 	s.docs = map[string]docEntry{}
 	s.notes = nil
@@ -336,6 +339,11 @@ func (s *Store) Rebuilt() (oldEmbedderID string, rebuilt bool) {
 func (s *Store) Chunks() []rag.Chunk {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
+	return s.chunksLocked()
+}
+
+// chunksLocked is Chunks for a caller that holds mu.
+func (s *Store) chunksLocked() []rag.Chunk {
 	ids := make([]string, 0, len(s.docs))
 	for id := range s.docs {
 		ids = append(ids, id)

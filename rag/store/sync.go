@@ -316,6 +316,8 @@ func (s *Store) commit(p *plan, vecs [][]float32, dim int) error {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Even a commit that fails half-way has changed the vectors.
+	s.gen++
 	if len(p.staleIDs) > 0 { // never call Delete without IDs: it would match everything
 		if err := s.chunks.Delete(context.Background(), nil, nil, p.staleIDs...); err != nil {
 			return fmt.Errorf("couldn't delete stale chunks: %w", err)

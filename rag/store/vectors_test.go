@@ -1,0 +1,66 @@
+package store
+
+import (
+	"context"
+	"math"
+	"slices"
+	"testing"
+
+	"github.com/scobot/scobot/rag"
+)
+
+// TestEachVector checks that EachVector hands over every chunk in Chunks'
+// order with its unit vector, and that Generation moves exactly when a Sync
+// or an Open changes the vectors.
+func TestEachVector(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	emb := newFake("fake-8", 8)
+	s := mustOpen(t, dir, emb)
+	docs := []Doc{makeDoc("b", 3, "v1"), makeDoc("a", 2, "v1")}
+	g0 := s.Generation()
+	mustSync(t, s, docs)
+	g1 := s.Generation()
+	if g1 == g0 {
+		t.Fatal("Generation did not move when a Sync added documents")
+	}
+
+	var got []rag.Chunk
+	gen, dim, err := s.EachVector(ctx, func(c rag.Chunk, vec []float32) error {
+		got = append(got, c)
+		var sq float64
+		want := rawVector(c.Text, 8)
+		var wsq float64
+		for i, x := range vec {
+			sq += float64(x) * float64(x)
+			wsq += float64(want[i]) * float64(want[i])
+		}
+		if math.Abs(sq-1) > 1e-5 {
+			t.Errorf("chunk %s: vector of squared length %v, want 1", c.ID, sq)
+		}
+		for i := range vec {
+			if w := float64(want[i]) / math.Sqrt(wsq); math.Abs(float64(vec[i])-w) > 1e-5 {
+				t.Fatalf("chunk %s: component %d = %v, want %v", c.ID, i, vec[i], w)
+			}
+		}
+		return nil
+	})
+	if err != nil || gen != g1 || dim != 8 {
+		t.Fatalf("EachVector = %d, %d, %v; want %d, 8, nil", gen, dim, err, g1)
+	}
+	if !slices.Equal(got, allChunks(docs)) {
+		t.Errorf("EachVector's chunks = %v, want Chunks' order %v", got, allChunks(docs))
+	}
+
+	mustSync(t, s, docs)
+	if s.Generation() != g1 {
+		t.Error("Generation moved on a Sync that changed nothing")
+	}
+	mustSync(t, s, docs[:1])
+	if s.Generation() == g1 {
+		t.Error("Generation did not move when a Sync removed a document")
+	}
+	if s2 := mustOpen(t, dir, emb); s2.Generation() == 0 {
+		t.Error("an Open that loaded a snapshot left Generation at 0")
+	}
+}
