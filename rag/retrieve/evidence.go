@@ -293,7 +293,7 @@ func (e *Engine) absentShare(u Unit) float64 {
 	}
 	n := 0
 	for _, t := range u.Alts[0] {
-		if e.docFreq[t] == 0 {
+		if e.terms.docFreq(t) == 0 {
 			n++
 		}
 	}
