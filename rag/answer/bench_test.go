@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -139,6 +140,37 @@ func BenchmarkQuery(b *testing.B) {
 				}
 				i++
 			}
+		})
+	}
+}
+
+// BenchmarkEngine measures building the retrieval engine over chunks that
+// are already indexed (no embedding), and reports the heap the built
+// engine keeps in use (heap-MB, after a collection).
+func BenchmarkEngine(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(fmt.Sprintf("chunks=%d", n), func(b *testing.B) {
+			var chunks []rag.Chunk
+			for _, d := range synthChunks(n) {
+				chunks = append(chunks, d.Chunks...)
+			}
+			_, g := newEmbedder(b)
+			lex, err := glossary.Lexicon()
+			if err != nil {
+				b.Fatal(err)
+			}
+			var heap float64
+			for b.Loop() {
+				var before, after runtime.MemStats
+				runtime.GC()
+				runtime.ReadMemStats(&before)
+				e := retrieve.NewEngine(retrieve.Config{Chunks: chunks, Glossary: g, Lexicon: lex})
+				runtime.GC()
+				runtime.ReadMemStats(&after)
+				heap = float64(after.HeapInuse-before.HeapInuse) / (1 << 20)
+				runtime.KeepAlive(e)
+			}
+			b.ReportMetric(heap, "heap-MB")
 		})
 	}
 }
