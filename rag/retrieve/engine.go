@@ -116,17 +116,17 @@ func NewEngine(cfg Config) *Engine {
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
-	docIDs := map[string][]uint32{} // document → its term numbers, repeats and all
+	var ids []uint32 // a chunk's term numbers; reused
 	for _, c := range cfg.Chunks {
 		e.chunks[c.ID] = c
 		e.byDoc[c.Doc] = append(e.byDoc[c.Doc], c)
 		terms := tokens.Terms(c.Text)
 		e.lex.Add(c.ID, terms)
-		ids := docIDs[c.Doc]
+		ids = ids[:0]
 		for _, t := range terms {
 			ids = append(ids, e.terms.add(t))
 		}
-		docIDs[c.Doc] = ids
+		e.docTerms[c.Doc] = e.docTerms[c.Doc].union(newIDSet(ids))
 		if len(c.Date) >= 4 {
 			if y, err := strconv.Atoi(c.Date[:4]); err == nil {
 				e.docYears[y] = true
@@ -149,9 +149,7 @@ func NewEngine(cfg Config) *Engine {
 			e.langs = append(e.langs, l)
 		}
 	}
-	for doc, ids := range docIDs {
-		set := newIDSet(ids)
-		e.docTerms[doc] = set
+	for _, set := range e.docTerms {
 		for _, id := range set {
 			e.terms.df[id]++
 		}

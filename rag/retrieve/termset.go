@@ -47,11 +47,51 @@ func (v *vocab) docFreq(term string) int {
 // vocab, sorted and without repeats.
 type idSet []uint32
 
-// newIDSet sorts ids and drops repeats; it reuses ids' storage and trims
-// its spare capacity.
+// newIDSet sorts ids and drops repeats, reusing ids' storage.
 func newIDSet(ids []uint32) idSet {
 	slices.Sort(ids)
-	return idSet(slices.Clip(slices.Compact(ids)))
+	return idSet(slices.Compact(ids))
+}
+
+// union returns the set of the numbers in s or in t, in new storage of
+// exactly that size.
+func (s idSet) union(t idSet) idSet {
+	out := make(idSet, 0, unionLen(s, t))
+	i, j := 0, 0
+	for i < len(s) && j < len(t) {
+		switch {
+		case s[i] < t[j]:
+			out = append(out, s[i])
+			i++
+		case s[i] > t[j]:
+			out = append(out, t[j])
+			j++
+		default:
+			out = append(out, s[i])
+			i++
+			j++
+		}
+	}
+	out = append(out, s[i:]...)
+	return append(out, t[j:]...)
+}
+
+// unionLen returns the size of the union of s and t.
+func unionLen(s, t idSet) int {
+	n, i, j := 0, 0, 0
+	for i < len(s) && j < len(t) {
+		switch {
+		case s[i] < t[j]:
+			i++
+		case s[i] > t[j]:
+			j++
+		default:
+			i++
+			j++
+		}
+		n++
+	}
+	return n + len(s) - i + len(t) - j
 }
 
 // has reports whether the set holds the term numbered id.

@@ -2,6 +2,7 @@ package retrieve
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -136,6 +137,32 @@ func TestRenderingsTokenisedAtBuild(t *testing.T) {
 				if len(got[i]) != len(want[i]) {
 					t.Errorf("%s %q rendering %d: %q, want %q", g.name, c, i, got[i], want[i])
 				}
+			}
+		}
+	}
+}
+
+func TestIDSetUnion(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 200 {
+		want := map[uint32]bool{}
+		var a, b []uint32
+		for range rng.IntN(40) {
+			a = append(a, uint32(rng.IntN(60)))
+		}
+		for range rng.IntN(40) {
+			b = append(b, uint32(rng.IntN(60)))
+		}
+		for _, id := range slices.Concat(a, b) {
+			want[id] = true
+		}
+		got := newIDSet(a).union(newIDSet(b))
+		if len(got) != len(want) || cap(got) != len(want) || !slices.IsSorted(got) {
+			t.Fatalf("union of %v and %v = %v (cap %d), want the %d numbers sorted", a, b, got, cap(got), len(want))
+		}
+		for id := range uint32(61) {
+			if got.has(id) != want[id] {
+				t.Fatalf("union of %v and %v: has(%d) = %v", a, b, id, got.has(id))
 			}
 		}
 	}
