@@ -88,6 +88,10 @@ type Engine struct {
 	// signature); sigCached counts what it holds. Shared by the copies.
 	sigCache  *sync.Map
 	sigCached *atomic.Int64
+	// sentCache keeps passages' sentences: chunk ID → []Sentence (see
+	// sentences); sentCached counts what it holds. Shared by the copies.
+	sentCache  *sync.Map
+	sentCached *atomic.Int64
 }
 
 // NewEngine builds an Engine over cfg.Chunks.
@@ -107,6 +111,8 @@ func NewEngine(cfg Config) *Engine {
 		forms:       translit.NewInventory(),
 		sigCache:    &sync.Map{},
 		sigCached:   &atomic.Int64{},
+		sentCache:   &sync.Map{},
+		sentCached:  &atomic.Int64{},
 		params:      DefaultParams(),
 		vectorShare: 1,
 	}
