@@ -163,6 +163,19 @@ func (g *Glossary) Len() int {
 	return len(g.entries)
 }
 
+// IDs returns the IDs of the glossary's concepts, sorted (blocker rows
+// not included).
+func (g *Glossary) IDs() []string {
+	out := make([]string, 0, len(g.entries))
+	for _, e := range g.entries {
+		if e.id != blockerID {
+			out = append(out, e.id)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Merge returns a new glossary: g extended and overridden by other. A concept
 // in both gets the union of their terms, other's first (so other's preferred
 // term wins); a term that other gives to a different concept moves there.

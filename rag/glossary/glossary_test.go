@@ -478,3 +478,11 @@ func TestHyphenBetweenLettersIsOptional(t *testing.T) {
 		t.Errorf("a dash between words is not a hyphen inside one: got %v", got)
 	}
 }
+
+func TestIDs(t *testing.T) {
+	g := mustParse(t, testTSV)
+	want := []string{"cfm", "covid", "december", "february", "sco", "shanghai", "us", "wang-yi", "who"}
+	if got := g.IDs(); !slices.Equal(got, want) {
+		t.Errorf("IDs() = %q, want %q (sorted, no blocker)", got, want)
+	}
+}

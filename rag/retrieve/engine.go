@@ -73,21 +73,23 @@ type Engine struct {
 	gloss    *glossary.Glossary
 	lexicon  *glossary.Glossary
 	log      *slog.Logger
-	docYears map[int]bool               // years named by any document date or chunk text
-	newest   int                        // the year of the newest document date; 0 when none is dated
-	earliest int                        // the earliest of docYears; 0 when there are none
-	latest   int                        // the latest of docYears; 0 when there are none
-	docFreq  map[string]int             // term → number of documents holding it
-	langs    []string                   // languages of the chunks, in queryLangs order
-	docTerms map[string]map[string]bool // the set of terms of each document
-	forms    *translit.Inventory        // the name-like forms of the chunks, for names the glossary lacks
+	docYears map[int]bool        // years named by any document date or chunk text
+	newest   int                 // the year of the newest document date; 0 when none is dated
+	earliest int                 // the earliest of docYears; 0 when there are none
+	latest   int                 // the latest of docYears; 0 when there are none
+	terms    *vocab              // the corpus's terms, numbered, with their document frequencies
+	langs    []string            // languages of the chunks, in queryLangs order
+	docTerms map[string]idSet    // the set of terms of each document
+	forms    *translit.Inventory // the name-like forms of the chunks, for names the glossary lacks
 	params   Params
 	// vectorShare scales Params.VectorWeight for this index's embedder
 	// (WithVectorShare); 1 when not calibrated.
 	vectorShare float64
-	// renderCache caches renderings: renderKey → [][]string. Shared by the
-	// engine's copies (WithVectorShare).
-	renderCache *sync.Map
+	// renders holds the renderings of every concept of gloss and lexicon
+	// (see renderings), tokenised once at build; read-only afterwards.
+	renders map[*glossary.Glossary]map[string][][]string
+	// named tells which concepts of gloss each document names (see covers).
+	named *conceptIndex
 	// sigCache keeps passages' signatures: chunk ID → map[string]bool (see
 	// signature); sigCached counts what it holds. Shared by the copies.
 	sigCache  *sync.Map
@@ -95,6 +97,10 @@ type Engine struct {
 	// turns holds one token per retrieval under way (Config.MaxRetrievals);
 	// shared by the copies.
 	turns chan struct{}
+	// sentCache keeps passages' sentences: chunk ID → []Sentence (see
+	// sentences); sentCached counts what it holds. Shared by the copies.
+	sentCache  *sync.Map
+	sentCached *atomic.Int64
 }
 
 // NewEngine builds an Engine over cfg.Chunks.
@@ -109,12 +115,13 @@ func NewEngine(cfg Config) *Engine {
 		lexicon:     cfg.Lexicon,
 		log:         cfg.Logger,
 		docYears:    make(map[int]bool),
-		docFreq:     make(map[string]int),
-		docTerms:    make(map[string]map[string]bool),
+		terms:       newVocab(),
+		docTerms:    make(map[string]idSet),
 		forms:       translit.NewInventory(),
-		renderCache: &sync.Map{},
 		sigCache:    &sync.Map{},
 		sigCached:   &atomic.Int64{},
+		sentCache:   &sync.Map{},
+		sentCached:  &atomic.Int64{},
 		params:      DefaultParams(),
 		vectorShare: 1,
 		turns:       make(chan struct{}, cmp.Or(max(cfg.MaxRetrievals, 0), runtime.GOMAXPROCS(0))),
@@ -125,18 +132,17 @@ func NewEngine(cfg Config) *Engine {
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
-	docTerms := e.docTerms
+	var ids []uint32 // a chunk's term numbers; reused
 	for _, c := range cfg.Chunks {
 		e.chunks[c.ID] = c
 		e.byDoc[c.Doc] = append(e.byDoc[c.Doc], c)
 		terms := tokens.Terms(c.Text)
 		e.lex.Add(c.ID, terms)
-		if docTerms[c.Doc] == nil {
-			docTerms[c.Doc] = map[string]bool{}
-		}
+		ids = ids[:0]
 		for _, t := range terms {
-			docTerms[c.Doc][t] = true
+			ids = append(ids, e.terms.add(t))
 		}
+		e.docTerms[c.Doc] = e.docTerms[c.Doc].union(newIDSet(ids))
 		if len(c.Date) >= 4 {
 			if y, err := strconv.Atoi(c.Date[:4]); err == nil {
 				e.docYears[y] = true
@@ -159,11 +165,23 @@ func NewEngine(cfg Config) *Engine {
 			e.langs = append(e.langs, l)
 		}
 	}
-	for _, ts := range docTerms {
-		for t := range ts {
-			e.docFreq[t]++
+	for _, set := range e.docTerms {
+		for _, id := range set {
+			e.terms.df[id]++
 		}
 	}
+	e.renders = map[*glossary.Glossary]map[string][][]string{}
+	for _, g := range []*glossary.Glossary{e.gloss, e.lexicon} {
+		if g == nil || e.renders[g] != nil {
+			continue
+		}
+		rs := map[string][][]string{}
+		for _, id := range g.IDs() {
+			rs[id] = e.renderingsOf(g, id)
+		}
+		e.renders[g] = rs
+	}
+	e.named = newConceptIndex(e.gloss, e.renders[e.gloss], e.terms, e.docTerms)
 	for _, cs := range e.byDoc {
 		sort.Slice(cs, func(i, j int) bool { return cs[i].Pos < cs[j].Pos })
 	}
@@ -190,7 +208,10 @@ func (e *Engine) Docs() []string { return slices.Sorted(maps.Keys(e.byDoc)) }
 
 // DocHas reports whether a document holds a term (as rag/tokens makes
 // terms), in any of its chunks.
-func (e *Engine) DocHas(doc, term string) bool { return e.docTerms[doc][term] }
+func (e *Engine) DocHas(doc, term string) bool {
+	id, ok := e.terms.id(term)
+	return ok && e.docTerms[doc].has(id)
+}
 
 // IDF returns the lexical index's inverse document frequency of a term,
 // counted over chunks.
@@ -213,12 +234,9 @@ func (e *Engine) Common(term string) bool {
 		return false
 	}
 	for _, t := range ts {
-		if float64(e.docFreq[t]) <= e.params.CommonShare*float64(len(e.byDoc)) {
+		if float64(e.terms.docFreq(t)) <= e.params.CommonShare*float64(len(e.byDoc)) {
 			return false
 		}
 	}
 	return true
 }
-
-// termsIn returns the set of terms of a whole document.
-func (e *Engine) termsIn(doc string) map[string]bool { return e.docTerms[doc] }

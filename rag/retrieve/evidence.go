@@ -103,6 +103,36 @@ func SplitSentences(text string) []Sentence {
 	return out
 }
 
+// sentences returns SplitSentences of a passage's text, fresh for one
+// question (Has and SentenceAnswers fill them in). The split and the
+// sentences' terms are kept for the next question that retrieves the
+// chunk with the same text (up to sentenceCacheSize chunks): the copies
+// share the terms, which nothing modifies.
+func (e *Engine) sentences(p rag.Passage) []Sentence {
+	if v, ok := e.sentCache.Load(p.ID); ok {
+		if k := v.(keptSentences); k.text == p.Text {
+			return slices.Clone(k.sentences)
+		}
+	}
+	ss := SplitSentences(p.Text)
+	if e.sentCached.Add(1) <= sentenceCacheSize {
+		e.sentCache.Store(p.ID, keptSentences{text: p.Text, sentences: slices.Clone(ss)})
+	}
+	return ss
+}
+
+// keptSentences is what sentences keeps of a chunk: its text and the
+// sentences it splits into, none of them filled in.
+type keptSentences struct {
+	text      string
+	sentences []Sentence
+}
+
+// sentenceCacheSize bounds how many chunks' sentences an engine keeps
+// (about 3 KB a chunk of 500 characters, so 15 MB at most); beyond it they
+// are split each time.
+const sentenceCacheSize = 5_000
+
 // SentenceAnswers is AnswerTypes of a sentence, worked out once for the
 // retrieval's question q.
 func (e *Engine) SentenceAnswers(s *Sentence, q Query) Answers {
@@ -293,7 +323,7 @@ func (e *Engine) absentShare(u Unit) float64 {
 	}
 	n := 0
 	for _, t := range u.Alts[0] {
-		if e.docFreq[t] == 0 {
+		if e.terms.docFreq(t) == 0 {
 			n++
 		}
 	}

@@ -21,12 +21,12 @@ func (e *Engine) specificNames(q Query) []string {
 	return out
 }
 
-// covers reports whether a document names every one of concepts, in any
-// language.
+// covers reports whether a document names every one of concepts of the
+// glossary, in any language: a lookup in the concept sets worked out at
+// build (conceptIndex).
 func (e *Engine) covers(doc string, concepts []string) bool {
-	terms := e.termsIn(doc)
 	for _, c := range concepts {
-		if !e.names(terms, c) {
+		if !e.named.names(doc, c) {
 			return false
 		}
 	}
@@ -60,11 +60,6 @@ func (e *Engine) applyNames(ps []rag.Passage, specific []string) ([]rag.Passage,
 	return out, covering
 }
 
-// names reports whether a document's terms hold some rendering of concept.
-func (e *Engine) names(terms map[string]bool, concept string) bool {
-	return e.rendered(concept, func(t string) bool { return terms[t] })
-}
-
 // rendered reports whether some rendering of concept, in a language of the
 // corpus, has all of its terms held.
 func (e *Engine) rendered(concept string, held func(term string) bool) bool {
@@ -78,22 +73,13 @@ func (e *Engine) rendered(concept string, held func(term string) bool) bool {
 
 // renderings returns the terms of each rendering of a concept of g (the
 // engine's glossary or lexicon) in the corpus's languages, leaving out
-// renderings with no terms. They are worked out once per concept and
-// kept: the slices are shared, not to be modified.
+// renderings with no terms. Those of the engine's glossaries were worked
+// out once at build: the slices are shared, not to be modified.
 func (e *Engine) renderings(g *glossary.Glossary, concept string) [][]string {
-	key := renderKey{g, concept}
-	if v, ok := e.renderCache.Load(key); ok {
-		return v.([][]string)
+	if rs, ok := e.renders[g]; ok {
+		return rs[concept]
 	}
-	out := e.renderingsOf(g, concept)
-	e.renderCache.Store(key, out)
-	return out
-}
-
-// renderKey names a concept of one of the engine's glossaries.
-type renderKey struct {
-	g       *glossary.Glossary
-	concept string
+	return e.renderingsOf(g, concept)
 }
 
 // renderingsOf computes renderings.
@@ -137,7 +123,7 @@ func (e *Engine) unnamed(q Query) []string {
 		if !e.gloss.Kind(c).Entity() {
 			continue
 		}
-		if !e.rendered(c, func(t string) bool { return e.docFreq[t] > 0 }) {
+		if !e.rendered(c, func(t string) bool { return e.terms.docFreq(t) > 0 }) {
 			out = append(out, c)
 		}
 	}

@@ -223,7 +223,7 @@ func addSpread(add func(t string, w, focus float64), ts []string, w float64, foc
 
 // focus weighs a query term by how few documents hold it: 1 for a term in
 // no or one document, down to 1-Params.ContextDiscount for a term in all.
-func (e *Engine) focus(term string) float64 { return e.focusDF(e.docFreq[term]) }
+func (e *Engine) focus(term string) float64 { return e.focusDF(e.terms.docFreq(term)) }
 
 // focusDF is the focus of a term held by df documents.
 func (e *Engine) focusDF(df int) float64 {

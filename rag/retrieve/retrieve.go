@@ -121,7 +121,7 @@ func (e *Engine) retrieve(ctx context.Context, question string, opts Options) (R
 	r.Passages = ranked
 	r.Sentences = make(map[string][]Sentence, len(ranked))
 	for _, p := range ranked {
-		r.Sentences[p.ID] = SplitSentences(p.Text)
+		r.Sentences[p.ID] = e.sentences(p)
 	}
 	r.Evidence = e.evidence(q, ranked, r.Sentences)
 	r.Support = e.params.Abstention.Prob(r.Evidence.Features())

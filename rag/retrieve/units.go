@@ -440,9 +440,9 @@ func (e *Engine) altsDocFreq(alts [][]string) int {
 		if len(ts) == 0 {
 			continue
 		}
-		least := e.docFreq[ts[0]]
+		least := e.terms.docFreq(ts[0])
 		for _, t := range ts[1:] {
-			least = min(least, e.docFreq[t])
+			least = min(least, e.terms.docFreq(t))
 		}
 		df = max(df, least)
 	}
@@ -456,7 +456,7 @@ func (e *Engine) meanDocFreq(ts []string) float64 {
 	}
 	sum := 0
 	for _, t := range ts {
-		sum += e.docFreq[t]
+		sum += e.terms.docFreq(t)
 	}
 	return float64(sum) / float64(len(ts))
 }
