@@ -346,11 +346,7 @@ func TestWebhookDuplicateUpdate(t *testing.T) {
 	wg.Wait()
 	post(7003, 3)
 	b.disp.drain(time.Second, time.Second)
-	per := map[string]int{}
-	for _, c := range f.callsOf("sendMessage") {
-		per[c.form.Get("reply_to_message_id")]++
-	}
-	if per["1"] != 1 || per["2"] != 1 || per["3"] != 1 || len(per) != 3 {
+	if per := f.repliesPerMessage(); per["1"] != 1 || per["2"] != 1 || per["3"] != 1 || len(per) != 3 {
 		t.Errorf("replies per message %v, want one each for 1, 2 and 3", per)
 	}
 

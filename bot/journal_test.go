@@ -60,13 +60,18 @@ func TestAnsweredUpdatesNotRepeatedAtRestart(t *testing.T) {
 	if qs := asker.questions(); len(qs) != 1 || qs[0] != "stuck question" {
 		t.Errorf("the restart asked %q, want only the update left unfinished", qs)
 	}
+	if per := f.repliesPerMessage(); per["1"] != 1 || per["2"] != 1 {
+		t.Errorf("replies per message %v, want one each", per)
+	}
+}
+
+// repliesPerMessage counts the messages sent in reply to each message ID.
+func (f *fakeTG) repliesPerMessage() map[string]int {
 	per := map[string]int{}
 	for _, c := range f.callsOf("sendMessage") {
 		per[c.form.Get("reply_to_message_id")]++
 	}
-	if per["1"] != 1 || per["2"] != 1 {
-		t.Errorf("replies per message %v, want one each", per)
-	}
+	return per
 }
 
 // waitUntil waits for cond, failing the test after a while.
@@ -155,11 +160,7 @@ func TestWebhookUnfinishedAnsweredAtRestart(t *testing.T) {
 	if qs := asker.questions(); len(qs) != 1 || qs[0] != "stuck question" {
 		t.Errorf("the restart asked %q, want the update left unfinished, once", qs)
 	}
-	per := map[string]int{}
-	for _, c := range f.callsOf("sendMessage") {
-		per[c.form.Get("reply_to_message_id")]++
-	}
-	if per["1"] != 1 || per["2"] != 1 {
+	if per := f.repliesPerMessage(); per["1"] != 1 || per["2"] != 1 {
 		t.Errorf("replies per message %v, want one each", per)
 	}
 }

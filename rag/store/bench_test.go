@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"runtime"
 	"testing"
@@ -11,25 +10,10 @@ import (
 	"github.com/philippgille/chromem-go"
 
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/internal/ragtest"
 )
 
 const benchDim = 1024
-
-// randomUnit returns a seeded pseudo-random unit vector of dimension dim.
-func randomUnit(r *rand.Rand, dim int) []float32 {
-	v := make([]float32, dim)
-	var sq float64
-	for i := range v {
-		x := r.NormFloat64()
-		v[i] = float32(x)
-		sq += x * x
-	}
-	norm := math.Sqrt(sq)
-	for i := range v {
-		v[i] = float32(float64(v[i]) / norm)
-	}
-	return v
-}
 
 // randomEmbedder returns seeded random unit vectors without looking at the
 // texts, so benchmarks measure the store, not the embedder.
@@ -39,7 +23,7 @@ func (e *randomEmbedder) ID() string { return "random-1024" }
 func (e *randomEmbedder) Embed(_ context.Context, texts []string) ([][]float32, error) {
 	out := make([][]float32, len(texts))
 	for i := range texts {
-		out[i] = randomUnit(e.r, benchDim)
+		out[i] = ragtest.RandomUnit(e.r, benchDim)
 	}
 	return out, nil
 }
@@ -114,7 +98,7 @@ func newBenchStore(b *testing.B, n int) *Store {
 	add := make([]chromem.Document, 0, n)
 	for _, d := range docs {
 		for _, c := range d.Chunks {
-			add = append(add, toDocument(c, randomUnit(r, benchDim)))
+			add = append(add, toDocument(c, ragtest.RandomUnit(r, benchDim)))
 		}
 		s.docs[d.ID] = docEntry{chunks: d.Chunks}
 	}
@@ -129,7 +113,7 @@ func BenchmarkSearch(b *testing.B) {
 	for _, n := range []int{1_000, 10_000, 100_000} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
 			s := newBenchStore(b, n)
-			q := randomUnit(rand.New(rand.NewPCG(7, 7)), benchDim)
+			q := ragtest.RandomUnit(rand.New(rand.NewPCG(7, 7)), benchDim)
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
@@ -146,7 +130,7 @@ func BenchmarkSearch(b *testing.B) {
 // documents of 100, k = 10; it is what defaultPerDocMax is based on.
 func BenchmarkSearchFilter(b *testing.B) {
 	s := newBenchStore(b, 100_000)
-	q := randomUnit(rand.New(rand.NewPCG(7, 7)), benchDim)
+	q := ragtest.RandomUnit(rand.New(rand.NewPCG(7, 7)), benchDim)
 	for _, nDocs := range []int{1, 2, 4, 10, 100} {
 		filter := map[string]bool{}
 		for d := range nDocs {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
-	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/hashembed"
+	"github.com/scobot/scobot/rag/internal/ragtest"
 	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/store"
 	"github.com/scobot/scobot/rag/vecscan"
@@ -71,23 +71,9 @@ func (e *randomEmbedder) Embed(_ context.Context, texts []string) ([][]float32, 
 	for i, text := range texts {
 		h := fnv.New64a()
 		h.Write([]byte(text))
-		out[i] = randomUnit(rand.New(rand.NewPCG(h.Sum64(), 1)), e.dim)
+		out[i] = ragtest.RandomUnit(rand.New(rand.NewPCG(h.Sum64(), 1)), e.dim)
 	}
 	return out, nil
-}
-
-func randomUnit(r *rand.Rand, dim int) []float32 {
-	v := make([]float32, dim)
-	var sq float64
-	for i := range v {
-		x := r.NormFloat64()
-		v[i] = float32(x)
-		sq += x * x
-	}
-	for i := range v {
-		v[i] = float32(float64(v[i]) / math.Sqrt(sq))
-	}
-	return v
 }
 
 // corpus is an in-memory store synced with docs and its query vectors.
@@ -134,7 +120,7 @@ func newCorpus(t testing.TB, kind string, n int) corpus {
 		emb = &randomEmbedder{dim: 1024}
 		r := rand.New(rand.NewPCG(7, 8))
 		for range 20 {
-			queries = append(queries, randomUnit(r, 1024))
+			queries = append(queries, ragtest.RandomUnit(r, 1024))
 		}
 	}
 	st, err := store.Open(ctx, "", emb, nil)

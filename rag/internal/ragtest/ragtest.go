@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -157,4 +159,22 @@ func Golden(t *testing.T, name, got string) {
 	if got != string(want) {
 		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
 	}
+}
+
+// RandomUnit returns a pseudo-random unit vector of dimension dim from r
+// (seeded by the caller, so a test's vectors are the same every run): a
+// dense embedding as an API embedder gives.
+func RandomUnit(r *rand.Rand, dim int) []float32 {
+	v := make([]float32, dim)
+	var sq float64
+	for i := range v {
+		x := r.NormFloat64()
+		v[i] = float32(x)
+		sq += x * x
+	}
+	norm := math.Sqrt(sq)
+	for i := range v {
+		v[i] = float32(float64(v[i]) / norm)
+	}
+	return v
 }
