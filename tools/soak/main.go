@@ -15,24 +15,22 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/scobot/scobot/tools/internal/fakeapi"
 )
 
 func main() {
@@ -58,10 +56,7 @@ func run(bin, qaPath string, nq, nchats int, wait, timeout, retry time.Duration)
 	}
 	defer os.RemoveAll(work)
 	if bin == "" {
-		bin = filepath.Join(work, "scobot")
-		build := exec.Command("go", "build", "-o", bin, "./cmd/scobot")
-		build.Stdout, build.Stderr = os.Stderr, os.Stderr
-		if err := build.Run(); err != nil {
+		if bin, err = fakeapi.Build(work); err != nil {
 			return fmt.Errorf("build: %w", err)
 		}
 	}
@@ -70,36 +65,25 @@ func run(bin, qaPath string, nq, nchats int, wait, timeout, retry time.Duration)
 		return err
 	}
 
-	tg := newTelegram()
-	tgURL, stopTG, err := serve(tg)
+	th := &throttle{}
+	tg := fakeapi.NewTelegram("Soak", "soak_bot")
+	tg.Refuse = th.refuse
+	tgURL, stopTG, err := fakeapi.Serve(tg)
 	if err != nil {
 		return err
 	}
 	defer stopTG()
 	model := &model{}
-	modelURL, stopModel, err := serve(model)
+	modelURL, stopModel, err := fakeapi.Serve(model)
 	if err != nil {
 		return err
 	}
 	defer stopModel()
 
-	env := append(os.Environ(),
-		"TELEGRAM_BOT_TOKEN=123456:soak",
-		"TELEGRAM_API_URL="+tgURL,
-		"OPENAI_BASE_URL="+modelURL+"/v1",
-		"OPENAI_API_KEY=soak",
-		"CHAT_MODEL=soak-model",
-		"EMBEDDING_MODEL=",
+	env := fakeapi.Env(work, "soak", tgURL, modelURL,
 		"LLM_TIMEOUT="+timeout.String(),
 		"LLM_RETRY_TIME="+retry.String(),
 		"BOT_SHUTDOWN_GRACE=2s", // shorter than a hung model call: the fallback path
-		"RATE_LIMIT_USER=off",
-		"RATE_LIMIT_CHAT=off",
-		"ALLOWED_CHAT_IDS=",
-		"ALLOWED_USER_IDS=",
-		"SCOBOT_DB="+filepath.Join(work, "db"),
-		"XDG_CACHE_HOME="+filepath.Join(work, "cache"),
-		"SCOBOT_LOG_LEVEL=info",
 	)
 	logf, err := os.Create(filepath.Join(work, "serve.log"))
 	if err != nil {
@@ -110,7 +94,7 @@ func run(bin, qaPath string, nq, nchats int, wait, timeout, retry time.Duration)
 	idx := exec.Command(bin, "index")
 	idx.Env, idx.Dir, idx.Stdout, idx.Stderr = env, work, logf, logf
 	if err := idx.Run(); err != nil {
-		return fmt.Errorf("index: %w (log: %s)", err, tail(logf.Name()))
+		return fmt.Errorf("index: %w (log: %s)", err, fakeapi.Tail(logf.Name()))
 	}
 
 	start := time.Now()
@@ -120,7 +104,7 @@ func run(bin, qaPath string, nq, nchats int, wait, timeout, retry time.Duration)
 	}
 	ask := func(i int) {
 		chat := int64(1000 + i%nchats)
-		tg.enqueue(chat, texts[i%len(texts)])
+		tg.Enqueue(chat, texts[i%len(texts)])
 	}
 	half := nq / 2
 	for i := 0; i < half; i++ {
@@ -129,16 +113,16 @@ func run(bin, qaPath string, nq, nchats int, wait, timeout, retry time.Duration)
 	}
 	// SIGTERM while about a third of the first half is answered.
 	deadline := time.Now().Add(60 * time.Second)
-	for tg.answered() < half/3 && time.Now().Before(deadline) {
+	for tg.Answered() < half/3 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)
 	}
-	atTerm := tg.answered()
+	atTerm := tg.Answered()
 	termAt := time.Now()
 	_ = first.Process.Signal(syscall.SIGTERM)
 	firstErr := waitExit(first, 90*time.Second)
 	stopped := time.Since(termAt)
 	log.Printf("first run: SIGTERM with %d of %d answered; exit after %s: %v; acknowledged up to update %d",
-		atTerm, half, stopped.Round(time.Millisecond), exitText(firstErr), tg.acked())
+		atTerm, half, stopped.Round(time.Millisecond), exitText(firstErr), tg.Acked())
 	for i := half; i < nq; i++ {
 		ask(i)
 	}
@@ -147,7 +131,7 @@ func run(bin, qaPath string, nq, nchats int, wait, timeout, retry time.Duration)
 		return err
 	}
 	deadline = time.Now().Add(wait)
-	for tg.answered() < nq && time.Now().Before(deadline) {
+	for tg.Answered() < nq && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
 	}
 	// Let late duplicates arrive, then stop.
@@ -155,13 +139,13 @@ func run(bin, qaPath string, nq, nchats int, wait, timeout, retry time.Duration)
 	_ = second.Process.Signal(syscall.SIGTERM)
 	secondErr := waitExit(second, 90*time.Second)
 
-	r := tg.report()
+	r := newReport(tg)
 	log.Printf("second run: exit %v", exitText(secondErr))
-	log.Printf("model calls: %s; Telegram: %d sendMessage, %d refused with 429", model.summary(), tg.sends, tg.throttled)
+	log.Printf("model calls: %s; Telegram: %d sendMessage, %d refused with 429", model.summary(), th.sends, th.throttled)
 	log.Printf("%d questions from %d chats in %s: %d answered exactly once, %d lost, %d answered twice or more, %d multi-part",
 		nq, nchats, time.Since(start).Round(time.Second), r.once, len(r.lost), len(r.twice), r.multi)
 	if len(r.lost) > 0 || len(r.twice) > 0 {
-		return fmt.Errorf("lost %v, answered twice %v (log: %s)", r.lost, r.twice, tail(logf.Name()))
+		return fmt.Errorf("lost %v, answered twice %v (log: %s)", r.lost, r.twice, fakeapi.Tail(logf.Name()))
 	}
 	return nil
 }
@@ -215,82 +199,20 @@ func exitText(err error) string {
 	return err.Error()
 }
 
-func tail(path string) string {
-	b, _ := os.ReadFile(path)
-	if len(b) > 3000 {
-		b = b[len(b)-3000:]
+// throttle refuses one sendMessage in ten with a 429, as Telegram does to a
+// bot sending fast; it counts them. The fake Bot API calls it one at a time.
+type throttle struct {
+	sends     int // sendMessage calls
+	throttled int // of them refused with a 429
+}
+
+func (th *throttle) refuse() bool {
+	th.sends++
+	if th.sends%10 == 0 {
+		th.throttled++
+		return true
 	}
-	return "\n" + string(b)
-}
-
-func serve(h http.Handler) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	srv := &http.Server{Handler: h}
-	go func() { _ = srv.Serve(ln) }()
-	return "http://" + ln.Addr().String(), func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	}, nil
-}
-
-// telegram is a fake Bot API: getUpdates with Telegram's offset rule (an
-// offset confirms every update before it), sendMessage and editMessageText
-// recorded, everything else answered true.
-type telegram struct {
-	mu        sync.Mutex
-	cond      *sync.Cond
-	updates   []update // unconfirmed, by ID
-	nextUpd   int
-	nextMsg   int
-	confirm   int              // every update before it is confirmed
-	sends     int              // sendMessage calls
-	throttled int              // of them refused with a 429
-	asked     map[int64][]int  // chat → its questions' message IDs
-	replyOf   map[int]int      // bot message → question message it answers
-	final     map[int][]string // question message → final HTML texts, by bot message, in order
-	finalOf   map[int]map[int]bool
-}
-
-type update struct {
-	ID   int
-	Chat int64
-	Msg  int
-	Text string
-}
-
-func newTelegram() *telegram {
-	t := &telegram{nextUpd: 1, nextMsg: 1, asked: map[int64][]int{}, replyOf: map[int]int{},
-		final: map[int][]string{}, finalOf: map[int]map[int]bool{}}
-	t.cond = sync.NewCond(&t.mu)
-	return t
-}
-
-func (t *telegram) enqueue(chat int64, text string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	u := update{ID: t.nextUpd, Chat: chat, Msg: t.nextMsg, Text: text}
-	t.nextUpd++
-	t.nextMsg++
-	t.updates = append(t.updates, u)
-	t.asked[chat] = append(t.asked[chat], u.Msg)
-	t.cond.Broadcast()
-}
-
-func (t *telegram) acked() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.confirm - 1
-}
-
-// answered is how many questions have a final answer.
-func (t *telegram) answered() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return len(t.finalOf)
+	return false
 }
 
 type report struct {
@@ -298,23 +220,20 @@ type report struct {
 	lost, twice []int
 }
 
-func (t *telegram) report() report {
-	t.mu.Lock()
-	defer t.mu.Unlock()
+func newReport(tg *fakeapi.Telegram) report {
+	answers := tg.Answers()
 	var r report
-	for _, msgs := range t.asked {
-		for _, q := range msgs {
-			switch n := len(t.finalOf[q]); {
-			case n == 0:
-				r.lost = append(r.lost, q)
-			case n == 1:
-				r.once++
-			case answeredTwice(t.final[q]):
-				r.twice = append(r.twice, q)
-			default:
-				r.multi++
-				r.once++
-			}
+	for _, q := range tg.Questions() {
+		switch n := len(answers[q]); {
+		case n == 0:
+			r.lost = append(r.lost, q)
+		case n == 1:
+			r.once++
+		case answeredTwice(answers[q]):
+			r.twice = append(r.twice, q)
+		default:
+			r.multi++
+			r.once++
 		}
 	}
 	sort.Ints(r.lost)
@@ -322,12 +241,12 @@ func (t *telegram) report() report {
 	return r
 }
 
-// answeredTwice reports whether the final texts of one question hold one
+// answeredTwice reports whether the final answers of one question hold one
 // answer more than once: the same first part twice.
-func answeredTwice(texts []string) bool {
+func answeredTwice(answers []fakeapi.Answer) bool {
 	seen := map[string]bool{}
-	for _, s := range texts {
-		head := s
+	for _, a := range answers {
+		head := a.Text
 		if len(head) > 80 {
 			head = head[:80]
 		}
@@ -337,110 +256,6 @@ func answeredTwice(texts []string) bool {
 		seen[head] = true
 	}
 	return false
-}
-
-func (t *telegram) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	method := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
-	if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		_ = r.ParseForm()
-	}
-	reply := func(result any) {
-		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": result})
-	}
-	switch method {
-	case "getMe":
-		reply(map[string]any{"id": 1, "is_bot": true, "first_name": "Soak", "username": "soak_bot"})
-	case "getUpdates":
-		reply(t.getUpdates(r.Context(), atoi(r.FormValue("offset")), atoi(r.FormValue("timeout"))))
-	case "sendMessage":
-		if t.throttle() {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusTooManyRequests)
-			_, _ = io.WriteString(w, `{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}`)
-			return
-		}
-		reply(t.sent(r, 0))
-	case "editMessageText":
-		reply(t.sent(r, atoi(r.FormValue("message_id"))))
-	default:
-		reply(true)
-	}
-}
-
-// throttle reports whether this sendMessage is refused with a 429, as
-// Telegram does to a bot sending fast: one in ten.
-func (t *telegram) throttle() bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.sends++
-	if t.sends%10 == 0 {
-		t.throttled++
-		return true
-	}
-	return false
-}
-
-func (t *telegram) getUpdates(ctx context.Context, offset, timeout int) []map[string]any {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if offset > t.confirm {
-		t.confirm = offset
-		kept := t.updates[:0]
-		for _, u := range t.updates {
-			if u.ID >= offset {
-				kept = append(kept, u)
-			}
-		}
-		t.updates = kept
-	}
-	end := time.Now().Add(time.Duration(min(timeout, 1)) * time.Second)
-	for len(t.updates) == 0 && time.Now().Before(end) && ctx.Err() == nil {
-		t.mu.Unlock()
-		time.Sleep(20 * time.Millisecond)
-		t.mu.Lock()
-	}
-	var out []map[string]any
-	for _, u := range t.updates {
-		if len(out) == 100 {
-			break
-		}
-		out = append(out, map[string]any{"update_id": u.ID, "message": map[string]any{
-			"message_id": u.Msg, "date": time.Now().Unix(), "text": u.Text,
-			"from": map[string]any{"id": u.Chat, "is_bot": false, "first_name": "Reader", "language_code": "en"},
-			"chat": map[string]any{"id": u.Chat, "type": "private", "first_name": "Reader"},
-		}})
-	}
-	return out
-}
-
-// sent records a sendMessage (edit 0) or an editMessageText of message edit.
-func (t *telegram) sent(r *http.Request, edit int) map[string]any {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	chat, _ := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
-	id := edit
-	if edit == 0 {
-		id = t.nextMsg
-		t.nextMsg++
-		t.replyOf[id] = atoi(r.FormValue("reply_to_message_id"))
-	}
-	if q := t.replyOf[id]; q != 0 && r.FormValue("parse_mode") == "HTML" {
-		if t.finalOf[q] == nil {
-			t.finalOf[q] = map[int]bool{}
-		}
-		if !t.finalOf[q][id] {
-			t.finalOf[q][id] = true
-			t.final[q] = append(t.final[q], r.FormValue("text"))
-		}
-	}
-	return map[string]any{"message_id": id, "date": time.Now().Unix(), "text": r.FormValue("text"),
-		"chat": map[string]any{"id": chat, "type": "private"}}
-}
-
-func atoi(s string) int {
-	n, _ := strconv.Atoi(s)
-	return n
 }
 
 // model is a fake OpenAI-compatible chat model taking turns: an answer, a
@@ -464,15 +279,10 @@ func (m *model) summary() string {
 }
 
 func (m *model) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !strings.HasSuffix(r.URL.Path, "/chat/completions") {
-		http.Error(w, `{"error":{"message":"not here"}}`, http.StatusNotFound)
+	stream, ok := fakeapi.ReadChat(w, r)
+	if !ok {
 		return
 	}
-	var req struct {
-		Stream bool `json:"stream"`
-	}
-	body, _ := io.ReadAll(r.Body)
-	_ = json.Unmarshal(body, &req)
 	m.mu.Lock()
 	kind := m.calls % 4
 	m.calls++
@@ -492,33 +302,21 @@ func (m *model) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	if !req.Stream {
-		w.Header().Set("Content-Type", "application/json")
+	if !stream {
 		if kind == 3 {
+			w.Header().Set("Content-Type", "application/json")
 			_, _ = io.WriteString(w, `{"id":"x","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"The foreign`)
 			return
 		}
-		_ = json.NewEncoder(w).Encode(map[string]any{"id": "x", "object": "chat.completion", "model": "soak-model",
-			"choices": []any{map[string]any{"index": 0, "finish_reason": "stop",
-				"message": map[string]any{"role": "assistant", "content": strings.Join(answer, "")}}}})
+		fakeapi.WriteCompletion(w, "soak-model", strings.Join(answer, ""))
 		return
 	}
-	w.Header().Set("Content-Type", "text/event-stream")
-	flusher, _ := w.(http.Flusher)
-	chunk := func(content string, finish any) {
-		b, _ := json.Marshal(map[string]any{"id": "x", "object": "chat.completion.chunk", "model": "soak-model",
-			"choices": []any{map[string]any{"index": 0, "delta": map[string]any{"content": content}, "finish_reason": finish}}})
-		fmt.Fprintf(w, "data: %s\n\n", b)
-		if flusher != nil {
-			flusher.Flush()
-		}
-	}
+	out := fakeapi.NewStream(w, "soak-model")
 	for i, part := range answer {
 		if kind == 3 && i == 2 {
 			return // cut: no finish_reason, no [DONE]
 		}
-		chunk(part, nil)
+		out.Chunk(part)
 	}
-	chunk("", "stop")
-	_, _ = io.WriteString(w, "data: [DONE]\n\n")
+	out.Stop()
 }
