@@ -77,7 +77,7 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 	if dbDir == "" {
 		dbDir = defaultDBDir(cfg.Corpus, opts.dbKey, cfg.LLM.EmbeddingModel)
 	}
-	docs, skipped, err := loadCorpusCached(ctx, cfg.Corpus, opts.exclude, dbDir, log)
+	docs, skipped, corpusID, err := loadCorpusCached(ctx, cfg.Corpus, opts.exclude, dbDir, log)
 	if err != nil {
 		return nil, err
 	}
@@ -107,29 +107,45 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 	}
 
 	a := &app{docs: docs, chunks: map[string][]rag.Chunk{}, store: st, skipped: skipped}
-	var all []rag.Chunk
-	sdocs := make([]store.Doc, 0, len(docs))
-	for _, d := range docs {
-		cs := chunk.Document(d, chunk.Options{})
-		a.chunks[d.ID] = cs
-		all = append(all, cs...)
-		sdocs = append(sdocs, store.Doc{ID: d.ID, Chunks: cs})
-	}
 	// The packed scan follows every Sync of st (rag/vecscan); st stays the
 	// store of record.
 	var vec retrieve.VectorIndex = vecscan.New(st, 0)
-	a.stats, err = st.Sync(ctx, sdocs, opts.progress)
-	if errors.Is(err, store.ErrNotSaved) && !opts.mustSave {
-		// The index in memory is complete: answer from it.
-		log.Warn("couldn't save the index; answering from memory", "path", st.Path(), "err", err)
-		err = nil
-	}
-	if err != nil {
-		if opts.strict || !errors.Is(err, llm.ErrUnavailable) {
-			return nil, fmt.Errorf("couldn't update the index in %s: %w", dbDir, err)
+	var all []rag.Chunk
+	if synced(dbDir, corpusID, st, opts.rebuild) {
+		// The index holds exactly these documents' chunks: take them from
+		// it rather than chunking, hashing and comparing every document.
+		all = st.Chunks()
+		for _, c := range all {
+			a.chunks[c.Doc] = append(a.chunks[c.Doc], c)
 		}
-		log.Warn("couldn't embed the corpus; answering by keyword search only", "err", err)
-		vec = unavailableVectors{err}
+		a.stats = store.Stats{Unchanged: len(docs), Chunks: st.Len()}
+		log.Debug("index already synced with this corpus; not chunking it again", "chunks", len(all))
+	} else {
+		sdocs := make([]store.Doc, 0, len(docs))
+		for _, d := range docs {
+			cs := chunk.Document(d, chunk.Options{})
+			a.chunks[d.ID] = cs
+			all = append(all, cs...)
+			sdocs = append(sdocs, store.Doc{ID: d.ID, Chunks: cs})
+		}
+		a.stats, err = st.Sync(ctx, sdocs, opts.progress)
+		if err == nil && st.Path() != "" {
+			if werr := writeSynced(dbDir, syncedRecord{Corpus: corpusID, Index: st.ContentSig()}); werr != nil {
+				log.Debug("couldn't record the synced corpus", "err", werr)
+			}
+		}
+		if errors.Is(err, store.ErrNotSaved) && !opts.mustSave {
+			// The index in memory is complete: answer from it.
+			log.Warn("couldn't save the index; answering from memory", "path", st.Path(), "err", err)
+			err = nil
+		}
+		if err != nil {
+			if opts.strict || !errors.Is(err, llm.ErrUnavailable) {
+				return nil, fmt.Errorf("couldn't update the index in %s: %w", dbDir, err)
+			}
+			log.Warn("couldn't embed the corpus; answering by keyword search only", "err", err)
+			vec = unavailableVectors{err}
+		}
 	}
 	engine := retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: gl, Lexicon: lex, Logger: log, Params: opts.params, MaxRetrievals: opts.retrievals})
 	if _, ok := vec.(*vecscan.Index); ok {
@@ -146,6 +162,17 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 	}
 	a.briefs = brief.New(engine, gen, log)
 	return a, nil
+}
+
+// synced reports whether the index st, kept in dbDir, was last synced with
+// the corpus identified by corpusID (and is unchanged since), so that it
+// holds exactly the chunks chunking that corpus would give.
+func synced(dbDir, corpusID string, st *store.Store, rebuild bool) bool {
+	if rebuild || corpusID == "" || st.Path() == "" {
+		return false
+	}
+	r, ok := readSynced(dbDir)
+	return ok && r.Corpus == corpusID && r.Index == st.ContentSig()
 }
 
 // vectorShareNote is the index note holding how much the index's embedder

@@ -29,15 +29,20 @@ const corpusCacheName = store.SnapshotName + ".corpus"
 // build (whose loader may read files differently) loads afresh. A cache
 // that cannot be saved is only logged (at Debug level): a read-only index
 // folder is reported once, by the index.
-func loadCorpusCached(ctx context.Context, setting string, exclude map[string]bool, dbDir string, log *slog.Logger) ([]corpus.Document, []corpus.Skipped, error) {
+//
+// id identifies the documents returned (corpusID) when they are known to be
+// those of the corpus as fingerprinted; "" when they are not.
+func loadCorpusCached(ctx context.Context, setting string, exclude map[string]bool, dbDir string, log *slog.Logger) (docs []corpus.Document, skipped []corpus.Skipped, id string, err error) {
 	srcs, ok := cacheSources(setting)
 	if !ok {
-		return loadCorpus(ctx, setting, exclude, log) // it says what is wrong with the folders
+		docs, skipped, err := loadCorpus(ctx, setting, exclude, log) // it says what is wrong with the folders
+		return docs, skipped, "", err
 	}
 	before, err := corpuscache.Fingerprint(ctx, srcs)
 	if err != nil {
 		log.Debug("couldn't fingerprint the corpus; loading it", "err", err)
-		return loadCorpus(ctx, setting, exclude, log)
+		docs, skipped, err := loadCorpus(ctx, setting, exclude, log)
+		return docs, skipped, "", err
 	}
 	key := cacheKey(exclude)
 	path := filepath.Join(dbDir, corpusCacheName)
@@ -46,17 +51,18 @@ func loadCorpusCached(ctx context.Context, setting string, exclude map[string]bo
 		for _, s := range skipped {
 			log.Warn("skipped document file", "file", s.File, "reason", s.Reason)
 		}
-		return docs, skipped, nil
+		return docs, skipped, corpusID(key, before), nil
 	}
 	log.Debug("corpus changed or not cached; loading it", "files", len(before))
-	docs, skipped, err := loadCorpus(ctx, setting, exclude, log)
+	docs, skipped, err = loadCorpus(ctx, setting, exclude, log)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	if err := corpuscache.Save(ctx, path, key, srcs, before, docs, skipped); err != nil {
 		log.Debug("couldn't keep the loaded corpus", "path", path, "err", err)
+		return docs, skipped, "", nil
 	}
-	return docs, skipped, nil
+	return docs, skipped, corpusID(key, before), nil
 }
 
 // cacheSources returns the folders of the corpus setting as the cache
