@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/scobot/scobot/bot"
 	"github.com/scobot/scobot/corpus"
@@ -73,6 +74,11 @@ type embedder interface {
 // changed), builds the engine and gives it the embedder's measured share in
 // fusion (vectorShare).
 func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions) (*app, error) {
+	start := time.Now()
+	phase := func(name string) {
+		log.Debug("start-up phase done", "phase", name, "seconds", time.Since(start).Seconds())
+		start = time.Now()
+	}
 	dbDir := cfg.DB
 	if dbDir == "" {
 		dbDir = defaultDBDir(cfg.Corpus, opts.dbKey, cfg.LLM.EmbeddingModel)
@@ -81,6 +87,7 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 	if err != nil {
 		return nil, err
 	}
+	phase("corpus")
 	gl, err := loadGlossary(cfg.Glossary)
 	if err != nil {
 		return nil, err
@@ -102,6 +109,7 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 	if err != nil {
 		return nil, err
 	}
+	phase("open index")
 	if old, rebuilt := st.Rebuilt(); rebuilt {
 		log.Warn("the embedder changed; rebuilding the index", "was", old, "now", emb.ID())
 	}
@@ -147,9 +155,12 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 			vec = unavailableVectors{err}
 		}
 	}
+	phase("chunk and sync")
 	engine := retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: gl, Lexicon: lex, Logger: log, Params: opts.params, MaxRetrievals: opts.retrievals})
+	phase("engine")
 	if _, ok := vec.(*vecscan.Index); ok {
 		engine = engine.WithVectorShare(vectorShare(ctx, st, engine, log))
+		phase("vector share")
 	}
 	var gen rag.Generator // nil: answers and briefings are extractive
 	if client != nil && client.ChatModel() != "" {
