@@ -83,7 +83,7 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 	if dbDir == "" {
 		dbDir = defaultDBDir(cfg.Corpus, opts.dbKey, cfg.LLM.EmbeddingModel)
 	}
-	docs, skipped, corpusID, err := loadCorpusCached(ctx, cfg.Corpus, opts.exclude, dbDir, log)
+	lc, err := loadCorpusCached(ctx, cfg.Corpus, opts.exclude, dbDir, log)
 	if err != nil {
 		return nil, err
 	}
@@ -114,23 +114,28 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 		log.Warn("the embedder changed; rebuilding the index", "was", old, "now", emb.ID())
 	}
 
-	a := &app{docs: docs, chunks: map[string][]rag.Chunk{}, store: st, skipped: skipped}
+	a := &app{chunks: map[string][]rag.Chunk{}, store: st, skipped: lc.skipped}
 	// The packed scan follows every Sync of st (rag/vecscan); st stays the
 	// store of record.
 	var vec retrieve.VectorIndex = vecscan.New(st, 0)
 	var all []rag.Chunk
-	if synced(dbDir, corpusID, st, opts.rebuild) {
+	if synced(dbDir, lc.id, st, opts.rebuild) {
 		// The index holds exactly these documents' chunks: take them from
-		// it rather than chunking, hashing and comparing every document.
+		// it rather than chunking, hashing and comparing every document
+		// (whose text is then not even read from the corpus cache).
+		a.docs = lc.docs
 		all = st.Chunks()
 		for _, c := range all {
 			a.chunks[c.Doc] = append(a.chunks[c.Doc], c)
 		}
-		a.stats = store.Stats{Unchanged: len(docs), Chunks: st.Len()}
+		a.stats = store.Stats{Unchanged: len(a.docs), Chunks: st.Len()}
 		log.Debug("index already synced with this corpus; not chunking it again", "chunks", len(all))
 	} else {
-		sdocs := make([]store.Doc, 0, len(docs))
-		for _, d := range docs {
+		if a.docs, err = lc.whole(ctx, cfg.Corpus, opts.exclude, log); err != nil {
+			return nil, err
+		}
+		sdocs := make([]store.Doc, 0, len(a.docs))
+		for _, d := range a.docs {
 			cs := chunk.Document(d, chunk.Options{})
 			a.chunks[d.ID] = cs
 			all = append(all, cs...)
@@ -138,7 +143,7 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 		}
 		a.stats, err = st.Sync(ctx, sdocs, opts.progress)
 		if err == nil && st.Path() != "" {
-			if werr := writeSynced(dbDir, syncedRecord{Corpus: corpusID, Index: st.ContentSig()}); werr != nil {
+			if werr := writeSynced(dbDir, syncedRecord{Corpus: lc.id, Index: st.ContentSig()}); werr != nil {
 				log.Debug("couldn't record the synced corpus", "err", werr)
 			}
 		}
