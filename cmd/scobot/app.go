@@ -31,7 +31,7 @@ import (
 // app is the loaded pipeline: the corpus, its chunks, the synced index, and
 // the assistant and briefer that answer from them.
 type app struct {
-	docs    []corpus.Document
+	docs    []corpus.Document // metadata only: Parts nil (the text is in chunks)
 	chunks  map[string][]rag.Chunk // by document ID
 	store   *store.Store
 	engine  *retrieve.Engine
@@ -140,6 +140,11 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 			a.chunks[d.ID] = cs
 			all = append(all, cs...)
 			sdocs = append(sdocs, store.Doc{ID: d.ID, Chunks: cs})
+		}
+		// Nothing reads the documents' text once it is chunked: let it go
+		// before the engine is built.
+		for i := range a.docs {
+			a.docs[i].Parts = nil
 		}
 		a.stats, err = st.Sync(ctx, sdocs, opts.progress)
 		if err == nil && st.Path() != "" {

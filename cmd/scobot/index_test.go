@@ -308,3 +308,23 @@ func TestSyncedCorpusIsNotChunkedAgain(t *testing.T) {
 		t.Errorf("a record of another index was trusted: %s", errOut)
 	}
 }
+
+// TestAppKeepsNoDocumentText: the loaded app holds the documents' metadata
+// but not their text, whether it chunked them or took the chunks from a
+// synced index.
+func TestAppKeepsNoDocumentText(t *testing.T) {
+	dir, db := t.TempDir(), t.TempDir()
+	writeCorpus(t, dir, map[string]string{"a.txt": "SCO foreign ministers met in Dushanbe\n\nThe SCO foreign ministers met in Dushanbe on July 14, 2021.\n"})
+	for _, run := range []string{"chunking", "synced"} {
+		a, err := openApp(context.Background(), config{Corpus: dir, DB: db}, slog.New(slog.DiscardHandler), openOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a.docs) != 1 || a.docs[0].Title == "" || len(a.chunks["a"]) == 0 {
+			t.Fatalf("%s: docs %+v, %d chunks; want one titled document with chunks", run, a.docs, len(a.chunks["a"]))
+		}
+		if a.docs[0].Parts != nil {
+			t.Errorf("%s: the app keeps the document's text", run)
+		}
+	}
+}
