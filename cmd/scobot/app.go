@@ -31,7 +31,7 @@ import (
 // app is the loaded pipeline: the corpus, its chunks, the synced index, and
 // the assistant and briefer that answer from them.
 type app struct {
-	docs    []corpus.Document // metadata only: Parts nil (the text is in chunks)
+	docs    []corpus.Document      // metadata only: Parts nil (the text is in chunks)
 	chunks  map[string][]rag.Chunk // by document ID
 	store   *store.Store
 	engine  *retrieve.Engine
