@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/scobot/scobot/bot"
 	"github.com/scobot/scobot/corpus"
@@ -30,7 +31,7 @@ import (
 // app is the loaded pipeline: the corpus, its chunks, the synced index, and
 // the assistant and briefer that answer from them.
 type app struct {
-	docs    []corpus.Document
+	docs    []corpus.Document      // metadata only: Parts nil (the text is in chunks)
 	chunks  map[string][]rag.Chunk // by document ID
 	store   *store.Store
 	engine  *retrieve.Engine
@@ -73,14 +74,20 @@ type embedder interface {
 // changed), builds the engine and gives it the embedder's measured share in
 // fusion (vectorShare).
 func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions) (*app, error) {
+	start := time.Now()
+	phase := func(name string) {
+		log.Debug("start-up phase done", "phase", name, "seconds", time.Since(start).Seconds())
+		start = time.Now()
+	}
 	dbDir := cfg.DB
 	if dbDir == "" {
 		dbDir = defaultDBDir(cfg.Corpus, opts.dbKey, cfg.LLM.EmbeddingModel)
 	}
-	docs, skipped, err := loadCorpusCached(ctx, cfg.Corpus, opts.exclude, dbDir, log)
+	lc, err := loadCorpusCached(ctx, cfg.Corpus, opts.exclude, dbDir, log)
 	if err != nil {
 		return nil, err
 	}
+	phase("corpus")
 	gl, err := loadGlossary(cfg.Glossary)
 	if err != nil {
 		return nil, err
@@ -102,38 +109,68 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 	if err != nil {
 		return nil, err
 	}
+	phase("open index")
 	if old, rebuilt := st.Rebuilt(); rebuilt {
 		log.Warn("the embedder changed; rebuilding the index", "was", old, "now", emb.ID())
 	}
 
-	a := &app{docs: docs, chunks: map[string][]rag.Chunk{}, store: st, skipped: skipped}
-	var all []rag.Chunk
-	sdocs := make([]store.Doc, 0, len(docs))
-	for _, d := range docs {
-		cs := chunk.Document(d, chunk.Options{})
-		a.chunks[d.ID] = cs
-		all = append(all, cs...)
-		sdocs = append(sdocs, store.Doc{ID: d.ID, Chunks: cs})
-	}
+	a := &app{chunks: map[string][]rag.Chunk{}, store: st, skipped: lc.skipped}
 	// The packed scan follows every Sync of st (rag/vecscan); st stays the
 	// store of record.
 	var vec retrieve.VectorIndex = vecscan.New(st, 0)
-	a.stats, err = st.Sync(ctx, sdocs, opts.progress)
-	if errors.Is(err, store.ErrNotSaved) && !opts.mustSave {
-		// The index in memory is complete: answer from it.
-		log.Warn("couldn't save the index; answering from memory", "path", st.Path(), "err", err)
-		err = nil
-	}
-	if err != nil {
-		if opts.strict || !errors.Is(err, llm.ErrUnavailable) {
-			return nil, fmt.Errorf("couldn't update the index in %s: %w", dbDir, err)
+	var all []rag.Chunk
+	if synced(dbDir, lc.id, st, opts.rebuild) {
+		// The index holds exactly these documents' chunks: take them from
+		// it rather than chunking, hashing and comparing every document
+		// (whose text is then not even read from the corpus cache).
+		a.docs = lc.docs
+		all = st.Chunks()
+		for _, c := range all {
+			a.chunks[c.Doc] = append(a.chunks[c.Doc], c)
 		}
-		log.Warn("couldn't embed the corpus; answering by keyword search only", "err", err)
-		vec = unavailableVectors{err}
+		a.stats = store.Stats{Unchanged: len(a.docs), Chunks: st.Len()}
+		log.Debug("index already synced with this corpus; not chunking it again", "chunks", len(all))
+	} else {
+		if a.docs, err = lc.whole(ctx, cfg.Corpus, opts.exclude, log); err != nil {
+			return nil, err
+		}
+		sdocs := make([]store.Doc, 0, len(a.docs))
+		for _, d := range a.docs {
+			cs := chunk.Document(d, chunk.Options{})
+			a.chunks[d.ID] = cs
+			all = append(all, cs...)
+			sdocs = append(sdocs, store.Doc{ID: d.ID, Chunks: cs})
+		}
+		// Nothing reads the documents' text once it is chunked: let it go
+		// before the engine is built.
+		for i := range a.docs {
+			a.docs[i].Parts = nil
+		}
+		a.stats, err = st.Sync(ctx, sdocs, opts.progress)
+		if err == nil && st.Path() != "" {
+			if werr := writeSynced(dbDir, syncedRecord{Corpus: lc.id, Index: st.ContentSig()}); werr != nil {
+				log.Debug("couldn't record the synced corpus", "err", werr)
+			}
+		}
+		if errors.Is(err, store.ErrNotSaved) && !opts.mustSave {
+			// The index in memory is complete: answer from it.
+			log.Warn("couldn't save the index; answering from memory", "path", st.Path(), "err", err)
+			err = nil
+		}
+		if err != nil {
+			if opts.strict || !errors.Is(err, llm.ErrUnavailable) {
+				return nil, fmt.Errorf("couldn't update the index in %s: %w", dbDir, err)
+			}
+			log.Warn("couldn't embed the corpus; answering by keyword search only", "err", err)
+			vec = unavailableVectors{err}
+		}
 	}
+	phase("chunk and sync")
 	engine := retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: gl, Lexicon: lex, Logger: log, Params: opts.params, MaxRetrievals: opts.retrievals})
+	phase("engine")
 	if _, ok := vec.(*vecscan.Index); ok {
 		engine = engine.WithVectorShare(vectorShare(ctx, st, engine, log))
+		phase("vector share")
 	}
 	var gen rag.Generator // nil: answers and briefings are extractive
 	if client != nil && client.ChatModel() != "" {
@@ -146,6 +183,17 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 	}
 	a.briefs = brief.New(engine, gen, log)
 	return a, nil
+}
+
+// synced reports whether the index st, kept in dbDir, was last synced with
+// the corpus identified by corpusID (and is unchanged since), so that it
+// holds exactly the chunks chunking that corpus would give.
+func synced(dbDir, corpusID string, st *store.Store, rebuild bool) bool {
+	if rebuild || corpusID == "" || st.Path() == "" {
+		return false
+	}
+	r, ok := readSynced(dbDir)
+	return ok && r.Corpus == corpusID && r.Index == st.ContentSig()
 }
 
 // vectorShareNote is the index note holding how much the index's embedder

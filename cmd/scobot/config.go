@@ -21,6 +21,9 @@ const (
 	envDB       = "SCOBOT_DB"        // --db: index folder; default: <user cache dir>/scobot/<corpus key>
 	envGlossary = "SCOBOT_GLOSSARY"  // --glossary: extra glossary file merged over the built-in one
 	envLogLevel = "SCOBOT_LOG_LEVEL" // debug, info, warn (default), error
+	// envCPUProfile names a file to write a CPU profile of the whole
+	// command to (go tool pprof reads it); default: none.
+	envCPUProfile = "SCOBOT_CPUPROFILE"
 )
 
 // config is the resolved global configuration.

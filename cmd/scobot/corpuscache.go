@@ -21,42 +21,79 @@ import (
 // the cache's stray temporary files too.
 const corpusCacheName = store.SnapshotName + ".corpus"
 
+// loadedCorpus is the corpus as loadCorpusCached found it.
+type loadedCorpus struct {
+	// docs holds the documents: whole, or without their Parts while text is
+	// not nil.
+	docs    []corpus.Document
+	skipped []corpus.Skipped
+	// id identifies the documents (corpusID) when they are known to be
+	// those of the corpus as fingerprinted; "" when they are not.
+	id string
+	// text, when not nil, returns docs whole from the corpus cache.
+	text func() ([]corpus.Document, error)
+}
+
+// whole returns the documents with their text: from the corpus cache, or,
+// should it fail now, by loading the corpus (whose documents id then no
+// longer vouches for).
+func (lc *loadedCorpus) whole(ctx context.Context, setting string, exclude map[string]bool, log *slog.Logger) ([]corpus.Document, error) {
+	if lc.text == nil {
+		return lc.docs, nil
+	}
+	docs, err := lc.text()
+	if err != nil {
+		log.Debug("couldn't read the cached documents' text; loading the corpus", "err", err)
+		lc.id = ""
+		docs, _, err = loadCorpus(ctx, setting, exclude, log)
+		if err != nil {
+			return nil, err
+		}
+	}
+	lc.docs, lc.text = docs, nil
+	return docs, nil
+}
+
 // loadCorpusCached is loadCorpus through the corpus cache kept in dbDir:
 // when no file of the corpus changed since the cache was saved (by size and
 // modification time; by content hash where those differ) the cached
-// documents are used and no file is read, decoded or cleaned again. The
+// documents are used and no file is read, decoded or cleaned again; their
+// text is read from the cache only when asked for (loadedCorpus.whole). The
 // cache also keys on the exclusions and on the running binary, so a new
 // build (whose loader may read files differently) loads afresh. A cache
 // that cannot be saved is only logged (at Debug level): a read-only index
 // folder is reported once, by the index.
-func loadCorpusCached(ctx context.Context, setting string, exclude map[string]bool, dbDir string, log *slog.Logger) ([]corpus.Document, []corpus.Skipped, error) {
+func loadCorpusCached(ctx context.Context, setting string, exclude map[string]bool, dbDir string, log *slog.Logger) (*loadedCorpus, error) {
 	srcs, ok := cacheSources(setting)
 	if !ok {
-		return loadCorpus(ctx, setting, exclude, log) // it says what is wrong with the folders
+		docs, skipped, err := loadCorpus(ctx, setting, exclude, log) // it says what is wrong with the folders
+		return &loadedCorpus{docs: docs, skipped: skipped}, err
 	}
 	before, err := corpuscache.Fingerprint(ctx, srcs)
 	if err != nil {
 		log.Debug("couldn't fingerprint the corpus; loading it", "err", err)
-		return loadCorpus(ctx, setting, exclude, log)
+		docs, skipped, err := loadCorpus(ctx, setting, exclude, log)
+		return &loadedCorpus{docs: docs, skipped: skipped}, err
 	}
 	key := cacheKey(exclude)
 	path := filepath.Join(dbDir, corpusCacheName)
-	if docs, skipped, hashed, ok := corpuscache.Lookup(ctx, path, key, srcs, before); ok {
+	if hit, hashed, ok := corpuscache.Open(ctx, path, key, srcs, before); ok {
 		log.Debug("corpus unchanged; using the cached documents", "files", len(before), "hashed", hashed)
-		for _, s := range skipped {
+		for _, s := range hit.Skipped {
 			log.Warn("skipped document file", "file", s.File, "reason", s.Reason)
 		}
-		return docs, skipped, nil
+		return &loadedCorpus{docs: hit.Meta, skipped: hit.Skipped, id: corpusID(key, before), text: hit.Documents}, nil
 	}
 	log.Debug("corpus changed or not cached; loading it", "files", len(before))
 	docs, skipped, err := loadCorpus(ctx, setting, exclude, log)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := corpuscache.Save(ctx, path, key, srcs, before, docs, skipped); err != nil {
 		log.Debug("couldn't keep the loaded corpus", "path", path, "err", err)
+		return &loadedCorpus{docs: docs, skipped: skipped}, nil
 	}
-	return docs, skipped, nil
+	return &loadedCorpus{docs: docs, skipped: skipped, id: corpusID(key, before)}, nil
 }
 
 // cacheSources returns the folders of the corpus setting as the cache

@@ -259,3 +259,72 @@ func TestUnwritableCacheDirStillAnswers(t *testing.T) {
 		t.Errorf("want one warning about the index in memory, stderr %q", errOut)
 	}
 }
+
+// TestSyncedCorpusIsNotChunkedAgain: a command over the corpus the index
+// was last synced with takes the chunks from the index, with the same
+// result; an edited corpus, or an index that no longer matches the record,
+// is chunked and synced again.
+func TestSyncedCorpusIsNotChunkedAgain(t *testing.T) {
+	dir, db := t.TempDir(), t.TempDir()
+	report := "SCO foreign ministers met in Dushanbe\n\nThe SCO foreign ministers met in Dushanbe on July 14, 2021, and discussed %s.\n"
+	writeCorpus(t, dir, map[string]string{"a.txt": fmt.Sprintf(report, "security"), "b.txt": fmt.Sprintf(report, "energy")})
+	env := map[string]string{"SCOBOT_LOG_LEVEL": "debug"}
+	const skipped = "not chunking it again"
+	docs := func() (string, string) {
+		t.Helper()
+		code, out, errOut := run(t, env, "", "docs", "--chunks", "--corpus", dir, "--db", db)
+		if code != 0 {
+			t.Fatalf("docs: exit %d: %s", code, errOut)
+		}
+		return out, errOut
+	}
+	first, errOut := docs()
+	if strings.Contains(errOut, skipped) {
+		t.Fatalf("first run skipped chunking: %s", errOut)
+	}
+	second, errOut := docs()
+	if !strings.Contains(errOut, skipped) {
+		t.Errorf("second run over the same corpus chunked it again: %s", errOut)
+	}
+	if second != first {
+		t.Errorf("chunks from the index differ from chunking:\n%s\nwant\n%s", second, first)
+	}
+
+	writeCorpus(t, dir, map[string]string{"a.txt": fmt.Sprintf(report, "trade and transport corridors")})
+	out, errOut := docs()
+	if strings.Contains(errOut, skipped) || !strings.Contains(out, "transport corridors") {
+		t.Errorf("edit not chunked (stderr %q): %s", errOut, out)
+	}
+
+	r, ok := readSynced(db)
+	if !ok {
+		t.Fatal("no sync record after a sync")
+	}
+	r.Index = "another index"
+	if err := writeSynced(db, r); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut := docs(); strings.Contains(errOut, skipped) {
+		t.Errorf("a record of another index was trusted: %s", errOut)
+	}
+}
+
+// TestAppKeepsNoDocumentText: the loaded app holds the documents' metadata
+// but not their text, whether it chunked them or took the chunks from a
+// synced index.
+func TestAppKeepsNoDocumentText(t *testing.T) {
+	dir, db := t.TempDir(), t.TempDir()
+	writeCorpus(t, dir, map[string]string{"a.txt": "SCO foreign ministers met in Dushanbe\n\nThe SCO foreign ministers met in Dushanbe on July 14, 2021.\n"})
+	for _, run := range []string{"chunking", "synced"} {
+		a, err := openApp(context.Background(), config{Corpus: dir, DB: db}, slog.New(slog.DiscardHandler), openOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a.docs) != 1 || a.docs[0].Title == "" || len(a.chunks["a"]) == 0 {
+			t.Fatalf("%s: docs %+v, %d chunks; want one titled document with chunks", run, a.docs, len(a.chunks["a"]))
+		}
+		if a.docs[0].Parts != nil {
+			t.Errorf("%s: the app keeps the document's text", run)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"unicode/utf8"
@@ -118,6 +119,14 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 	}
 	c.log = slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: c.cfg.LogLevel}))
 
+	if path := c.env.get(envCPUProfile); path != "" {
+		stopProfile, err := startCPUProfile(path)
+		if err != nil {
+			fmt.Fprintf(m.Stderr, "scobot: %v\n", err)
+			return exitUsage
+		}
+		defer stopProfile()
+	}
 	err = cmd.run(ctx, m, c, args[1:])
 	switch {
 	case err == nil:
@@ -133,6 +142,23 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 	}
 	fmt.Fprintf(m.Stderr, "scobot %s: %v\n", cmd.name, err)
 	return exitError
+}
+
+// startCPUProfile writes a CPU profile of the command to path until the
+// returned function is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't create the CPU profile %s: %w", path, err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("couldn't start the CPU profile %s: %w", path, err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 func (m *Main) usage(w io.Writer) {

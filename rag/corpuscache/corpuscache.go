@@ -9,9 +9,15 @@
 // whole: the caller loads the corpus afresh and saves a new cache. (An edit
 // that keeps both the size and the modification time is not seen: that is
 // the price of not reading unchanged files.)
+//
+// The file holds two gob messages: the fingerprint with the documents'
+// metadata, then the documents' text. Open reads the first alone, so a
+// caller that needs no text (its index already holds the chunks) does not
+// decode it; Hit.Documents reads the rest.
 package corpuscache
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -23,12 +29,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/scobot/scobot/corpus"
 )
 
 // formatVersion is the layout of the cache file; another version misses.
-const formatVersion = 1
+const formatVersion = 2
 
 // Source is one folder of the corpus.
 type Source struct {
@@ -52,13 +59,20 @@ type File struct {
 	Hash    string // hex SHA-256 of the content; "" until hashed, and for files that are not regular
 }
 
-// cacheFile is what the cache file holds.
-type cacheFile struct {
+// header is the cache file's first message: the fingerprint, and the
+// documents without their Parts.
+type header struct {
 	Format  int
 	Key     string
 	Files   []File
-	Docs    []corpus.Document
+	Docs    []corpus.Document // Parts nil: they are in bodies
 	Skipped []corpus.Skipped
+}
+
+// bodies is the cache file's second message: each document's Parts, in the
+// order of header.Docs.
+type bodies struct {
+	Parts [][]corpus.Part
 }
 
 // Fingerprint lists every file (not folder) of the sources with its size,
@@ -105,13 +119,39 @@ func Fingerprint(ctx context.Context, srcs []Source) ([]File, error) {
 // where those differ, the same content. hashed counts the files whose content
 // was hashed to decide. A missing, unreadable or stale cache gives ok false.
 func Lookup(ctx context.Context, path, key string, srcs []Source, now []File) (docs []corpus.Document, skipped []corpus.Skipped, hashed int, ok bool) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, nil, 0, false
+	h, hashed, ok := Open(ctx, path, key, srcs, now)
+	if !ok {
+		return nil, nil, hashed, false
 	}
-	var c cacheFile
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&c); err != nil || c.Format != formatVersion || c.Key != key || len(c.Files) != len(now) {
-		return nil, nil, 0, false
+	docs, err := h.Documents()
+	if err != nil {
+		return nil, nil, hashed, false
+	}
+	return docs, h.Skipped, hashed, true
+}
+
+// Hit is a cache that matched the corpus (Open): its skipped files and its
+// documents' metadata, read; their text, read on demand.
+type Hit struct {
+	// Meta holds the documents without their Parts.
+	Meta []corpus.Document
+	// Skipped holds the files the corpus loader skipped, with why.
+	Skipped []corpus.Skipped
+	path    string
+	hdr     header
+}
+
+// Open is Lookup without the documents' text: it reads and checks the
+// fingerprint and the metadata only. Hit.Documents reads the text.
+func Open(ctx context.Context, path, key string, srcs []Source, now []File) (hit *Hit, hashed int, ok bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, false
+	}
+	defer f.Close()
+	var c header
+	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&c); err != nil || c.Format != formatVersion || c.Key != key || len(c.Files) != len(now) {
+		return nil, 0, false
 	}
 	always := map[string]bool{}
 	fsys := map[string]fs.FS{}
@@ -121,21 +161,52 @@ func Lookup(ctx context.Context, path, key string, srcs []Source, now []File) (d
 	for i, f := range now {
 		old := c.Files[i]
 		if old.Source != f.Source || old.Path != f.Path || old.Mode != f.Mode {
-			return nil, nil, hashed, false
+			return nil, hashed, false
 		}
 		if old.Size == f.Size && old.ModTime == f.ModTime && !always[f.Source] {
 			continue
 		}
 		if old.Size != f.Size || !f.Mode.IsRegular() || ctx.Err() != nil {
-			return nil, nil, hashed, false
+			return nil, hashed, false
 		}
 		h, err := hashFile(fsys[f.Source], f.Path)
 		hashed++
 		if err != nil || h != old.Hash {
-			return nil, nil, hashed, false
+			return nil, hashed, false
 		}
 	}
-	return c.Docs, c.Skipped, hashed, true
+	return &Hit{Meta: c.Docs, Skipped: c.Skipped, path: path, hdr: c}, hashed, true
+}
+
+// Documents returns the cached documents whole, reading their text from
+// the cache file. A file that has since been replaced by another cache (or
+// cannot be read) is an error: the caller loads the corpus instead.
+func (h *Hit) Documents() ([]corpus.Document, error) {
+	f, err := os.Open(h.path)
+	if err != nil {
+		return nil, fmt.Errorf("couldn't read the corpus cache: %w", err)
+	}
+	defer f.Close()
+	dec := gob.NewDecoder(bufio.NewReader(f))
+	var c header
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("couldn't decode the corpus cache: %w", err)
+	}
+	if c.Key != h.hdr.Key || !slices.Equal(c.Files, h.hdr.Files) || len(c.Docs) != len(h.hdr.Docs) {
+		return nil, errors.New("couldn't read the corpus cache: it was replaced")
+	}
+	var b bodies
+	if err := dec.Decode(&b); err != nil {
+		return nil, fmt.Errorf("couldn't decode the corpus cache's text: %w", err)
+	}
+	if len(b.Parts) != len(c.Docs) {
+		return nil, fmt.Errorf("couldn't read the corpus cache: %d texts for %d documents", len(b.Parts), len(c.Docs))
+	}
+	docs := slices.Clone(h.Meta)
+	for i := range docs {
+		docs[i].Parts = b.Parts[i]
+	}
+	return docs, nil
 }
 
 // Save hashes the regular files of before (a Fingerprint taken before the
@@ -169,8 +240,19 @@ func Save(ctx context.Context, path, key string, srcs []Source, before []File, d
 	if !sameStat(before, after) {
 		return errors.New("couldn't save the corpus cache: the corpus changed while it was loaded")
 	}
+	meta := make([]corpus.Document, len(docs))
+	parts := make([][]corpus.Part, len(docs))
+	for i, d := range docs {
+		parts[i] = d.Parts
+		d.Parts = nil
+		meta[i] = d
+	}
 	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(cacheFile{Format: formatVersion, Key: key, Files: files, Docs: docs, Skipped: skipped}); err != nil {
+	enc := gob.NewEncoder(&buf)
+	if err := enc.Encode(header{Format: formatVersion, Key: key, Files: files, Docs: meta, Skipped: skipped}); err != nil {
+		return fmt.Errorf("couldn't encode the corpus cache: %w", err)
+	}
+	if err := enc.Encode(bodies{Parts: parts}); err != nil {
 		return fmt.Errorf("couldn't encode the corpus cache: %w", err)
 	}
 	if err := writeAtomic(path, buf.Bytes()); err != nil {

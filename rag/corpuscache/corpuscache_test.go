@@ -179,3 +179,55 @@ func TestDanglingLinkFingerprinted(t *testing.T) {
 		t.Errorf("Lookup: ok %v, hashed %d; want a hit hashing none", ok, hashed)
 	}
 }
+
+// TestOpenLeavesTextUnread: Open checks the fingerprint and returns the
+// metadata without decoding the documents' text, which Documents reads;
+// a damaged text section spoils Documents, not Open, and a cache file
+// replaced by another corpus's after Open is not read as this one's.
+func TestOpenLeavesTextUnread(t *testing.T) {
+	f := newFixture(t, map[string]string{"a.txt": "alpha"})
+	f.save(t, "k")
+	now, err := Fingerprint(context.Background(), f.srcs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hit, _, ok := Open(context.Background(), f.cache, "k", f.srcs, now)
+	if !ok {
+		t.Fatal("Open missed an unchanged corpus")
+	}
+	meta := testDocs[0]
+	meta.Parts = nil
+	if !reflect.DeepEqual(hit.Meta, []corpus.Document{meta}) || !reflect.DeepEqual(hit.Skipped, testSkipped) {
+		t.Errorf("Open = %+v, %+v; want the metadata without text", hit.Meta, hit.Skipped)
+	}
+	if docs, err := hit.Documents(); err != nil || !reflect.DeepEqual(docs, testDocs) {
+		t.Errorf("Documents = %+v, %v; want the saved documents", docs, err)
+	}
+
+	// Damage the last bytes of the file: the text section.
+	b, err := os.ReadFile(f.cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(f.cache, b[:len(b)-4], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	hit, _, ok = Open(context.Background(), f.cache, "k", f.srcs, now)
+	if !ok {
+		t.Fatal("Open read the text section (it missed on damaged text)")
+	}
+	if _, err := hit.Documents(); err == nil {
+		t.Error("Documents read damaged text without an error")
+	}
+
+	f.save(t, "k")
+	hit, _, ok = Open(context.Background(), f.cache, "k", f.srcs, now)
+	if !ok {
+		t.Fatal("Open missed after saving again")
+	}
+	write(t, filepath.Join(f.dir, "b.txt"), "beta")
+	f.save(t, "k")
+	if _, err := hit.Documents(); err == nil {
+		t.Error("Documents read a cache saved for another corpus after Open")
+	}
+}

@@ -132,30 +132,7 @@ func NewEngine(cfg Config) *Engine {
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
-	var ids []uint32 // a chunk's term numbers; reused
-	for _, c := range cfg.Chunks {
-		e.chunks[c.ID] = c
-		e.byDoc[c.Doc] = append(e.byDoc[c.Doc], c)
-		terms := tokens.Terms(c.Text)
-		e.lex.Add(c.ID, terms)
-		ids = ids[:0]
-		for _, t := range terms {
-			ids = append(ids, e.terms.add(t))
-		}
-		e.docTerms[c.Doc] = e.docTerms[c.Doc].union(newIDSet(ids))
-		if len(c.Date) >= 4 {
-			if y, err := strconv.Atoi(c.Date[:4]); err == nil {
-				e.docYears[y] = true
-				e.newest = max(e.newest, y)
-			}
-		}
-		for _, m := range yearRE.FindAllStringSubmatch(c.Text, -1) {
-			if y, err := strconv.Atoi(m[1]); err == nil {
-				e.docYears[y] = true
-			}
-		}
-		e.forms.Add(c.Text)
-	}
+	e.index(cfg.Chunks)
 	seenLang := map[string]bool{}
 	for _, c := range cfg.Chunks {
 		seenLang[c.Lang] = true
@@ -192,6 +169,98 @@ func NewEngine(cfg Config) *Engine {
 		e.latest = max(e.latest, y)
 	}
 	return e
+}
+
+// indexBatch is how many chunks index analyses at once: enough to keep
+// every core busy, few enough that their terms are not all held at once.
+const indexBatch = 1024
+
+// chunkFacts is what index finds in one chunk's text.
+type chunkFacts struct {
+	terms []string // tokens.Terms of the text
+	years []int    // the years the text names (yearRE), in order
+	forms []string // translit.Forms of the text
+}
+
+// analyse returns the facts of one chunk's text. It reads nothing but the
+// text, so chunks can be analysed concurrently.
+func analyse(text string) chunkFacts {
+	f := chunkFacts{terms: tokens.Terms(text), forms: translit.Forms(text)}
+	for _, m := range yearRE.FindAllStringSubmatch(text, -1) {
+		if y, err := strconv.Atoi(m[1]); err == nil {
+			f.years = append(f.years, y)
+		}
+	}
+	return f
+}
+
+// index adds chunks to e's lexical index, vocabulary, per-document term
+// sets, years and forms. The texts are analysed on every core, a batch at a
+// time; what is found is then added in the chunks' order, exactly as one
+// pass over them would add it (term numbers and forms depend on that
+// order), the lexical index alongside the rest. A panic in a helper
+// goroutine is raised again in the caller's.
+func (e *Engine) index(chunks []rag.Chunk) {
+	workers := runtime.GOMAXPROCS(0)
+	facts := make([]chunkFacts, min(indexBatch, len(chunks)))
+	panics := make([]any, workers)
+	var ids []uint32 // a chunk's term numbers; reused
+	for start := 0; start < len(chunks); start += indexBatch {
+		batch := chunks[start:min(start+indexBatch, len(chunks))]
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				defer func() { panics[w] = recover() }()
+				for i := w; i < len(batch); i += workers {
+					facts[i] = analyse(batch[i].Text)
+				}
+			}()
+		}
+		wg.Wait()
+		repanic(panics)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { panics[0] = recover() }()
+			for i, c := range batch {
+				f := facts[i]
+				e.chunks[c.ID] = c
+				e.byDoc[c.Doc] = append(e.byDoc[c.Doc], c)
+				ids = ids[:0]
+				for _, t := range f.terms {
+					ids = append(ids, e.terms.add(t))
+				}
+				e.docTerms[c.Doc] = e.docTerms[c.Doc].union(newIDSet(ids))
+				if len(c.Date) >= 4 {
+					if y, err := strconv.Atoi(c.Date[:4]); err == nil {
+						e.docYears[y] = true
+						e.newest = max(e.newest, y)
+					}
+				}
+				for _, y := range f.years {
+					e.docYears[y] = true
+				}
+				e.forms.AddForms(f.forms)
+			}
+		}()
+		for i, c := range batch {
+			e.lex.Add(c.ID, facts[i].terms)
+		}
+		wg.Wait()
+		repanic(panics)
+		clear(facts)
+	}
+}
+
+// repanic raises the first panic recorded in panics, if any.
+func repanic(panics []any) {
+	for _, p := range panics {
+		if p != nil {
+			panic(p)
+		}
+	}
 }
 
 // queryLangs are the languages a question may be expanded into; only those

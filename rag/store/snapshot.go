@@ -10,7 +10,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/philippgille/chromem-go"
 
@@ -126,37 +128,74 @@ func importFile(db *chromem.DB, path string) (err error) {
 }
 
 // readDocs rebuilds the per-document catalogue from the manifest and the
-// chunk collection, checking that the two agree.
+// chunk collection, checking that the two agree. The documents are read on
+// every core (chromem-go's reads take a shared lock); which error is
+// reported when several documents disagree is not defined.
 func readDocs(chunks *chromem.Collection, m manifest) (map[string]docEntry, error) {
-	docs := make(map[string]docEntry, len(m.Docs))
-	total := 0
-	for id, md := range m.Docs {
-		entry := docEntry{hash: md.Hash, chunks: make([]rag.Chunk, 0, len(md.Chunks))}
-		for _, cid := range md.Chunks {
-			d, err := chunks.GetByID(context.Background(), cid)
-			if err != nil {
-				return nil, fmt.Errorf("manifest names chunk %q of %q that is missing: %w", cid, id, err)
+	ids := make([]string, 0, len(m.Docs))
+	for id := range m.Docs {
+		ids = append(ids, id)
+	}
+	workers := min(runtime.GOMAXPROCS(0), max(len(ids), 1))
+	entries := make([]docEntry, len(ids))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(ids); i += workers {
+				e, err := readDoc(chunks, m, ids[i])
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				entries[i] = e
 			}
-			if len(d.Embedding) != m.Dim {
-				return nil, fmt.Errorf("chunk %q has a %d-dimensional vector, manifest says %d", cid, len(d.Embedding), m.Dim)
-			}
-			c, err := fromDocument(d.ID, d.Metadata, d.Content)
-			if err != nil {
-				return nil, err
-			}
-			if c.Doc != id {
-				return nil, fmt.Errorf("chunk %q belongs to %q, manifest lists it under %q", cid, c.Doc, id)
-			}
-			entry.chunks = append(entry.chunks, c)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
-		sortByPos(entry.chunks)
-		total += len(entry.chunks)
-		docs[id] = entry
+	}
+	docs := make(map[string]docEntry, len(ids))
+	total := 0
+	for i, id := range ids {
+		docs[id] = entries[i]
+		total += len(entries[i].chunks)
 	}
 	if n := chunks.Count(); n != total {
 		return nil, fmt.Errorf("index holds %d chunks, manifest lists %d", n, total)
 	}
 	return docs, nil
+}
+
+// readDoc reads the chunks of the document id of the manifest m from the
+// chunk collection, checking that the two agree.
+func readDoc(chunks *chromem.Collection, m manifest, id string) (docEntry, error) {
+	md := m.Docs[id]
+	entry := docEntry{hash: md.Hash, chunks: make([]rag.Chunk, 0, len(md.Chunks))}
+	for _, cid := range md.Chunks {
+		d, err := chunks.GetByID(context.Background(), cid)
+		if err != nil {
+			return docEntry{}, fmt.Errorf("manifest names chunk %q of %q that is missing: %w", cid, id, err)
+		}
+		if len(d.Embedding) != m.Dim {
+			return docEntry{}, fmt.Errorf("chunk %q has a %d-dimensional vector, manifest says %d", cid, len(d.Embedding), m.Dim)
+		}
+		c, err := fromDocument(d.ID, d.Metadata, d.Content)
+		if err != nil {
+			return docEntry{}, err
+		}
+		if c.Doc != id {
+			return docEntry{}, fmt.Errorf("chunk %q belongs to %q, manifest lists it under %q", cid, c.Doc, id)
+		}
+		entry.chunks = append(entry.chunks, c)
+	}
+	sortByPos(entry.chunks)
+	return entry, nil
 }
 
 // sortByPos orders one document's chunks by position.

@@ -304,6 +304,15 @@ func loadNotes(path, sig string, log *slog.Logger) map[string]float64 {
 	return nf.Notes
 }
 
+// ContentSig identifies what the index holds: its embedder and the content
+// of every document, as Sync hashed it. Two indexes with the same signature
+// hold the same chunks; any Sync that changes the index changes it.
+func (s *Store) ContentSig() string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.contentSig()
+}
+
 // contentSig identifies what the index holds: its embedder and each
 // document's content hash. The caller holds mu.
 func (s *Store) contentSig() string {

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"github.com/scobot/scobot/rag"
 )
@@ -22,21 +24,51 @@ func (s *Store) Generation() uint64 {
 // dimension of the index it walked. The index does not change while it runs
 // (a Sync waits), so fn must not call back into the Store's Sync. Each vec is
 // a copy and the caller's to keep. An error from fn stops the walk and is
-// returned wrapped; so is a context that ends.
+// returned wrapped; so is a context that ends. The vectors are read a batch
+// at a time on every core; fn is called for them from one goroutine, in
+// order.
 func (s *Store) EachVector(ctx context.Context, fn func(c rag.Chunk, vec []float32) error) (gen uint64, dim int, err error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	for _, c := range s.chunksLocked() {
+	chunks := s.chunksLocked()
+	workers := runtime.GOMAXPROCS(0)
+	vecs := make([][]float32, min(vectorBatch, len(chunks)))
+	errs := make([]error, workers)
+	for start := 0; start < len(chunks); start += vectorBatch {
 		if err := ctx.Err(); err != nil {
 			return 0, 0, fmt.Errorf("couldn't read the index's vectors: %w", err)
 		}
-		d, err := s.chunks.GetByID(ctx, c.ID)
-		if err != nil {
-			return 0, 0, fmt.Errorf("couldn't read the vector of chunk %q: %w", c.ID, err)
+		batch := chunks[start:min(start+vectorBatch, len(chunks))]
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := w; i < len(batch); i += workers {
+					d, err := s.chunks.GetByID(ctx, batch[i].ID)
+					if err != nil {
+						errs[w] = fmt.Errorf("couldn't read the vector of chunk %q: %w", batch[i].ID, err)
+						return
+					}
+					vecs[i] = d.Embedding
+				}
+			}()
 		}
-		if err := fn(c, d.Embedding); err != nil {
-			return 0, 0, fmt.Errorf("couldn't read the index's vectors at chunk %q: %w", c.ID, err)
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				return 0, 0, err
+			}
 		}
+		for i, c := range batch {
+			if err := fn(c, vecs[i]); err != nil {
+				return 0, 0, fmt.Errorf("couldn't read the index's vectors at chunk %q: %w", c.ID, err)
+			}
+		}
+		clear(vecs)
 	}
 	return s.gen, s.dim, nil
 }
+
+// vectorBatch is how many vectors EachVector reads ahead of its callback.
+const vectorBatch = 1024

@@ -10,14 +10,15 @@ import (
 )
 
 // TestEachVector checks that EachVector hands over every chunk in Chunks'
-// order with its unit vector, and that Generation moves exactly when a Sync
+// order with its own unit vector, across batches, and that Generation moves exactly when a Sync
 // or an Open changes the vectors.
 func TestEachVector(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	emb := newFake("fake-8", 8)
 	s := mustOpen(t, dir, emb)
-	docs := []Doc{makeDoc("b", 3, "v1"), makeDoc("a", 2, "v1")}
+	// "c" is longer than a batch of EachVector's reads.
+	docs := []Doc{makeDoc("b", 3, "v1"), makeDoc("a", 2, "v1"), makeDoc("c", vectorBatch+7, "v1")}
 	g0 := s.Generation()
 	mustSync(t, s, docs)
 	g1 := s.Generation()

@@ -85,6 +85,25 @@ func (inv *Inventory) Add(text string) {
 	scanWords(text, inv.addForm)
 }
 
+// Forms returns the name-like forms of text, in the order Add counts them:
+// AddForms(Forms(text)) does exactly what Add(text) does. Unlike Add it
+// touches no inventory, so texts can be scanned concurrently and counted in
+// order afterwards.
+func Forms(text string) []string {
+	var out []string
+	add := func(f string) { out = append(out, f) }
+	scanHan(text, add)
+	scanWords(text, add)
+	return out
+}
+
+// AddForms counts forms found by Forms, in order.
+func (inv *Inventory) AddForms(forms []string) {
+	for _, f := range forms {
+		inv.addForm(f)
+	}
+}
+
 // AddName adds name as one form, as it is (a glossary term, a name from a
 // title). Names whose key is too short to match (see MinConsonants) are
 // counted but never found; a name without Latin, Cyrillic or Han letters is
