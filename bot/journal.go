@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+
+	"github.com/scobot/scobot/internal/atomicfile"
 )
 
 // journal is what the bot keeps across a restart, in a file of
@@ -77,20 +79,8 @@ func writeJournal(dir string, j journal) error {
 	if err != nil {
 		return fmt.Errorf("couldn't encode the bot's state: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, ".telegram-*.tmp")
-	if err != nil {
-		return fmt.Errorf("couldn't write the bot's state in %s: %w", dir, err)
-	}
-	_, werr := tmp.Write(b)
-	if cerr := tmp.Close(); werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), path)
-	}
-	if werr != nil {
-		os.Remove(tmp.Name())
-		return fmt.Errorf("couldn't write the bot's state %s: %w", path, werr)
+	if err := atomicfile.Write(path, b); err != nil {
+		return fmt.Errorf("couldn't keep the bot's state: %w", err)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/scobot/scobot/internal/atomicfile"
 	"github.com/scobot/scobot/rag/corpuscache"
 	"github.com/scobot/scobot/rag/store"
 )
@@ -79,19 +80,5 @@ func writeSynced(dbDir string, r syncedRecord) error {
 	if err != nil {
 		return fmt.Errorf("couldn't encode the sync record: %w", err)
 	}
-	f, err := os.CreateTemp(dbDir, syncedName+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("couldn't save the sync record: %w", err)
-	}
-	_, werr := f.Write(b)
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("couldn't write %s: %w", f.Name(), err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("couldn't replace %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, b)
 }

@@ -32,6 +32,7 @@ import (
 	"slices"
 
 	"github.com/scobot/scobot/corpus"
+	"github.com/scobot/scobot/internal/atomicfile"
 )
 
 // formatVersion is the layout of the cache file; another version misses.
@@ -255,7 +256,10 @@ func Save(ctx context.Context, path, key string, srcs []Source, before []File, d
 	if err := enc.Encode(bodies{Parts: parts}); err != nil {
 		return fmt.Errorf("couldn't encode the corpus cache: %w", err)
 	}
-	if err := writeAtomic(path, buf.Bytes()); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("couldn't create %s: %w", filepath.Dir(path), err)
+	}
+	if err := atomicfile.Write(path, buf.Bytes()); err != nil {
 		return fmt.Errorf("couldn't save the corpus cache: %w", err)
 	}
 	return nil
@@ -288,28 +292,4 @@ func hashFile(fsys fs.FS, p string) (string, error) {
 		return "", fmt.Errorf("couldn't hash %s: %w", p, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// writeAtomic writes b to a temporary file beside path and renames it over
-// path, so path holds the old or the new cache in full.
-func writeAtomic(path string, b []byte) error {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("couldn't create %s: %w", dir, err)
-	}
-	f, err := os.CreateTemp(dir, filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("couldn't create a temporary file: %w", err)
-	}
-	_, werr := f.Write(b)
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("couldn't write %s: %w", f.Name(), err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("couldn't replace %s: %w", path, err)
-	}
-	return nil
 }
