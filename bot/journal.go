@@ -70,10 +70,7 @@ func readJournal(dir string, botID int64) (journal, error) {
 func writeJournal(dir string, j journal) error {
 	path := journalPath(dir, j.BotID)
 	if j.empty() {
-		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("couldn't remove the bot's state %s: %w", path, err)
-		}
-		return nil
+		return atomicfile.Remove(path)
 	}
 	b, err := json.Marshal(j)
 	if err != nil {

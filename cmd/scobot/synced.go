@@ -4,9 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -71,10 +69,7 @@ func readSynced(dbDir string) (syncedRecord, bool) {
 func writeSynced(dbDir string, r syncedRecord) error {
 	path := filepath.Join(dbDir, syncedName)
 	if r.Corpus == "" || r.Index == "" {
-		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("couldn't remove %s: %w", path, err)
-		}
-		return nil
+		return atomicfile.Remove(path)
 	}
 	b, err := json.Marshal(r)
 	if err != nil {

@@ -5,6 +5,7 @@ package atomicfile
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -26,6 +27,14 @@ func Write(path string, b []byte) error {
 	if err := os.Rename(f.Name(), path); err != nil {
 		os.Remove(f.Name())
 		return fmt.Errorf("couldn't replace %s: %w", path, err)
+	}
+	return nil
+}
+
+// Remove removes the file at path; one that is not there is no error.
+func Remove(path string) error {
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("couldn't remove %s: %w", path, err)
 	}
 	return nil
 }

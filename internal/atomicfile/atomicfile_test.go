@@ -32,3 +32,20 @@ func TestWrite(t *testing.T) {
 		t.Errorf("folder holds %d entries, want the file and the folder only: %v", len(entries), entries)
 	}
 }
+
+// Removing a file that is not there is no error; one that is, is gone.
+func TestRemove(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f")
+	if err := Remove(path); err != nil {
+		t.Errorf("Remove of a missing file: %v", err)
+	}
+	if err := Write(path, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if err := Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("file still there: %v", err)
+	}
+}
