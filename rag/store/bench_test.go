@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/philippgille/chromem-go"
@@ -153,5 +154,47 @@ func BenchmarkSearchFilter(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+// BenchmarkScale measures the index at 1k, 10k and 100k chunks (documents
+// of 100 chunks, 1,024-dimension vectors): a build from nothing (embedding
+// and saving), a cold open of the built index, and the update of one
+// report (its chunks embedded again and the snapshot saved).
+//
+//	go test ./rag/store -run - -bench Scale -benchtime 3x
+func BenchmarkScale(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		docs := benchDocs(n/100, 100)
+		b.Run(fmt.Sprintf("chunks=%d/build", n), func(b *testing.B) {
+			for b.Loop() {
+				syncedStore(b, b.TempDir(), docs)
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "chunks/s")
+		})
+		b.Run(fmt.Sprintf("chunks=%d/open", n), func(b *testing.B) {
+			dir := b.TempDir()
+			s := syncedStore(b, dir, docs)
+			for b.Loop() {
+				if _, err := Open(context.Background(), dir, s.emb, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("chunks=%d/update-one", n), func(b *testing.B) {
+			s := syncedStore(b, b.TempDir(), docs)
+			edited := slices.Clone(docs)
+			i := 0
+			for b.Loop() {
+				i++
+				d := Doc{ID: docs[0].ID, Chunks: slices.Clone(docs[0].Chunks)}
+				d.Chunks[0].Text = fmt.Sprintf("%s (edit %d)", d.Chunks[0].Text, i)
+				edited[0] = d
+				st, err := s.Sync(context.Background(), edited, nil)
+				if err != nil || st.Updated != 1 {
+					b.Fatalf("sync: %+v, %v", st, err)
+				}
+			}
+		})
 	}
 }
