@@ -120,7 +120,7 @@ func readDuration(e env, key string, def time.Duration, warn func(string)) time.
 	if d, err := time.ParseDuration(v); err == nil && d > 0 {
 		return d
 	}
-	warn(fmt.Sprintf("%s=%q is not a duration (like 30s or 2m); using %s", key, v, def))
+	warn(fmt.Sprintf("%s=%q is not a positive duration (like 30s or 2m); using %s", key, v, def))
 	return def
 }
 
