@@ -146,3 +146,28 @@ func TestDefaultConcurrency(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrencySlotBackAfterStreamError: a stream refused with an error
+// status gives its slot back, though go-openai reads such a body to its
+// end without closing it; the next call gets through.
+func TestConcurrencySlotBackAfterStreamError(t *testing.T) {
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int, body []byte) {
+		if r.Header.Get("Accept") == "text/event-stream" {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"error": map[string]any{"message": "bad request", "type": "invalid_request_error"}})
+			return
+		}
+		writeJSON(w, http.StatusOK, chatReply("whole"))
+	})
+	c, _ := testClient(t, f, nil, func(cfg *Config) { cfg.Concurrency = 1 })
+	msgs := []Message{{Role: "user", Content: "q"}}
+	for range 3 {
+		if _, err := c.Stream(context.Background(), msgs, ChatOptions{}, nil); err == nil {
+			t.Fatal("a stream refused with 400 succeeded")
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // a hang guard only
+	defer cancel()
+	if _, err := c.Complete(ctx, msgs, ChatOptions{}); err != nil {
+		t.Fatalf("the call after the refused streams: %v", err)
+	}
+}

@@ -243,11 +243,17 @@ type attemptBody struct {
 	stop func()
 }
 
-// Read implements io.Reader.
+// Read implements io.Reader. A read that ends the body (at its end or on
+// an error) releases the attempt as Close does: a caller may read a body to
+// its end and never close it (go-openai does with error replies to a
+// stream), and the concurrency slot must come back all the same.
 func (b *attemptBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
-	if err != nil && err != io.EOF && errors.Is(context.Cause(b.ctx), errAttemptTimeout) {
-		err = errAttemptTimeout
+	if err != nil {
+		if err != io.EOF && errors.Is(context.Cause(b.ctx), errAttemptTimeout) {
+			err = errAttemptTimeout
+		}
+		b.stop()
 	}
 	return n, err
 }
