@@ -21,7 +21,7 @@ const followUpRunes = 40
 var followUpCueRE = regexp.MustCompile(`(?i)^\s*(and|also|what about|how about|then)\b|\b(he|she|they|him|her|them|his|their|it|its|that|this|there|those|these|else)\b|他|她|它|那|这|还|呢|此`)
 
 // followYearRE finds a year in a question.
-var followYearRE = regexp.MustCompile(`(?:19|20)[0-9]{2}`)
+var followYearRE = regexp.MustCompile(`\b(?:19[5-9]|20[0-9])[0-9]\b`)
 
 // resolveFollowUp makes a follow-up standalone without a language model. A
 // short question with a follow-up cue, or with no words of its own but a

@@ -26,6 +26,8 @@ func TestResolveFollowUp(t *testing.T) {
 		// A kind the previous question lacks is added to it.
 		{"and in 2021?", prev, "What did Wang Yi propose in Astana in 2021?"},
 		{"2021?", prev, "What did Wang Yi propose in Astana in 2021?"},
+		// A number that only holds a year's digits is no year.
+		{"and the 20000 troops?", dated, "and the 20000 troops? (王毅在2024年提出了哪些建议?)"},
 		// Nothing to put in its place: the two are combined.
 		{"他还说了什么?", prev, "他还说了什么? (What did Wang Yi propose in Astana?)"},
 		{"What about vaccines?", prev, "What about vaccines? (What did Wang Yi propose in Astana?)"},
