@@ -140,7 +140,7 @@ func (b *Bot) restore(ctx context.Context) {
 		b.recent.add(in.updateID)
 		b.pending.add(in.updateID, in.raw)
 		if err := b.disp.enqueue(ctx, in); err != nil {
-			return // shutting down already: still pending
+			continue // shutting down already: still pending, kept for the next start
 		}
 	}
 	if len(j.Pending) > 0 || len(j.Answered) > 0 {
