@@ -182,3 +182,41 @@ func TestJournalIsPerBotAndReadOnce(t *testing.T) {
 		t.Errorf("read again: %+v, %v; want nothing", j, err)
 	}
 }
+
+// TestSlowAnswerDoesNotStopPolling: one answer in work holds the offset,
+// so Telegram sends the same 100 updates again and again; the bot lets
+// the offset pass them and takes the newer ones, and the slow one, still
+// unfinished at shutdown, is answered by the next start.
+func TestSlowAnswerDoesNotStopPolling(t *testing.T) {
+	f := newFakeTG(t)
+	dir := t.TempDir()
+	hung := &stuckAsker{started: make(chan string, 200), release: make(chan struct{})}
+	t.Cleanup(func() { close(hung.release) })
+	short := func(c *Config) {
+		c.StateDir = dir
+		c.ShutdownGrace = 10 * time.Millisecond
+		c.FallbackTime = 10 * time.Millisecond
+		c.DeliveryTimeout = 100 * time.Millisecond
+		c.RepollInterval = 5 * time.Millisecond
+	}
+	tb := startBotWith(t, f, hung, short)
+	f.push(privateMsg(42, 1, "stuck question"))
+	for i := range pollLimit {
+		f.push(privateMsg(int64(100+i), 10+i, "quick question"))
+	}
+	f.waitSent(pollLimit) // every quick one answered
+	late := privateMsg(43, 2, "late question")
+	f.push(late)
+	f.waitSent(pollLimit + 1)
+	tb.stop(t)
+	if per := f.repliesPerMessage(); per["2"] != 1 || per["1"] != 0 {
+		t.Fatalf("replies per message %v, want the late one answered and the stuck one not", per)
+	}
+
+	asker := &fakeAsker{}
+	startBot(t, f, asker, short)
+	f.waitSent(pollLimit + 2)
+	if qs := asker.questions(); len(qs) != 1 || qs[0] != "stuck question" {
+		t.Errorf("the restart asked %q, want only the stuck question", qs)
+	}
+}
