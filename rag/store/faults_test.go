@@ -9,6 +9,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/scobot/scobot/internal/atomicfile"
 )
 
 // failingWrite is a Store.write that fails like a full disk.
@@ -45,7 +47,7 @@ func TestSyncUnsavedKeepsMemory(t *testing.T) {
 		t.Errorf("snapshot written despite the failure: %v", err)
 	}
 
-	s.write = writeAtomic
+	s.write = atomicfile.WriteFunc
 	if _, err := s.Sync(context.Background(), docs, nil); err != nil {
 		t.Fatalf("Sync once writable: %v", err)
 	}

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"sync"
@@ -229,47 +227,4 @@ func (s *Store) save() error {
 		return fmt.Errorf("couldn't store manifest: %w", err)
 	}
 	return s.write(s.path, func(w io.Writer) error { return s.db.ExportToWriter(w, false, "") })
-}
-
-// tempInfix follows the target's name in a temporary file's name
-// (index.chromem.tmp-123); removeStaleTemps looks for it.
-const tempInfix = ".tmp-"
-
-// writeAtomic writes a file through write to a temporary file in the same
-// directory that is fsynced and renamed over path, so path always holds
-// either the old or the new content in full.
-func writeAtomic(path string, write func(io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, filepath.Base(path)+tempInfix+"*")
-	if err != nil {
-		return fmt.Errorf("couldn't create temporary snapshot: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	w := bufio.NewWriterSize(f, 1<<20)
-	if err := write(w); err != nil {
-		return fmt.Errorf("couldn't write %s: %w", f.Name(), err)
-	}
-	if err := w.Flush(); err != nil {
-		return fmt.Errorf("couldn't write %s: %w", f.Name(), err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("couldn't sync %s: %w", f.Name(), err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("couldn't close %s: %w", f.Name(), err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("couldn't replace %s: %w", path, err)
-	}
-	// Make the rename itself durable.
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
-	return nil
 }

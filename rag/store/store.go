@@ -31,6 +31,7 @@ import (
 
 	"github.com/philippgille/chromem-go"
 
+	"github.com/scobot/scobot/internal/atomicfile"
 	"github.com/scobot/scobot/rag"
 )
 
@@ -88,7 +89,7 @@ type Store struct {
 	rebuilt       bool
 	perDocMax     int // see defaultPerDocMax
 	embDim        int // the embedder's declared dimension; 0 if it declares none
-	// write writes a file atomically (writeAtomic; tests make it fail).
+	// write writes a file atomically (atomicfile.WriteFunc; tests make it fail).
 	write func(path string, write func(io.Writer) error) error
 
 	syncMu sync.Mutex // serialises Sync
@@ -186,7 +187,7 @@ func newStore(ctx context.Context, dir string, emb Embedder, logger *slog.Logger
 		embID:     emb.ID(),
 		logger:    logger,
 		perDocMax: defaultPerDocMax,
-		write:     writeAtomic,
+		write:     atomicfile.WriteFunc,
 	}
 	if d, ok := emb.(dimensioner); ok {
 		s.embDim = max(d.Dim(), 0)
@@ -209,7 +210,7 @@ func newStore(ctx context.Context, dir string, emb Embedder, logger *slog.Logger
 // behind by a killed process only ages.
 const staleTempAge = 10 * time.Minute
 
-// removeStaleTemps removes the temporary files that writeAtomic leaves
+// removeStaleTemps removes the temporary files that atomicfile leaves
 // behind when the process dies mid-save (index.chromem.tmp-*, and those of
 // the notes file), once they are older than staleTempAge. Failures are
 // logged at Debug level: a folder we cannot clean is still usable.
@@ -221,7 +222,7 @@ func removeStaleTemps(dir string, now time.Time, log *slog.Logger) {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if e.IsDir() || !strings.HasPrefix(name, SnapshotName) || !strings.Contains(name, tempInfix) {
+		if e.IsDir() || !strings.HasPrefix(name, SnapshotName) || !strings.Contains(name, atomicfile.TempInfix) {
 			continue
 		}
 		fi, err := e.Info()
