@@ -82,6 +82,15 @@ func loadCorpusCached(ctx context.Context, setting string, exclude map[string]bo
 		for _, s := range hit.Skipped {
 			log.Warn("skipped document file", "file", s.File, "reason", s.Reason)
 		}
+		if hit.Stale { // save the new sizes and times, or those files are hashed every time
+			docs, err := hit.Documents()
+			if err == nil {
+				err = corpuscache.Save(ctx, path, key, srcs, before, docs, hit.Skipped)
+			}
+			if err != nil {
+				log.Debug("couldn't refresh the corpus cache", "path", path, "err", err)
+			}
+		}
 		return &loadedCorpus{docs: hit.Meta, skipped: hit.Skipped, id: corpusID(key, before), text: hit.Documents}, nil
 	}
 	log.Debug("corpus changed or not cached; loading it", "files", len(before))

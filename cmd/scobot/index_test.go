@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/scobot/scobot/internal/testfs"
 	"github.com/scobot/scobot/rag/hashembed"
@@ -326,5 +327,33 @@ func TestAppKeepsNoDocumentText(t *testing.T) {
 		if a.docs[0].Parts != nil {
 			t.Errorf("%s: the app keeps the document's text", run)
 		}
+	}
+}
+
+// TestTouchedFileHashedOnce: a file touched but not changed is hashed at
+// the next start, and the cache then takes its new time, so the start
+// after does not hash it again.
+func TestTouchedFileHashedOnce(t *testing.T) {
+	dir, db := t.TempDir(), t.TempDir()
+	writeCorpus(t, dir, map[string]string{"a.txt": "SCO foreign ministers met in Dushanbe\n\nThe SCO foreign ministers met in Dushanbe on July 14, 2021.\n"})
+	env := map[string]string{"SCOBOT_LOG_LEVEL": "debug"}
+	docs := func() string {
+		t.Helper()
+		code, _, errOut := run(t, env, "", "docs", "--corpus", dir, "--db", db)
+		if code != 0 {
+			t.Fatalf("docs: exit %d: %s", code, errOut)
+		}
+		return errOut
+	}
+	docs()
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(filepath.Join(dir, "a.txt"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	if errOut := docs(); !strings.Contains(errOut, "using the cached documents") || !strings.Contains(errOut, "hashed=1") {
+		t.Fatalf("after a touch: want a cache hit hashing the file: %s", errOut)
+	}
+	if errOut := docs(); !strings.Contains(errOut, "hashed=0") {
+		t.Errorf("the start after hashed again: %s", errOut)
 	}
 }

@@ -138,8 +138,12 @@ type Hit struct {
 	Meta []corpus.Document
 	// Skipped holds the files the corpus loader skipped, with why.
 	Skipped []corpus.Skipped
-	path    string
-	hdr     header
+	// Stale is set when a file's size or time no longer matches the cache
+	// though its content does (a touch, a copy, a checkout): the cache
+	// should be saved again, or that file is hashed on every start.
+	Stale bool
+	path  string
+	hdr   header
 }
 
 // Open is Lookup without the documents' text: it reads and checks the
@@ -154,6 +158,7 @@ func Open(ctx context.Context, path, key string, srcs []Source, now []File) (hit
 	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&c); err != nil || c.Format != formatVersion || c.Key != key || len(c.Files) != len(now) {
 		return nil, 0, false
 	}
+	stale := false
 	always := map[string]bool{}
 	fsys := map[string]fs.FS{}
 	for _, s := range srcs {
@@ -175,8 +180,9 @@ func Open(ctx context.Context, path, key string, srcs []Source, now []File) (hit
 		if err != nil || h != old.Hash {
 			return nil, hashed, false
 		}
+		stale = stale || !always[f.Source]
 	}
-	return &Hit{Meta: c.Docs, Skipped: c.Skipped, path: path, hdr: c}, hashed, true
+	return &Hit{Meta: c.Docs, Skipped: c.Skipped, Stale: stale, path: path, hdr: c}, hashed, true
 }
 
 // Documents returns the cached documents whole, reading their text from
