@@ -454,17 +454,9 @@ func (e *Engine) answerTypes(text string, q Query, need Answers) Answers {
 	}
 	unknown := text // the text without the names the glossary knows
 	if e.gloss != nil && (need.Has(AnswerPerson) || need.Has(AnswerPlace)) {
-		asked := map[string]bool{}
-		for _, c := range q.Concepts {
-			asked[c] = true
-		}
-		var b strings.Builder
-		last := 0
-		for _, m := range e.gloss.Find(text) {
-			b.WriteString(text[last:m.Start])
-			b.WriteString(" ")
-			last = m.End
-			if asked[m.Concept] {
+		ms := e.gloss.Find(text)
+		for _, m := range ms {
+			if slices.Contains(q.Concepts, m.Concept) {
 				continue
 			}
 			switch e.gloss.Kind(m.Concept) {
@@ -474,8 +466,7 @@ func (e *Engine) answerTypes(text string, q Query, need Answers) Answers {
 				a |= 1 << AnswerPlace
 			}
 		}
-		b.WriteString(text[last:])
-		unknown = b.String()
+		unknown = blankMatches(text, ms)
 	}
 	// A name the glossary knows as a state, place or body ("乌兹别克斯坦")
 	// is no unknown person's.
