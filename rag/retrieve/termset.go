@@ -167,7 +167,7 @@ func newConceptIndex(g *glossary.Glossary, rend map[string][][]string, v *vocab,
 			}
 		}
 		if len(named) > 0 {
-			ci.byDoc[doc] = slices.Clip(slices.Compact(sortedIDs(named)))
+			ci.byDoc[doc] = slices.Clip(newIDSet(named))
 		}
 	}
 	return ci
@@ -181,10 +181,4 @@ func holdsAllIDs(s idSet, ids []uint32) bool {
 		}
 	}
 	return true
-}
-
-// sortedIDs sorts ids in place and returns them.
-func sortedIDs(ids []uint32) []uint32 {
-	slices.Sort(ids)
-	return ids
 }
