@@ -28,6 +28,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/scobot/scobot/internal/parallel"
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/lexical"
@@ -201,29 +202,20 @@ func analyse(text string) chunkFacts {
 // order), the lexical index alongside the rest. A panic in a helper
 // goroutine is raised again in the caller's.
 func (e *Engine) index(chunks []rag.Chunk) {
-	workers := runtime.GOMAXPROCS(0)
 	facts := make([]chunkFacts, min(indexBatch, len(chunks)))
-	panics := make([]any, workers)
 	var ids []uint32 // a chunk's term numbers; reused
 	for start := 0; start < len(chunks); start += indexBatch {
 		batch := chunks[start:min(start+indexBatch, len(chunks))]
+		parallel.For(len(batch), func(i int) error {
+			facts[i] = analyse(batch[i].Text)
+			return nil
+		})
 		var wg sync.WaitGroup
-		for w := range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer func() { panics[w] = recover() }()
-				for i := w; i < len(batch); i += workers {
-					facts[i] = analyse(batch[i].Text)
-				}
-			}()
-		}
-		wg.Wait()
-		repanic(panics)
+		var panicked any // in the merge, raised again here
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() { panics[0] = recover() }()
+			defer func() { panicked = recover() }()
 			for i, c := range batch {
 				f := facts[i]
 				e.chunks[c.ID] = c
@@ -249,17 +241,10 @@ func (e *Engine) index(chunks []rag.Chunk) {
 			e.lex.Add(c.ID, facts[i].terms)
 		}
 		wg.Wait()
-		repanic(panics)
-		clear(facts)
-	}
-}
-
-// repanic raises the first panic recorded in panics, if any.
-func repanic(panics []any) {
-	for _, p := range panics {
-		if p != nil {
-			panic(p)
+		if panicked != nil {
+			panic(panicked)
 		}
+		clear(facts)
 	}
 }
 

@@ -8,12 +8,11 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"runtime"
 	"slices"
-	"sync"
 
 	"github.com/philippgille/chromem-go"
 
+	"github.com/scobot/scobot/internal/parallel"
 	"github.com/scobot/scobot/rag"
 )
 
@@ -134,29 +133,13 @@ func readDocs(chunks *chromem.Collection, m manifest) (map[string]docEntry, erro
 	for id := range m.Docs {
 		ids = append(ids, id)
 	}
-	workers := min(runtime.GOMAXPROCS(0), max(len(ids), 1))
 	entries := make([]docEntry, len(ids))
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := w; i < len(ids); i += workers {
-				e, err := readDoc(chunks, m, ids[i])
-				if err != nil {
-					errs[w] = err
-					return
-				}
-				entries[i] = e
-			}
-		}()
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	if err := parallel.For(len(ids), func(i int) error {
+		e, err := readDoc(chunks, m, ids[i])
+		entries[i] = e
+		return err
+	}); err != nil {
+		return nil, err
 	}
 	docs := make(map[string]docEntry, len(ids))
 	total := 0

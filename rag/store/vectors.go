@@ -3,9 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
-	"runtime"
-	"sync"
 
+	"github.com/scobot/scobot/internal/parallel"
 	"github.com/scobot/scobot/rag"
 )
 
@@ -31,34 +30,21 @@ func (s *Store) EachVector(ctx context.Context, fn func(c rag.Chunk, vec []float
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	chunks := s.chunksLocked()
-	workers := runtime.GOMAXPROCS(0)
 	vecs := make([][]float32, min(vectorBatch, len(chunks)))
-	errs := make([]error, workers)
 	for start := 0; start < len(chunks); start += vectorBatch {
 		if err := ctx.Err(); err != nil {
 			return 0, 0, fmt.Errorf("couldn't read the index's vectors: %w", err)
 		}
 		batch := chunks[start:min(start+vectorBatch, len(chunks))]
-		var wg sync.WaitGroup
-		for w := range workers {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := w; i < len(batch); i += workers {
-					d, err := s.chunks.GetByID(ctx, batch[i].ID)
-					if err != nil {
-						errs[w] = fmt.Errorf("couldn't read the vector of chunk %q: %w", batch[i].ID, err)
-						return
-					}
-					vecs[i] = d.Embedding
-				}
-			}()
-		}
-		wg.Wait()
-		for _, err := range errs {
+		if err := parallel.For(len(batch), func(i int) error {
+			d, err := s.chunks.GetByID(ctx, batch[i].ID)
 			if err != nil {
-				return 0, 0, err
+				return fmt.Errorf("couldn't read the vector of chunk %q: %w", batch[i].ID, err)
 			}
+			vecs[i] = d.Embedding
+			return nil
+		}); err != nil {
+			return 0, 0, err
 		}
 		for i, c := range batch {
 			if err := fn(c, vecs[i]); err != nil {
