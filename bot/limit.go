@@ -62,28 +62,27 @@ func newLimiter(user, chat, info Rate, noticeInterval time.Duration, now func() 
 
 // allowInfo takes one event from the sender's bucket of informational
 // commands (the chat's when the sender is unknown), which questions do
-// not share.
+// not share; limit is the rate when it refuses.
 func (l *limiter) allowInfo(sender int64) (ok bool, limit Rate) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b := l.info.get(sender, l.now(), l.limit)
-	if b == nil {
+	if l.take(&l.info, sender) {
 		return true, Rate{}
 	}
-	if b.tokens < 1 {
-		return false, l.info.rate
-	}
-	b.tokens--
-	return true, Rate{}
+	return false, l.info.rate
 }
 
 // allowNotice reports whether the sender (the chat when the sender is
 // unknown) may be sent a notice now, and if so counts it: at most one per
 // notice interval, so a flood cannot make the bot flood back.
 func (l *limiter) allowNotice(sender int64) bool {
+	return l.take(&l.notice, sender)
+}
+
+// take takes one event from key's bucket of set, if it has one; a set
+// without a limit always has one.
+func (l *limiter) take(set *bucketSet, key int64) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	b := l.notice.get(sender, l.now(), l.limit)
+	b := set.get(key, l.now(), l.limit)
 	if b == nil {
 		return true
 	}
