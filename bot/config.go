@@ -183,6 +183,15 @@ type Config struct {
 	sleep func(ctx context.Context, d time.Duration) error
 }
 
+// Defaults of Config's times that other settings are checked against.
+const (
+	// DefaultFallbackTime is Config.FallbackTime when unset: what the
+	// per-update deadline keeps for the extractive fallback.
+	DefaultFallbackTime = 5 * time.Second
+	// DefaultShutdownGrace is Config.ShutdownGrace when unset.
+	DefaultShutdownGrace = 30 * time.Second
+)
+
 func (c *Config) defaults() error {
 	if c.Token.IsZero() {
 		return fmt.Errorf("no bot token: set TELEGRAM_BOT_TOKEN to the token @BotFather gave you")
@@ -207,13 +216,13 @@ func (c *Config) defaults() error {
 	}
 	setDefault(&c.QueueSize, 256)
 	setDefault(&c.NoticeInterval, time.Minute)
-	setDefault(&c.FallbackTime, 5*time.Second)
+	setDefault(&c.FallbackTime, DefaultFallbackTime)
 	setDefault(&c.UpdateTimeout, max(2*time.Minute, c.ModelTime+c.FallbackTime))
 	if err := c.CheckDeadline(); err != nil {
 		return err
 	}
 	setDefault(&c.DeliveryTimeout, 30*time.Second)
-	setDefault(&c.ShutdownGrace, 30*time.Second)
+	setDefault(&c.ShutdownGrace, DefaultShutdownGrace)
 	setDefault(&c.PollTimeout, 30*time.Second)
 	setDefault(&c.RepollInterval, time.Second)
 	setDefault(&c.EditInterval, time.Second)
@@ -243,7 +252,7 @@ func (c Config) CheckDeadline() error {
 	}
 	fallback := c.FallbackTime
 	if fallback <= 0 {
-		fallback = 5 * time.Second
+		fallback = DefaultFallbackTime
 	}
 	if c.UpdateTimeout < c.ModelTime+fallback {
 		return fmt.Errorf("the per-update deadline %s is shorter than the language model's retry time %s plus %s for the fallback answer: raise the deadline to at least %s or lower the retry time",

@@ -30,9 +30,6 @@ const (
 	envShutdownGrace = "BOT_SHUTDOWN_GRACE"      // time to finish answers on shutdown before they fall back; default 30s
 )
 
-// updateFallbackTime is what the per-update deadline keeps beyond the
-// language model's retry time for the extractive fallback.
-const updateFallbackTime = 5 * time.Second
 
 // Rate-limit defaults.
 const (
@@ -96,7 +93,7 @@ func botConfig(c *cli) (bot.Config, error) {
 	if err := updateDeadline(c, &cfg); err != nil {
 		return cfg, err
 	}
-	cfg.ShutdownGrace = readDuration(c.env, envShutdownGrace, 30*time.Second, func(msg string) { c.log.Warn(msg) })
+	cfg.ShutdownGrace = readDuration(c.env, envShutdownGrace, bot.DefaultShutdownGrace, func(msg string) { c.log.Warn(msg) })
 	return cfg, nil
 }
 
@@ -124,11 +121,11 @@ func retrievalWorkers(c *cli) int {
 // shorter than LLM_RETRY_TIME plus the fallback's time is an error.
 func updateDeadline(c *cli, cfg *bot.Config) error {
 	s := c.cfg.LLM
-	cfg.FallbackTime = updateFallbackTime
+	cfg.FallbackTime = bot.DefaultFallbackTime
 	derived := 2 * time.Minute
 	if s.ChatModel != "" || s.EmbeddingModel != "" {
 		cfg.ModelTime = s.RetryTime
-		derived = s.RetryTime + s.Timeout + updateFallbackTime
+		derived = s.RetryTime + s.Timeout + bot.DefaultFallbackTime
 	}
 	cfg.UpdateTimeout = readDuration(c.env, envUpdateTimeout, derived, func(msg string) { c.log.Warn(msg) })
 	if err := cfg.CheckDeadline(); err != nil {
