@@ -30,7 +30,6 @@ const (
 	envShutdownGrace = "BOT_SHUTDOWN_GRACE"      // time to finish answers on shutdown before they fall back; default 30s
 )
 
-
 // Rate-limit defaults.
 const (
 	defaultRateUser = "5/min"
