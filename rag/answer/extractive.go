@@ -248,7 +248,7 @@ func IsHeading(s, text string) bool {
 	if strings.ContainsRune(sentenceEnders, r) {
 		return false
 	}
-	for _, para := range strings.Split(text, "\n") {
+	for para := range strings.Lines(text) { // no slice of all lines per call
 		if strings.TrimSpace(para) == s {
 			return true
 		}
