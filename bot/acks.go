@@ -9,10 +9,9 @@ import (
 type updateState int
 
 const (
-	stateInFlight  updateState = iota // accepted, not finished
-	stateSent                         // finished: replied to, or nothing to reply
-	stateFailed                       // finished, but its reply could not be sent
-	stateHandedOff                    // in work, but no longer holding the offset (see handOff)
+	stateInFlight updateState = iota // accepted, not finished
+	stateSent                        // finished: replied to, or nothing to reply
+	stateFailed                      // finished, but its reply could not be sent
 )
 
 // acks tracks the updates taken by polling, so that the getUpdates offset
@@ -92,30 +91,17 @@ func (a *acks) offset(final bool) int {
 }
 
 // unfinished counts the updates accepted and not finished, the failed
-// ones included, those handed off excepted.
+// ones included.
 func (a *acks) unfinished() int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	n := 0
 	for _, s := range a.state {
-		if s == stateInFlight || s == stateFailed {
+		if s != stateSent {
 			n++
 		}
 	}
 	return n
-}
-
-// handOff lets the offset pass update id, still in work: it reports
-// whether id was in work and holding the offset. The caller keeps the
-// update to answer it after a restart (the journal's Pending).
-func (a *acks) handOff(id int) bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if s, ok := a.state[id]; !ok || s != stateInFlight {
-		return false
-	}
-	a.state[id] = stateHandedOff
-	return true
 }
 
 // answeredFrom returns the updates from offset on whose reply was sent:

@@ -107,10 +107,6 @@ func (f *fakeTG) serve(w http.ResponseWriter, r *http.Request) {
 // little for some when there are none.
 func (f *fakeTG) getUpdates(r *http.Request) []json.RawMessage {
 	offset, _ := strconv.Atoi(r.PostForm.Get("offset"))
-	limit, err := strconv.Atoi(r.PostForm.Get("limit"))
-	if err != nil || limit < 1 || limit > 100 {
-		limit = 100 // Telegram's default and most
-	}
 	deadline := time.After(50 * time.Millisecond)
 	if r.PostForm.Get("timeout") == "0" {
 		deadline = time.After(0)
@@ -124,7 +120,7 @@ func (f *fakeTG) getUpdates(r *http.Request) []json.RawMessage {
 				UpdateID int `json:"update_id"`
 			}
 			json.Unmarshal(u, &id)
-			if id.UpdateID >= offset && len(out) < limit {
+			if id.UpdateID >= offset {
 				out = append(out, u)
 			}
 		}

@@ -97,7 +97,6 @@ func (b *Bot) Run(ctx context.Context) error {
 			}
 		}
 		slices.Sort(j.Answered)
-		j.Pending = b.pending.list() // handed off past the offset, still in work
 		if left := b.acks.unfinished(); left > 0 {
 			b.log.Error("updates left unacknowledged at shutdown; Telegram sends them again at the next start",
 				"count", left, "still_running", running, "offset", offset)
@@ -165,8 +164,9 @@ func (b *Bot) job(ctx context.Context, in incoming) {
 	sent := b.handle(ctx, in)
 	if b.cfg.WebhookURL == "" {
 		b.acks.finish(in.updateID, sent)
+	} else {
+		b.pending.done(in.updateID)
 	}
-	b.pending.done(in.updateID)
 }
 
 // deliveryContext returns the context a final reply is sent with: not

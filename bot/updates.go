@@ -64,7 +64,7 @@ func (b *Bot) poll(ctx context.Context) error {
 	timeout := int(b.cfg.PollTimeout / time.Second)
 	allowed, _ := json.Marshal([]string{"message"})
 	for ctx.Err() == nil {
-		params := tgbotapi.Params{"timeout": strconv.Itoa(timeout), "allowed_updates": string(allowed), "limit": strconv.Itoa(pollLimit)}
+		params := tgbotapi.Params{"timeout": strconv.Itoa(timeout), "allowed_updates": string(allowed)}
 		if offset := b.acks.offset(false); offset != 0 {
 			params["offset"] = strconv.Itoa(offset)
 		}
@@ -117,18 +117,6 @@ func (b *Bot) poll(ctx context.Context) error {
 				return nil // shutting down: this update stays unacknowledged
 			}
 		}
-		if fresh == 0 && len(raws) >= pollLimit {
-			// A whole batch of updates in work: Telegram would send the
-			// same batch until the oldest is finished, and no newer one.
-			// Let the offset pass them; they are kept to be answered
-			// after a restart should they still be in work then.
-			for _, raw := range raws {
-				if in, err := decodeUpdate(raw); err == nil && b.acks.handOff(in.updateID) {
-					b.pending.add(in.updateID, in.raw)
-				}
-			}
-			continue
-		}
 		if fresh == 0 && len(raws) > 0 {
 			// Only updates in work: Telegram answers at once until the
 			// offset can move, so do not ask again straight away.
@@ -143,9 +131,6 @@ func (b *Bot) poll(ctx context.Context) error {
 	}
 	return nil
 }
-
-// pollLimit is how many updates one getUpdates asks for (Telegram's most).
-const pollLimit = 100
 
 // ack confirms every update before offset, so a restart does not get them
 // again; the updates from offset on are left for the next start.
