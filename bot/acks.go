@@ -9,9 +9,10 @@ import (
 type updateState int
 
 const (
-	stateInFlight updateState = iota // accepted, not finished
-	stateSent                        // finished: replied to, or nothing to reply
-	stateFailed                      // finished, but its reply could not be sent
+	stateInFlight  updateState = iota // accepted, not finished
+	stateSent                         // finished: replied to, or nothing to reply
+	stateFailed                       // finished, but its reply could not be sent
+	stateHandedOff                    // in work, no longer holding the offset (see handOff)
 )
 
 // acks tracks the updates taken by polling, so that the getUpdates offset
@@ -48,9 +49,14 @@ func (a *acks) accept(id int) bool {
 }
 
 // finish records that update id is finished; sent says whether its reply
-// was sent (or none was needed).
+// was sent (or none was needed). An update the offset has passed already
+// (handed off, then forgotten) is not recorded again.
 func (a *acks) finish(id int, sent bool) {
 	a.mu.Lock()
+	if _, ok := a.state[id]; !ok {
+		a.mu.Unlock()
+		return
+	}
 	if sent {
 		a.state[id] = stateSent
 	} else {
@@ -91,17 +97,40 @@ func (a *acks) offset(final bool) int {
 }
 
 // unfinished counts the updates accepted and not finished, the failed
-// ones included.
+// ones included, those handed off excepted.
 func (a *acks) unfinished() int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	n := 0
 	for _, s := range a.state {
-		if s != stateSent {
+		if s == stateInFlight || s == stateFailed {
 			n++
 		}
 	}
 	return n
+}
+
+// inWork reports whether update id is accepted, not finished and holding
+// the offset.
+func (a *acks) inWork(id int) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	s, ok := a.state[id]
+	return ok && s == stateInFlight
+}
+
+// handOff lets the offset pass update id while it is still in work, and
+// reports whether it did: false when id is not in work (finished already).
+// The caller must keep the update beforehand (the journal's Pending) and
+// drop it again when handOff returns false.
+func (a *acks) handOff(id int) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if s, ok := a.state[id]; !ok || s != stateInFlight {
+		return false
+	}
+	a.state[id] = stateHandedOff
+	return true
 }
 
 // answeredFrom returns the updates from offset on whose reply was sent:

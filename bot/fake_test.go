@@ -103,16 +103,23 @@ func (f *fakeTG) serve(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": result})
 }
 
-// getUpdates returns the pushed updates from the offset on, waiting a
-// little for some when there are none.
+// getUpdates returns at most limit of the pushed updates from the offset
+// on (and never one confirmed before), waiting a little for some when
+// there are none.
 func (f *fakeTG) getUpdates(r *http.Request) []json.RawMessage {
 	offset, _ := strconv.Atoi(r.PostForm.Get("offset"))
+	limit, err := strconv.Atoi(r.PostForm.Get("limit"))
+	if err != nil || limit < 1 || limit > 100 {
+		limit = 100 // Telegram's default and most
+	}
 	deadline := time.After(50 * time.Millisecond)
 	if r.PostForm.Get("timeout") == "0" {
 		deadline = time.After(0)
 	}
 	for {
 		f.mu.Lock()
+		// Like Telegram, updates once confirmed (below an offset sent
+		// before) are gone, whatever offset comes now.
 		f.acked = max(f.acked, offset)
 		var out []json.RawMessage
 		for _, u := range f.updates {
@@ -120,7 +127,7 @@ func (f *fakeTG) getUpdates(r *http.Request) []json.RawMessage {
 				UpdateID int `json:"update_id"`
 			}
 			json.Unmarshal(u, &id)
-			if id.UpdateID >= offset {
+			if id.UpdateID >= f.acked && len(out) < limit {
 				out = append(out, u)
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -27,9 +28,9 @@ func (a *stuckAsker) Ask(ctx context.Context, req rag.Request) (rag.Answer, erro
 	return testAnswer(req.Question), nil
 }
 
-// TestAnsweredUpdatesNotRepeatedAtRestart: the offset confirmed at
-// shutdown stops at an update left unfinished, so Telegram sends again the
-// updates after it, answered already; the next start skips those and
+// TestAnsweredUpdatesNotRepeatedAtRestart: an update left unfinished at
+// shutdown is kept (handed off to the journal, the offset passing it) and
+// the updates Telegram may send again are recognised; the next start
 // answers only the one left.
 func TestAnsweredUpdatesNotRepeatedAtRestart(t *testing.T) {
 	f := newFakeTG(t)
@@ -48,15 +49,19 @@ func TestAnsweredUpdatesNotRepeatedAtRestart(t *testing.T) {
 	f.push(stuck)
 	f.push(quick)
 	f.waitSent(1)
-	waitUntil(t, "the quick update finished", func() bool { return len(tb.acks.answeredFrom(0)) == 1 })
+	waitUntil(t, "the quick update finished", func() bool { return tb.acks.unfinished() == 0 && len(tb.pending.list()) == 1 })
 	tb.stop(t)
-	if got := f.ackedOffset(); got > stuck["update_id"].(int) {
-		t.Fatalf("the unfinished update was confirmed (offset %d)", got)
+	j, err := readJournal(dir, botID)
+	if err != nil || len(j.Pending) != 1 || !strings.Contains(string(j.Pending[0]), "stuck question") {
+		t.Fatalf("journal %+v, %v; want the unfinished update pending", j, err)
+	}
+	if err := writeJournal(dir, j); err != nil {
+		t.Fatal(err)
 	}
 
 	asker := &fakeAsker{}
 	startBot(t, f, asker, short)
-	f.waitDone(quick["update_id"].(int))
+	waitUntil(t, "the unfinished update answered", func() bool { return f.repliesPerMessage()["1"] == 1 })
 	if qs := asker.questions(); len(qs) != 1 || qs[0] != "stuck question" {
 		t.Errorf("the restart asked %q, want only the update left unfinished", qs)
 	}
@@ -180,5 +185,79 @@ func TestJournalIsPerBotAndReadOnce(t *testing.T) {
 	}
 	if j, err := readJournal(dir, 7); err != nil || !j.empty() {
 		t.Errorf("read again: %+v, %v; want nothing", j, err)
+	}
+}
+
+// TestUnfinishedHoldsOffsetWithoutState: with nowhere to keep an update in
+// work (no state folder), the offset stays at it, so that Telegram keeps
+// it for the next start, as long as the batch is not full.
+func TestUnfinishedHoldsOffsetWithoutState(t *testing.T) {
+	f := newFakeTG(t)
+	hung := &stuckAsker{started: make(chan string, 4), release: make(chan struct{})}
+	t.Cleanup(func() { close(hung.release) })
+	tb := startBotWith(t, f, hung, func(c *Config) {
+		c.ShutdownGrace = 10 * time.Millisecond
+		c.FallbackTime = 10 * time.Millisecond
+		c.DeliveryTimeout = 100 * time.Millisecond
+		c.RepollInterval = 5 * time.Millisecond
+	})
+	stuck := privateMsg(42, 1, "stuck question")
+	f.push(stuck)
+	f.push(privateMsg(43, 2, "quick question"))
+	f.waitSent(1)
+	waitUntil(t, "the quick update finished", func() bool { return len(tb.acks.answeredFrom(0)) == 1 })
+	tb.stop(t)
+	if got := f.ackedOffset(); got > stuck["update_id"].(int) {
+		t.Fatalf("the unfinished update was confirmed (offset %d)", got)
+	}
+}
+
+// TestSlowAnswerDoesNotStopPolling: one answer in work, then more than a
+// batch of newer updates: the bot hands the one in work off and keeps
+// taking newer updates (without it Telegram sends the same pollLimit
+// updates again and again), and the slow one, still unfinished at
+// shutdown, is answered once by the next start.
+func TestSlowAnswerDoesNotStopPolling(t *testing.T) {
+	f := newFakeTG(t)
+	dir := t.TempDir()
+	hung := &stuckAsker{started: make(chan string, 2*pollLimit), release: make(chan struct{})}
+	t.Cleanup(func() { close(hung.release) })
+	short := func(c *Config) {
+		c.StateDir = dir
+		c.ShutdownGrace = 10 * time.Millisecond
+		c.FallbackTime = 10 * time.Millisecond
+		c.DeliveryTimeout = time.Second
+		c.RepollInterval = 5 * time.Millisecond
+	}
+	tb := startBotWith(t, f, hung, short)
+	f.push(privateMsg(42, 1, "stuck question"))
+	<-hung.started
+	for i := range pollLimit {
+		f.push(privateMsg(int64(1000+i), 10+i, fmt.Sprintf("quick question %d", i)))
+	}
+	late := privateMsg(43, 2, "late question")
+	f.push(late)
+	waitUntil(t, "every quick and the late question answered", func() bool { return len(f.callsOf("sendMessage")) == pollLimit+1 })
+	waitUntil(t, "only the stuck one in work", func() bool { return tb.acks.unfinished() == 0 && len(tb.pending.list()) == 1 })
+	// Kept on disk while running, not only at shutdown: a crash now
+	// leaves it to the next start.
+	if raw, err := os.ReadFile(journalPath(dir, botID)); err != nil || !strings.Contains(string(raw), "stuck question") {
+		t.Fatalf("journal while running: %s, %v; want the stuck question pending", raw, err)
+	}
+	tb.stop(t)
+	if per := f.repliesPerMessage(); per["2"] != 1 || per["1"] != 0 {
+		t.Fatalf("replies per message: late %d, stuck %d; want the late one answered and the stuck one not", per["2"], per["1"])
+	}
+
+	asker := &fakeAsker{}
+	startBot(t, f, asker, short)
+	waitUntil(t, "the stuck question answered", func() bool { return f.repliesPerMessage()["1"] == 1 })
+	if qs := asker.questions(); len(qs) != 1 || qs[0] != "stuck question" {
+		t.Errorf("the restart asked %q, want only the stuck question", qs)
+	}
+	for msg, n := range f.repliesPerMessage() {
+		if n != 1 {
+			t.Errorf("message %s got %d replies, want 1", msg, n)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -102,10 +103,13 @@ func (b *Bot) Run(ctx context.Context) error {
 				"count", left, "still_running", running, "offset", offset)
 		}
 	} else {
-		j.Pending, j.Recent = b.pending.list(), b.recent.ids()
-		if len(j.Pending) > 0 {
-			b.log.Error("answers unfinished at shutdown; the next start answers them", "count", len(j.Pending), "still_running", running)
-		}
+		j.Recent = b.recent.ids()
+	}
+	// Webhook updates taken, and polled ones handed off, that are not
+	// finished: the next start answers them.
+	j.Pending = b.pending.list()
+	if len(j.Pending) > 0 {
+		b.log.Error("answers unfinished at shutdown; the next start answers them", "count", len(j.Pending), "still_running", running)
 	}
 	b.save(j)
 	b.log.Info("bot stopped")
@@ -138,6 +142,9 @@ func (b *Bot) restore(ctx context.Context) {
 			continue
 		}
 		b.recent.add(in.updateID)
+		// Should Telegram send it again (polling), it is answered here,
+		// not twice.
+		b.answered[in.updateID] = true
 		b.pending.add(in.updateID, in.raw)
 		if err := b.disp.enqueue(ctx, in); err != nil {
 			continue // shutting down already: still pending, kept for the next start
@@ -146,6 +153,27 @@ func (b *Bot) restore(ctx context.Context) {
 	if len(j.Pending) > 0 || len(j.Answered) > 0 {
 		b.log.Info("restored what the last run left", "answered_before", len(j.Answered), "pending", len(j.Pending))
 	}
+	if len(j.Pending) > 0 && b.cfg.WebhookURL == "" {
+		// The journal was removed once read: keep them until answered.
+		if err := b.keepPending(); err != nil {
+			b.log.Warn("couldn't keep the restored updates; they are lost if the bot stops before they are answered", "err", err)
+		}
+	}
+}
+
+// keepPending writes the journal while polling: the updates in work that
+// the offset has passed (handed off) and those answered past it, so that
+// a crash leaves them to the next start as a shutdown would.
+func (b *Bot) keepPending() error {
+	if b.cfg.StateDir == "" {
+		return errors.New("no folder for the bot's state (the index is in memory)")
+	}
+	j := journal{BotID: b.api.self().ID, Pending: b.pending.list()}
+	for id := range b.answered {
+		j.Answered = append(j.Answered, id)
+	}
+	slices.Sort(j.Answered)
+	return writeJournal(b.cfg.StateDir, j)
 }
 
 // save writes the journal to Config.StateDir; a failure is logged.
@@ -164,9 +192,13 @@ func (b *Bot) job(ctx context.Context, in incoming) {
 	sent := b.handle(ctx, in)
 	if b.cfg.WebhookURL == "" {
 		b.acks.finish(in.updateID, sent)
-	} else {
-		b.pending.done(in.updateID)
+		if !sent {
+			// Handed off or restored, its reply failed: kept for the
+			// next start, as the offset would keep one not handed off.
+			return
+		}
 	}
+	b.pending.done(in.updateID)
 }
 
 // deliveryContext returns the context a final reply is sent with: not

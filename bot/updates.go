@@ -64,7 +64,7 @@ func (b *Bot) poll(ctx context.Context) error {
 	timeout := int(b.cfg.PollTimeout / time.Second)
 	allowed, _ := json.Marshal([]string{"message"})
 	for ctx.Err() == nil {
-		params := tgbotapi.Params{"timeout": strconv.Itoa(timeout), "allowed_updates": string(allowed)}
+		params := tgbotapi.Params{"timeout": strconv.Itoa(timeout), "allowed_updates": string(allowed), "limit": strconv.Itoa(pollLimit)}
 		if offset := b.acks.offset(false); offset != 0 {
 			params["offset"] = strconv.Itoa(offset)
 		}
@@ -117,6 +117,9 @@ func (b *Bot) poll(ctx context.Context) error {
 				return nil // shutting down: this update stays unacknowledged
 			}
 		}
+		if fresh == 0 && len(raws) > 0 && b.handOff(raws, len(raws) >= pollLimit) {
+			continue // the offset passes them now: poll for newer ones
+		}
 		if fresh == 0 && len(raws) > 0 {
 			// Only updates in work: Telegram answers at once until the
 			// offset can move, so do not ask again straight away.
@@ -130,6 +133,51 @@ func (b *Bot) poll(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// pollLimit is how many updates one getUpdates asks for (Telegram's most).
+const pollLimit = 100
+
+// handOff lets the offset pass the updates of batch that are in work, so
+// that newer updates are taken while those are answered: otherwise
+// Telegram sends the same batch again until its oldest is finished, and
+// once pollLimit updates are behind a slow answer, nothing newer at all.
+// The updates are first kept in the bot's state (the journal's Pending,
+// written now), so that a crash or a shutdown before they finish leaves
+// them for the next start. When that cannot be written, they are handed
+// off only if the batch is full (else the bot would stop taking updates);
+// it reports whether it handed them off.
+func (b *Bot) handOff(batch []json.RawMessage, full bool) bool {
+	var ids []int
+	for _, raw := range batch {
+		in, err := decodeUpdate(raw)
+		if err != nil || !b.acks.inWork(in.updateID) {
+			continue
+		}
+		// Kept before handed off: a job finishing in between drops it
+		// again below (acks.handOff is false), never after.
+		b.pending.add(in.updateID, in.raw)
+		ids = append(ids, in.updateID)
+	}
+	if len(ids) == 0 {
+		return false
+	}
+	if err := b.keepPending(); err != nil {
+		if !full {
+			for _, id := range ids {
+				b.pending.done(id)
+			}
+			return false
+		}
+		b.log.Warn("couldn't keep the updates in work; they are lost if the bot stops before they are answered", "count", len(ids), "err", err)
+	}
+	for _, id := range ids {
+		if !b.acks.handOff(id) {
+			b.pending.done(id)
+		}
+	}
+	b.log.Debug("updates in work handed off; polling on", "count", len(ids))
+	return true
 }
 
 // ack confirms every update before offset, so a restart does not get them
