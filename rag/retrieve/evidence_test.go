@@ -160,6 +160,9 @@ func TestUnitsPartsAndAnswerTypes(t *testing.T) {
 		"What was the budget, and how many staff?": AnswerAny,
 		"哪座城市举办了峰会？":                               AnswerPlace,
 		"签署了哪些文件？":                                 AnswerAny,
+		"成员国应在哪几个方面加强协调？":                          AnswerAny,
+		"峰会在哪举行？":                                  AnswerPlace,
+		"峰会在哪座城市举行？":                               AnswerPlace,
 		"Когда состоялся саммит?":                  AnswerDate,
 	} {
 		if got := answerType(q); got != want {

@@ -94,7 +94,8 @@ func (e *Engine) ParseQuery(question string) Query {
 	if e.lexicon != nil {
 		words = e.lexicon.Find(rest)
 		rest = blankMatches(rest, words)
-		words = slices.DeleteFunc(words, func(m glossary.Match) bool { return framing(m) || functionWord(m) })
+		frames := englishFrameRE.FindAllStringIndex(question, -1)
+		words = slices.DeleteFunc(words, func(m glossary.Match) bool { return framing(m) || functionWord(m) || inFrame(frames, m) })
 		q.Words = e.expand(e.lexicon, words, 1, add, &exp)
 	}
 	q.rest = rest

@@ -56,6 +56,10 @@ func TestChineseDateUnitsAreNotWords(t *testing.T) {
 		t.Errorf("years = %v, want [2020]", q.Time.Years)
 	}
 	// "哪一年" asks for a year: still the word.
+	// "many" of "how many" frames the question; no answer holds it.
+	if q := e.ParseQuery("How many member states attended?"); slices.Contains(q.Words, "many") || q.Terms["many"] > 0 {
+		t.Errorf("how many became the word many: words %v", q.Words)
+	}
 	if q := e.ParseQuery("伊朗是哪一年成为成员国的?"); !slices.Contains(q.Words, "year") {
 		t.Errorf("哪一年 lost the word year: words %v", q.Words)
 	}

@@ -149,13 +149,13 @@ var answerPatterns = []struct {
 }{
 	{AnswerNumber, regexp.MustCompile(`(?i)\bhow (?:many|much|large|big|long|old|often)\b|\bwhat (?:number|percentage|share|amount|sum)\b|多少|多大|多长|几(?:个|次|项|份|名|位|国|年|天|届|点|条|种|家|成)|сколько`)},
 	{AnswerDate, regexp.MustCompile(`(?i)\bwhen\b|\b(?:what|which) (?:date|day|year|month|time)\b|\bon what (?:date|day)\b|\bsince when\b|何时|什么时候|什么时间|哪(?:一)?(?:年|天|日|月)|几月|何年|日期|起止时间|когда|в каком году|какого числа`)},
-	{AnswerPlace, regexp.MustCompile(`(?i)\bwhere\b|\b(?:which|what) (?:city|town|place|capital|venue|country)\b|哪里|哪儿|在哪|哪(?:座|个)?城市|何地|什么地方|哪个国家|(?:^|[^\p{L}])где(?:$|[^\p{L}])|в каком городе`)},
+	{AnswerPlace, regexp.MustCompile(`(?i)\bwhere\b|\b(?:which|what) (?:city|town|place|capital|venue|country)\b|哪里|哪儿|在哪(?:[^几些个一座位]|$)|哪(?:座|个)?城市|何地|什么地方|哪个国家|(?:^|[^\p{L}])где(?:$|[^\p{L}])|в каком городе`)},
 	{AnswerPerson, regexp.MustCompile(`(?i)\bwho(?:m|se)?\b|\b(?:which|what)(?: \w+)? (?:leaders?|presidents?|ministers?|officials?|diplomats?|envoys?|persons?|people|heads?|secretar(?:y|ies)(?:-general)?|chairm[ae]n)\b|谁|哪位|何人|哪些(?:国家的)?(?:领导人|外长|部长|官员|人)|(?:^|[^\p{L}])кто(?:$|[^\p{L}])|кого`)},
 }
 
 // genericQuestionRE finds the question words that ask for no particular
 // kind of thing ("what did they agree", "哪些文件", "что").
-var genericQuestionRE = regexp.MustCompile(`(?i)\b(?:what|which)\b|什么|哪些|(?:^|[^\p{L}])(?:что|какие|какой|какая|каким)(?:$|[^\p{L}])`)
+var genericQuestionRE = regexp.MustCompile(`(?i)\b(?:what|which)\b|什么|哪些|哪几|(?:^|[^\p{L}])(?:что|какие|какой|какая|каким)(?:$|[^\p{L}])`)
 
 // answerType returns what a sub-question asks for: the type of its first
 // question word ("Who headed it when it was launched?" asks for a person,
@@ -228,7 +228,19 @@ func partOf(starts []int, off int) int {
 // questionWordRE finds the Chinese question words and the English question
 // phrases that only frame what is asked ("哪座城市", "how many"); the answer
 // type records them, and as terms they would ask for words no answer holds.
-var questionWordRE = regexp.MustCompile(`(?i)哪(?:一|几)?(?:座|个|位|些|家|国|种|项|份|次|届|年|天|日|月|里|儿)?(?:城市|国家)?|什么(?:时候|时间|地方)?|何时|何地|何人|多少|多大|多长|几(?:个|次|项|份|名|位|国|年|天|届|点|条|种|家|成)?|谁|是否|如何|怎样|怎么|\bhow (?:many|much|large|big|long|old|often)\b|\b(?:which|what) (?:city|town|place|date|day|year|month|time|number)\b`)
+var questionWordRE = regexp.MustCompile(`(?i)哪(?:一|几)?(?:座|个|位|些|家|国|种|项|份|次|届|年|天|日|月|里|儿)?(?:城市|国家)?|什么(?:时候|时间|地方)?|何时|何地|何人|多少|多大|多长|几(?:个|次|项|份|名|位|国|年|天|届|点|条|种|家|成)?|谁|是否|如何|怎样|怎么|` + englishFrames)
+
+// inFrame reports whether a lexicon match lies inside one of the
+// question phrases at frames ("many" of "how many"): it frames what is
+// asked, and no answer holds it.
+func inFrame(frames [][]int, m glossary.Match) bool {
+	for _, f := range frames {
+		if m.Start >= f[0] && m.End <= f[1] {
+			return true
+		}
+	}
+	return false
+}
 
 // units breaks a parsed question into what it asks about: q.names are the
 // glossary's matches in the question, words the lexicon's, and rest the
@@ -460,3 +472,10 @@ func (e *Engine) meanDocFreq(ts []string) float64 {
 	}
 	return float64(sum) / float64(len(ts))
 }
+
+// englishFrames are the English question phrases of questionWordRE.
+const englishFrames = `\bhow (?:many|much|large|big|long|old|often)\b|\b(?:which|what) (?:city|town|place|date|day|year|month|time|number)\b`
+
+// englishFrameRE finds englishFrames. Lexicon words inside them ("many")
+// are dropped; the Chinese frames keep theirs (哪一年 asks for a year).
+var englishFrameRE = regexp.MustCompile(`(?i)` + englishFrames)
