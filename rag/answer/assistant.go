@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -107,6 +108,13 @@ func (a *Assistant) generate(ctx context.Context, question, lang string, r retri
 		a.log.Warn("the language model's answer cited no source; answering extractively")
 		return a.fallback(question, r, NoteUngrounded)
 	}
+	kept, removed := a.supported(v, r.Passages)
+	if removed > 0 {
+		a.log.Info("removed generated sentences their sources do not support", "removed", removed)
+		if v = VerifyCitations(kept, citedSources(v.Citations)); !v.Grounded {
+			return a.fallback(question, r, NoteUnsupported)
+		}
+	}
 	ans := rag.Answer{
 		Question:  question,
 		Text:      v.Text,
@@ -119,10 +127,68 @@ func (a *Assistant) generate(ctx context.Context, question, lang string, r retri
 	if cut {
 		ans.Note = Note(lang, NoteCutOff)
 	}
+	if removed > 0 {
+		ans.Note = JoinNotes(ans.Note, NoteRemoved(lang, removed))
+	}
 	if v.Uncited > 0 {
 		ans.Note = JoinNotes(ans.Note, Note(lang, NoteUncited))
 	}
 	return ans
+}
+
+// supported returns the verified text less its sentences that the passages
+// they cite do not support (a sentence with no marker, if no passage
+// supports it), and how many it removed.
+func (a *Assistant) supported(v Verified, passages []rag.Passage) (string, int) {
+	c := supportChecker{engine: a.engine, least: a.engine.Params().ClaimSupport}
+	var all []string
+	byDoc := map[string][]string{}
+	for _, p := range passages {
+		byDoc[p.Doc] = append(byDoc[p.Doc], p.Text)
+		all = append(all, p.Text)
+	}
+	var b strings.Builder
+	removed, at, pos := 0, 0, 0 // at: copied up to; pos: read up to
+	for _, s := range tokens.Sentences(v.Text) {
+		i := strings.Index(v.Text[pos:], s)
+		if i < 0 {
+			continue // not found as written: left in place
+		}
+		start, end := pos+i, pos+i+len(s)
+		pos = end
+		if utf8.RuneCountInString(RemoveMarkers(s)) < MinSentenceRunes || IsHeading(s, v.Text) {
+			continue
+		}
+		var cites []int
+		var texts []string
+		for _, m := range markerRE.FindAllString(s, -1) {
+			if n, err := strconv.Atoi(m[1 : len(m)-1]); err == nil && n >= 1 && n <= len(v.Citations) {
+				cites = append(cites, n)
+				texts = append(texts, byDoc[v.Citations[n-1].Doc]...)
+			}
+		}
+		if len(cites) == 0 {
+			texts = all
+		}
+		if c.check(s, cites, texts).Supported {
+			continue
+		}
+		b.WriteString(v.Text[at:start])
+		at = end
+		removed++
+	}
+	b.WriteString(v.Text[at:])
+	return strings.TrimSpace(TidySpaces(b.String())), removed
+}
+
+// citedSources are citations as the prompt's sources, to verify a text
+// already numbered by them again.
+func citedSources(cs []rag.Citation) []PromptSource {
+	out := make([]PromptSource, len(cs))
+	for i, c := range cs {
+		out[i] = PromptSource{Citation: c}
+	}
+	return out
 }
 
 // fallback is the extractive answer with a note saying why.

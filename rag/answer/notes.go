@@ -1,6 +1,10 @@
 package answer
 
-import "github.com/scobot/scobot/rag"
+import (
+	"fmt"
+
+	"github.com/scobot/scobot/rag"
+)
 
 // NoteKey names a note shown under an answer or a briefing. The notes of
 // both are in one table, here, so that each message is written once.
@@ -16,6 +20,7 @@ const (
 	NoteBriefUngrounded                 // the model's points cited no valid source
 	NoteBriefDropped                    // drafted points citing no valid source were left out
 	NoteCutOff                          // the model's answer was cut off at its length limit
+	NoteUnsupported                     // every generated sentence was unsupported: the answer quotes the reports
 )
 
 // Note renders a note in the asker's language (Chinese for "zh", else
@@ -58,6 +63,11 @@ func Note(lang string, k NoteKey) string {
 			return "语言模型的回答因长度限制被截断，可能不完整。"
 		}
 		return "The language model's answer was cut off at its length limit and may be incomplete."
+	case NoteUnsupported:
+		if zh {
+			return "语言模型的回答没有一句得到所引报道的支持，因此改为报道原文摘录。"
+		}
+		return "No sentence of the language model's answer was supported by the reports it cited, so this answer quotes the reports directly."
 	case NoteBriefDropped:
 		if zh {
 			return "部分起草的要点未引用有效来源，已删去。"
@@ -65,6 +75,18 @@ func Note(lang string, k NoteKey) string {
 		return "Some drafted points cited no valid source and were left out."
 	}
 	return ""
+}
+
+// NoteRemoved is the note under a generated answer from which n sentences
+// the reports they cite do not support were removed.
+func NoteRemoved(lang string, n int) string {
+	switch {
+	case lang == "zh":
+		return fmt.Sprintf("已删去 %d 句所引报道不支持的内容。", n)
+	case n == 1:
+		return "1 sentence the cited reports do not support was removed."
+	}
+	return fmt.Sprintf("%d sentences the cited reports do not support were removed.", n)
 }
 
 // JoinNotes joins two notes into one; either may be empty.

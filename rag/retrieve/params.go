@@ -205,6 +205,13 @@ type Params struct {
 	// divided by √2: long sentences hold more words by chance. Set by hand.
 	LengthTerms float64
 
+	// ClaimSupport is the least weighted share of a generated sentence's
+	// words the passages it cites must hold for it to stay in the answer
+	// (rag/answer's sentence-support check; its names and numbers must all
+	// be there). Measured on the tuning half (odd lines) of
+	// eval/claims.jsonl: see rag/answer's TestClaimSupportSweep.
+	ClaimSupport float64
+
 	// AbstainBelow is the probability of answering (Abstention) below
 	// which the question is not answered. Measured with calibrate's
 	// leave-one-out estimate on the same 96 questions: 0.927 right at 0.40
@@ -246,6 +253,7 @@ func DefaultParams() Params {
 		UntranslatedCredit:  0.5,
 		Abstention:          Model{Bias: -1.306, Weights: []float64{1.256, 0.631, 0.988, -0.497, 0.394, 1.103, -0.150, -0.881, 1.260}},
 		AbstainBelow:        0.55,
+		ClaimSupport:        0.55,
 
 		MaxStatements:     5,
 		MaxListItems:      6,
