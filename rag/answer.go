@@ -28,6 +28,20 @@ type Answer struct {
 	// Support is the retrieval's estimate of how well the corpus covers
 	// the question (0–1).
 	Support float64 `json:"-"`
+	// Checked, for an answer a language model wrote, is what checking it
+	// found; nil for other answers.
+	Checked *GenerationCheck `json:"checked,omitempty"`
+}
+
+// GenerationCheck is what checking a generated answer found: how many of
+// the citation markers the model wrote point at a source it was given, and
+// how many of its sentences the passages they cite support (the others
+// are removed).
+type GenerationCheck struct {
+	Markers      int `json:"markers"`       // citation markers written
+	ValidMarkers int `json:"valid_markers"` // of them, those pointing at a source given
+	Sentences    int `json:"sentences"`     // sentences checked
+	Supported    int `json:"supported"`     // of them, those the cited passages support
 }
 
 // Statement is one quoted sentence of an extractive answer.

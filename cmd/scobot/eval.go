@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/answer"
 	"github.com/scobot/scobot/rag/evaluate"
 	"github.com/scobot/scobot/rag/retrieve"
 )
@@ -23,6 +24,10 @@ type evalRun struct {
 	k           int
 	modes       []rag.Mode
 	params      *retrieve.Params // nil: the defaults
+	// answers is "llm" to answer with the configured language model (and
+	// report its citation figures), "extractive" to quote the reports
+	// even when one is configured, "" for whichever is configured.
+	answers string
 }
 
 func runEval(ctx context.Context, m *Main, c *cli, args []string) error {
@@ -36,6 +41,7 @@ func runEval(ctx context.Context, m *Main, c *cli, args []string) error {
 	tag := fs.String("tag", "", "only the questions with this tag (e.g. crosslingual, zh, date, abstain)")
 	split := fs.String("split", "", "JSON split file dividing the question set into halves (with --half)")
 	half := fs.String("half", "", "the half of --split to run: its questions, and the corpus without the other halves' documents")
+	answers := fs.String("mode", "", "how to answer: llm (the configured language model, with its citation figures) or extractive; default: llm when CHAT_MODEL is set")
 	var sets []string
 	fs.Func("set", "change a retrieval parameter for this run, e.g. --set VectorWeight=0.8 (repeatable; names in rag/retrieve/params.go)", func(s string) error {
 		sets = append(sets, s)
@@ -82,7 +88,16 @@ func runEval(ctx context.Context, m *Main, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	run := evalRun{qa: *qa, tag: *tag, split: *split, half: *half, k: *k, modes: modes, params: params}
+	switch *answers {
+	case "", "extractive":
+	case "llm":
+		if c.cfg.LLM.ChatModel == "" {
+			return fmt.Errorf("%w: --mode llm answers with the configured language model: set %s (and its endpoint; see .env.example)", errUsage, envChatModel)
+		}
+	default:
+		return fmt.Errorf("%w: --mode is llm or extractive, not %q", errUsage, *answers)
+	}
+	run := evalRun{qa: *qa, tag: *tag, split: *split, half: *half, k: *k, modes: modes, params: params, answers: *answers}
 	reports, err := evaluateRun(ctx, c, run)
 	if err != nil {
 		return err
@@ -97,7 +112,25 @@ func runEval(ctx context.Context, m *Main, c *cli, args []string) error {
 		writeEvalDetails(m.Stdout, rep, *verbose)
 	}
 	writeEvalTable(m.Stdout, reports, *k)
+	writeCitationTable(m.Stdout, reports)
 	return nil
+}
+
+// writeCitationTable prints, for the reports whose answers a language
+// model wrote, what checking them found.
+func writeCitationTable(w io.Writer, reports []evaluate.Report) {
+	header := false
+	for _, rep := range reports {
+		f := rep.Figures
+		if f.Generated == 0 {
+			continue
+		}
+		if !header {
+			header = true
+			fmt.Fprintf(w, "\n%-22s %9s %14s %20s %11s\n", "generated answers", "answers", "markers valid", "sentences supported", "abstention")
+		}
+		fmt.Fprintf(w, "%-22s %9d %14.3f %20.3f %11.3f\n", rep.Retriever, f.Generated, f.MarkersValid, f.SentencesSupported, f.AbstentionAccuracy)
+	}
 }
 
 // parseModes reads the --retriever list.
@@ -157,8 +190,12 @@ func evaluateRun(ctx context.Context, c *cli, run evalRun) ([]evaluate.Report, e
 		return nil, err
 	}
 	var reports []evaluate.Report
+	var answerer evaluate.QuestionAnswerer = a.ask
+	if run.answers == "extractive" {
+		answerer = answer.NewAssistant(a.engine)
+	}
 	for _, mode := range run.modes {
-		rep, err := evaluate.Evaluate(ctx, a.ask, qs, run.k, mode)
+		rep, err := evaluate.Evaluate(ctx, answerer, qs, run.k, mode)
 		if err != nil {
 			return nil, err
 		}

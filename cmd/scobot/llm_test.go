@@ -323,3 +323,41 @@ func TestLLMConcurrency(t *testing.T) {
 		})
 	}
 }
+
+// TestEvalModeLLM: eval --mode llm answers through the configured model
+// and prints what checking its answers found; without a model it is a
+// usage error.
+func TestEvalModeLLM(t *testing.T) {
+	qa := filepath.Join(t.TempDir(), "qa.jsonl")
+	if err := os.WriteFile(qa, []byte(`{"id": "q1", "question": "Which foreign ministers did Wang Yi meet in Astana?", "docs": ["001_14086ad8159a262e"], "facts": [["Lavrov"]]}
+{"id": "q2", "question": "What did the SCO foreign ministers decide in 1987?", "docs": [], "facts": []}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f := newFakeOpenAI(t, "Wang Yi held bilateral talks with Lavrov in Astana [1]. He also met the Pope [7].", false)
+	env := llmEnv(f, map[string]string{"CHAT_MODEL": "fake-chat"})
+	code, out, errOut := run(t, env, "", "eval", "--mode", "llm", "--qa", qa, "--db", t.TempDir(), "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var rep struct {
+		Generated          int     `json:"generated"`
+		MarkersValid       float64 `json:"markers_valid"`
+		SentencesSupported float64 `json:"sentences_supported"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	// q1 is generated: [1] (the report naming Lavrov) is valid, [7] not; "He also met the Pope" is
+	// supported by no passage. q2 abstains without a call.
+	if rep.Generated != 1 || rep.MarkersValid != 0.5 || rep.SentencesSupported != 0.5 {
+		t.Errorf("generated %d, markers valid %.3f, sentences supported %.3f; want 1, 0.5, 0.5", rep.Generated, rep.MarkersValid, rep.SentencesSupported)
+	}
+	code, out, _ = run(t, env, "", "eval", "--mode", "llm", "--qa", qa, "--db", t.TempDir())
+	if code != 0 || !strings.Contains(out, "sentences supported") {
+		t.Errorf("exit %d; the table lacks the citation figures:\n%s", code, out)
+	}
+	if code, _, errOut := run(t, nil, "", "eval", "--mode", "llm", "--qa", qa); code != 2 || !strings.Contains(errOut, "CHAT_MODEL") {
+		t.Errorf("--mode llm without a model: exit %d, %q; want a usage error naming CHAT_MODEL", code, errOut)
+	}
+}

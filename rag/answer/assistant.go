@@ -108,11 +108,14 @@ func (a *Assistant) generate(ctx context.Context, question, lang string, r retri
 		a.log.Warn("the language model's answer cited no source; answering extractively")
 		return a.fallback(question, r, NoteUngrounded)
 	}
-	kept, removed := a.supported(v, r.Passages)
+	kept, checked, removed := a.supported(v, r.Passages)
+	check := &rag.GenerationCheck{Markers: v.Markers, ValidMarkers: v.Valid, Sentences: checked, Supported: checked - removed}
 	if removed > 0 {
 		a.log.Info("removed generated sentences their sources do not support", "removed", removed)
 		if v = VerifyCitations(kept, citedSources(v.Citations)); !v.Grounded {
-			return a.fallback(question, r, NoteUnsupported)
+			ans := a.fallback(question, r, NoteUnsupported)
+			ans.Checked = check
+			return ans
 		}
 	}
 	ans := rag.Answer{
@@ -123,6 +126,7 @@ func (a *Assistant) generate(ctx context.Context, question, lang string, r retri
 		Citations: v.Citations,
 		Passages:  nonNil(r.Passages),
 		Support:   r.Support,
+		Checked:   check,
 	}
 	if cut {
 		ans.Note = Note(lang, NoteCutOff)
@@ -138,8 +142,8 @@ func (a *Assistant) generate(ctx context.Context, question, lang string, r retri
 
 // supported returns the verified text less its sentences that the passages
 // they cite do not support (a sentence with no marker, if no passage
-// supports it), and how many it removed.
-func (a *Assistant) supported(v Verified, passages []rag.Passage) (string, int) {
+// supports it), how many sentences it checked and how many it removed.
+func (a *Assistant) supported(v Verified, passages []rag.Passage) (string, int, int) {
 	c := supportChecker{engine: a.engine, least: a.engine.Params().ClaimSupport}
 	var all []string
 	byDoc := map[string][]string{}
@@ -148,7 +152,7 @@ func (a *Assistant) supported(v Verified, passages []rag.Passage) (string, int) 
 		all = append(all, p.Text)
 	}
 	var b strings.Builder
-	removed, at, pos := 0, 0, 0 // at: copied up to; pos: read up to
+	checked, removed, at, pos := 0, 0, 0, 0 // at: copied up to; pos: read up to
 	for _, s := range tokens.Sentences(v.Text) {
 		i := strings.Index(v.Text[pos:], s)
 		if i < 0 {
@@ -170,15 +174,18 @@ func (a *Assistant) supported(v Verified, passages []rag.Passage) (string, int) 
 		if len(cites) == 0 {
 			texts = all
 		}
-		if c.check(s, cites, texts).Supported {
+		checked++
+		cl := c.check(s, cites, texts)
+		if cl.Supported {
 			continue
 		}
+		a.log.Debug("a generated sentence its sources do not support", "sentence", s, "share", cl.Share, "missing", cl.Missing)
 		b.WriteString(v.Text[at:start])
 		at = end
 		removed++
 	}
 	b.WriteString(v.Text[at:])
-	return strings.TrimSpace(TidySpaces(b.String())), removed
+	return strings.TrimSpace(TidySpaces(b.String())), checked, removed
 }
 
 // citedSources are citations as the prompt's sources, to verify a text

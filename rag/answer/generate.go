@@ -121,6 +121,8 @@ type Verified struct {
 	Refusal   bool           // the model said the sources do not answer
 	Grounded  bool           // at least one statement carries a valid citation
 	Uncited   int            // statements with no valid citation
+	Markers   int            // citation markers (source numbers) the text gave
+	Valid     int            // of them, those pointing at a source given
 }
 
 // VerifyCitations checks every marker against the sources given: markers
@@ -138,13 +140,16 @@ func VerifyCitations(text string, sources []PromptSource) Verified {
 	}
 	renum := map[int]int{}
 	var cites []rag.Citation
+	markers, valid := 0, 0
 	out := citationRE.ReplaceAllStringFunc(text, func(m string) string {
 		var b strings.Builder
 		for _, n := range markerNumbers(citationRE.FindStringSubmatch(m)[1]) {
+			markers++
 			s, ok := byN[n]
 			if !ok {
 				continue // points nowhere: dropped
 			}
+			valid++
 			if _, ok := renum[n]; !ok {
 				renum[n] = len(cites) + 1
 				c := s.Citation
@@ -156,7 +161,7 @@ func VerifyCitations(text string, sources []PromptSource) Verified {
 		return b.String()
 	})
 	out = TidySpaces(out)
-	v := Verified{Text: out, Citations: cites}
+	v := Verified{Text: out, Citations: cites, Markers: markers, Valid: valid}
 	for _, s := range tokens.Sentences(out) {
 		if utf8.RuneCountInString(s) < MinSentenceRunes || IsHeading(s, out) && !markerRE.MatchString(s) {
 			continue

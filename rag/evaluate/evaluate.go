@@ -94,6 +94,9 @@ type Result struct {
 	Missing        []string `json:"missing_facts,omitempty"`
 	Support        float64  `json:"support"`
 	Answer         string   `json:"answer"`
+	// Checked is what checking a generated answer found (nil for an
+	// extractive one).
+	Checked *rag.GenerationCheck `json:"checked,omitempty"`
 }
 
 // Figures are the aggregate scores of a set of results. Recall, MRR and
@@ -108,6 +111,13 @@ type Figures struct {
 	MRR                float64 `json:"mrr"`
 	AbstentionAccuracy float64 `json:"abstention_accuracy"`
 	FactCoverage       float64 `json:"fact_coverage"`
+	// Generated counts the answers a language model wrote; with some,
+	// MarkersValid is the share of the citation markers it wrote that
+	// point at a source it was given, and SentencesSupported the share of
+	// its sentences the passages they cite support.
+	Generated          int     `json:"generated,omitempty"`
+	MarkersValid       float64 `json:"markers_valid,omitempty"`
+	SentencesSupported float64 `json:"sentences_supported,omitempty"`
 }
 
 // Report aggregates an evaluation run: the figures of all questions, of
@@ -184,7 +194,7 @@ func Evaluate(ctx context.Context, a QuestionAnswerer, qs []Question, k int, mod
 
 // ScoreAnswer scores one answer against its evaluation question.
 func ScoreAnswer(q Question, ans rag.Answer, k int) Result {
-	res := Result{ID: q.ID, Question: q.Question, Tags: q.Tags, Gold: nonNilStrings(q.Docs), Abstained: ans.Abstained, Support: ans.Support, Answer: ans.Text}
+	res := Result{ID: q.ID, Question: q.Question, Tags: q.Tags, Gold: nonNilStrings(q.Docs), Abstained: ans.Abstained, Support: ans.Support, Answer: ans.Text, Checked: ans.Checked}
 	res.Ranked = rag.DistinctDocs(ans.Passages)
 	gold := map[string]bool{}
 	for _, d := range q.Docs {
@@ -249,9 +259,17 @@ func factCoverage(facts [][]string, ans rag.Answer) (float64, []string) {
 func aggregate(rs []Result) Figures {
 	f := Figures{Questions: len(rs)}
 	abstainRight := 0
+	var markers, valid, sentences, supported int
 	for _, r := range rs {
 		if r.AbstainCorrect {
 			abstainRight++
+		}
+		if c := r.Checked; c != nil {
+			f.Generated++
+			markers += c.Markers
+			valid += c.ValidMarkers
+			sentences += c.Sentences
+			supported += c.Supported
 		}
 		if len(r.Gold) == 0 {
 			continue
@@ -271,6 +289,12 @@ func aggregate(rs []Result) Figures {
 	}
 	if len(rs) > 0 {
 		f.AbstentionAccuracy = float64(abstainRight) / float64(len(rs))
+	}
+	if markers > 0 {
+		f.MarkersValid = float64(valid) / float64(markers)
+	}
+	if sentences > 0 {
+		f.SentencesSupported = float64(supported) / float64(sentences)
 	}
 	return f
 }

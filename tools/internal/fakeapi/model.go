@@ -13,16 +13,29 @@ import (
 // whether it asks for a stream. For a path other than …/chat/completions
 // it answers 404 and returns ok false.
 func ReadChat(w http.ResponseWriter, r *http.Request) (stream, ok bool) {
+	req, ok := ReadChatRequest(w, r)
+	return req.Stream, ok
+}
+
+// ChatRequest is what a fake model reads of a chat completion request.
+type ChatRequest struct {
+	Stream   bool `json:"stream"`
+	Messages []struct {
+		Role    string `json:"role"`
+		Content string `json:"content"`
+	} `json:"messages"`
+}
+
+// ReadChatRequest reads a chat completion request to a fake model. For a
+// path other than …/chat/completions it answers 404 and returns ok false.
+func ReadChatRequest(w http.ResponseWriter, r *http.Request) (req ChatRequest, ok bool) {
 	if !strings.HasSuffix(r.URL.Path, "/chat/completions") {
 		http.Error(w, `{"error":{"message":"not here"}}`, http.StatusNotFound)
-		return false, false
-	}
-	var req struct {
-		Stream bool `json:"stream"`
+		return req, false
 	}
 	body, _ := io.ReadAll(r.Body)
 	_ = json.Unmarshal(body, &req)
-	return req.Stream, true
+	return req, true
 }
 
 // WriteCompletion answers a non-streamed chat completion from model with
