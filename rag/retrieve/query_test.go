@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/internal/ragtest"
@@ -56,6 +57,13 @@ func TestChineseDateUnitsAreNotWords(t *testing.T) {
 		t.Errorf("years = %v, want [2020]", q.Time.Years)
 	}
 	// "哪一年" asks for a year: still the word.
+	// Nor do the Chinese words that frame what is asked about, or a lone
+	// character (the index holds Han text as bigrams).
+	for _, u := range e.ParseQuery("王毅关于脱钩断链说了什么？他应说").Units {
+		if u.Kind == UnitTerm && (strings.Contains(u.Text, "关于") || strings.Contains(u.Text, "说了") || utf8.RuneCountInString(u.Text) == 1) {
+			t.Errorf("a framing word or lone character became a unit: %q", u.Text)
+		}
+	}
 	// "many" of "how many" frames the question; no answer holds it.
 	if q := e.ParseQuery("How many member states attended?"); slices.Contains(q.Words, "many") || q.Terms["many"] > 0 {
 		t.Errorf("how many became the word many: words %v", q.Words)

@@ -312,9 +312,11 @@ func (e *Engine) units(q *Query, words []glossary.Match, rest string) {
 				add("n:"+run, u, float64(df))
 				text = strings.Replace(text, run, blank(run), 1)
 			}
-			for _, sub := range segments(text) {
+			for _, sub := range segments(hanFramingRE.ReplaceAllStringFunc(text, blank)) {
 				ts := tokens.Terms(sub.text)
-				if len(ts) == 0 {
+				if len(ts) == 0 || utf8.RuneCountInString(sub.text) == 1 {
+					// A lone character is no term the index holds (it
+					// holds Han text as bigrams).
 					continue
 				}
 				u := Unit{Kind: UnitTerm, Text: sub.text, Alts: [][]string{ts}, Partial: true, Part: partOf(starts, seg.start+sub.start)}
@@ -472,6 +474,11 @@ func (e *Engine) meanDocFreq(ts []string) float64 {
 	}
 	return float64(sum) / float64(len(ts))
 }
+
+// hanFramingRE finds the Chinese words that frame what a question asks
+// about without being what it asks ("关于", "说了"), as queryStop does for
+// English ("say", "mention").
+var hanFramingRE = regexp.MustCompile(`关于|有关|对于|说了|说过|谈到|谈了|讲了|提及`)
 
 // englishFrames are the English question phrases of questionWordRE.
 const englishFrames = `\bhow (?:many|much|large|big|long|old|often)\b|\b(?:which|what) (?:city|town|place|date|day|year|month|time|number)\b`
