@@ -28,6 +28,7 @@ type Assistant struct {
 	engine *retrieve.Engine
 	gen    rag.Generator
 	log    *slog.Logger
+	cache  *translations // the model's translations of questions
 }
 
 // NewAssistant returns an Assistant over engine that answers extractively.
@@ -41,6 +42,7 @@ func NewAssistant(engine *retrieve.Engine) *Assistant {
 func (a *Assistant) WithGenerator(g rag.Generator, log *slog.Logger) *Assistant {
 	b := *a
 	b.gen = g
+	b.cache = &translations{}
 	if log != nil {
 		b.log = log
 	}
@@ -58,9 +60,24 @@ func (a *Assistant) Ask(ctx context.Context, req rag.Request) (rag.Answer, error
 	}
 	lang := tokens.Lang(q)
 	resolved := a.resolve(ctx, q, req.History)
-	r, err := a.engine.Retrieve(ctx, resolved, retrieve.Options{K: req.K, Mode: req.Mode, Lang: lang})
+	opts := retrieve.Options{K: req.K, Mode: req.Mode, Lang: lang}
+	r, err := a.engine.Retrieve(ctx, resolved, opts)
 	if err != nil {
 		return rag.Answer{}, err
+	}
+	if a.gen != nil {
+		// The model carries the question into the corpus's other
+		// languages where the glossary cannot (no language helps a
+		// question about years no report covers); the best-supported
+		// retrieval answers.
+		if langs := untranslated(a.engine, r.Query, lang); len(langs) > 0 && !r.TimeMiss {
+			for _, t := range a.translate(ctx, resolved, langs) {
+				if rt, err := a.engine.Retrieve(ctx, t, opts); err == nil && better(rt, r) {
+					a.log.Debug("the question's translation retrieves better", "translation", t, "support", rt.Support, "was", r.Support)
+					r = rt
+				}
+			}
+		}
 	}
 	var ans rag.Answer
 	if a.gen == nil || r.Abstains() {

@@ -204,3 +204,39 @@ func TestGeneratedAnswerCheckedSentenceBySentence(t *testing.T) {
 		})
 	}
 }
+
+// TestQuestionTranslatedByTheModel: an English question whose words the
+// glossary cannot carry into Chinese abstains on its own; with a model,
+// its translation finds the Chinese report, the answer cites it, and the
+// translation is asked for once.
+func TestQuestionTranslatedByTheModel(t *testing.T) {
+	e, _ := builtinEngine(t)
+	q := "What did Wang Yi say about decoupling and cutting supply chains?"
+	if ans, err := NewAssistant(e).Ask(context.Background(), rag.Request{Question: q}); err != nil || !ans.Abstained {
+		t.Fatalf("without a model: abstained %v, %v; the test needs a question the glossary cannot carry", ans.Abstained, err)
+	}
+	translations := 0
+	gen := &ragtest.Generator{Reply: func(system, user string) (string, error) {
+		if strings.Contains(system, "translate") {
+			translations++
+			if !strings.Contains(user, "into Chinese") || !strings.Contains(user, "<question>"+q+"</question>") {
+				t.Errorf("translation prompt:\n%s", user)
+			}
+			return "zh: 王毅关于“脱钩断链”说了什么？", nil
+		}
+		return "Wang Yi mentioned “decoupling” [1].", nil
+	}}
+	a := NewAssistant(e).WithGenerator(gen, nil)
+	for range 2 {
+		ans, err := a.Ask(context.Background(), rag.Request{Question: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ans.Abstained || ans.Mode != rag.AnswerLLM || len(ans.Citations) == 0 || ans.Citations[0].Doc != "001_14086ad8159a262e" {
+			t.Fatalf("abstained %v, mode %s, citations %+v, note %q, checked %+v; want the answer citing the report that says 脱钩断链", ans.Abstained, ans.Mode, ans.Citations, ans.Note, ans.Checked)
+		}
+	}
+	if translations != 1 {
+		t.Errorf("%d translation calls for the same question twice, want 1 (cached)", translations)
+	}
+}

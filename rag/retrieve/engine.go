@@ -271,6 +271,9 @@ func (e *Engine) DocHas(doc, term string) bool {
 // counted over chunks.
 func (e *Engine) IDF(term string) float64 { return e.lex.IDF(term) }
 
+// Languages returns the languages of the corpus's chunks (of zh, en, ru).
+func (e *Engine) Languages() []string { return slices.Clone(e.langs) }
+
 // Glossary returns the glossary of names (people, places, organisations)
 // questions are expanded with; nil when the engine has none.
 func (e *Engine) Glossary() *glossary.Glossary { return e.gloss }
