@@ -13,10 +13,11 @@ func (e *blockedError) Error() string { return "address " + e.ip.String() + " is
 
 // addressGuard returns the dialer's Control hook: it runs after DNS, on the
 // very address about to be connected to, for the first request and every
-// redirect alike, and refuses one that is not public unless allowPrivate.
-func addressGuard(allowPrivate bool) func(network, address string, c syscall.RawConn) error {
+// redirect alike, and refuses one for which public reports false. A nil
+// public allows every address.
+func addressGuard(public func(netip.Addr) bool) func(network, address string, c syscall.RawConn) error {
 	return func(network, address string, _ syscall.RawConn) error {
-		if allowPrivate {
+		if public == nil {
 			return nil
 		}
 		host, _, err := net.SplitHostPort(address)
@@ -28,7 +29,7 @@ func addressGuard(allowPrivate bool) func(network, address string, c syscall.Raw
 			// The dialer always passes an IP; anything else is refused.
 			return &blockedError{}
 		}
-		if !IsPublic(ip) {
+		if !public(ip) {
 			return &blockedError{ip: ip}
 		}
 		return nil

@@ -26,6 +26,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -132,10 +133,20 @@ type Fetcher struct {
 
 // New returns a Fetcher for cfg (its zero fields take their defaults).
 func New(cfg Config) *Fetcher {
+	public := IsPublic
+	if cfg.AllowPrivate {
+		public = nil
+	}
+	return newFetcher(cfg, public)
+}
+
+// newFetcher is New with the rule for addresses given: public says which
+// addresses may be dialled (nil: all).
+func newFetcher(cfg Config, public func(netip.Addr) bool) *Fetcher {
 	cfg = cfg.withDefaults()
 	dialer := &net.Dialer{
 		Timeout: cfg.Timeout,
-		Control: addressGuard(cfg.AllowPrivate),
+		Control: addressGuard(public),
 	}
 	transport := &http.Transport{
 		// No proxy: the address rule must apply to the page's own
@@ -162,12 +173,14 @@ func (f *Fetcher) Config() Config { return f.cfg }
 // Close releases idle connections. The Fetcher stays usable.
 func (f *Fetcher) Close() { f.client.CloseIdleConnections() }
 
-// errRedirectLoop and errRedirectLimit come out of checkRedirect and are
-// turned into ErrTooManyRedirects.
-var (
-	errRedirectLoop  = errors.New("redirect loop")
-	errRedirectLimit = errors.New("redirect limit")
-)
+// errRedirectLimit and a *redirectLoopError come out of checkRedirect and
+// are turned into ErrTooManyRedirects.
+var errRedirectLimit = errors.New("redirect limit")
+
+// redirectLoopError is a redirect back to a URL already visited.
+type redirectLoopError struct{ url string }
+
+func (e *redirectLoopError) Error() string { return "redirect loop back to " + e.url }
 
 // badSchemeError is a redirect to a scheme other than http or https.
 type badSchemeError struct{ scheme string }
@@ -180,7 +193,7 @@ func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 	}
 	for _, v := range via {
 		if v.URL.String() == req.URL.String() {
-			return errRedirectLoop
+			return &redirectLoopError{url: req.URL.String()}
 		}
 	}
 	if len(via) > f.cfg.MaxRedirects {
@@ -309,6 +322,7 @@ func (f *Fetcher) transportError(ctx context.Context, u string, err error) error
 		blocked *blockedError
 		scheme  *badSchemeError
 		uerr    *url.Error
+		loop    *redirectLoopError
 	)
 	at := u
 	if errors.As(err, &uerr) && uerr.URL != "" {
@@ -318,8 +332,8 @@ func (f *Fetcher) transportError(ctx context.Context, u string, err error) error
 	case errors.As(err, &blocked):
 		return &Error{Kind: ErrPrivateAddress, URL: at, Err: err,
 			Reason: "address " + blocked.ip.String() + " is private; set " + f.cfg.AllowPrivateSetting + " to allow it"}
-	case errors.Is(err, errRedirectLoop):
-		return &Error{Kind: ErrTooManyRedirects, URL: u, Err: err, Reason: "it redirects in a loop (back to " + at + ")"}
+	case errors.As(err, &loop):
+		return &Error{Kind: ErrTooManyRedirects, URL: u, Err: err, Reason: "it redirects in a loop (back to " + loop.url + ")"}
 	case errors.Is(err, errRedirectLimit):
 		return &Error{Kind: ErrTooManyRedirects, URL: u, Err: err, Reason: fmt.Sprintf("it redirected more than %d times", f.cfg.MaxRedirects)}
 	case errors.As(err, &scheme):
