@@ -45,6 +45,7 @@ import (
 	"flag"
 	"fmt"
 	"html"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -82,25 +83,57 @@ func (f *figures) add(g figures) {
 
 var extractors = []corpus.Extractor{corpus.ExtractReadability, corpus.ExtractCleaner, corpus.ExtractCombined}
 
+// row is one line of the table: a set's figures for one extractor.
+type row struct {
+	set string
+	x   corpus.Extractor
+	figures
+}
+
 func main() {
 	realdev := flag.String("realdev", "../shared/realdev", "folder of the realdev set (skipped when absent)")
-	verbose := flag.Bool("v", false, "print the figures of every page")
+	verbose := flag.Bool("v", false, "print the figures of every page (to stderr)")
 	flag.Parse()
 	root, err := moduleRoot()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "extractcmp:", err)
 		os.Exit(1)
 	}
+	var detail io.Writer
+	if *verbose {
+		detail = os.Stderr
+	}
+	rows, err := compare(root, *realdev, detail)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "extractcmp:", err)
+		os.Exit(1)
+	}
+	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "set\tpages\textractor\tkept\toff-ref\tfurniture\tlines\t")
+	for _, r := range rows {
+		offRef := "-"
+		if r.set != "realdev" {
+			offRef = pct(r.offRef, r.lines)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%d\t\n", r.set, r.pages, r.x,
+			pct(r.keptSents, r.refSents), offRef, pct(r.furniture, r.lines), r.lines)
+	}
+	tw.Flush()
+}
+
+// compare measures every extractor on every set it can find (realdev is
+// left out when its folder is absent, with a note on stderr), writing each
+// page's figures to detail when it is not nil.
+func compare(root, realdev string, detail io.Writer) ([]row, error) {
 	sets := []struct {
 		name  string
 		pages func() ([]page, error)
 	}{
 		{"html", func() ([]page, error) { return htmlPages(root) }},
 		{"seeds", func() ([]page, error) { return seedPages(root) }},
-		{"realdev", func() ([]page, error) { return realdevPages(*realdev) }},
+		{"realdev", func() ([]page, error) { return realdevPages(realdev) }},
 	}
-	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "set\tpages\textractor\tkept\toff-ref\tfurniture\tlines\t")
+	var rows []row
 	for _, s := range sets {
 		pages, err := s.pages()
 		if errors.Is(err, fs.ErrNotExist) {
@@ -108,28 +141,22 @@ func main() {
 			continue
 		}
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "extractcmp:", err)
-			os.Exit(1)
+			return nil, err
 		}
 		for _, x := range extractors {
-			var total figures
+			r := row{set: s.name, x: x}
 			for _, p := range pages {
 				f := measure(p, corpus.ExtractText(p.html, "", x))
-				if *verbose {
-					fmt.Fprintf(os.Stderr, "%-8s %-12s %-60s kept %d/%d off-ref %d furniture %d lines %d\n",
+				if detail != nil {
+					fmt.Fprintf(detail, "%-8s %-12s %-60s kept %d/%d off-ref %d furniture %d lines %d\n",
 						s.name, x, p.name, f.keptSents, f.refSents, f.offRef, f.furniture, f.lines)
 				}
-				total.add(f)
+				r.add(f)
 			}
-			offRef := "-"
-			if s.name != "realdev" {
-				offRef = pct(total.offRef, total.lines)
-			}
-			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%d\t\n", s.name, total.pages, x,
-				pct(total.keptSents, total.refSents), offRef, pct(total.furniture, total.lines), total.lines)
+			rows = append(rows, r)
 		}
 	}
-	tw.Flush()
+	return rows, nil
 }
 
 func pct(n, d int) string {
