@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -15,7 +16,8 @@ type htmlMeta struct {
 	date               string // published time from a <meta>, as written
 	timeDate           string // the first <time datetime>
 	ld                 ldArticle
-	canonical, ogURL   string
+	canonical, ogURL   string // absolute when the page has a <base> to resolve them by
+	base               string // the first <base href>
 	site               string // og:site_name or a publisher/source meta
 	lang               string // <html lang>
 }
@@ -71,6 +73,7 @@ func htmlToText(src string) (string, htmlMeta) {
 	}
 	var m htmlMeta
 	collectMeta(doc, &m)
+	m.canonical, m.ogURL = resolveRef(m.base, m.canonical), resolveRef(m.base, m.ogURL)
 	e := &extractor{}
 	e.walk(doc, false, false)
 	e.flush()
@@ -171,6 +174,24 @@ func flatten(src string, maxDepth int) string {
 	}
 }
 
+// resolveRef resolves a relative URL reference (a canonical link written
+// "/world/story.html") against an absolute http(s) base; anything else
+// comes back as it was.
+func resolveRef(base, ref string) string {
+	if base == "" || ref == "" {
+		return ref
+	}
+	b, err := url.Parse(base)
+	if err != nil || (b.Scheme != "http" && b.Scheme != "https") || b.Host == "" {
+		return ref
+	}
+	r, err := url.Parse(ref)
+	if err != nil || r.IsAbs() {
+		return ref
+	}
+	return b.ResolveReference(r).String()
+}
+
 // collectMeta reads the page's own metadata from the whole tree.
 func collectMeta(n *html.Node, m *htmlMeta) {
 	if n.Type == html.ElementNode {
@@ -192,6 +213,10 @@ func collectMeta(n *html.Node, m *htmlMeta) {
 		case atom.Script:
 			if strings.EqualFold(strings.TrimSpace(attr(n, "type")), "application/ld+json") && m.ld.published == "" && m.ld.headline == "" {
 				m.ld = parseJSONLD(rawText(n))
+			}
+		case atom.Base:
+			if m.base == "" {
+				m.base = strings.TrimSpace(attr(n, "href"))
 			}
 		case atom.Link:
 			if strings.EqualFold(attr(n, "rel"), "canonical") && m.canonical == "" {

@@ -62,9 +62,10 @@ func FromPage(p Page) (Document, error) {
 
 // PageFile returns the file name and content under which to save a
 // fetched page in a corpus folder, so that Load reads it as FromPage does:
-// "<PageID>.html" holding the page, with a <meta charset="utf-8"> and,
-// when the page names no canonical URL of its own, a canonical link to
-// p.URL put in front; or, for plain text, "<PageID>.txt" holding the text
+// "<PageID>.html" holding the page, with a <meta charset="utf-8"> put in
+// front, a <base href> of p.URL when the page has none (so that a relative
+// canonical link resolves to where the page was), and a canonical link to
+// p.URL when the page names no canonical URL of its own; or, for plain text, "<PageID>.txt" holding the text
 // and a last "Source: URL" line. It fails only for a URL that is not an
 // absolute http(s) URL.
 func PageFile(p Page) (name string, data []byte, err error) {
@@ -82,7 +83,11 @@ func PageFile(p Page) (name string, data []byte, err error) {
 	if !p.Fetched.IsZero() {
 		fmt.Fprintf(&b, "<meta name=\"scobot:fetched\" content=\"%s\">\n", p.Fetched.UTC().Format(time.RFC3339))
 	}
-	if _, hm := htmlToText(p.Body); hm.canonical == "" && hm.ogURL == "" {
+	_, hm := htmlToText(p.Body)
+	if hm.base == "" {
+		fmt.Fprintf(&b, "<base href=\"%s\">\n", html.EscapeString(p.URL))
+	}
+	if hm.canonical == "" && hm.ogURL == "" {
 		fmt.Fprintf(&b, "<link rel=\"canonical\" href=\"%s\">\n", html.EscapeString(p.URL))
 	}
 	b.WriteString(p.Body)

@@ -96,6 +96,9 @@ func TestFromPage(t *testing.T) {
 			"SCO ministers meet in Astana", "2024-05-21", "Steppe Herald", "https://steppeherald.example/world/ministers", "en", ".html"},
 		{"json-ld", Page{URL: "https://eurasia-monitor.example/2025/bank", ContentType: "application/xhtml+xml", Body: jsonLDPage},
 			"SCO agrees to set up a development bank", "2025-09-01", "Eurasia Monitor", "https://eurasia-monitor.example/2025/bank", "en", ".html"},
+		{"relative canonical", Page{URL: "https://steppeherald.example/amp/ministers?from=feed", ContentType: "text/html",
+			Body: strings.Replace(ogPage, "</head>", `<link rel="canonical" href="/world/ministers"></head>`, 1)},
+			"SCO ministers meet in Astana", "2024-05-21", "Steppe Herald", "https://steppeherald.example/world/ministers", "en", ".html"},
 		{"plain text", Page{URL: "https://wire.example/xinhua/kyrgyz", ContentType: "text/plain; charset=utf-8", Body: plainReport},
 			"China, Kyrgyzstan agree to deepen SCO cooperation", "2019-06-14", "Xinhua", "https://wire.example/xinhua/kyrgyz", "en", ".txt"},
 	}
