@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -12,8 +13,11 @@ import (
 // htmlMeta is what an HTML page says about itself.
 type htmlMeta struct {
 	title, ogTitle, h1 string
-	date               string // published time as written
-	canonical, ogURL   string
+	date               string // published time from a <meta>, as written
+	timeDate           string // the first <time datetime>
+	ld                 ldArticle
+	canonical, ogURL   string // absolute when the page has a <base> to resolve them by
+	base               string // the first <base href>
 	site               string // og:site_name or a publisher/source meta
 	lang               string // <html lang>
 }
@@ -21,12 +25,33 @@ type htmlMeta struct {
 // bestTitle returns og:title, else the first h1, else <title>, without a
 // trailing site name.
 func (m htmlMeta) bestTitle() string {
-	for _, t := range []string{m.ogTitle, m.h1, m.title} {
+	for _, t := range []string{m.ogTitle, m.ld.headline, m.h1, m.title} {
 		if t = tidyTitle(t); t != "" {
 			return t
 		}
 	}
 	return ""
+}
+
+// publishedDate returns the page's date of publication as written: a
+// <meta> (article:published_time and friends), else the JSON-LD article's
+// datePublished, else the first <time datetime>.
+func (m htmlMeta) publishedDate() string {
+	for _, d := range []string{m.date, m.ld.published, m.timeDate} {
+		if d != "" {
+			return d
+		}
+	}
+	return ""
+}
+
+// siteName returns the publisher the page names: og:site_name or a
+// publisher <meta>, else the JSON-LD article's publisher.
+func (m htmlMeta) siteName() string {
+	if m.site != "" {
+		return m.site
+	}
+	return m.ld.publisher
 }
 
 // HTMLToText extracts the readable text of an HTML page: block elements
@@ -48,6 +73,7 @@ func htmlToText(src string) (string, htmlMeta) {
 	}
 	var m htmlMeta
 	collectMeta(doc, &m)
+	m.canonical, m.ogURL = resolveRef(m.base, m.canonical), resolveRef(m.base, m.ogURL)
 	e := &extractor{}
 	e.walk(doc, false, false)
 	e.flush()
@@ -148,6 +174,24 @@ func flatten(src string, maxDepth int) string {
 	}
 }
 
+// resolveRef resolves a relative URL reference (a canonical link written
+// "/world/story.html") against an absolute http(s) base; anything else
+// comes back as it was.
+func resolveRef(base, ref string) string {
+	if base == "" || ref == "" {
+		return ref
+	}
+	b, err := url.Parse(base)
+	if err != nil || (b.Scheme != "http" && b.Scheme != "https") || b.Host == "" {
+		return ref
+	}
+	r, err := url.Parse(ref)
+	if err != nil || r.IsAbs() {
+		return ref
+	}
+	return b.ResolveReference(r).String()
+}
+
 // collectMeta reads the page's own metadata from the whole tree.
 func collectMeta(n *html.Node, m *htmlMeta) {
 	if n.Type == html.ElementNode {
@@ -163,8 +207,16 @@ func collectMeta(n *html.Node, m *htmlMeta) {
 				m.h1 = strings.Join(strings.Fields(nodeText(n)), " ")
 			}
 		case atom.Time:
-			if m.date == "" {
-				m.date = attr(n, "datetime")
+			if m.timeDate == "" {
+				m.timeDate = strings.TrimSpace(attr(n, "datetime"))
+			}
+		case atom.Script:
+			if strings.EqualFold(strings.TrimSpace(attr(n, "type")), "application/ld+json") && m.ld.published == "" && m.ld.headline == "" {
+				m.ld = parseJSONLD(rawText(n))
+			}
+		case atom.Base:
+			if m.base == "" {
+				m.base = strings.TrimSpace(attr(n, "href"))
 			}
 		case atom.Link:
 			if strings.EqualFold(attr(n, "rel"), "canonical") && m.canonical == "" {
@@ -384,6 +436,17 @@ func attrOK(n *html.Node, key string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// rawText returns the text of a raw-text element (a <script>'s source).
+func rawText(n *html.Node) string {
+	var b strings.Builder
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.TextNode {
+			b.WriteString(c.Data)
+		}
+	}
+	return b.String()
 }
 
 // nodeText returns all text below n.

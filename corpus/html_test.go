@@ -71,7 +71,7 @@ func TestHTMLMeta(t *testing.T) {
 	}
 	// og:title wins, and time/og:url are read
 	_, m = htmlToText(`<head><meta property="og:title" content="OG title"><meta property="og:url" content="https://x.example/a"></head><body><h1>H1</h1><time datetime="2021-07-14T15:08:00+08:00">July 14</time></body>`)
-	if m.bestTitle() != "OG title" || m.ogURL != "https://x.example/a" || m.date != "2021-07-14T15:08:00+08:00" {
+	if m.bestTitle() != "OG title" || m.ogURL != "https://x.example/a" || m.publishedDate() != "2021-07-14T15:08:00+08:00" {
 		t.Errorf("meta = %+v", m)
 	}
 	if !strings.Contains(HTMLToText(`<p>a</p><p>b</p>`), "a\n\nb") {

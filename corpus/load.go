@@ -181,44 +181,44 @@ func errReason(err error) string {
 	return err.Error()
 }
 
-// errNoText is the reason for a file whose text is all boilerplate.
-var errNoText = errors.New("no article text")
+// ErrNoText means a page or file holds no article text: everything in it
+// is navigation, footers and other page furniture, or nothing at all.
+var ErrNoText = errors.New("no article text")
 
-// build turns one file's bytes into a Document.
+// build turns one file's bytes into a Document. An HTML file's article is
+// found by DefaultExtractor; its metadata comes from the whole page.
 func build(file string, raw []byte) (Document, error) {
-	isHTML := strings.HasPrefix(strings.ToLower(path.Ext(file)), ".htm")
-	var (
-		text string
-		err  error
-		hm   htmlMeta
-	)
-	if isHTML {
-		text, err = decodeHTML(raw)
-	} else {
-		text, err = Decode(raw)
+	if strings.HasPrefix(strings.ToLower(path.Ext(file)), ".htm") {
+		text, err := decodeHTML(raw)
+		if err != nil {
+			return Document{}, err
+		}
+		return assemble(file, extractHTML(text, "", DefaultExtractor))
 	}
+	text, err := Decode(raw)
 	if err != nil {
 		return Document{}, err
 	}
-	if isHTML {
-		text, hm = htmlToText(text)
-	}
 	a := analyze(text)
-	body := a.text()
+	return assemble(file, extracted{whole: a, body: a, m: harvest(a, htmlMeta{})})
+}
+
+// assemble makes the Document of an extracted file.
+func assemble(file string, e extracted) (Document, error) {
+	body := e.text()
 	if body == "" {
-		return Document{}, errNoText
+		return Document{}, ErrNoText
 	}
-	m := harvest(a, hm)
 	parts := SplitLanguages(body)
-	if len(parts) == 1 && parts[0].Lang == "und" && hm.lang != "" {
-		parts[0].Lang = strings.ToLower(strings.SplitN(hm.lang, "-", 2)[0])
+	if len(parts) == 1 && parts[0].Lang == "und" && e.hm.lang != "" {
+		parts[0].Lang = strings.ToLower(strings.SplitN(e.hm.lang, "-", 2)[0])
 	}
 	return Document{
 		ID:     docID(file),
-		Title:  m.title,
-		Date:   m.date,
-		Source: m.source,
-		URL:    m.url,
+		Title:  e.m.title,
+		Date:   e.m.date,
+		Source: e.m.source,
+		URL:    e.m.url,
 		Langs:  langsOf(parts),
 		Parts:  parts,
 		File:   file,

@@ -361,7 +361,7 @@ func harvestDate(a *analysis, hm htmlMeta) string {
 			best, bestScore = d, score
 		}
 	}
-	if d, ok := parseISODate(hm.date); ok {
+	if d, ok := parseISODate(hm.publishedDate()); ok {
 		consider(d, scorePageMeta)
 	}
 	for _, u := range []string{hm.canonical, hm.ogURL, sourceURL(a)} {
@@ -511,8 +511,8 @@ func harvestSource(a *analysis, hm htmlMeta) string {
 			}
 		}
 	}
-	if hm.site != "" {
-		if name := publisherName(hm.site); name != "" {
+	if site := hm.siteName(); site != "" {
+		if name := publisherName(site); name != "" {
 			return name
 		}
 	}
