@@ -12,7 +12,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -105,7 +104,7 @@ func (a *Assistant) generate(ctx context.Context, question, lang string, r retri
 		a.log.Error("couldn't build the prompt", "err", err)
 		return a.fallback(question, r, NoteUnavailable)
 	}
-	text, err := a.gen.Generate(ctx, system, user, onText)
+	text, err := a.gen.Generate(ctx, system, user, a.checkedStream(onText, sources, r.Passages))
 	cut := errors.Is(err, rag.ErrTruncated)
 	if err != nil && !cut {
 		a.log.Warn("the language model failed; answering extractively", "err", err)
@@ -155,54 +154,6 @@ func (a *Assistant) generate(ctx context.Context, question, lang string, r retri
 		ans.Note = JoinNotes(ans.Note, Note(lang, NoteUncited))
 	}
 	return ans
-}
-
-// supported returns the verified text less its sentences that the passages
-// they cite do not support (a sentence with no marker, if no passage
-// supports it), how many sentences it checked and how many it removed.
-func (a *Assistant) supported(v Verified, passages []rag.Passage) (string, int, int) {
-	c := supportChecker{engine: a.engine, least: a.engine.Params().ClaimSupport}
-	var all []string
-	byDoc := map[string][]string{}
-	for _, p := range passages {
-		byDoc[p.Doc] = append(byDoc[p.Doc], p.Text)
-		all = append(all, p.Text)
-	}
-	var b strings.Builder
-	checked, removed, at, pos := 0, 0, 0, 0 // at: copied up to; pos: read up to
-	for _, s := range tokens.Sentences(v.Text) {
-		i := strings.Index(v.Text[pos:], s)
-		if i < 0 {
-			continue // not found as written: left in place
-		}
-		start, end := pos+i, pos+i+len(s)
-		pos = end
-		if utf8.RuneCountInString(RemoveMarkers(s)) < MinSentenceRunes || IsHeading(s, v.Text) {
-			continue
-		}
-		var cites []int
-		var texts []string
-		for _, m := range markerRE.FindAllString(s, -1) {
-			if n, err := strconv.Atoi(m[1 : len(m)-1]); err == nil && n >= 1 && n <= len(v.Citations) {
-				cites = append(cites, n)
-				texts = append(texts, byDoc[v.Citations[n-1].Doc]...)
-			}
-		}
-		if len(cites) == 0 {
-			texts = all
-		}
-		checked++
-		cl := c.check(s, cites, texts)
-		if cl.Supported {
-			continue
-		}
-		a.log.Debug("a generated sentence its sources do not support", "sentence", s, "share", cl.Share, "missing", cl.Missing)
-		b.WriteString(v.Text[at:start])
-		at = end
-		removed++
-	}
-	b.WriteString(v.Text[at:])
-	return strings.TrimSpace(TidySpaces(b.String())), checked, removed
 }
 
 // citedSources are citations as the prompt's sources, to verify a text

@@ -1,10 +1,15 @@
 package answer
 
 import (
+	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
+
+	"github.com/scobot/scobot/rag"
 
 	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/tokens"
@@ -211,4 +216,150 @@ func hanNumber(s string) int {
 		}
 	}
 	return n + cur
+}
+
+// cited holds the retrieved passages' texts by document, to find those a
+// sentence cites.
+type cited struct {
+	byDoc map[string][]string
+	all   []string
+}
+
+func newCited(passages []rag.Passage) cited {
+	c := cited{byDoc: map[string][]string{}}
+	for _, p := range passages {
+		c.byDoc[p.Doc] = append(c.byDoc[p.Doc], p.Text)
+		c.all = append(c.all, p.Text)
+	}
+	return c
+}
+
+// of returns the source numbers a sentence's markers give that docOf knows
+// (the document of source n), and the texts of those documents' passages:
+// all passages for a sentence citing none.
+func (c cited) of(sentence string, docOf func(n int) (string, bool)) ([]int, []string) {
+	var cites []int
+	var texts []string
+	for _, m := range citationRE.FindAllStringSubmatch(sentence, -1) {
+		for _, n := range markerNumbers(m[1]) {
+			if doc, ok := docOf(n); ok && !slices.Contains(cites, n) {
+				cites = append(cites, n)
+				texts = append(texts, c.byDoc[doc]...)
+			}
+		}
+	}
+	if len(cites) == 0 {
+		return nil, c.all
+	}
+	return cites, texts
+}
+
+// checkable reports whether a sentence of text is one to check: not a
+// fragment or a heading.
+func checkable(sentence, text string) bool {
+	return utf8.RuneCountInString(RemoveCitations(sentence)) >= MinSentenceRunes && !IsHeading(sentence, text)
+}
+
+// supported returns the verified text less its sentences that the passages
+// they cite do not support (a sentence with no marker, if no passage
+// supports it), how many sentences it checked and how many it removed.
+func (a *Assistant) supported(v Verified, passages []rag.Passage) (string, int, int) {
+	c := supportChecker{engine: a.engine, least: a.engine.Params().ClaimSupport}
+	ps := newCited(passages)
+	docOf := func(n int) (string, bool) {
+		if n < 1 || n > len(v.Citations) {
+			return "", false
+		}
+		return v.Citations[n-1].Doc, true
+	}
+	var b strings.Builder
+	checked, removed, at, pos := 0, 0, 0, 0 // at: copied up to; pos: read up to
+	for _, s := range tokens.Sentences(v.Text) {
+		i := strings.Index(v.Text[pos:], s)
+		if i < 0 {
+			continue // not found as written: left in place
+		}
+		start, end := pos+i, pos+i+len(s)
+		pos = end
+		if !checkable(s, v.Text) {
+			continue
+		}
+		checked++
+		cites, texts := ps.of(s, docOf)
+		cl := c.check(s, cites, texts)
+		if cl.Supported {
+			continue
+		}
+		a.log.Debug("a generated sentence its sources do not support", "sentence", s, "share", cl.Share, "missing", cl.Missing)
+		b.WriteString(v.Text[at:start])
+		at = end
+		removed++
+	}
+	b.WriteString(v.Text[at:])
+	return strings.TrimSpace(TidySpaces(b.String())), checked, removed
+}
+
+// checkedStream wraps the callback that shows a generated answer while it
+// is written, so that it shows only the sentences written so far that
+// their sources support (with markers to no source dropped): an invented
+// sentence never reaches the reader, not even for the seconds before the
+// answer is complete. nil stays nil.
+func (a *Assistant) checkedStream(onText func(string), sources []PromptSource, passages []rag.Passage) func(string) {
+	if onText == nil {
+		return nil
+	}
+	c := supportChecker{engine: a.engine, least: a.engine.Params().ClaimSupport}
+	ps := newCited(passages)
+	docOf := func(n int) (string, bool) {
+		for _, s := range sources {
+			if s.N == n {
+				return s.Doc, true
+			}
+		}
+		return "", false
+	}
+	var kept []string
+	judged := 0 // sentences of the text so far already judged
+	return func(sofar string) {
+		ss := tokens.Sentences(sofar)
+		complete := len(ss)
+		if complete > 0 && !endsSentence(sofar) {
+			complete-- // the last one is still being written
+		}
+		shown := len(kept)
+		for ; judged < complete; judged++ {
+			s := ss[judged]
+			if !checkable(s, sofar) {
+				continue
+			}
+			if cites, texts := ps.of(s, docOf); cites != nil && c.check(s, cites, texts).Supported {
+				kept = append(kept, validMarkers(s, docOf))
+			}
+		}
+		if len(kept) > shown {
+			onText(strings.Join(kept, " "))
+		}
+	}
+}
+
+// endsSentence reports whether text ends with a sentence's end (its
+// marker after it, maybe).
+func endsSentence(text string) bool {
+	t := strings.TrimRightFunc(RemoveCitations(text), unicode.IsSpace)
+	r, _ := utf8.DecodeLastRuneInString(t)
+	return strings.ContainsRune(".!?。！？", r)
+}
+
+// validMarkers returns s with its markers written [n], those to no source
+// (docOf) dropped.
+func validMarkers(s string, docOf func(n int) (string, bool)) string {
+	return TidySpaces(citationRE.ReplaceAllStringFunc(s, func(m string) string {
+		var b strings.Builder
+		for _, n := range markerNumbers(citationRE.FindStringSubmatch(m)[1]) {
+			if _, ok := docOf(n); ok {
+				fmt.Fprintf(&b, "[%d]", n)
+			}
+		}
+		return b.String()
+	}))
 }
