@@ -25,8 +25,8 @@ type pageFetcher func(ctx context.Context, url string) (fileName string, body []
 // errNoURLs is what adding by URL says until a fetcher is wired in.
 var errNoURLs = errors.New("adding by URL is not available yet: save the page as a .html file and add that")
 
-// noFetcher is the pageFetcher of scobot add for now: every URL fails
-// with errNoURLs.
+// noFetcher is the pageFetcher of scobot add until one is wired into
+// Main.Fetch: every URL fails with errNoURLs.
 func noFetcher(context.Context, string) (string, []byte, error) { return "", nil, errNoURLs }
 
 // builtinWhere is where a built-in report is, in messages.
@@ -99,7 +99,11 @@ func addedFiles(dir, id string) []string {
 	return out
 }
 
-func runAdd(ctx context.Context, m *Main, c *cli, args []string, fetch pageFetcher) error {
+func runAdd(ctx context.Context, m *Main, c *cli, args []string) error {
+	fetch := m.Fetch
+	if fetch == nil {
+		fetch = noFetcher
+	}
 	fs := c.flagSet(m, "add", "FILE|URL…")
 	replace := fs.Bool("replace", false, "replace a report added before under the same ID")
 	pos, err := c.parse(fs, args)
