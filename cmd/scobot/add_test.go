@@ -30,7 +30,7 @@ func TestAddAndRemove(t *testing.T) {
 		args    []string
 		fetch   pageFetcher
 		code    int
-		failed  int // arguments not done
+		failed  int      // arguments not done
 		out     []string // each in stdout
 		errOut  []string // each in stderr, one line each
 		present []string // added reports on disk afterwards
