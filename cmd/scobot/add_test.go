@@ -18,6 +18,10 @@ func TestAddAndRemove(t *testing.T) {
 	db, userDir := t.TempDir(), t.TempDir()
 	added := filepath.Join(t.TempDir(), "added")
 	copyFile(t, filepath.Join(liveDir, "sco_film_festival_qingdao.txt"), filepath.Join(userDir, "user_report.txt"))
+	noText := filepath.Join(t.TempDir(), "notext.html") // a page of menus and footers only
+	if err := os.WriteFile(noText, []byte(`<html><body><nav><a href="/">Home</a> | <a href="/news">News</a></nav><footer>Copyright 2025 All rights reserved</footer></body></html>`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	corpusFlag := "builtin," + userDir
 	live := func(name string) string { return filepath.Join(liveDir, name) }
 	page := []byte(`<html><head><title>The second SCO Film Festival opens in Qingdao</title></head><body><article><h1>The second SCO Film Festival opens in Qingdao</h1>` +
@@ -39,9 +43,9 @@ func TestAddAndRemove(t *testing.T) {
 		{"a good file", []string{"add", live("tianjin_development_bank.txt")}, nil, 0, 0,
 			[]string{"added tianjin_development_bank", "title:     " + bankTitle, "date:      2025-09-01", "publisher: Xinhua", "languages: en", "chunks:    1", "Index updated:"},
 			nil, []string{"tianjin_development_bank.txt"}, nil},
-		{"bad files beside a good one", []string{"add", live("binary_report.txt"), live("empty_report.txt"), filepath.Join(t.TempDir(), "missing.txt"), "../../go.mod", live("sco_film_festival_qingdao.txt")}, nil, 1, 4,
+		{"bad files beside a good one", []string{"add", live("binary_report.txt"), live("empty_report.txt"), filepath.Join(t.TempDir(), "missing.txt"), "../../go.mod", noText, live("sco_film_festival_qingdao.txt")}, nil, 1, 5,
 			[]string{"added sco_film_festival_qingdao", "title:     " + filmTitle},
-			[]string{"binary_report.txt: binary file", "empty_report.txt: empty file", "missing.txt: couldn't open it", "go.mod: not a report file", "4 of 5 reports not added"},
+			[]string{"binary_report.txt: binary file", "empty_report.txt: empty file", "missing.txt: couldn't open it", "go.mod: not a report file", "notext.html: no article text", "5 of 6 reports not added"},
 			[]string{"sco_film_festival_qingdao.txt"}, []string{"binary_report.txt", "empty_report.txt"}},
 		{"an ID added before", []string{"add", live("tianjin_development_bank.txt")}, nil, 1, 1,
 			nil, []string{"a report with the ID tianjin_development_bank was added before", "--replace"}, nil, nil},
