@@ -346,7 +346,7 @@ func loadCorpus(ctx context.Context, setting string, exclude map[string]bool, lo
 			if prev, dup := from[d.ID]; dup {
 				reason := fmt.Sprintf("duplicate document ID %s (also in %s)", d.ID, prev)
 				skipped = append(skipped, corpus.Skipped{File: filepath.Join(where, d.File), Reason: reason})
-				log.Warn("skipped document file", "file", filepath.Join(where, d.File), "reason", reason)
+				log.Warn(skippedMsg, "file", filepath.Join(where, d.File), "reason", reason)
 				continue
 			}
 			from[d.ID] = where

@@ -169,3 +169,48 @@ func docInfos(docs []corpus.Document) []bot.DocInfo {
 	}
 	return out
 }
+
+// skippedMsg is the message the corpus loader logs for each file it skips.
+const skippedMsg = "skipped document file"
+
+// skippedOnce is a log handler for the builds of serve's app: it passes on
+// every record but a skipped file's warning already passed on once, so a
+// bad file left in a corpus folder warns at the start (or the reload that
+// first sees it) and not again at every reload.
+type skippedOnce struct {
+	next slog.Handler
+	mu   *sync.Mutex
+	seen map[string]bool // file and reason of the warnings passed on
+}
+
+func newSkippedOnce(next slog.Handler) *skippedOnce {
+	return &skippedOnce{next: next, mu: &sync.Mutex{}, seen: map[string]bool{}}
+}
+
+func (h *skippedOnce) Enabled(ctx context.Context, l slog.Level) bool { return h.next.Enabled(ctx, l) }
+
+func (h *skippedOnce) Handle(ctx context.Context, r slog.Record) error {
+	if r.Message == skippedMsg {
+		key := ""
+		r.Attrs(func(a slog.Attr) bool {
+			key += a.Key + "=" + a.Value.String() + "\x00"
+			return true
+		})
+		h.mu.Lock()
+		seen := h.seen[key]
+		h.seen[key] = true
+		h.mu.Unlock()
+		if seen {
+			return nil
+		}
+	}
+	return h.next.Handle(ctx, r)
+}
+
+func (h *skippedOnce) WithAttrs(as []slog.Attr) slog.Handler {
+	return &skippedOnce{next: h.next.WithAttrs(as), mu: h.mu, seen: h.seen}
+}
+
+func (h *skippedOnce) WithGroup(name string) slog.Handler {
+	return &skippedOnce{next: h.next.WithGroup(name), mu: h.mu, seen: h.seen}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -48,18 +49,21 @@ func runServe(ctx context.Context, m *Main, c *cli, args []string) error {
 	}
 	ws := readWatchSetting(c.env, func(msg string) { c.log.Warn(msg) })
 	opts := openOptions{retrievals: retrievalWorkers(c), live: ws.on}
-	res, err := openResources(ctx, c.cfg, c.log, opts)
+	// A file skipped at the start or at one reload warns once, not at
+	// every reload.
+	blog := slog.New(newSkippedOnce(c.log.Handler()))
+	res, err := openResources(ctx, c.cfg, blog, opts)
 	if err != nil {
 		return err
 	}
-	a, err := buildApp(ctx, c.cfg, res, c.log, opts)
+	a, err := buildApp(ctx, c.cfg, res, blog, opts)
 	if err != nil {
 		return err
 	}
 	if p := a.store.Path(); p != "" {
 		cfg.StateDir = filepath.Dir(p) // beside the index; none for one in memory
 	}
-	live := newLiveApp(a, c.cfg, res, opts, c.log)
+	live := newLiveApp(a, c.cfg, res, opts, blog)
 	b, err := bot.New(ctx, cfg, live.newCore())
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
