@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -108,7 +109,7 @@ type Input struct {
 // Handle concurrently for the same chat.
 type Core struct {
 	asker    Asker
-	docs     []DocInfo
+	docs     atomic.Pointer[[]DocInfo] // see SetDocs
 	opts     CoreOptions
 	history  *historyLRU
 	log      *slog.Logger
@@ -141,15 +142,24 @@ func NewCore(asker Asker, docs []DocInfo, opts CoreOptions) *Core {
 	if len(ex) == 0 {
 		ex = defaultExamples
 	}
-	return &Core{
+	c := &Core{
 		asker:    asker,
-		docs:     docs,
 		opts:     opts,
 		history:  newHistoryLRU(opts.MaxChats, opts.HistoryTurns),
 		log:      log,
 		examples: ex,
 	}
+	c.SetDocs(docs)
+	return c
 }
+
+// SetDocs replaces the documents /start and /sources list, for a corpus
+// that changed while the bot runs. It is safe to call while Handle runs:
+// each reply lists either the old documents or the new ones.
+func (c *Core) SetDocs(docs []DocInfo) { c.docs.Store(&docs) }
+
+// documents returns the documents as last set.
+func (c *Core) documents() []DocInfo { return *c.docs.Load() }
 
 // Command is one command Handle understands.
 type Command struct {
@@ -305,7 +315,7 @@ func (c *Core) timeline(ctx context.Context, in Input, filter string) Reply {
 func (c *Core) start() Reply {
 	return Reply{Kind: KindInfo, Blocks: []Block{
 		{Text: "I answer questions about the diplomacy of the Shanghai Cooperation Organization (SCO) from a small set of news reports, in Chinese or English, and cite the report behind every statement. When the reports don't say, I tell you so."},
-		{Title: fmt.Sprintf("The reports (%d)", len(c.docs)), Items: c.docItems(false)},
+		{Title: fmt.Sprintf("The reports (%d)", len(c.documents())), Items: c.docItems(false)},
 		{Title: "Try asking", Items: exampleItems(c.examples)},
 		{Text: "Send /help for the commands."},
 	}}
@@ -323,17 +333,19 @@ func (c *Core) help() Reply {
 }
 
 func (c *Core) sources() Reply {
-	if len(c.docs) == 0 {
+	docs := c.documents()
+	if len(docs) == 0 {
 		return textReply(KindInfo, "No reports are loaded.")
 	}
-	return Reply{Kind: KindInfo, Blocks: []Block{{Title: fmt.Sprintf("I answer from %d reports", len(c.docs)), Items: c.docItems(true)}}}
+	return Reply{Kind: KindInfo, Blocks: []Block{{Title: fmt.Sprintf("I answer from %d reports", len(docs)), Items: c.docItems(true)}}}
 }
 
 // docItems lists the documents: "Title — date" or, with publisher,
 // "Title — Publisher, date", linked when they have a URL.
 func (c *Core) docItems(publisher bool) []Item {
-	items := make([]Item, 0, len(c.docs))
-	for _, d := range c.docs {
+	docs := c.documents()
+	items := make([]Item, 0, len(docs))
+	for _, d := range docs {
 		title := d.Title
 		if title == "" {
 			title = d.ID

@@ -31,6 +31,11 @@ type Skipped struct {
 // docExts are the extensions of document files (compared in lower case).
 var docExts = map[string]bool{".txt": true, ".md": true, ".markdown": true, ".html": true, ".htm": true}
 
+// IsDocumentFile reports whether Load reads a file of this name as a
+// document (by its extension: .txt, .md, .markdown, .html, .htm in any
+// letter case). MetadataFile is not a document file.
+func IsDocumentFile(name string) bool { return docExts[strings.ToLower(path.Ext(name))] }
+
 // Load reads every document file in fsys — recursively; .txt, .md,
 // .markdown, .html and .htm in any letter case; anything else, including
 // MetadataFile, is ignored — then decodes, cleans and splits each by

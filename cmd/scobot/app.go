@@ -62,6 +62,12 @@ type openOptions struct {
 	// retrievals bounds the retrievals worked on at once (BOT_WORKERS for
 	// serve); 0 → the cores.
 	retrievals int
+	// noAdded leaves the reports added with scobot add out (evaluations
+	// score fixed corpora).
+	noAdded bool
+	// live builds the app for serve, whose corpus is reloaded while it
+	// answers: each engine keeps its own copy of the vectors.
+	live bool
 }
 
 // embedder is what both the index and the questions are embedded with.
@@ -70,24 +76,37 @@ type embedder interface {
 	retrieve.QueryEmbedder
 }
 
+// resources are what an app is built on and a reload of the corpus
+// reuses: the index folder, the glossary and lexicon, the language-model
+// client, the embedder and the open index.
+type resources struct {
+	dbDir  string
+	gl     *glossary.Glossary
+	lex    *glossary.Glossary
+	client *llm.Client // nil without a model
+	emb    embedder
+	st     *store.Store
+}
+
 // openApp loads the corpus (through the corpus cache beside the index), brings the index up to date (embedding only what
 // changed), builds the engine and gives it the embedder's measured share in
 // fusion (vectorShare).
 func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions) (*app, error) {
-	start := time.Now()
-	phase := func(name string) {
-		log.Debug("start-up phase done", "phase", name, "seconds", time.Since(start).Seconds())
-		start = time.Now()
+	res, err := openResources(ctx, cfg, log, opts)
+	if err != nil {
+		return nil, err
 	}
+	return buildApp(ctx, cfg, res, log, opts)
+}
+
+// openResources opens what every build of the app shares: the glossary,
+// the lexicon, the model client, the embedder and the index.
+func openResources(ctx context.Context, cfg config, log *slog.Logger, opts openOptions) (*resources, error) {
+	start := time.Now()
 	dbDir := cfg.DB
 	if dbDir == "" {
 		dbDir = defaultDBDir(cfg.Corpus, opts.dbKey, cfg.LLM.EmbeddingModel)
 	}
-	lc, err := loadCorpusCached(ctx, cfg.Corpus, opts.exclude, dbDir, log)
-	if err != nil {
-		return nil, err
-	}
-	phase("corpus")
 	gl, err := loadGlossary(cfg.Glossary)
 	if err != nil {
 		return nil, err
@@ -104,20 +123,36 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 	if client != nil && client.Embedder() != nil {
 		emb = client.Embedder()
 	}
-
 	st, err := openStore(ctx, dbDir, emb, log, opts.rebuild, opts.mustSave)
 	if err != nil {
 		return nil, err
 	}
-	phase("open index")
+	log.Debug("start-up phase done", "phase", "open index", "seconds", time.Since(start).Seconds())
 	if old, rebuilt := st.Rebuilt(); rebuilt {
 		log.Warn("the embedder changed; rebuilding the index", "was", old, "now", emb.ID())
 	}
+	return &resources{dbDir: dbDir, gl: gl, lex: lex, client: client, emb: emb, st: st}, nil
+}
+
+// buildApp loads the corpus (through the corpus cache), brings the open
+// index res.st up to date with it and builds the engine, the assistant and
+// the briefer over it. serve calls it again, on the same resources, each
+// time the corpus changes: only the documents that changed are embedded.
+func buildApp(ctx context.Context, cfg config, res *resources, log *slog.Logger, opts openOptions) (*app, error) {
+	start := time.Now()
+	phase := func(name string) {
+		log.Debug("start-up phase done", "phase", name, "seconds", time.Since(start).Seconds())
+		start = time.Now()
+	}
+	dbDir, st, emb := res.dbDir, res.st, res.emb
+	setting := loadSetting(cfg, opts)
+	lc, err := loadCorpusCached(ctx, setting, opts.exclude, dbDir, log)
+	if err != nil {
+		return nil, err
+	}
+	phase("corpus")
 
 	a := &app{chunks: map[string][]rag.Chunk{}, store: st, skipped: lc.skipped}
-	// The packed scan follows every Sync of st (rag/vecscan); st stays the
-	// store of record.
-	var vec retrieve.VectorIndex = vecscan.New(st, 0)
 	var all []rag.Chunk
 	if synced(dbDir, lc.id, st, opts.rebuild) {
 		// The index holds exactly these documents' chunks: take them from
@@ -131,7 +166,7 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 		a.stats = store.Stats{Unchanged: len(a.docs), Chunks: st.Len()}
 		log.Debug("index already synced with this corpus; not chunking it again", "chunks", len(all))
 	} else {
-		if a.docs, err = lc.whole(ctx, cfg.Corpus, opts.exclude, log); err != nil {
+		if a.docs, err = lc.whole(ctx, setting, opts.exclude, log); err != nil {
 			return nil, err
 		}
 		sdocs := make([]store.Doc, 0, len(a.docs))
@@ -157,24 +192,38 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 			log.Warn("couldn't save the index; answering from memory", "path", st.Path(), "err", err)
 			err = nil
 		}
-		if err != nil {
-			if opts.strict || !errors.Is(err, llm.ErrUnavailable) {
-				return nil, fmt.Errorf("couldn't update the index in %s: %w", dbDir, err)
-			}
-			log.Warn("couldn't embed the corpus; answering by keyword search only", "err", err)
-			vec = unavailableVectors{err}
+		if err != nil && (opts.strict || !errors.Is(err, llm.ErrUnavailable)) {
+			return nil, fmt.Errorf("couldn't update the index in %s: %w", dbDir, err)
 		}
 	}
+	// The packed scan of st's vectors (rag/vecscan); st stays the store of
+	// record. In serve each engine keeps the vectors of its own build
+	// (pinnedVectors), so a reload's Sync never shows an engine chunks it
+	// does not know.
+	var vec retrieve.VectorIndex
+	switch {
+	case err != nil:
+		log.Warn("couldn't embed the corpus; answering by keyword search only", "err", err)
+		vec = unavailableVectors{err}
+	case opts.live:
+		x := vecscan.New(pinnedVectors{st: st, gen: st.Generation()}, 0)
+		if _, perr := x.Refresh(ctx); perr != nil {
+			return nil, perr
+		}
+		vec = x
+	default:
+		vec = vecscan.New(st, 0)
+	}
 	phase("chunk and sync")
-	engine := retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: gl, Lexicon: lex, Logger: log, Params: opts.params, MaxRetrievals: opts.retrievals})
+	engine := retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: res.gl, Lexicon: res.lex, Logger: log, Params: opts.params, MaxRetrievals: opts.retrievals})
 	phase("engine")
 	if _, ok := vec.(*vecscan.Index); ok {
 		engine = engine.WithVectorShare(vectorShare(ctx, st, engine, log))
 		phase("vector share")
 	}
 	var gen rag.Generator // nil: answers and briefings are extractive
-	if client != nil && client.ChatModel() != "" {
-		gen = generator{c: client, maxTokens: cfg.LLM.MaxTokens}
+	if res.client != nil && res.client.ChatModel() != "" {
+		gen = generator{c: res.client, maxTokens: cfg.LLM.MaxTokens}
 	}
 	a.engine = engine
 	a.ask = answer.NewAssistant(engine)
@@ -183,6 +232,44 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 	}
 	a.briefs = brief.New(engine, gen, log)
 	return a, nil
+}
+
+// pinnedVectors is the index as one engine of serve sees it: at the
+// generation it was built at. Its packed copy (vecscan, packed when the
+// engine is built) is then never packed again after a later Sync, which a
+// reload follows with an engine of its own. Syncs are serialised by the
+// reloads, so the vectors walked are those of gen.
+type pinnedVectors struct {
+	st  *store.Store
+	gen uint64
+}
+
+func (p pinnedVectors) Generation() uint64 { return p.gen }
+
+func (p pinnedVectors) EachVector(ctx context.Context, fn func(c rag.Chunk, vec []float32) error) (uint64, int, error) {
+	_, dim, err := p.st.EachVector(ctx, fn)
+	return p.gen, dim, err
+}
+
+// loadSetting is the corpus setting the app loads: the configured corpus
+// with the managed folder of added reports (cfg.Added) after it, when that
+// folder exists and the command takes it (opts.noAdded: evaluations do
+// not).
+func loadSetting(cfg config, opts openOptions) string {
+	if opts.noAdded || cfg.Added == "" {
+		return cfg.Corpus
+	}
+	if fi, err := os.Stat(cfg.Added); err != nil || !fi.IsDir() {
+		return cfg.Corpus
+	}
+	base := cfg.Corpus
+	if base == "" {
+		base = builtinCorpus
+	}
+	if slices.Contains(corpusList(base), cfg.Added) {
+		return base
+	}
+	return base + "," + cfg.Added
 }
 
 // synced reports whether the index st, kept in dbDir, was last synced with
@@ -259,7 +346,7 @@ func loadCorpus(ctx context.Context, setting string, exclude map[string]bool, lo
 			if prev, dup := from[d.ID]; dup {
 				reason := fmt.Sprintf("duplicate document ID %s (also in %s)", d.ID, prev)
 				skipped = append(skipped, corpus.Skipped{File: filepath.Join(where, d.File), Reason: reason})
-				log.Warn("skipped document file", "file", filepath.Join(where, d.File), "reason", reason)
+				log.Warn(skippedMsg, "file", filepath.Join(where, d.File), "reason", reason)
 				continue
 			}
 			from[d.ID] = where
@@ -380,11 +467,7 @@ func openStore(ctx context.Context, dir string, emb store.Embedder, log *slog.Lo
 // core returns the conversation core every front shares: the Telegram bot
 // and the terminal chat answer, keep history and take commands alike.
 func (a *app) core(log *slog.Logger) *bot.Core {
-	docs := make([]bot.DocInfo, len(a.docs))
-	for i, d := range a.docs {
-		docs[i] = bot.DocInfo{ID: d.ID, Title: d.Title, Date: d.Date, Source: d.Source, URL: d.URL}
-	}
-	return bot.NewCore(a.ask, docs, bot.CoreOptions{Briefer: briefer{a.briefs}, Timeliner: briefer{a.briefs}, Logger: log})
+	return bot.NewCore(a.ask, docInfos(a.docs), bot.CoreOptions{Briefer: briefer{a.briefs}, Timeliner: briefer{a.briefs}, Logger: log})
 }
 
 // briefer gives the bot's /brief and /timeline the briefings and the

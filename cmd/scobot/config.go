@@ -21,6 +21,9 @@ const (
 	envDB       = "SCOBOT_DB"        // --db: index folder; default: <user cache dir>/scobot/<corpus key>
 	envGlossary = "SCOBOT_GLOSSARY"  // --glossary: extra glossary file merged over the built-in one
 	envLogLevel = "SCOBOT_LOG_LEVEL" // debug, info, warn (default), error
+	// envAdded is the managed folder scobot add copies reports into,
+	// merged over the corpus; default: <user cache dir>/scobot/added.
+	envAdded = "SCOBOT_ADDED"
 	// envCPUProfile names a file to write a CPU profile of the whole
 	// command to (go tool pprof reads it); default: none.
 	envCPUProfile = "SCOBOT_CPUPROFILE"
@@ -31,6 +34,9 @@ type config struct {
 	Corpus   string
 	DB       string
 	Glossary string
+	// Added is the managed folder of reports added with scobot add; it is
+	// loaded after the corpus folders when it exists.
+	Added    string
 	LogLevel slog.Level
 	LLM      llmSettings
 }
@@ -166,10 +172,6 @@ func parseLevel(s string, warn func(string)) slog.Level {
 // when not "", names a subset of the corpus (one half of an evaluation
 // split) that gets its own folder too.
 func defaultDBDir(corpusDir, variant, embeddingModel string) string {
-	base, err := os.UserCacheDir()
-	if err != nil || base == "" {
-		base = os.TempDir()
-	}
 	key := builtinCorpus
 	if corpusDir != "" {
 		var abs, names []string
@@ -197,7 +199,28 @@ func defaultDBDir(corpusDir, variant, embeddingModel string) string {
 		}
 		return r
 	}, key)
-	return filepath.Join(base, "scobot", key)
+	return filepath.Join(dataDir(), key)
+}
+
+// dataDir is where scobot keeps its data by default: the index folders
+// and the managed folder of added reports, under the user's cache
+// directory (the system's temporary folder when there is none).
+func dataDir() string {
+	base, err := os.UserCacheDir()
+	if err != nil || base == "" {
+		base = os.TempDir()
+	}
+	return filepath.Join(base, "scobot")
+}
+
+// addedDir reads SCOBOT_ADDED: the managed folder of reports added with
+// scobot add; unset, "added" in the data directory, beside the default
+// index folders.
+func addedDir(e env) string {
+	if d := strings.TrimSpace(e.get(envAdded)); d != "" {
+		return filepath.Clean(d)
+	}
+	return filepath.Join(dataDir(), "added")
 }
 
 // parseArgs parses flags that may come before or after positional

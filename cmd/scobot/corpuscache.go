@@ -80,7 +80,7 @@ func loadCorpusCached(ctx context.Context, setting string, exclude map[string]bo
 	if hit, hashed, ok := corpuscache.Open(ctx, path, key, srcs, before); ok {
 		log.Debug("corpus unchanged; using the cached documents", "files", len(before), "hashed", hashed)
 		for _, s := range hit.Skipped {
-			log.Warn("skipped document file", "file", s.File, "reason", s.Reason)
+			log.Warn(skippedMsg, "file", s.File, "reason", s.Reason)
 		}
 		if hit.Stale { // save the new sizes and times, or those files are hashed every time
 			docs, err := hit.Documents()

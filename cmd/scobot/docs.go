@@ -17,10 +17,11 @@ func runDocs(ctx context.Context, m *Main, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
+	added := addedIDs(c.cfg)
 	out := make([]docJSON, 0, len(a.docs))
 	for _, d := range a.docs {
 		cs := a.chunks[d.ID]
-		dj := docJSON{ID: d.ID, Title: d.Title, Date: d.Date, Source: d.Source, URL: d.URL, Langs: d.Langs, ChunkCount: len(cs), Chunks: []chunkJSON{}}
+		dj := docJSON{ID: d.ID, Title: d.Title, Date: d.Date, Source: d.Source, URL: d.URL, Langs: d.Langs, ChunkCount: len(cs), Added: added[d.ID], Chunks: []chunkJSON{}}
 		if dj.Langs == nil {
 			dj.Langs = []string{}
 		}
@@ -35,7 +36,11 @@ func runDocs(ctx context.Context, m *Main, c *cli, args []string) error {
 		return writeJSON(m.Stdout, out)
 	}
 	for _, d := range out {
-		fmt.Fprintf(m.Stdout, "%s  %s\n    %s — %s, %s; %s; %d chunks\n", d.ID, d.Date, d.Title, d.Source, strings.Join(d.Langs, "+"), orNone(d.URL), d.ChunkCount)
+		mark := ""
+		if d.Added {
+			mark = "  (added)"
+		}
+		fmt.Fprintf(m.Stdout, "%s  %s%s\n    %s — %s, %s; %s; %d chunks\n", d.ID, d.Date, mark, d.Title, d.Source, strings.Join(d.Langs, "+"), orNone(d.URL), d.ChunkCount)
 		for _, ch := range d.Chunks {
 			fmt.Fprintf(m.Stdout, "  [%s %s] %s\n", ch.ID, ch.Lang, ch.Text)
 		}
@@ -59,7 +64,8 @@ type docJSON struct {
 	URL        string      `json:"url"`
 	Langs      []string    `json:"langs"`
 	ChunkCount int         `json:"chunk_count"`
-	Chunks     []chunkJSON `json:"chunks"` // filled by --chunks
+	Added      bool        `json:"added,omitempty"` // added with scobot add
+	Chunks     []chunkJSON `json:"chunks"`          // filled by --chunks
 }
 
 type chunkJSON struct {

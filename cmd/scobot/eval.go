@@ -157,7 +157,7 @@ func loadRun(ctx context.Context, c *cli, run evalRun) ([]evaluate.Question, *ap
 	if err != nil {
 		return nil, nil, err
 	}
-	opts := openOptions{params: run.params}
+	opts := openOptions{params: run.params, noAdded: true}
 	if run.split != "" {
 		sp, err := evaluate.ReadSplit(run.split)
 		if err != nil {

@@ -31,6 +31,9 @@ type Main struct {
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string // os.Getenv, or a fake in tests
 	DotenvPath     string              // "" for none
+	// Fetch fetches a report that scobot add is given by URL; nil: adding
+	// by URL is not available yet (noFetcher).
+	Fetch pageFetcher
 }
 
 // Exit codes.
@@ -63,6 +66,8 @@ func commands() []command {
 		{"chat", "", "answer questions typed one per line, until an empty line", runChat},
 		{"index", "", "build or update the index of the corpus", runIndex},
 		{"docs", "", "list the indexed documents and their metadata", runDocs},
+		{"add", "FILE…", "copy reports into the folder of added reports and index them (--replace)", runAdd},
+		{"remove", "ID…", "remove reports added with scobot add, and update the index", runRemove},
 		{"brief", `"topic"`, "write a dated, sourced briefing on a topic (--md, --json)", runBrief},
 		{"timeline", "[filter]", "list the corpus's events in date order", runTimeline},
 		{"eval", "--qa FILE | --floors FILE", "score a JSONL question file, or hold every run of a floors file to its floors", runEval},
@@ -198,5 +203,6 @@ func (c *cli) parse(fs *flag.FlagSet, args []string) ([]string, error) {
 		return nil, fmt.Errorf("%w: %v", errUsage, err)
 	}
 	c.cfg.Corpus = cleanCorpus(c.cfg.Corpus)
+	c.cfg.Added = addedDir(c.env)
 	return pos, nil
 }

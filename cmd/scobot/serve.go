@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"runtime"
 	"strconv"
@@ -46,14 +47,24 @@ func runServe(ctx context.Context, m *Main, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	a, err := openApp(ctx, c.cfg, c.log, openOptions{retrievals: retrievalWorkers(c)})
+	ws := readWatchSetting(c.env, func(msg string) { c.log.Warn(msg) })
+	opts := openOptions{retrievals: retrievalWorkers(c), live: ws.on}
+	// A file skipped at the start or at one reload warns once, not at
+	// every reload.
+	blog := slog.New(newSkippedOnce(c.log.Handler()))
+	res, err := openResources(ctx, c.cfg, blog, opts)
+	if err != nil {
+		return err
+	}
+	a, err := buildApp(ctx, c.cfg, res, blog, opts)
 	if err != nil {
 		return err
 	}
 	if p := a.store.Path(); p != "" {
 		cfg.StateDir = filepath.Dir(p) // beside the index; none for one in memory
 	}
-	b, err := bot.New(ctx, cfg, a.core(c.log))
+	live := newLiveApp(a, c.cfg, res, opts, blog)
+	b, err := bot.New(ctx, cfg, live.newCore())
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil
@@ -61,7 +72,20 @@ func runServe(ctx context.Context, m *Main, c *cli, args []string) error {
 		return err
 	}
 	fmt.Fprintf(m.Stderr, "scobot: serving as @%s (Ctrl-C to stop)\n", b.UserName())
-	return b.Run(ctx)
+	if !ws.on {
+		return b.Run(ctx)
+	}
+	// The bot follows its corpus until it stops.
+	fctx, stopFollowing := context.WithCancel(ctx)
+	following := make(chan struct{})
+	go func() {
+		defer close(following)
+		live.follow(fctx, ws)
+	}()
+	err = b.Run(ctx)
+	stopFollowing()
+	<-following
+	return err
 }
 
 // botConfig reads the Telegram settings. A missing token or a bad ID list

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fakeBotAPI is a fake Telegram Bot API on loopback for whole-command
+// tests of serve, driven through the real go-telegram-bot-api client:
+// getUpdates with Telegram's offset rule and a short long-poll, every
+// sendMessage and editMessageText recorded by the message it replies to,
+// anything else answered true.
+type fakeBotAPI struct {
+	srv *httptest.Server
+
+	mu      sync.Mutex
+	updates []map[string]any // not yet confirmed
+	nextUpd int
+	nextMsg int
+	polled  chan struct{} // closed at the first getUpdates
+	once    sync.Once
+	replies map[int][]string // question message ID → texts sent in reply (edits included)
+	replyOf map[int]int      // bot message ID → question message ID
+}
+
+func newFakeBotAPI(t *testing.T) *fakeBotAPI {
+	f := &fakeBotAPI{nextUpd: 1, nextMsg: 1, polled: make(chan struct{}), replies: map[int][]string{}, replyOf: map[int]int{}}
+	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+// ask enqueues a private message from user 7 and returns its message ID.
+func (f *fakeBotAPI) ask(text string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id := f.nextMsg
+	f.nextMsg++
+	f.updates = append(f.updates, map[string]any{"update_id": f.nextUpd, "message": map[string]any{
+		"message_id": id, "date": time.Now().Unix(), "text": text,
+		"from": map[string]any{"id": 7, "is_bot": false, "first_name": "Reader"},
+		"chat": map[string]any{"id": 7, "type": "private", "first_name": "Reader"},
+	}})
+	f.nextUpd++
+	return id
+}
+
+// reply waits up to limit for a reply to question msg and returns its
+// texts so far joined ("" if none came).
+func (f *fakeBotAPI) reply(msg int, limit time.Duration) string {
+	deadline := time.Now().Add(limit)
+	for {
+		f.mu.Lock()
+		texts := f.replies[msg]
+		f.mu.Unlock()
+		if len(texts) > 0 || time.Now().After(deadline) {
+			return strings.Join(texts, "\n")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitPolling waits up to limit until the bot polls: it is ready.
+func (f *fakeBotAPI) waitPolling(t *testing.T, limit time.Duration) {
+	t.Helper()
+	select {
+	case <-f.polled:
+	case <-time.After(limit):
+		t.Fatal("the bot did not poll for updates")
+	}
+}
+
+func (f *fakeBotAPI) serve(w http.ResponseWriter, r *http.Request) {
+	method := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
+	_ = r.ParseForm()
+	w.Header().Set("Content-Type", "application/json")
+	reply := func(result any) { _ = json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": result}) }
+	switch method {
+	case "getMe":
+		reply(map[string]any{"id": 1, "is_bot": true, "first_name": "Live", "username": "live_bot"})
+	case "getUpdates":
+		f.once.Do(func() { close(f.polled) })
+		offset, _ := strconv.Atoi(r.FormValue("offset"))
+		reply(f.getUpdates(r, offset))
+	case "sendMessage", "editMessageText":
+		reply(f.sent(r, method == "editMessageText"))
+	default:
+		reply(true)
+	}
+}
+
+// getUpdates drops the updates before offset and returns the rest,
+// waiting up to 200 ms for one.
+func (f *fakeBotAPI) getUpdates(r *http.Request, offset int) []map[string]any {
+	end := time.Now().Add(200 * time.Millisecond)
+	for {
+		f.mu.Lock()
+		kept := f.updates[:0]
+		for _, u := range f.updates {
+			if u["update_id"].(int) >= offset {
+				kept = append(kept, u)
+			}
+		}
+		f.updates = kept
+		out := append([]map[string]any{}, f.updates...)
+		f.mu.Unlock()
+		if len(out) > 0 || time.Now().After(end) || r.Context().Err() != nil {
+			return out
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// sent records a sendMessage or an edit of one.
+func (f *fakeBotAPI) sent(r *http.Request, edit bool) map[string]any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	chat, _ := strconv.ParseInt(r.FormValue("chat_id"), 10, 64)
+	var id int
+	if edit {
+		id, _ = strconv.Atoi(r.FormValue("message_id"))
+	} else {
+		id = f.nextMsg
+		f.nextMsg++
+		f.replyOf[id], _ = strconv.Atoi(r.FormValue("reply_to_message_id"))
+	}
+	if q := f.replyOf[id]; q != 0 {
+		f.replies[q] = append(f.replies[q], r.FormValue("text"))
+	}
+	return map[string]any{"message_id": id, "date": time.Now().Unix(), "text": r.FormValue("text"),
+		"chat": map[string]any{"id": chat, "type": "private"}}
+}
