@@ -22,13 +22,6 @@ import (
 // (its extension says how it is read: .html, .txt) and its bytes.
 type pageFetcher func(ctx context.Context, url string) (fileName string, body []byte, err error)
 
-// errNoURLs is what adding by URL says until a fetcher is wired in.
-var errNoURLs = errors.New("adding by URL is not available yet: save the page as a .html file and add that")
-
-// noFetcher is the pageFetcher of scobot add until one is wired into
-// Main.Fetch: every URL fails with errNoURLs.
-func noFetcher(context.Context, string) (string, []byte, error) { return "", nil, errNoURLs }
-
 // builtinWhere is where a built-in report is, in messages.
 const builtinWhere = "the built-in corpus"
 
@@ -100,15 +93,15 @@ func addedFiles(dir, id string) []string {
 }
 
 func runAdd(ctx context.Context, m *Main, c *cli, args []string) error {
-	fetch := m.Fetch
-	if fetch == nil {
-		fetch = noFetcher
-	}
 	fs := c.flagSet(m, "add", "FILE|URL…")
 	replace := fs.Bool("replace", false, "replace a report added before under the same ID")
 	pos, err := c.parse(fs, args)
 	if err != nil {
 		return err
+	}
+	fetch := m.Fetch
+	if fetch == nil {
+		fetch = urlFetcher(c)
 	}
 	if len(pos) == 0 {
 		return fmt.Errorf("%w: give the report files to add, e.g. scobot add report.html", errUsage)

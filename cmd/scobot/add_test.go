@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/scobot/scobot/corpus"
 )
 
 // TestAddAndRemove runs scobot add and remove in turn on one corpus (the
@@ -28,6 +32,20 @@ func TestAddAndRemove(t *testing.T) {
 		`<p>2025-06-12 09:00:00 Source: China Daily</p><p>QINGDAO -- The second Film Festival of the Shanghai Cooperation Organization opened on Thursday in the coastal city of Qingdao, with 46 films from the member states in its competition.</p></article></body></html>`)
 	fetch := func(_ context.Context, url string) (string, []byte, error) {
 		return "fetched_film_festival.html", page, nil
+	}
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/2025/06/sco-film-festival.html" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(page)
+	}))
+	defer site.Close()
+	// The steps that fetch from the loopback site allow private addresses.
+	private := map[string]map[string]string{
+		"a URL that is not found": {"INGEST_ALLOW_PRIVATE": "1"},
+		"a URL fetched":           {"INGEST_ALLOW_PRIVATE": "1"},
 	}
 	steps := []struct {
 		name    string
@@ -55,8 +73,12 @@ func TestAddAndRemove(t *testing.T) {
 			nil, []string{"the ID 000_b54822d210cd7471 is taken by the report 000_b54822d210cd7471.txt of the built-in corpus"}, nil, []string{"000_b54822d210cd7471.txt"}},
 		{"a user folder's ID", []string{"add", filepath.Join(userDir, "user_report.txt")}, nil, 1, 1,
 			nil, []string{"the ID user_report is taken by the report user_report.txt of " + userDir}, nil, []string{"user_report.txt"}},
-		{"a URL, no fetcher yet", []string{"add", "https://news.example/film"}, nil, 1, 1,
-			nil, []string{"https://news.example/film: adding by URL is not available yet"}, nil, nil},
+		{"a URL on a private address", []string{"add", site.URL + "/2025/06/sco-film-festival.html"}, nil, 1, 1,
+			nil, []string{"is private; set INGEST_ALLOW_PRIVATE to allow it"}, nil, nil},
+		{"a URL that is not found", []string{"add", site.URL + "/nothing"}, nil, 1, 1,
+			nil, []string{"404 Not Found"}, nil, nil},
+		{"a URL fetched", []string{"add", site.URL + "/2025/06/sco-film-festival.html"}, nil, 0, 0,
+			[]string{"title:     " + filmTitle, "publisher: China Daily"}, nil, nil, nil},
 		{"a URL through a fetcher", []string{"add", "https://news.example/film"}, fetch, 0, 0,
 			[]string{"added fetched_film_festival", "title:     " + filmTitle}, nil, []string{"fetched_film_festival.html"}, nil},
 		{"remove an added report", []string{"remove", "sco_film_festival_qingdao"}, nil, 0, 0,
@@ -72,7 +94,13 @@ func TestAddAndRemove(t *testing.T) {
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
 			var out, errOut bytes.Buffer
-			m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return vars[k] }, Fetch: s.fetch}
+			getenv := func(k string) string {
+				if v, ok := private[s.name][k]; ok {
+					return v
+				}
+				return vars[k]
+			}
+			m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: getenv, Fetch: s.fetch}
 			args := append(append([]string{}, s.args...), "--corpus", corpusFlag, "--db", db)
 			if code := m.Run(context.Background(), args); code != s.code {
 				t.Errorf("exit %d, want %d (stdout %q, stderr %q)", code, s.code, out.String(), errOut.String())
@@ -115,7 +143,7 @@ func TestAddAndRemove(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &docs); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]bool{"tianjin_development_bank": true, "fetched_film_festival": true}
+	want := map[string]bool{"tianjin_development_bank": true, "fetched_film_festival": true, corpus.PageID(site.URL + "/2025/06/sco-film-festival.html"): true}
 	for _, d := range docs {
 		if d.Added != want[d.ID] {
 			t.Errorf("docs: %s marked added %v, want %v", d.ID, d.Added, want[d.ID])

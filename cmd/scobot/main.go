@@ -31,8 +31,8 @@ type Main struct {
 	Stdout, Stderr io.Writer
 	Getenv         func(string) string // os.Getenv, or a fake in tests
 	DotenvPath     string              // "" for none
-	// Fetch fetches a report that scobot add is given by URL; nil: adding
-	// by URL is not available yet (noFetcher).
+	// Fetch fetches a report that scobot add is given by URL; nil: the
+	// safe fetcher of ingest/fetch (urlFetcher).
 	Fetch pageFetcher
 }
 
