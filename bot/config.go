@@ -126,6 +126,12 @@ type Config struct {
 	// answered when its chat or its sender is listed. Both empty → anyone.
 	AllowedChats []int64
 	AllowedUsers []int64
+	// AdminUsers are the editors: they may add reports (/add, a file, a
+	// forwarded message) and remove them (/remove) in a private chat with
+	// the bot. Empty → nobody.
+	AdminUsers []int64
+	// MaxAttachmentBytes bounds a report sent as a file; 0 → 5 MiB.
+	MaxAttachmentBytes int
 
 	UserRate Rate // questions per user; zero → no limit
 	ChatRate Rate // questions per chat; zero → no limit
@@ -226,6 +232,7 @@ func (c *Config) defaults() error {
 	setDefault(&c.PollTimeout, 30*time.Second)
 	setDefault(&c.RepollInterval, time.Second)
 	setDefault(&c.EditInterval, time.Second)
+	setDefault(&c.MaxAttachmentBytes, 5<<20)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}

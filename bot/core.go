@@ -13,8 +13,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync/atomic"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -46,6 +48,9 @@ type DocInfo struct {
 	Date   string // ISO 8601, "" if unknown
 	Source string // publisher
 	URL    string // "" if none
+	// Added is when an editor added the report; zero for the corpus's
+	// own. /sources lists the newest additions first.
+	Added time.Time
 }
 
 // CoreOptions tune a Core. The zero value is usable.
@@ -58,6 +63,7 @@ type CoreOptions struct {
 	Examples  []string
 	Briefer   Briefer      // nil → /brief replies that briefings are coming
 	Timeliner Timeliner    // nil → /timeline replies that it is not available
+	Library   Library      // nil → /add and /remove reply that adding is not available
 	Logger    *slog.Logger // nil → discard
 }
 
@@ -102,6 +108,18 @@ type Input struct {
 	// OnText, when set, receives the answer text as it is generated (not
 	// yet citation-checked), from the goroutine that called Handle.
 	OnText func(text string)
+	// Admin is set when the sender is one of the editors, who may add and
+	// remove reports.
+	Admin bool
+	// Attachment is a file sent with the text (its caption); from an
+	// editor, it is a report to add.
+	Attachment *Attachment
+	// Forwarded is set for a message forwarded into a private chat: from
+	// an editor, its text is a report to add.
+	Forwarded bool
+	// Name names the message for a report made of its text
+	// ("telegram-<chat>-<message>").
+	Name string
 }
 
 // Core handles the conversation, whatever the front. Safe for concurrent
@@ -167,6 +185,9 @@ type Command struct {
 	Args string // what follows it, as shown in /help ("<question>")
 	Help string // what it does, for /help
 	Menu string // what it does, for a client's command menu
+	// Editors marks a command only editors may use: left out of the menu
+	// and of others' /help.
+	Editors bool
 }
 
 // Commands are the commands Handle understands, in /help order. A front
@@ -178,6 +199,8 @@ var Commands = []Command{
 	{Name: "timeline", Args: "[word or year]", Help: "the events in the reports, oldest first", Menu: "The events in the reports, oldest first"},
 	{Name: "start", Help: "what I am, with example questions", Menu: "What this bot is, with examples"},
 	{Name: "help", Help: "this message", Menu: "How to use the bot"},
+	{Name: "add", Args: "<url> | <text>", Help: "add a report (or send a .txt, .md or .html file, or forward a message); editors only", Editors: true},
+	{Name: "remove", Args: "<id>", Help: "remove a report added with /add; editors only", Editors: true},
 }
 
 // Handle answers one input: a command (/start, /help, /ask, /sources,
@@ -185,13 +208,20 @@ var Commands = []Command{
 // fit to show the user; errors are logged, never shown.
 func (c *Core) Handle(ctx context.Context, in Input) Reply {
 	cmd, arg := ParseCommand(in.Text)
+	if cmd == "" && (in.Attachment != nil || in.Forwarded && in.Admin) {
+		return c.addReport(ctx, in, in.Text)
+	}
 	switch cmd {
 	case "":
 		return c.ask(ctx, in, in.Text)
+	case "add":
+		return c.addReport(ctx, in, arg)
+	case "remove":
+		return c.removeReport(ctx, in, arg)
 	case "start":
 		return c.start()
 	case "help":
-		return c.help()
+		return c.help(in.Admin)
 	case "sources":
 		return c.sources()
 	case "ask":
@@ -245,7 +275,7 @@ func textReply(kind, text string) Reply {
 func (c *Core) ask(ctx context.Context, in Input, question string) Reply {
 	q := strings.TrimSpace(question)
 	if q == "" {
-		return c.help()
+		return c.help(in.Admin)
 	}
 	if n := utf8.RuneCountInString(q); n > c.opts.MaxQuestionRunes {
 		return textReply(KindUsage, fmt.Sprintf("Your question is %d characters long; please keep it under %d.", n, c.opts.MaxQuestionRunes))
@@ -269,7 +299,7 @@ func (c *Core) failed(ctx context.Context, in Input, err error) Reply {
 	case errors.Is(err, rag.ErrQuestionTooLong):
 		return textReply(KindUsage, fmt.Sprintf("Your question is too long; please keep it under %d characters.", c.opts.MaxQuestionRunes))
 	case errors.Is(err, rag.ErrEmptyQuestion):
-		return c.help()
+		return c.help(in.Admin)
 	}
 	c.log.LogAttrs(ctx, slog.LevelError, "couldn't answer", slog.String("chat", in.Chat), slog.String("user", in.User), slog.Any("err", err))
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
@@ -321,10 +351,14 @@ func (c *Core) start() Reply {
 	}}
 }
 
-func (c *Core) help() Reply {
-	items := make([]Item, len(Commands))
-	for i, cmd := range Commands {
-		items[i] = Item{Label: strings.TrimSpace("/" + cmd.Name + " " + cmd.Args), Detail: cmd.Help}
+// help lists the commands; editors' commands only for an editor.
+func (c *Core) help(editor bool) Reply {
+	var items []Item
+	for _, cmd := range Commands {
+		if cmd.Editors && !editor {
+			continue
+		}
+		items = append(items, Item{Label: strings.TrimSpace("/" + cmd.Name + " " + cmd.Args), Detail: cmd.Help})
 	}
 	return Reply{Kind: KindInfo, Blocks: []Block{
 		{Text: "Ask a question in Chinese or English and I answer from the news reports, with numbered sources."},
@@ -340,10 +374,12 @@ func (c *Core) sources() Reply {
 	return Reply{Kind: KindInfo, Blocks: []Block{{Title: fmt.Sprintf("I answer from %d reports", len(docs)), Items: c.docItems(true)}}}
 }
 
-// docItems lists the documents: "Title — date" or, with publisher,
-// "Title — Publisher, date", linked when they have a URL.
+// docItems lists the documents, the newest additions first: "Title —
+// date" or, with publisher, "Title — Publisher, date", linked when they
+// have a URL.
 func (c *Core) docItems(publisher bool) []Item {
-	docs := c.documents()
+	docs := slices.Clone(c.documents())
+	slices.SortStableFunc(docs, func(a, b DocInfo) int { return b.Added.Compare(a.Added) })
 	items := make([]Item, 0, len(docs))
 	for _, d := range docs {
 		title := d.Title

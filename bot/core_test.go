@@ -246,19 +246,28 @@ func TestLimiter(t *testing.T) {
 
 func TestEveryListedCommandIsHandled(t *testing.T) {
 	c := NewCore(&fakeAsker{}, testDocs, CoreOptions{})
-	help := c.Handle(context.Background(), Input{Text: "/help"})
-	listed := map[string]bool{}
-	for _, b := range help.Blocks {
-		for _, it := range b.Items {
-			listed[strings.Fields(it.Label)[0]] = true
+	listed := func(admin bool) map[string]bool {
+		help := c.Handle(context.Background(), Input{Text: "/help", Admin: admin})
+		out := map[string]bool{}
+		for _, b := range help.Blocks {
+			for _, it := range b.Items {
+				out[strings.Fields(it.Label)[0]] = true
+			}
 		}
+		return out
 	}
+	forAll, forEditors := listed(false), listed(true)
 	for _, cmd := range Commands {
-		if !listed["/"+cmd.Name] {
-			t.Errorf("/help does not list /%s", cmd.Name)
+		if !forEditors["/"+cmd.Name] {
+			t.Errorf("an editor's /help does not list /%s", cmd.Name)
 		}
-		if cmd.Menu == "" {
-			t.Errorf("/%s has no menu description", cmd.Name)
+		// The editors' commands are neither in others' /help nor in the
+		// menu.
+		if forAll["/"+cmd.Name] == cmd.Editors {
+			t.Errorf("/%s (editors only: %v) listed in others' /help: %v", cmd.Name, cmd.Editors, forAll["/"+cmd.Name])
+		}
+		if (cmd.Menu == "") != cmd.Editors {
+			t.Errorf("/%s has menu description %q (editors only: %v)", cmd.Name, cmd.Menu, cmd.Editors)
 		}
 		r := c.Handle(context.Background(), Input{Text: "/" + cmd.Name + " 2024"})
 		for _, b := range r.Blocks {

@@ -45,7 +45,8 @@ type fakeTG struct {
 	acked   int // highest offset a getUpdates sent
 	nextID  int
 	hook    func(method string, form url.Values) (status int, body string, ok bool)
-	changed chan struct{} // closed and replaced on every call
+	files   map[string][]byte // served at /file/bot<token>/<path>; getFile gives documents/<file_id>
+	changed chan struct{}     // closed and replaced on every call
 }
 
 func newFakeTG(t testing.TB) *fakeTG {
@@ -57,6 +58,17 @@ func newFakeTG(t testing.TB) *fakeTG {
 
 func (f *fakeTG) serve(w http.ResponseWriter, r *http.Request) {
 	prefix := "/bot" + testToken + "/"
+	if path, ok := strings.CutPrefix(r.URL.Path, "/file"+prefix); ok {
+		f.mu.Lock()
+		data, found := f.files[path]
+		f.mu.Unlock()
+		if !found {
+			http.NotFound(w, r)
+			return
+		}
+		w.Write(data)
+		return
+	}
 	if !strings.HasPrefix(r.URL.Path, prefix) {
 		http.Error(w, `{"ok":false,"error_code":404,"description":"Not Found"}`, http.StatusNotFound)
 		return
@@ -86,6 +98,17 @@ func (f *fakeTG) serve(w http.ResponseWriter, r *http.Request) {
 		result = map[string]any{"id": botID, "is_bot": true, "first_name": "SCO bot", "username": botName}
 	case "getUpdates":
 		result = f.getUpdates(r)
+	case "getFile":
+		id := r.PostForm.Get("file_id")
+		f.mu.Lock()
+		data, found := f.files["documents/"+id]
+		f.mu.Unlock()
+		if !found {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, `{"ok":false,"error_code":400,"description":"Bad Request: invalid file_id"}`)
+			return
+		}
+		result = map[string]any{"file_id": id, "file_unique_id": id, "file_size": len(data), "file_path": "documents/" + id}
 	case "sendMessage", "editMessageText":
 		f.mu.Lock()
 		id := f.nextID
@@ -344,6 +367,13 @@ func startBot(t *testing.T, f *fakeTG, asker *fakeAsker, mod func(*Config)) *tes
 // config.
 func startBotWith(t *testing.T, f *fakeTG, asker Asker, mod func(*Config)) *testBot {
 	t.Helper()
+	return startBotWithCore(t, f, asker, mod, CoreOptions{})
+}
+
+// startBotWithCore starts a bot against f whose core answers with asker
+// and has the options opts.
+func startBotWithCore(t *testing.T, f *fakeTG, asker Asker, mod func(*Config), opts CoreOptions) *testBot {
+	t.Helper()
 	logs := &syncBuffer{}
 	tb := &testBot{fake: f, logs: logs, done: make(chan error, 1), sleeps: make(chan time.Duration, 100)}
 	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -361,7 +391,8 @@ func startBotWith(t *testing.T, f *fakeTG, asker Asker, mod func(*Config)) *test
 	if mod != nil {
 		mod(&cfg)
 	}
-	core := NewCore(asker, testDocs, CoreOptions{Logger: log})
+	opts.Logger = log
+	core := NewCore(asker, testDocs, opts)
 	b, err := New(context.Background(), cfg, core)
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -388,4 +419,14 @@ func (tb *testBot) stop(t *testing.T) error {
 		t.Fatal("Run did not return after cancellation")
 	}
 	return nil
+}
+
+// addFile makes a file a user sent available under file_id id.
+func (f *fakeTG) addFile(id string, data []byte) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.files == nil {
+		f.files = map[string][]byte{}
+	}
+	f.files["documents/"+id] = data
 }

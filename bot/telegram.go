@@ -218,9 +218,11 @@ func (b *Bot) mode() string {
 // menu is the command menu registered with setMyCommands so clients offer
 // the commands.
 func menu() []tgbotapi.BotCommand {
-	out := make([]tgbotapi.BotCommand, len(Commands))
-	for i, c := range Commands {
-		out[i] = tgbotapi.BotCommand{Command: c.Name, Description: c.Menu}
+	var out []tgbotapi.BotCommand
+	for _, c := range Commands {
+		if !c.Editors {
+			out = append(out, tgbotapi.BotCommand{Command: c.Name, Description: c.Menu})
+		}
 	}
 	return out
 }
@@ -293,7 +295,8 @@ func (b *Bot) handle(ctx context.Context, in incoming) (sent bool) {
 		b.log.Info("refused: chat and user not allowed", "chat_id", msg.Chat.ID, "user_id", user, "chat_type", msg.Chat.Type)
 		return notice(KindRefusal, textRefused)
 	}
-	if act == actHint {
+	editor := msg.Chat.IsPrivate() && slices.Contains(b.cfg.AdminUsers, user)
+	if act == actHint || act == actFile && !editor {
 		return notice(KindUsage, textNonText)
 	}
 	if cmd, _ := ParseCommand(text); isInfoCommand(cmd) {
@@ -312,7 +315,21 @@ func (b *Bot) handle(ctx context.Context, in incoming) (sent bool) {
 	stopTyping := b.typing(ctx, t)
 	st := &stream{b: b, ctx: ctx, t: t, last: b.cfg.now()}
 	start := b.cfg.now()
-	reply := b.core.Handle(ctx, Input{Chat: chatKey(t), User: strconv.FormatInt(user, 10), Text: text, OnText: st.onText})
+	input := Input{Chat: chatKey(t), User: strconv.FormatInt(user, 10), Text: text, OnText: st.onText, Admin: editor,
+		Forwarded: msg.Chat.IsPrivate() && msg.ForwardDate != 0, Name: fmt.Sprintf("telegram-%d-%d", msg.Chat.ID, msg.MessageID)}
+	var reply Reply
+	if act == actFile {
+		data, err := b.api.download(ctx, b.cfg.APIURL, msg.Document.FileID, b.cfg.MaxAttachmentBytes)
+		if err != nil {
+			b.log.Warn("couldn't download a report sent as a file", "chat_id", msg.Chat.ID, "user_id", user, "err", err)
+			reply = textReply(KindError, "Not added: "+err.Error())
+		} else {
+			input.Attachment = &Attachment{Name: msg.Document.FileName, Data: data}
+		}
+	}
+	if reply.Kind == "" {
+		reply = b.core.Handle(ctx, input)
+	}
 	stopTyping()
 	dctx, cancel := b.deliveryContext(ctx) // from now: the answer took what it took
 	defer cancel()
@@ -370,6 +387,7 @@ const (
 	actIgnore   action = iota // not for the bot
 	actQuestion               // text for the Core
 	actHint                   // a non-text message in a private chat
+	actFile                   // a file in a private chat (its caption as text): a report, from an editor
 )
 
 // route decides whether msg is for the bot and returns the text to handle.
@@ -379,6 +397,9 @@ const (
 func (b *Bot) route(msg *tgbotapi.Message) (string, action) {
 	self := b.api.self()
 	if msg.Chat.IsPrivate() {
+		if msg.Document != nil {
+			return msg.Caption, actFile
+		}
 		if msg.Text == "" {
 			if hasContent(msg) {
 				return "", actHint

@@ -145,10 +145,7 @@ func addReport(ctx context.Context, w io.Writer, dir, arg string, fetch pageFetc
 		if err != nil {
 			return err
 		}
-		name, body = filepath.Base(n), b
-		if name == "." || name == ".." || name == string(filepath.Separator) {
-			return fmt.Errorf("couldn't name the fetched report (%q)", n)
-		}
+		name, body = n, b
 	} else {
 		b, err := readReport(arg)
 		if err != nil {
@@ -156,42 +153,10 @@ func addReport(ctx context.Context, w io.Writer, dir, arg string, fetch pageFetc
 		}
 		name, body = filepath.Base(arg), b
 	}
-	if !corpus.IsDocumentFile(name) {
-		return fmt.Errorf("not a report file: want .txt, .md or .html")
-	}
-	res, err := corpus.Load(ctx, fstest.MapFS{name: &fstest.MapFile{Data: body, Mode: 0o644}}, nil)
+	doc, replaced, err := admitReport(ctx, dir, name, body, origins, replace)
 	if err != nil {
-		return fmt.Errorf("couldn't read the report: %w", err)
+		return err
 	}
-	if len(res.Skipped) > 0 {
-		return errors.New(res.Skipped[0].Reason)
-	}
-	if len(res.Docs) != 1 {
-		return errors.New("no article text")
-	}
-	doc := res.Docs[0]
-	replaced := false
-	if o, taken := origins[doc.ID]; taken {
-		switch {
-		case !o.added:
-			return fmt.Errorf("the ID %s is taken by the report %s of %s; rename the file to add it beside that one", doc.ID, o.file, o.where)
-		case !replace:
-			return fmt.Errorf("a report with the ID %s was added before (%s); add it with --replace to replace it", doc.ID, filepath.Join(o.where, o.file))
-		}
-		for _, f := range addedFiles(dir, doc.ID) {
-			if err := os.Remove(f); err != nil {
-				return fmt.Errorf("couldn't remove the report added before: %w", err)
-			}
-		}
-		replaced = true
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("couldn't create the folder of added reports: %w", err)
-	}
-	if err := atomicfile.Write(filepath.Join(dir, name), body); err != nil {
-		return fmt.Errorf("couldn't copy the report into %s: %w", dir, err)
-	}
-	origins[doc.ID] = origin{where: dir, file: name, added: true}
 	how := "added"
 	if replaced {
 		how = "replaced"
@@ -203,6 +168,57 @@ func addReport(ctx context.Context, w io.Writer, dir, arg string, fetch pageFetc
 	fmt.Fprintf(w, "    languages: %s\n", cmp.Or(strings.Join(doc.Langs, ", "), "(unknown)"))
 	fmt.Fprintf(w, "    chunks:    %d\n", len(chunk.Document(doc, chunk.Options{})))
 	return nil
+}
+
+// admitReport builds the document of a report file's bytes as the corpus
+// loader would and copies the file into the folder of added reports dir.
+// An ID already taken is refused, unless it was added before and replace
+// is set (then it reports replaced). origins learns the new report.
+func admitReport(ctx context.Context, dir, name string, body []byte, origins map[string]origin, replace bool) (doc corpus.Document, replaced bool, err error) {
+	name = filepath.Base(name)
+	if name == "." || name == ".." || name == string(filepath.Separator) || !corpus.IsDocumentFile(name) {
+		return doc, false, fmt.Errorf("not a report file: want .txt, .md or .html")
+	}
+	res, err := corpus.Load(ctx, fstest.MapFS{name: &fstest.MapFile{Data: body, Mode: 0o644}}, nil)
+	if err != nil {
+		return doc, false, fmt.Errorf("couldn't read the report: %w", err)
+	}
+	if len(res.Skipped) > 0 {
+		return doc, false, errors.New(res.Skipped[0].Reason)
+	}
+	if len(res.Docs) != 1 {
+		return doc, false, errors.New("no article text")
+	}
+	doc = res.Docs[0]
+	if o, taken := origins[doc.ID]; taken {
+		switch {
+		case !o.added:
+			return doc, false, fmt.Errorf("the ID %s is taken by the report %s of %s; rename the file to add it beside that one", doc.ID, o.file, o.where)
+		case !replace:
+			return doc, false, &addedBeforeError{id: doc.ID, file: filepath.Join(o.where, o.file)}
+		}
+		for _, f := range addedFiles(dir, doc.ID) {
+			if err := os.Remove(f); err != nil {
+				return doc, false, fmt.Errorf("couldn't remove the report added before: %w", err)
+			}
+		}
+		replaced = true
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return doc, false, fmt.Errorf("couldn't create the folder of added reports: %w", err)
+	}
+	if err := atomicfile.Write(filepath.Join(dir, name), body); err != nil {
+		return doc, false, fmt.Errorf("couldn't copy the report into %s: %w", dir, err)
+	}
+	origins[doc.ID] = origin{where: dir, file: name, added: true}
+	return doc, replaced, nil
+}
+
+// addedBeforeError refuses a report whose ID was added before.
+type addedBeforeError struct{ id, file string }
+
+func (e *addedBeforeError) Error() string {
+	return fmt.Sprintf("a report with the ID %s was added before (%s); add it with --replace to replace it", e.id, e.file)
 }
 
 // isURL reports whether a scobot add argument is a URL rather than a file.

@@ -467,7 +467,7 @@ func openStore(ctx context.Context, dir string, emb store.Embedder, log *slog.Lo
 // core returns the conversation core every front shares: the Telegram bot
 // and the terminal chat answer, keep history and take commands alike.
 func (a *app) core(log *slog.Logger) *bot.Core {
-	return bot.NewCore(a.ask, docInfos(a.docs), bot.CoreOptions{Briefer: briefer{a.briefs}, Timeliner: briefer{a.briefs}, Logger: log})
+	return bot.NewCore(a.ask, docInfos(a.docs, ""), bot.CoreOptions{Briefer: briefer{a.briefs}, Timeliner: briefer{a.briefs}, Logger: log})
 }
 
 // briefer gives the bot's /brief and /timeline the briefings and the

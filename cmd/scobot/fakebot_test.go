@@ -37,15 +37,18 @@ func newFakeBotAPI(t *testing.T) *fakeBotAPI {
 }
 
 // ask enqueues a private message from user 7 and returns its message ID.
-func (f *fakeBotAPI) ask(text string) int {
+func (f *fakeBotAPI) ask(text string) int { return f.askAs(7, text) }
+
+// askAs enqueues a private message from user and returns its message ID.
+func (f *fakeBotAPI) askAs(user int64, text string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	id := f.nextMsg
 	f.nextMsg++
 	f.updates = append(f.updates, map[string]any{"update_id": f.nextUpd, "message": map[string]any{
 		"message_id": id, "date": time.Now().Unix(), "text": text,
-		"from": map[string]any{"id": 7, "is_bot": false, "first_name": "Reader"},
-		"chat": map[string]any{"id": 7, "type": "private", "first_name": "Reader"},
+		"from": map[string]any{"id": user, "is_bot": false, "first_name": "Reader"},
+		"chat": map[string]any{"id": user, "type": "private", "first_name": "Reader"},
 	}})
 	f.nextUpd++
 	return id

@@ -90,9 +90,9 @@ func (l *liveApp) Timeline(ctx context.Context, filter string) (rag.Answer, erro
 }
 
 // newCore returns the conversation core over l, whose documents follow
-// the reloads.
-func (l *liveApp) newCore() *bot.Core {
-	l.core = bot.NewCore(l, docInfos(l.cur.Load().docs), bot.CoreOptions{Briefer: l, Timeliner: l, Logger: l.log})
+// the reloads; lib (nil for none) adds and removes reports for editors.
+func (l *liveApp) newCore(lib bot.Library) *bot.Core {
+	l.core = bot.NewCore(l, docInfos(l.cur.Load().docs, l.cfg.Added), bot.CoreOptions{Briefer: l, Timeliner: l, Library: lib, Logger: l.log})
 	return l.core
 }
 
@@ -116,7 +116,7 @@ func (l *liveApp) reload(ctx context.Context) bool {
 	}
 	l.cur.Store(a)
 	if l.core != nil {
-		l.core.SetDocs(docInfos(a.docs))
+		l.core.SetDocs(docInfos(a.docs, l.cfg.Added))
 	}
 	st := a.stats
 	l.log.Info("reloaded the changed corpus", "documents", len(a.docs), "added", st.Added, "updated", st.Updated,
@@ -161,11 +161,13 @@ func corpusFile(p string) bool {
 	return corpus.IsDocumentFile(p) || filepath.Base(p) == corpus.MetadataFile
 }
 
-// docInfos describes the documents for /start and /sources.
-func docInfos(docs []corpus.Document) []bot.DocInfo {
+// docInfos describes the documents for /start and /sources, with when
+// each report of the folder of added reports added was added.
+func docInfos(docs []corpus.Document, added string) []bot.DocInfo {
+	when := addedTimes(added)
 	out := make([]bot.DocInfo, len(docs))
 	for i, d := range docs {
-		out[i] = bot.DocInfo{ID: d.ID, Title: d.Title, Date: d.Date, Source: d.Source, URL: d.URL}
+		out[i] = bot.DocInfo{ID: d.ID, Title: d.Title, Date: d.Date, Source: d.Source, URL: d.URL, Added: when[d.ID]}
 	}
 	return out
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,6 +114,55 @@ func TestServeFollowsItsCorpus(t *testing.T) {
 	}
 	askUntil(filmQ, filmTitle, true)
 
+	cancel()
+	if code := <-exited; code != 0 {
+		t.Errorf("serve exited %d: %s", code, errOut.String())
+	}
+}
+
+// TestEditorAddsByURLThroughTelegram: through the real client against the
+// fake Bot API, an editor adds a report by URL and another user's question
+// is answered citing it, without a restart; the other user cannot add.
+func TestEditorAddsByURLThroughTelegram(t *testing.T) {
+	page, err := os.ReadFile(filepath.Join(liveDir, "sco_film_festival_qingdao.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write(page)
+	}))
+	defer site.Close()
+	db, added := t.TempDir(), filepath.Join(t.TempDir(), "added")
+	tg := newFakeBotAPI(t)
+	const editor = 9
+	vars := map[string]string{
+		"TELEGRAM_BOT_TOKEN": "123:abc", "TELEGRAM_API_URL": tg.srv.URL, "ALLOWED_USER_IDS": "7,9", "ADMIN_USER_IDS": "9",
+		"RATE_LIMIT_USER": "off", "RATE_LIMIT_CHAT": "off", "RATE_LIMIT_INFO": "off",
+		"CORPUS_WATCH": "off", "SCOBOT_ADDED": added, "INGEST_ALLOW_PRIVATE": "1",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var errOut lockedBuffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &lockedBuffer{}, Stderr: &errOut, Getenv: func(k string) string { return vars[k] }}
+	exited := make(chan int, 1)
+	go func() { exited <- m.Run(ctx, []string{"serve", "--db", db}) }()
+	tg.waitPolling(t, 30*time.Second)
+
+	url := site.URL + "/2025/06/12/sco-film-festival"
+	if r := tg.reply(tg.ask("/add "+url), 10*time.Second); !strings.Contains(r, "Only the newsroom's editors") {
+		t.Errorf("a reader's /add: %q, want a polite refusal", r)
+	}
+	if r := tg.reply(tg.askAs(editor, "/add "+url), 30*time.Second); !strings.Contains(r, "Added") || !strings.Contains(r, filmTitle) {
+		t.Fatalf("the editor's /add: %q (log %s)", r, errOut.String())
+	}
+	// No watcher (CORPUS_WATCH=off): the addition itself reloads.
+	if r := tg.reply(tg.ask(filmQ), 10*time.Second); !strings.Contains(r, filmTitle) {
+		t.Errorf("asked after the addition: %q, want it cited", r)
+	}
+	if r := tg.reply(tg.askAs(editor, "/sources"), 10*time.Second); strings.Index(r, filmTitle) < 0 || strings.Index(r, filmTitle) > strings.Index(r, "王毅") {
+		t.Errorf("/sources does not list the addition first: %q", r)
+	}
 	cancel()
 	if code := <-exited; code != 0 {
 		t.Errorf("serve exited %d: %s", code, errOut.String())

@@ -64,7 +64,15 @@ func runServe(ctx context.Context, m *Main, c *cli, args []string) error {
 		cfg.StateDir = filepath.Dir(p) // beside the index; none for one in memory
 	}
 	live := newLiveApp(a, c.cfg, res, opts, blog)
-	b, err := bot.New(ctx, cfg, live.newCore())
+	var lib bot.Library
+	if c.cfg.Added != "" && len(cfg.AdminUsers) > 0 {
+		fetch := m.Fetch
+		if fetch == nil {
+			fetch = urlFetcher(c)
+		}
+		lib = &library{cfg: c.cfg, fetch: fetch, live: live}
+	}
+	b, err := bot.New(ctx, cfg, live.newCore(lib))
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil
@@ -109,6 +117,9 @@ func botConfig(c *cli) (bot.Config, error) {
 	}
 	if cfg.AllowedUsers, err = bot.ParseIDs(c.env.get(envAllowedUsers)); err != nil {
 		return cfg, fmt.Errorf("%s: %w", envAllowedUsers, err)
+	}
+	if cfg.AdminUsers, err = bot.ParseIDs(c.env.get(envAdmins)); err != nil {
+		return cfg, fmt.Errorf("%s: %w", envAdmins, err)
 	}
 	cfg.UserRate = rateSetting(c, envRateUser, defaultRateUser)
 	cfg.ChatRate = rateSetting(c, envRateChat, defaultRateChat)
