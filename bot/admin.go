@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/scobot/scobot/render"
 )
 
 // Library adds reports to the corpus and removes them, for the editors
@@ -38,23 +40,16 @@ type Attachment struct {
 	Data []byte
 }
 
-// Admin texts.
-const (
-	textNotEditor  = "Only the newsroom's editors can add or remove reports. Ask me a question instead."
-	textNoLibrary  = "Adding reports is not available in this bot."
-	textAddUsage   = "Usage: /add <url>, /add followed by the report's text, or send a .txt, .md or .html file (or forward a message) to add it."
-	textRemoveUsge = "Usage: /remove <id> (the ID /add gave)."
-)
-
 // addReport handles /add, an attachment or a forwarded message from an
 // editor: a URL, a file or a text becomes a report.
 func (c *Core) addReport(ctx context.Context, in Input, arg string) Reply {
+	lang := c.Lang(in)
 	if !in.Admin {
-		return textReply(KindRefusal, textNotEditor)
+		return textReply(KindRefusal, render.Text(lang, render.NotEditor))
 	}
 	lib := c.opts.Library
 	if lib == nil {
-		return textReply(KindInfo, textNoLibrary)
+		return textReply(KindInfo, render.Text(lang, render.NoLibrary))
 	}
 	arg = strings.TrimSpace(arg)
 	var rep AddedReport
@@ -67,53 +62,54 @@ func (c *Core) addReport(ctx context.Context, in Input, arg string) Reply {
 	case arg != "":
 		rep, err = lib.AddText(ctx, in.Name, arg)
 	default:
-		return textReply(KindUsage, textAddUsage)
+		return textReply(KindUsage, render.Text(lang, render.UsageAdd))
 	}
 	if err != nil {
 		c.log.Warn("couldn't add a report", "chat", in.Chat, "user", in.User, "err", err)
-		return textReply(KindError, "Not added: "+err.Error())
+		return textReply(KindError, render.Text(lang, render.NotAdded, err.Error()))
 	}
 	c.log.Info("report added", "chat", in.Chat, "user", in.User, "id", rep.ID)
+	none := render.Text(lang, render.NoneFound)
+	or := func(s string) string {
+		if s == "" {
+			return none
+		}
+		return s
+	}
 	return Reply{Kind: KindInfo, Blocks: []Block{{
-		Title: "Added " + rep.ID,
+		Title: render.Text(lang, render.Added, rep.ID),
 		Items: []Item{
-			{Label: "title", Detail: orNone(rep.Title)},
-			{Label: "date", Detail: orNone(rep.Date)},
-			{Label: "publisher", Detail: orNone(rep.Publisher)},
-			{Label: "languages", Detail: orNone(strings.Join(rep.Langs, ", "))},
-			{Label: "chunks", Detail: fmt.Sprint(rep.Chunks)},
+			{Label: render.Text(lang, render.FieldTitle), Detail: or(rep.Title)},
+			{Label: render.Text(lang, render.FieldDate), Detail: or(rep.Date)},
+			{Label: render.Text(lang, render.FieldPublisher), Detail: or(rep.Publisher)},
+			{Label: render.Text(lang, render.FieldLanguages), Detail: or(strings.Join(rep.Langs, ", "))},
+			{Label: render.Text(lang, render.FieldChunks), Detail: fmt.Sprint(rep.Chunks)},
 		},
-	}, {Text: "It is answered from now on; /remove " + rep.ID + " undoes it."}}}
+	}, {Text: render.Text(lang, render.AddedThen, rep.ID)}}}
 }
 
 // removeReport handles /remove <id> from an editor.
 func (c *Core) removeReport(ctx context.Context, in Input, id string) Reply {
+	lang := c.Lang(in)
 	if !in.Admin {
-		return textReply(KindRefusal, textNotEditor)
+		return textReply(KindRefusal, render.Text(lang, render.NotEditor))
 	}
 	if c.opts.Library == nil {
-		return textReply(KindInfo, textNoLibrary)
+		return textReply(KindInfo, render.Text(lang, render.NoLibrary))
 	}
 	id = strings.TrimSpace(id)
 	if id == "" || strings.ContainsAny(id, " \n") {
-		return textReply(KindUsage, textRemoveUsge)
+		return textReply(KindUsage, render.Text(lang, render.UsageRemove))
 	}
 	if err := c.opts.Library.Remove(ctx, id); err != nil {
-		return textReply(KindError, "Not removed: "+err.Error())
+		return textReply(KindError, render.Text(lang, render.NotRemoved, err.Error()))
 	}
 	c.log.Info("report removed", "chat", in.Chat, "user", in.User, "id", id)
-	return textReply(KindInfo, "Removed "+id+": it is no longer answered from.")
+	return textReply(KindInfo, render.Text(lang, render.Removed, id))
 }
 
 // isLink reports whether s is one http(s) URL.
 func isLink(s string) bool {
 	l := strings.ToLower(s)
 	return (strings.HasPrefix(l, "http://") || strings.HasPrefix(l, "https://")) && !strings.ContainsAny(s, " \n\t")
-}
-
-func orNone(s string) string {
-	if s == "" {
-		return "(none found)"
-	}
-	return s
 }

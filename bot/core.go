@@ -11,16 +11,17 @@ package bot
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/render"
 )
 
 // Asker answers one question. rag/answer's *Assistant implements it.
@@ -82,6 +83,10 @@ type Reply struct {
 	Kind   string
 	Blocks []Block
 	Answer *rag.Answer
+	// Lang, when set, is the language of the front's own words around an
+	// answer (its "Sources" heading): the one the reader chose (/lang,
+	// --lang). Unset, they follow the answer's language.
+	Lang string
 }
 
 // Block is one part of a reply: an optional heading, a paragraph and a
@@ -120,6 +125,12 @@ type Input struct {
 	// Name names the message for a report made of its text
 	// ("telegram-<chat>-<message>").
 	Name string
+	// Lang is the sender's language as their client gives it (Telegram's
+	// language_code: "zh-hans", "en", "ru"); "" if unknown.
+	Lang string
+	// LangChosen marks Lang as the sender's explicit choice (the command
+	// line's --lang), which the words around answers follow too.
+	LangChosen bool
 }
 
 // Core handles the conversation, whatever the front. Safe for concurrent
@@ -127,6 +138,7 @@ type Input struct {
 // Handle concurrently for the same chat.
 type Core struct {
 	asker    Asker
+	langs    sync.Map                  // sender → the language chosen with /lang
 	docs     atomic.Pointer[[]DocInfo] // see SetDocs
 	opts     CoreOptions
 	history  *historyLRU
@@ -181,10 +193,10 @@ func (c *Core) documents() []DocInfo { return *c.docs.Load() }
 
 // Command is one command Handle understands.
 type Command struct {
-	Name string // without the slash
-	Args string // what follows it, as shown in /help ("<question>")
-	Help string // what it does, for /help
-	Menu string // what it does, for a client's command menu
+	Name string     // without the slash
+	Args string     // what follows it, as shown in /help ("<question>")
+	Help render.Key // what it does, for /help
+	Menu render.Key // what it does, for a client's command menu; "" for none
 	// Editors marks a command only editors may use: left out of the menu
 	// and of others' /help.
 	Editors bool
@@ -193,14 +205,15 @@ type Command struct {
 // Commands are the commands Handle understands, in /help order. A front
 // offers them in its command menu.
 var Commands = []Command{
-	{Name: "ask", Args: "<question>", Help: "answer a question (in groups, use this or mention me)", Menu: "Answer a question from the news reports"},
-	{Name: "sources", Help: "the reports I answer from", Menu: "List the reports I answer from"},
-	{Name: "brief", Args: "<topic>", Help: "a short briefing on a topic", Menu: "A short briefing on a topic"},
-	{Name: "timeline", Args: "[word or year]", Help: "the events in the reports, oldest first", Menu: "The events in the reports, oldest first"},
-	{Name: "start", Help: "what I am, with example questions", Menu: "What this bot is, with examples"},
-	{Name: "help", Help: "this message", Menu: "How to use the bot"},
-	{Name: "add", Args: "<url> | <text>", Help: "add a report (or send a .txt, .md or .html file, or forward a message); editors only", Editors: true},
-	{Name: "remove", Args: "<id>", Help: "remove a report added with /add; editors only", Editors: true},
+	{Name: "ask", Args: "<question>", Help: render.CmdAsk, Menu: render.MenuAsk},
+	{Name: "sources", Help: render.CmdSources, Menu: render.MenuSources},
+	{Name: "brief", Args: "<topic>", Help: render.CmdBrief, Menu: render.MenuBrief},
+	{Name: "timeline", Args: "[word or year]", Help: render.CmdTimeline, Menu: render.MenuTimeline},
+	{Name: "lang", Args: "zh | en | ru | auto", Help: render.CmdLang, Menu: render.MenuLang},
+	{Name: "start", Help: render.CmdStart, Menu: render.MenuStart},
+	{Name: "help", Help: render.CmdHelp, Menu: render.MenuHelp},
+	{Name: "add", Args: "<url> | <text>", Help: render.CmdAdd, Editors: true},
+	{Name: "remove", Args: "<id>", Help: render.CmdRemove, Editors: true},
 }
 
 // Handle answers one input: a command (/start, /help, /ask, /sources,
@@ -211,6 +224,7 @@ func (c *Core) Handle(ctx context.Context, in Input) Reply {
 	if cmd == "" && (in.Attachment != nil || in.Forwarded && in.Admin) {
 		return c.addReport(ctx, in, in.Text)
 	}
+	lang := c.Lang(in)
 	switch cmd {
 	case "":
 		return c.ask(ctx, in, in.Text)
@@ -219,14 +233,16 @@ func (c *Core) Handle(ctx context.Context, in Input) Reply {
 	case "remove":
 		return c.removeReport(ctx, in, arg)
 	case "start":
-		return c.start()
+		return c.start(lang)
 	case "help":
-		return c.help(in.Admin)
+		return c.help(lang, in.Admin)
 	case "sources":
-		return c.sources()
+		return c.sources(lang)
+	case "lang":
+		return c.setLang(in, arg)
 	case "ask":
 		if strings.TrimSpace(arg) == "" {
-			return textReply(KindUsage, "Usage: /ask <question>, e.g. /ask "+c.examples[0])
+			return textReply(KindUsage, render.Text(lang, render.UsageAsk, c.examples[0]))
 		}
 		return c.ask(ctx, in, arg)
 	case "brief":
@@ -234,7 +250,7 @@ func (c *Core) Handle(ctx context.Context, in Input) Reply {
 	case "timeline":
 		return c.timeline(ctx, in, arg)
 	}
-	return textReply(KindUsage, fmt.Sprintf("I don't know the command /%s. Send /help for what I can do.", cmd))
+	return textReply(KindUsage, render.Text(lang, render.UnknownCommand, cmd))
 }
 
 // ParseCommand splits "/cmd@Bot args" into "cmd" (lower case, without the
@@ -275,10 +291,10 @@ func textReply(kind, text string) Reply {
 func (c *Core) ask(ctx context.Context, in Input, question string) Reply {
 	q := strings.TrimSpace(question)
 	if q == "" {
-		return c.help(in.Admin)
+		return c.help(c.Lang(in), in.Admin)
 	}
 	if n := utf8.RuneCountInString(q); n > c.opts.MaxQuestionRunes {
-		return textReply(KindUsage, fmt.Sprintf("Your question is %d characters long; please keep it under %d.", n, c.opts.MaxQuestionRunes))
+		return textReply(KindUsage, render.Text(c.Lang(in), render.QuestionTooLongN, n, c.opts.MaxQuestionRunes))
 	}
 	ans, err := c.asker.Ask(ctx, rag.Request{Question: q, History: c.history.get(in.Chat), OnText: in.OnText})
 	if err != nil {
@@ -289,35 +305,37 @@ func (c *Core) ask(ctx context.Context, in Input, question string) Reply {
 		resolved = q
 	}
 	c.history.add(in.Chat, rag.Turn{Question: resolved, Answer: ans.Text})
-	return Reply{Kind: KindAnswer, Answer: &ans}
+	return Reply{Kind: KindAnswer, Answer: &ans, Lang: c.chosenLang(in)}
 }
 
 // failed turns an error from the asker into a polite one-line reply and
 // logs the cause.
 func (c *Core) failed(ctx context.Context, in Input, err error) Reply {
+	lang := c.Lang(in)
 	switch {
 	case errors.Is(err, rag.ErrQuestionTooLong):
-		return textReply(KindUsage, fmt.Sprintf("Your question is too long; please keep it under %d characters.", c.opts.MaxQuestionRunes))
+		return textReply(KindUsage, render.Text(lang, render.QuestionTooLong, c.opts.MaxQuestionRunes))
 	case errors.Is(err, rag.ErrEmptyQuestion):
-		return c.help(in.Admin)
+		return c.help(lang, in.Admin)
 	}
 	c.log.LogAttrs(ctx, slog.LevelError, "couldn't answer", slog.String("chat", in.Chat), slog.String("user", in.User), slog.Any("err", err))
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return textReply(KindError, "Sorry, answering took too long. Please try again in a moment.")
+		return textReply(KindError, render.Text(lang, render.AnswerTimeout))
 	}
-	return textReply(KindError, "Sorry, something went wrong while answering. Please try again later.")
+	return textReply(KindError, render.Text(lang, render.AnswerFailed))
 }
 
 func (c *Core) brief(ctx context.Context, in Input, topic string) Reply {
+	lang := c.Lang(in)
 	if c.opts.Briefer == nil {
-		return textReply(KindInfo, "Briefings are coming soon. Meanwhile, ask me a question, e.g. "+c.examples[0])
+		return textReply(KindInfo, render.Text(lang, render.BriefComing, c.examples[0]))
 	}
 	topic = strings.TrimSpace(topic)
 	if topic == "" {
-		return textReply(KindUsage, "Usage: /brief <topic>, e.g. /brief the 2024 Astana meeting")
+		return textReply(KindUsage, render.Text(lang, render.UsageBrief))
 	}
 	if n := utf8.RuneCountInString(topic); n > c.opts.MaxQuestionRunes {
-		return textReply(KindUsage, fmt.Sprintf("The topic is %d characters long; please keep it under %d.", n, c.opts.MaxQuestionRunes))
+		return textReply(KindUsage, render.Text(lang, render.TopicTooLong, n, c.opts.MaxQuestionRunes))
 	}
 	ans, err := c.opts.Briefer.Brief(ctx, topic)
 	if err != nil {
@@ -328,12 +346,13 @@ func (c *Core) brief(ctx context.Context, in Input, topic string) Reply {
 
 // timeline lists the events, optionally filtered by a word or a year.
 func (c *Core) timeline(ctx context.Context, in Input, filter string) Reply {
+	lang := c.Lang(in)
 	if c.opts.Timeliner == nil {
-		return textReply(KindInfo, "The timeline is not available here.")
+		return textReply(KindInfo, render.Text(lang, render.TimelineMissing))
 	}
 	filter = strings.TrimSpace(filter)
 	if n := utf8.RuneCountInString(filter); n > c.opts.MaxQuestionRunes {
-		return textReply(KindUsage, fmt.Sprintf("The filter is %d characters long; please keep it under %d.", n, c.opts.MaxQuestionRunes))
+		return textReply(KindUsage, render.Text(lang, render.FilterTooLong, n, c.opts.MaxQuestionRunes))
 	}
 	ans, err := c.opts.Timeliner.Timeline(ctx, filter)
 	if err != nil {
@@ -342,36 +361,77 @@ func (c *Core) timeline(ctx context.Context, in Input, filter string) Reply {
 	return Reply{Kind: KindAnswer, Answer: &ans}
 }
 
-func (c *Core) start() Reply {
+func (c *Core) start(lang string) Reply {
 	return Reply{Kind: KindInfo, Blocks: []Block{
-		{Text: "I answer questions about the diplomacy of the Shanghai Cooperation Organization (SCO) from a small set of news reports, in Chinese or English, and cite the report behind every statement. When the reports don't say, I tell you so."},
-		{Title: fmt.Sprintf("The reports (%d)", len(c.documents())), Items: c.docItems(false)},
-		{Title: "Try asking", Items: exampleItems(c.examples)},
-		{Text: "Send /help for the commands."},
+		{Text: render.Text(lang, render.StartIntro)},
+		{Title: render.Text(lang, render.StartReports, len(c.documents())), Items: c.docItems(false)},
+		{Title: render.Text(lang, render.StartTry), Items: exampleItems(c.examples)},
+		{Text: render.Text(lang, render.StartHelpHint)},
 	}}
 }
 
 // help lists the commands; editors' commands only for an editor.
-func (c *Core) help(editor bool) Reply {
+func (c *Core) help(lang string, editor bool) Reply {
 	var items []Item
 	for _, cmd := range Commands {
 		if cmd.Editors && !editor {
 			continue
 		}
-		items = append(items, Item{Label: strings.TrimSpace("/" + cmd.Name + " " + cmd.Args), Detail: cmd.Help})
+		items = append(items, Item{Label: strings.TrimSpace("/" + cmd.Name + " " + cmd.Args), Detail: render.Text(lang, cmd.Help)})
 	}
 	return Reply{Kind: KindInfo, Blocks: []Block{
-		{Text: "Ask a question in Chinese or English and I answer from the news reports, with numbered sources."},
-		{Title: "Commands", Items: items},
+		{Text: render.Text(lang, render.HelpIntro)},
+		{Title: render.Text(lang, render.HelpCommands), Items: items},
 	}}
 }
 
-func (c *Core) sources() Reply {
+func (c *Core) sources(lang string) Reply {
 	docs := c.documents()
 	if len(docs) == 0 {
-		return textReply(KindInfo, "No reports are loaded.")
+		return textReply(KindInfo, render.Text(lang, render.NoReports))
 	}
-	return Reply{Kind: KindInfo, Blocks: []Block{{Title: fmt.Sprintf("I answer from %d reports", len(docs)), Items: c.docItems(true)}}}
+	return Reply{Kind: KindInfo, Blocks: []Block{{Title: render.Text(lang, render.SourcesTitle, len(docs)), Items: c.docItems(true)}}}
+}
+
+// Lang returns the language the bot speaks its own words in to the sender
+// of in: the one they chose with /lang, else their Telegram language
+// (Input.Lang), else English.
+func (c *Core) Lang(in Input) string {
+	if l, ok := c.langs.Load(in.User); ok {
+		return l.(string)
+	}
+	if l := render.Lang(in.Lang); l != "" {
+		return l
+	}
+	return render.Languages[0]
+}
+
+// chosenLang is the language the sender of in chose (/lang, or the
+// front's setting: Input.Lang when Input.LangChosen), "" for none.
+func (c *Core) chosenLang(in Input) string {
+	if l, ok := c.langs.Load(in.User); ok {
+		return l.(string)
+	}
+	if in.LangChosen {
+		return render.Lang(in.Lang)
+	}
+	return ""
+}
+
+// setLang handles /lang: a language of the table, or auto (back to the
+// sender's Telegram language).
+func (c *Core) setLang(in Input, arg string) Reply {
+	arg = strings.ToLower(strings.TrimSpace(arg))
+	if arg == "auto" {
+		c.langs.Delete(in.User)
+		return textReply(KindInfo, render.Text(c.Lang(in), render.LangAuto))
+	}
+	l := render.Lang(arg)
+	if l == "" {
+		return textReply(KindUsage, render.Text(c.Lang(in), render.UsageLang))
+	}
+	c.langs.Store(in.User, l)
+	return textReply(KindInfo, render.Text(l, render.LangSet))
 }
 
 // docItems lists the documents, the newest additions first: "Title —
@@ -390,7 +450,7 @@ func (c *Core) docItems(publisher bool) []Item {
 		if !publisher {
 			source = ""
 		}
-		items = append(items, Item{Label: title, URL: d.URL, Detail: joinNonEmpty(", ", source, d.Date)})
+		items = append(items, Item{Label: title, URL: d.URL, Detail: render.JoinNonEmpty(", ", source, d.Date)})
 	}
 	return items
 }

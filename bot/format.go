@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/render"
 )
 
 // MaxMessageUTF16 is Telegram's limit on one message's text, in UTF-16
@@ -83,7 +84,8 @@ func units(r Reply) []unit {
 			us = append(us, htmlUnit("<i>"+escapeText(line(a.Note))+"</i>", line(a.Note), "\n\n"))
 		}
 		if len(a.Citations) > 0 {
-			us = append(us, htmlUnit("<b>"+sourcesHeading(a.Lang)+"</b>", sourcesHeading(a.Lang), "\n\n"))
+			h := sourcesHeading(cmpOr(r.Lang, a.Lang))
+			us = append(us, htmlUnit("<b>"+h+"</b>", h, "\n\n"))
 			for _, c := range a.Citations {
 				us = append(us, htmlUnit(citationHTML(c), citationText(c), "\n"))
 			}
@@ -287,11 +289,14 @@ func paragraphs(text string) []string {
 	return out
 }
 
-func sourcesHeading(lang string) string {
-	if lang == "zh" {
-		return "来源"
+func sourcesHeading(lang string) string { return render.Text(lang, render.SourcesHeading) }
+
+// cmpOr returns a, or b when a is empty.
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
 	}
-	return "Sources"
+	return b
 }
 
 // citationHTML renders "[n] <a href="url">Title</a> — Publisher, date".
@@ -306,17 +311,6 @@ func citationText(c rag.Citation) string {
 
 func citationItem(c rag.Citation) Item {
 	return Item{Label: c.Label(), URL: c.URL, Detail: c.Detail()}
-}
-
-// joinNonEmpty joins the non-empty parts with sep.
-func joinNonEmpty(sep string, parts ...string) string {
-	var out []string
-	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, sep)
 }
 
 // itemHTML renders a list item's label (linked when its URL is a usable
@@ -442,7 +436,7 @@ func FormatPlain(r Reply) string {
 			b.WriteString("\n(" + line(a.Note) + ")\n")
 		}
 		if len(a.Citations) > 0 {
-			b.WriteString("\n" + sourcesHeading(a.Lang) + ":\n")
+			b.WriteString("\n" + sourcesHeading(cmpOr(r.Lang, a.Lang)) + ":\n")
 			for _, c := range a.Citations {
 				b.WriteString(citationText(c) + "\n")
 				if u, ok := linkURL(c.URL); ok {

@@ -12,6 +12,8 @@ import (
 	"unicode/utf16"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/scobot/scobot/render"
 )
 
 // Bot is the Telegram front: it takes updates (long polling, or a webhook),
@@ -217,11 +219,11 @@ func (b *Bot) mode() string {
 
 // menu is the command menu registered with setMyCommands so clients offer
 // the commands.
-func menu() []tgbotapi.BotCommand {
+func menu(lang string) []tgbotapi.BotCommand {
 	var out []tgbotapi.BotCommand
 	for _, c := range Commands {
 		if !c.Editors {
-			out = append(out, tgbotapi.BotCommand{Command: c.Name, Description: c.Menu})
+			out = append(out, tgbotapi.BotCommand{Command: c.Name, Description: render.Text(lang, c.Menu)})
 		}
 	}
 	return out
@@ -231,8 +233,16 @@ func menu() []tgbotapi.BotCommand {
 func (b *Bot) setCommands(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	if err := b.api.request(ctx, tgbotapi.NewSetMyCommands(menu()...)); err != nil {
+	if err := b.api.request(ctx, tgbotapi.NewSetMyCommands(menu(render.Languages[0])...)); err != nil {
 		b.log.Warn("couldn't register the bot's commands", "err", err)
+		return
+	}
+	// The menu in the users' own languages, for clients set to them.
+	for _, lang := range render.Languages[1:] {
+		c := tgbotapi.NewSetMyCommandsWithScopeAndLanguage(tgbotapi.NewBotCommandScopeDefault(), lang, menu(lang)...)
+		if err := b.api.request(ctx, c); err != nil {
+			b.log.Warn("couldn't register the bot's commands", "lang", lang, "err", err)
+		}
 	}
 }
 
@@ -256,13 +266,6 @@ func (t target) params() tgbotapi.Params {
 	return p
 }
 
-// Reply texts of the front.
-const (
-	textRefused   = "Sorry, this bot only answers in chats it has been set up for."
-	textNonText   = "I can only read text. Please type your question, e.g. Which foreign ministers did Wang Yi meet in Astana?"
-	textRateLimit = "Please wait a moment before asking again (limit: %s)."
-)
-
 // handle answers one update. It runs one at a time per chat.
 // It reports whether the reply was sent, or none was due.
 func (b *Bot) handle(ctx context.Context, in incoming) (sent bool) {
@@ -276,6 +279,11 @@ func (b *Bot) handle(ctx context.Context, in incoming) (sent bool) {
 	}
 	t := target{chatID: msg.Chat.ID, threadID: in.threadID, replyTo: msg.MessageID}
 	user := senderID(msg)
+	who := Input{User: strconv.FormatInt(user, 10)}
+	if msg.From != nil {
+		who.Lang = msg.From.LanguageCode
+	}
+	lang := b.core.Lang(who) // of the bot's own words to this sender
 	sender := user
 	if sender == 0 {
 		sender = msg.Chat.ID
@@ -293,21 +301,21 @@ func (b *Bot) handle(ctx context.Context, in incoming) (sent bool) {
 	}
 	if !b.access.allows(msg.Chat.ID, user) {
 		b.log.Info("refused: chat and user not allowed", "chat_id", msg.Chat.ID, "user_id", user, "chat_type", msg.Chat.Type)
-		return notice(KindRefusal, textRefused)
+		return notice(KindRefusal, render.Text(lang, render.Refused))
 	}
 	editor := msg.Chat.IsPrivate() && slices.Contains(b.cfg.AdminUsers, user)
 	if act == actHint || act == actFile && !editor {
-		return notice(KindUsage, textNonText)
+		return notice(KindUsage, render.Text(lang, render.NonText, b.core.examples[0]))
 	}
 	if cmd, _ := ParseCommand(text); isInfoCommand(cmd) {
 		if ok, limit := b.limits.allowInfo(sender); !ok {
 			b.log.Info("rate limited", "chat_id", msg.Chat.ID, "user_id", user, "command", cmd, "limit", limit.String())
-			return notice(KindRefusal, fmt.Sprintf(textRateLimit, limitText(limit, "commands")))
+			return notice(KindRefusal, render.Text(lang, render.RateLimit, limitText(lang, limit, render.RateCommands)))
 		}
 	} else if ok, warn, limit := b.limits.allow(user, msg.Chat.ID); !ok {
 		b.log.Info("rate limited", "chat_id", msg.Chat.ID, "user_id", user, "limit", limit.String(), "told", warn)
 		if warn {
-			return notice(KindRefusal, fmt.Sprintf(textRateLimit, limitText(limit, "questions")))
+			return notice(KindRefusal, render.Text(lang, render.RateLimit, limitText(lang, limit, render.RateQuestions)))
 		}
 		return true
 	}
@@ -315,14 +323,14 @@ func (b *Bot) handle(ctx context.Context, in incoming) (sent bool) {
 	stopTyping := b.typing(ctx, t)
 	st := &stream{b: b, ctx: ctx, t: t, last: b.cfg.now()}
 	start := b.cfg.now()
-	input := Input{Chat: chatKey(t), User: strconv.FormatInt(user, 10), Text: text, OnText: st.onText, Admin: editor,
+	input := Input{Chat: chatKey(t), User: who.User, Lang: who.Lang, Text: text, OnText: st.onText, Admin: editor,
 		Forwarded: msg.Chat.IsPrivate() && msg.ForwardDate != 0, Name: fmt.Sprintf("telegram-%d-%d", msg.Chat.ID, msg.MessageID)}
 	var reply Reply
 	if act == actFile {
 		data, err := b.api.download(ctx, b.cfg.APIURL, msg.Document.FileID, b.cfg.MaxAttachmentBytes)
 		if err != nil {
 			b.log.Warn("couldn't download a report sent as a file", "chat_id", msg.Chat.ID, "user_id", user, "err", err)
-			reply = textReply(KindError, "Not added: "+err.Error())
+			reply = textReply(KindError, render.Text(lang, render.NotAdded, err.Error()))
 		} else {
 			input.Attachment = &Attachment{Name: msg.Document.FileName, Data: data}
 		}
@@ -346,17 +354,17 @@ func isInfoCommand(cmd string) bool {
 }
 
 // limitText renders a rate for people: "5 questions per minute".
-func limitText(r Rate, what string) string {
-	per := "per " + r.Per.String()
+func limitText(lang string, r Rate, what render.Key) string {
+	per := render.Text(lang, render.PerDuration, r.Per.String())
 	switch r.Per {
 	case time.Second:
-		per = "per second"
+		per = render.Text(lang, render.PerSecond)
 	case time.Minute:
-		per = "per minute"
+		per = render.Text(lang, render.PerMinute)
 	case time.Hour:
-		per = "per hour"
+		per = render.Text(lang, render.PerHour)
 	}
-	return fmt.Sprintf("%d %s %s", r.N, what, per)
+	return render.Text(lang, what, r.N, per)
 }
 
 // chatKey names a conversation for the history: the chat, and the topic in

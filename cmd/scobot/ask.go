@@ -13,6 +13,8 @@ import (
 	"github.com/scobot/scobot/bot"
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/retrieve"
+	"github.com/scobot/scobot/rag/tokens"
+	"github.com/scobot/scobot/render"
 )
 
 func runAsk(ctx context.Context, m *Main, c *cli, args []string) error {
@@ -21,9 +23,13 @@ func runAsk(ctx context.Context, m *Main, c *cli, args []string) error {
 	k := fs.Int("k", 5, "passages to retrieve")
 	retriever := fs.String("retriever", "hybrid", "retrieval: vector, lexical or hybrid")
 	explain := fs.Bool("explain", false, "print how the question was read and the evidence for answering it, as JSON, instead of the answer")
+	lang := fs.String("lang", "", "the language of scobot's own words around the answer (zh, en, ru); default: the question's")
 	pos, err := c.parse(fs, args)
 	if err != nil {
 		return err
+	}
+	if *lang != "" && render.Lang(*lang) == "" {
+		return fmt.Errorf("%w: --lang is zh, en or ru, not %q", errUsage, *lang)
 	}
 	question := strings.TrimSpace(strings.Join(pos, " "))
 	if question == "" {
@@ -57,14 +63,18 @@ func runAsk(ctx context.Context, m *Main, c *cli, args []string) error {
 	if *asJSON {
 		return writeJSON(m.Stdout, answerJSON(ans))
 	}
-	writeAnswer(m.Stdout, ans)
+	writeAnswer(m.Stdout, ans, render.Lang(*lang))
 	return nil
 }
 
 func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 	fs := c.flagSet(m, "chat", "")
+	lang := fs.String("lang", "", "the language of scobot's own words (zh, en, ru); default: each question's")
 	if _, err := c.parse(fs, args); err != nil {
 		return err
+	}
+	if *lang != "" && render.Lang(*lang) == "" {
+		return fmt.Errorf("%w: --lang is zh, en or ru, not %q", errUsage, *lang)
 	}
 	a, err := openApp(ctx, c.cfg, c.log, openOptions{})
 	if err != nil {
@@ -104,7 +114,11 @@ func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 		case line == "":
 			return nil
 		default:
-			reply := core.Handle(ctx, bot.Input{Chat: "terminal", User: "terminal", Text: line})
+			in := bot.Input{Chat: "terminal", User: "terminal", Text: line, Lang: *lang, LangChosen: *lang != ""}
+			if *lang == "" {
+				in.Lang = tokens.Lang(line) // the question's language
+			}
+			reply := core.Handle(ctx, in)
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -172,34 +186,11 @@ func readLine(r *bufio.Reader, limit int) (line string, tooLong bool, err error)
 	}
 }
 
-// writeAnswer prints an answer for a terminal: the text, then the sources.
-func writeAnswer(w io.Writer, ans rag.Answer) {
-	fmt.Fprintln(w, ans.Text)
-	if ans.Note != "" {
-		fmt.Fprintf(w, "\n(%s)\n", ans.Note)
-	}
-	if len(ans.Citations) == 0 {
-		return
-	}
-	if ans.Lang == "zh" {
-		fmt.Fprintln(w, "\n来源：")
-	} else {
-		fmt.Fprintln(w, "\nSources:")
-	}
-	for _, c := range ans.Citations {
-		fmt.Fprintf(w, "[%d] %s\n", c.N, citationLine(c))
-		if c.URL != "" {
-			fmt.Fprintf(w, "    %s\n", c.URL)
-		}
-	}
-}
-
-// citationLine renders "Title — Publisher, date".
-func citationLine(c rag.Citation) string {
-	if d := c.Detail(); d != "" {
-		return c.Label() + " — " + d
-	}
-	return c.Label()
+// writeAnswer prints an answer for a terminal: the text, its note, then
+// the sources, as scobot chat prints a reply (bot.FormatPlain); lang, when
+// set, is the language of the words around it.
+func writeAnswer(w io.Writer, ans rag.Answer, lang string) {
+	fmt.Fprint(w, bot.FormatPlain(bot.Reply{Kind: bot.KindAnswer, Answer: &ans, Lang: lang}))
 }
 
 // askJSON is the JSON shape of `scobot ask --json`.

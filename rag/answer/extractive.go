@@ -13,6 +13,7 @@ import (
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/tokens"
+	"github.com/scobot/scobot/render"
 )
 
 // maxGlossPairs is how many names of a quoted sentence are glossed.
@@ -441,19 +442,10 @@ func renderStatements(lang string, st []rag.Statement, cites []rag.Citation) str
 		}
 	}
 	var b strings.Builder
-	switch {
-	case lang == "zh" && len(dates) > 0:
-		b.WriteString("据" + strings.Join(dates, "、") + "的报道：")
-	case lang == "zh":
-		b.WriteString("据语料中的报道：")
-	case lang == "ru" && len(dates) > 0:
-		b.WriteString("Согласно сообщениям от " + joinWith(dates, " и ") + ":")
-	case lang == "ru":
-		b.WriteString("Согласно сообщениям:")
-	case len(dates) > 0:
-		b.WriteString("According to reports of " + joinWith(dates, " and ") + ":")
-	default:
-		b.WriteString("According to the reports:")
+	if len(dates) > 0 {
+		b.WriteString(render.Text(lang, render.AccordingToDates, joinWith(dates, render.Text(lang, render.ListSep), render.Text(lang, render.ListAnd))))
+	} else {
+		b.WriteString(render.Text(lang, render.AccordingTo))
 	}
 	for _, s := range st {
 		b.WriteString("\n")
@@ -487,14 +479,14 @@ func GlossText(lang string, gs []rag.GlossPair, esc func(string) string) string 
 }
 
 // joinWith lists xs with commas and last before the last.
-func joinWith(xs []string, last string) string {
+func joinWith(xs []string, sep, last string) string {
 	switch len(xs) {
 	case 0:
 		return ""
 	case 1:
 		return xs[0]
 	}
-	return strings.Join(xs[:len(xs)-1], ", ") + last + xs[len(xs)-1]
+	return strings.Join(xs[:len(xs)-1], sep) + last + xs[len(xs)-1]
 }
 
 // unnamedNote tells the asker which of the question's entities no report
@@ -513,11 +505,5 @@ func unnamedNote(e *retrieve.Engine, concepts []string, lang string) string {
 		}
 		names = append(names, cmp.Or(name, c))
 	}
-	switch lang {
-	case "zh":
-		return "没有一篇报道提到" + strings.Join(names, "、") + "。"
-	case "ru":
-		return "Ни в одном отчёте не упоминается: " + strings.Join(names, ", ") + "."
-	}
-	return "No report mentions " + strings.Join(names, ", ") + "."
+	return render.Text(lang, render.Unnamed, strings.Join(names, render.Text(lang, render.ListSep)))
 }

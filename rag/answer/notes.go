@@ -1,9 +1,8 @@
 package answer
 
 import (
-	"fmt"
-
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/render"
 )
 
 // NoteKey names a note shown under an answer or a briefing. The notes of
@@ -23,70 +22,36 @@ const (
 	NoteUnsupported                     // every generated sentence was unsupported: the answer quotes the reports
 )
 
-// Note renders a note in the asker's language (Chinese for "zh", else
-// English).
+// noteKeys are the notes' messages in render's table.
+var noteKeys = map[NoteKey]render.Key{
+	NoteUnavailable:      render.NoteUnavailable,
+	NoteUngrounded:       render.NoteUngrounded,
+	NoteUncited:          render.NoteUncited,
+	NoteKeywordOnly:      render.NoteKeywordOnly,
+	NoteBriefUnavailable: render.NoteBriefUnavail,
+	NoteBriefUngrounded:  render.NoteBriefUngrounded,
+	NoteBriefDropped:     render.NoteBriefDropped,
+	NoteCutOff:           render.NoteCutOff,
+	NoteUnsupported:      render.NoteUnsupported,
+}
+
+// Note renders a note in the asker's language (render's table: Chinese,
+// English or Russian).
 func Note(lang string, k NoteKey) string {
-	zh := lang == "zh"
-	switch k {
-	case NoteUnavailable:
-		if zh {
-			return "语言模型暂时不可用，以下为报道原文摘录。"
-		}
-		return "The language model is unavailable; this answer quotes the reports directly."
-	case NoteUngrounded:
-		if zh {
-			return "语言模型的回答未引用任何来源，因此改为报道原文摘录。"
-		}
-		return "The language model's answer cited no source, so this answer quotes the reports directly."
-	case NoteUncited:
-		if zh {
-			return "回答中有些句子未标注来源，请核对。"
-		}
-		return "Some sentences of this answer carry no citation; check them against the sources."
-	case NoteKeywordOnly:
-		if zh {
-			return "向量检索暂时不可用，结果仅来自关键词检索。"
-		}
-		return "Semantic search is unavailable; passages were found by keyword search only."
-	case NoteBriefUnavailable:
-		if zh {
-			return "语言模型暂时不可用，以下要点为报道原文摘录。"
-		}
-		return "The language model is unavailable; the key points quote the reports directly."
-	case NoteBriefUngrounded:
-		if zh {
-			return "语言模型起草的要点未引用有效来源，因此改为报道原文摘录。"
-		}
-		return "The language model's points cited no valid source, so the key points quote the reports directly."
-	case NoteCutOff:
-		if zh {
-			return "语言模型的回答因长度限制被截断，可能不完整。"
-		}
-		return "The language model's answer was cut off at its length limit and may be incomplete."
-	case NoteUnsupported:
-		if zh {
-			return "语言模型的回答没有一句得到所引报道的支持，因此改为报道原文摘录。"
-		}
-		return "No sentence of the language model's answer was supported by the reports it cited, so this answer quotes the reports directly."
-	case NoteBriefDropped:
-		if zh {
-			return "部分起草的要点未引用有效来源，已删去。"
-		}
-		return "Some drafted points cited no valid source and were left out."
+	key, ok := noteKeys[k]
+	if !ok {
+		return ""
 	}
-	return ""
+	return render.Text(lang, key)
 }
 
 // NoteRemoved is the note under a generated answer from which n sentences
 // the reports they cite do not support were removed.
 func NoteRemoved(lang string, n int) string {
-	switch {
-	case lang == "zh":
-		return fmt.Sprintf("已删去 %d 句所引报道不支持的内容。", n)
-	case n == 1:
-		return "1 sentence the cited reports do not support was removed."
+	if n == 1 {
+		return render.Text(lang, render.NoteRemovedOne, n)
 	}
-	return fmt.Sprintf("%d sentences the cited reports do not support were removed.", n)
+	return render.Text(lang, render.NoteRemovedMany, n)
 }
 
 // JoinNotes joins two notes into one; either may be empty.
@@ -98,15 +63,7 @@ func JoinNotes(a, b string) string {
 }
 
 // abstention is the plain "the corpus does not say" in the asker's language.
-func abstention(lang string) string {
-	switch lang {
-	case "zh":
-		return "语料库中没有相关信息：现有报道均未涉及这个问题。"
-	case "ru":
-		return "В корпусе нет ответа на этот вопрос: ни один из отчётов его не освещает."
-	}
-	return "The corpus does not say: none of the indexed reports covers this question."
-}
+func abstention(lang string) string { return render.Text(lang, render.Abstain) }
 
 // Abstention returns an answer that declines to answer question, with no
 // sources, in the asker's language.
