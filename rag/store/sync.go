@@ -84,6 +84,10 @@ func (s *Store) Sync(ctx context.Context, docs []Doc, progress func(done, total 
 
 	changed := len(p.changed) > 0 || len(p.removed) > 0
 	if changed {
+		// An index opened from its segment file reads its snapshot now.
+		if err := s.ensureDB(); err != nil {
+			return Stats{}, fmt.Errorf("couldn't sync index: %w", err)
+		}
 		if err := s.commit(p, vecs, dim); err != nil {
 			s.dirty = true
 			return Stats{}, fmt.Errorf("couldn't sync index: %w", err)
@@ -318,6 +322,7 @@ func (s *Store) commit(p *plan, vecs [][]float32, dim int) error {
 	defer s.mu.Unlock()
 	// Even a commit that fails half-way has changed the vectors.
 	s.gen++
+	s.rows = nil
 	if len(p.staleIDs) > 0 { // never call Delete without IDs: it would match everything
 		if err := s.chunks.Delete(context.Background(), nil, nil, p.staleIDs...); err != nil {
 			return fmt.Errorf("couldn't delete stale chunks: %w", err)
