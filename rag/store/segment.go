@@ -56,9 +56,9 @@ type segMeta struct {
 	Content  string `json:"content"` // contentSig of the index
 	// The snapshot file as it was when the segment was written: an
 	// atomic save replaces it, so another snapshot has another time.
-	SnapshotSize    int64 `json:"snapshot_size"`
-	SnapshotModTime int64 `json:"snapshot_mod_time"` // Unix nanoseconds
-	Form            string `json:"form"`               // "sparse" or "dense"
+	SnapshotSize    int64  `json:"snapshot_size"`
+	SnapshotModTime int64  `json:"snapshot_mod_time"` // Unix nanoseconds
+	Form            string `json:"form"`              // "sparse" or "dense"
 }
 
 // segment is what a segment file gives Open.
