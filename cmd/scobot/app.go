@@ -119,6 +119,7 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 	// store of record.
 	var vec retrieve.VectorIndex = vecscan.New(st, 0)
 	var all []rag.Chunk
+	exact := true // the index holds exactly the chunks in all
 	if synced(dbDir, lc.id, st, opts.rebuild) {
 		// The index holds exactly these documents' chunks: take them from
 		// it rather than chunking, hashing and comparing every document
@@ -163,10 +164,25 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 			}
 			log.Warn("couldn't embed the corpus; answering by keyword search only", "err", err)
 			vec = unavailableVectors{err}
+			exact = false
 		}
 	}
 	phase("chunk and sync")
-	engine := retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: gl, Lexicon: lex, Logger: log, Params: opts.params, MaxRetrievals: opts.retrievals})
+	// The chunks' analysis is kept beside the index for the next start
+	// over the same corpus and index (analysis.go), when the index holds
+	// exactly the chunks the engine is built from.
+	var rec syncedRecord
+	if exact && st.Path() != "" {
+		rec = syncedRecord{Corpus: lc.id, Index: st.ContentSig()}
+	}
+	saved := readAnalysis(dbDir, rec, log)
+	engine := retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: gl, Lexicon: lex, Logger: log, Params: opts.params, MaxRetrievals: opts.retrievals,
+		Analysis: saved, RecordAnalysis: saved == nil && rec.Corpus != "" && rec.Index != ""})
+	if data, _ := engine.Analysis(); data != nil {
+		if err := writeAnalysis(dbDir, rec, data); err != nil {
+			log.Debug("couldn't keep the analysis of the chunks", "err", err)
+		}
+	}
 	phase("engine")
 	if _, ok := vec.(*vecscan.Index); ok {
 		engine = engine.WithVectorShare(vectorShare(ctx, st, engine, log))

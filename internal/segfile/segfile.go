@@ -29,6 +29,8 @@ import (
 	"io"
 	"os"
 	"unsafe"
+
+	"github.com/scobot/scobot/internal/atomicfile"
 )
 
 // Align is the alignment of every section's offset in the file (and so,
@@ -265,4 +267,11 @@ func Parse(data []byte, version uint32) (*File, error) {
 		next = off + n
 	}
 	return f, nil
+}
+
+// WriteFile writes a sectioned file of the given version with sections to
+// path atomically (internal/atomicfile): a reader finds the old file or
+// the new one, never a part.
+func WriteFile(path string, version uint32, sections []Section) error {
+	return atomicfile.WriteFunc(path, func(w io.Writer) error { return Encode(w, version, sections) })
 }

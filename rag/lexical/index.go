@@ -13,6 +13,7 @@ import (
 	"math"
 	"slices"
 	"sync"
+	"unsafe"
 )
 
 // BM25 parameters. k1=1.2 and b=0.75 are the standard values; on chunks of
@@ -226,4 +227,83 @@ func (h *hitHeap) Pop() any {
 	x := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return x
+}
+
+// Posting records that document number Doc (in Add order) holds a term TF
+// times.
+type Posting struct {
+	Doc int32
+	TF  int32
+}
+
+// Dump is an Index as plain data, for saving it and building it again
+// with FromDump without the Adds.
+type Dump struct {
+	IDs      []string    // document number (Add order) → id
+	Lens     []int32     // document number → number of terms
+	Terms    []string    // term number → term
+	Postings [][]Posting // term number → postings, in document-number order
+}
+
+// Dump returns the index as plain data. The slices are the index's own: do
+// not modify them. Like Search, it may run while other goroutines search.
+func (ix *Index) Dump() Dump {
+	terms := make([]string, len(ix.postings))
+	for t, n := range ix.terms {
+		terms[n] = t
+	}
+	ps := make([][]Posting, len(ix.postings))
+	for i, p := range ix.postings {
+		ps[i] = unsafeSlice(p)
+	}
+	return Dump{IDs: ix.ids, Lens: ix.lens, Terms: terms, Postings: ps}
+}
+
+// FromDump returns the index d describes (as Dump gave it, or with the
+// terms numbered otherwise: numbering is not observable). It keeps d's
+// slices. It checks that the numbers in d agree.
+func FromDump(d Dump) (*Index, error) {
+	if len(d.Lens) != len(d.IDs) || len(d.Postings) != len(d.Terms) {
+		return nil, fmt.Errorf("couldn't load a BM25 index: %d ids, %d lengths, %d terms, %d posting lists", len(d.IDs), len(d.Lens), len(d.Terms), len(d.Postings))
+	}
+	ix := &Index{ids: d.IDs, lens: d.Lens, byID: make(map[string]int32, len(d.IDs)), terms: make(map[string]int32, len(d.Terms)),
+		postings: make([][]posting, len(d.Postings)), tf: make(map[string]int32)}
+	for i, id := range d.IDs {
+		if _, dup := ix.byID[id]; dup {
+			return nil, fmt.Errorf("couldn't load a BM25 index: document %q twice", id)
+		}
+		ix.byID[id] = int32(i)
+		ix.totalLen += int64(d.Lens[i])
+	}
+	for i, t := range d.Terms {
+		if _, dup := ix.terms[t]; dup {
+			return nil, fmt.Errorf("couldn't load a BM25 index: term %q twice", t)
+		}
+		ix.terms[t] = int32(i)
+		prev := int32(-1)
+		for _, p := range d.Postings[i] {
+			if p.Doc <= prev || int(p.Doc) >= len(d.IDs) || p.TF <= 0 {
+				return nil, fmt.Errorf("couldn't load a BM25 index: postings of %q out of order or range", t)
+			}
+			prev = p.Doc
+		}
+		ix.postings[i] = internalSlice(d.Postings[i])
+	}
+	return ix, nil
+}
+
+// unsafeSlice and internalSlice convert between posting and Posting,
+// which have the same layout.
+func unsafeSlice(p []posting) []Posting {
+	if len(p) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*Posting)(unsafe.Pointer(&p[0])), len(p))
+}
+
+func internalSlice(p []Posting) []posting {
+	if len(p) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*posting)(unsafe.Pointer(&p[0])), len(p))
 }
