@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"io"
 	"maps"
 	"slices"
 	"strconv"
+	"unsafe"
 
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/lexical"
@@ -237,7 +237,9 @@ func chunksSum(chunks []rag.Chunk) uint32 {
 		for _, f := range [...]string{c.ID, c.Doc, c.Date, c.Text} {
 			buf = binary.AppendUvarint(buf[:0], uint64(len(f)))
 			h.Write(buf)
-			io.WriteString(h, f)
+			// The bytes of f as they are, not a copy: 50 MB of text at 100k
+			// chunks. crc32 only reads them.
+			h.Write(unsafe.Slice(unsafe.StringData(f), len(f)))
 		}
 	}
 	return h.Sum32()
