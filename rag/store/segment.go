@@ -274,6 +274,7 @@ func (s *Store) ensureRows(ctx context.Context) error {
 	if err := s.ensureDB(); err != nil {
 		return err
 	}
+	s.logger.Debug("reading the vectors from chromem-go for the segment file", "chunks", s.Len())
 	s.mu.RLock()
 	rows, err := s.gatherRows(ctx)
 	s.mu.RUnlock()
@@ -287,12 +288,10 @@ func (s *Store) ensureRows(ctx context.Context) error {
 }
 
 // gatherRows reads every vector from chromem-go, a batch at a time on
-// every core, into sparse rows while they are sparse enough (as vecscan
-// judges: every prefix at most a quarter non-zero), else dense rows. The
-// caller holds mu (read).
+// every core, into rows (see rowsBuilder). The caller holds mu (read).
 func (s *Store) gatherRows(ctx context.Context) (*vecscan.Rows, error) {
 	chunks := s.chunksLocked()
-	r := &vecscan.Rows{Gen: s.gen, Dim: s.dim, Chunks: chunks, Start: []uint32{0}}
+	b := newRowsBuilder(s.gen, s.dim, chunks)
 	vecs := make([][]float32, min(vectorBatch, len(chunks)))
 	for start := 0; start < len(chunks); start += vectorBatch {
 		if err := ctx.Err(); err != nil {
@@ -313,36 +312,87 @@ func (s *Store) gatherRows(ctx context.Context) (*vecscan.Rows, error) {
 			return nil, err
 		}
 		for i := range batch {
-			if r.Dense != nil {
-				r.Dense = append(r.Dense, vecs[i]...)
-				continue
-			}
-			for j, x := range vecs[i] {
-				if x != 0 {
-					r.Idx = append(r.Idx, uint16(j))
-					r.Vals = append(r.Vals, x)
-				}
-			}
-			r.Start = append(r.Start, uint32(len(r.Idx)))
-			row := start + i + 1
-			if s.dim > 1<<16 || float64(len(r.Idx)) > 0.25*float64(row*s.dim) {
-				r.Dense = make([]float32, row*s.dim, len(chunks)*s.dim)
-				for k := range row {
-					v := r.Dense[k*s.dim : (k+1)*s.dim]
-					for j := r.Start[k]; j < r.Start[k+1]; j++ {
-						v[r.Idx[j]] = r.Vals[j]
-					}
-				}
-				r.Start, r.Idx, r.Vals = nil, nil, nil
-			}
+			b.add(vecs[i])
 		}
 		clear(vecs)
 	}
-	if r.Dense != nil {
-		r.Start = nil
-	}
-	return r, nil
+	return b.done(), nil
 }
+
+// nextRows returns the rows of the index after a commit, from the rows
+// before it (old, of the same dimension) and the vectors of the chunks
+// the commit added (vecs, by chunk ID): no vector is read from
+// chromem-go. The caller holds mu.
+func (s *Store) nextRows(old *vecscan.Rows, vecs map[string][]float32) *vecscan.Rows {
+	chunks := s.chunksLocked()
+	oldRow := make(map[string]int, len(old.Chunks))
+	for i, c := range old.Chunks {
+		oldRow[c.ID] = i
+	}
+	b := newRowsBuilder(s.gen, s.dim, chunks)
+	scratch := make([]float32, s.dim)
+	for _, c := range chunks {
+		if v, ok := vecs[c.ID]; ok {
+			b.add(v)
+			continue
+		}
+		r := oldRow[c.ID]
+		if old.Dense != nil {
+			b.add(old.Dense[r*s.dim : (r+1)*s.dim])
+			continue
+		}
+		clear(scratch)
+		for j := old.Start[r]; j < old.Start[r+1]; j++ {
+			scratch[old.Idx[j]] = old.Vals[j]
+		}
+		b.add(scratch)
+	}
+	return b.done()
+}
+
+// rowsBuilder lays vectors out as rows, one after another: sparse rows
+// while they are sparse enough (as vecscan judges: every prefix at most a
+// quarter non-zero), then dense rows.
+type rowsBuilder struct {
+	r     *vecscan.Rows
+	dim   int
+	total int // rows the builder will be given
+	n     int // rows added so far
+}
+
+func newRowsBuilder(gen uint64, dim int, chunks []rag.Chunk) *rowsBuilder {
+	return &rowsBuilder{r: &vecscan.Rows{Gen: gen, Dim: dim, Chunks: chunks, Start: []uint32{0}}, dim: dim, total: len(chunks)}
+}
+
+// add appends the row vec (of the builder's dimension), which it copies.
+func (b *rowsBuilder) add(vec []float32) {
+	r := b.r
+	b.n++
+	if r.Dense != nil {
+		r.Dense = append(r.Dense, vec...)
+		return
+	}
+	for j, x := range vec {
+		if x != 0 {
+			r.Idx = append(r.Idx, uint16(j))
+			r.Vals = append(r.Vals, x)
+		}
+	}
+	r.Start = append(r.Start, uint32(len(r.Idx)))
+	if b.dim > 1<<16 || float64(len(r.Idx)) > 0.25*float64(b.n*b.dim) {
+		r.Dense = make([]float32, b.n*b.dim, b.total*b.dim)
+		for k := range b.n {
+			v := r.Dense[k*b.dim : (k+1)*b.dim]
+			for j := r.Start[k]; j < r.Start[k+1]; j++ {
+				v[r.Idx[j]] = r.Vals[j]
+			}
+		}
+		r.Start, r.Idx, r.Vals = nil, nil, nil
+	}
+}
+
+// done returns the rows.
+func (b *rowsBuilder) done() *vecscan.Rows { return b.r }
 
 // ensureDB loads the snapshot into memory if the index was opened from its
 // segment file and chromem-go has not been needed since. It is safe for

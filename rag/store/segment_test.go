@@ -1,12 +1,15 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os"
 	"reflect"
+	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -269,5 +272,41 @@ func TestSegmentSnapshotGone(t *testing.T) {
 	}
 	if _, err := s.Search(context.Background(), rawVector("q", 8), 3, nil); !errors.Is(err, ErrUnreadable) {
 		t.Errorf("Search = %v, want ErrUnreadable", err)
+	}
+}
+
+// TestRowsFollowSync: after a Sync that adds, updates and removes
+// documents, the rows the store derives from the rows before it are the
+// rows gathered from chromem-go afresh, sparse or dense.
+func TestRowsFollowSync(t *testing.T) {
+	for _, emb := range []Embedder{newFake("fake-16", 16), sparseFake{newFake("sparse-64", 64)}} {
+		t.Run(emb.ID(), func(t *testing.T) {
+			var logs bytes.Buffer
+			s, err := Open(context.Background(), t.TempDir(), emb, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustSync(t, s, segDocs())
+			logs.Reset()
+			changed := segDocs()[1:]
+			changed[0] = makeDoc("b", 6, "v2")
+			changed = append(changed, makeDoc("new", 3, "v1"))
+			mustSync(t, s, changed)
+			if strings.Contains(logs.String(), "reading the vectors from chromem-go") {
+				t.Error("the Sync read every vector from chromem-go again")
+			}
+			s.mu.RLock()
+			defer s.mu.RUnlock()
+			if s.rows == nil || s.rows.Gen != s.gen {
+				t.Fatal("no rows at hand after the Sync")
+			}
+			fresh, err := s.gatherRows(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(s.rows, fresh) {
+				t.Error("rows derived at the commit differ from the rows gathered from chromem-go")
+			}
+		})
 	}
 }

@@ -320,6 +320,12 @@ func (s *Store) commit(p *plan, vecs [][]float32, dim int) error {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// The rows of the vectors before the commit, if at hand, become those
+	// after it once it succeeds.
+	oldRows := s.rows
+	if oldRows != nil && (oldRows.Gen != s.gen || (oldRows.Dim != dim && len(p.toEmbed) > 0)) {
+		oldRows = nil
+	}
 	// Even a commit that fails half-way has changed the vectors.
 	s.gen++
 	s.rows = nil
@@ -353,5 +359,12 @@ func (s *Store) commit(p *plan, vecs [][]float32, dim int) error {
 	}
 	s.n = s.chunks.Count()
 	s.notes = nil // measured on the index as it was
+	if oldRows != nil {
+		added := make(map[string][]float32, len(p.toEmbed))
+		for i, c := range p.toEmbed {
+			added[c.ID] = vecs[i]
+		}
+		s.rows = s.nextRows(oldRows, added)
+	}
 	return nil
 }
