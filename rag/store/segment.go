@@ -89,7 +89,9 @@ func readSegment(path string, snap fs.FileInfo, embID string) (*segment, error) 
 		return nil, fmt.Errorf("segment of embedder %q, want %q", m.Embedder, embID)
 	case m.SnapshotSize != snap.Size() || m.SnapshotModTime != snap.ModTime().UnixNano():
 		return nil, errors.New("segment made from another snapshot")
-	case m.Chunks < 0 || m.Docs < 0 || m.Dim < 0 || (m.Chunks > 0 && m.Dim == 0):
+	case m.Chunks < 0 || m.Docs < 0 || m.Dim < 0 || (m.Chunks > 0 && m.Dim == 0) ||
+		m.Docs > len(section(secDocs)) || m.Chunks > len(section(secChunks)):
+		// Every document and chunk takes bytes of its section.
 		return nil, errors.New("segment meta out of range")
 	}
 	sg := &segment{docs: make(map[string]docEntry, m.Docs)}
