@@ -13,7 +13,6 @@ import (
 	"math"
 	"slices"
 	"sync"
-	"unsafe"
 )
 
 // BM25 parameters. k1=1.2 and b=0.75 are the standard values; on chunks of
@@ -33,16 +32,10 @@ type Index struct {
 	lens     []int32          // document number → number of terms
 	totalLen int64
 	terms    map[string]int32 // term → term number
-	postings [][]posting      // term number → postings, in document-number order
+	postings [][]Posting      // term number → postings, in document-number order
 	tf       map[string]int32 // Add's scratch term counts, cleared after each use
 
 	pool sync.Pool // *scratch, reused by Search
-}
-
-// posting records that a document holds a term tf times.
-type posting struct {
-	doc int32
-	tf  int32
 }
 
 // Hit is one search result.
@@ -83,7 +76,7 @@ func (ix *Index) Add(id string, terms []string) {
 			ix.terms[t] = tn
 			ix.postings = append(ix.postings, nil)
 		}
-		ix.postings[tn] = append(ix.postings[tn], posting{doc: doc, tf: n})
+		ix.postings[tn] = append(ix.postings[tn], Posting{Doc: doc, TF: n})
 	}
 }
 
@@ -109,7 +102,7 @@ func (ix *Index) Has(id, term string) bool {
 	if !ok {
 		return false
 	}
-	_, found := slices.BinarySearchFunc(ix.postings[tn], doc, func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
+	_, found := slices.BinarySearchFunc(ix.postings[tn], doc, func(p Posting, d int32) int { return cmp.Compare(p.Doc, d) })
 	return found
 }
 
@@ -155,12 +148,12 @@ func (ix *Index) Search(q map[string]float64, k int) []Hit {
 		ps := ix.postings[tn]
 		wIDF := w * idf(len(ix.ids), len(ps))
 		for _, p := range ps {
-			tf := float64(p.tf)
-			norm := k1 * (1 - b + b*float64(ix.lens[p.doc])/avgLen)
-			if sc.scores[p.doc] == 0 {
-				sc.touched = append(sc.touched, p.doc)
+			tf := float64(p.TF)
+			norm := k1 * (1 - b + b*float64(ix.lens[p.Doc])/avgLen)
+			if sc.scores[p.Doc] == 0 {
+				sc.touched = append(sc.touched, p.Doc)
 			}
-			sc.scores[p.doc] += wIDF * tf * (k1 + 1) / (tf + norm)
+			sc.scores[p.Doc] += wIDF * tf * (k1 + 1) / (tf + norm)
 		}
 	}
 	return ix.top(sc, k)
@@ -252,11 +245,7 @@ func (ix *Index) Dump() Dump {
 	for t, n := range ix.terms {
 		terms[n] = t
 	}
-	ps := make([][]Posting, len(ix.postings))
-	for i, p := range ix.postings {
-		ps[i] = unsafeSlice(p)
-	}
-	return Dump{IDs: ix.ids, Lens: ix.lens, Terms: terms, Postings: ps}
+	return Dump{IDs: ix.ids, Lens: ix.lens, Terms: terms, Postings: ix.postings}
 }
 
 // FromDump returns the index d describes (as Dump gave it, or with the
@@ -267,7 +256,7 @@ func FromDump(d Dump) (*Index, error) {
 		return nil, fmt.Errorf("couldn't load a BM25 index: %d ids, %d lengths, %d terms, %d posting lists", len(d.IDs), len(d.Lens), len(d.Terms), len(d.Postings))
 	}
 	ix := &Index{ids: d.IDs, lens: d.Lens, byID: make(map[string]int32, len(d.IDs)), terms: make(map[string]int32, len(d.Terms)),
-		postings: make([][]posting, len(d.Postings)), tf: make(map[string]int32)}
+		postings: make([][]Posting, len(d.Postings)), tf: make(map[string]int32)}
 	for i, id := range d.IDs {
 		if _, dup := ix.byID[id]; dup {
 			return nil, fmt.Errorf("couldn't load a BM25 index: document %q twice", id)
@@ -287,23 +276,7 @@ func FromDump(d Dump) (*Index, error) {
 			}
 			prev = p.Doc
 		}
-		ix.postings[i] = internalSlice(d.Postings[i])
+		ix.postings[i] = d.Postings[i]
 	}
 	return ix, nil
-}
-
-// unsafeSlice and internalSlice convert between posting and Posting,
-// which have the same layout.
-func unsafeSlice(p []posting) []Posting {
-	if len(p) == 0 {
-		return nil
-	}
-	return unsafe.Slice((*Posting)(unsafe.Pointer(&p[0])), len(p))
-}
-
-func internalSlice(p []Posting) []posting {
-	if len(p) == 0 {
-		return nil
-	}
-	return unsafe.Slice((*posting)(unsafe.Pointer(&p[0])), len(p))
 }
