@@ -154,6 +154,7 @@ func buildApp(ctx context.Context, cfg config, res *resources, log *slog.Logger,
 
 	a := &app{chunks: map[string][]rag.Chunk{}, store: st, skipped: lc.skipped}
 	var all []rag.Chunk
+	exact := true // the index holds exactly the chunks in all
 	if synced(dbDir, lc.id, st, opts.rebuild) {
 		// The index holds exactly these documents' chunks: take them from
 		// it rather than chunking, hashing and comparing every document
@@ -205,6 +206,7 @@ func buildApp(ctx context.Context, cfg config, res *resources, log *slog.Logger,
 	case err != nil:
 		log.Warn("couldn't embed the corpus; answering by keyword search only", "err", err)
 		vec = unavailableVectors{err}
+		exact = false
 	case opts.live:
 		x := vecscan.New(pinnedVectors{st: st, gen: st.Generation()}, 0)
 		if _, perr := x.Refresh(ctx); perr != nil {
@@ -215,7 +217,21 @@ func buildApp(ctx context.Context, cfg config, res *resources, log *slog.Logger,
 		vec = vecscan.New(st, 0)
 	}
 	phase("chunk and sync")
-	engine := retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: res.gl, Lexicon: res.lex, Logger: log, Params: opts.params, MaxRetrievals: opts.retrievals})
+	// The chunks' analysis is kept beside the index for the next start
+	// over the same corpus and index (analysis.go), when the index holds
+	// exactly the chunks the engine is built from.
+	var rec syncedRecord
+	if exact && st.Path() != "" {
+		rec = syncedRecord{Corpus: lc.id, Index: st.ContentSig()}
+	}
+	saved := readAnalysis(dbDir, rec, log)
+	engine := retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: res.gl, Lexicon: res.lex, Logger: log, Params: opts.params, MaxRetrievals: opts.retrievals,
+		Analysis: saved, RecordAnalysis: saved == nil && rec.Corpus != "" && rec.Index != ""})
+	if data, _ := engine.Analysis(); data != nil {
+		if err := writeAnalysis(dbDir, rec, data); err != nil {
+			log.Debug("couldn't keep the analysis of the chunks", "err", err)
+		}
+	}
 	phase("engine")
 	if _, ok := vec.(*vecscan.Index); ok {
 		engine = engine.WithVectorShare(vectorShare(ctx, st, engine, log))
@@ -249,6 +265,16 @@ func (p pinnedVectors) Generation() uint64 { return p.gen }
 func (p pinnedVectors) EachVector(ctx context.Context, fn func(c rag.Chunk, vec []float32) error) (uint64, int, error) {
 	_, dim, err := p.st.EachVector(ctx, fn)
 	return p.gen, dim, err
+}
+
+// Rows hands over the store's compact rows (from its segment file) when
+// they are of the generation pinned, so serve packs them without reading
+// the snapshot.
+func (p pinnedVectors) Rows(ctx context.Context) (vecscan.Rows, bool, error) {
+	if p.st.Generation() != p.gen {
+		return vecscan.Rows{}, false, nil
+	}
+	return p.st.Rows(ctx)
 }
 
 // loadSetting is the corpus setting the app loads: the configured corpus

@@ -32,16 +32,10 @@ type Index struct {
 	lens     []int32          // document number → number of terms
 	totalLen int64
 	terms    map[string]int32 // term → term number
-	postings [][]posting      // term number → postings, in document-number order
+	postings [][]Posting      // term number → postings, in document-number order
 	tf       map[string]int32 // Add's scratch term counts, cleared after each use
 
 	pool sync.Pool // *scratch, reused by Search
-}
-
-// posting records that a document holds a term tf times.
-type posting struct {
-	doc int32
-	tf  int32
 }
 
 // Hit is one search result.
@@ -82,7 +76,7 @@ func (ix *Index) Add(id string, terms []string) {
 			ix.terms[t] = tn
 			ix.postings = append(ix.postings, nil)
 		}
-		ix.postings[tn] = append(ix.postings[tn], posting{doc: doc, tf: n})
+		ix.postings[tn] = append(ix.postings[tn], Posting{Doc: doc, TF: n})
 	}
 }
 
@@ -108,7 +102,7 @@ func (ix *Index) Has(id, term string) bool {
 	if !ok {
 		return false
 	}
-	_, found := slices.BinarySearchFunc(ix.postings[tn], doc, func(p posting, d int32) int { return cmp.Compare(p.doc, d) })
+	_, found := slices.BinarySearchFunc(ix.postings[tn], doc, func(p Posting, d int32) int { return cmp.Compare(p.Doc, d) })
 	return found
 }
 
@@ -154,12 +148,12 @@ func (ix *Index) Search(q map[string]float64, k int) []Hit {
 		ps := ix.postings[tn]
 		wIDF := w * idf(len(ix.ids), len(ps))
 		for _, p := range ps {
-			tf := float64(p.tf)
-			norm := k1 * (1 - b + b*float64(ix.lens[p.doc])/avgLen)
-			if sc.scores[p.doc] == 0 {
-				sc.touched = append(sc.touched, p.doc)
+			tf := float64(p.TF)
+			norm := k1 * (1 - b + b*float64(ix.lens[p.Doc])/avgLen)
+			if sc.scores[p.Doc] == 0 {
+				sc.touched = append(sc.touched, p.Doc)
 			}
-			sc.scores[p.doc] += wIDF * tf * (k1 + 1) / (tf + norm)
+			sc.scores[p.Doc] += wIDF * tf * (k1 + 1) / (tf + norm)
 		}
 	}
 	return ix.top(sc, k)
@@ -226,4 +220,63 @@ func (h *hitHeap) Pop() any {
 	x := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return x
+}
+
+// Posting records that document number Doc (in Add order) holds a term TF
+// times.
+type Posting struct {
+	Doc int32
+	TF  int32
+}
+
+// Dump is an Index as plain data, for saving it and building it again
+// with FromDump without the Adds.
+type Dump struct {
+	IDs      []string    // document number (Add order) → id
+	Lens     []int32     // document number → number of terms
+	Terms    []string    // term number → term
+	Postings [][]Posting // term number → postings, in document-number order
+}
+
+// Dump returns the index as plain data. The slices are the index's own: do
+// not modify them. Like Search, it may run while other goroutines search.
+func (ix *Index) Dump() Dump {
+	terms := make([]string, len(ix.postings))
+	for t, n := range ix.terms {
+		terms[n] = t
+	}
+	return Dump{IDs: ix.ids, Lens: ix.lens, Terms: terms, Postings: ix.postings}
+}
+
+// FromDump returns the index d describes (as Dump gave it, or with the
+// terms numbered otherwise: numbering is not observable). It keeps d's
+// slices. It checks that the numbers in d agree.
+func FromDump(d Dump) (*Index, error) {
+	if len(d.Lens) != len(d.IDs) || len(d.Postings) != len(d.Terms) {
+		return nil, fmt.Errorf("couldn't load a BM25 index: %d ids, %d lengths, %d terms, %d posting lists", len(d.IDs), len(d.Lens), len(d.Terms), len(d.Postings))
+	}
+	ix := &Index{ids: d.IDs, lens: d.Lens, byID: make(map[string]int32, len(d.IDs)), terms: make(map[string]int32, len(d.Terms)),
+		postings: make([][]Posting, len(d.Postings)), tf: make(map[string]int32)}
+	for i, id := range d.IDs {
+		if _, dup := ix.byID[id]; dup {
+			return nil, fmt.Errorf("couldn't load a BM25 index: document %q twice", id)
+		}
+		ix.byID[id] = int32(i)
+		ix.totalLen += int64(d.Lens[i])
+	}
+	for i, t := range d.Terms {
+		if _, dup := ix.terms[t]; dup {
+			return nil, fmt.Errorf("couldn't load a BM25 index: term %q twice", t)
+		}
+		ix.terms[t] = int32(i)
+		prev := int32(-1)
+		for _, p := range d.Postings[i] {
+			if p.Doc <= prev || int(p.Doc) >= len(d.IDs) || p.TF <= 0 {
+				return nil, fmt.Errorf("couldn't load a BM25 index: postings of %q out of order or range", t)
+			}
+			prev = p.Doc
+		}
+		ix.postings[i] = d.Postings[i]
+	}
+	return ix, nil
 }

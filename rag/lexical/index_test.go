@@ -266,3 +266,36 @@ func TestHas(t *testing.T) {
 		}
 	}
 }
+
+// TestDumpRoundTrip: an index built again from its Dump searches as it
+// does; a Dump whose numbers disagree is refused.
+func TestDumpRoundTrip(t *testing.T) {
+	ix := New()
+	ix.Add("a", []string{"sco", "summit", "astana", "summit"})
+	ix.Add("b", []string{"sco", "dushanbe"})
+	ix.Add("c", nil)
+	ix.Add("d", []string{"astana", "astana", "wang"})
+	again, err := FromDump(ix.Dump())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []map[string]float64{{"sco": 1}, {"astana": 1, "summit": 0.5}, {"wang": 1, "dushanbe": 2}, {"none": 1}} {
+		if got, want := again.Search(q, 10), ix.Search(q, 10); !slices.Equal(got, want) {
+			t.Errorf("Search(%v) = %v, want %v", q, got, want)
+		}
+	}
+	if again.Len() != ix.Len() || again.IDF("sco") != ix.IDF("sco") || !again.Has("d", "wang") {
+		t.Error("Len, IDF or Has differ after the round trip")
+	}
+	d := ix.Dump()
+	bad := []Dump{
+		{IDs: d.IDs, Lens: d.Lens[:1], Terms: d.Terms, Postings: d.Postings},
+		{IDs: []string{"a", "a", "b", "c"}, Lens: d.Lens, Terms: d.Terms, Postings: d.Postings},
+		{IDs: d.IDs, Lens: d.Lens, Terms: d.Terms, Postings: append([][]Posting{{{Doc: 9, TF: 1}}}, d.Postings[1:]...)},
+	}
+	for i, b := range bad {
+		if _, err := FromDump(b); err == nil {
+			t.Errorf("bad dump %d accepted", i)
+		}
+	}
+}

@@ -61,6 +61,16 @@ type Config struct {
 	// waits for a turn): they are CPU-bound, so more than the cores only
 	// makes each slower; 0 → runtime.GOMAXPROCS(0).
 	MaxRetrievals int
+	// Analysis is what Engine.Analysis gave for an engine built over the
+	// same chunks in the same order (kept beside the index): the engine
+	// takes its analysis of the chunks from it (analysis.go) rather than
+	// analysing them. One that does not describe these chunks (other
+	// chunks, damage, another version) is ignored: the engine is the same
+	// either way.
+	Analysis []byte
+	// RecordAnalysis makes the engine keep its analysis of the chunks for
+	// Engine.Analysis.
+	RecordAnalysis bool
 }
 
 // Engine retrieves passages for questions from the chunks it was built
@@ -102,6 +112,11 @@ type Engine struct {
 	// sentences); sentCached counts what it holds. Shared by the copies.
 	sentCache  *sync.Map
 	sentCached *atomic.Int64
+	// analysis is the encoded analysis of the chunks when
+	// Config.RecordAnalysis asked for it; reused tells whether it came
+	// from Config.Analysis.
+	analysis []byte
+	reused   bool
 }
 
 // NewEngine builds an Engine over cfg.Chunks.
@@ -133,7 +148,19 @@ func NewEngine(cfg Config) *Engine {
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
-	e.index(cfg.Chunks)
+	if cfg.Analysis != nil {
+		if err := e.load(cfg.Chunks, cfg.Analysis); err != nil {
+			e.log.Debug("ignoring the saved analysis of the chunks; analysing them", "err", err)
+		} else {
+			e.reused = true
+		}
+	}
+	if !e.reused {
+		e.index(cfg.Chunks)
+	}
+	if cfg.RecordAnalysis {
+		e.analysis = e.encodeAnalysis(cfg.Chunks)
+	}
 	seenLang := map[string]bool{}
 	for _, c := range cfg.Chunks {
 		seenLang[c.Lang] = true
@@ -247,6 +274,12 @@ func (e *Engine) index(chunks []rag.Chunk) {
 		clear(facts)
 	}
 }
+
+// Analysis returns the engine's encoded analysis of its chunks for
+// Config.Analysis (nil unless Config.RecordAnalysis asked for it), and
+// whether the engine took it from Config.Analysis instead of analysing
+// the chunks.
+func (e *Engine) Analysis() (data []byte, reused bool) { return e.analysis, e.reused }
 
 // queryLangs are the languages a question may be expanded into; only those
 // the corpus holds are used.

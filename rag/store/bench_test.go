@@ -12,6 +12,7 @@ import (
 
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/internal/ragtest"
+	"github.com/scobot/scobot/rag/vecscan"
 )
 
 const benchDim = 1024
@@ -159,8 +160,10 @@ func BenchmarkSearchFilter(b *testing.B) {
 
 // BenchmarkScale measures the index at 1k, 10k and 100k chunks (documents
 // of 100 chunks, 1,024-dimension vectors): a build from nothing (embedding
-// and saving), a cold open of the built index, and the update of one
-// report (its chunks embedded again and the snapshot saved).
+// and saving), a cold open of the built index (from its segment file; the
+// snapshot's decode it replaces; and the open with the packing of the
+// vectors for the scan), and the update of one report (its chunks embedded
+// again and the snapshot saved).
 //
 //	go test ./rag/store -run - -bench Scale -benchtime 3x
 func BenchmarkScale(b *testing.B) {
@@ -176,7 +179,32 @@ func BenchmarkScale(b *testing.B) {
 			dir := b.TempDir()
 			s := syncedStore(b, dir, docs)
 			for b.Loop() {
-				if _, err := Open(context.Background(), dir, s.emb, nil); err != nil {
+				o, err := Open(context.Background(), dir, s.emb, nil)
+				if err != nil || o.db != nil {
+					b.Fatalf("Open: %v (from the segment file: %v)", err, o != nil && o.db == nil)
+				}
+			}
+		})
+		// What Open did before the segment file: decode the snapshot.
+		b.Run(fmt.Sprintf("chunks=%d/open-snapshot", n), func(b *testing.B) {
+			s := syncedStore(b, b.TempDir(), docs)
+			for b.Loop() {
+				if _, err := loadSnapshot(s.path); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		// A cold start's whole path to the first search: open, then pack
+		// the vectors for the scan (from the segment's rows).
+		b.Run(fmt.Sprintf("chunks=%d/open-and-pack", n), func(b *testing.B) {
+			dir := b.TempDir()
+			s := syncedStore(b, dir, docs)
+			for b.Loop() {
+				o, err := Open(context.Background(), dir, s.emb, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := vecscan.New(o, 0).Refresh(context.Background()); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -32,6 +32,11 @@ func (s *Store) Search(ctx context.Context, vec []float32, k int, docs map[strin
 	if k <= 0 {
 		return nil, nil
 	}
+	// chromem-go is the reference search: an index opened from its
+	// segment file reads its snapshot for it.
+	if err := s.ensureDB(); err != nil {
+		return nil, fmt.Errorf("couldn't search index: %w", err)
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if s.n == 0 {

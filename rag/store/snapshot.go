@@ -191,6 +191,9 @@ func (s *Store) save() error {
 	if s.path == "" {
 		return nil
 	}
+	if err := s.ensureDB(); err != nil {
+		return err
+	}
 	s.mu.RLock()
 	m := manifest{Format: formatVersion, Embedder: s.embID, Dim: s.dim, Docs: make(map[string]manifestDoc, len(s.docs))}
 	for id, d := range s.docs {
@@ -209,5 +212,13 @@ func (s *Store) save() error {
 	if err := s.manifest.AddDocument(context.Background(), doc); err != nil {
 		return fmt.Errorf("couldn't store manifest: %w", err)
 	}
-	return s.write(s.path, func(w io.Writer) error { return s.db.ExportToWriter(w, false, "") })
+	if err := s.write(s.path, func(w io.Writer) error { return s.db.ExportToWriter(w, false, "") }); err != nil {
+		return err
+	}
+	// The snapshot is saved; the segment file only saves the next start
+	// time, and one left from the previous snapshot no longer matches it.
+	if err := s.writeSegment(context.Background()); err != nil {
+		s.logger.Debug("couldn't write the index's segment file", "err", err)
+	}
+	return nil
 }

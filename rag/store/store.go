@@ -33,6 +33,7 @@ import (
 
 	"github.com/scobot/scobot/internal/atomicfile"
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/vecscan"
 )
 
 // SnapshotName is the file name of the snapshot inside the store's directory.
@@ -94,8 +95,11 @@ type Store struct {
 
 	syncMu sync.Mutex // serialises Sync
 	dirty  bool       // memory holds changes the snapshot lacks; guarded by syncMu
+	loadMu sync.Mutex // serialises ensureDB's load of the snapshot
 
-	mu       sync.RWMutex // guards the fields below
+	mu sync.RWMutex // guards the fields below
+	// db, chunks and manifest are nil while the index was opened from its
+	// segment file and nothing has needed chromem-go since (ensureDB).
 	db       *chromem.DB
 	chunks   *chromem.Collection
 	manifest *chromem.Collection
@@ -104,6 +108,10 @@ type Store struct {
 	n        int                 // number of indexed chunks
 	notes    map[string]float64  // figures measured on the index as it is; see Note
 	gen      uint64              // changes whenever the vectors change; see Generation
+	// rows is the vectors as compact rows (vecscan.Rows) when they are at
+	// hand: read from the segment file, or gathered for it at a save;
+	// valid while rows.Gen == gen.
+	rows *vecscan.Rows
 }
 
 // docEntry is one indexed document: its content hash and its chunks ordered
@@ -129,6 +137,9 @@ func Open(ctx context.Context, dir string, emb Embedder, logger *slog.Logger) (*
 	if err != nil || s.path == "" {
 		return s, err
 	}
+	if s.openSegment() {
+		return s, nil
+	}
 	snap, err := loadSnapshot(s.path)
 	if err != nil {
 		return nil, err
@@ -152,8 +163,43 @@ func Open(ctx context.Context, dir string, emb Embedder, logger *slog.Logger) (*
 		}
 		s.notes = loadNotes(s.path+notesSuffix, s.contentSig(), s.logger)
 		s.logger.Debug("loaded index snapshot", "path", s.path, "docs", len(s.docs), "chunks", s.n)
+		s.syncMu.Lock()
+		err := s.writeSegment(ctx)
+		s.syncMu.Unlock()
+		if err != nil {
+			s.logger.Debug("couldn't write the index's segment file", "err", err)
+		}
 	}
 	return s, nil
+}
+
+// openSegment takes the index from its segment file (SegmentName) when
+// that file was made from the snapshot as it is on disk, leaving the
+// snapshot unread until ensureDB. It reports whether it did; a segment
+// file it cannot use is logged at Debug level and left for Open's
+// fallback to write again.
+func (s *Store) openSegment() bool {
+	snap, err := os.Stat(s.path)
+	if err != nil {
+		return false // no snapshot (or none readable): Open's own path says which
+	}
+	sg, err := readSegment(s.segmentPath(), snap, s.embID)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			s.logger.Debug("ignoring the index's segment file; loading the snapshot", "path", s.segmentPath(), "err", err)
+		}
+		return false
+	}
+	s.db, s.chunks, s.manifest = nil, nil, nil
+	s.gen++
+	s.docs = sg.docs
+	s.n = len(sg.rows.Chunks)
+	s.dim = sg.rows.Dim
+	sg.rows.Gen = s.gen
+	s.rows = &sg.rows
+	s.notes = loadNotes(s.path+notesSuffix, s.contentSig(), s.logger)
+	s.logger.Debug("opened the index from its segment file", "path", s.segmentPath(), "docs", len(s.docs), "chunks", s.n)
+	return true
 }
 
 // OpenEmpty is Open without reading the snapshot: the index starts empty,
@@ -316,14 +362,17 @@ func (s *Store) ContentSig() string {
 
 // contentSig identifies what the index holds: its embedder and each
 // document's content hash. The caller holds mu.
-func (s *Store) contentSig() string {
+func (s *Store) contentSig() string { return sigOf(s.embID, s.docs) }
+
+// sigOf is the content signature of docs indexed by the embedder embID.
+func sigOf(embID string, docs map[string]docEntry) string {
 	h := sha256.New()
-	h.Write([]byte(s.embID))
-	for _, id := range slices.Sorted(maps.Keys(s.docs)) {
+	h.Write([]byte(embID))
+	for _, id := range slices.Sorted(maps.Keys(docs)) {
 		h.Write([]byte{0})
 		h.Write([]byte(id))
 		h.Write([]byte{0})
-		h.Write([]byte(s.docs[id].hash))
+		h.Write([]byte(docs[id].hash))
 	}
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
@@ -331,6 +380,7 @@ func (s *Store) contentSig() string {
 // reset gives the store a new, empty database for its embedder.
 func (s *Store) reset() {
 	s.db, s.chunks, s.manifest = newDB(s.embID)
+	s.rows = nil
 	s.gen++
 	s.dim = 0
 	s.docs = map[string]docEntry{}

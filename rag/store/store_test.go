@@ -409,8 +409,8 @@ func TestSyncFailureKeepsSnapshot(t *testing.T) {
 				t.Errorf("reloaded snapshot: %s", diff)
 			}
 			entries, _ := os.ReadDir(dir)
-			if len(entries) != 1 {
-				t.Errorf("dir holds %d entries, want only the snapshot", len(entries))
+			if len(entries) != 2 || entries[0].Name() != SnapshotName || entries[1].Name() != SegmentName {
+				t.Errorf("dir holds %v, want only the snapshot and its segment file", entries)
 			}
 
 			// The same Store recovers: a good Sync applies everything.

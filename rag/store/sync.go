@@ -84,6 +84,10 @@ func (s *Store) Sync(ctx context.Context, docs []Doc, progress func(done, total 
 
 	changed := len(p.changed) > 0 || len(p.removed) > 0
 	if changed {
+		// An index opened from its segment file reads its snapshot now.
+		if err := s.ensureDB(); err != nil {
+			return Stats{}, fmt.Errorf("couldn't sync index: %w", err)
+		}
 		if err := s.commit(p, vecs, dim); err != nil {
 			s.dirty = true
 			return Stats{}, fmt.Errorf("couldn't sync index: %w", err)
@@ -316,8 +320,15 @@ func (s *Store) commit(p *plan, vecs [][]float32, dim int) error {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// The rows of the vectors before the commit, if at hand, become those
+	// after it once it succeeds.
+	oldRows := s.rows
+	if oldRows != nil && (oldRows.Gen != s.gen || (oldRows.Dim != dim && len(p.toEmbed) > 0)) {
+		oldRows = nil
+	}
 	// Even a commit that fails half-way has changed the vectors.
 	s.gen++
+	s.rows = nil
 	if len(p.staleIDs) > 0 { // never call Delete without IDs: it would match everything
 		if err := s.chunks.Delete(context.Background(), nil, nil, p.staleIDs...); err != nil {
 			return fmt.Errorf("couldn't delete stale chunks: %w", err)
@@ -348,5 +359,12 @@ func (s *Store) commit(p *plan, vecs [][]float32, dim int) error {
 	}
 	s.n = s.chunks.Count()
 	s.notes = nil // measured on the index as it was
+	if oldRows != nil {
+		added := make(map[string][]float32, len(p.toEmbed))
+		for i, c := range p.toEmbed {
+			added[c.ID] = vecs[i]
+		}
+		s.rows = s.nextRows(oldRows, added)
+	}
 	return nil
 }

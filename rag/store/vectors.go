@@ -6,6 +6,7 @@ import (
 
 	"github.com/scobot/scobot/internal/parallel"
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/vecscan"
 )
 
 // Generation returns a number that changes whenever the indexed vectors
@@ -27,6 +28,15 @@ func (s *Store) Generation() uint64 {
 // at a time on every core; fn is called for them from one goroutine, in
 // order.
 func (s *Store) EachVector(ctx context.Context, fn func(c rag.Chunk, vec []float32) error) (gen uint64, dim int, err error) {
+	s.mu.RLock()
+	if r := s.rows; r != nil && r.Gen == s.gen {
+		defer s.mu.RUnlock()
+		return s.eachRow(ctx, r, fn)
+	}
+	s.mu.RUnlock()
+	if err := s.ensureDB(); err != nil {
+		return 0, 0, fmt.Errorf("couldn't read the index's vectors: %w", err)
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	chunks := s.chunksLocked()
@@ -58,3 +68,26 @@ func (s *Store) EachVector(ctx context.Context, fn func(c rag.Chunk, vec []float
 
 // vectorBatch is how many vectors EachVector reads ahead of its callback.
 const vectorBatch = 1024
+
+// eachRow is EachVector over the compact rows r; the caller holds mu.
+func (s *Store) eachRow(ctx context.Context, r *vecscan.Rows, fn func(c rag.Chunk, vec []float32) error) (uint64, int, error) {
+	for i, c := range r.Chunks {
+		if i%vectorBatch == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, 0, fmt.Errorf("couldn't read the index's vectors: %w", err)
+			}
+		}
+		vec := make([]float32, r.Dim)
+		if r.Dense != nil {
+			copy(vec, r.Dense[i*r.Dim:(i+1)*r.Dim])
+		} else {
+			for j := r.Start[i]; j < r.Start[i+1]; j++ {
+				vec[r.Idx[j]] = r.Vals[j]
+			}
+		}
+		if err := fn(c, vec); err != nil {
+			return 0, 0, fmt.Errorf("couldn't read the index's vectors at chunk %q: %w", c.ID, err)
+		}
+	}
+	return s.gen, s.dim, nil
+}

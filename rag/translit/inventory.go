@@ -97,6 +97,40 @@ func Forms(text string) []string {
 	return out
 }
 
+// EachForm calls fn with every form the inventory counted, in the order
+// first counted, and its count; then with every form it found unusable
+// (too short a key), sorted, and a count of 0. Replaying the calls with
+// AddFormCount gives the same inventory.
+func (inv *Inventory) EachForm(fn func(form string, count int)) {
+	for _, e := range inv.forms {
+		fn(e.text, e.count)
+	}
+	var unusable []string
+	for t, i := range inv.byText {
+		if i < 0 {
+			unusable = append(unusable, t)
+		}
+	}
+	sort.Strings(unusable)
+	for _, t := range unusable {
+		fn(t, 0)
+	}
+}
+
+// AddFormCount counts form n times, as n AddForms of it would (and, for a
+// form never seen, n of 0 adds it uncounted: see EachForm).
+func (inv *Inventory) AddFormCount(form string, n int) {
+	_, seen := inv.byText[form]
+	inv.addForm(form)
+	if i := inv.byText[form]; i >= 0 {
+		if seen {
+			inv.forms[i].count += n - 1
+		} else {
+			inv.forms[i].count = n
+		}
+	}
+}
+
 // AddForms counts forms found by Forms, in order.
 func (inv *Inventory) AddForms(forms []string) {
 	for _, f := range forms {

@@ -58,9 +58,47 @@ type invBlock struct {
 	vals    []float32
 }
 
+// Rows is a Source's vectors already laid out compactly, one row per chunk
+// (as rag/store keeps them in its segment file): sparse rows, or a dense
+// matrix when Dense is not nil.
+type Rows struct {
+	Gen    uint64
+	Dim    int
+	Chunks []rag.Chunk // by row, ordered by (Doc, Pos)
+	// Start, Idx and Vals are sparse rows: the non-zero components of row
+	// r are at the dimensions Idx[Start[r]:Start[r+1]], in increasing
+	// order, with the values Vals[Start[r]:Start[r+1]].
+	Start []uint32
+	Idx   []uint16
+	Vals  []float32
+	// Dense, when not nil, holds the rows instead: row r is
+	// Dense[r*Dim:(r+1)*Dim].
+	Dense []float32
+}
+
+// RowSource is a Source that may have its vectors at hand as Rows, so that
+// an Index packs them without a copy of each vector (and, for the dense
+// form, without any copy).
+type RowSource interface {
+	Source
+	// Rows returns the vectors as Rows and true, or false when it has
+	// none at hand (the Index then walks EachVector). The slices are
+	// read-only and stay valid until the Source's generation changes.
+	Rows(ctx context.Context) (Rows, bool, error)
+}
+
 // pack reads every vector of src into the sparse form while they are sparse
 // enough, else into the dense form.
 func pack(ctx context.Context, src Source) (*packed, error) {
+	if rs, ok := src.(RowSource); ok {
+		r, ok, err := rs.Rows(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return packRows(r)
+		}
+	}
 	p := &packed{docs: map[string]docRows{}}
 	var (
 		// The sparse rows read so far (CSR), until the vectors prove dense.
@@ -118,6 +156,65 @@ func pack(ctx context.Context, src Source) (*packed, error) {
 	if !isDense && p.n > 0 {
 		p.sparse = invert(rowStart, idx, vals, dim)
 	}
+	return p, nil
+}
+
+// packRows packs r as pack packs what EachVector hands over: the sparse
+// form while every prefix of the rows is sparse enough, else the dense
+// form (r.Dense itself when r is dense already).
+func packRows(r Rows) (*packed, error) {
+	n := len(r.Chunks)
+	p := &packed{gen: r.Gen, dim: r.Dim, n: n, chunks: r.Chunks, docs: map[string]docRows{}, rowDoc: make([]int32, n)}
+	if n == 0 {
+		return p, nil
+	}
+	if r.Dim <= 0 {
+		return nil, fmt.Errorf("vectors of %d dimensions", r.Dim)
+	}
+	for row, c := range r.Chunks {
+		d, ok := p.docs[c.Doc]
+		switch {
+		case !ok:
+			d = docRows{num: int32(len(p.docs)), lo: row}
+		case d.hi != row:
+			return nil, errors.New("chunks of one document are not contiguous")
+		}
+		d.hi = row + 1
+		p.docs[c.Doc] = d
+		p.rowDoc[row] = d.num
+	}
+	if r.Dense != nil {
+		if len(r.Dense) != n*r.Dim {
+			return nil, fmt.Errorf("%d dense components for %d rows of %d", len(r.Dense), n, r.Dim)
+		}
+		p.dense = r.Dense
+		return p, nil
+	}
+	if len(r.Start) != n+1 || r.Start[0] != 0 || int(r.Start[n]) != len(r.Idx) || len(r.Idx) != len(r.Vals) {
+		return nil, fmt.Errorf("sparse rows do not match their %d chunks", n)
+	}
+	rowStart := make([]int, n+1)
+	dense := r.Dim > 1<<16
+	for i := range n {
+		lo, hi := r.Start[i], r.Start[i+1]
+		if hi < lo {
+			return nil, errors.New("sparse rows out of order")
+		}
+		for _, d := range r.Idx[lo:hi] {
+			if int(d) >= r.Dim {
+				return nil, fmt.Errorf("sparse component at dimension %d of %d", d, r.Dim)
+			}
+		}
+		rowStart[i+1] = int(hi)
+		if float64(hi) > maxSparseShare*float64((i+1)*r.Dim) {
+			dense = true
+		}
+	}
+	if dense {
+		p.dense = csrToDense(rowStart, r.Idx, r.Vals, r.Dim)
+		return p, nil
+	}
+	p.sparse = invert(rowStart, r.Idx, r.Vals, r.Dim)
 	return p, nil
 }
 

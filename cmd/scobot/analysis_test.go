@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"github.com/scobot/scobot/rag/retrieve"
+	"github.com/scobot/scobot/rag/store"
+)
+
+// TestAppStartsFromSavedAnalysis: the first start over a corpus keeps the
+// engine's analysis of the chunks and its index's segment file; the next
+// starts build the engine from them, and
+// retrieve exactly as the first; a damaged analysis file or an edited
+// corpus is not used, and the engine is again the one built from the text.
+func TestAppStartsFromSavedAnalysis(t *testing.T) {
+	dir, db := t.TempDir(), t.TempDir()
+	writeCorpus(t, dir, map[string]string{
+		"a.txt": "SCO foreign ministers met in Dushanbe\n\nThe SCO foreign ministers met in Dushanbe on July 14, 2021. Wang Yi spoke of security.\n",
+		"b.txt": "上合组织峰会在阿斯塔纳举行\n\n2024年7月4日，上海合作组织成员国元首理事会会议在阿斯塔纳举行。\n",
+	})
+	questions := []string{"What did Wang Yi say in Dushanbe?", "上合组织峰会在哪里举行？", "Who hosted the 2030 summit?"}
+	type result struct {
+		reused  bool
+		answers []retrieve.Retrieval
+	}
+	open := func() result {
+		t.Helper()
+		a, err := openApp(context.Background(), config{Corpus: dir, DB: db}, slog.New(slog.DiscardHandler), openOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var r result
+		_, r.reused = a.engine.Analysis()
+		for _, q := range questions {
+			got, err := a.engine.Retrieve(context.Background(), q, retrieve.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.answers = append(r.answers, got)
+		}
+		return r
+	}
+	first := open()
+	if first.reused {
+		t.Fatal("the first start found an analysis to reuse")
+	}
+	for _, name := range []string{analysisName, store.SegmentName} {
+		if _, err := os.Stat(filepath.Join(db, name)); err != nil {
+			t.Fatalf("the first start did not keep %s: %v", name, err)
+		}
+	}
+	check := func(step string, r result, wantReused bool) {
+		t.Helper()
+		if r.reused != wantReused {
+			t.Errorf("%s: reused the saved analysis: %v, want %v", step, r.reused, wantReused)
+		}
+		if !reflect.DeepEqual(r.answers, first.answers) {
+			t.Errorf("%s: retrieval differs from the first start's", step)
+		}
+	}
+	check("second start", open(), true)
+
+	path := filepath.Join(db, analysisName)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)/2] ^= 1
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	check("damaged analysis", open(), false)
+	check("analysis written again", open(), true)
+
+	r, ok := readSynced(db)
+	if !ok {
+		t.Fatal("no sync record")
+	}
+	r.Index = "another index"
+	if got := readAnalysis(db, r, slog.New(slog.DiscardHandler)); got != nil {
+		t.Error("an analysis made for another index was read")
+	}
+}

@@ -1,0 +1,137 @@
+package segfile
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// bytesSection is a Section that writes b.
+func bytesSection(name string, b []byte) Section {
+	return Section{Name: name, Write: func(w io.Writer) error { _, err := w.Write(b); return err }}
+}
+
+// encoded returns a file of version 3 with three sections.
+func encoded(t testing.TB) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	err := Encode(&buf, 3, []Section{
+		bytesSection("meta", []byte(`{"a":1}`)),
+		bytesSection("empty", nil),
+		bytesSection("vectors", bytes.Repeat([]byte{1, 2, 3, 4, 5}, 100)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestRoundTrip(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.seg")
+	if err := os.WriteFile(path, encoded(t), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Read(path, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]byte{"meta": []byte(`{"a":1}`), "empty": {}, "vectors": bytes.Repeat([]byte{1, 2, 3, 4, 5}, 100)}
+	for name, w := range want {
+		got, ok := f.Section(name)
+		if !ok || !bytes.Equal(got, w) {
+			t.Errorf("section %q = %v, %v; want %v", name, got, ok, w)
+		}
+	}
+	if _, ok := f.Section("other"); ok {
+		t.Error("a section never written is found")
+	}
+	if got := f.Names(); len(got) != 3 || got[0] != "meta" || got[2] != "vectors" {
+		t.Errorf("Names = %v", got)
+	}
+	b, _ := f.Section("vectors")
+	if off := uintptrOf(b) % 8; off != 0 {
+		t.Errorf("section not 8-byte aligned in Read's buffer (off by %d)", off)
+	}
+}
+
+func TestDamage(t *testing.T) {
+	good := encoded(t)
+	tests := []struct {
+		name string
+		data func() []byte
+		want error
+	}{
+		{"wrong version", func() []byte { b := bytes.Clone(good); b[8] = 4; return b }, ErrVersion},
+		{"bad magic", func() []byte { b := bytes.Clone(good); b[0] = 'x'; return b }, ErrCorrupt},
+		{"byte of a section", func() []byte { b := bytes.Clone(good); b[Align+2] ^= 0x40; return b }, ErrCorrupt},
+		{"byte of the table", func() []byte { b := bytes.Clone(good); b[len(b)-footerSize-3] ^= 1; return b }, ErrCorrupt},
+		{"truncated", func() []byte { return good[:len(good)-1] }, ErrCorrupt},
+		{"cut in half", func() []byte { return good[:len(good)/2] }, ErrCorrupt},
+		{"empty", func() []byte { return nil }, ErrCorrupt},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := Parse(tt.data(), 3); !errors.Is(err, tt.want) {
+				t.Errorf("Parse = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestEncodeRejectsBadNames(t *testing.T) {
+	for _, names := range [][]string{{""}, {"a", "a"}, {string(make([]byte, 256))}} {
+		var ss []Section
+		for _, n := range names {
+			ss = append(ss, bytesSection(n, nil))
+		}
+		if err := Encode(io.Discard, 1, ss); err == nil {
+			t.Errorf("Encode(%q) = nil, want an error", names)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	good := encoded(f)
+	f.Add(good)
+	f.Add(good[:len(good)-footerSize])
+	f.Add(good[len(good)-footerSize-40:])
+	var one bytes.Buffer
+	if err := Encode(&one, 3, []Section{bytesSection("s", []byte("x"))}); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(one.Bytes())
+	f.Add([]byte("SCOBSEG\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sf, err := Parse(data, 3)
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrVersion) {
+				t.Fatalf("Parse error %v wraps neither ErrCorrupt nor ErrVersion", err)
+			}
+			return
+		}
+		// Whatever parses writes back to the same sections.
+		var ss []Section
+		for _, n := range sf.Names() {
+			b, _ := sf.Section(n)
+			ss = append(ss, bytesSection(n, b))
+		}
+		var buf bytes.Buffer
+		if err := Encode(&buf, 3, ss); err != nil {
+			t.Fatalf("re-encode: %v", err)
+		}
+		again, err := Parse(buf.Bytes(), 3)
+		if err != nil {
+			t.Fatalf("re-parse: %v", err)
+		}
+		for _, n := range sf.Names() {
+			a, _ := sf.Section(n)
+			b, _ := again.Section(n)
+			if !bytes.Equal(a, b) {
+				t.Fatalf("section %q changed in a round trip", n)
+			}
+		}
+	})
+}

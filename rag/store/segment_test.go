@@ -1,0 +1,312 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/vecscan"
+)
+
+// sparseFake is fakeEmbedder with all but every eighth component zeroed,
+// so the store keeps its vectors as sparse rows.
+type sparseFake struct{ *fakeEmbedder }
+
+func (f sparseFake) Embed(ctx context.Context, texts []string) ([][]float32, error) {
+	out, err := f.fakeEmbedder.Embed(ctx, texts)
+	for _, v := range out {
+		for i := range v {
+			if i%8 != len(v)%8 {
+				v[i] = 0
+			}
+		}
+	}
+	return out, err
+}
+
+// segDocs is a corpus of a few documents, one of them without chunks.
+func segDocs() []Doc {
+	return []Doc{makeDoc("a", 5, "v1"), makeDoc("b", 3, "v1"), makeDoc("c", 40, "v1"), {ID: "empty"}, makeDoc("中文", 4, "v1")}
+}
+
+// vectorsOf returns every vector of s by chunk ID, as EachVector hands them.
+func vectorsOf(t *testing.T, s *Store) map[string][]float32 {
+	t.Helper()
+	out := map[string][]float32{}
+	if _, _, err := s.EachVector(context.Background(), func(c rag.Chunk, v []float32) error {
+		out[c.ID] = v
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// fromSegment reports whether s was opened from its segment file and has
+// not loaded the snapshot since.
+func fromSegment(s *Store) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.db == nil
+}
+
+// TestSegmentRoundTrip: a store opened from its segment file has the
+// chunks and vectors of the store that wrote it, without reading the
+// snapshot, and the packed scan over it finds what chromem-go finds.
+func TestSegmentRoundTrip(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		emb  Embedder
+		form string
+	}{
+		{"dense", newFake("fake-16", 16), "dense"},
+		{"sparse", sparseFake{newFake("sparse-64", 64)}, "sparse"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			dir := t.TempDir()
+			built := mustOpen(t, dir, tc.emb)
+			mustSync(t, built, segDocs())
+
+			s := mustOpen(t, dir, tc.emb)
+			if !fromSegment(s) {
+				t.Fatal("Open read the snapshot although the segment file matches it")
+			}
+			if diff := chunkDiff(s.Chunks(), built.Chunks()); diff != "" {
+				t.Fatalf("chunks: %s", diff)
+			}
+			if s.ContentSig() != built.ContentSig() || s.Len() != built.Len() {
+				t.Errorf("signature %s (%d chunks), want %s (%d)", s.ContentSig(), s.Len(), built.ContentSig(), built.Len())
+			}
+			if got, want := vectorsOf(t, s), vectorsOf(t, built); !reflect.DeepEqual(got, want) {
+				t.Error("vectors differ from the store that wrote the segment")
+			}
+			x := vecscan.New(s, 2)
+			if form, err := x.Form(ctx); err != nil || form != tc.form {
+				t.Errorf("packed form %q, %v; want %q", form, err, tc.form)
+			}
+			if !fromSegment(s) {
+				t.Error("packing the vectors read the snapshot")
+			}
+			for i := range 10 {
+				q := rawVector(fmt.Sprint("question ", i), s.dim)
+				got, err := x.Search(ctx, q, 7, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := s.Search(ctx, q, 7, nil) // chromem-go, loaded on demand
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("query %d: packed scan %v, chromem-go %v", i, idsOf(got), idsOf(want))
+				}
+			}
+			if fromSegment(s) {
+				t.Error("chromem-go's Search did not load the snapshot")
+			}
+		})
+	}
+}
+
+// TestSegmentFallback: a segment file that is damaged, cut short, of
+// another version or made from another snapshot is ignored: the store
+// loads the snapshot, its chunks and search are right, and the segment
+// file is written again for the next start.
+func TestSegmentFallback(t *testing.T) {
+	emb := newFake("fake-8", 8)
+	tests := []struct {
+		name   string
+		damage func(t *testing.T, dir, seg string, good []byte)
+	}{
+		{"corrupt byte", func(t *testing.T, _, seg string, good []byte) {
+			b := slices.Clone(good)
+			b[len(b)/2] ^= 0x20
+			write(t, seg, b)
+		}},
+		{"truncated", func(t *testing.T, _, seg string, good []byte) { write(t, seg, good[:len(good)-7]) }},
+		{"wrong version", func(t *testing.T, _, seg string, good []byte) {
+			b := slices.Clone(good)
+			b[8]++ // the version follows the 8-byte magic
+			write(t, seg, b)
+		}},
+		{"stale", func(t *testing.T, dir, seg string, _ []byte) {
+			// The segment of an earlier snapshot, left behind by a save
+			// that wrote the snapshot but died before the segment.
+			s := mustOpen(t, dir, emb)
+			old, err := os.ReadFile(seg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustSync(t, s, append(segDocs(), makeDoc("late", 2, "v1")))
+			mustSync(t, s, segDocs())
+			write(t, seg, old)
+		}},
+		{"snapshot touched", func(t *testing.T, dir, _ string, _ []byte) {
+			later := time.Now().Add(time.Hour)
+			if err := os.Chtimes(dir+"/"+SnapshotName, later, later); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"missing", func(t *testing.T, _, seg string, _ []byte) {
+			if err := os.Remove(seg); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			built := mustOpen(t, dir, emb)
+			mustSync(t, built, segDocs())
+			seg := built.segmentPath()
+			good, err := os.ReadFile(seg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.damage(t, dir, seg, good)
+
+			s := mustOpen(t, dir, emb)
+			if fromSegment(s) {
+				t.Fatal("Open took the index from a segment file it should have ignored")
+			}
+			if diff := chunkDiff(s.Chunks(), allChunks(segDocs())); diff != "" {
+				t.Fatalf("chunks: %s", diff)
+			}
+			q := rawVector("question", 8)
+			got, err := vecscan.New(s, 1).Search(context.Background(), q, 5, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := bruteForce(allChunks(segDocs()), q, 5, nil); !slices.Equal(idsOf(got), idsOf(want)) {
+				t.Errorf("search = %v, want %v", idsOf(got), idsOf(want))
+			}
+			if again := mustOpen(t, dir, emb); !fromSegment(again) {
+				t.Error("the segment file was not written again")
+			}
+		})
+	}
+}
+
+// write replaces the file at path with b.
+func write(t *testing.T, path string, b []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSegmentLazySync: a store opened from its segment file syncs an
+// unchanged corpus without reading the snapshot, and reads it (once, with
+// searches racing it) for a Sync that changes something; the change is
+// saved in both files.
+func TestSegmentLazySync(t *testing.T) {
+	ctx := context.Background()
+	emb := newFake("fake-8", 8)
+	dir := t.TempDir()
+	mustSync(t, mustOpen(t, dir, emb), segDocs())
+
+	s := mustOpen(t, dir, emb)
+	if st := mustSync(t, s, segDocs()); st.Unchanged != len(segDocs()) || !fromSegment(s) {
+		t.Fatalf("unchanged Sync: %+v, snapshot read: %v", st, !fromSegment(s))
+	}
+	changed := segDocs()
+	changed[1] = makeDoc("b", 4, "v2")
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			if _, err := s.Search(ctx, rawVector("q", 8), 3, nil); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	st, err := s.Sync(ctx, changed, nil)
+	wg.Wait()
+	if err != nil || st.Updated != 1 || st.Embedded != 4 {
+		t.Fatalf("Sync = %+v, %v; want one document updated, 4 chunks embedded", st, err)
+	}
+	if fromSegment(s) {
+		t.Error("a Sync that changed the index did not load the snapshot")
+	}
+	if diff := chunkDiff(s.Chunks(), allChunks(changed)); diff != "" {
+		t.Fatalf("after Sync: %s", diff)
+	}
+	again := mustOpen(t, dir, emb)
+	if !fromSegment(again) {
+		t.Error("the Sync did not write the segment file again")
+	}
+	if diff := chunkDiff(again.Chunks(), allChunks(changed)); diff != "" {
+		t.Errorf("reopened from the segment file: %s", diff)
+	}
+	if got, want := vectorsOf(t, again), vectorsOf(t, s); !reflect.DeepEqual(got, want) {
+		t.Error("reopened vectors differ")
+	}
+	snap := mustOpen(t, dir, emb)
+	if err := snap.ensureDB(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := vectorsOf(t, snap), vectorsOf(t, s); !reflect.DeepEqual(got, want) {
+		t.Error("the snapshot's vectors differ from the segment's")
+	}
+}
+
+// TestSegmentSnapshotGone: a store opened from its segment file whose
+// snapshot disappears reports ErrUnreadable when chromem-go is needed.
+func TestSegmentSnapshotGone(t *testing.T) {
+	emb := newFake("fake-8", 8)
+	dir := t.TempDir()
+	mustSync(t, mustOpen(t, dir, emb), segDocs())
+	s := mustOpen(t, dir, emb)
+	if err := os.Remove(s.Path()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Search(context.Background(), rawVector("q", 8), 3, nil); !errors.Is(err, ErrUnreadable) {
+		t.Errorf("Search = %v, want ErrUnreadable", err)
+	}
+}
+
+// TestRowsFollowSync: after a Sync that adds, updates and removes
+// documents, the rows the store derives from the rows before it are the
+// rows gathered from chromem-go afresh, sparse or dense.
+func TestRowsFollowSync(t *testing.T) {
+	for _, emb := range []Embedder{newFake("fake-16", 16), sparseFake{newFake("sparse-64", 64)}} {
+		t.Run(emb.ID(), func(t *testing.T) {
+			var logs bytes.Buffer
+			s, err := Open(context.Background(), t.TempDir(), emb, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+			if err != nil {
+				t.Fatal(err)
+			}
+			mustSync(t, s, segDocs())
+			logs.Reset()
+			changed := segDocs()[1:]
+			changed[0] = makeDoc("b", 6, "v2")
+			changed = append(changed, makeDoc("new", 3, "v1"))
+			mustSync(t, s, changed)
+			if strings.Contains(logs.String(), "reading the vectors from chromem-go") {
+				t.Error("the Sync read every vector from chromem-go again")
+			}
+			s.mu.RLock()
+			defer s.mu.RUnlock()
+			if s.rows == nil || s.rows.Gen != s.gen {
+				t.Fatal("no rows at hand after the Sync")
+			}
+			fresh, err := s.gatherRows(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(s.rows, fresh) {
+				t.Error("rows derived at the commit differ from the rows gathered from chromem-go")
+			}
+		})
+	}
+}
