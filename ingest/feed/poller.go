@@ -379,6 +379,11 @@ func (p *Poller) newItem(feedURL, base, feedTitle string, it *gofeed.Item) item 
 		}
 		out.link, out.linkID = link, corpus.PageID(link)
 	}
+	if out.guid == "" && out.link == "" {
+		// Nothing else names it: remember it by its title, so that
+		// it fails (it has no page to fetch) only until given up.
+		out.guid = "title:" + out.title
+	}
 	return out
 }
 

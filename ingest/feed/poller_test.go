@@ -475,6 +475,8 @@ func TestRun(t *testing.T) {
 	if id := wait("after the interval"); id != corpus.PageID(s.url("/a/samarkand")) {
 		t.Errorf("second poll added %s", id)
 	}
+	// Read while the poll may still be saving (for -race).
+	_, _ = p.Status(), p.Events()
 	cancel()
 	select {
 	case err := <-done:
