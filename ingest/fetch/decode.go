@@ -19,11 +19,18 @@ var errNoCharset = errors.New("no charset fits the bytes")
 // http-equiv="Content-Type" content="text/html; charset=…">.
 var metaCharsetRE = regexp.MustCompile(`(?i)<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)`)
 
-// metaCharset returns the charset an HTML page declares in its first
-// 4 KiB, or "".
+// xmlEncodingRE finds the encoding of an XML declaration, <?xml
+// version="1.0" encoding="…"?>, at the start of a document.
+var xmlEncodingRE = regexp.MustCompile(`^\s*<\?xml[^>]+encoding\s*=\s*["']\s*([A-Za-z0-9_:.-]+)`)
+
+// metaCharset returns the charset an HTML or XML document declares in its
+// first 4 KiB (its XML declaration, else a <meta charset>), or "".
 func metaCharset(b []byte) string {
 	if len(b) > 4096 {
 		b = b[:4096]
+	}
+	if m := xmlEncodingRE.FindSubmatch(b); m != nil {
+		return string(m[1])
 	}
 	if m := metaCharsetRE.FindSubmatch(b); m != nil {
 		return string(m[1])
@@ -33,11 +40,12 @@ func metaCharset(b []byte) string {
 
 // decodeBody turns a page's bytes into UTF-8 text and names the charset it
 // used. In order: a byte order mark; the charset of the Content-Type
-// header; for HTML, the page's <meta charset>; valid UTF-8; and last the
+// header; for HTML and XML, the document's own declaration (<?xml
+// encoding>, <meta charset>); valid UTF-8; and last the
 // charset detected from the bytes (GB18030, Big5, windows-1251, …). A
 // declared charset that leaves replacement characters in text that is valid
 // UTF-8 is taken to be wrong, and UTF-8 is used.
-func decodeBody(b []byte, headerCharset string, isHTML bool) (string, string, error) {
+func decodeBody(b []byte, headerCharset string, isMarkup bool) (string, string, error) {
 	for _, bom := range []struct {
 		mark []byte
 		name string
@@ -52,7 +60,7 @@ func decodeBody(b []byte, headerCharset string, isHTML bool) (string, string, er
 		}
 	}
 	declared := headerCharset
-	if declared == "" && isHTML {
+	if declared == "" && isMarkup {
 		declared = metaCharset(b)
 	}
 	if declared != "" {

@@ -75,6 +75,25 @@ type Config struct {
 	// UserAgent is sent with every request; empty means
 	// DefaultUserAgent.
 	UserAgent string
+	// Accept lists the media types (without parameters, lower case) a
+	// fetched page may have; nil or empty means PageTypes(): HTML, XHTML
+	// and plain text. A feed reader sets
+	// append(PageTypes(), FeedTypes()...). A body that sniffs as binary is
+	// refused whatever its declared type.
+	Accept []string
+}
+
+// PageTypes returns the media types a Fetcher accepts by default: web
+// pages (HTML, XHTML) and plain text.
+func PageTypes() []string {
+	return []string{"text/html", "application/xhtml+xml", "text/plain"}
+}
+
+// FeedTypes returns the media types feeds are served with: RSS, Atom,
+// generic XML and JSON Feed (with generic JSON, which many servers send
+// for it). Add them to Config.Accept to fetch feeds.
+func FeedTypes() []string {
+	return []string{"application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/feed+json", "application/json"}
 }
 
 // withDefaults returns c with its zero fields set.
@@ -97,6 +116,11 @@ func (c Config) withDefaults() Config {
 	if c.AllowPrivateSetting == "" {
 		c.AllowPrivateSetting = DefaultAllowPrivateSetting
 	}
+	if len(c.Accept) == 0 {
+		c.Accept = PageTypes()
+	} else {
+		c.Accept = append([]string(nil), c.Accept...)
+	}
 	return c
 }
 
@@ -105,29 +129,37 @@ type Page struct {
 	// URL is the page's final URL, after redirects.
 	URL string
 	// ContentType is the media type without parameters: "text/html",
-	// "application/xhtml+xml" or "text/plain".
+	// "application/xhtml+xml" or "text/plain", or another type of
+	// Config.Accept ("application/rss+xml", …).
 	ContentType string
 	// Charset is the charset the body was decoded from, as the WHATWG
 	// names it ("utf-8", "gbk", "gb18030", "windows-1251", …).
 	Charset string
 	// Body is the page's content decoded to UTF-8. For HTML it is the
 	// markup, whose own <meta charset> may still name the original
-	// charset.
+	// charset; for XML, its <?xml encoding="…"?> may too.
 	Body string
 	// Fetched is when the response arrived.
 	Fetched time.Time
 }
 
-// IsHTML reports whether the page is HTML or XHTML rather than plain text.
-func (p Page) IsHTML() bool { return p.ContentType != "text/plain" }
+// IsHTML reports whether the page is HTML or XHTML (rather than plain
+// text, or a feed).
+func (p Page) IsHTML() bool {
+	return p.ContentType == "text/html" || p.ContentType == "application/xhtml+xml"
+}
 
-// acceptedTypes are the media types a page may have.
-var acceptedTypes = map[string]bool{"text/html": true, "application/xhtml+xml": true, "text/plain": true}
+// isMarkup reports whether a media type is HTML or XML of any kind, whose
+// charset the document itself may declare.
+func isMarkup(mediaType string) bool {
+	return mediaType == "text/html" || strings.HasSuffix(mediaType, "/xml") || strings.HasSuffix(mediaType, "+xml")
+}
 
 // Fetcher fetches pages. It is safe for concurrent use; build one with New
 // and keep it, so connections are reused.
 type Fetcher struct {
 	cfg    Config
+	accept map[string]bool
 	client *http.Client
 }
 
@@ -159,7 +191,10 @@ func newFetcher(cfg Config, public func(netip.Addr) bool) *Fetcher {
 		MaxIdleConns:          16,
 		IdleConnTimeout:       90 * time.Second,
 	}
-	f := &Fetcher{cfg: cfg}
+	f := &Fetcher{cfg: cfg, accept: map[string]bool{}}
+	for _, t := range cfg.Accept {
+		f.accept[strings.ToLower(strings.TrimSpace(t))] = true
+	}
 	f.client = &http.Client{
 		Transport:     transport,
 		CheckRedirect: f.checkRedirect,
@@ -206,8 +241,9 @@ func (f *Fetcher) checkRedirect(req *http.Request, via []*http.Request) error {
 // with an *Error (see the Err… kinds) when the URL is not http(s), the
 // address is private and not allowed, the server cannot be reached or
 // does not answer within Config.Timeout, answers other than 2xx, asks for a
-// login, redirects too often or in a loop, sends something other than HTML,
-// XHTML or plain text, or more than Config.MaxBytes. When ctx ends first,
+// login, redirects too often or in a loop, sends a type Config.Accept does
+// not list (by default anything but HTML, XHTML or plain text) or binary
+// bytes, or more than Config.MaxBytes. When ctx ends first,
 // the error wraps ctx.Err().
 func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Page, error) {
 	u, err := parseURL(rawURL)
@@ -221,7 +257,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Page, error) {
 		return Page{}, &Error{Kind: ErrInvalidURL, URL: rawURL, Reason: "it is not a valid URL", Err: err}
 	}
 	req.Header.Set("User-Agent", f.cfg.UserAgent)
-	req.Header.Set("Accept", "text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.1")
+	req.Header.Set("Accept", f.acceptHeader())
 	resp, err := f.client.Do(req)
 	if err != nil {
 		return Page{}, f.transportError(ctx, u.String(), err)
@@ -237,7 +273,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Page, error) {
 		if err != nil {
 			return Page{}, &Error{Kind: ErrNotWebPage, URL: final, Reason: "it is not a web page (its content type is unreadable)", Err: err}
 		}
-		if !acceptedTypes[mt] {
+		if !f.accept[mt] {
 			return Page{}, notWebPage(final, mt)
 		}
 		mediaType, params = mt, p
@@ -263,7 +299,7 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Page, error) {
 			mediaType = "text/html"
 		}
 	}
-	text, cs, err := decodeBody(body, params["charset"], mediaType != "text/plain")
+	text, cs, err := decodeBody(body, params["charset"], isMarkup(mediaType))
 	if err != nil {
 		return Page{}, &Error{Kind: ErrUndecodable, URL: final, Reason: "its text is in no charset that could be read", Err: err}
 	}
@@ -272,6 +308,13 @@ func (f *Fetcher) Fetch(ctx context.Context, rawURL string) (Page, error) {
 		return Page{}, &Error{Kind: ErrLoginWall, URL: final, Reason: "the page asks for a login (a password form and almost no text)"}
 	}
 	return page, nil
+}
+
+// acceptHeader is the Accept request header: the accepted types first,
+// anything else last (a server that ignores the header still answers, and
+// the type is checked on the response).
+func (f *Fetcher) acceptHeader() string {
+	return strings.Join(f.cfg.Accept, ",") + ",*/*;q=0.1"
 }
 
 // parseURL accepts an absolute http or https URL with a host.
