@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -163,6 +165,65 @@ func TestEditorAddsByURLThroughTelegram(t *testing.T) {
 	if r := tg.reply(tg.askAs(editor, "/sources"), 10*time.Second); strings.Index(r, filmTitle) < 0 || strings.Index(r, filmTitle) > strings.Index(r, "王毅") {
 		t.Errorf("/sources does not list the addition first: %q", r)
 	}
+	cancel()
+	if code := <-exited; code != 0 {
+		t.Errorf("serve exited %d: %s", code, errOut.String())
+	}
+}
+
+// TestServePollsFeeds: a report that appears in a feed serve polls
+// (FEEDS) is answered with its citation, without a restart and without a
+// watcher (the addition reloads).
+func TestServePollsFeeds(t *testing.T) {
+	page, err := os.ReadFile(filepath.Join(liveDir, "sco_film_festival_qingdao.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	items := ""
+	site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/rss.xml" {
+			mu.Lock()
+			defer mu.Unlock()
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Test news</title><link>http://%s/</link>%s</channel></rss>`, r.Host, items)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write(page)
+	}))
+	defer site.Close()
+	db, added := t.TempDir(), filepath.Join(t.TempDir(), "added")
+	tg := newFakeBotAPI(t)
+	vars := map[string]string{
+		"TELEGRAM_BOT_TOKEN": "123:abc", "TELEGRAM_API_URL": tg.srv.URL, "ALLOWED_USER_IDS": "7",
+		"RATE_LIMIT_USER": "off", "RATE_LIMIT_CHAT": "off", "RATE_LIMIT_INFO": "off",
+		"CORPUS_WATCH": "off", "SCOBOT_ADDED": added, "INGEST_ALLOW_PRIVATE": "1",
+		"FEEDS": site.URL + "/rss.xml", "FEED_INTERVAL": "100ms",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var errOut lockedBuffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &lockedBuffer{}, Stderr: &errOut, Getenv: func(k string) string { return vars[k] }}
+	exited := make(chan int, 1)
+	go func() { exited <- m.Run(ctx, []string{"serve", "--db", db}) }()
+	tg.waitPolling(t, 30*time.Second)
+	if r := tg.reply(tg.ask(filmQ), 10*time.Second); strings.Contains(r, filmTitle) {
+		t.Fatalf("before the feed item: %q", r)
+	}
+	mu.Lock()
+	items = `<item><title>` + filmTitle + `</title><link>` + site.URL + `/2025/06/12/film-festival</link><guid>film-1</guid><pubDate>Thu, 12 Jun 2025 09:00:00 GMT</pubDate></item>`
+	mu.Unlock()
+	appeared := time.Now()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if r := tg.reply(tg.ask(filmQ), 10*time.Second); strings.Contains(r, filmTitle) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the feed's report was not answered from within 30 s (log %s)", errOut.String())
+		}
+	}
+	t.Logf("a feed item was answered with its citation %.1f s after it appeared", time.Since(appeared).Seconds())
 	cancel()
 	if code := <-exited; code != 0 {
 		t.Errorf("serve exited %d: %s", code, errOut.String())

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/scobot/scobot/bot"
@@ -79,20 +80,23 @@ func runServe(ctx context.Context, m *Main, c *cli, args []string) error {
 		}
 		return err
 	}
-	fmt.Fprintf(m.Stderr, "scobot: serving as @%s (Ctrl-C to stop)\n", b.UserName())
-	if !ws.on {
-		return b.Run(ctx)
+	feeds, err := feedPoller(c, live, ws.on)
+	if err != nil {
+		return err
 	}
-	// The bot follows its corpus until it stops.
+	fmt.Fprintf(m.Stderr, "scobot: serving as @%s (Ctrl-C to stop)\n", b.UserName())
+	// The bot follows its corpus and polls its feeds until it stops.
 	fctx, stopFollowing := context.WithCancel(ctx)
-	following := make(chan struct{})
-	go func() {
-		defer close(following)
-		live.follow(fctx, ws)
-	}()
+	var following sync.WaitGroup
+	if ws.on {
+		following.Go(func() { live.follow(fctx, ws) })
+	}
+	if feeds != nil {
+		following.Go(func() { _ = feeds.Run(fctx) })
+	}
 	err = b.Run(ctx)
 	stopFollowing()
-	<-following
+	following.Wait()
 	return err
 }
 

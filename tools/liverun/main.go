@@ -7,7 +7,9 @@
 //  1. copies a report into that folder,
 //  2. adds another with `scobot add` (a second process), and
 //  3. has an editor (ADMIN_USER_IDS) send /add <url> of a third, served
-//     by a loopback news site,
+//     by a loopback news site, and
+//  4. puts a fourth in that site's feed, which the bot polls (FEEDS,
+//     FEED_INTERVAL=1s),
 //
 // and after each asks the question only that report answers, again and
 // again, until an answer cites it. It prints the seconds from the copy (or
@@ -31,6 +33,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -41,17 +44,20 @@ import (
 // The reports landed and the questions only they answer (their titles
 // appear in an answer that cites them).
 const (
-	testdata  = "cmd/scobot/testdata/live"
-	bankFile  = "tianjin_development_bank.txt"
-	bankQ     = "When did SCO leaders agree to set up the SCO Development Bank?"
-	bankTitle = "SCO leaders agree to set up a development bank at the Tianjin summit"
-	filmFile  = "sco_film_festival_qingdao.txt"
-	filmQ     = "Where did the second SCO Film Festival open?"
-	filmTitle = "The second SCO Film Festival opens in Qingdao"
-	gridFile  = "sco_energy_ministers_bishkek.txt"
-	gridQ     = "What did SCO energy ministers agree in Bishkek about power grids?"
-	gridTitle = "SCO energy ministers meet in Bishkek on power grid links"
-	editor    = 2 // the editor's chat and user ID
+	testdata   = "cmd/scobot/testdata/live"
+	bankFile   = "tianjin_development_bank.txt"
+	bankQ      = "When did SCO leaders agree to set up the SCO Development Bank?"
+	bankTitle  = "SCO leaders agree to set up a development bank at the Tianjin summit"
+	filmFile   = "sco_film_festival_qingdao.txt"
+	filmQ      = "Where did the second SCO Film Festival open?"
+	filmTitle  = "The second SCO Film Festival opens in Qingdao"
+	gridFile   = "sco_energy_ministers_bishkek.txt"
+	gridQ      = "What did SCO energy ministers agree in Bishkek about power grids?"
+	gridTitle  = "SCO energy ministers meet in Bishkek on power grid links"
+	editor     = 2 // the editor's chat and user ID
+	youthFile  = "sco_youth_council_almaty.txt"
+	youthQ     = "Where did the SCO Youth Council hold its annual session?"
+	youthTitle = "SCO Youth Council holds its annual session in Almaty"
 )
 
 func main() {
@@ -90,9 +96,26 @@ func run(bin, extra string, wait time.Duration) error {
 	if err != nil {
 		return fmt.Errorf("%w (run from the module's root)", err)
 	}
+	youth, err := os.ReadFile(filepath.Join(testdata, youthFile))
+	if err != nil {
+		return err
+	}
+	var feedMu sync.Mutex
+	feedItems := "" // the feed's items, none at first
 	siteURL, stopSite, err := fakeapi.Serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Write(grid)
+		switch r.URL.Path {
+		case "/rss.xml":
+			feedMu.Lock()
+			defer feedMu.Unlock()
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Liverun news</title><link>http://%s/</link>%s</channel></rss>`, r.Host, feedItems)
+		case "/2025/11/03/sco-youth-council-almaty":
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.Write(youth)
+		default:
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.Write(grid)
+		}
 	}))
 	if err != nil {
 		return err
@@ -109,6 +132,7 @@ func run(bin, extra string, wait time.Duration) error {
 		"CHAT_MODEL=", "EMBEDDING_MODEL=", "CORPUS_WATCH="+os.Getenv("CORPUS_WATCH"), // default: the bot's own
 		"RATE_LIMIT_USER=off", "RATE_LIMIT_CHAT=off", "RATE_LIMIT_INFO=off",
 		"ALLOWED_CHAT_IDS=", "ALLOWED_USER_IDS=", fmt.Sprintf("ADMIN_USER_IDS=%d", editor), "INGEST_ALLOW_PRIVATE=1",
+		"FEEDS="+siteURL+"/rss.xml", "FEED_INTERVAL=1s",
 		"SCOBOT_CORPUS="+dir, "SCOBOT_DB="+filepath.Join(work, "db"),
 		"SCOBOT_ADDED="+filepath.Join(work, "added"),
 		"XDG_CACHE_HOME="+filepath.Join(work, "cache"), "SCOBOT_LOG_LEVEL=info",
@@ -169,7 +193,17 @@ func run(bin, extra string, wait time.Duration) error {
 		return fmt.Errorf("report added by an editor's /add: %w%s", err, fakeapi.Tail(logPath))
 	}
 	log.Printf("an editor's /add <url> → answered citing it: %.2f s", url.Seconds())
-	fmt.Printf("copy→answer %.2f s; add→answer %.2f s; /add url→answer %.2f s\n", copied.Seconds(), added.Seconds(), url.Seconds())
+
+	start = time.Now()
+	feedMu.Lock()
+	feedItems = `<item><title>` + youthTitle + `</title><link>` + siteURL + `/2025/11/03/sco-youth-council-almaty</link><guid>youth-1</guid><pubDate>Mon, 03 Nov 2025 14:00:00 GMT</pubDate></item>`
+	feedMu.Unlock()
+	item, err := untilCited(tg, youthQ, youthTitle, start, wait)
+	if err != nil {
+		return fmt.Errorf("report from the feed: %w%s", err, fakeapi.Tail(logPath))
+	}
+	log.Printf("a new feed item (polled every 1 s) → answered citing it: %.2f s", item.Seconds())
+	fmt.Printf("copy→answer %.2f s; add→answer %.2f s; /add url→answer %.2f s; feed item→answer %.2f s\n", copied.Seconds(), added.Seconds(), url.Seconds(), item.Seconds())
 	return nil
 }
 
