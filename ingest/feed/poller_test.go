@@ -475,8 +475,13 @@ func TestRun(t *testing.T) {
 	if id := wait("after the interval"); id != corpus.PageID(s.url("/a/samarkand")) {
 		t.Errorf("second poll added %s", id)
 	}
-	// Read while the poll may still be saving (for -race).
+	// Read while the poll may still be saving (for -race), then until the
+	// second poll is done: the item added is signalled before the poll
+	// ends.
 	_, _ = p.Status(), p.Events()
+	for deadline := time.Now().Add(5 * time.Second); p.Status()[0].Seen != 1 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
 	cancel()
 	select {
 	case err := <-done:
