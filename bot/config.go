@@ -133,6 +133,12 @@ type Config struct {
 	// MaxAttachmentBytes bounds a report sent as a file; 0 → 5 MiB.
 	MaxAttachmentBytes int
 
+	// Callbacks keeps what the buttons under answers act on; nil → kept
+	// in memory (10,000 answers; lost at a restart).
+	Callbacks Callbacks
+	// Feedback records the readers' 👍 and 👎; nil → only logged.
+	Feedback FeedbackSink
+
 	UserRate Rate // questions per user; zero → no limit
 	ChatRate Rate // questions per chat; zero → no limit
 
@@ -241,6 +247,9 @@ func (c *Config) defaults() error {
 	}
 	if c.now == nil {
 		c.now = time.Now
+	}
+	if c.Callbacks == nil {
+		c.Callbacks = newMemCallbacks(10_000, c.now)
 	}
 	if c.sleep == nil {
 		c.sleep = sleepCtx

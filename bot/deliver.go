@@ -17,24 +17,30 @@ import (
 // all of it was sent. When an answer was streamed, its message is edited
 // into the first part; if that edit fails, the part is sent anew and the
 // streamed message (text not yet checked) is deleted. A part Telegram
-// cannot parse is sent again as plain text. ctx must be the delivery's own
-// (Bot.deliveryContext), not the job's.
-func (b *Bot) deliver(ctx context.Context, t target, r Reply, st *stream) bool {
+// cannot parse is sent again as plain text. An answer with sources gets
+// its buttons (answerButtons) under its last part, labelled in lang. ctx
+// must be the delivery's own (Bot.deliveryContext), not the job's.
+func (b *Bot) deliver(ctx context.Context, t target, r Reply, st *stream, lang string) bool {
 	parts := FormatHTML(r, MaxMessageUTF16)
 	streamed, orphan := 0, 0
 	if st != nil {
 		streamed = st.finish()
 	}
+	markup := b.answerButtons(ctx, r, lang) // under the last part
 	for i, part := range parts {
+		mk := ""
+		if i == len(parts)-1 {
+			mk = markup
+		}
 		if i == 0 && streamed != 0 {
-			err := b.edit(ctx, t.chatID, streamed, part)
+			err := b.edit(ctx, t.chatID, streamed, part, mk)
 			if err == nil {
 				continue
 			}
 			b.log.Warn("couldn't edit the streamed answer; sending it anew", "chat_id", t.chatID, "err", err)
 			orphan = streamed
 		}
-		if _, err := b.send(ctx, t, part); err != nil {
+		if _, err := b.send(ctx, t, part, mk); err != nil {
 			b.log.LogAttrs(ctx, slog.LevelError, "couldn't send a reply", slog.Int64("chat_id", t.chatID),
 				slog.Int("part", i+1), slog.Int("parts", len(parts)), slog.Any("err", err))
 			return false
@@ -55,11 +61,15 @@ func (b *Bot) deleteMessage(ctx context.Context, chatID int64, msgID int) {
 	}
 }
 
-// send sends one HTML message and returns its ID; if Telegram cannot parse
-// the HTML, it sends the same text plain.
-func (b *Bot) send(ctx context.Context, t target, html string) (int, error) {
+// send sends one HTML message (with an inline keyboard, markup, when not
+// "") and returns its ID; if Telegram cannot parse the HTML, it sends the
+// same text plain.
+func (b *Bot) send(ctx context.Context, t target, html, markup string) (int, error) {
 	p := t.params()
 	p["text"] = html
+	if markup != "" {
+		p["reply_markup"] = markup
+	}
 	p["parse_mode"] = tgbotapi.ModeHTML
 	p["disable_web_page_preview"] = "true"
 	resp, err := b.api.call(ctx, "sendMessage", p)
@@ -75,15 +85,19 @@ func (b *Bot) send(ctx context.Context, t target, html string) (int, error) {
 	return messageID(resp), nil
 }
 
-// edit replaces a message's text with html, or the same text plain if
-// Telegram cannot parse the HTML. An unchanged text is no error.
-func (b *Bot) edit(ctx context.Context, chatID int64, msgID int, html string) error {
+// edit replaces a message's text with html (and its keyboard with markup,
+// when not ""), or the same text plain if Telegram cannot parse the HTML.
+// An unchanged text is no error.
+func (b *Bot) edit(ctx context.Context, chatID int64, msgID int, html, markup string) error {
 	p := tgbotapi.Params{
 		"chat_id":                  strconv.FormatInt(chatID, 10),
 		"message_id":               strconv.Itoa(msgID),
 		"text":                     html,
 		"parse_mode":               tgbotapi.ModeHTML,
 		"disable_web_page_preview": "true",
+	}
+	if markup != "" {
+		p["reply_markup"] = markup
 	}
 	_, err := b.api.call(ctx, "editMessageText", p)
 	if isAPIError(err, "can't parse entities") {

@@ -269,6 +269,9 @@ func (t target) params() tgbotapi.Params {
 // handle answers one update. It runs one at a time per chat.
 // It reports whether the reply was sent, or none was due.
 func (b *Bot) handle(ctx context.Context, in incoming) (sent bool) {
+	if in.cb != nil {
+		return b.handleCallback(ctx, in)
+	}
 	msg := in.msg
 	if msg == nil || msg.Chat == nil {
 		return true
@@ -297,7 +300,7 @@ func (b *Bot) handle(ctx context.Context, in incoming) (sent bool) {
 		}
 		dctx, cancel := b.deliveryContext(ctx)
 		defer cancel()
-		return b.deliver(dctx, t, textReply(kind, text), nil)
+		return b.deliver(dctx, t, textReply(kind, text), nil, lang)
 	}
 	if !b.access.allows(msg.Chat.ID, user) {
 		b.log.Info("refused: chat and user not allowed", "chat_id", msg.Chat.ID, "user_id", user, "chat_type", msg.Chat.Type)
@@ -341,7 +344,7 @@ func (b *Bot) handle(ctx context.Context, in incoming) (sent bool) {
 	stopTyping()
 	dctx, cancel := b.deliveryContext(ctx) // from now: the answer took what it took
 	defer cancel()
-	sent = b.deliver(dctx, t, reply, st)
+	sent = b.deliver(dctx, t, reply, st, lang)
 	b.log.LogAttrs(ctx, slog.LevelInfo, "answered", slog.Int64("chat_id", t.chatID), slog.Int64("user_id", user),
 		slog.String("kind", reply.Kind), slog.Bool("sent", sent), slog.Duration("took", b.cfg.now().Sub(start)))
 	return sent

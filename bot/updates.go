@@ -22,9 +22,10 @@ import (
 type incoming struct {
 	updateID int
 	chatID   int64
-	msg      *tgbotapi.Message // nil for updates other than new messages
-	threadID int               // forum topic of the message; 0 for none
-	raw      json.RawMessage   // the update as Telegram sent it
+	msg      *tgbotapi.Message       // nil for updates other than new messages
+	threadID int                     // forum topic of the message; 0 for none
+	raw      json.RawMessage         // the update as Telegram sent it
+	cb       *tgbotapi.CallbackQuery // a button pressed; nil for messages
 }
 
 // decodeUpdate reads one update. An update it cannot read still yields its
@@ -38,7 +39,10 @@ func decodeUpdate(raw []byte) (incoming, error) {
 		_ = json.Unmarshal(raw, &id)
 		return incoming{updateID: id.UpdateID}, fmt.Errorf("couldn't decode update: %w", err)
 	}
-	in := incoming{updateID: u.UpdateID, msg: u.Message, raw: raw}
+	in := incoming{updateID: u.UpdateID, msg: u.Message, raw: raw, cb: u.CallbackQuery}
+	if cb := u.CallbackQuery; cb != nil && cb.Message != nil && cb.Message.Chat != nil {
+		in.chatID = cb.Message.Chat.ID // in the chat's order, like its messages
+	}
 	if u.Message != nil && u.Message.Chat != nil {
 		in.chatID = u.Message.Chat.ID
 		var topic struct {
@@ -62,7 +66,7 @@ func decodeUpdate(raw []byte) (incoming, error) {
 func (b *Bot) poll(ctx context.Context) error {
 	fails := 0
 	timeout := int(b.cfg.PollTimeout / time.Second)
-	allowed, _ := json.Marshal([]string{"message"})
+	allowed, _ := json.Marshal(allowedUpdates)
 	for ctx.Err() == nil {
 		params := tgbotapi.Params{"timeout": strconv.Itoa(timeout), "allowed_updates": string(allowed), "limit": strconv.Itoa(pollLimit)}
 		if offset := b.acks.offset(false); offset != 0 {
@@ -134,6 +138,10 @@ func (b *Bot) poll(ctx context.Context) error {
 	}
 	return nil
 }
+
+// allowedUpdates are the kinds of update the bot asks Telegram for:
+// messages, and the buttons pressed under its answers.
+var allowedUpdates = []string{"message", "callback_query"}
 
 // pollLimit is how many updates one getUpdates asks for (Telegram's most).
 const pollLimit = 100
@@ -208,7 +216,7 @@ func (b *Bot) serveWebhook(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
-	allowed, _ := json.Marshal([]string{"message"})
+	allowed, _ := json.Marshal(allowedUpdates)
 	_, err = b.api.call(ctx, "setWebhook", tgbotapi.Params{"url": b.cfg.WebhookURL, "secret_token": secret, "allowed_updates": string(allowed)})
 	if err != nil {
 		srv.Close()

@@ -31,6 +31,9 @@ type Answer struct {
 	// Checked, for an answer a language model wrote, is what checking it
 	// found; nil for other answers.
 	Checked *GenerationCheck `json:"checked,omitempty"`
+	// FollowUps are questions to ask next about what the answer's passages
+	// also cover, in the asker's language; none for an abstention.
+	FollowUps []string `json:"follow_ups,omitempty"`
 }
 
 // GenerationCheck is what checking a generated answer found: how many of

@@ -98,6 +98,14 @@ const (
 	NoteUnsupported     Key = "note.unsupported"
 	NoteRemovedOne      Key = "note.removedone"
 	NoteRemovedMany     Key = "note.removedmany"
+	SuggestPerson       Key = "suggest.person"
+	SuggestPlace        Key = "suggest.place"
+	SuggestTopic        Key = "suggest.topic"
+	ButtonQuotes        Key = "button.quotes"
+	ButtonBrief         Key = "button.brief"
+	ButtonExpired       Key = "button.expired"
+	ButtonThanks        Key = "button.thanks"
+	QuotesTitle         Key = "quotes.title"
 )
 
 // Languages are the languages of the table, the first the default.
@@ -252,6 +260,14 @@ var messages = map[Key][3]string{
 		"已删去 %d 句所引报道不支持的内容。",
 		"Удалено предложений, не подтверждённых источниками: %d.",
 	},
+	SuggestPerson: {"What else did %s say?", "%s还说了什么？", "Что ещё сказал(а) %s?"},
+	SuggestPlace:  {"What happened in %s?", "在%s发生了什么？", "Что говорится в сообщениях о городе %s?"},
+	SuggestTopic:  {"What do the reports say about %s?", "报道中关于%s说了什么？", "Что говорится в сообщениях на тему «%s»?"},
+	ButtonQuotes:  {"📄 Full quotes", "📄 原文", "📄 Цитаты"},
+	ButtonBrief:   {"📋 Briefing", "📋 简报", "📋 Справка"},
+	ButtonExpired: {"This button has expired; please ask again.", "按钮已过期，请重新提问。", "Срок действия кнопки истёк; задайте вопрос снова."},
+	ButtonThanks:  {"Thank you: noted.", "谢谢，已记录。", "Спасибо, учтено."},
+	QuotesTitle:   {"The cited passages", "所引段落", "Цитируемые фрагменты"},
 	NoteRemovedMany: {
 		"%d sentences the cited reports do not support were removed.",
 		"已删去 %d 句所引报道不支持的内容。",

@@ -202,6 +202,7 @@ type askJSON struct {
 	Citations []rag.Citation `json:"citations"`
 	Passages  []passageJSON  `json:"passages"`
 	Note      string         `json:"note,omitempty"`
+	FollowUps []string       `json:"follow_ups,omitempty"`
 }
 
 type passageJSON struct {
@@ -212,7 +213,7 @@ type passageJSON struct {
 }
 
 func answerJSON(a rag.Answer) askJSON {
-	out := askJSON{Question: a.Question, Answer: a.Text, Abstained: a.Abstained, Mode: a.Mode, Citations: a.Citations, Passages: []passageJSON{}, Note: a.Note}
+	out := askJSON{Question: a.Question, Answer: a.Text, Abstained: a.Abstained, Mode: a.Mode, Citations: a.Citations, Passages: []passageJSON{}, Note: a.Note, FollowUps: a.FollowUps}
 	if out.Citations == nil {
 		out.Citations = []rag.Citation{}
 	}

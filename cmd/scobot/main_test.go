@@ -47,7 +47,7 @@ func TestAskJSONShape(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var raw json.RawMessage = []byte(out)
-	if got, want := keys(t, raw), []string{"abstained", "answer", "citations", "mode", "passages", "question"}; !slices.Equal(got, want) {
+	if got, want := keys(t, raw), []string{"abstained", "answer", "citations", "follow_ups", "mode", "passages", "question"}; !slices.Equal(got, want) {
 		t.Errorf("keys = %v, want %v", got, want)
 	}
 	var a struct {

@@ -89,6 +89,9 @@ func (a *Assistant) Ask(ctx context.Context, req rag.Request) (rag.Answer, error
 	}
 	ans.Question = q
 	ans.Resolved = resolved
+	if !ans.Abstained {
+		ans.FollowUps = Suggest(a.engine, resolved, lang, ans.Passages)
+	}
 	if r.VectorFailed {
 		ans.Note = JoinNotes(ans.Note, Note(lang, NoteKeywordOnly))
 	}
