@@ -62,10 +62,13 @@ type CoreOptions struct {
 	// Examples are the example questions /start shows; empty → three
 	// built-in ones, one of them in Chinese.
 	Examples  []string
-	Briefer   Briefer      // nil → /brief replies that briefings are coming
-	Timeliner Timeliner    // nil → /timeline replies that it is not available
-	Library   Library      // nil → /add and /remove reply that adding is not available
-	Logger    *slog.Logger // nil → discard
+	Briefer   Briefer   // nil → /brief replies that briefings are coming
+	Timeliner Timeliner // nil → /timeline replies that it is not available
+	Library   Library   // nil → /add and /remove reply that adding is not available
+	// History keeps the conversations' turns; nil → in memory, for at
+	// most MaxChats chats of HistoryTurns turns (lost at a restart).
+	History History
+	Logger  *slog.Logger // nil → discard
 }
 
 // Reply kinds.
@@ -141,7 +144,7 @@ type Core struct {
 	langs    sync.Map                  // sender → the language chosen with /lang
 	docs     atomic.Pointer[[]DocInfo] // see SetDocs
 	opts     CoreOptions
-	history  *historyLRU
+	history  History
 	log      *slog.Logger
 	examples []string
 }
@@ -175,9 +178,12 @@ func NewCore(asker Asker, docs []DocInfo, opts CoreOptions) *Core {
 	c := &Core{
 		asker:    asker,
 		opts:     opts,
-		history:  newHistoryLRU(opts.MaxChats, opts.HistoryTurns),
+		history:  opts.History,
 		log:      log,
 		examples: ex,
+	}
+	if c.history == nil {
+		c.history = newHistoryLRU(opts.MaxChats, opts.HistoryTurns)
 	}
 	c.SetDocs(docs)
 	return c
@@ -210,6 +216,7 @@ var Commands = []Command{
 	{Name: "brief", Args: "<topic>", Help: render.CmdBrief, Menu: render.MenuBrief},
 	{Name: "timeline", Args: "[word or year]", Help: render.CmdTimeline, Menu: render.MenuTimeline},
 	{Name: "lang", Args: "zh | en | ru | auto", Help: render.CmdLang, Menu: render.MenuLang},
+	{Name: "reset", Help: render.CmdReset, Menu: render.MenuReset},
 	{Name: "start", Help: render.CmdStart, Menu: render.MenuStart},
 	{Name: "help", Help: render.CmdHelp, Menu: render.MenuHelp},
 	{Name: "add", Args: "<url> | <text>", Help: render.CmdAdd, Editors: true},
@@ -240,6 +247,9 @@ func (c *Core) Handle(ctx context.Context, in Input) Reply {
 		return c.sources(lang)
 	case "lang":
 		return c.setLang(in, arg)
+	case "reset":
+		c.history.Reset(ctx, in.Chat)
+		return textReply(KindInfo, render.Text(lang, render.ResetDone))
 	case "ask":
 		if strings.TrimSpace(arg) == "" {
 			return textReply(KindUsage, render.Text(lang, render.UsageAsk, c.examples[0]))
@@ -296,7 +306,7 @@ func (c *Core) ask(ctx context.Context, in Input, question string) Reply {
 	if n := utf8.RuneCountInString(q); n > c.opts.MaxQuestionRunes {
 		return textReply(KindUsage, render.Text(c.Lang(in), render.QuestionTooLongN, n, c.opts.MaxQuestionRunes))
 	}
-	ans, err := c.asker.Ask(ctx, rag.Request{Question: q, History: c.history.get(in.Chat), OnText: in.OnText})
+	ans, err := c.asker.Ask(ctx, rag.Request{Question: q, History: c.history.Turns(ctx, in.Chat), OnText: in.OnText})
 	if err != nil {
 		return c.failed(ctx, in, err)
 	}
@@ -304,7 +314,7 @@ func (c *Core) ask(ctx context.Context, in Input, question string) Reply {
 	if resolved == "" {
 		resolved = q
 	}
-	c.history.add(in.Chat, rag.Turn{Question: resolved, Answer: ans.Text})
+	c.history.Add(ctx, in.Chat, rag.Turn{Question: resolved, Answer: ans.Text})
 	return Reply{Kind: KindAnswer, Answer: &ans, Lang: c.chosenLang(in)}
 }
 

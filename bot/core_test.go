@@ -87,7 +87,7 @@ func TestCoreHistory(t *testing.T) {
 		t.Errorf("chat B saw chat A's history: %v", h)
 	}
 	c.Handle(ctx, Input{Chat: "C", Text: "c1"})
-	if n := c.history.len(); n != 2 {
+	if n := c.history.(*historyLRU).len(); n != 2 {
 		t.Errorf("%d chats kept, want 2", n)
 	}
 	c.Handle(ctx, Input{Chat: "A", Text: "a again"})
@@ -275,5 +275,27 @@ func TestEveryListedCommandIsHandled(t *testing.T) {
 				t.Errorf("/%s is listed but not handled", cmd.Name)
 			}
 		}
+	}
+}
+
+// TestReset: /reset forgets the chat's history (only that chat's), so the
+// next question is read on its own.
+func TestReset(t *testing.T) {
+	asker := &fakeAsker{}
+	c := NewCore(asker, testDocs, CoreOptions{})
+	ctx := context.Background()
+	c.Handle(ctx, Input{Chat: "A", Text: "What did Wang Yi propose in Dushanbe?"})
+	c.Handle(ctx, Input{Chat: "B", Text: "What about Astana?"})
+	r := c.Handle(ctx, Input{Chat: "A", Text: "/reset", Lang: "zh"})
+	if !strings.Contains(r.Blocks[0].Text, "已清除") {
+		t.Errorf("/reset replied %q", r.Blocks[0].Text)
+	}
+	c.Handle(ctx, Input{Chat: "A", Text: "and in 2021?"})
+	c.Handle(ctx, Input{Chat: "B", Text: "and in 2021?"})
+	if h := asker.reqs[2].History; len(h) != 0 {
+		t.Errorf("after /reset, chat A still had history %v", h)
+	}
+	if h := asker.reqs[3].History; len(h) != 1 {
+		t.Errorf("chat B lost its history: %v", h)
 	}
 }

@@ -2,10 +2,25 @@ package bot
 
 import (
 	"container/list"
+	"context"
 	"sync"
 
 	"github.com/scobot/scobot/rag"
 )
+
+// History keeps each conversation's last turns, for follow-ups. The Core
+// keeps them in memory (historyLRU) unless given one that survives a
+// restart. Implementations must be safe for concurrent use; their
+// failures lose only the context of a follow-up, so they are logged, not
+// returned.
+type History interface {
+	// Turns returns the chat's turns, oldest first.
+	Turns(ctx context.Context, chat string) []rag.Turn
+	// Add appends a turn to the chat's history.
+	Add(ctx context.Context, chat string, t rag.Turn)
+	// Reset forgets the chat's history.
+	Reset(ctx context.Context, chat string)
+}
 
 // historyLRU keeps the last turns of each chat, for at most maxChats chats:
 // adding to a new chat beyond that forgets the least recently used one.
@@ -60,6 +75,22 @@ func (h *historyLRU) add(chat string, t rag.Turn) {
 	if len(ch.turns) > h.maxTurns {
 		// Copy so the dropped turns' strings can be collected.
 		ch.turns = append([]rag.Turn(nil), ch.turns[len(ch.turns)-h.maxTurns:]...)
+	}
+}
+
+// Turns is get, for History.
+func (h *historyLRU) Turns(_ context.Context, chat string) []rag.Turn { return h.get(chat) }
+
+// Add is add, for History.
+func (h *historyLRU) Add(_ context.Context, chat string, t rag.Turn) { h.add(chat, t) }
+
+// Reset forgets the chat's turns.
+func (h *historyLRU) Reset(_ context.Context, chat string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if e, ok := h.byChat[chat]; ok {
+		h.order.Remove(e)
+		delete(h.byChat, chat)
 	}
 }
 

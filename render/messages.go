@@ -106,6 +106,9 @@ const (
 	ButtonExpired       Key = "button.expired"
 	ButtonThanks        Key = "button.thanks"
 	QuotesTitle         Key = "quotes.title"
+	CmdReset            Key = "cmd.reset"
+	MenuReset           Key = "menu.reset"
+	ResetDone           Key = "reset.done"
 )
 
 // Languages are the languages of the table, the first the default.
@@ -267,6 +270,9 @@ var messages = map[Key][3]string{
 	ButtonBrief:   {"📋 Briefing", "📋 简报", "📋 Справка"},
 	ButtonExpired: {"This button has expired; please ask again.", "按钮已过期，请重新提问。", "Срок действия кнопки истёк; задайте вопрос снова."},
 	ButtonThanks:  {"Thank you: noted.", "谢谢，已记录。", "Спасибо, учтено."},
+	CmdReset:      {"forget this conversation, for a fresh start", "清除本对话的上下文，重新开始", "забыть этот разговор и начать заново"},
+	MenuReset:     {"Forget this conversation", "清除对话上下文", "Забыть разговор"},
+	ResetDone:     {"Done: I have forgotten this conversation; the next question stands on its own.", "好的，已清除本对话的上下文；下一个问题将单独理解。", "Готово: я забыл этот разговор; следующий вопрос будет понят сам по себе."},
 	QuotesTitle:   {"The cited passages", "所引段落", "Цитируемые фрагменты"},
 	NoteRemovedMany: {
 		"%d sentences the cited reports do not support were removed.",
