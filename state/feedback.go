@@ -43,6 +43,11 @@ type Feedback struct {
 	At time.Time
 	// Mode is how the answer was made ("extractive", "llm", …).
 	Mode string
+	// AnswerID, when not empty, names the answer voted on (the caller's
+	// choice, e.g. the callback token's answer). A second vote by the same
+	// user on the same answer replaces the first and keeps its ID, so a
+	// reader who changes 👍 to 👎 counts once.
+	AnswerID string
 }
 
 // storedFeedback is Feedback as it is written (JSON, versioned).
@@ -56,6 +61,7 @@ type storedFeedback struct {
 	UserID    int64      `json:"user"`
 	At        time.Time  `json:"at"`
 	Mode      string     `json:"mode,omitempty"`
+	AnswerID  string     `json:"answer_id,omitempty"`
 }
 
 // AddFeedback stores f and returns it with its ID (and At, when it was
@@ -71,17 +77,30 @@ func (db *DB) AddFeedback(ctx context.Context, f Feedback) (Feedback, error) {
 		f.At = db.now()
 	}
 	val, err := json.Marshal(storedFeedback{V: 1, Vote: f.Vote, Question: f.Question, Answer: f.Answer,
-		Citations: f.Citations, Chat: f.Chat, UserID: f.UserID, At: f.At, Mode: f.Mode})
+		Citations: f.Citations, Chat: f.Chat, UserID: f.UserID, At: f.At, Mode: f.Mode, AnswerID: f.AnswerID})
 	if err != nil {
 		return Feedback{}, fmt.Errorf("couldn't save the feedback: %w", err)
 	}
 	err = db.update(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketFeedback)
+		var idxKey []byte
+		if f.AnswerID != "" {
+			idxKey = fmt.Appendf(nil, "%s\x00%d", f.AnswerID, f.UserID)
+			if old := tx.Bucket(bucketFeedbackIndex).Get(idxKey); old != nil {
+				f.ID = strconv.FormatUint(beUint64(old), 10)
+				return b.Put(old, val)
+			}
+		}
 		seq, err := b.NextSequence()
 		if err != nil {
 			return err
 		}
 		f.ID = strconv.FormatUint(seq, 10)
+		if idxKey != nil {
+			if err := tx.Bucket(bucketFeedbackIndex).Put(idxKey, seqKey(seq)); err != nil {
+				return err
+			}
+		}
 		return b.Put(seqKey(seq), val)
 	})
 	if err != nil {
@@ -117,7 +136,7 @@ func (db *DB) ListFeedback(ctx context.Context, filter FeedbackFilter) ([]Feedba
 			}
 			out = append(out, Feedback{ID: strconv.FormatUint(binary.BigEndian.Uint64(k), 10),
 				Vote: s.Vote, Question: s.Question, Answer: s.Answer, Citations: s.Citations,
-				Chat: s.Chat, UserID: s.UserID, At: s.At, Mode: s.Mode})
+				Chat: s.Chat, UserID: s.UserID, At: s.At, Mode: s.Mode, AnswerID: s.AnswerID})
 			return nil
 		})
 	})

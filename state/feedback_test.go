@@ -133,3 +133,41 @@ func TestFeedbackListAndExport(t *testing.T) {
 		}
 	})
 }
+
+func TestFeedbackChangedVoteCountsOnce(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTest(t, Options{})
+	votes := []struct {
+		vote     Vote
+		answerID string
+		user     int64
+	}{
+		{VoteUp, "ans-1", 7},
+		{VoteDown, "ans-1", 7}, // 7 changes their mind: replaces the 👍
+		{VoteUp, "ans-1", 8},   // another reader: a vote of their own
+		{VoteDown, "", 7},      // no answer ID: never merged
+		{VoteDown, "", 7},
+	}
+	var ids []string
+	for _, v := range votes {
+		f, err := db.AddFeedback(ctx, Feedback{Vote: v.vote, Question: "q", AnswerID: v.answerID, UserID: v.user})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, f.ID)
+	}
+	if ids[0] != ids[1] {
+		t.Errorf("a changed vote got a new ID: %v", ids)
+	}
+	fs, err := db.ListFeedback(ctx, FeedbackFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range fs {
+		got = append(got, fmt.Sprintf("%s:%s:%d", f.Vote, f.AnswerID, f.UserID))
+	}
+	if want := "[down:ans-1:7 up:ans-1:8 down::7 down::7]"; fmt.Sprint(got) != want {
+		t.Errorf("feedback %v, want %s", got, want)
+	}
+}

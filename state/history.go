@@ -3,6 +3,7 @@ package state
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -29,6 +30,9 @@ type storedTurn struct {
 // and in the same transaction drops the chat's turns beyond
 // Options.HistoryTurns and those older than Options.HistoryTTL.
 func (db *DB) AppendTurn(ctx context.Context, chat, question, answer string) error {
+	if chat == "" {
+		return errors.New("couldn't save the chat history: no chat key")
+	}
 	now := db.now()
 	val, err := json.Marshal(storedTurn{V: 1, Question: question, Answer: answer, At: now})
 	if err != nil {

@@ -2,6 +2,7 @@ package state
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	bolt "go.etcd.io/bbolt"
@@ -36,6 +37,9 @@ func (db *DB) Language(ctx context.Context, chat string) (code string, ok bool, 
 // SetLanguage records chat's language choice; code must be one that
 // ValidLanguage accepts.
 func (db *DB) SetLanguage(ctx context.Context, chat, code string) error {
+	if chat == "" {
+		return errors.New("couldn't set the chat's language: no chat key")
+	}
 	if !ValidLanguage(code) {
 		return fmt.Errorf("couldn't set the chat's language: %q is not one of zh, en, ru", code)
 	}

@@ -42,8 +42,10 @@ var (
 	bucketHistory   = []byte("history")
 	bucketLanguages = []byte("languages")
 	bucketFeedback  = []byte("feedback")
-	bucketSubs      = []byte("subscriptions")
-	bucketCallbacks = []byte("callbacks")
+	// bucketFeedbackIndex maps answer ID and user to a feedback key.
+	bucketFeedbackIndex = []byte("feedback-by-answer")
+	bucketSubs          = []byte("subscriptions")
+	bucketCallbacks     = []byte("callbacks")
 
 	keyApp    = []byte("app")
 	keySchema = []byte("schema")
@@ -51,7 +53,7 @@ var (
 
 // allBuckets are created by Open when missing.
 func allBuckets() [][]byte {
-	return [][]byte{bucketMeta, bucketHistory, bucketLanguages, bucketFeedback, bucketSubs, bucketCallbacks}
+	return [][]byte{bucketMeta, bucketHistory, bucketLanguages, bucketFeedback, bucketFeedbackIndex, bucketSubs, bucketCallbacks}
 }
 
 // Defaults for Options left zero.
