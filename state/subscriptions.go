@@ -34,6 +34,19 @@ type Subscription struct {
 	LastSent time.Time
 }
 
+// NextDigest is when s's next digest is due: the schedule's first firing
+// after the last one sent (after its creation when none was). A time in
+// the past means it is due now, as after a restart that missed firings:
+// send one digest, MarkSent with the time sent, and the one after follows
+// from then, so missed firings are not sent one by one.
+func (s Subscription) NextDigest() time.Time {
+	from := s.LastSent
+	if from.IsZero() {
+		from = s.CreatedAt
+	}
+	return Next(s.Schedule, from)
+}
+
 // storedSub is a Subscription as it is written (JSON, versioned); the
 // time zone is kept by its IANA name.
 type storedSub struct {

@@ -134,3 +134,23 @@ func TestSubscriptions(t *testing.T) {
 		t.Errorf("zone %v", subs[0].Schedule.Location)
 	}
 }
+
+func TestNextDigest(t *testing.T) {
+	daily8 := Schedule{Every: Daily, Hour: 8}
+	tests := []struct {
+		name string
+		sub  Subscription
+		want string
+	}{
+		{"never sent: after creation", Subscription{Schedule: daily8, CreatedAt: utc("2026-03-01T09:00:00Z")}, "2026-03-02T08:00:00Z"},
+		{"created before the hour", Subscription{Schedule: daily8, CreatedAt: utc("2026-03-01T07:00:00Z")}, "2026-03-01T08:00:00Z"},
+		{"after the last sent", Subscription{Schedule: daily8, CreatedAt: utc("2026-01-01T00:00:00Z"), LastSent: utc("2026-03-05T08:00:03Z")}, "2026-03-06T08:00:00Z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.sub.NextDigest(); !got.Equal(utc(tt.want)) {
+				t.Errorf("NextDigest = %v, want %s", got, tt.want)
+			}
+		})
+	}
+}
