@@ -149,7 +149,10 @@ func (db *DB) ListFeedback(ctx context.Context, filter FeedbackFilter) ([]Feedba
 // Tags written on every exported question: where it came from, and that a
 // person must check it before it counts.
 const (
-	TagFeedback    = "feedback"
+	// TagFeedback marks a question that came from a reader's 👎.
+	TagFeedback = "feedback"
+	// TagNeedsReview marks a question whose docs and facts a person must
+	// still check.
 	TagNeedsReview = "needs-review"
 	// TagAbstained marks a 👎 on an answer that cited nothing (it said the
 	// reports do not cover the question): its docs are empty, which the

@@ -14,7 +14,9 @@ type Frequency string
 
 // The two frequencies /subscribe accepts.
 const (
-	Daily  Frequency = "daily"
+	// Daily fires every day at the schedule's time.
+	Daily Frequency = "daily"
+	// Weekly fires on the schedule's day of the week at its time.
 	Weekly Frequency = "weekly"
 )
 

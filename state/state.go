@@ -58,9 +58,12 @@ func allBuckets() [][]byte {
 
 // Defaults for Options left zero.
 const (
+	// DefaultHistoryTurns is the turns kept per chat.
 	DefaultHistoryTurns = 10
-	DefaultHistoryTTL   = 24 * time.Hour
-	DefaultLockTimeout  = time.Second
+	// DefaultHistoryTTL is how long a turn is kept.
+	DefaultHistoryTTL = 24 * time.Hour
+	// DefaultLockTimeout is how long Open waits for another process.
+	DefaultLockTimeout = time.Second
 )
 
 // Options configure a DB. The zero value is usable: every field has a

@@ -304,3 +304,18 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+func TestCloseTwice(t *testing.T) {
+	db, path := openTest(t, Options{})
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	db2, err := Open(context.Background(), path, Options{LockTimeout: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("Open after Close: %v", err)
+	}
+	db2.Close()
+}
