@@ -68,7 +68,9 @@ type CoreOptions struct {
 	// History keeps the conversations' turns; nil → in memory, for at
 	// most MaxChats chats of HistoryTurns turns (lost at a restart).
 	History History
-	Logger  *slog.Logger // nil → discard
+	// Languages keeps the languages chosen with /lang; nil → in memory.
+	Languages Languages
+	Logger    *slog.Logger // nil → discard
 }
 
 // Reply kinds.
@@ -141,7 +143,7 @@ type Input struct {
 // Handle concurrently for the same chat.
 type Core struct {
 	asker    Asker
-	langs    sync.Map                  // sender → the language chosen with /lang
+	langs    Languages                 // sender → the language chosen with /lang
 	docs     atomic.Pointer[[]DocInfo] // see SetDocs
 	opts     CoreOptions
 	history  History
@@ -184,6 +186,10 @@ func NewCore(asker Asker, docs []DocInfo, opts CoreOptions) *Core {
 	}
 	if c.history == nil {
 		c.history = newHistoryLRU(opts.MaxChats, opts.HistoryTurns)
+	}
+	c.langs = opts.Languages
+	if c.langs == nil {
+		c.langs = &memLanguages{}
 	}
 	c.SetDocs(docs)
 	return c
@@ -407,8 +413,8 @@ func (c *Core) sources(lang string) Reply {
 // of in: the one they chose with /lang, else their Telegram language
 // (Input.Lang), else English.
 func (c *Core) Lang(in Input) string {
-	if l, ok := c.langs.Load(in.User); ok {
-		return l.(string)
+	if l, ok := c.langs.Language(context.Background(), in.User); ok {
+		return l
 	}
 	if l := render.Lang(in.Lang); l != "" {
 		return l
@@ -419,8 +425,8 @@ func (c *Core) Lang(in Input) string {
 // chosenLang is the language the sender of in chose (/lang, or the
 // front's setting: Input.Lang when Input.LangChosen), "" for none.
 func (c *Core) chosenLang(in Input) string {
-	if l, ok := c.langs.Load(in.User); ok {
-		return l.(string)
+	if l, ok := c.langs.Language(context.Background(), in.User); ok {
+		return l
 	}
 	if in.LangChosen {
 		return render.Lang(in.Lang)
@@ -433,14 +439,14 @@ func (c *Core) chosenLang(in Input) string {
 func (c *Core) setLang(in Input, arg string) Reply {
 	arg = strings.ToLower(strings.TrimSpace(arg))
 	if arg == "auto" {
-		c.langs.Delete(in.User)
+		c.langs.ClearLanguage(context.Background(), in.User)
 		return textReply(KindInfo, render.Text(c.Lang(in), render.LangAuto))
 	}
 	l := render.Lang(arg)
 	if l == "" {
 		return textReply(KindUsage, render.Text(c.Lang(in), render.UsageLang))
 	}
-	c.langs.Store(in.User, l)
+	c.langs.SetLanguage(context.Background(), in.User, l)
 	return textReply(KindInfo, render.Text(l, render.LangSet))
 }
 
@@ -472,3 +478,27 @@ func exampleItems(ex []string) []Item {
 	}
 	return items
 }
+
+// Languages keeps the language each sender chose with /lang. Its failures
+// only lose a choice, so they are logged by the implementation, not
+// returned. Implementations must be safe for concurrent use.
+type Languages interface {
+	Language(ctx context.Context, who string) (string, bool)
+	SetLanguage(ctx context.Context, who, lang string)
+	ClearLanguage(ctx context.Context, who string)
+}
+
+// memLanguages is the Languages kept in memory.
+type memLanguages struct{ m sync.Map }
+
+func (l *memLanguages) Language(_ context.Context, who string) (string, bool) {
+	v, ok := l.m.Load(who)
+	if !ok {
+		return "", false
+	}
+	return v.(string), true
+}
+
+func (l *memLanguages) SetLanguage(_ context.Context, who, lang string) { l.m.Store(who, lang) }
+
+func (l *memLanguages) ClearLanguage(_ context.Context, who string) { l.m.Delete(who) }
