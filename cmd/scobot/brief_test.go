@@ -141,7 +141,7 @@ func TestTimelineCommand(t *testing.T) {
 	for _, ev := range tl.Events {
 		dates = append(dates, ev.Date)
 	}
-	if want := []string{"2020-09-16", "2020-11-05", "2021-07-14", "2024-05-21"}; !slices.Equal(dates, want) || len(tl.Sources) != 5 {
+	if want := []string{"2020-09-16", "2020-11-10", "2021-07-14", "2024-05-21"}; !slices.Equal(dates, want) || len(tl.Sources) != 5 {
 		t.Errorf("dates %v (want %v), %d sources", dates, want, len(tl.Sources))
 	}
 	for _, tt := range []struct {
@@ -151,7 +151,7 @@ func TestTimelineCommand(t *testing.T) {
 	}{
 		{[]string{"Dushanbe"}, []string{"2021-07-14 · Dushanbe · SCO Council of Foreign Ministers", "[1]"}, "2024-05-21"},
 		{[]string{"阿斯塔纳"}, []string{"时间线: 阿斯塔纳", "2024-05-21 · 阿斯塔纳", "[1][2]"}, "2021"},
-		{[]string{"--md", "2020"}, []string{"## Timeline: 2020", "- **2020-09-16** · Russia", "- **2020-11-05** · Beijing"}, "2021"},
+		{[]string{"--md", "2020"}, []string{"## Timeline: 2020", "- **2020-09-16** · Russia", "- **2020-11-10** · Beijing · SCO Council of Heads of State"}, "2021"},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			out, err := runCmd(t, runTimeline, append([]string{"--db", db}, tt.args...)...)
