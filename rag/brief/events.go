@@ -24,10 +24,10 @@ import (
 // summit 2020-11-10), else its report's date; DateFrom says which, and
 // renderers mark a report's date as such.
 type Event struct {
-	Date      string `json:"date"`      // ISO 8601; "" if unknown
-	DateFrom  string `json:"date_from"` // DateFromText or DateFromReport
-	Reported  string `json:"reported"`  // the date of its earliest report
-	Kind      string `json:"kind"`      // KindSummit, KindForeignMinisters or KindOther
+	Date      string `json:"date"`              // ISO 8601; "" if unknown
+	DateFrom  string `json:"date_from"`         // DateFromText or DateFromReport
+	Reported  string `json:"reported"`          // the date of its earliest report
+	Kind      string `json:"kind"`              // KindSummit, KindForeignMinisters or KindOther
 	Place     string `json:"place"`             // where it happened, in the asker's language; "" if unknown
 	Meeting   string `json:"meeting,omitempty"` // the SCO meeting it concerns, in the asker's language
 	Text      string `json:"text"`              // the report's lead sentence, shortened

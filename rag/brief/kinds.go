@@ -27,7 +27,7 @@ var kindConcepts = map[string][]string{
 // kindWords name a kind of meeting in words the glossary does not hold as
 // one term ("heads of state", "元首", "глав государств"), in zh, en and ru.
 var kindWords = map[string]*regexp.Regexp{
-	KindSummit: regexp.MustCompile(`(?i)\bheads? of state\b|\bsummit|元首|峰会|高峰会|саммит|глав\S* государств`),
+	KindSummit:           regexp.MustCompile(`(?i)\bheads? of state\b|\bsummit|元首|峰会|高峰会|саммит|глав\S* государств`),
 	KindForeignMinisters: regexp.MustCompile(`(?i)\bforeign ministers?\b|\bforeign ministers[’']|\bministers? of foreign affairs\b|外长|外交部长|министр\S* иностранных дел|СМИД|глав\S* МИД`),
 }
 
