@@ -31,7 +31,7 @@ func modelFixture() []rag.Chunk {
 		"President Xi Jinping will attend the 20th meeting of the SCO Council of Heads of State in Beijing on November 10 by video.")...)
 	cs = append(cs, doc("fm-moscow", "zh", "2020-09-11", "王毅出席上合组织外长理事会会议",
 		"当地时间9月10日，王毅在莫斯科出席上海合作组织成员国外长理事会会议。",
-		"王毅在莫斯科会见拉夫罗夫。",
+		"王毅和拉夫罗夫都在莫斯科，两人说了很久很久。",
 		"王毅表示，外长理事会会议为11月举行的元首理事会会议做好准备。")...)
 	cs = append(cs, doc("bishkek", "en", "2019-06-14", "Xi Jinping attends the SCO summit in Bishkek",
 		"Xi Jinping attended the SCO Council of Heads of State in Bishkek and delivered a speech.")...)
@@ -326,4 +326,3 @@ func TestBriefSince(t *testing.T) {
 		})
 	}
 }
-
