@@ -7,7 +7,9 @@
 //
 // Brief (brief.go) plans a briefing from a retrieval (plan.go): the
 // relevant reports, read as events (events.go, the one event model of
-// briefings and the timeline), and where they disagree (disagree.go); then
+// briefings and the timeline: dated by the date their text states,
+// dates.go, and of a kind, kinds.go), and where they disagree
+// (disagree.go); then
 // it quotes key points (extractive.go) or has them drafted (draft.go,
 // brief.tmpl). Timeline (timeline.go) lists the events of the whole corpus.
 // render.go renders both as text and Markdown.
