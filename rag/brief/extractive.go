@@ -164,8 +164,8 @@ func textWidth(s string) int {
 }
 
 // extractiveHeadline sums the events up in one line: the topic, how many
-// events (meetings, when they all are one kind), over which years, and the
-// latest with its place.
+// events (meetings, when they all are one kind), over which years, the
+// latest with its place, and the Since day of a digest.
 func extractiveHeadline(p briefPlan) string {
 	evs := p.events
 	meeting := evs[0].Meeting
@@ -197,6 +197,9 @@ func extractiveHeadline(p briefPlan) string {
 		if meeting != "" {
 			s += "举行"
 		}
+		if p.since != "" {
+			s += "（" + p.since + "以来）"
+		}
 		return s
 	}
 	topic := p.topic
@@ -215,6 +218,9 @@ func extractiveHeadline(p briefPlan) string {
 	}
 	if last.Place != "" {
 		s += " in " + last.Place
+	}
+	if p.since != "" {
+		s += " (new since " + p.since + ")"
 	}
 	return s
 }

@@ -326,3 +326,35 @@ func TestBriefSince(t *testing.T) {
 		})
 	}
 }
+
+// A timeline on a kind of meeting lists only events of that kind; a year
+// keeps the events dated or reported in it.
+func TestTimelineKindsAndYears(t *testing.T) {
+	e := newGlossaryEngine(t, modelFixture())
+	for _, tt := range []struct{ filter, kind string }{
+		{"heads of state", KindSummit},
+		{"Council of Heads of State", KindSummit},
+		{"外长理事会", KindForeignMinisters},
+	} {
+		tl := New(e, nil, nil).Timeline(tt.filter, "")
+		if len(tl.Events) == 0 {
+			t.Errorf("%s: no events", tt.filter)
+		}
+		for _, ev := range tl.Events {
+			if ev.Kind != tt.kind {
+				t.Errorf("%s: a %s event: %s %s", tt.filter, ev.Kind, ev.Date, ev.Doc)
+			}
+		}
+	}
+	evs := []Event{{Date: "2021-01-05", Reported: "2020-12-30"}, {Date: "2020-11-10", Reported: "2020-11-05"}, {Date: "2019-06-14", Reported: "2019-06-14"}}
+	var got []string
+	for _, ev := range keepYears(evs, []string{"2021"}) {
+		got = append(got, ev.Date)
+	}
+	if !slices.Equal(got, []string{"2021-01-05"}) {
+		t.Errorf("keepYears 2021 = %v", got)
+	}
+	if n := len(keepYears(evs, []string{"2020"})); n != 2 {
+		t.Errorf("keepYears 2020 kept %d events, want 2 (one dated, one reported in 2020)", n)
+	}
+}

@@ -25,6 +25,7 @@ type briefPlan struct {
 	// stale is set when events of the topic were found but none is new
 	// since the request's Since.
 	stale bool
+	since string // the Since day, ISO 8601; "" for none
 }
 
 // planBrief picks the reports relevant to the topic, groups them into
@@ -42,6 +43,9 @@ func planBrief(e *retrieve.Engine, topic, lang string, r retrieve.Retrieval, sin
 	des = append(des, sameEvents(e, des, p.des)...)
 	evs := keepKinds(events(e, des, lang, topicConcepts(r)), askedKinds(e.Glossary(), topic))
 	p.events = keepSince(evs, p.des, since)
+	if !since.IsZero() {
+		p.since = since.Format(time.DateOnly)
+	}
 	p.stale = len(evs) > 0 && len(p.events) == 0
 	p.sources, p.num = numberSources(e, p.events)
 	for i, ev := range p.events {
