@@ -318,6 +318,9 @@ func TestBriefSince(t *testing.T) {
 				}
 				return
 			}
+			if tt.since != "" && !strings.Contains(b.Headline, "(new since "+tt.since+")") {
+				t.Errorf("headline %q does not say since when", b.Headline)
+			}
 			for _, p := range b.Points {
 				if !slices.ContainsFunc(b.Timeline, func(ev Event) bool { return slices.Contains(ev.Citations, p.Citations[0]) }) {
 					t.Errorf("point %q cites no kept event", p.Text)
