@@ -523,6 +523,11 @@ func TestTimelineDatesTheTwentiethSummit(t *testing.T) {
 	if ev.Date != "2020-11-10" || ev.DateFrom != brief.DateFromText || ev.Reported != "2020-11-05" || ev.Kind != brief.KindSummit {
 		t.Errorf("20th summit: %+v", ev)
 	}
+	// The line quotes the sentence that dates it, not the lead ("… held
+	// a briefing … on the 5th").
+	if !strings.Contains(ev.Text, "on November 10") {
+		t.Errorf("the 20th summit's line does not say when it is: %q", ev.Text)
+	}
 	if !strings.Contains(tl.Text(), "2020-11-10 · Beijing · SCO Council of Heads of State") {
 		t.Errorf("text:\n%s", tl.Text())
 	}

@@ -122,20 +122,21 @@ func absDuration(d time.Duration) time.Duration {
 }
 
 // eventDateIn returns the first plausible date of the event the sentences
-// state (datelines left out: they date the report), as ISO 8601, or "".
-func eventDateIn(sentences []string, reportDate string) string {
+// state (datelines left out: they date the report), as ISO 8601, and the
+// index of the sentence stating it; "" and -1 when they state none.
+func eventDateIn(sentences []string, reportDate string) (string, int) {
 	report, err := time.Parse(time.DateOnly, reportDate)
 	if err != nil {
-		return ""
+		return "", -1
 	}
-	for _, s := range sentences {
+	for i, s := range sentences {
 		for _, d := range statedDates(stripDateline(s)) {
 			if t, ok := resolveDate(d, report); ok {
-				return t.Format(time.DateOnly)
+				return t.Format(time.DateOnly), i
 			}
 		}
 	}
-	return ""
+	return "", -1
 }
 
 // parseDay reads an ISO 8601 date; ok is false for anything else.

@@ -114,7 +114,7 @@ func readEvent(e *retrieve.Engine, doc string) docEvent {
 		leads = append(leads, d.leads[lang].full)
 	}
 	if e.Glossary() == nil {
-		d.eventDate, d.dateFrom = datedEvent(d.date, leads)
+		d.eventDate, d.dateFrom, _ = datedEvent(d.date, leads)
 		return d
 	}
 	// The meeting: named in the title, else in a lead, else anywhere.
@@ -130,11 +130,13 @@ func readEvent(e *retrieve.Engine, doc string) docEvent {
 	// naming the meeting say it happened ("在阿斯塔纳出席", "in Dushanbe",
 	// "on November 10").
 	where := append([]string(nil), leads...)
+	whereLang := append([]string(nil), d.langs...)
 	for _, lang := range d.langs {
 		for _, para := range answer.Paragraphs(e.DocChunks(doc), lang) {
 			for _, s := range tokens.Sentences(para) {
 				if d.meeting != "" && contains(e.Glossary().Concepts(s), d.meeting) {
 					where = append(where, s)
+					whereLang = append(whereLang, lang)
 				}
 			}
 		}
@@ -144,17 +146,29 @@ func readEvent(e *retrieve.Engine, doc string) docEvent {
 			break
 		}
 	}
-	d.eventDate, d.dateFrom = datedEvent(d.date, where)
+	var at int
+	d.eventDate, d.dateFrom, at = datedEvent(d.date, where)
+	// The sentence that dates the event says best what happened when: the
+	// timeline quotes it rather than a lead that gives no date ("The
+	// Ministry held a briefing on the 5th" → "… will attend the 20th
+	// meeting of the Council of Heads of State … on November 10").
+	if at >= len(d.langs) {
+		lang := whereLang[at]
+		if iso, _ := eventDateIn([]string{d.leads[lang].full}, d.date); iso == "" {
+			d.leads[lang] = leadSentence{full: where[at], text: shortenLead(stripDateline(where[at]))}
+		}
+	}
 	return d
 }
 
 // datedEvent dates a report's event: the first plausible date its
-// sentences state, else the report's own date.
-func datedEvent(reportDate string, sentences []string) (date, from string) {
-	if iso := eventDateIn(sentences, reportDate); iso != "" {
-		return iso, DateFromText
+// sentences state (at is the index of the sentence), else the report's
+// own date (at is -1).
+func datedEvent(reportDate string, sentences []string) (date, from string, at int) {
+	if iso, i := eventDateIn(sentences, reportDate); iso != "" {
+		return iso, DateFromText, i
 	}
-	return reportDate, DateFromReport
+	return reportDate, DateFromReport, -1
 }
 
 // docText is the text of a whole document.

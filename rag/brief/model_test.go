@@ -63,12 +63,12 @@ func TestEventDateIn(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := eventDateIn([]string{tt.text}, tt.report); got != tt.want {
+			if got, _ := eventDateIn([]string{tt.text}, tt.report); got != tt.want {
 				t.Errorf("eventDateIn(%q, %s) = %q, want %q", tt.text, tt.report, got, tt.want)
 			}
 		})
 	}
-	if d, from := datedEvent("2020-11-05", []string{"No date here at all."}); d != "2020-11-05" || from != DateFromReport {
+	if d, from, _ := datedEvent("2020-11-05", []string{"No date here at all."}); d != "2020-11-05" || from != DateFromReport {
 		t.Errorf("undated text: %s from %s, want the report's date", d, from)
 	}
 }
@@ -88,6 +88,9 @@ func TestTimelineDatesEventsByTheirText(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if i := slices.IndexFunc(tl.Events, func(ev Event) bool { return ev.Doc == "summit-brief" }); i < 0 || !strings.HasPrefix(tl.Events[i].Text, "President Xi Jinping will attend") {
+		t.Errorf("the summit is not quoted by the sentence that dates it: %+v", tl.Events)
 	}
 	// A report's date is marked as such; a stated date is not.
 	text := tl.Text()
