@@ -4,18 +4,22 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/brief"
 )
 
 // runBrief prints a briefing on a topic: headline, dated key points,
-// timeline, disagreements and sources, as text, Markdown or JSON.
+// timeline, disagreements and sources, as text, Markdown or JSON; with
+// --since, only what is new since a day ("Nothing new since …" when
+// nothing is), as a scheduled digest would.
 func runBrief(ctx context.Context, m *Main, c *cli, args []string) error {
 	fs := c.flagSet(m, "brief", `"topic"`)
 	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
 	asMD := fs.Bool("md", false, "print Markdown that pastes into a newsroom CMS")
 	k := fs.Int("k", 16, "passages to retrieve")
+	sinceFlag := fs.String("since", "", "only what is new since this day (YYYY-MM-DD): reports and events dated then or later")
 	pos, err := c.parse(fs, args)
 	if err != nil {
 		return err
@@ -33,11 +37,17 @@ func runBrief(ctx context.Context, m *Main, c *cli, args []string) error {
 	if _, err := rag.CheckQuestion(topic); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
+	var since time.Time
+	if *sinceFlag != "" {
+		if since, err = time.Parse(time.DateOnly, *sinceFlag); err != nil {
+			return fmt.Errorf("%w: --since wants a day as YYYY-MM-DD, not %q", errUsage, *sinceFlag)
+		}
+	}
 	a, err := openApp(ctx, c.cfg, c.log, openOptions{})
 	if err != nil {
 		return err
 	}
-	b, err := a.briefs.Brief(ctx, brief.Request{Topic: topic, K: *k})
+	b, err := a.briefs.Brief(ctx, brief.Request{Topic: topic, K: *k, Since: since})
 	if err != nil {
 		return err
 	}

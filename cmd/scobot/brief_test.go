@@ -108,6 +108,7 @@ func TestBriefAndTimelineUsageErrors(t *testing.T) {
 		{"json and md", runBrief, []string{"--json", "--md", "SCO"}},
 		{"too long", runBrief, []string{strings.Repeat("x", 1001)}},
 		{"bad flag", runBrief, []string{"--nope", "SCO"}},
+		{"bad since", runBrief, []string{"--since", "11/11/2020", "SCO"}},
 		{"timeline json and md", runTimeline, []string{"--json", "--md"}},
 		{"timeline bad lang", runTimeline, []string{"--lang", "fr"}},
 	}
@@ -141,7 +142,7 @@ func TestTimelineCommand(t *testing.T) {
 	for _, ev := range tl.Events {
 		dates = append(dates, ev.Date)
 	}
-	if want := []string{"2020-09-16", "2020-11-05", "2021-07-14", "2024-05-21"}; !slices.Equal(dates, want) || len(tl.Sources) != 5 {
+	if want := []string{"2020-09-16", "2020-11-10", "2021-07-14", "2024-05-21"}; !slices.Equal(dates, want) || len(tl.Sources) != 5 {
 		t.Errorf("dates %v (want %v), %d sources", dates, want, len(tl.Sources))
 	}
 	for _, tt := range []struct {
@@ -151,7 +152,7 @@ func TestTimelineCommand(t *testing.T) {
 	}{
 		{[]string{"Dushanbe"}, []string{"2021-07-14 · Dushanbe · SCO Council of Foreign Ministers", "[1]"}, "2024-05-21"},
 		{[]string{"阿斯塔纳"}, []string{"时间线: 阿斯塔纳", "2024-05-21 · 阿斯塔纳", "[1][2]"}, "2021"},
-		{[]string{"--md", "2020"}, []string{"## Timeline: 2020", "- **2020-09-16** · Russia", "- **2020-11-05** · Beijing"}, "2021"},
+		{[]string{"--md", "2020"}, []string{"## Timeline: 2020", "- **2020-09-16** · Russia", "- **2020-11-10** · Beijing · SCO Council of Heads of State"}, "2021"},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			out, err := runCmd(t, runTimeline, append([]string{"--db", db}, tt.args...)...)
@@ -167,5 +168,57 @@ func TestTimelineCommand(t *testing.T) {
 				t.Errorf("output holds %q:\n%s", tt.not, out)
 			}
 		})
+	}
+}
+
+// scobot brief --since: only what is new since a day, as a scheduled
+// digest asks for it.
+func TestBriefSince(t *testing.T) {
+	db := t.TempDir()
+	tests := []struct {
+		since string
+		want  []string
+		not   []string
+	}{
+		// The summit's report is of 2020-11-05, the summit of 2020-11-10.
+		{"2020-11-06", []string{"2020-11-10 · Beijing · SCO Council of Heads of State"}, []string{"Nothing new"}},
+		{"2020-11-11", []string{"Nothing new since 2020-11-11 on “heads of state”."}, []string{"Sources\n", "2020-11-10"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.since, func(t *testing.T) {
+			out, err := runCmd(t, runBrief, "--db", db, "--since", tt.since, "heads of state")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			for _, w := range tt.not {
+				if strings.Contains(out, w) {
+					t.Errorf("output holds %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+	out, err := runCmd(t, runBrief, "--db", db, "--json", "--since", "2021-01-01", "SCO foreign ministers' meetings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b struct {
+		Since    string
+		Timeline []struct{ Date, Reported string }
+	}
+	if err := json.Unmarshal([]byte(out), &b); err != nil {
+		t.Fatal(err)
+	}
+	if b.Since != "2021-01-01" || len(b.Timeline) != 2 {
+		t.Errorf("since %q, timeline %+v: want the 2021 and 2024 meetings", b.Since, b.Timeline)
+	}
+	for _, ev := range b.Timeline {
+		if ev.Date < "2021-01-01" && ev.Reported < "2021-01-01" {
+			t.Errorf("event of %s reported %s is not new since 2021-01-01", ev.Date, ev.Reported)
+		}
 	}
 }

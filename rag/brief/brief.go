@@ -7,7 +7,9 @@
 //
 // Brief (brief.go) plans a briefing from a retrieval (plan.go): the
 // relevant reports, read as events (events.go, the one event model of
-// briefings and the timeline), and where they disagree (disagree.go); then
+// briefings and the timeline: dated by the date their text states,
+// dates.go, and of a kind, kinds.go), and where they disagree
+// (disagree.go); then
 // it quotes key points (extractive.go) or has them drafted (draft.go,
 // brief.tmpl). Timeline (timeline.go) lists the events of the whole corpus.
 // render.go renders both as text and Markdown.
@@ -16,6 +18,7 @@ package brief
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/answer"
@@ -27,6 +30,12 @@ import (
 type Request struct {
 	Topic string
 	K     int // passages to retrieve; 0 → 16
+	// Since, when not zero, limits the briefing to what is new on or
+	// after its day (UTC): events dated then or later, and reports dated
+	// then or later (of older events, only those reports). When the topic
+	// has events but none is new, the briefing says "nothing new since"
+	// (NothingNew) and has no sources. This is what a digest asks for.
+	Since time.Time
 	// OnText, when set, receives the briefing drafted so far as the
 	// language model writes it (not yet citation-checked), or the finished
 	// plain-text briefing when no model is used. Called from the goroutine
@@ -50,8 +59,13 @@ type Briefing struct {
 	Mode          string         `json:"mode"` // AnswerExtractive or AnswerLLM
 	// Abstained is set when the corpus does not cover the topic; the
 	// headline says so and there are no sources.
-	Abstained bool   `json:"abstained"`
-	Note      string `json:"note,omitempty"`
+	Abstained bool `json:"abstained"`
+	// Since is the request's Since day (ISO 8601), "" when it had none;
+	// NothingNew is set when nothing is new since then: the headline
+	// says so and there are no sources.
+	Since      string `json:"since,omitempty"`
+	NothingNew bool   `json:"nothing_new,omitempty"`
+	Note       string `json:"note,omitempty"`
 }
 
 // Point is one key point of a briefing. In an extractive briefing Text
@@ -126,8 +140,13 @@ func (br *Briefer) Brief(ctx context.Context, req Request) (Briefing, error) {
 		return Briefing{}, err
 	}
 	var b Briefing
-	p := planBrief(br.engine, topic, lang, r)
+	p := planBrief(br.engine, topic, lang, r, req.Since)
 	switch {
+	case !r.Abstains() && p.stale:
+		b = briefNothingNew(topic, lang, req.Since)
+		if req.OnText != nil {
+			req.OnText(b.Text())
+		}
 	case r.Abstains() || len(p.events) == 0:
 		b = briefAbstention(topic, lang)
 		if req.OnText != nil {
@@ -140,6 +159,9 @@ func (br *Briefer) Brief(ctx context.Context, req Request) (Briefing, error) {
 		}
 	default:
 		b = br.draftBrief(ctx, p, req.OnText)
+	}
+	if !req.Since.IsZero() {
+		b.Since = req.Since.Format(time.DateOnly)
 	}
 	if r.VectorFailed {
 		b.Note = answer.JoinNotes(b.Note, answer.Note(lang, answer.NoteKeywordOnly))
@@ -155,6 +177,20 @@ func briefAbstention(topic, lang string) Briefing {
 	}
 	return Briefing{
 		Topic: topic, Lang: lang, Headline: h, Mode: rag.AnswerExtractive, Abstained: true,
+		Points: []Point{}, Timeline: []Event{}, Sources: []rag.Citation{}, Disagreements: []Disagreement{},
+	}
+}
+
+// briefNothingNew is the briefing for a topic with no event new since a
+// day: "Nothing new since 2020-11-11 on “heads of state”."
+func briefNothingNew(topic, lang string, since time.Time) Briefing {
+	day := since.Format(time.DateOnly)
+	h := "Nothing new since " + day + " on “" + topic + "”."
+	if lang == "zh" {
+		h = "自" + day + "以来，关于“" + topic + "”没有新的报道。"
+	}
+	return Briefing{
+		Topic: topic, Lang: lang, Headline: h, Mode: rag.AnswerExtractive, NothingNew: true,
 		Points: []Point{}, Timeline: []Event{}, Sources: []rag.Citation{}, Disagreements: []Disagreement{},
 	}
 }

@@ -28,6 +28,7 @@ const (
 	docAstanaMFA = "001_14086ad8159a262e" // 2024-05-21, zh
 	docRussia    = "002_c42d388d6a7d4817" // 2020-09-16, zh
 	docDushanbe  = "003_e29fc6cbd48e96a3" // 2021-07-14, en
+	docSummit    = "004_73a6135f73033407" // 2020-11-05, en: the 20th summit, on November 10
 )
 
 // corpusEngine is the engine over the built-in corpus, built as the app
@@ -139,8 +140,12 @@ func checkBriefing(t *testing.T, c corpusEngine, b brief.Briefing, quoted bool) 
 		if !ragtest.Contains(c.chunks[src.Doc], strings.TrimSuffix(ev.Text, "…")) {
 			t.Errorf("timeline line %q is not in the document it cites, %s", ev.Text, src.Doc)
 		}
-		if ev.Date != src.Date {
-			t.Errorf("event dated %s; its source %s is dated %s", ev.Date, src.Doc, src.Date)
+		// An event carries the date its text states, or its report's.
+		if ev.DateFrom == brief.DateFromReport && ev.Date != src.Date || ev.DateFrom != brief.DateFromReport && ev.DateFrom != brief.DateFromText {
+			t.Errorf("event dated %s from %q; its source %s is dated %s", ev.Date, ev.DateFrom, src.Doc, src.Date)
+		}
+		if ev.Reported > src.Date {
+			t.Errorf("event reported %s; its source %s is dated %s", ev.Reported, src.Doc, src.Date)
 		}
 	}
 	for _, d := range b.Disagreements {
@@ -231,7 +236,7 @@ func TestBriefForeignMinistersMeetings(t *testing.T) {
 				dates[p.Date] = true
 			}
 			for _, ev := range b.Timeline {
-				if !dates[ev.Date] {
+				if !dates[ev.Reported] {
 					t.Errorf("no key point for the event of %s", ev.Date)
 				}
 			}
@@ -503,5 +508,101 @@ func TestBriefWithLanguageModel(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The 20th summit: the briefing announcing it is dated 2020-11-05; its
+// text says the meeting is on November 10.
+func TestTimelineDatesTheTwentiethSummit(t *testing.T) {
+	tl := brief.New(realEngine(t).engine, nil, nil).Timeline("", "en")
+	i := slices.IndexFunc(tl.Events, func(ev brief.Event) bool { return ev.Doc == docSummit })
+	if i < 0 {
+		t.Fatalf("no event from %s", docSummit)
+	}
+	ev := tl.Events[i]
+	if ev.Date != "2020-11-10" || ev.DateFrom != brief.DateFromText || ev.Reported != "2020-11-05" || ev.Kind != brief.KindSummit {
+		t.Errorf("20th summit: %+v", ev)
+	}
+	// The line quotes the sentence that dates it, not the lead ("… held
+	// a briefing … on the 5th").
+	if !strings.Contains(ev.Text, "on November 10") {
+		t.Errorf("the 20th summit's line does not say when it is: %q", ev.Text)
+	}
+	if !strings.Contains(tl.Text(), "2020-11-10 · Beijing · SCO Council of Heads of State") {
+		t.Errorf("text:\n%s", tl.Text())
+	}
+}
+
+// A briefing on the heads of state or the summit holds no foreign
+// ministers' meeting, in any language.
+func TestBriefOnSummitsHoldsNoForeignMinistersMeeting(t *testing.T) {
+	a := brief.New(realEngine(t).engine, nil, nil)
+	for _, topic := range []string{"heads of state", "SCO summit", "上合组织峰会", "元首理事会会议", "саммит ШОС"} {
+		t.Run(topic, func(t *testing.T) {
+			b, err := a.Brief(context.Background(), brief.Request{Topic: topic})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(b.Timeline) == 0 {
+				t.Fatalf("no events: %s", b.Headline)
+			}
+			for _, ev := range b.Timeline {
+				if ev.Kind != brief.KindSummit {
+					t.Errorf("%s event in a summit briefing: %s %s", ev.Kind, ev.Date, ev.Meeting)
+				}
+			}
+			for _, s := range b.Sources {
+				if s.Doc != docSummit {
+					t.Errorf("source %s is not of a summit", s.Doc)
+				}
+			}
+		})
+	}
+	b, err := a.Brief(context.Background(), brief.Request{Topic: "SCO foreign ministers' meetings"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range b.Timeline {
+		if ev.Kind != brief.KindForeignMinisters {
+			t.Errorf("%s event in a foreign ministers' briefing: %s %s", ev.Kind, ev.Date, ev.Meeting)
+		}
+	}
+}
+
+// No source is on both sides of a "sources differ" line.
+func TestBriefDisagreementSidesAreApart(t *testing.T) {
+	a := brief.New(realEngine(t).engine, nil, nil)
+	for _, topic := range []string{"SCO foreign ministers' meetings", "上合组织外长会议", "Wang Yi proposals", "vaccine cooperation"} {
+		b, err := a.Brief(context.Background(), brief.Request{Topic: topic})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range b.Disagreements {
+			before, after, ok := strings.Cut(d.Text, ", while ")
+			if !ok {
+				before, after, _ = strings.Cut(d.Text, "，而")
+			}
+			for _, m := range ragtest.MarkerRE.FindAllString(after, -1) {
+				if strings.Contains(before, m) {
+					t.Errorf("%s: %s is on both sides of %q", topic, m, d.Text)
+				}
+			}
+		}
+	}
+}
+
+// An English briefing renders every point quoted in another language.
+func TestEnglishBriefRendersOtherLanguagePoints(t *testing.T) {
+	a := brief.New(realEngine(t).engine, nil, nil)
+	for _, topic := range []string{"SCO foreign ministers' meetings", "Wang Yi visit to Russia, Kazakhstan, Kyrgyzstan and Mongolia", "vaccine cooperation", "Wang Yi interview with Xinhua"} {
+		b, err := a.Brief(context.Background(), brief.Request{Topic: topic})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range b.Points {
+			if p.Lang != "en" && len(p.Gloss) == 0 {
+				t.Errorf("%s: %s point with no English rendering: %s", topic, p.Lang, p.Text)
+			}
+		}
 	}
 }

@@ -127,10 +127,15 @@ func disagreements(e *retrieve.Engine, ev Event, des map[string]docEvent, num ma
 	return out
 }
 
-// dateDisagreement compares the dates the event's reports carry and state
-// in their leads and in sentences naming the meeting: two texts giving the
-// event different dates, or a text giving it another year than the
-// reports are dated.
+// dateDisagreement compares the dates the event's reports state in their
+// leads and in sentences naming the meeting (a report whose text states
+// none counts with its own date): two texts giving the event different
+// dates, or a text giving it another year than the event's.
+//
+// A source is never on both sides. Each source stands for the dates its
+// text states, its report date only when its text states none; a source
+// whose text states more than one of the dates is named apart ("[4]
+// gives both …"), and the disagreement may be that source's alone.
 func dateDisagreement(e *retrieve.Engine, ev Event, des map[string]docEvent, num map[string]int, lang string) (Disagreement, bool) {
 	if len(ev.Date) != len("2006-01-02") {
 		return Disagreement{}, false
@@ -138,7 +143,6 @@ func dateDisagreement(e *retrieve.Engine, ev Event, des map[string]docEvent, num
 	var claims []dateClaim
 	for _, doc := range ev.docs {
 		d := des[doc]
-		claims = append(claims, dateClaim{iso: d.date, doc: doc})
 		var ss []string
 		for _, l := range d.langs {
 			ss = append(ss, d.leads[l].full)
@@ -153,24 +157,31 @@ func dateDisagreement(e *retrieve.Engine, ev Event, des map[string]docEvent, num
 				}
 			}
 		}
+		stated := false
 		for _, s := range ss {
 			for _, c := range textDates(s) {
 				if sameEventDate(c.iso, ev.Date) {
 					c.doc = doc
 					claims = append(claims, c)
+					stated = true
 				}
 			}
 		}
-	}
-	// Group the claims by date: the event's own date, and the others.
-	cites := map[string][]int{}
-	quote := map[string]string{}
-	var others []string
-	for _, c := range claims {
-		if _, ok := cites[c.iso]; !ok && c.iso != ev.Date {
-			others = append(others, c.iso)
+		if !stated {
+			claims = append(claims, dateClaim{iso: d.date, doc: doc})
 		}
-		cites[c.iso] = appendUnique(cites[c.iso], num[c.doc])
+	}
+	// The dates each source gives, and the first quote of each date.
+	byDoc := map[string][]string{}
+	quote := map[string]string{}
+	var isos []string
+	for _, c := range claims {
+		if !contains(isos, c.iso) {
+			isos = append(isos, c.iso)
+		}
+		if !contains(byDoc[c.doc], c.iso) {
+			byDoc[c.doc] = append(byDoc[c.doc], c.iso)
+		}
 		if quote[c.iso] == "" {
 			quote[c.iso] = c.quote
 		}
@@ -186,23 +197,65 @@ func dateDisagreement(e *retrieve.Engine, ev Event, des map[string]docEvent, num
 			conflict = conflict || c.iso[:4] != ev.Date[:4]
 		}
 	}
-	if len(others) == 0 || !conflict && len(texts) < 2 {
+	if len(isos) < 2 || !conflict && len(texts) < 2 {
 		return Disagreement{}, false
 	}
+	// Sides: the sources giving one date only; the others give several.
+	side := map[string][]int{}
+	var both []int
+	var bothDocs []string
+	for _, doc := range ev.docs {
+		switch ds := byDoc[doc]; len(ds) {
+		case 0:
+		case 1:
+			side[ds[0]] = appendUnique(side[ds[0]], num[doc])
+		default:
+			both = appendUnique(both, num[doc])
+			bothDocs = append(bothDocs, doc)
+		}
+	}
+	others := []string{}
+	for _, iso := range isos {
+		if iso != ev.Date && len(side[iso]) > 0 {
+			others = append(others, iso)
+		}
+	}
 	sort.Strings(others)
+	base := side[ev.Date]
+	if len(others) == 0 && len(both) == 0 {
+		return Disagreement{}, false
+	}
+	say := func(iso string) string {
+		if q := quote[iso]; q != "" {
+			return "“" + q + "”"
+		}
+		return iso
+	}
 	var all []int
 	var parts []string
 	for _, iso := range others {
-		q := quote[iso]
 		if lang == "zh" {
-			parts = append(parts, markers(cites[iso])+"写作“"+q+"”")
+			parts = append(parts, markers(side[iso])+"写作"+say(iso))
 		} else {
-			parts = append(parts, markers(cites[iso])+" says “"+q+"”")
+			parts = append(parts, markers(side[iso])+" says "+say(iso))
 		}
-		all = append(all, cites[iso]...)
+		all = append(all, side[iso]...)
 	}
-	base := cites[ev.Date]
 	all = append(all, base...)
+	for i, n := range both {
+		var vals []string
+		for _, iso := range isos {
+			if contains(byDoc[bothDocs[i]], iso) {
+				vals = append(vals, say(iso))
+			}
+		}
+		if lang == "zh" {
+			parts = append(parts, markers([]int{n})+"同时写作"+strings.Join(vals, "和"))
+		} else {
+			parts = append(parts, markers([]int{n})+" gives both "+strings.Join(vals, " and "))
+		}
+		all = append(all, n)
+	}
 	what := eventName(ev, lang)
 	var text string
 	if lang == "zh" {

@@ -18,15 +18,15 @@ func TestBriefDisagreements(t *testing.T) {
 		want  []string // kind: text fragments
 	}{
 		{"SCO foreign ministers meeting in Dushanbe", []string{
-			"date: Sources differ on the date of the SCO Council of Foreign Ministers meeting in Dushanbe on 2021-07-14: [2] says “July 15, 2021”, while [1][2] give 2021-07-14.",
+			"date: Sources differ on the date of the SCO Council of Foreign Ministers meeting in Dushanbe on 2021-07-14: [2] says “July 15, 2021”, while [1] gives 2021-07-14.",
 			"count: Sources differ on the number of proposals made at the SCO Council of Foreign Ministers meeting in Dushanbe on 2021-07-14: five [1]; four [2].",
 		}},
 		{"SCO foreign ministers meeting in Astana", []string{
-			"date: Sources differ on the date of the SCO Council of Foreign Ministers meeting in Astana on 2024-05-21: [1] says “May 21, 2023”, while [1][2] give 2024-05-21.",
+			"date: Sources differ on the date of the SCO Council of Foreign Ministers meeting in Astana on 2024-05-21: [1] says “May 21, 2023”, while [2] gives 2024-05-21.",
 			"count: Sources differ on the number of proposals made at the SCO Council of Foreign Ministers meeting in Astana on 2024-05-21: three [1]; four [2].",
 		}},
 		{"上合组织外长理事会阿斯塔纳会议", []string{
-			"date: 关于2024-05-21在阿斯塔纳举行的上合组织外长理事会会议的日期，来源说法不一：[2]写作“May 21, 2023”，而[1][2]为2024-05-21。",
+			"date: 关于2024-05-21在阿斯塔纳举行的上合组织外长理事会会议的日期，来源说法不一：[2]写作“May 21, 2023”，而[1]为2024-05-21。",
 			"count: 关于2024-05-21在阿斯塔纳举行的上合组织外长理事会会议上提出建议的数量，来源说法不一：四点[1]；三点[2]。",
 		}},
 		// Dated the day after the meeting its text describes: no

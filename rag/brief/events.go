@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/scobot/scobot/rag"
@@ -17,8 +18,16 @@ import (
 // reports of the same day, place and meeting) says happened. Text is quoted
 // from the report Citations[0] points at; the other citations report the
 // same event.
+//
+// Its Date is the event's own date when a report's text states one ("will
+// attend the summit on November 10" in a report of November 5 dates the
+// summit 2020-11-10), else its report's date; DateFrom says which, and
+// renderers mark a report's date as such.
 type Event struct {
-	Date      string `json:"date"`              // the report's date, ISO 8601; "" if unknown
+	Date      string `json:"date"`              // ISO 8601; "" if unknown
+	DateFrom  string `json:"date_from"`         // DateFromText or DateFromReport
+	Reported  string `json:"reported"`          // the date of its earliest report
+	Kind      string `json:"kind"`              // KindSummit, KindForeignMinisters or KindOther
 	Place     string `json:"place"`             // where it happened, in the asker's language; "" if unknown
 	Meeting   string `json:"meeting,omitempty"` // the SCO meeting it concerns, in the asker's language
 	Text      string `json:"text"`              // the report's lead sentence, shortened
@@ -36,8 +45,13 @@ type Event struct {
 }
 
 // meetingConcepts are the SCO meetings a report may be about, in order of
-// preference when a report names several.
-var meetingConcepts = []string{"sco-cfm", "sco-chs"}
+// preference when a report names several. headConcepts are those a title
+// or lead may name it by as well: a "summit" said in passing elsewhere in
+// the text does not make a report one of a summit.
+var (
+	meetingConcepts = []string{"sco-cfm", "sco-chs"}
+	headConcepts    = []string{"sco-cfm", "sco-chs", "summit", "video-summit"}
+)
 
 // locativeZh and locativeEn end the text right before a place where
 // something happened: "在阿斯塔纳", "赴俄罗斯", "in Dushanbe".
@@ -66,6 +80,9 @@ type docEvent struct {
 	langs                         []string
 	leads                         map[string]leadSentence // by language
 	place, meeting                string                  // glossary concepts
+	// eventDate is the event's date: stated in the text (dateFrom is
+	// DateFromText) or the report's (DateFromReport).
+	eventDate, dateFrom string
 }
 
 // leadSentence is a report's first real sentence in one language.
@@ -92,31 +109,34 @@ func readEvent(e *retrieve.Engine, doc string) docEvent {
 			d.leads[lang] = leadSentence{full: s, text: shortenLead(stripDateline(s))}
 		}
 	}
+	var leads []string
+	for _, lang := range d.langs {
+		leads = append(leads, d.leads[lang].full)
+	}
 	if e.Glossary() == nil {
+		d.eventDate, d.dateFrom, _ = datedEvent(d.date, leads)
 		return d
 	}
 	// The meeting: named in the title, else in a lead, else anywhere.
-	texts := []string{d.title}
-	for _, lang := range d.langs {
-		texts = append(texts, d.leads[lang].full)
-	}
-	texts = append(texts, docText(e, doc))
-	for _, t := range texts {
-		if d.meeting = firstConcept(e.Glossary(), t, meetingConcepts); d.meeting != "" {
+	for _, t := range append([]string{d.title}, leads...) {
+		if d.meeting = firstConcept(e.Glossary(), t, headConcepts); d.meeting != "" {
 			break
 		}
 	}
-	// The place: where the leads or a sentence naming the meeting say it
-	// happened ("在阿斯塔纳出席", "in Dushanbe").
-	var where []string
-	for _, lang := range d.langs {
-		where = append(where, d.leads[lang].full)
+	if d.meeting == "" {
+		d.meeting = firstConcept(e.Glossary(), docText(e, doc), meetingConcepts)
 	}
+	// The place and the date: where and when the leads or a sentence
+	// naming the meeting say it happened ("在阿斯塔纳出席", "in Dushanbe",
+	// "on November 10").
+	where := append([]string(nil), leads...)
+	whereLang := append([]string(nil), d.langs...)
 	for _, lang := range d.langs {
 		for _, para := range answer.Paragraphs(e.DocChunks(doc), lang) {
 			for _, s := range tokens.Sentences(para) {
 				if d.meeting != "" && contains(e.Glossary().Concepts(s), d.meeting) {
 					where = append(where, s)
+					whereLang = append(whereLang, lang)
 				}
 			}
 		}
@@ -126,7 +146,29 @@ func readEvent(e *retrieve.Engine, doc string) docEvent {
 			break
 		}
 	}
+	var at int
+	d.eventDate, d.dateFrom, at = datedEvent(d.date, where)
+	// The sentence that dates the event says best what happened when: the
+	// timeline quotes it rather than a lead that gives no date ("The
+	// Ministry held a briefing on the 5th" → "… will attend the 20th
+	// meeting of the Council of Heads of State … on November 10").
+	if at >= len(d.langs) {
+		lang := whereLang[at]
+		if iso, _ := eventDateIn([]string{d.leads[lang].full}, d.date); iso == "" {
+			d.leads[lang] = leadSentence{full: where[at], text: shortenLead(stripDateline(where[at]))}
+		}
+	}
 	return d
+}
+
+// datedEvent dates a report's event: the first plausible date its
+// sentences state (at is the index of the sentence), else the report's
+// own date (at is -1).
+func datedEvent(reportDate string, sentences []string) (date, from string, at int) {
+	if iso, i := eventDateIn(sentences, reportDate); iso != "" {
+		return iso, DateFromText, i
+	}
+	return reportDate, DateFromReport, -1
 }
 
 // docText is the text of a whole document.
@@ -240,13 +282,49 @@ func shortenLead(s string) string {
 // eventKey groups reports of one event: the same day, place and meeting.
 type eventKey struct{ date, place, meeting string }
 
+// key is the event key of a document's event.
+func (d docEvent) key() eventKey { return eventKey{d.eventDate, d.place, d.meeting} }
+
+// maxReportLag is how long after an event a report whose text gives no
+// date may still be of it: such a report joins the event of the same
+// place and meeting that another report's text dates in the days before.
+const maxReportLag = 7 * 24 * time.Hour
+
+// alignDates gives a report whose text states no date the date another
+// report's text states for the same place and meeting, when that date
+// falls in the maxReportLag before it.
+func alignDates(des []docEvent) {
+	for i := range des {
+		d := &des[i]
+		if d.dateFrom != DateFromReport || d.meeting == "" {
+			continue
+		}
+		reported, ok := parseDay(d.date)
+		if !ok {
+			continue
+		}
+		for _, o := range des {
+			if o.dateFrom != DateFromText || o.place != d.place || o.meeting != d.meeting {
+				continue
+			}
+			if t, ok := parseDay(o.eventDate); ok && !t.After(reported) && reported.Sub(t) <= maxReportLag {
+				d.eventDate = o.eventDate
+				break
+			}
+		}
+	}
+}
+
 // events groups documents into events, oldest first (undated last), and
-// renders them in lang.
-func events(e *retrieve.Engine, des []docEvent, lang string, glossed map[string]bool) []Event {
+// renders them in lang. An event's date is its own (see Event); glosses
+// render each line's names, except the concepts in topic.
+func events(e *retrieve.Engine, des []docEvent, lang string, topic map[string]bool) []Event {
+	des = append([]docEvent(nil), des...)
+	alignDates(des)
 	byKey := map[eventKey][]docEvent{}
 	var keys []eventKey
 	for _, d := range des {
-		k := eventKey{d.date, d.place, d.meeting}
+		k := d.key()
 		if _, ok := byKey[k]; !ok {
 			keys = append(keys, k)
 		}
@@ -283,7 +361,15 @@ func events(e *retrieve.Engine, des []docEvent, lang string, glossed map[string]
 				}
 			}
 		}
-		ev := Event{Date: k.date, Citations: []int{}, concept: k.meeting, place: k.place}
+		ev := Event{Date: k.date, DateFrom: DateFromReport, Kind: eventKind(k.meeting), Citations: []int{}, concept: k.meeting, place: k.place}
+		for _, d := range group {
+			if d.dateFrom == DateFromText {
+				ev.DateFrom = DateFromText
+			}
+			if ev.Reported == "" || d.date != "" && d.date < ev.Reported {
+				ev.Reported = d.date
+			}
+		}
 		if quote >= 0 {
 			group[0], group[quote] = group[quote], group[0]
 			d := group[0]
@@ -299,7 +385,7 @@ func events(e *retrieve.Engine, des []docEvent, lang string, glossed map[string]
 			}
 			ev.Text, ev.Lang, ev.Doc = d.leads[ll].text, ll, d.doc
 			if ll != lang {
-				ev.Gloss = trimGloss(answer.Gloss(e, ev.Text, lang, glossed))
+				ev.Gloss = trimGloss(answer.Gloss(e, ev.Text, lang, copySet(topic)))
 			}
 		}
 		for _, d := range group {
@@ -310,6 +396,15 @@ func events(e *retrieve.Engine, des []docEvent, lang string, glossed map[string]
 			ev.Meeting = meetingName(g, k.meeting, lang)
 		}
 		out = append(out, ev)
+	}
+	return out
+}
+
+// copySet returns a copy of a set, for a function that adds to it.
+func copySet(m map[string]bool) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for k, v := range m {
+		out[k] = v
 	}
 	return out
 }

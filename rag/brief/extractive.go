@@ -29,6 +29,7 @@ func pickPoints(e *retrieve.Engine, p briefPlan) []Point {
 		c     answer.Candidate
 		score float64
 		ev    int
+		gloss []rag.GlossPair // a point in another language: its renderings
 	}
 	var all []scored
 	sameLang := map[int]bool{} // events with a candidate in the briefing's language
@@ -41,14 +42,18 @@ func pickPoints(e *retrieve.Engine, p briefPlan) []Point {
 			continue
 		}
 		s := c.Score * informative(e, c.Text, topic)
+		var gloss []rag.GlossPair
 		if c.Lang != p.lang {
 			s *= otherLangPoint
+			if gloss = pointGloss(e, c.Text, p.lang, topic); len(gloss) == 0 {
+				continue
+			}
 		}
 		sameLang[ev] = sameLang[ev] || c.Lang == p.lang
 		if !isLead(c) {
 			others[ev]++
 		}
-		all = append(all, scored{c, s, ev})
+		all = append(all, scored{c, s, ev, gloss})
 	}
 	// Quote an event in the briefing's language when its reports allow,
 	// and not by the lead the timeline quotes when there is more to say.
@@ -103,17 +108,23 @@ func pickPoints(e *retrieve.Engine, p briefPlan) []Point {
 		}
 		return strings.Index(a.Passage.Text, a.Text) < strings.Index(b.Passage.Text, b.Text)
 	})
-	glossed := topicConcepts(p.r)
 	out := []Point{}
 	for _, s := range chosen {
 		c := s.c
-		pt := Point{Text: c.Text, Date: c.Passage.Date, Citations: []int{p.num[c.Passage.Doc]}, Lang: c.Lang, Doc: c.Passage.Doc, Chunk: c.Passage.ID}
-		if c.Lang != p.lang {
-			pt.Gloss = trimGloss(answer.Gloss(e, c.Text, p.lang, glossed))
-		}
-		out = append(out, pt)
+		out = append(out, Point{Text: c.Text, Date: c.Passage.Date, Citations: []int{p.num[c.Passage.Doc]}, Lang: c.Lang, Gloss: s.gloss, Doc: c.Passage.Doc, Chunk: c.Passage.ID})
 	}
 	return out
+}
+
+// pointGloss renders the names of a key point in another language than
+// the briefing's: those the topic did not name, else all of them. A point
+// that names nothing the glossary renders gets none, and is not shown: a
+// reader of the briefing's language could not tell what it says.
+func pointGloss(e *retrieve.Engine, text, lang string, topic map[string]bool) []rag.GlossPair {
+	if g := trimGloss(answer.Gloss(e, text, lang, copySet(topic))); len(g) > 0 {
+		return g
+	}
+	return trimGloss(answer.Gloss(e, text, lang, map[string]bool{}))
 }
 
 // newsWeight is how much each name or number a sentence adds to what the
@@ -153,8 +164,8 @@ func textWidth(s string) int {
 }
 
 // extractiveHeadline sums the events up in one line: the topic, how many
-// events (meetings, when they all are one kind), over which years, and the
-// latest with its place.
+// events (meetings, when they all are one kind), over which years, the
+// latest with its place, and the Since day of a digest.
 func extractiveHeadline(p briefPlan) string {
 	evs := p.events
 	meeting := evs[0].Meeting
@@ -186,6 +197,9 @@ func extractiveHeadline(p briefPlan) string {
 		if meeting != "" {
 			s += "举行"
 		}
+		if p.since != "" {
+			s += "（" + p.since + "以来）"
+		}
 		return s
 	}
 	topic := p.topic
@@ -204,6 +218,9 @@ func extractiveHeadline(p briefPlan) string {
 	}
 	if last.Place != "" {
 		s += " in " + last.Place
+	}
+	if p.since != "" {
+		s += " (new since " + p.since + ")"
 	}
 	return s
 }

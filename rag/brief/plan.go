@@ -1,6 +1,8 @@
 package brief
 
 import (
+	"time"
+
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/retrieve"
 )
@@ -20,11 +22,17 @@ type briefPlan struct {
 	eventOf       map[string]int      // document → index in events
 	des           map[string]docEvent // by document
 	disagreements []Disagreement
+	// stale is set when events of the topic were found but none is new
+	// since the request's Since.
+	stale bool
+	since string // the Since day, ISO 8601; "" for none
 }
 
 // planBrief picks the reports relevant to the topic, groups them into
-// events and finds where they disagree.
-func planBrief(e *retrieve.Engine, topic, lang string, r retrieve.Retrieval) briefPlan {
+// events of the kinds the topic asks for (all kinds when it names none),
+// keeps those new since since (when it is not zero) and finds where they
+// disagree.
+func planBrief(e *retrieve.Engine, topic, lang string, r retrieve.Retrieval, since time.Time) briefPlan {
 	p := briefPlan{topic: topic, lang: lang, r: r, eventOf: map[string]int{}, des: map[string]docEvent{}}
 	var des []docEvent
 	for _, doc := range relevantDocs(e, r) {
@@ -33,7 +41,12 @@ func planBrief(e *retrieve.Engine, topic, lang string, r retrieve.Retrieval) bri
 		des = append(des, d)
 	}
 	des = append(des, sameEvents(e, des, p.des)...)
-	p.events = events(e, des, lang, topicConcepts(r))
+	evs := keepKinds(events(e, des, lang, topicConcepts(r)), askedKinds(e.Glossary(), topic))
+	p.events = keepSince(evs, p.des, since)
+	if !since.IsZero() {
+		p.since = since.Format(time.DateOnly)
+	}
+	p.stale = len(evs) > 0 && len(p.events) == 0
 	p.sources, p.num = numberSources(e, p.events)
 	for i, ev := range p.events {
 		for _, doc := range ev.docs {
@@ -50,33 +63,87 @@ func planBrief(e *retrieve.Engine, topic, lang string, r retrieve.Retrieval) bri
 
 // sameEvents returns the other reports of the events of des (another
 // outlet's report of the same meeting that retrieval left out as a near
-// duplicate), adding them to byDoc.
+// duplicate), adding them to byDoc. Only reports dated near one of the
+// events (from a month before it to maxReportLag after) are read.
 func sameEvents(e *retrieve.Engine, des []docEvent, byDoc map[string]docEvent) []docEvent {
-	keys := map[eventKey]bool{}
-	dates := map[string]bool{}
+	var near []time.Time
 	for _, d := range des {
-		if d.date != "" {
-			keys[eventKey{d.date, d.place, d.meeting}] = true
-			dates[d.date] = true
+		if t, ok := parseDay(d.eventDate); ok {
+			near = append(near, t)
 		}
 	}
-	var docs []string
+	isNear := func(date string) bool {
+		t, ok := parseDay(date)
+		for _, ev := range near {
+			if ok && !t.Before(ev.Add(-sameEventLead)) && !t.After(ev.Add(maxReportLag)) {
+				return true
+			}
+		}
+		return false
+	}
+	var cands []docEvent
 	for _, doc := range e.Docs() {
 		cs := e.DocChunks(doc)
-		if _, ok := byDoc[doc]; !ok && len(cs) > 0 && dates[cs[0].Date] {
-			docs = append(docs, doc)
+		if _, ok := byDoc[doc]; !ok && len(cs) > 0 && isNear(cs[0].Date) {
+			cands = append(cands, readEvent(e, doc))
+		}
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	all := append(append([]docEvent(nil), des...), cands...)
+	alignDates(all)
+	keys := map[eventKey]bool{}
+	for _, d := range all[:len(des)] {
+		if d.eventDate != "" {
+			keys[d.key()] = true
 		}
 	}
 	var out []docEvent
-	for _, doc := range docs {
-		d := readEvent(e, doc)
-		if keys[eventKey{d.date, d.place, d.meeting}] {
-			byDoc[doc] = d
-			out = append(out, d)
+	for i, d := range all[len(des):] {
+		if keys[d.key()] {
+			byDoc[d.doc] = cands[i]
+			out = append(out, cands[i])
 		}
 	}
 	return out
 }
+
+// keepSince returns the events that are new since since (all of them when
+// it is zero): an event dated on or after it with all its reports, and an
+// older event with only its reports dated on or after it.
+func keepSince(evs []Event, des map[string]docEvent, since time.Time) []Event {
+	if since.IsZero() {
+		return evs
+	}
+	day := since.Format(time.DateOnly)
+	var out []Event
+	for _, ev := range evs {
+		if ev.Date != "" && ev.Date >= day {
+			out = append(out, ev)
+			continue
+		}
+		var docs []string
+		for _, doc := range ev.docs {
+			if des[doc].date >= day {
+				docs = append(docs, doc)
+			}
+		}
+		if len(docs) > 0 {
+			ev.docs = docs
+			ev.Reported = des[docs[0]].date
+			for _, doc := range docs {
+				ev.Reported = min(ev.Reported, des[doc].date)
+			}
+			out = append(out, ev)
+		}
+	}
+	return out
+}
+
+// sameEventLead is how long before an event another report of it may be
+// dated (an announcement).
+const sameEventLead = 31 * 24 * time.Hour
 
 // promptChunks is how many chunks of a source that retrieval did not reach
 // the language model is shown.

@@ -12,13 +12,16 @@ import (
 // labels are a briefing's own words in one language.
 type labels struct {
 	keyPoints, timeline, differ, sources, note, undated, noEvents, colon string
+	// reported follows an event's date that is its report's date, the
+	// text stating none.
+	reported string
 }
 
 func labelsFor(lang string) labels {
 	if lang == "zh" {
-		return labels{"要点", "时间线", "说法不一", "来源", "注", "日期不详", "没有符合条件的事件。", "："}
+		return labels{"要点", "时间线", "说法不一", "来源", "注", "日期不详", "没有符合条件的事件。", "：", "（报道日期）"}
 	}
-	return labels{"Key points", "Timeline", "Sources differ", "Sources", "Note", "undated", "No events match.", ": "}
+	return labels{"Key points", "Timeline", "Sources differ", "Sources", "Note", "undated", "No events match.", ": ", " (reported)"}
 }
 
 // markers renders citation numbers as "[1][2]".
@@ -262,8 +265,11 @@ func (t Timeline) Answer() rag.Answer {
 // eventHead is "date · place · meeting" for one event.
 func eventHead(ev Event, l labels) []string {
 	date := ev.Date
-	if date == "" {
+	switch {
+	case date == "":
 		date = l.undated
+	case ev.DateFrom == DateFromReport:
+		date += l.reported
 	}
 	parts := []string{date}
 	if ev.Place != "" {

@@ -21,8 +21,9 @@ type Timeline struct {
 // Timeline returns the events of the corpus in date order, rendered in lang
 // ("" → the filter's language, English without a filter). A filter keeps the
 // reports that name all of its words, in any language (the glossary and the
-// lexicon bridge them: "Astana" finds 阿斯塔纳), and, when it names years,
-// that are dated in one of them. An empty filter keeps everything.
+// lexicon bridge them: "Astana" finds 阿斯塔纳); of their events, those of
+// the kind it names (see askedKinds) and, when it names years, those dated
+// or reported in one of them. An empty filter keeps everything.
 func (br *Briefer) Timeline(filter, lang string) Timeline {
 	e := br.engine
 	filter = strings.TrimSpace(filter)
@@ -33,14 +34,15 @@ func (br *Briefer) Timeline(filter, lang string) Timeline {
 		}
 	}
 	docs := e.Docs()
-	match := docFilter(e, filter)
+	match, years := docFilter(e, filter)
 	var des []docEvent
 	for _, doc := range docs {
 		if match(doc) {
 			des = append(des, readEvent(e, doc))
 		}
 	}
-	evs := events(e, des, lang, map[string]bool{})
+	evs := keepKinds(events(e, des, lang, map[string]bool{}), askedKinds(e.Glossary(), filter))
+	evs = keepYears(evs, years)
 	cites, _ := numberSources(e, evs)
 	if evs == nil {
 		evs = []Event{}
@@ -48,10 +50,29 @@ func (br *Briefer) Timeline(filter, lang string) Timeline {
 	return Timeline{Filter: filter, Lang: lang, Events: evs, Sources: cites}
 }
 
-// docFilter returns the test a document must pass for filter.
-func docFilter(e *retrieve.Engine, filter string) func(doc string) bool {
+// keepYears returns the events dated, or reported, in one of years (all
+// of them when there are none).
+func keepYears(evs []Event, years []string) []Event {
+	if len(years) == 0 {
+		return evs
+	}
+	var out []Event
+	for _, ev := range evs {
+		for _, y := range years {
+			if strings.HasPrefix(ev.Date, y) || strings.HasPrefix(ev.Reported, y) {
+				out = append(out, ev)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// docFilter returns the test a document must pass for filter's words, and
+// the years it names (which keepYears applies to the events).
+func docFilter(e *retrieve.Engine, filter string) (func(doc string) bool, []string) {
 	if filter == "" {
-		return func(string) bool { return true }
+		return func(string) bool { return true }, nil
 	}
 	q := e.ParseQuery(filter)
 	var years []string
@@ -68,15 +89,6 @@ func docFilter(e *retrieve.Engine, filter string) func(doc string) bool {
 		cs := e.DocChunks(doc)
 		if len(cs) == 0 {
 			return false
-		}
-		if len(years) > 0 {
-			ok := false
-			for _, y := range years {
-				ok = ok || strings.HasPrefix(cs[0].Date, y)
-			}
-			if !ok {
-				return false
-			}
 		}
 		has := func(t string) float64 {
 			if e.DocHas(doc, t) {
@@ -100,5 +112,5 @@ func docFilter(e *retrieve.Engine, filter string) func(doc string) bool {
 			}
 		}
 		return true
-	}
+	}, years
 }
