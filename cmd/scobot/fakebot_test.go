@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -19,18 +20,21 @@ import (
 type fakeBotAPI struct {
 	srv *httptest.Server
 
-	mu      sync.Mutex
-	updates []map[string]any // not yet confirmed
-	nextUpd int
-	nextMsg int
-	polled  chan struct{} // closed at the first getUpdates
-	once    sync.Once
-	replies map[int][]string // question message ID → texts sent in reply (edits included)
-	replyOf map[int]int      // bot message ID → question message ID
+	mu       sync.Mutex
+	updates  []map[string]any // not yet confirmed
+	nextUpd  int
+	nextMsg  int
+	polled   chan struct{} // closed at the first getUpdates
+	once     sync.Once
+	replies  map[int][]string // question message ID → texts sent in reply (edits included)
+	replyOf  map[int]int      // bot message ID → question message ID
+	markups  map[int]string   // question message ID → the last reply_markup sent in reply
+	botMsg   map[int]int      // question message ID → the bot message replying to it
+	answered int              // answerCallbackQuery calls
 }
 
 func newFakeBotAPI(t *testing.T) *fakeBotAPI {
-	f := &fakeBotAPI{nextUpd: 1, nextMsg: 1, polled: make(chan struct{}), replies: map[int][]string{}, replyOf: map[int]int{}}
+	f := &fakeBotAPI{nextUpd: 1, nextMsg: 1, polled: make(chan struct{}), replies: map[int][]string{}, replyOf: map[int]int{}, markups: map[int]string{}, botMsg: map[int]int{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -93,6 +97,11 @@ func (f *fakeBotAPI) serve(w http.ResponseWriter, r *http.Request) {
 		reply(f.getUpdates(r, offset))
 	case "sendMessage", "editMessageText":
 		reply(f.sent(r, method == "editMessageText"))
+	case "answerCallbackQuery":
+		f.mu.Lock()
+		f.answered++
+		f.mu.Unlock()
+		reply(true)
 	default:
 		reply(true)
 	}
@@ -135,7 +144,48 @@ func (f *fakeBotAPI) sent(r *http.Request, edit bool) map[string]any {
 	}
 	if q := f.replyOf[id]; q != 0 {
 		f.replies[q] = append(f.replies[q], r.FormValue("text"))
+		if m := r.FormValue("reply_markup"); m != "" {
+			f.markups[q], f.botMsg[q] = m, id
+		}
 	}
 	return map[string]any{"message_id": id, "date": time.Now().Unix(), "text": r.FormValue("text"),
 		"chat": map[string]any{"id": chat, "type": "private"}}
+}
+
+// press enqueues user pressing the button with callback data under the
+// bot's reply to question msg; it returns the question's ID that the
+// button's own replies answer (the bot's message, replied to).
+func (f *fakeBotAPI) press(user int64, msg int, label string) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var mk struct {
+		InlineKeyboard [][]struct {
+			Text         string `json:"text"`
+			CallbackData string `json:"callback_data"`
+		} `json:"inline_keyboard"`
+	}
+	if err := json.Unmarshal([]byte(f.markups[msg]), &mk); err != nil {
+		return 0, err
+	}
+	for _, row := range mk.InlineKeyboard {
+		for _, b := range row {
+			if b.Text == label {
+				f.updates = append(f.updates, map[string]any{"update_id": f.nextUpd, "callback_query": map[string]any{
+					"id": strconv.Itoa(f.nextUpd), "chat_instance": "c", "data": b.CallbackData,
+					"from":    map[string]any{"id": user, "is_bot": false, "first_name": "Reader"},
+					"message": map[string]any{"message_id": f.botMsg[msg], "date": time.Now().Unix(), "text": "answer", "chat": map[string]any{"id": user, "type": "private"}},
+				}})
+				f.nextUpd++
+				return f.botMsg[msg], nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("no button %q under the reply to %d: %s", label, msg, f.markups[msg])
+}
+
+// callbacksAnswered counts the answerCallbackQuery calls.
+func (f *fakeBotAPI) callbacksAnswered() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.answered
 }

@@ -90,9 +90,11 @@ func (l *liveApp) Timeline(ctx context.Context, filter string) (rag.Answer, erro
 }
 
 // newCore returns the conversation core over l, whose documents follow
-// the reloads; lib (nil for none) adds and removes reports for editors.
-func (l *liveApp) newCore(lib bot.Library) *bot.Core {
-	l.core = bot.NewCore(l, docInfos(l.cur.Load().docs, l.cfg.Added), bot.CoreOptions{Briefer: l, Timeliner: l, Library: lib, Logger: l.log})
+// the reloads, with opts (its library, history and languages; l is its
+// asker, briefer and timeline).
+func (l *liveApp) newCore(opts bot.CoreOptions) *bot.Core {
+	opts.Briefer, opts.Timeliner, opts.Logger = l, l, l.log
+	l.core = bot.NewCore(l, docInfos(l.cur.Load().docs, l.cfg.Added), opts)
 	return l.core
 }
 

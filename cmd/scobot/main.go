@@ -68,6 +68,7 @@ func commands() []command {
 		{"docs", "", "list the indexed documents and their metadata", runDocs},
 		{"add", "FILE…", "copy reports into the folder of added reports and index them (--replace)", runAdd},
 		{"remove", "ID…", "remove reports added with scobot add, and update the index", runRemove},
+		{"feedback", "export [--since DATE]", "write the answers readers marked 👎 as evaluation questions (for scobot eval --qa)", runFeedback},
 		{"brief", `"topic"`, "write a dated, sourced briefing on a topic (--md, --json)", runBrief},
 		{"timeline", "[filter]", "list the corpus's events in date order", runTimeline},
 		{"eval", "--qa FILE | --floors FILE", "score a JSONL question file, or hold every run of a floors file to its floors", runEval},

@@ -73,7 +73,18 @@ func runServe(ctx context.Context, m *Main, c *cli, args []string) error {
 		}
 		lib = &library{cfg: c.cfg, fetch: fetch, live: live}
 	}
-	b, err := bot.New(ctx, cfg, live.newCore(lib))
+	core := bot.CoreOptions{Library: lib}
+	db, err := openState(ctx, c)
+	if err != nil {
+		return err
+	}
+	if db != nil {
+		defer db.Close()
+		s := stored{db: db, log: c.log}
+		cfg.Callbacks, cfg.Feedback = s, s
+		core.History, core.Languages = s, s
+	}
+	b, err := bot.New(ctx, cfg, live.newCore(core))
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return nil
@@ -93,6 +104,9 @@ func runServe(ctx context.Context, m *Main, c *cli, args []string) error {
 	}
 	if feeds != nil {
 		following.Go(func() { _ = feeds.Run(fctx) })
+	}
+	if db != nil {
+		following.Go(func() { db.PruneEvery(fctx, time.Hour) })
 	}
 	err = b.Run(ctx)
 	stopFollowing()

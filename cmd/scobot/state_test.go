@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scobot/scobot/state"
+)
+
+// TestStateSurvivesARestart: through the real client against the fake Bot
+// API, a reader's /lang, a conversation and a 👎 are kept in the state
+// file; after a restart the bot still speaks the reader's language and
+// holds the conversation; scobot feedback export writes the 👎 as a
+// question file that scobot eval reads; /reset forgets the conversation.
+func TestStateSurvivesARestart(t *testing.T) {
+	dir := t.TempDir()
+	vars := map[string]string{
+		"ALLOWED_USER_IDS": "7", "RATE_LIMIT_USER": "off", "RATE_LIMIT_CHAT": "off", "RATE_LIMIT_INFO": "off",
+		"CORPUS_WATCH": "off", "SCOBOT_ADDED": filepath.Join(dir, "added"), "SCOBOT_STATE": filepath.Join(dir, "state.db"),
+		"TELEGRAM_BOT_TOKEN": "123:abc",
+	}
+	db := filepath.Join(dir, "db")
+	serve := func(t *testing.T, steps func(tg *fakeBotAPI)) {
+		t.Helper()
+		tg := newFakeBotAPI(t)
+		env := map[string]string{"TELEGRAM_API_URL": tg.srv.URL}
+		for k, v := range vars {
+			env[k] = v
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var errOut lockedBuffer
+		m := &Main{Stdin: strings.NewReader(""), Stdout: &lockedBuffer{}, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}
+		exited := make(chan int, 1)
+		go func() { exited <- m.Run(ctx, []string{"serve", "--db", db}) }()
+		tg.waitPolling(t, 30*time.Second)
+		steps(tg)
+		cancel()
+		if code := <-exited; code != 0 {
+			t.Fatalf("serve exited %d: %s", code, errOut.String())
+		}
+	}
+	const q = "Which foreign ministers did Wang Yi meet in Astana?"
+	serve(t, func(tg *fakeBotAPI) {
+		if r := tg.reply(tg.ask("/lang ru"), 10*time.Second); !strings.Contains(r, "по-русски") {
+			t.Errorf("/lang ru: %q", r)
+		}
+		msg := tg.ask(q)
+		if r := tg.reply(msg, 10*time.Second); !strings.Contains(r, "Lavrov") && !strings.Contains(r, "拉夫罗夫") {
+			t.Fatalf("answer: %q", r)
+		}
+		if _, err := tg.press(7, msg, "👎"); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(10 * time.Second); tg.callbacksAnswered() == 0; time.Sleep(20 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatal("the 👎 was not answered")
+			}
+		}
+	})
+
+	// The 👎, exported, is a question file scobot eval reads.
+	code, out, errOut := run(t, vars, "", "feedback", "export")
+	if code != 0 || !strings.Contains(out, q) || !strings.Contains(out, "needs-review") {
+		t.Fatalf("feedback export: exit %d, %q, %s", code, out, errOut)
+	}
+	qa := filepath.Join(dir, "complaints.jsonl")
+	if err := os.WriteFile(qa, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := run(t, vars, "", "eval", "--qa", qa, "--db", filepath.Join(dir, "evaldb")); code != 0 || !strings.Contains(out, "hybrid                         1") {
+		t.Errorf("eval of the exported feedback: exit %d\n%s%s", code, out, errOut)
+	}
+
+	serve(t, func(tg *fakeBotAPI) {
+		if r := tg.reply(tg.ask("/help"), 10*time.Second); !strings.Contains(r, "Команды") {
+			t.Errorf("after the restart, /help is not in the reader's language: %q", r)
+		}
+	})
+	st, err := state.Open(context.Background(), vars["SCOBOT_STATE"], state.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	turns, err := st.History(context.Background(), "7")
+	st.Close()
+	if err != nil || len(turns) != 1 || turns[0].Question != q {
+		t.Errorf("history after a restart: %+v, %v", turns, err)
+	}
+
+	serve(t, func(tg *fakeBotAPI) {
+		if r := tg.reply(tg.ask("/reset"), 10*time.Second); !strings.Contains(r, "Готово") {
+			t.Errorf("/reset: %q", r)
+		}
+	})
+	st, err = state.Open(context.Background(), vars["SCOBOT_STATE"], state.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if turns, err := st.History(context.Background(), "7"); err != nil || len(turns) != 0 {
+		t.Errorf("history after /reset: %+v, %v", turns, err)
+	}
+}
