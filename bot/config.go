@@ -138,6 +138,11 @@ type Config struct {
 	Callbacks Callbacks
 	// Feedback records the readers' 👍 and 👎; nil → only logged.
 	Feedback FeedbackSink
+	// Digests keeps the digest subscriptions and writes the digests; nil
+	// → /subscribe says digests are not available. DigestEvery is how
+	// often the due ones are looked for; 0 → 30 s.
+	Digests     Digests
+	DigestEvery time.Duration
 
 	UserRate Rate // questions per user; zero → no limit
 	ChatRate Rate // questions per chat; zero → no limit
@@ -239,6 +244,7 @@ func (c *Config) defaults() error {
 	setDefault(&c.RepollInterval, time.Second)
 	setDefault(&c.EditInterval, time.Second)
 	setDefault(&c.MaxAttachmentBytes, 5<<20)
+	setDefault(&c.DigestEvery, 30*time.Second)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}

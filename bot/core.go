@@ -70,7 +70,10 @@ type CoreOptions struct {
 	History History
 	// Languages keeps the languages chosen with /lang; nil → in memory.
 	Languages Languages
-	Logger    *slog.Logger // nil → discard
+	// Digests keeps the chats' digest subscriptions (/subscribe); nil →
+	// not available. The front that sends digests is given the same.
+	Digests Digests
+	Logger  *slog.Logger // nil → discard
 }
 
 // Reply kinds.
@@ -136,6 +139,9 @@ type Input struct {
 	// LangChosen marks Lang as the sender's explicit choice (the command
 	// line's --lang), which the words around answers follow too.
 	LangChosen bool
+	// Place is where the message was sent, for /subscribe; nil where
+	// digests cannot be delivered (the command line).
+	Place *Place
 }
 
 // Core handles the conversation, whatever the front. Safe for concurrent
@@ -223,6 +229,9 @@ var Commands = []Command{
 	{Name: "timeline", Args: "[word or year]", Help: render.CmdTimeline, Menu: render.MenuTimeline},
 	{Name: "lang", Args: "zh | en | ru | auto", Help: render.CmdLang, Menu: render.MenuLang},
 	{Name: "reset", Help: render.CmdReset, Menu: render.MenuReset},
+	{Name: "subscribe", Args: "<topic> [daily HH:MM | weekly DAY HH:MM] [timezone]", Help: render.CmdSubscribe, Menu: render.MenuSubscribe},
+	{Name: "subscriptions", Help: render.CmdSubscriptions},
+	{Name: "unsubscribe", Args: "<id>", Help: render.CmdUnsubscribe},
 	{Name: "start", Help: render.CmdStart, Menu: render.MenuStart},
 	{Name: "help", Help: render.CmdHelp, Menu: render.MenuHelp},
 	{Name: "add", Args: "<url> | <text>", Help: render.CmdAdd, Editors: true},
@@ -253,6 +262,8 @@ func (c *Core) Handle(ctx context.Context, in Input) Reply {
 		return c.sources(lang)
 	case "lang":
 		return c.setLang(in, arg)
+	case "subscribe", "subscriptions", "unsubscribe":
+		return c.subscribe(ctx, in, cmd, arg)
 	case "reset":
 		c.history.Reset(ctx, in.Chat)
 		return textReply(KindInfo, render.Text(lang, render.ResetDone))

@@ -266,8 +266,8 @@ func TestEveryListedCommandIsHandled(t *testing.T) {
 		if forAll["/"+cmd.Name] == cmd.Editors {
 			t.Errorf("/%s (editors only: %v) listed in others' /help: %v", cmd.Name, cmd.Editors, forAll["/"+cmd.Name])
 		}
-		if (cmd.Menu == "") != cmd.Editors {
-			t.Errorf("/%s has menu description %q (editors only: %v)", cmd.Name, cmd.Menu, cmd.Editors)
+		if cmd.Editors && cmd.Menu != "" {
+			t.Errorf("/%s is for editors only but in the menu", cmd.Name)
 		}
 		r := c.Handle(context.Background(), Input{Text: "/" + cmd.Name + " 2024"})
 		for _, b := range r.Blocks {

@@ -74,6 +74,13 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 	b.disp = newDispatcher(ctx, b.cfg.QueueSize, b.cfg.UpdateTimeout, b.job)
 	go b.setCommands(ctx)
+	dctx, stopDigests := context.WithCancel(ctx)
+	digests := make(chan struct{})
+	go func() {
+		defer close(digests)
+		b.sendDigests(dctx)
+	}()
+	defer func() { stopDigests(); <-digests }()
 	b.log.Info("bot started", "bot", "@"+b.UserName(), "mode", b.mode(), "queue", b.cfg.QueueSize,
 		"user_rate", b.cfg.UserRate.String(), "chat_rate", b.cfg.ChatRate.String(), "update_timeout", b.cfg.UpdateTimeout)
 
@@ -222,7 +229,7 @@ func (b *Bot) mode() string {
 func menu(lang string) []tgbotapi.BotCommand {
 	var out []tgbotapi.BotCommand
 	for _, c := range Commands {
-		if !c.Editors {
+		if !c.Editors && c.Menu != "" {
 			out = append(out, tgbotapi.BotCommand{Command: c.Name, Description: render.Text(lang, c.Menu)})
 		}
 	}
@@ -326,7 +333,9 @@ func (b *Bot) handle(ctx context.Context, in incoming) (sent bool) {
 	stopTyping := b.typing(ctx, t)
 	st := &stream{b: b, ctx: ctx, t: t, last: b.cfg.now()}
 	start := b.cfg.now()
-	input := Input{Chat: chatKey(t), User: who.User, Lang: who.Lang, Text: text, OnText: st.onText, Admin: editor,
+	place := &Place{ChatID: t.chatID, ThreadID: t.threadID, Group: !msg.Chat.IsPrivate(),
+		Admin: func(ctx context.Context) bool { return b.isGroupAdmin(ctx, msg.Chat.ID, user) }}
+	input := Input{Chat: chatKey(t), User: who.User, Lang: who.Lang, Text: text, OnText: st.onText, Admin: editor, Place: place,
 		Forwarded: msg.Chat.IsPrivate() && msg.ForwardDate != 0, Name: fmt.Sprintf("telegram-%d-%d", msg.Chat.ID, msg.MessageID)}
 	var reply Reply
 	if act == actFile {

@@ -109,6 +109,20 @@ const (
 	CmdReset            Key = "cmd.reset"
 	MenuReset           Key = "menu.reset"
 	ResetDone           Key = "reset.done"
+	CmdSubscribe        Key = "cmd.subscribe"
+	CmdSubscriptions    Key = "cmd.subscriptions"
+	CmdUnsubscribe      Key = "cmd.unsubscribe"
+	MenuSubscribe       Key = "menu.subscribe"
+	UsageSubscribe      Key = "usage.subscribe"
+	UsageUnsubscribe    Key = "usage.unsubscribe"
+	Subscribed          Key = "sub.done"
+	NotSubscribed       Key = "sub.not"
+	NoSubscriptions     Key = "sub.none"
+	SubscriptionsTitle  Key = "sub.title"
+	Unsubscribed        Key = "sub.removed"
+	NotGroupAdmin       Key = "sub.notadmin"
+	NoDigests           Key = "sub.nodigests"
+	DigestTitle         Key = "digest.title"
 )
 
 // Languages are the languages of the table, the first the default.
@@ -263,17 +277,31 @@ var messages = map[Key][3]string{
 		"已删去 %d 句所引报道不支持的内容。",
 		"Удалено предложений, не подтверждённых источниками: %d.",
 	},
-	SuggestPerson: {"What else did %s say?", "%s还说了什么？", "Что ещё сказал(а) %s?"},
-	SuggestPlace:  {"What happened in %s?", "在%s发生了什么？", "Что говорится в сообщениях о городе %s?"},
-	SuggestTopic:  {"What do the reports say about %s?", "报道中关于%s说了什么？", "Что говорится в сообщениях на тему «%s»?"},
-	ButtonQuotes:  {"📄 Full quotes", "📄 原文", "📄 Цитаты"},
-	ButtonBrief:   {"📋 Briefing", "📋 简报", "📋 Справка"},
-	ButtonExpired: {"This button has expired; please ask again.", "按钮已过期，请重新提问。", "Срок действия кнопки истёк; задайте вопрос снова."},
-	ButtonThanks:  {"Thank you: noted.", "谢谢，已记录。", "Спасибо, учтено."},
-	CmdReset:      {"forget this conversation, for a fresh start", "清除本对话的上下文，重新开始", "забыть этот разговор и начать заново"},
-	MenuReset:     {"Forget this conversation", "清除对话上下文", "Забыть разговор"},
-	ResetDone:     {"Done: I have forgotten this conversation; the next question stands on its own.", "好的，已清除本对话的上下文；下一个问题将单独理解。", "Готово: я забыл этот разговор; следующий вопрос будет понят сам по себе."},
-	QuotesTitle:   {"The cited passages", "所引段落", "Цитируемые фрагменты"},
+	SuggestPerson:      {"What else did %s say?", "%s还说了什么？", "Что ещё сказал(а) %s?"},
+	SuggestPlace:       {"What happened in %s?", "在%s发生了什么？", "Что говорится в сообщениях о городе %s?"},
+	SuggestTopic:       {"What do the reports say about %s?", "报道中关于%s说了什么？", "Что говорится в сообщениях на тему «%s»?"},
+	ButtonQuotes:       {"📄 Full quotes", "📄 原文", "📄 Цитаты"},
+	ButtonBrief:        {"📋 Briefing", "📋 简报", "📋 Справка"},
+	ButtonExpired:      {"This button has expired; please ask again.", "按钮已过期，请重新提问。", "Срок действия кнопки истёк; задайте вопрос снова."},
+	ButtonThanks:       {"Thank you: noted.", "谢谢，已记录。", "Спасибо, учтено."},
+	CmdReset:           {"forget this conversation, for a fresh start", "清除本对话的上下文，重新开始", "забыть этот разговор и начать заново"},
+	MenuReset:          {"Forget this conversation", "清除对话上下文", "Забыть разговор"},
+	ResetDone:          {"Done: I have forgotten this conversation; the next question stands on its own.", "好的，已清除本对话的上下文；下一个问题将单独理解。", "Готово: я забыл этот разговор; следующий вопрос будет понят сам по себе."},
+	CmdSubscribe:       {"a digest on a topic, every day or week: /subscribe <topic> [daily HH:MM | weekly DAY HH:MM] [timezone]", "定期简报：/subscribe <主题> [daily HH:MM | weekly 星期 HH:MM] [时区]", "регулярная сводка: /subscribe <тема> [daily ЧЧ:ММ | weekly ДЕНЬ ЧЧ:ММ] [часовой пояс]"},
+	CmdSubscriptions:   {"this chat's digests", "本聊天的定期简报", "сводки этого чата"},
+	CmdUnsubscribe:     {"stop a digest: /unsubscribe <id>", "取消定期简报：/unsubscribe <ID>", "отменить сводку: /unsubscribe <ID>"},
+	MenuSubscribe:      {"A digest on a topic, daily or weekly", "定期简报（每日或每周）", "Сводка по теме, ежедневно или еженедельно"},
+	UsageSubscribe:     {"Usage: /subscribe <topic> [daily HH:MM | weekly DAY HH:MM] [timezone], e.g. /subscribe foreign ministers daily 08:00 Europe/Moscow", "用法：/subscribe <主题> [daily HH:MM | weekly 星期 HH:MM] [时区]，例如 /subscribe 外长会议 daily 08:00 Asia/Shanghai", "Использование: /subscribe <тема> [daily ЧЧ:ММ | weekly ДЕНЬ ЧЧ:ММ] [пояс], например /subscribe министры иностранных дел daily 08:00 Europe/Moscow"},
+	UsageUnsubscribe:   {"Usage: /unsubscribe <id> (/subscriptions lists them)", "用法：/unsubscribe <ID>（/subscriptions 可查看）", "Использование: /unsubscribe <ID> (список — /subscriptions)"},
+	Subscribed:         {"Subscribed (%s): a digest on “%s”, %s, next on %s. Only what is new is sent; nothing new, nothing sent.", "已订阅（%s）：关于“%s”的简报，%s，下次 %s。只发送新内容；没有新内容则不发送。", "Подписка оформлена (%s): сводка по теме «%s», %s, следующая %s. Присылается только новое; нет нового — ничего не приходит."},
+	NotSubscribed:      {"Not subscribed: %s", "未订阅：%s", "Подписка не оформлена: %s"},
+	NoSubscriptions:    {"This chat has no digests. /subscribe <topic> sets one up.", "本聊天没有定期简报。用 /subscribe <主题> 订阅。", "В этом чате нет сводок. /subscribe <тема> — подписаться."},
+	SubscriptionsTitle: {"This chat's digests", "本聊天的定期简报", "Сводки этого чата"},
+	Unsubscribed:       {"Digest %s stopped.", "已取消定期简报 %s。", "Сводка %s отменена."},
+	NotGroupAdmin:      {"In a group, only its admins can set up or stop digests.", "在群组中，只有管理员可以订阅或取消简报。", "В группе подписываться и отменять сводки могут только её администраторы."},
+	NoDigests:          {"Digests are not available in this bot.", "本机器人不提供定期简报。", "В этом боте нет сводок."},
+	DigestTitle:        {"Digest: %s", "简报：%s", "Сводка: %s"},
+	QuotesTitle:        {"The cited passages", "所引段落", "Цитируемые фрагменты"},
 	NoteRemovedMany: {
 		"%d sentences the cited reports do not support were removed.",
 		"已删去 %d 句所引报道不支持的内容。",

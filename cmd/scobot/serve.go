@@ -83,6 +83,8 @@ func runServe(ctx context.Context, m *Main, c *cli, args []string) error {
 		s := stored{db: db, log: c.log}
 		cfg.Callbacks, cfg.Feedback = s, s
 		core.History, core.Languages = s, s
+		d := digests{db: db, live: live, zone: time.UTC}
+		cfg.Digests, core.Digests = d, d
 	}
 	b, err := bot.New(ctx, cfg, live.newCore(core))
 	if err != nil {

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/scobot/scobot/bot"
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/brief"
 	"github.com/scobot/scobot/state"
 )
 
@@ -174,4 +176,90 @@ func runFeedback(ctx context.Context, m *Main, c *cli, args []string) error {
 	}
 	fmt.Fprintf(m.Stderr, "scobot: %d answers marked 👎 written\n", n)
 	return nil
+}
+
+// digests is the bot's Digests over the state file's subscriptions and
+// the live app's briefings; schedules without a zone are in zone.
+type digests struct {
+	db   *state.DB
+	live *liveApp
+	zone *time.Location
+}
+
+var _ bot.Digests = digests{}
+
+// Subscribe parses the /subscribe arguments and keeps the subscription.
+func (d digests) Subscribe(ctx context.Context, s bot.Subscription, args string) (bot.Subscription, error) {
+	topic, sch, err := state.ParseSubscribe(args, d.zone)
+	if err != nil {
+		return bot.Subscription{}, err
+	}
+	sub, err := d.db.AddSubscription(ctx, state.Subscription{Chat: s.Chat, ChatID: s.ChatID, ThreadID: s.ThreadID, Topic: topic, Schedule: sch, CreatedBy: s.CreatedBy})
+	if err != nil {
+		return bot.Subscription{}, err
+	}
+	return d.toBot(ctx, sub), nil
+}
+
+// Subscriptions lists a chat's subscriptions.
+func (d digests) Subscriptions(ctx context.Context, chat string) ([]bot.Subscription, error) {
+	ss, err := d.db.Subscriptions(ctx, chat)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bot.Subscription, len(ss))
+	for i, s := range ss {
+		out[i] = d.toBot(ctx, s)
+	}
+	return out, nil
+}
+
+// Unsubscribe removes a chat's subscription.
+func (d digests) Unsubscribe(ctx context.Context, chat, id string) error {
+	err := d.db.RemoveSubscription(ctx, chat, id)
+	if errors.Is(err, state.ErrNotFound) {
+		return fmt.Errorf("this chat has no digest %s (/subscriptions lists them)", id)
+	}
+	return err
+}
+
+// Due lists the subscriptions whose next digest is due at now.
+func (d digests) Due(ctx context.Context, now time.Time) ([]bot.Subscription, error) {
+	ss, err := d.db.AllSubscriptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []bot.Subscription
+	for _, s := range ss {
+		if !s.NextDigest().After(now) {
+			out = append(out, d.toBot(ctx, s))
+		}
+	}
+	return out, nil
+}
+
+// Digest is the briefing on topic of what is new since then.
+func (d digests) Digest(ctx context.Context, topic string, since time.Time) (rag.Answer, bool, error) {
+	br, err := d.live.cur.Load().briefs.Brief(ctx, brief.Request{Topic: topic, Since: since})
+	if err != nil {
+		return rag.Answer{}, false, err
+	}
+	return br.Answer(), br.NothingNew, nil
+}
+
+// Sent records a digest sent.
+func (d digests) Sent(ctx context.Context, id string, at time.Time) error {
+	return d.db.MarkSent(ctx, id, at)
+}
+
+// toBot is a subscription as the bot shows and sends it: in the language
+// its subscriber chose, new since the last digest (or its creation).
+func (d digests) toBot(ctx context.Context, s state.Subscription) bot.Subscription {
+	since := s.LastSent
+	if since.IsZero() {
+		since = s.CreatedAt
+	}
+	lang, _, _ := d.db.Language(ctx, strconv.FormatInt(s.CreatedBy, 10))
+	return bot.Subscription{ID: s.ID, Chat: s.Chat, ChatID: s.ChatID, ThreadID: s.ThreadID, Topic: s.Topic,
+		Schedule: s.Schedule.String(), Next: s.NextDigest(), Since: since, CreatedBy: s.CreatedBy, Lang: lang}
 }

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/scobot/scobot/bot"
 	"github.com/scobot/scobot/state"
 )
 
@@ -103,5 +105,50 @@ func TestStateSurvivesARestart(t *testing.T) {
 	defer st.Close()
 	if turns, err := st.History(context.Background(), "7"); err != nil || len(turns) != 0 {
 		t.Errorf("history after /reset: %+v, %v", turns, err)
+	}
+}
+
+// TestDigestsOverTheState: a subscription kept in the state file is due by
+// its schedule, and its digest is a briefing of what is new since then:
+// nothing when no report is that new.
+func TestDigestsOverTheState(t *testing.T) {
+	ctx := context.Background()
+	st, err := state.Open(ctx, filepath.Join(t.TempDir(), "state.db"), state.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c := &cli{cfg: config{Corpus: builtinCorpus, DB: t.TempDir()}, log: slog.New(slog.DiscardHandler)}
+	a, err := openApp(ctx, c.cfg, c.log, openOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &liveApp{}
+	l.cur.Store(a)
+	d := digests{db: st, live: l, zone: time.UTC}
+	s, err := d.Subscribe(ctx, bot.Subscription{Chat: "42", ChatID: 42, CreatedBy: 42}, "foreign ministers daily 08:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Topic != "foreign ministers" || s.Next.Hour() != 8 {
+		t.Errorf("subscription %+v", s)
+	}
+	if due, _ := d.Due(ctx, s.Next.Add(-time.Minute)); len(due) != 0 {
+		t.Errorf("due before its time: %+v", due)
+	}
+	if due, _ := d.Due(ctx, s.Next); len(due) != 1 {
+		t.Errorf("not due at its time")
+	}
+	if ans, nothing, err := d.Digest(ctx, "foreign ministers", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil || nothing || len(ans.Citations) == 0 {
+		t.Errorf("digest since 2024: nothing new %v, %d sources, %v", nothing, len(ans.Citations), err)
+	}
+	if _, nothing, err := d.Digest(ctx, "foreign ministers", time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil || !nothing {
+		t.Errorf("digest since 2030: nothing new %v, %v", nothing, err)
+	}
+	if err := d.Sent(ctx, s.ID, s.Next); err != nil {
+		t.Fatal(err)
+	}
+	if due, _ := d.Due(ctx, s.Next.Add(time.Hour)); len(due) != 0 {
+		t.Errorf("due again an hour after it was sent")
 	}
 }
