@@ -14,6 +14,7 @@ import (
 // fakeDigests keeps subscriptions due every hour from their creation or
 // last digest; Digest has something new only while fresh is set.
 type fakeDigests struct {
+	now   func() time.Time
 	mu    sync.Mutex
 	subs  []Subscription
 	fresh bool
@@ -27,6 +28,7 @@ func (d *fakeDigests) Subscribe(_ context.Context, s Subscription, args string) 
 	if strings.Contains(args, "never") {
 		return Subscription{}, fmt.Errorf("%q is not a schedule", "never")
 	}
+	s.Since = d.now()
 	s.ID, s.Topic, s.Schedule, s.Next = fmt.Sprint(len(d.subs)+1), args, "hourly", s.Since.Add(time.Hour)
 	d.subs = append(d.subs, s)
 	return s, nil
@@ -86,10 +88,10 @@ func (d *fakeDigests) sentCount() int {
 // member who is no admin are told why.
 func TestDigestsFire(t *testing.T) {
 	f := newFakeTG(t)
-	d := &fakeDigests{fresh: true}
 	var mu sync.Mutex
 	now := time.Date(2026, 12, 1, 7, 0, 0, 0, time.UTC)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	d := &fakeDigests{fresh: true, now: clock}
 	advance := func(by time.Duration) { mu.Lock(); now = now.Add(by); mu.Unlock() }
 	startBotWithCore(t, f, &fakeAsker{}, func(c *Config) { c.Digests = d; c.DigestEvery = 5 * time.Millisecond; c.now = clock }, CoreOptions{Digests: d})
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -188,4 +189,29 @@ func (f *fakeBotAPI) callbacksAnswered() int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.answered
+}
+
+// startServe runs scobot serve with args against tg, with the settings
+// vars (tg's URL and a bot token added unless given), until it is ready;
+// it returns serve's log and a stop that ends it and fails the test
+// unless it exits 0.
+func startServe(t *testing.T, tg *fakeBotAPI, vars map[string]string, args ...string) (*lockedBuffer, func()) {
+	t.Helper()
+	env := map[string]string{"TELEGRAM_API_URL": tg.srv.URL, "TELEGRAM_BOT_TOKEN": "123:abc"}
+	for k, v := range vars {
+		env[k] = v
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	errOut := &lockedBuffer{}
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &lockedBuffer{}, Stderr: errOut, Getenv: func(k string) string { return env[k] }}
+	exited := make(chan int, 1)
+	go func() { exited <- m.Run(ctx, append([]string{"serve"}, args...)) }()
+	tg.waitPolling(t, 30*time.Second)
+	return errOut, func() {
+		t.Helper()
+		cancel()
+		if code := <-exited; code != 0 {
+			t.Errorf("serve exited %d: %s", code, errOut.String())
+		}
+	}
 }

@@ -138,18 +138,12 @@ func TestEditorAddsByURLThroughTelegram(t *testing.T) {
 	db, added := t.TempDir(), filepath.Join(t.TempDir(), "added")
 	tg := newFakeBotAPI(t)
 	const editor = 9
-	vars := map[string]string{
-		"TELEGRAM_BOT_TOKEN": "123:abc", "TELEGRAM_API_URL": tg.srv.URL, "ALLOWED_USER_IDS": "7,9", "ADMIN_USER_IDS": "9",
+	errOut, stop := startServe(t, tg, map[string]string{
+		"ALLOWED_USER_IDS": "7,9", "ADMIN_USER_IDS": "9",
 		"RATE_LIMIT_USER": "off", "RATE_LIMIT_CHAT": "off", "RATE_LIMIT_INFO": "off",
 		"CORPUS_WATCH": "off", "SCOBOT_ADDED": added, "INGEST_ALLOW_PRIVATE": "1",
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var errOut lockedBuffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &lockedBuffer{}, Stderr: &errOut, Getenv: func(k string) string { return vars[k] }}
-	exited := make(chan int, 1)
-	go func() { exited <- m.Run(ctx, []string{"serve", "--db", db}) }()
-	tg.waitPolling(t, 30*time.Second)
+	}, "--db", db)
+	defer stop()
 
 	url := site.URL + "/2025/06/12/sco-film-festival"
 	if r := tg.reply(tg.ask("/add "+url), 10*time.Second); !strings.Contains(r, "Only the newsroom's editors") {
@@ -164,10 +158,6 @@ func TestEditorAddsByURLThroughTelegram(t *testing.T) {
 	}
 	if r := tg.reply(tg.askAs(editor, "/sources"), 10*time.Second); strings.Index(r, filmTitle) < 0 || strings.Index(r, filmTitle) > strings.Index(r, "王毅") {
 		t.Errorf("/sources does not list the addition first: %q", r)
-	}
-	cancel()
-	if code := <-exited; code != 0 {
-		t.Errorf("serve exited %d: %s", code, errOut.String())
 	}
 }
 
@@ -195,19 +185,12 @@ func TestServePollsFeeds(t *testing.T) {
 	defer site.Close()
 	db, added := t.TempDir(), filepath.Join(t.TempDir(), "added")
 	tg := newFakeBotAPI(t)
-	vars := map[string]string{
-		"TELEGRAM_BOT_TOKEN": "123:abc", "TELEGRAM_API_URL": tg.srv.URL, "ALLOWED_USER_IDS": "7",
-		"RATE_LIMIT_USER": "off", "RATE_LIMIT_CHAT": "off", "RATE_LIMIT_INFO": "off",
+	errOut, stop := startServe(t, tg, map[string]string{
+		"ALLOWED_USER_IDS": "7", "RATE_LIMIT_USER": "off", "RATE_LIMIT_CHAT": "off", "RATE_LIMIT_INFO": "off",
 		"CORPUS_WATCH": "off", "SCOBOT_ADDED": added, "INGEST_ALLOW_PRIVATE": "1",
 		"FEEDS": site.URL + "/rss.xml", "FEED_INTERVAL": "100ms",
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var errOut lockedBuffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &lockedBuffer{}, Stderr: &errOut, Getenv: func(k string) string { return vars[k] }}
-	exited := make(chan int, 1)
-	go func() { exited <- m.Run(ctx, []string{"serve", "--db", db}) }()
-	tg.waitPolling(t, 30*time.Second)
+	}, "--db", db)
+	defer stop()
 	if r := tg.reply(tg.ask(filmQ), 10*time.Second); strings.Contains(r, filmTitle) {
 		t.Fatalf("before the feed item: %q", r)
 	}
@@ -224,10 +207,6 @@ func TestServePollsFeeds(t *testing.T) {
 		}
 	}
 	t.Logf("a feed item was answered with its citation %.1f s after it appeared", time.Since(appeared).Seconds())
-	cancel()
-	if code := <-exited; code != 0 {
-		t.Errorf("serve exited %d: %s", code, errOut.String())
-	}
 }
 
 // TestReloadKeepsGoing: a reload over a corpus with bad files among good

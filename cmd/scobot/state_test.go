@@ -29,22 +29,9 @@ func TestStateSurvivesARestart(t *testing.T) {
 	serve := func(t *testing.T, steps func(tg *fakeBotAPI)) {
 		t.Helper()
 		tg := newFakeBotAPI(t)
-		env := map[string]string{"TELEGRAM_API_URL": tg.srv.URL}
-		for k, v := range vars {
-			env[k] = v
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		defer cancel()
-		var errOut lockedBuffer
-		m := &Main{Stdin: strings.NewReader(""), Stdout: &lockedBuffer{}, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}
-		exited := make(chan int, 1)
-		go func() { exited <- m.Run(ctx, []string{"serve", "--db", db}) }()
-		tg.waitPolling(t, 30*time.Second)
+		_, stop := startServe(t, tg, vars, "--db", db)
+		defer stop()
 		steps(tg)
-		cancel()
-		if code := <-exited; code != 0 {
-			t.Fatalf("serve exited %d: %s", code, errOut.String())
-		}
 	}
 	const q = "Which foreign ministers did Wang Yi meet in Astana?"
 	serve(t, func(tg *fakeBotAPI) {
