@@ -430,3 +430,12 @@ func (f *fakeTG) addFile(id string, data []byte) {
 	}
 	f.files["documents/"+id] = data
 }
+
+// quickShutdown makes a bot stop at once: answers still in work at
+// shutdown are left unfinished, as after a hung model.
+func quickShutdown(c *Config) {
+	c.ShutdownGrace = 10 * time.Millisecond
+	c.FallbackTime = 10 * time.Millisecond
+	c.DeliveryTimeout = 100 * time.Millisecond
+	c.RepollInterval = 5 * time.Millisecond
+}

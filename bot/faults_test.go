@@ -408,10 +408,7 @@ func TestUnfinishedUpdateRedeliveredAtRestart(t *testing.T) {
 	hung := &hangingAsker{started: make(chan string, 2), release: make(chan struct{})}
 	t.Cleanup(func() { close(hung.release) })
 	tb := startBotWith(t, f, hung, func(c *Config) {
-		c.ShutdownGrace = 10 * time.Millisecond
-		c.FallbackTime = 10 * time.Millisecond
-		c.DeliveryTimeout = 100 * time.Millisecond
-		c.RepollInterval = 5 * time.Millisecond
+		quickShutdown(c)
 	})
 	up := privateMsg(42, 1, "stuck question")
 	f.push(up)

@@ -39,10 +39,7 @@ func TestAnsweredUpdatesNotRepeatedAtRestart(t *testing.T) {
 	t.Cleanup(func() { close(hung.release) })
 	short := func(c *Config) {
 		c.StateDir = dir
-		c.ShutdownGrace = 10 * time.Millisecond
-		c.FallbackTime = 10 * time.Millisecond
-		c.DeliveryTimeout = 100 * time.Millisecond
-		c.RepollInterval = 5 * time.Millisecond
+		quickShutdown(c)
 	}
 	tb := startBotWith(t, f, hung, short)
 	stuck, quick := privateMsg(42, 1, "stuck question"), privateMsg(43, 2, "quick question")
@@ -196,10 +193,7 @@ func TestUnfinishedHoldsOffsetWithoutState(t *testing.T) {
 	hung := &stuckAsker{started: make(chan string, 4), release: make(chan struct{})}
 	t.Cleanup(func() { close(hung.release) })
 	tb := startBotWith(t, f, hung, func(c *Config) {
-		c.ShutdownGrace = 10 * time.Millisecond
-		c.FallbackTime = 10 * time.Millisecond
-		c.DeliveryTimeout = 100 * time.Millisecond
-		c.RepollInterval = 5 * time.Millisecond
+		quickShutdown(c)
 	})
 	stuck := privateMsg(42, 1, "stuck question")
 	f.push(stuck)

@@ -189,17 +189,9 @@ func (db *DB) subscriptions(ctx context.Context, keep func(storedSub) bool) ([]S
 func (db *DB) RemoveSubscription(ctx context.Context, chat, id string) error {
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSubs)
-		k, ok := subKey(id)
-		if !ok {
-			return ErrNotFound
-		}
-		v := b.Get(k)
-		if v == nil {
-			return ErrNotFound
-		}
-		var st storedSub
-		if err := json.Unmarshal(v, &st); err != nil {
-			return fmt.Errorf("subscription %s: %w", id, err)
+		k, st, err := loadSub(b, id)
+		if err != nil {
+			return err
 		}
 		if st.Chat != chat {
 			return ErrNotFound
@@ -218,17 +210,9 @@ func (db *DB) RemoveSubscription(ctx context.Context, chat, id string) error {
 func (db *DB) MarkSent(ctx context.Context, id string, at time.Time) error {
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSubs)
-		k, ok := subKey(id)
-		if !ok {
-			return ErrNotFound
-		}
-		v := b.Get(k)
-		if v == nil {
-			return ErrNotFound
-		}
-		var st storedSub
-		if err := json.Unmarshal(v, &st); err != nil {
-			return fmt.Errorf("subscription %s: %w", id, err)
+		k, st, err := loadSub(b, id)
+		if err != nil {
+			return err
 		}
 		st.V, st.LastSent = 1, at
 		val, err := json.Marshal(st)
@@ -241,4 +225,22 @@ func (db *DB) MarkSent(ctx context.Context, id string, at time.Time) error {
 		return fmt.Errorf("couldn't record subscription %s as sent: %w", id, err)
 	}
 	return nil
+}
+
+// loadSub reads subscription id from the bucket b: its key and what is
+// stored; ErrNotFound when there is none.
+func loadSub(b *bolt.Bucket, id string) ([]byte, storedSub, error) {
+	var st storedSub
+	k, ok := subKey(id)
+	if !ok {
+		return nil, st, ErrNotFound
+	}
+	v := b.Get(k)
+	if v == nil {
+		return nil, st, ErrNotFound
+	}
+	if err := json.Unmarshal(v, &st); err != nil {
+		return nil, st, fmt.Errorf("subscription %s: %w", id, err)
+	}
+	return k, st, nil
 }
