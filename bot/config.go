@@ -195,6 +195,10 @@ type Config struct {
 	Logger     *slog.Logger // nil → discard
 	HTTPClient *http.Client // nil → a client with a timeout above PollTimeout
 
+	// Now is the clock digests and limits follow; nil → time.Now. For
+	// whole-process tests and tools.
+	Now func() time.Time
+
 	// For tests: the clock and the sleep used for retries and backoff.
 	now   func() time.Time
 	sleep func(ctx context.Context, d time.Duration) error
@@ -250,6 +254,9 @@ func (c *Config) defaults() error {
 	}
 	if c.HTTPClient == nil {
 		c.HTTPClient = &http.Client{Timeout: c.PollTimeout + 15*time.Second}
+	}
+	if c.now == nil {
+		c.now = c.Now
 	}
 	if c.now == nil {
 		c.now = time.Now

@@ -26,12 +26,13 @@ type Digests interface {
 	Unsubscribe(ctx context.Context, chat, id string) error
 	// Due lists the subscriptions whose digest is due at now.
 	Due(ctx context.Context, now time.Time) ([]Subscription, error)
-	// Digest writes the briefing on a topic of what is new since a time:
+	// Digest writes the briefing on a topic of what is new since a time,
+	// the reports seen (those the last digest sent) not counting as new:
 	// nothingNew when there is none (then nothing is sent).
-	Digest(ctx context.Context, topic string, since time.Time) (ans rag.Answer, nothingNew bool, err error)
-	// Sent records that a subscription's digest was sent (or that there
-	// was nothing new) at at.
-	Sent(ctx context.Context, id string, at time.Time) error
+	Digest(ctx context.Context, topic string, since time.Time, seen []string) (ans rag.Answer, nothingNew bool, err error)
+	// Sent records that a subscription's digest was sent at at with the
+	// reports docs (none when there was nothing new).
+	Sent(ctx context.Context, id string, at time.Time, docs []string) error
 }
 
 // Subscription is one digest a chat receives.
@@ -44,6 +45,7 @@ type Subscription struct {
 	Schedule  string // as the reader reads it ("daily 08:00 Europe/Moscow")
 	Next      time.Time
 	Since     time.Time // what the next digest is new since
+	Seen      []string  // the reports the last digest sent
 	CreatedBy int64
 	Lang      string // of the words around it
 }
@@ -150,7 +152,7 @@ func (b *Bot) sendDigests(ctx context.Context) {
 
 // sendDigest sends one subscription's digest, if anything is new.
 func (b *Bot) sendDigest(ctx context.Context, s Subscription, now time.Time) {
-	ans, nothingNew, err := b.cfg.Digests.Digest(ctx, s.Topic, s.Since)
+	ans, nothingNew, err := b.cfg.Digests.Digest(ctx, s.Topic, s.Since, s.Seen)
 	if err != nil {
 		b.log.Warn("couldn't write a digest; trying again at the next tick", "subscription", s.ID, "err", err)
 		return
@@ -166,7 +168,13 @@ func (b *Bot) sendDigest(ctx context.Context, s Subscription, now time.Time) {
 		}
 	}
 	b.log.Info("digest", "subscription", s.ID, "chat_id", s.ChatID, "topic", s.Topic, "nothing_new", nothingNew)
-	if err := b.cfg.Digests.Sent(ctx, s.ID, now); err != nil {
+	var docs []string
+	if !nothingNew {
+		for _, c := range ans.Citations {
+			docs = append(docs, c.Doc)
+		}
+	}
+	if err := b.cfg.Digests.Sent(ctx, s.ID, now, docs); err != nil {
 		b.log.Error("couldn't record a digest sent; it may be sent again", "subscription", s.ID, "err", err)
 	}
 }

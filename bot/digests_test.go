@@ -54,7 +54,7 @@ func (d *fakeDigests) Due(_ context.Context, now time.Time) ([]Subscription, err
 	return out, nil
 }
 
-func (d *fakeDigests) Digest(_ context.Context, topic string, since time.Time) (rag.Answer, bool, error) {
+func (d *fakeDigests) Digest(_ context.Context, topic string, since time.Time, _ []string) (rag.Answer, bool, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.since = append(d.since, since)
@@ -64,7 +64,7 @@ func (d *fakeDigests) Digest(_ context.Context, topic string, since time.Time) (
 	return testAnswer("briefing on " + topic), false, nil
 }
 
-func (d *fakeDigests) Sent(_ context.Context, id string, at time.Time) error {
+func (d *fakeDigests) Sent(_ context.Context, id string, at time.Time, _ []string) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.sent = append(d.sent, at)

@@ -32,6 +32,9 @@ type Subscription struct {
 	// LastSent is when the last digest went out (zero: never); the next
 	// digest covers what is new since then.
 	LastSent time.Time
+	// LastDocs are the reports the last digest sent: a report dated the
+	// day of the last digest is not new again in the next.
+	LastDocs []string
 }
 
 // NextDigest is when s's next digest is due: the schedule's first firing
@@ -63,12 +66,13 @@ type storedSub struct {
 	CreatedBy int64     `json:"created_by"`
 	CreatedAt time.Time `json:"created_at"`
 	LastSent  time.Time `json:"last_sent,omitzero"`
+	LastDocs  []string  `json:"last_docs,omitempty"`
 }
 
 func toStored(s Subscription) storedSub {
 	return storedSub{V: 1, Chat: s.Chat, ChatID: s.ChatID, ThreadID: s.ThreadID, Topic: s.Topic,
 		Every: s.Schedule.Every, Day: int(s.Schedule.Day), Hour: s.Schedule.Hour, Minute: s.Schedule.Minute,
-		Zone: s.Schedule.loc().String(), CreatedBy: s.CreatedBy, CreatedAt: s.CreatedAt, LastSent: s.LastSent}
+		Zone: s.Schedule.loc().String(), CreatedBy: s.CreatedBy, CreatedAt: s.CreatedAt, LastSent: s.LastSent, LastDocs: s.LastDocs}
 }
 
 func fromStored(id string, st storedSub) (Subscription, error) {
@@ -78,7 +82,7 @@ func fromStored(id string, st storedSub) (Subscription, error) {
 	}
 	return Subscription{ID: id, Chat: st.Chat, ChatID: st.ChatID, ThreadID: st.ThreadID, Topic: st.Topic,
 		Schedule:  Schedule{Every: st.Every, Day: time.Weekday(st.Day), Hour: st.Hour, Minute: st.Minute, Location: loc},
-		CreatedBy: st.CreatedBy, CreatedAt: st.CreatedAt, LastSent: st.LastSent}, nil
+		CreatedBy: st.CreatedBy, CreatedAt: st.CreatedAt, LastSent: st.LastSent, LastDocs: st.LastDocs}, nil
 }
 
 // validSchedule checks what ParseSubscribe guarantees, for schedules built
@@ -204,17 +208,18 @@ func (db *DB) RemoveSubscription(ctx context.Context, chat, id string) error {
 	return nil
 }
 
-// MarkSent records that subscription id's digest went out at at. It
+// MarkSent records that subscription id's digest went out at at, with
+// the reports docs. It
 // returns an error matching ErrNotFound when there is no such
 // subscription (it was removed meanwhile).
-func (db *DB) MarkSent(ctx context.Context, id string, at time.Time) error {
+func (db *DB) MarkSent(ctx context.Context, id string, at time.Time, docs ...string) error {
 	err := db.update(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSubs)
 		k, st, err := loadSub(b, id)
 		if err != nil {
 			return err
 		}
-		st.V, st.LastSent = 1, at
+		st.V, st.LastSent, st.LastDocs = 1, at, docs
 		val, err := json.Marshal(st)
 		if err != nil {
 			return err

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf16"
 )
 
 // fakeBotAPI is a fake Telegram Bot API on loopback for whole-command
@@ -21,21 +22,24 @@ import (
 type fakeBotAPI struct {
 	srv *httptest.Server
 
-	mu       sync.Mutex
-	updates  []map[string]any // not yet confirmed
-	nextUpd  int
-	nextMsg  int
-	polled   chan struct{} // closed at the first getUpdates
-	once     sync.Once
-	replies  map[int][]string // question message ID → texts sent in reply (edits included)
-	replyOf  map[int]int      // bot message ID → question message ID
-	markups  map[int]string   // question message ID → the last reply_markup sent in reply
-	botMsg   map[int]int      // question message ID → the bot message replying to it
-	answered int              // answerCallbackQuery calls
+	mu         sync.Mutex
+	updates    []map[string]any // not yet confirmed
+	nextUpd    int
+	nextMsg    int
+	polled     chan struct{} // closed at the first getUpdates
+	once       sync.Once
+	replies    map[int][]string // question message ID → texts sent in reply (edits included)
+	replyOf    map[int]int      // bot message ID → question message ID
+	markups    map[int]string   // question message ID → the last reply_markup sent in reply
+	botMsg     map[int]int      // question message ID → the bot message replying to it
+	answered   int              // answerCallbackQuery calls
+	chatOf     map[int]int64    // message ID → its chat
+	admins     map[int64]bool
+	transcript []string // what users sent and the bot's final texts, in order
 }
 
 func newFakeBotAPI(t *testing.T) *fakeBotAPI {
-	f := &fakeBotAPI{nextUpd: 1, nextMsg: 1, polled: make(chan struct{}), replies: map[int][]string{}, replyOf: map[int]int{}, markups: map[int]string{}, botMsg: map[int]int{}}
+	f := &fakeBotAPI{nextUpd: 1, nextMsg: 1, polled: make(chan struct{}), replies: map[int][]string{}, replyOf: map[int]int{}, markups: map[int]string{}, botMsg: map[int]int{}, chatOf: map[int]int64{}, admins: map[int64]bool{}}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
 	return f
@@ -45,16 +49,36 @@ func newFakeBotAPI(t *testing.T) *fakeBotAPI {
 func (f *fakeBotAPI) ask(text string) int { return f.askAs(7, text) }
 
 // askAs enqueues a private message from user and returns its message ID.
-func (f *fakeBotAPI) askAs(user int64, text string) int {
+func (f *fakeBotAPI) askAs(user int64, text string) int { return f.say(user, user, "", text) }
+
+// say enqueues a message from user, whose Telegram is in lang, in chat
+// (private when it is the user's own, else a group) and returns its ID. In
+// a group, a command or a mention of the bot is marked as Telegram marks
+// it. The transcript records it.
+func (f *fakeBotAPI) say(chat, user int64, lang, text string) int {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	id := f.nextMsg
 	f.nextMsg++
-	f.updates = append(f.updates, map[string]any{"update_id": f.nextUpd, "message": map[string]any{
-		"message_id": id, "date": time.Now().Unix(), "text": text,
-		"from": map[string]any{"id": user, "is_bot": false, "first_name": "Reader"},
-		"chat": map[string]any{"id": user, "type": "private", "first_name": "Reader"},
-	}})
+	from := map[string]any{"id": user, "is_bot": false, "first_name": "Reader" + strconv.FormatInt(user, 10)}
+	if lang != "" {
+		from["language_code"] = lang
+	}
+	c := map[string]any{"id": chat, "type": "private", "first_name": "Reader"}
+	m := map[string]any{"message_id": id, "date": time.Now().Unix(), "text": text, "from": from, "chat": c}
+	if chat != user {
+		c["type"], c["title"] = "supergroup", "Newsroom"
+		first, _, _ := strings.Cut(text, " ")
+		switch {
+		case strings.HasPrefix(text, "/"):
+			m["entities"] = []map[string]any{{"type": "bot_command", "offset": 0, "length": len(utf16.Encode([]rune(first)))}}
+		case strings.HasPrefix(text, "@"):
+			m["entities"] = []map[string]any{{"type": "mention", "offset": 0, "length": len(utf16.Encode([]rune(first)))}}
+		}
+	}
+	f.chatOf[id] = chat
+	f.transcript = append(f.transcript, fmt.Sprintf("%d (%s) → %s", user, lang, text))
+	f.updates = append(f.updates, map[string]any{"update_id": f.nextUpd, "message": m})
 	f.nextUpd++
 	return id
 }
@@ -98,6 +122,15 @@ func (f *fakeBotAPI) serve(w http.ResponseWriter, r *http.Request) {
 		reply(f.getUpdates(r, offset))
 	case "sendMessage", "editMessageText":
 		reply(f.sent(r, method == "editMessageText"))
+	case "getChatMember":
+		user, _ := strconv.ParseInt(r.FormValue("user_id"), 10, 64)
+		f.mu.Lock()
+		status := "member"
+		if f.admins[user] {
+			status = "administrator"
+		}
+		f.mu.Unlock()
+		reply(map[string]any{"status": status, "user": map[string]any{"id": user, "is_bot": false, "first_name": "Reader"}})
 	case "answerCallbackQuery":
 		f.mu.Lock()
 		f.answered++
@@ -143,6 +176,9 @@ func (f *fakeBotAPI) sent(r *http.Request, edit bool) map[string]any {
 		f.nextMsg++
 		f.replyOf[id], _ = strconv.Atoi(r.FormValue("reply_to_message_id"))
 	}
+	if r.FormValue("parse_mode") == "HTML" {
+		f.transcript = append(f.transcript, "bot → "+r.FormValue("text"))
+	}
 	if q := f.replyOf[id]; q != 0 {
 		f.replies[q] = append(f.replies[q], r.FormValue("text"))
 		if m := r.FormValue("reply_markup"); m != "" {
@@ -174,9 +210,10 @@ func (f *fakeBotAPI) press(user int64, msg int, label string) (int, error) {
 				f.updates = append(f.updates, map[string]any{"update_id": f.nextUpd, "callback_query": map[string]any{
 					"id": strconv.Itoa(f.nextUpd), "chat_instance": "c", "data": b.CallbackData,
 					"from":    map[string]any{"id": user, "is_bot": false, "first_name": "Reader"},
-					"message": map[string]any{"message_id": f.botMsg[msg], "date": time.Now().Unix(), "text": "answer", "chat": map[string]any{"id": user, "type": "private"}},
+					"message": map[string]any{"message_id": f.botMsg[msg], "date": time.Now().Unix(), "text": "answer", "chat": f.chatJSON(msg, user)},
 				}})
 				f.nextUpd++
+				f.transcript = append(f.transcript, fmt.Sprintf("%d presses [%s]", user, label))
 				return f.botMsg[msg], nil
 			}
 		}
@@ -197,6 +234,13 @@ func (f *fakeBotAPI) callbacksAnswered() int {
 // unless it exits 0.
 func startServe(t *testing.T, tg *fakeBotAPI, vars map[string]string, args ...string) (*lockedBuffer, func()) {
 	t.Helper()
+	return startServeWith(t, tg, vars, nil, args...)
+}
+
+// startServeWith is startServe with mod (nil: none) setting the Main's
+// test hooks (its clock) first.
+func startServeWith(t *testing.T, tg *fakeBotAPI, vars map[string]string, mod func(*Main), args ...string) (*lockedBuffer, func()) {
+	t.Helper()
 	env := map[string]string{"TELEGRAM_API_URL": tg.srv.URL, "TELEGRAM_BOT_TOKEN": "123:abc"}
 	for k, v := range vars {
 		env[k] = v
@@ -204,6 +248,9 @@ func startServe(t *testing.T, tg *fakeBotAPI, vars map[string]string, args ...st
 	ctx, cancel := context.WithCancel(context.Background())
 	errOut := &lockedBuffer{}
 	m := &Main{Stdin: strings.NewReader(""), Stdout: &lockedBuffer{}, Stderr: errOut, Getenv: func(k string) string { return env[k] }}
+	if mod != nil {
+		mod(m)
+	}
 	exited := make(chan int, 1)
 	go func() { exited <- m.Run(ctx, append([]string{"serve"}, args...)) }()
 	tg.waitPolling(t, 30*time.Second)
@@ -214,4 +261,27 @@ func startServe(t *testing.T, tg *fakeBotAPI, vars map[string]string, args ...st
 			t.Errorf("serve exited %d: %s", code, errOut.String())
 		}
 	}
+}
+
+// chatJSON is the chat of question msg, as Telegram writes it.
+func (f *fakeBotAPI) chatJSON(msg int, user int64) map[string]any {
+	chat, ok := f.chatOf[msg]
+	if !ok || chat == user {
+		return map[string]any{"id": user, "type": "private"}
+	}
+	return map[string]any{"id": chat, "type": "supergroup", "title": "Newsroom"}
+}
+
+// sentCount is how many messages the bot has sent.
+func (f *fakeBotAPI) sentCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.nextMsg
+}
+
+// lines returns the transcript so far.
+func (f *fakeBotAPI) lines() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.transcript...)
 }

@@ -15,6 +15,7 @@ import (
 	"runtime/pprof"
 	"strings"
 	"syscall"
+	"time"
 	"unicode/utf8"
 )
 
@@ -34,6 +35,10 @@ type Main struct {
 	// Fetch fetches a report that scobot add is given by URL; nil: the
 	// safe fetcher of ingest/fetch (urlFetcher).
 	Fetch pageFetcher
+	// Now and DigestEvery, when set, are serve's clock and how often it
+	// looks for digests due: for whole-process tests of schedules.
+	Now         func() time.Time
+	DigestEvery time.Duration
 }
 
 // Exit codes.

@@ -74,7 +74,8 @@ func runServe(ctx context.Context, m *Main, c *cli, args []string) error {
 		lib = &library{cfg: c.cfg, fetch: fetch, live: live}
 	}
 	core := bot.CoreOptions{Library: lib}
-	db, err := openState(ctx, c)
+	cfg.Now, cfg.DigestEvery = m.Now, m.DigestEvery
+	db, err := openState(ctx, c, m.Now)
 	if err != nil {
 		return err
 	}

@@ -32,13 +32,13 @@ func statePath(c *cli) string {
 	return filepath.Join(filepath.Dir(strings.TrimRight(c.cfg.Added, string(filepath.Separator))), "state.db")
 }
 
-// openState opens the bot's state file.
-func openState(ctx context.Context, c *cli) (*state.DB, error) {
+// openState opens the bot's state file; now (nil: time.Now) is its clock.
+func openState(ctx context.Context, c *cli, now func() time.Time) (*state.DB, error) {
 	p := statePath(c)
 	if p == "" {
 		return nil, nil
 	}
-	db, err := state.Open(ctx, p, state.Options{HistoryTurns: 6, HistoryTTL: 7 * 24 * time.Hour, Logger: c.log})
+	db, err := state.Open(ctx, p, state.Options{HistoryTurns: 6, HistoryTTL: 7 * 24 * time.Hour, Logger: c.log, Now: now})
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +162,7 @@ func runFeedback(ctx context.Context, m *Main, c *cli, args []string) error {
 			return fmt.Errorf("%w: --since %q is not a day like 2026-12-01", errUsage, *since)
 		}
 	}
-	db, err := openState(ctx, c)
+	db, err := openState(ctx, c, nil)
 	if err != nil {
 		return err
 	}
@@ -238,18 +238,19 @@ func (d digests) Due(ctx context.Context, now time.Time) ([]bot.Subscription, er
 	return out, nil
 }
 
-// Digest is the briefing on topic of what is new since then.
-func (d digests) Digest(ctx context.Context, topic string, since time.Time) (rag.Answer, bool, error) {
-	br, err := d.live.cur.Load().briefs.Brief(ctx, brief.Request{Topic: topic, Since: since})
+// Digest is the briefing on topic of what is new since then, the reports
+// seen not counting.
+func (d digests) Digest(ctx context.Context, topic string, since time.Time, seen []string) (rag.Answer, bool, error) {
+	br, err := d.live.cur.Load().briefs.Brief(ctx, brief.Request{Topic: topic, Since: since, Seen: seen})
 	if err != nil {
 		return rag.Answer{}, false, err
 	}
 	return br.Answer(), br.NothingNew, nil
 }
 
-// Sent records a digest sent.
-func (d digests) Sent(ctx context.Context, id string, at time.Time) error {
-	return d.db.MarkSent(ctx, id, at)
+// Sent records a digest sent, with its reports.
+func (d digests) Sent(ctx context.Context, id string, at time.Time, docs []string) error {
+	return d.db.MarkSent(ctx, id, at, docs...)
 }
 
 // toBot is a subscription as the bot shows and sends it: in the language
@@ -261,5 +262,5 @@ func (d digests) toBot(ctx context.Context, s state.Subscription) bot.Subscripti
 	}
 	lang, _, _ := d.db.Language(ctx, strconv.FormatInt(s.CreatedBy, 10))
 	return bot.Subscription{ID: s.ID, Chat: s.Chat, ChatID: s.ChatID, ThreadID: s.ThreadID, Topic: s.Topic,
-		Schedule: s.Schedule.String(), Next: s.NextDigest(), Since: since, CreatedBy: s.CreatedBy, Lang: lang}
+		Schedule: s.Schedule.String(), Next: s.NextDigest(), Since: since, Seen: s.LastDocs, CreatedBy: s.CreatedBy, Lang: lang}
 }

@@ -126,13 +126,13 @@ func TestDigestsOverTheState(t *testing.T) {
 	if due, _ := d.Due(ctx, s.Next); len(due) != 1 {
 		t.Errorf("not due at its time")
 	}
-	if ans, nothing, err := d.Digest(ctx, "foreign ministers", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil || nothing || len(ans.Citations) == 0 {
+	if ans, nothing, err := d.Digest(ctx, "foreign ministers", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), nil); err != nil || nothing || len(ans.Citations) == 0 {
 		t.Errorf("digest since 2024: nothing new %v, %d sources, %v", nothing, len(ans.Citations), err)
 	}
-	if _, nothing, err := d.Digest(ctx, "foreign ministers", time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil || !nothing {
+	if _, nothing, err := d.Digest(ctx, "foreign ministers", time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), nil); err != nil || !nothing {
 		t.Errorf("digest since 2030: nothing new %v, %v", nothing, err)
 	}
-	if err := d.Sent(ctx, s.ID, s.Next); err != nil {
+	if err := d.Sent(ctx, s.ID, s.Next, nil); err != nil {
 		t.Fatal(err)
 	}
 	if due, _ := d.Due(ctx, s.Next.Add(time.Hour)); len(due) != 0 {

@@ -36,6 +36,9 @@ type Request struct {
 	// has events but none is new, the briefing says "nothing new since"
 	// (NothingNew) and has no sources. This is what a digest asks for.
 	Since time.Time
+	// Seen are reports an earlier digest sent: with Since, they are not
+	// new again (a report dated the day of the last digest).
+	Seen []string
 	// OnText, when set, receives the briefing drafted so far as the
 	// language model writes it (not yet citation-checked), or the finished
 	// plain-text briefing when no model is used. Called from the goroutine
@@ -135,12 +138,12 @@ func (br *Briefer) Brief(ctx context.Context, req Request) (Briefing, error) {
 	if k <= 0 {
 		k = defaultBriefPassages
 	}
-	r, err := br.engine.Retrieve(ctx, topic, retrieve.Options{K: k, Lang: lang})
+	r, err := br.engine.Retrieve(ctx, topic, retrieve.Options{K: k, Lang: lang, Since: req.Since})
 	if err != nil {
 		return Briefing{}, err
 	}
 	var b Briefing
-	p := planBrief(br.engine, topic, lang, r, req.Since)
+	p := planBrief(br.engine, topic, lang, r, req.Since, req.Seen...)
 	switch {
 	case !r.Abstains() && p.stale:
 		b = briefNothingNew(topic, lang, req.Since)

@@ -1,6 +1,7 @@
 package brief
 
 import (
+	"slices"
 	"time"
 
 	"github.com/scobot/scobot/rag"
@@ -30,9 +31,9 @@ type briefPlan struct {
 
 // planBrief picks the reports relevant to the topic, groups them into
 // events of the kinds the topic asks for (all kinds when it names none),
-// keeps those new since since (when it is not zero) and finds where they
-// disagree.
-func planBrief(e *retrieve.Engine, topic, lang string, r retrieve.Retrieval, since time.Time) briefPlan {
+// keeps those new since since (when it is not zero; the reports seen by an
+// earlier digest not new again) and finds where they disagree.
+func planBrief(e *retrieve.Engine, topic, lang string, r retrieve.Retrieval, since time.Time, seen ...string) briefPlan {
 	p := briefPlan{topic: topic, lang: lang, r: r, eventOf: map[string]int{}, des: map[string]docEvent{}}
 	var des []docEvent
 	for _, doc := range relevantDocs(e, r) {
@@ -42,7 +43,7 @@ func planBrief(e *retrieve.Engine, topic, lang string, r retrieve.Retrieval, sin
 	}
 	des = append(des, sameEvents(e, des, p.des)...)
 	evs := keepKinds(events(e, des, lang, topicConcepts(r)), askedKinds(e.Glossary(), topic))
-	p.events = keepSince(evs, p.des, since)
+	p.events = keepSince(evs, p.des, since, seen)
 	if !since.IsZero() {
 		p.since = since.Format(time.DateOnly)
 	}
@@ -111,20 +112,25 @@ func sameEvents(e *retrieve.Engine, des []docEvent, byDoc map[string]docEvent) [
 
 // keepSince returns the events that are new since since (all of them when
 // it is zero): an event dated on or after it with all its reports, and an
-// older event with only its reports dated on or after it.
-func keepSince(evs []Event, des map[string]docEvent, since time.Time) []Event {
+// older event with only its reports dated on or after it; an event whose
+// reports were all seen (sent by an earlier digest) is not new.
+func keepSince(evs []Event, des map[string]docEvent, since time.Time, seen []string) []Event {
 	if since.IsZero() {
 		return evs
 	}
 	day := since.Format(time.DateOnly)
 	var out []Event
 	for _, ev := range evs {
+		unseen := slices.DeleteFunc(slices.Clone(ev.docs), func(doc string) bool { return slices.Contains(seen, doc) })
+		if len(unseen) == 0 {
+			continue // all its reports were in an earlier digest
+		}
 		if ev.Date != "" && ev.Date >= day {
 			out = append(out, ev)
 			continue
 		}
 		var docs []string
-		for _, doc := range ev.docs {
+		for _, doc := range unseen {
 			if des[doc].date >= day {
 				docs = append(docs, doc)
 			}

@@ -3,6 +3,8 @@ package retrieve
 import (
 	"context"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/scobot/scobot/rag"
 )
@@ -12,6 +14,10 @@ type Options struct {
 	K    int      // passages to return; 0 → Params.DefaultK (5)
 	Mode rag.Mode // "" → hybrid
 	Lang string   // the asker's language, when the question text is not only theirs; "" → detected
+	// Since, when not zero, retrieves only from the reports dated on or
+	// after its day (UTC): what is new, for a digest. Undated reports are
+	// left out.
+	Since time.Time
 }
 
 // Retrieval is the outcome of retrieving passages for one question.
@@ -77,12 +83,13 @@ func (e *Engine) retrieve(ctx context.Context, question string, opts Options) (R
 	}
 	r := Retrieval{Query: q, Unnamed: e.unnamed(q), below: e.params.AbstainBelow}
 
+	depth := e.params.CandidateDepth
 	var lists [][]rag.Passage
 	if opts.Mode != rag.ModeVector || e.vec == nil || e.emb == nil {
-		lists = append(lists, e.lexicalSearch(q))
+		lists = append(lists, e.lexicalSearch(q, depth))
 	}
 	if opts.Mode != rag.ModeLexical && e.vec != nil && e.emb != nil {
-		vp, err := e.vectorSearch(ctx, q)
+		vp, err := e.vectorSearch(ctx, q, depth)
 		if err != nil {
 			if opts.Mode == rag.ModeVector {
 				return r, err
@@ -103,6 +110,9 @@ func (e *Engine) retrieve(ctx context.Context, question string, opts Options) (R
 	if opts.Mode == rag.ModeHybrid {
 		// The single rankings stay as they are, to be compared with.
 		ranked = e.rerankByCoverage(ranked, q)
+	}
+	if !opts.Since.IsZero() {
+		ranked = e.newFirst(ranked, q, opts.Since, opts.K)
 	}
 	if q.Time.Latest {
 		ranked = e.withNewest(ranked, q)
@@ -128,8 +138,8 @@ func (e *Engine) retrieve(ctx context.Context, question string, opts Options) (R
 	return r, nil
 }
 
-func (e *Engine) lexicalSearch(q Query) []rag.Passage {
-	hits := e.lex.Search(q.Terms, e.params.CandidateDepth)
+func (e *Engine) lexicalSearch(q Query, depth int) []rag.Passage {
+	hits := e.lex.Search(q.Terms, depth)
 	out := make([]rag.Passage, 0, len(hits))
 	for _, h := range hits {
 		out = append(out, rag.Passage{Chunk: e.chunks[h.ID], Score: h.Score})
@@ -137,7 +147,7 @@ func (e *Engine) lexicalSearch(q Query) []rag.Passage {
 	return out
 }
 
-func (e *Engine) vectorSearch(ctx context.Context, q Query) ([]rag.Passage, error) {
+func (e *Engine) vectorSearch(ctx context.Context, q Query, depth int) ([]rag.Passage, error) {
 	text := q.Text
 	if q.expansion != "" {
 		text += "\n" + q.expansion
@@ -146,9 +156,24 @@ func (e *Engine) vectorSearch(ctx context.Context, q Query) ([]rag.Passage, erro
 	if err != nil {
 		return nil, fmt.Errorf("couldn't embed the question: %w", err)
 	}
-	ps, err := e.vec.Search(ctx, vec, e.params.CandidateDepth, nil)
+	ps, err := e.vec.Search(ctx, vec, depth, nil)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't search the vector index: %w", err)
 	}
 	return ps, nil
+}
+
+// newFirst puts first, of what the question's terms find among all the
+// reports, the best of those dated on or after since's day (at most half
+// of k passages): new reports may rank anywhere among all, and a digest is
+// about them. The ranking follows after them, for what is not new.
+func (e *Engine) newFirst(ranked []rag.Passage, q Query, since time.Time, k int) []rag.Passage {
+	day := since.UTC().Format(time.DateOnly)
+	fresh := slices.DeleteFunc(e.lexicalSearch(q, len(e.chunks)), func(p rag.Passage) bool { return p.Date == "" || p.Date < day })
+	fresh = fresh[:min(len(fresh), max(1, k/2))]
+	seen := map[string]bool{}
+	for _, p := range fresh {
+		seen[p.ID] = true
+	}
+	return append(fresh, slices.DeleteFunc(ranked, func(p rag.Passage) bool { return seen[p.ID] })...)
 }
