@@ -3,7 +3,6 @@ package brief
 import (
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,13 +17,7 @@ import (
 // summit report stating no date; and two reports of one meeting, one of
 // which gives it two different days.
 func modelFixture() []rag.Chunk {
-	doc := func(id, lang, date, title string, paras ...string) []rag.Chunk {
-		var out []rag.Chunk
-		for i, p := range paras {
-			out = append(out, rag.Chunk{ID: id + "#" + strconv.Itoa(i), Doc: id, Pos: i, Lang: lang, Title: title, Date: date, Source: "Test", Text: p})
-		}
-		return out
-	}
+	doc := fixtureDoc
 	var cs []rag.Chunk
 	cs = append(cs, doc("summit-brief", "en", "2020-11-05", "Foreign Ministry briefs the media on the 20th meeting of the SCO Council of Heads of State",
 		"BEIJING, November 5 (Xinhua) — The Foreign Ministry held a briefing for Chinese and foreign media on the 5th.",

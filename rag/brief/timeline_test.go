@@ -18,13 +18,7 @@ import (
 // one says four; a report dated the day after the meeting it describes
 // does not disagree with anything.
 func eventsFixture() []rag.Chunk {
-	doc := func(id, lang, date, title string, paras ...string) []rag.Chunk {
-		var out []rag.Chunk
-		for i, p := range paras {
-			out = append(out, rag.Chunk{ID: id + "#" + strconv.Itoa(i), Doc: id, Pos: i, Lang: lang, Title: title, Date: date, Source: "Test", Text: p})
-		}
-		return out
-	}
+	doc := fixtureDoc
 	var cs []rag.Chunk
 	cs = append(cs, doc("dush-a", "en", "2021-07-14", "Wang Yi attends SCO Council of Foreign Ministers",
 		"On July 14, 2021, Wang Yi attended the meeting of the SCO Council of Foreign Ministers in Dushanbe.",
@@ -138,4 +132,13 @@ func BenchmarkTimeline(b *testing.B) {
 	for b.Loop() {
 		br.Timeline("", "en")
 	}
+}
+
+// fixtureDoc is one document of a fixture corpus: a chunk per paragraph.
+func fixtureDoc(id, lang, date, title string, paras ...string) []rag.Chunk {
+	var out []rag.Chunk
+	for i, p := range paras {
+		out = append(out, rag.Chunk{ID: id + "#" + strconv.Itoa(i), Doc: id, Pos: i, Lang: lang, Title: title, Date: date, Source: "Test", Text: p})
+	}
+	return out
 }
