@@ -3,8 +3,10 @@ package brief
 import (
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/retrieve"
 )
 
@@ -215,11 +217,12 @@ func relevantDocs(e *retrieve.Engine, r retrieve.Retrieval) []string {
 	}
 	best := 0
 	score := map[string]int{}
+	inner := map[string][]string{} // concept → the concepts its own terms name
 	for _, doc := range docs {
 		text := docText(e, doc)
 		n := 0
-		if e.Glossary() != nil {
-			found := e.Glossary().Concepts(text)
+		if g := e.Glossary(); g != nil {
+			found := withInner(g, g.Concepts(text), inner)
 			for _, c := range q.Concepts {
 				if contains(found, c) {
 					n++
@@ -260,4 +263,39 @@ func (p briefPlan) base(mode string) Briefing {
 		Topic: p.topic, Lang: p.lang, Mode: mode,
 		Points: []Point{}, Timeline: p.events, Sources: p.sources, Disagreements: p.disagreements,
 	}
+}
+
+// withInner adds to concepts those their own terms name inside them: a
+// report of the "Council of Foreign Ministers" (外长理事会) speaks of
+// foreign ministers (外长), though the glossary finds only the longer
+// term in it. memo keeps what each concept's terms name.
+func withInner(g *glossary.Glossary, concepts []string, memo map[string][]string) []string {
+	out := slices.Clone(concepts)
+	for _, c := range concepts {
+		in, ok := memo[c]
+		if !ok {
+			for _, lang := range []string{"en", "zh", "ru"} {
+				for _, t := range g.Terms(c, lang) {
+					// The term less its first or its last character: the
+					// whole term would match only itself.
+					_, first := utf8.DecodeRuneInString(t)
+					_, last := utf8.DecodeLastRuneInString(t)
+					for _, part := range []string{t[first:], t[:len(t)-last]} {
+						for _, x := range g.Concepts(part) {
+							if x != c && !slices.Contains(in, x) {
+								in = append(in, x)
+							}
+						}
+					}
+				}
+			}
+			memo[c] = in
+		}
+		for _, x := range in {
+			if !slices.Contains(out, x) {
+				out = append(out, x)
+			}
+		}
+	}
+	return out
 }
