@@ -107,7 +107,8 @@ func (a *Assistant) generate(ctx context.Context, question, lang string, r retri
 		a.log.Error("couldn't build the prompt", "err", err)
 		return a.fallback(question, r, NoteUnavailable)
 	}
-	text, err := a.gen.Generate(ctx, system, user, a.checkedStream(onText, sources, r.Passages))
+	ps := newCited(r.Passages) // read once for the stream's check and the answer's
+	text, err := a.gen.Generate(ctx, system, user, a.checkedStream(onText, sources, ps))
 	cut := errors.Is(err, rag.ErrTruncated)
 	if err != nil && !cut {
 		a.log.Warn("the language model failed; answering extractively", "err", err)
@@ -127,7 +128,7 @@ func (a *Assistant) generate(ctx context.Context, question, lang string, r retri
 		a.log.Warn("the language model's answer cited no source; answering extractively")
 		return a.fallback(question, r, NoteUngrounded)
 	}
-	kept, checked, removed := a.supported(v, r.Passages)
+	kept, checked, removed := a.supported(v, ps)
 	check := &rag.GenerationCheck{Markers: v.Markers, ValidMarkers: v.Valid, Sentences: checked, Supported: checked - removed}
 	if removed > 0 {
 		a.log.Info("removed generated sentences their sources do not support", "removed", removed)

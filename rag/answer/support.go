@@ -43,27 +43,45 @@ type supportChecker struct {
 	least float64
 }
 
-// check measures how far the texts (the passages a sentence cites) support
-// the sentence.
-func (c supportChecker) check(sentence string, cites []int, texts []string) Claim {
+// passage is what the check reads of one passage: its terms, language
+// and numbers, worked out once per answer however many sentences cite it.
+type passage struct {
+	terms map[string]bool
+	lang  string
+	nums  map[string]bool
+}
+
+func readPassage(text string) *passage {
+	p := &passage{terms: map[string]bool{}, lang: tokens.Lang(text), nums: numbersIn(text)}
+	for _, t := range tokens.Terms(text) {
+		p.terms[t] = true
+	}
+	return p
+}
+
+// check measures how far the passages a sentence cites support it.
+func (c supportChecker) check(sentence string, cites []int, ps []*passage) Claim {
 	cl := Claim{Text: sentence, Cites: cites}
 	plain := RemoveCitations(sentence)
-	terms := map[string]bool{}
-	langs := map[string]bool{}
-	nums := map[string]bool{}
-	for _, t := range texts {
-		for _, term := range tokens.Terms(t) {
-			terms[term] = true
+	has := func(t string) bool {
+		for _, p := range ps {
+			if p.terms[t] {
+				return true
+			}
 		}
-		langs[tokens.Lang(t)] = true
-		for n := range numbersIn(t) {
-			nums[n] = true
-		}
+		return false
 	}
-	has := func(t string) bool { return terms[t] }
+	hasNumber := func(n string) bool {
+		for _, p := range ps {
+			if p.nums[n] {
+				return true
+			}
+		}
+		return false
+	}
 	expressible := func(u retrieve.Unit) bool {
-		for l := range langs {
-			if u.Expressible(l) {
+		for _, p := range ps {
+			if u.Expressible(p.lang) {
 				return true
 			}
 		}
@@ -71,7 +89,7 @@ func (c supportChecker) check(sentence string, cites []int, texts []string) Clai
 	}
 	hard := true // every name and number found
 	for n := range numbersIn(plain) {
-		if !nums[n] {
+		if !hasNumber(n) {
 			hard = false
 			cl.Missing = append(cl.Missing, n)
 		}
@@ -218,40 +236,41 @@ func hanNumber(s string) int {
 	return n + cur
 }
 
-// cited holds the retrieved passages' texts by document, to find those a
-// sentence cites.
+// cited holds the retrieved passages, read for the check, by document,
+// to find those a sentence cites.
 type cited struct {
-	byDoc map[string][]string
-	all   []string
+	byDoc map[string][]*passage
+	all   []*passage
 }
 
 func newCited(passages []rag.Passage) cited {
-	c := cited{byDoc: map[string][]string{}}
+	c := cited{byDoc: map[string][]*passage{}}
 	for _, p := range passages {
-		c.byDoc[p.Doc] = append(c.byDoc[p.Doc], p.Text)
-		c.all = append(c.all, p.Text)
+		rp := readPassage(p.Text)
+		c.byDoc[p.Doc] = append(c.byDoc[p.Doc], rp)
+		c.all = append(c.all, rp)
 	}
 	return c
 }
 
 // of returns the source numbers a sentence's markers give that docOf knows
-// (the document of source n), and the texts of those documents' passages:
-// all passages for a sentence citing none.
-func (c cited) of(sentence string, docOf func(n int) (string, bool)) ([]int, []string) {
+// (the document of source n), and those documents' passages: all passages
+// for a sentence citing none.
+func (c cited) of(sentence string, docOf func(n int) (string, bool)) ([]int, []*passage) {
 	var cites []int
-	var texts []string
+	var ps []*passage
 	for _, m := range citationRE.FindAllStringSubmatch(sentence, -1) {
 		for _, n := range markerNumbers(m[1]) {
 			if doc, ok := docOf(n); ok && !slices.Contains(cites, n) {
 				cites = append(cites, n)
-				texts = append(texts, c.byDoc[doc]...)
+				ps = append(ps, c.byDoc[doc]...)
 			}
 		}
 	}
 	if len(cites) == 0 {
 		return nil, c.all
 	}
-	return cites, texts
+	return cites, ps
 }
 
 // checkable reports whether a sentence of text is one to check: not a
@@ -263,9 +282,8 @@ func checkable(sentence, text string) bool {
 // supported returns the verified text less its sentences that the passages
 // they cite do not support (a sentence with no marker, if no passage
 // supports it), how many sentences it checked and how many it removed.
-func (a *Assistant) supported(v Verified, passages []rag.Passage) (string, int, int) {
+func (a *Assistant) supported(v Verified, ps cited) (string, int, int) {
 	c := supportChecker{engine: a.engine, least: a.engine.Params().ClaimSupport}
-	ps := newCited(passages)
 	docOf := func(n int) (string, bool) {
 		if n < 1 || n > len(v.Citations) {
 			return "", false
@@ -304,12 +322,11 @@ func (a *Assistant) supported(v Verified, passages []rag.Passage) (string, int, 
 // their sources support (with markers to no source dropped): an invented
 // sentence never reaches the reader, not even for the seconds before the
 // answer is complete. nil stays nil.
-func (a *Assistant) checkedStream(onText func(string), sources []PromptSource, passages []rag.Passage) func(string) {
+func (a *Assistant) checkedStream(onText func(string), sources []PromptSource, ps cited) func(string) {
 	if onText == nil {
 		return nil
 	}
 	c := supportChecker{engine: a.engine, least: a.engine.Params().ClaimSupport}
-	ps := newCited(passages)
 	docOf := func(n int) (string, bool) {
 		for _, s := range sources {
 			if s.N == n {

@@ -101,7 +101,11 @@ func scoreClaims(t *testing.T, least float64, verbose bool) (tune, report, held 
 	e, texts := builtinEngine(t)
 	c := supportChecker{engine: e, least: least}
 	for i, lc := range readClaims(t) {
-		cl := c.check(lc.Sentence, []int{1}, texts[lc.Doc])
+		var ps []*passage
+		for _, tx := range texts[lc.Doc] {
+			ps = append(ps, readPassage(tx))
+		}
+		cl := c.check(lc.Sentence, []int{1}, ps)
 		f := &tune
 		switch {
 		case lc.HeldOut:
