@@ -39,6 +39,7 @@ type app struct {
 	briefs  *brief.Briefer
 	stats   store.Stats
 	skipped []corpus.Skipped
+	corpus  string // the corpus cache's identifier of the files built from; "" if none
 }
 
 // openOptions tune how the app is loaded.
@@ -68,7 +69,15 @@ type openOptions struct {
 	// live builds the app for serve, whose corpus is reloaded while it
 	// answers: each engine keeps its own copy of the vectors.
 	live bool
+	// unchangedFrom, when not "", is the corpus of the app answering
+	// now: a build finding the same files (and the index synced with
+	// them) stops with errCorpusUnchanged instead of building it again.
+	unchangedFrom string
 }
+
+// errCorpusUnchanged is buildApp's answer to a reload that finds the
+// corpus as the app answering already has it.
+var errCorpusUnchanged = errors.New("the corpus is unchanged")
 
 // embedder is what both the index and the questions are embedded with.
 type embedder interface {
@@ -152,10 +161,14 @@ func buildApp(ctx context.Context, cfg config, res *resources, log *slog.Logger,
 	}
 	phase("corpus")
 
-	a := &app{chunks: map[string][]rag.Chunk{}, store: st, skipped: lc.skipped}
+	isSynced := synced(dbDir, lc.id, st, opts.rebuild)
+	if isSynced && opts.unchangedFrom != "" && lc.id == opts.unchangedFrom {
+		return nil, errCorpusUnchanged
+	}
+	a := &app{chunks: map[string][]rag.Chunk{}, store: st, skipped: lc.skipped, corpus: lc.id}
 	var all []rag.Chunk
 	exact := true // the index holds exactly the chunks in all
-	if synced(dbDir, lc.id, st, opts.rebuild) {
+	if isSynced {
 		// The index holds exactly these documents' chunks: take them from
 		// it rather than chunking, hashing and comparing every document
 		// (whose text is then not even read from the corpus cache).

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -109,7 +110,14 @@ func (l *liveApp) reload(ctx context.Context) bool {
 	start := time.Now()
 	opts := l.opts
 	opts.strict = true // keep the engine with vectors rather than swap to keyword search
+	// An addition reloads at once and the watcher after it: the second
+	// finds nothing to build.
+	opts.unchangedFrom = l.cur.Load().corpus
 	a, err := buildApp(ctx, l.cfg, l.res, l.log, opts)
+	if errors.Is(err, errCorpusUnchanged) {
+		l.log.Debug("the corpus is as the app answering has it; not reloading")
+		return false
+	}
 	if err != nil {
 		if ctx.Err() == nil {
 			l.log.Warn("couldn't reload the changed corpus; answering from the one loaded before", "err", err)

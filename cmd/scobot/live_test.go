@@ -141,7 +141,7 @@ func TestEditorAddsByURLThroughTelegram(t *testing.T) {
 	errOut, stop := startServe(t, tg, map[string]string{
 		"ALLOWED_USER_IDS": "7,9", "ADMIN_USER_IDS": "9",
 		"RATE_LIMIT_USER": "off", "RATE_LIMIT_CHAT": "off", "RATE_LIMIT_INFO": "off",
-		"CORPUS_WATCH": "off", "SCOBOT_ADDED": added, "INGEST_ALLOW_PRIVATE": "1",
+		"CORPUS_WATCH": "100ms", "SCOBOT_ADDED": added, "INGEST_ALLOW_PRIVATE": "1", "SCOBOT_LOG_LEVEL": "info",
 	}, "--db", db)
 	defer stop()
 
@@ -152,9 +152,14 @@ func TestEditorAddsByURLThroughTelegram(t *testing.T) {
 	if r := tg.reply(tg.askAs(editor, "/add "+url), 30*time.Second); !strings.Contains(r, "Added") || !strings.Contains(r, filmTitle) {
 		t.Fatalf("the editor's /add: %q (log %s)", r, errOut.String())
 	}
-	// No watcher (CORPUS_WATCH=off): the addition itself reloads.
+	// The addition itself reloads, at once: answered without waiting for
+	// the watcher, whose reload after it finds nothing to build.
 	if r := tg.reply(tg.ask(filmQ), 10*time.Second); !strings.Contains(r, filmTitle) {
 		t.Errorf("asked after the addition: %q, want it cited", r)
+	}
+	time.Sleep(time.Second) // the watcher's turn
+	if n := strings.Count(errOut.String(), "reloaded the changed corpus"); n != 1 {
+		t.Errorf("the addition was reloaded %d times, want once:\n%s", n, errOut.String())
 	}
 	if r := tg.reply(tg.askAs(editor, "/sources"), 10*time.Second); strings.Index(r, filmTitle) < 0 || strings.Index(r, filmTitle) > strings.Index(r, "王毅") {
 		t.Errorf("/sources does not list the addition first: %q", r)
