@@ -2,6 +2,7 @@ package segfile
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
 	"os"
@@ -134,4 +135,26 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDecoder: what encoding/binary appends reads back, and a number or a
+// byte string cut short is an error that sticks.
+func TestDecoder(t *testing.T) {
+	var b []byte
+	b = binary.AppendUvarint(b, 300)
+	b = binary.AppendVarint(b, -7)
+	b = binary.AppendUvarint(b, 3)
+	b = append(b, "abc"...)
+	b = binary.AppendUvarint(b, 0)
+	d := NewDecoder(b)
+	if u, v, s, e := d.Uvarint(), d.Varint(), string(d.Bytes()), d.Bytes(); u != 300 || v != -7 || s != "abc" || e != nil || !d.Done() || d.Err() != nil {
+		t.Fatalf("read %d %d %q %v, done %v, err %v", u, v, s, e, d.Done(), d.Err())
+	}
+	cut := NewDecoder(append(binary.AppendUvarint(nil, 9), "short"...))
+	if got := cut.Bytes(); got != nil || !errors.Is(cut.Err(), ErrCutShort) {
+		t.Errorf("a string cut short: %q, %v", got, cut.Err())
+	}
+	if cut.Uvarint() != 0 || !errors.Is(cut.Err(), ErrCutShort) {
+		t.Errorf("the error does not stick")
+	}
 }

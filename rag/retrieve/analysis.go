@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"unsafe"
 
+	"github.com/scobot/scobot/internal/segfile"
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/lexical"
 	"github.com/scobot/scobot/rag/translit"
@@ -57,7 +58,7 @@ func (e *Engine) encodeAnalysis(chunks []rag.Chunk) []byte {
 	}
 	var b []byte
 	uv := func(v uint64) { b = binary.AppendUvarint(b, v) }
-	str := func(s string) { uv(uint64(len(s))); b = append(b, s...) }
+	str := func(s string) { b = segfile.AppendString(b, s) }
 	uv(analysisVersion)
 	uv(uint64(chunksSum(chunks)))
 	uv(uint64(len(chunks)))
@@ -122,14 +123,14 @@ func (e *Engine) load(chunks []rag.Chunk, data []byte) error {
 	if len(data) < 4 || crc32.Checksum(data[:len(data)-4], castagnoli) != binary.LittleEndian.Uint32(data[len(data)-4:]) {
 		return errors.New("analysis damaged (checksum mismatch)")
 	}
-	r := &analysisReader{b: data[:len(data)-4]}
-	if v := r.uvarint(); r.err == nil && v != analysisVersion {
+	r := analysisReader{segfile.NewDecoder(data[:len(data)-4])}
+	if v := r.Uvarint(); r.Err() == nil && v != analysisVersion {
 		return fmt.Errorf("analysis of version %d, want %d", v, analysisVersion)
 	}
-	if sum := r.uvarint(); r.err == nil && sum != uint64(chunksSum(chunks)) {
+	if sum := r.Uvarint(); r.Err() == nil && sum != uint64(chunksSum(chunks)) {
 		return errors.New("analysis of chunks with other content")
 	}
-	if n := r.count(); r.err == nil && n != uint64(len(chunks)) {
+	if n := r.count(); r.Err() == nil && n != uint64(len(chunks)) {
 		return fmt.Errorf("analysis of %d chunks, the index has %d", n, len(chunks))
 	}
 	ids := make([]string, len(chunks))
@@ -141,20 +142,20 @@ func (e *Engine) load(chunks []rag.Chunk, data []byte) error {
 	}
 	lens := make([]int32, len(chunks))
 	for i := range lens {
-		lens[i] = int32(r.uvarint())
+		lens[i] = int32(r.Uvarint())
 	}
 	nterms := r.count()
 	terms := make([]string, 0, nterms)
 	v := &vocab{ids: make(map[string]uint32, nterms), df: make([]int32, nterms)}
 	for range nterms {
 		t := r.str()
-		if _, dup := v.ids[t]; dup && r.err == nil {
+		if _, dup := v.ids[t]; dup && r.Err() == nil {
 			return errors.New("analysis names a term twice")
 		}
 		v.ids[t] = uint32(len(terms))
 		terms = append(terms, t)
 	}
-	if r.err != nil {
+	if r.Err() != nil {
 		return r.fail()
 	}
 	postings := make([][]lexical.Posting, nterms)
@@ -163,11 +164,11 @@ func (e *Engine) load(chunks []rag.Chunk, data []byte) error {
 		ps := make([]lexical.Posting, n)
 		doc := int64(-1)
 		for j := range ps {
-			doc += int64(r.uvarint())
-			ps[j] = lexical.Posting{Doc: int32(doc), TF: int32(r.uvarint())}
+			doc += int64(r.Uvarint())
+			ps[j] = lexical.Posting{Doc: int32(doc), TF: int32(r.Uvarint())}
 		}
 		postings[i] = ps
-		if r.err != nil {
+		if r.Err() != nil {
 			return r.fail()
 		}
 	}
@@ -184,38 +185,38 @@ func (e *Engine) load(chunks []rag.Chunk, data []byte) error {
 	for range ndocs {
 		doc := r.str()
 		n := r.count()
-		if r.err == nil && !known[doc] {
+		if r.Err() == nil && !known[doc] {
 			return fmt.Errorf("analysis has terms of document %q, which the index lacks", doc)
 		}
 		set := make(idSet, n)
 		id := uint64(0)
 		for j := range set {
-			d := r.uvarint()
+			d := r.Uvarint()
 			id += d
 			if (j > 0 && d == 0) || id >= nterms {
 				return errors.New("analysis has a term set out of order or range")
 			}
 			set[j] = uint32(id)
 		}
-		if r.err != nil {
+		if r.Err() != nil {
 			return r.fail()
 		}
 		docTerms[doc] = set
 	}
 	years := map[int]bool{}
 	for range r.count() {
-		years[int(r.varint())] = true
+		years[int(r.Varint())] = true
 	}
-	newest := int(r.varint())
+	newest := int(r.Varint())
 	forms := translit.NewInventory()
 	for range r.count() {
-		f, n := r.str(), r.uvarint()
-		if r.err != nil {
+		f, n := r.str(), r.Uvarint()
+		if r.Err() != nil {
 			return r.fail()
 		}
 		forms.AddFormCount(f, int(n))
 	}
-	if r.err != nil || len(r.b) != 0 {
+	if r.Err() != nil || !r.Done() {
 		return r.fail()
 	}
 	for _, c := range chunks {
@@ -245,86 +246,45 @@ func chunksSum(chunks []rag.Chunk) uint32 {
 	return h.Sum32()
 }
 
-// analysisReader decodes an encoded analysis. Its first error sticks:
-// later reads give zero values.
-type analysisReader struct {
-	b   []byte
-	err error
-}
+// analysisReader decodes an encoded analysis (segfile's Decoder, with
+// the analysis's own checks). Its first error sticks: later reads give
+// zero values.
+type analysisReader struct{ *segfile.Decoder }
 
 // fail returns the reader's error, or one saying the analysis has more
 // than it should.
-func (r *analysisReader) fail() error {
-	if r.err != nil {
-		return fmt.Errorf("couldn't decode the analysis: %w", r.err)
+func (r analysisReader) fail() error {
+	if err := r.Err(); err != nil {
+		return fmt.Errorf("couldn't decode the analysis: %w", err)
 	}
-	return errors.New("couldn't decode the analysis: " + strconv.Itoa(len(r.b)) + " bytes left over")
+	return errors.New("couldn't decode the analysis: " + strconv.Itoa(r.Left()) + " bytes left over")
 }
 
 // count reads a count, which cannot exceed the bytes left (every item
 // takes at least one).
-func (r *analysisReader) count() uint64 {
-	n := r.uvarint()
-	if r.err == nil && n > uint64(len(r.b)) {
-		r.err = errors.New("count longer than the analysis")
+func (r analysisReader) count() uint64 {
+	n := r.Uvarint()
+	if r.Err() == nil && n > uint64(r.Left()) {
+		r.Fail(errors.New("count longer than the analysis"))
 		return 0
 	}
 	return n
 }
 
-func (r *analysisReader) uvarint() uint64 {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.err = errors.New("analysis cut short")
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *analysisReader) varint() int64 {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.err = errors.New("analysis cut short")
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
+func (r analysisReader) uvarint() uint64 { return r.Uvarint() }
+func (r analysisReader) varint() int64   { return r.Varint() }
 
 // match reads a string and checks that it is want, without copying it.
-func (r *analysisReader) match(want string) bool {
-	n := r.uvarint()
-	switch {
-	case r.err != nil:
-		return false
-	case n > uint64(len(r.b)):
-		r.err = errors.New("analysis cut short")
-		return false
-	case string(r.b[:n]) != want:
-		r.err = fmt.Errorf("analysis has chunk %q where the index has %q", r.b[:n], want)
+func (r analysisReader) match(want string) bool {
+	b := r.Bytes()
+	if r.Err() != nil {
 		return false
 	}
-	r.b = r.b[n:]
+	if string(b) != want {
+		r.Fail(fmt.Errorf("analysis has chunk %q where the index has %q", b, want))
+		return false
+	}
 	return true
 }
 
-func (r *analysisReader) str() string {
-	n := r.uvarint()
-	if r.err != nil {
-		return ""
-	}
-	if n > uint64(len(r.b)) {
-		r.err = errors.New("analysis cut short")
-		return ""
-	}
-	s := string(r.b[:n])
-	r.b = r.b[n:]
-	return s
-}
+func (r analysisReader) str() string { return string(r.Bytes()) }

@@ -100,33 +100,33 @@ func readSegment(path string, snap fs.FileInfo, embID string) (*segment, error) 
 		n        int
 	}
 	var counts []docCount
-	d := decoder{b: section(secDocs)}
-	for !d.done() && d.err == nil {
-		id, hash, n := d.str(), d.str(), d.uvarint()
+	d := segfile.NewDecoder(section(secDocs))
+	for !d.Done() && d.Err() == nil {
+		id, hash, n := viewString(d), viewString(d), d.Uvarint()
 		if n > uint64(m.Chunks) || (len(counts) > 0 && counts[len(counts)-1].id >= id) {
 			return nil, errors.New("segment's docs section out of range or order")
 		}
 		counts = append(counts, docCount{id, hash, int(n)})
 	}
-	if d.err != nil || len(counts) != m.Docs {
-		return nil, fmt.Errorf("couldn't decode the segment's docs section (%d of %d documents): %w", len(counts), m.Docs, cmpErr(d.err))
+	if d.Err() != nil || len(counts) != m.Docs {
+		return nil, fmt.Errorf("couldn't decode the segment's docs section (%d of %d documents): %w", len(counts), m.Docs, cmpErr(d.Err()))
 	}
 	all := make([]rag.Chunk, 0, m.Chunks)
-	d = decoder{b: section(secChunks)}
+	d = segfile.NewDecoder(section(secChunks))
 	for _, dc := range counts {
 		lo := len(all)
 		if lo+dc.n > m.Chunks {
 			return nil, errors.New("segment's documents hold more chunks than it says")
 		}
 		for range dc.n {
-			c := rag.Chunk{ID: d.str(), Doc: dc.id, Pos: int(d.varint()), Lang: d.str(), Title: d.str(),
-				Date: d.str(), Source: d.str(), URL: d.str(), Text: d.str()}
+			c := rag.Chunk{ID: viewString(d), Doc: dc.id, Pos: int(d.Varint()), Lang: viewString(d), Title: viewString(d),
+				Date: viewString(d), Source: viewString(d), URL: viewString(d), Text: viewString(d)}
 			all = append(all, c)
 		}
 		sg.docs[dc.id] = docEntry{hash: dc.hash, chunks: all[lo:len(all):len(all)]}
 	}
-	if d.err != nil || !d.done() || len(all) != m.Chunks {
-		return nil, fmt.Errorf("couldn't decode the segment's chunks section: %w", cmpErr(d.err))
+	if d.Err() != nil || !d.Done() || len(all) != m.Chunks {
+		return nil, fmt.Errorf("couldn't decode the segment's chunks section: %w", cmpErr(d.Err()))
 	}
 	if got := sigOf(embID, sg.docs); got != m.Content {
 		return nil, fmt.Errorf("segment's documents have signature %s, its meta says %s", got, m.Content)
@@ -428,10 +428,7 @@ func (s *Store) ensureDB() error {
 // encoder appends length-prefixed fields to a buffer it flushes in pieces.
 type encoder struct{ buf []byte }
 
-func (e *encoder) str(v string) {
-	e.buf = binary.AppendUvarint(e.buf, uint64(len(v)))
-	e.buf = append(e.buf, v...)
-}
+func (e *encoder) str(v string)     { e.buf = segfile.AppendString(e.buf, v) }
 func (e *encoder) uvarint(v uint64) { e.buf = binary.AppendUvarint(e.buf, v) }
 func (e *encoder) varint(v int64)   { e.buf = binary.AppendVarint(e.buf, v) }
 
@@ -445,57 +442,14 @@ func (e *encoder) flush(w io.Writer, all bool) error {
 	return err
 }
 
-// decoder reads what encoder wrote; the first error sticks and later reads
-// give zero values. Strings are views of the buffer, not copies: the
-// buffer (segfile's) is never modified.
-type decoder struct {
-	b   []byte
-	err error
-}
-
-func (d *decoder) done() bool { return len(d.b) == 0 }
-
-func (d *decoder) uvarint() uint64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 {
-		d.err = errors.New("bad number")
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *decoder) varint() int64 {
-	if d.err != nil {
-		return 0
-	}
-	v, n := binary.Varint(d.b)
-	if n <= 0 {
-		d.err = errors.New("bad number")
-		return 0
-	}
-	d.b = d.b[n:]
-	return v
-}
-
-func (d *decoder) str() string {
-	n := d.uvarint()
-	if d.err != nil {
+// viewString reads a string as a view of the decoder's buffer (segfile's,
+// never modified, kept alive by the strings that point into it).
+func viewString(d *segfile.Decoder) string {
+	b := d.Bytes()
+	if len(b) == 0 {
 		return ""
 	}
-	if n > uint64(len(d.b)) {
-		d.err = errors.New("string runs past the section")
-		return ""
-	}
-	if n == 0 {
-		return ""
-	}
-	s := unsafe.String(&d.b[0], int(n))
-	d.b = d.b[n:]
-	return s
+	return unsafe.String(&b[0], len(b))
 }
 
 // number is a fixed-size number kept in the segment file.
