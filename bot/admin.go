@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -70,19 +71,13 @@ func (c *Core) addReport(ctx context.Context, in Input, arg string) Reply {
 	}
 	c.log.Info("report added", "chat", in.Chat, "user", in.User, "id", rep.ID)
 	none := render.Text(lang, render.NoneFound)
-	or := func(s string) string {
-		if s == "" {
-			return none
-		}
-		return s
-	}
 	return Reply{Kind: KindInfo, Blocks: []Block{{
 		Title: render.Text(lang, render.Added, rep.ID),
 		Items: []Item{
-			{Label: render.Text(lang, render.FieldTitle), Detail: or(rep.Title)},
-			{Label: render.Text(lang, render.FieldDate), Detail: or(rep.Date)},
-			{Label: render.Text(lang, render.FieldPublisher), Detail: or(rep.Publisher)},
-			{Label: render.Text(lang, render.FieldLanguages), Detail: or(strings.Join(rep.Langs, ", "))},
+			{Label: render.Text(lang, render.FieldTitle), Detail: cmp.Or(rep.Title, none)},
+			{Label: render.Text(lang, render.FieldDate), Detail: cmp.Or(rep.Date, none)},
+			{Label: render.Text(lang, render.FieldPublisher), Detail: cmp.Or(rep.Publisher, none)},
+			{Label: render.Text(lang, render.FieldLanguages), Detail: cmp.Or(strings.Join(rep.Langs, ", "), none)},
 			{Label: render.Text(lang, render.FieldChunks), Detail: fmt.Sprint(rep.Chunks)},
 		},
 	}, {Text: render.Text(lang, render.AddedThen, rep.ID)}}}

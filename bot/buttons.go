@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -83,7 +84,7 @@ const (
 // cardOf is the card of an answer: its cited passages as quotes (the first
 // passage of each cited document, in source order).
 func cardOf(ans *rag.Answer, lang string) answerCard {
-	c := answerCard{Question: cmpOr(ans.Resolved, ans.Question), Lang: lang, Answer: ans.Text, Mode: ans.Mode, Citations: ans.Citations, FollowUps: ans.FollowUps}
+	c := answerCard{Question: cmp.Or(ans.Resolved, ans.Question), Lang: lang, Answer: ans.Text, Mode: ans.Mode, Citations: ans.Citations, FollowUps: ans.FollowUps}
 	for _, cit := range ans.Citations {
 		for _, p := range ans.Passages {
 			if p.Doc == cit.Doc {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"strings"
@@ -84,7 +85,7 @@ func units(r Reply) []unit {
 			us = append(us, htmlUnit("<i>"+escapeText(line(a.Note))+"</i>", line(a.Note), "\n\n"))
 		}
 		if len(a.Citations) > 0 {
-			h := sourcesHeading(cmpOr(r.Lang, a.Lang))
+			h := sourcesHeading(cmp.Or(r.Lang, a.Lang))
 			us = append(us, htmlUnit("<b>"+h+"</b>", h, "\n\n"))
 			for _, c := range a.Citations {
 				us = append(us, htmlUnit(citationHTML(c), citationText(c), "\n"))
@@ -291,14 +292,6 @@ func paragraphs(text string) []string {
 
 func sourcesHeading(lang string) string { return render.Text(lang, render.SourcesHeading) }
 
-// cmpOr returns a, or b when a is empty.
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
 // citationHTML renders "[n] <a href="url">Title</a> — Publisher, date".
 func citationHTML(c rag.Citation) string {
 	return fmt.Sprintf("[%d] %s", c.N, itemHTML(citationItem(c)))
@@ -436,7 +429,7 @@ func FormatPlain(r Reply) string {
 			b.WriteString("\n(" + line(a.Note) + ")\n")
 		}
 		if len(a.Citations) > 0 {
-			b.WriteString("\n" + sourcesHeading(cmpOr(r.Lang, a.Lang)) + ":\n")
+			b.WriteString("\n" + sourcesHeading(cmp.Or(r.Lang, a.Lang)) + ":\n")
 			for _, c := range a.Citations {
 				b.WriteString(citationText(c) + "\n")
 				if u, ok := linkURL(c.URL); ok {
