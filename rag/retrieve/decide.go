@@ -1,10 +1,11 @@
 package retrieve
 
 // Ruled reports whether the rules decide the question without weighing the
-// evidence: it names only years outside those the reports cover, names
-// never reported together, or an entity no report names.
+// evidence: it names only years outside those the reports cover, or years
+// the passages it could quote are all of others (OtherYears), names never
+// reported together, or an entity no report names.
 func (r Retrieval) Ruled() bool {
-	return r.TimeMiss || r.Unconnected || len(r.Unnamed) > 0
+	return r.TimeMiss || r.OtherYears || r.Unconnected || len(r.Unnamed) > 0
 }
 
 // Abstains reports whether a retrieval is too weak to answer from: it found

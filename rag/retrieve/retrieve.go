@@ -29,6 +29,13 @@ type Retrieval struct {
 	// TimeMiss is set when the question names only years no document
 	// names, outside the span of years the documents name.
 	TimeMiss bool
+	// OtherYears is set when the question names years and every passage
+	// an answer could quote (those of the documents naming all its
+	// specific names, when there are any) is of a report dated in another
+	// year that does not name one of them: the 2015 report of a meeting
+	// cannot say what the same leaders agreed in 2024. Undated passages
+	// never set it.
+	OtherYears bool
 	// Unconnected is set when no retrieved document names all of the
 	// question's specific names together: each is reported somewhere, but
 	// not what the question asks about them (India at the Astana meeting,
@@ -129,6 +136,7 @@ func (e *Engine) retrieve(ctx context.Context, question string, opts Options) (R
 		ranked = ranked[:opts.K]
 	}
 	r.Passages = ranked
+	r.OtherYears = otherYears(ranked, r.Covering, q.Time)
 	r.Sentences = make(map[string][]Sentence, len(ranked))
 	for _, p := range ranked {
 		r.Sentences[p.ID] = e.sentences(p)
@@ -176,4 +184,24 @@ func (e *Engine) newFirst(ranked []rag.Passage, q Query, since time.Time, k int)
 		seen[p.ID] = true
 	}
 	return append(fresh, slices.DeleteFunc(ranked, func(p rag.Passage) bool { return seen[p.ID] })...)
+}
+
+// otherYears reports whether the question names years and every passage
+// an answer could quote (of the covering documents, when there are any) is
+// dated in another year and names none of them (see Retrieval.OtherYears).
+func otherYears(ps []rag.Passage, covering map[string]bool, tc TimeConstraint) bool {
+	if len(tc.Years) == 0 {
+		return false
+	}
+	seen := false
+	for _, p := range ps {
+		if len(covering) > 0 && !covering[p.Doc] {
+			continue
+		}
+		if p.Date == "" || tc.MatchesYear(p.Chunk) {
+			return false
+		}
+		seen = true
+	}
+	return seen
 }

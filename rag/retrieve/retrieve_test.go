@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/scobot/scobot/rag"
@@ -109,5 +110,46 @@ func TestLatestSearchesTheWholeIndex(t *testing.T) {
 	}
 	if len(r.Passages) == 0 || r.Passages[0].Doc != "new" {
 		t.Errorf("first passage %s, want the 2024 report", r.Passages[0].ID)
+	}
+}
+
+// A year the reports cover, asked of names only reports of other years
+// hold: the 2021 Dushanbe report cannot say what was proposed there in
+// 2023, so the rules abstain; the year it is of answers, and an undated
+// report of the names is no ground to abstain.
+func TestRetrieveOtherYears(t *testing.T) {
+	ctx := context.Background()
+	e := newTestEngine(t, nil)
+	r, err := e.Retrieve(ctx, "What did Wang Yi propose in Dushanbe in 2023?", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.TimeMiss {
+		t.Fatalf("2023 lies inside the years the reports cover: TimeMiss should not be set")
+	}
+	if !r.OtherYears || !r.Abstains() {
+		t.Errorf("the Dushanbe report is of 2021: OtherYears %v, abstains %v; want both", r.OtherYears, r.Abstains())
+	}
+	r, _ = e.Retrieve(ctx, "What did Wang Yi propose in Dushanbe in 2021?", Options{})
+	if r.OtherYears {
+		t.Errorf("2021 is the Dushanbe report's year: OtherYears should not be set")
+	}
+	r, _ = e.Retrieve(ctx, "What did Wang Yi propose at the foreign ministers' meeting?", Options{})
+	if r.OtherYears {
+		t.Errorf("a question naming no year: OtherYears should not be set")
+	}
+
+	var undated []rag.Chunk
+	for _, c := range ragtest.Fixture() {
+		if c.Doc == "dushanbe" {
+			c.Date = ""
+			c.Text = strings.ReplaceAll(c.Text, "2021", "")
+		}
+		undated = append(undated, c)
+	}
+	g, _ := ragtest.Glossaries(t)
+	r, _ = NewEngine(Config{Chunks: undated, Glossary: g}).Retrieve(ctx, "What did Wang Yi propose in Dushanbe in 2023?", Options{})
+	if r.OtherYears {
+		t.Errorf("an undated report may be of 2023: OtherYears should not be set")
 	}
 }
