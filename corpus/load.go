@@ -10,6 +10,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/scobot/scobot/internal/parallel"
 )
 
 // MaxFileSize is the largest document file Load reads (16 MiB); larger files
@@ -77,6 +79,7 @@ func (l loader) load(ctx context.Context, fsys fs.FS) (Result, error) {
 		l.warn("skipped document file", "file", file, "reason", reason)
 	}
 	seen := map[string]string{} // ID → file
+	var files []string          // to load, in walk order
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if p == "." {
@@ -98,22 +101,38 @@ func (l loader) load(ctx context.Context, fsys fs.FS) (Result, error) {
 			skip(p, reason)
 			return nil
 		}
-		id := docID(p)
-		if prev, dup := seen[id]; dup {
-			skip(p, fmt.Sprintf("duplicate document ID %s (also in %s)", id, prev))
-			return nil
-		}
-		doc, reason := l.loadFile(fsys, p)
-		if reason != "" {
-			skip(p, reason)
-			return nil
-		}
-		seen[id] = p
-		res.Docs = append(res.Docs, doc)
+		files = append(files, p)
 		return nil
 	})
 	if err != nil {
 		return Result{}, fmt.Errorf("couldn't walk the document folder: %w", err)
+	}
+	// Reading and cleaning a file is independent of every other: on every
+	// core (cleaning is most of building an index from nothing).
+	docs := make([]Document, len(files))
+	reasons := make([]string, len(files))
+	err = parallel.For(len(files), func(i int) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		docs[i], reasons[i] = l.loadFile(fsys, files[i])
+		return nil
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("couldn't load the documents: %w", err)
+	}
+	for i, p := range files {
+		if reasons[i] != "" {
+			skip(p, reasons[i])
+			continue
+		}
+		id := docID(p)
+		if prev, dup := seen[id]; dup {
+			skip(p, fmt.Sprintf("duplicate document ID %s (also in %s)", id, prev))
+			continue
+		}
+		seen[id] = p
+		res.Docs = append(res.Docs, docs[i])
 	}
 	if err := l.applyOverrides(fsys, res.Docs, skip); err != nil {
 		return Result{}, err

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
+	"path"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -247,6 +249,38 @@ func BenchmarkLoadEmbedded(b *testing.B) {
 	for b.Loop() {
 		if _, err := Load(ctx, fsys, nil); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkLoadMany loads 200 reports (the built-in ones under other
+// names); run with -cpu 1,2 to see the files cleaned on every core.
+func BenchmarkLoadMany(b *testing.B) {
+	emb := Embedded()
+	var names []string
+	err := fs.WalkDir(emb, ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && docExts[strings.ToLower(path.Ext(p))] {
+			names = append(names, p)
+		}
+		return err
+	})
+	if err != nil || len(names) == 0 {
+		b.Fatalf("built-in reports: %v (%d)", err, len(names))
+	}
+	fsys := fstest.MapFS{}
+	for i := range 200 {
+		p := names[i%len(names)]
+		raw, err := fs.ReadFile(emb, p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fsys[fmt.Sprintf("r%03d_%s", i, path.Base(p))] = &fstest.MapFile{Data: raw}
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		res, err := Load(ctx, fsys, nil)
+		if err != nil || len(res.Docs) != 200 {
+			b.Fatalf("loaded %d of 200: %v", len(res.Docs), err)
 		}
 	}
 }
