@@ -59,7 +59,7 @@ func (r Retrieval) Explain() Explanation {
 		Years: r.Query.Time.Years, Months: r.Query.Time.Months, Latest: r.Query.Time.Latest,
 		Abstains: r.Abstains(),
 		Rules: map[string]any{
-			"time_miss": r.TimeMiss, "other_years": r.OtherYears, "unconnected": r.Unconnected, "unnamed": r.Unnamed,
+			"time_miss": r.TimeMiss, "other_years": r.OtherYears, "lacks": r.Lacks(), "unconnected": r.Unconnected, "unnamed": r.Unnamed,
 			"probability": r.Support, "below": r.below,
 		},
 		Evidence: map[string]any{},

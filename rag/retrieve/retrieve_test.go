@@ -153,3 +153,32 @@ func TestRetrieveOtherYears(t *testing.T) {
 		t.Errorf("an undated report may be of 2023: OtherYears should not be set")
 	}
 }
+
+// A question whose best window holds neither what it asks for (a number)
+// nor all of its focus ("budget", which another report holds) is not
+// answered, however well the window holds its names; the same window
+// answers what it does hold.
+func TestRetrieveAskedForDetail(t *testing.T) {
+	ctx := context.Background()
+	chunks := []rag.Chunk{
+		{ID: "sec#0", Doc: "sec", Lang: "en", Title: "SCO Secretariat opens", Date: "2004-01-15",
+			Text: "The SCO Secretariat opened in Beijing, attended by Foreign Minister Li Zhaoxing. The ministers welcomed the Secretariat's opening."},
+		{ID: "other#0", Doc: "other", Lang: "en", Title: "Summit", Date: "2005-07-05",
+			Text: "The leaders met in Astana and approved the budget of the organisation."},
+	}
+	e := newGlossaryEngine(t, chunks)
+	r, err := e.Retrieve(ctx, "How large was the SCO Secretariat's budget when it opened in Beijing?", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Evidence.Answer != 0 || r.Evidence.Missing == 0 {
+		t.Fatalf("evidence %+v: want no number held and the budget missing", r.Evidence)
+	}
+	if !r.Abstains() {
+		t.Errorf("no window holds the budget or any figure: should abstain (support %.2f)", r.Support)
+	}
+	r, _ = e.Retrieve(ctx, "Who attended the opening of the SCO Secretariat in Beijing?", Options{})
+	if r.Abstains() {
+		t.Errorf("the window holds the person asked for: should answer (evidence %+v, support %.2f)", r.Evidence, r.Support)
+	}
+}
