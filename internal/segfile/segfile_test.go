@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -156,5 +157,71 @@ func TestDecoder(t *testing.T) {
 	}
 	if cut.Uvarint() != 0 || !errors.Is(cut.Err(), ErrCutShort) {
 		t.Errorf("the error does not stick")
+	}
+}
+
+// Files of either checksum kind are read, each checked with its own: one
+// written with CRC-32C (before CRC-32 IEEE) reads, and a file whose kind is
+// changed without its checksums fails them.
+func TestChecksumKinds(t *testing.T) {
+	payload := bytes.Repeat([]byte("scobot"), 50)
+	for kind := range uint32(len(tables)) {
+		var buf bytes.Buffer
+		if err := encode(&buf, 3, kind, []Section{bytesSection("s", payload)}); err != nil {
+			t.Fatal(err)
+		}
+		data := buf.Bytes()
+		if got := binary.LittleEndian.Uint32(data[12:]); got != kind {
+			t.Fatalf("kind %d written as %d", kind, got)
+		}
+		f, err := Parse(bytes.Clone(data), 3)
+		if err != nil {
+			t.Fatalf("kind %d: %v", kind, err)
+		}
+		if s, _ := f.Section("s"); !bytes.Equal(s, payload) {
+			t.Errorf("kind %d: section %q", kind, s)
+		}
+		other := bytes.Clone(data)
+		binary.LittleEndian.PutUint32(other[12:], 1-kind)
+		if _, err := Parse(other, 3); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("kind %d read as %d: err %v, want ErrCorrupt", kind, 1-kind, err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := Encode(&buf, 3, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := binary.LittleEndian.Uint32(buf.Bytes()[12:]); got != writeKind {
+		t.Errorf("Encode writes kind %d, want %d", got, writeKind)
+	}
+	bad := bytes.Clone(buf.Bytes())
+	binary.LittleEndian.PutUint32(bad[12:], 7)
+	if _, err := Parse(bad, 3); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("unknown kind: err %v, want ErrCorrupt", err)
+	}
+}
+
+// BenchmarkRead reads a 64 MiB section back, checksums and all, in a file
+// of each checksum kind (kind=0 CRC-32C, kind=1 CRC-32 IEEE, the one
+// written).
+func BenchmarkRead(b *testing.B) {
+	big := bytes.Repeat([]byte{7}, 64<<20)
+	for kind := range uint32(len(tables)) {
+		b.Run(fmt.Sprintf("kind=%d", kind), func(b *testing.B) {
+			var buf bytes.Buffer
+			if err := encode(&buf, 1, kind, []Section{bytesSection("big", big)}); err != nil {
+				b.Fatal(err)
+			}
+			path := filepath.Join(b.TempDir(), "big.seg")
+			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+				b.Fatal(err)
+			}
+			b.SetBytes(int64(len(big)))
+			for b.Loop() {
+				if _, err := Read(path, 1); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
