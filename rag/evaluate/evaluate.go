@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/textnorm"
 )
 
 // Question is one line of an evaluation file (JSONL): a question, the
@@ -235,13 +236,13 @@ func factCoverage(facts [][]string, ans rag.Answer) (float64, []string) {
 		}
 		return 0, missing
 	}
-	text := strings.ToLower(ans.Text)
+	text := foldFact(ans.Text)
 	found := 0
 	var missing []string
 	for _, g := range facts {
 		ok := false
 		for _, alt := range g {
-			if alt != "" && strings.Contains(text, strings.ToLower(alt)) {
+			if alt = foldFact(alt); alt != "" && strings.Contains(text, alt) {
 				ok = true
 				break
 			}
@@ -305,3 +306,9 @@ func nonNilStrings(xs []string) []string {
 	}
 	return xs
 }
+
+// foldFact is the form facts and answers are compared in: textnorm's
+// (NFKC, so full-width digits are digits; traditional Chinese as
+// simplified) and lower case. An answer quoting a traditional-script
+// report's "張德廣" states the fact "张德广".
+func foldFact(s string) string { return strings.ToLower(textnorm.Normalize(s)) }

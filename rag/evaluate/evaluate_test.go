@@ -137,3 +137,17 @@ func TestEvaluateByTag(t *testing.T) {
 		t.Errorf("tags = %s", got)
 	}
 }
+
+// A fact is found whatever script or width the answer writes it in: a
+// traditional-script quote states a simplified fact, full-width digits a
+// year; a fact the answer lacks stays missing.
+func TestFactsFoldScriptAndWidth(t *testing.T) {
+	ans := rag.Answer{Text: "上合組織秘書處首任秘書長張德廣於２００４年就任。"}
+	got, missing := factCoverage([][]string{{"张德广", "Zhang Deguang"}, {"2004"}, {"Bishkek", "比什凯克"}}, ans)
+	if want := 2.0 / 3; got != want {
+		t.Errorf("coverage %.3f, want %.3f (missing %v)", got, want, missing)
+	}
+	if len(missing) != 1 || missing[0] != "Bishkek|比什凯克" {
+		t.Errorf("missing %v, want only Bishkek", missing)
+	}
+}
