@@ -71,6 +71,11 @@ func Extract(e *retrieve.Engine, question string, r retrieve.Retrieval) rag.Answ
 		a.Support = r.Support
 		return a
 	}
+	// A sentence in another language is quoted in the asker's where a
+	// report holds its version; only those that may be quoted are looked
+	// up.
+	v := newVersions(e, r.Query)
+	cands = v.inLanguage(cands, lang, e.Params().MinRelativeScore*cands[0].Score)
 	chosen := pickSentences(e.Params(), cands, e.Signature)
 	var statements []Candidate
 	for _, c := range chosen {
@@ -81,7 +86,7 @@ func Extract(e *retrieve.Engine, question string, r retrieve.Retrieval) rag.Answ
 			}
 		}
 	}
-	return compose(e, question, lang, r, inAskerLanguage(e, lang, statements))
+	return compose(e, question, lang, r, v.statements(statements, lang))
 }
 
 // quotable returns the passages an answer may quote: when some reports
@@ -272,6 +277,12 @@ func pickSentences(pm retrieve.Params, cands []Candidate, sig func(string) map[s
 	take := func(c Candidate) bool {
 		s := sig(c.Text)
 		for i, t := range sigs {
+			if sameQuote(chosen[i], c) {
+				// The same sentence again, as the version of another
+				// report's: cite that report too.
+				chosen[i] = withOriginals(chosen[i], c)
+				return false
+			}
 			if chosen[i].Text == c.Text || len(s) >= 2 && retrieve.Jaccard(s, t) >= 0.6 {
 				return false
 			}

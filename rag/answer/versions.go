@@ -25,81 +25,164 @@ type located struct {
 type versions struct {
 	e    *retrieve.Engine
 	pm   retrieve.Params
+	q    retrieve.Query
 	sent map[[2]string][]located // by document and language
 	near map[string][]string     // by document, the reports of its event
 }
 
-func newVersions(e *retrieve.Engine) *versions {
-	return &versions{e: e, pm: e.Params(), sent: map[[2]string][]located{}, near: map[string][]string{}}
+// newVersions returns a versions for one answer of e to the question q.
+func newVersions(e *retrieve.Engine, q retrieve.Query) *versions {
+	return &versions{e: e, pm: e.Params(), q: q, sent: map[[2]string][]located{}, near: map[string][]string{}}
 }
 
-// inAskerLanguage replaces each statement quoted in another language than
-// lang by its version in lang when a report holds one (see versions),
-// keeping the report it replaces as one to cite too; statements that then
-// quote the same sentence become one, citing every report they stand for.
-// Statements with no such version are kept as they are.
-func inAskerLanguage(e *retrieve.Engine, lang string, st []Candidate) []Candidate {
-	v := newVersions(e)
-	var out []Candidate
-	at := map[string]int{} // index in out by document and text
-	for _, c := range st {
-		if c.Lang != lang {
-			if t, ok := v.find(c, lang); ok {
-				orig := c.Passage
-				c.Text, c.Lang = t.text, lang
-				c.Passage = rag.Passage{Chunk: t.chunk, Score: orig.Score}
-				if orig.Doc != t.chunk.Doc {
-					c.Originals = append(slices.Clip(c.Originals), orig)
-				}
-			}
-		}
-		key := c.Passage.Doc + "\x00" + c.Text
-		if i, ok := at[key]; ok {
-			for _, o := range c.Originals {
-				if !slices.ContainsFunc(out[i].Originals, func(p rag.Passage) bool { return p.Doc == o.Doc }) {
-					out[i].Originals = append(slices.Clip(out[i].Originals), o)
-				}
-			}
-			out[i].Rank = min(out[i].Rank, c.Rank)
+// inLanguage replaces each candidate quoted in another language than
+// lang, of those scoring at least least, by its version in lang when a
+// report holds one (see find), keeping the report it replaces in
+// Originals to cite too. Candidates with no such version are kept as
+// they are; the order is kept.
+func (v *versions) inLanguage(cs []Candidate, lang string, least float64) []Candidate {
+	out := make([]Candidate, len(cs))
+	for i, c := range cs {
+		out[i] = c
+		if c.Lang == lang || c.Score < least {
 			continue
 		}
-		at[key] = len(out)
-		out = append(out, c)
+		// The report's own translation first, else another report's.
+		t, ok := v.version(c, lang, v.event(c.Passage.Doc))
+		if !ok {
+			continue
+		}
+		orig := c.Passage
+		c.Text, c.Lang = t.text, lang
+		c.Passage = rag.Passage{Chunk: t.chunk, Score: orig.Score}
+		if orig.Doc != t.chunk.Doc {
+			c.Originals = append(slices.Clip(c.Originals), orig)
+		}
+		out[i] = c
 	}
 	return out
 }
 
-// find returns the version in lang of the quoted sentence c: the sentence
-// of c's own report that best matches it (the report's own translation),
-// else the best of the other reports of c's event, when the two match well
-// enough and c is its best match in turn.
-func (v *versions) find(c Candidate, lang string) (located, bool) {
+// statements readies an answer's statements: each in the asker's
+// language where a report holds its version (inLanguage), citing the
+// other reports of its event that hold it in another language
+// (alsoReported), and those quoting one sentence made one (mergeSame).
+func (v *versions) statements(st []Candidate, lang string) []Candidate {
+	st = v.inLanguage(st, lang, 0)
+	for i, c := range st {
+		if c.Lang == lang {
+			st[i] = v.alsoReported(c)
+		}
+	}
+	return mergeSame(st)
+}
+
+// mergeSame makes statements that quote the same sentence of the same
+// report one, at the first's place, citing every report they stand for.
+func mergeSame(st []Candidate) []Candidate {
+	var out []Candidate
+	for _, c := range st {
+		i := slices.IndexFunc(out, func(o Candidate) bool { return sameQuote(o, c) })
+		if i < 0 {
+			out = append(out, c)
+			continue
+		}
+		out[i] = withOriginals(out[i], c)
+	}
+	return out
+}
+
+// sameQuote reports whether two candidates quote the same sentence of the
+// same report.
+func sameQuote(a, b Candidate) bool { return a.Text == b.Text && a.Passage.Doc == b.Passage.Doc }
+
+// withOriginals returns a with the originals of b it lacks added (a's own
+// report is none), and the better rank of the two.
+func withOriginals(a, b Candidate) Candidate {
+	for _, o := range b.Originals {
+		if o.Doc != a.Passage.Doc && !slices.ContainsFunc(a.Originals, func(p rag.Passage) bool { return p.Doc == o.Doc }) {
+			a.Originals = append(slices.Clip(a.Originals), o)
+		}
+	}
+	a.Rank = min(a.Rank, b.Rank)
+	return a
+}
+
+// version returns the version in lang of the quoted sentence c: the
+// sentence of the first of the reports docs holding one that matches c
+// best, when the two match well enough (match) and c is its best match in
+// turn among the sentences of c's report in c's language.
+func (v *versions) version(c Candidate, lang string, docs []string) (located, bool) {
 	sig := v.e.Signature(c.Text)
 	if len(sig) < v.pm.VersionShared {
 		return located{}, false
 	}
 	best, bestJ := located{}, 0.0
-	for _, doc := range v.event(c.Passage.Doc) {
-		if bestJ > 0 {
-			break // found in c's own report
-		}
+	for _, doc := range docs {
 		for _, s := range v.sentences(doc, lang) {
 			if j, ok := v.match(sig, s.sig); ok && j > bestJ {
 				best, bestJ = s, j
 			}
 		}
+		if bestJ > 0 {
+			break
+		}
 	}
-	if bestJ == 0 {
+	if bestJ == 0 || !v.keeps(c.Text, best.text) {
 		return located{}, false
 	}
-	// Mutual: no other sentence of c's report in c's language matches the
-	// version better than c does.
 	for _, s := range v.sentences(c.Passage.Doc, c.Lang) {
 		if s.text != c.Text && retrieve.Jaccard(best.sig, s.sig) > bestJ {
 			return located{}, false
 		}
 	}
 	return best, true
+}
+
+// alsoReported returns c with the other reports of its event that hold
+// its version in another language added to its Originals: they report
+// the same point, and the answer cites them beside it.
+func (v *versions) alsoReported(c Candidate) Candidate {
+	for _, doc := range v.event(c.Passage.Doc)[1:] {
+		for _, lang := range v.e.Languages() {
+			if lang == c.Lang {
+				continue
+			}
+			if t, ok := v.version(c, lang, []string{doc}); ok {
+				c = withOriginals(c, Candidate{Rank: c.Rank, Originals: []rag.Passage{{Chunk: t.chunk}}})
+				break
+			}
+		}
+	}
+	return c
+}
+
+// keeps reports whether the sentence version holds all that the sentence
+// orig holds of the question: each of its units (as much of it), and each
+// kind of answer it asks for. A translation that drops a dateline's
+// reporters is no version of it for "which reporters …?".
+func (v *versions) keeps(orig, version string) bool {
+	o, t := termSet(orig), termSet(version)
+	for _, u := range v.q.Units {
+		if u.Holds(t) < u.Holds(o) {
+			return false
+		}
+	}
+	for _, p := range v.q.Parts {
+		if v.e.HoldsAnswer(orig, p.Answer, v.q) && !v.e.HoldsAnswer(version, p.Answer, v.q) {
+			return false
+		}
+	}
+	return true
+}
+
+// termSet returns a lookup of a text's terms (as rag/tokens makes them).
+func termSet(text string) func(string) bool {
+	set := map[string]bool{}
+	for _, t := range tokens.Terms(text) {
+		set[t] = true
+	}
+	return func(t string) bool { return set[t] }
 }
 
 // match reports how well the signatures of a quoted sentence q and a
