@@ -28,6 +28,7 @@ type versions struct {
 	q    retrieve.Query
 	sent map[[2]string][]located // by document and language
 	near map[string][]string     // by document, the reports of its event
+	docs []string                // the engine's documents, once needed
 }
 
 // newVersions returns a versions for one answer of e to the question q.
@@ -237,7 +238,10 @@ func (v *versions) event(doc string) []string {
 	day, ok := docDay(v.e, doc)
 	if ok {
 		var head map[string]bool
-		for _, o := range v.e.Docs() {
+		if v.docs == nil {
+			v.docs = v.e.Docs()
+		}
+		for _, o := range v.docs {
 			od, ok := docDay(v.e, o)
 			if o == doc || !ok || absDays(day, od) > v.pm.EventDays {
 				continue

@@ -141,3 +141,40 @@ func TestVersionsSameEvent(t *testing.T) {
 		}
 	}
 }
+
+// A version that drops what the question asks about is not quoted in the
+// original's place: the English dateline names no reporter.
+func TestVersionMustKeepWhatIsAsked(t *testing.T) {
+	e := newVersionsEngine(t)
+	a := answerOf(t, e, "Which reporter filed the report on China hosting the Qingdao summit?")
+	for _, s := range a.Statements {
+		if strings.Contains(s.Text, "记者") {
+			return
+		}
+	}
+	t.Errorf("want the Chinese dateline naming its reporter quoted:\n%s", a.Text)
+}
+
+// A sentence's version must match it best in turn: of two Chinese
+// sentences, only the one the English sentence renders whole has it.
+func TestVersionIsMutualBest(t *testing.T) {
+	g, lex := ragtest.Glossaries(t)
+	zh := rag.Chunk{ID: "zh#0", Doc: "zh", Lang: "zh", Title: "王毅出席上合组织外长理事会会议", Date: "2025-06-11",
+		Text: "王毅表示，中方支持上合组织疫苗研发中心建设。\n\n王毅还表示，中方支持上合组织疫苗研发中心建设，愿同各方分享疫苗。"}
+	en := rag.Chunk{ID: "en#0", Doc: "en", Lang: "en", Title: "Wang Yi attends SCO Council of Foreign Ministers", Date: "2025-06-11",
+		Text: "Wang Yi said China supports the SCO vaccine research and development center and will share vaccines."}
+	e := retrieve.NewEngine(retrieve.Config{Chunks: []rag.Chunk{zh, en}, Glossary: g, Lexicon: lex})
+	v := newVersions(e, retrieve.Query{})
+	for _, tt := range []struct {
+		text string
+		want bool
+	}{
+		{"王毅表示，中方支持上合组织疫苗研发中心建设。", false},
+		{"王毅还表示，中方支持上合组织疫苗研发中心建设，愿同各方分享疫苗。", true},
+	} {
+		c := Candidate{Text: tt.text, Lang: "zh", Passage: rag.Passage{Chunk: zh}}
+		if _, ok := v.version(c, "en", v.event("zh")); ok != tt.want {
+			t.Errorf("version of %q found %v, want %v", tt.text, ok, tt.want)
+		}
+	}
+}
