@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/retrieve"
@@ -190,12 +191,7 @@ func termSet(text string) func(string) bool {
 // sentence s of another language overlap (Jaccard), and whether s counts
 // as q's version: enough shared entries, overlap and cover of q.
 func (v *versions) match(q, s map[string]bool) (float64, bool) {
-	shared := 0
-	for k := range q {
-		if s[k] {
-			shared++
-		}
-	}
+	shared := sharedKeys(q, s)
 	if shared < v.pm.VersionShared || float64(shared) < v.pm.VersionCover*float64(len(q)) {
 		return 0, false
 	}
@@ -217,7 +213,7 @@ func (v *versions) sentences(doc, lang string) []located {
 			continue
 		}
 		for _, s := range tokens.Sentences(ch.Text) {
-			if seen[s] || len([]rune(s)) < MinSentenceRunes || IsHeading(s, ch.Text) {
+			if seen[s] || utf8.RuneCountInString(s) < MinSentenceRunes || IsHeading(s, ch.Text) {
 				continue
 			}
 			seen[s] = true
@@ -262,13 +258,19 @@ func (v *versions) event(doc string) []string {
 // the same concepts for one event: EventShared, and EventOverlap of the
 // smaller.
 func (v *versions) sameHead(a, b map[string]bool) bool {
-	shared := 0
+	shared := sharedKeys(a, b)
+	return shared >= v.pm.EventShared && float64(shared) >= v.pm.EventOverlap*float64(min(len(a), len(b)))
+}
+
+// sharedKeys counts the keys two sets have in common.
+func sharedKeys(a, b map[string]bool) int {
+	n := 0
 	for k := range a {
 		if b[k] {
-			shared++
+			n++
 		}
 	}
-	return shared >= v.pm.EventShared && float64(shared) >= v.pm.EventOverlap*float64(min(len(a), len(b)))
+	return n
 }
 
 // eventHead returns the glossary concepts (numbers aside) of a report's
