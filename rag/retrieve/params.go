@@ -234,7 +234,7 @@ type Params struct {
 	// translation; the seeds' two reports of the 2024 Astana meeting share
 	// 8 of 8 concepts, while dated reports of other events in the seeds and
 	// the realdev tuning half share up to 0.71 of theirs (the SCO, "foreign
-	// ministers", a capital) but are months to years apart, so the date
+	// ministers", a capital) but are seven weeks to years apart, so the date
 	// decides and the overlap only keeps two events of one day apart. (Two
 	// tuning-half reports of the 2015 Ufa summit, a preview and a report
 	// two days later, share 0.44 and are not paired.)
