@@ -55,6 +55,10 @@ type Statement struct {
 	Chunk string      // the ID of the chunk quoted
 	Lang  string      // language of Text
 	Gloss []GlossPair // names in the sentence rendered in the asker's language
+	// Also are the citation numbers of the reports in another language
+	// whose sentence Text is the asker's-language version of, cited after
+	// N; none when Text is quoted for itself.
+	Also []int
 }
 
 // GlossPair pairs a term as the source writes it with its rendering in the

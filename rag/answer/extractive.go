@@ -44,7 +44,11 @@ type Candidate struct {
 	// Parts scores the sentence for each sub-question of the question
 	// (retrieve.Query.Parts); Score is the best of them.
 	Parts []float64
-	own   []float64 // for each sub-question, the share of its own units' weight the sentence holds
+	// Originals are the reports in another language whose sentence Text
+	// stands for as its version in the asker's language (see
+	// inAskerLanguage); an answer cites them after Passage's.
+	Originals []rag.Passage
+	own       []float64 // for each sub-question, the share of its own units' weight the sentence holds
 }
 
 // Extract composes the extractive answer for a retrieval: the sentences of
@@ -67,6 +71,11 @@ func Extract(e *retrieve.Engine, question string, r retrieve.Retrieval) rag.Answ
 		a.Support = r.Support
 		return a
 	}
+	// A sentence in another language is quoted in the asker's where a
+	// report holds its version; only those that may be quoted are looked
+	// up.
+	v := newVersions(e, r.Query)
+	cands = v.inLanguage(cands, lang, e.Params().MinRelativeScore*cands[0].Score)
 	chosen := pickSentences(e.Params(), cands, e.Signature)
 	var statements []Candidate
 	for _, c := range chosen {
@@ -77,7 +86,7 @@ func Extract(e *retrieve.Engine, question string, r retrieve.Retrieval) rag.Answ
 			}
 		}
 	}
-	return compose(e, question, lang, r, statements)
+	return compose(e, question, lang, r, v.statements(statements, lang))
 }
 
 // quotable returns the passages an answer may quote: when some reports
@@ -268,6 +277,12 @@ func pickSentences(pm retrieve.Params, cands []Candidate, sig func(string) map[s
 	take := func(c Candidate) bool {
 		s := sig(c.Text)
 		for i, t := range sigs {
+			if sameQuote(chosen[i], c) {
+				// The same sentence again, as the version of another
+				// report's: cite that report too.
+				chosen[i] = withOriginals(chosen[i], c)
+				return false
+			}
 			if chosen[i].Text == c.Text || len(s) >= 2 && retrieve.Jaccard(s, t) >= 0.6 {
 				return false
 			}
@@ -364,9 +379,11 @@ func compose(e *retrieve.Engine, question, lang string, r retrieve.Retrieval, ca
 	num := map[string]int{}
 	var cites []rag.Citation
 	for _, c := range cands {
-		if _, ok := num[c.Passage.Doc]; !ok {
-			num[c.Passage.Doc] = len(cites) + 1
-			cites = append(cites, rag.Citation{N: len(cites) + 1, Doc: c.Passage.Doc, Title: c.Passage.Title, Date: c.Passage.Date, Source: c.Passage.Source, URL: c.Passage.URL})
+		for _, p := range append([]rag.Passage{c.Passage}, c.Originals...) {
+			if _, ok := num[p.Doc]; !ok {
+				num[p.Doc] = len(cites) + 1
+				cites = append(cites, rag.Citation{N: len(cites) + 1, Doc: p.Doc, Title: p.Title, Date: p.Date, Source: p.Source, URL: p.URL})
+			}
 		}
 	}
 	// Within a source, quote in document order.
@@ -390,6 +407,9 @@ func compose(e *retrieve.Engine, question, lang string, r retrieve.Retrieval, ca
 		}
 		seen[c.Text] = true
 		s := rag.Statement{Text: c.Text, N: num[c.Passage.Doc], Doc: c.Passage.Doc, Chunk: c.Passage.ID, Lang: c.Lang}
+		for _, o := range c.Originals {
+			s.Also = append(s.Also, num[o.Doc])
+		}
 		if c.Lang != lang {
 			s.Gloss = Gloss(e, c.Text, lang, glossed)
 		}
@@ -430,7 +450,8 @@ func Gloss(e *retrieve.Engine, sentence, lang string, done map[string]bool) []ra
 
 // renderStatements writes the answer body: an opening line naming the dates
 // of the quoted reports, then one quoted sentence per line with its marker
-// and, for a sentence in another language, the names it contains rendered in
+// (and those of the reports in another language it is the version of) and,
+// for a sentence in another language, the names it contains rendered in
 // the asker's language.
 func renderStatements(lang string, st []rag.Statement, cites []rag.Citation) string {
 	var dates []string
@@ -453,6 +474,9 @@ func renderStatements(lang string, st []rag.Statement, cites []rag.Citation) str
 		b.WriteString(" [")
 		b.WriteString(strconv.Itoa(s.N))
 		b.WriteString("]")
+		for _, n := range s.Also {
+			b.WriteString("[" + strconv.Itoa(n) + "]")
+		}
 		b.WriteString(GlossText(lang, s.Gloss, nil))
 	}
 	return b.String()
