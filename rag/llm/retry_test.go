@@ -238,7 +238,7 @@ func TestBodyTimeout(t *testing.T) {
 
 func TestBudgetBoundsCall(t *testing.T) {
 	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int, body []byte) { hangUntilDone(r) })
-	const budget = 400 * time.Millisecond
+	const budget = time.Second // room for two 150ms attempts on a loaded machine
 	// Real clock and sleep; short waits so that several attempts fit.
 	h := hooks{jitter: func(time.Duration) time.Duration { return 10 * time.Millisecond }}
 	c, _ := testClientHooks(t, f, h, func(cfg *Config) { cfg.Timeout, cfg.RetryTime, cfg.MaxAttempts = 150*time.Millisecond, budget, 100 })
