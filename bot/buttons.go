@@ -16,7 +16,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/scobot/scobot/rag"
-	"github.com/scobot/scobot/render"
+	"github.com/scobot/scobot/render/words"
 )
 
 // Callbacks keeps, server-side, what a button under an answer acts on:
@@ -117,8 +117,8 @@ func (b *Bot) answerButtons(ctx context.Context, r Reply, lang string) string {
 	rows := [][]tgbotapi.InlineKeyboardButton{{
 		{Text: "👍", CallbackData: data(actionGood)},
 		{Text: "👎", CallbackData: data(actionBad)},
-		{Text: render.Text(lang, render.ButtonQuotes), CallbackData: data(actionQuotes)},
-		{Text: render.Text(lang, render.ButtonBrief), CallbackData: data(actionBrief)},
+		{Text: words.Text(lang, words.ButtonQuotes), CallbackData: data(actionQuotes)},
+		{Text: words.Text(lang, words.ButtonBrief), CallbackData: data(actionBrief)},
 	}}
 	for i, f := range a.FollowUps {
 		rows = append(rows, []tgbotapi.InlineKeyboardButton{{Text: shorten(f, 60), CallbackData: data(actionFollow + strconv.Itoa(i))}})
@@ -162,11 +162,11 @@ func (b *Bot) handleCallback(ctx context.Context, in incoming) bool {
 		return true
 	}
 	if cb.Message == nil || cb.Message.Chat == nil {
-		return toast(render.Text(lang, render.ButtonExpired))
+		return toast(words.Text(lang, words.ButtonExpired))
 	}
 	chat := cb.Message.Chat.ID
 	if !b.access.allows(chat, user) {
-		return toast(render.Text(lang, render.Refused))
+		return toast(words.Text(lang, words.Refused))
 	}
 	token, action, _ := strings.Cut(cb.Data, ":")
 	payload, err := b.cfg.Callbacks.GetCallback(ctx, token)
@@ -178,7 +178,7 @@ func (b *Bot) handleCallback(ctx context.Context, in incoming) bool {
 		if !errors.Is(err, ErrCallbackExpired) {
 			b.log.Warn("couldn't read a button's answer", "err", err)
 		}
-		return toast(render.Text(lang, render.ButtonExpired))
+		return toast(words.Text(lang, words.ButtonExpired))
 	}
 	t := target{chatID: chat, threadID: in.threadID, replyTo: cb.Message.MessageID}
 	switch {
@@ -191,7 +191,7 @@ func (b *Bot) handleCallback(ctx context.Context, in incoming) bool {
 				b.log.Error("couldn't keep the feedback", "err", err)
 			}
 		}
-		return toast(render.Text(lang, render.ButtonThanks))
+		return toast(words.Text(lang, words.ButtonThanks))
 	case action == actionQuotes:
 		toast("")
 		dctx, cancel := b.deliveryContext(ctx)
@@ -203,12 +203,12 @@ func (b *Bot) handleCallback(ctx context.Context, in incoming) bool {
 	case strings.HasPrefix(action, actionFollow):
 		i, err := strconv.Atoi(strings.TrimPrefix(action, actionFollow))
 		if err != nil || i < 0 || i >= len(card.FollowUps) {
-			return toast(render.Text(lang, render.ButtonExpired))
+			return toast(words.Text(lang, words.ButtonExpired))
 		}
 		toast("")
 		return b.answerFor(ctx, t, user, cb.From, card.FollowUps[i])
 	}
-	return toast(render.Text(lang, render.ButtonExpired))
+	return toast(words.Text(lang, words.ButtonExpired))
 }
 
 // answerFor asks the core text on behalf of the user who pressed a button
@@ -223,7 +223,7 @@ func (b *Bot) answerFor(ctx context.Context, t target, user int64, from *tgbotap
 	if ok, _, limit := b.limits.allow(user, t.chatID); !ok {
 		dctx, cancel := b.deliveryContext(ctx)
 		defer cancel()
-		return b.deliver(dctx, t, textReply(KindRefusal, render.Text(lang, render.RateLimit, limitText(lang, limit, render.RateQuestions))), nil, lang)
+		return b.deliver(dctx, t, textReply(KindRefusal, words.Text(lang, words.RateLimit, limitText(lang, limit, words.RateQuestions))), nil, lang)
 	}
 	stopTyping := b.typing(ctx, t)
 	st := &stream{b: b, ctx: ctx, t: t, last: b.cfg.now()}
@@ -238,12 +238,12 @@ func (b *Bot) answerFor(ctx context.Context, t target, user int64, from *tgbotap
 // quotesReply lists an answer's cited passages in full.
 func quotesReply(c answerCard, lang string) Reply {
 	var blocks []Block
-	blocks = append(blocks, Block{Title: render.Text(lang, render.QuotesTitle)})
+	blocks = append(blocks, Block{Title: words.Text(lang, words.QuotesTitle)})
 	for _, q := range c.Quotes {
 		title := ""
 		for _, cit := range c.Citations {
 			if cit.N == q.N {
-				title = fmt.Sprintf("[%d] %s", cit.N, render.SourceLine(cit))
+				title = fmt.Sprintf("[%d] %s", cit.N, words.SourceLine(cit))
 			}
 		}
 		blocks = append(blocks, Block{Title: title, Text: q.Text})

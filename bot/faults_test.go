@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/scobot/scobot/rag"
-	"github.com/scobot/scobot/render"
+	"github.com/scobot/scobot/render/words"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -261,7 +261,7 @@ func TestRefusalFlooding(t *testing.T) {
 		id = last(privateMsg(2, i+1, "let me in"))
 	}
 	f.waitDone(id)
-	if got := f.repliesTo(2); len(got) != 1 || got[0] != render.Text("en", render.Refused) {
+	if got := f.repliesTo(2); len(got) != 1 || got[0] != words.Text("en", words.Refused) {
 		t.Errorf("a stranger's 11 messages got %d replies, want 1 refusal: %q", len(got), got)
 	}
 	clock.advance(time.Minute)

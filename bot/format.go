@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/scobot/scobot/rag"
-	"github.com/scobot/scobot/render"
+	"github.com/scobot/scobot/render/words"
 )
 
 // MaxMessageUTF16 is Telegram's limit on one message's text, in UTF-16
@@ -290,7 +290,7 @@ func paragraphs(text string) []string {
 	return out
 }
 
-func sourcesHeading(lang string) string { return render.Text(lang, render.SourcesHeading) }
+func sourcesHeading(lang string) string { return words.Text(lang, words.SourcesHeading) }
 
 // citationHTML renders "[n] <a href="url">Title</a> — Publisher, date".
 func citationHTML(c rag.Citation) string {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scobot/scobot/render"
+	"github.com/scobot/scobot/render/words"
 )
 
 // TestBotSpeaksTheSendersLanguage: the bot's own words follow each
@@ -49,12 +49,12 @@ func TestBotSpeaksTheSendersLanguage(t *testing.T) {
 // language, and the Chinese and Russian ones are not the English.
 func TestEveryMessageInEveryLanguage(t *testing.T) {
 	for _, cmd := range Commands {
-		for _, lang := range render.Languages {
-			if render.Text(lang, cmd.Help) == string(cmd.Help) {
+		for _, lang := range words.Languages {
+			if words.Text(lang, cmd.Help) == string(cmd.Help) {
 				t.Errorf("/%s has no help in %s", cmd.Name, lang)
 			}
 		}
-		if render.Text("zh", cmd.Help) == render.Text("en", cmd.Help) || render.Text("ru", cmd.Help) == render.Text("en", cmd.Help) {
+		if words.Text("zh", cmd.Help) == words.Text("en", cmd.Help) || words.Text("ru", cmd.Help) == words.Text("en", cmd.Help) {
 			t.Errorf("/%s: help not translated", cmd.Name)
 		}
 	}

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/scobot/scobot/rag"
-	"github.com/scobot/scobot/render"
+	"github.com/scobot/scobot/render/words"
 )
 
 func TestPrivateQuestionAnswered(t *testing.T) {
@@ -196,7 +196,7 @@ func TestAllowlist(t *testing.T) {
 	f.push(groupMsg(-500, 3, 2, "/ask allowed by the chat", nil))
 	f.push(privateMsg(1, 3, "allowed by the user"))
 	for _, c := range f.waitSent(3) {
-		if refused := c.form.Get("text") == render.Text("en", render.Refused); refused != (c.form.Get("chat_id") == "2") {
+		if refused := c.form.Get("text") == words.Text("en", words.Refused); refused != (c.form.Get("chat_id") == "2") {
 			t.Errorf("chat %s got %q", c.form.Get("chat_id"), c.form.Get("text"))
 		}
 	}
@@ -468,7 +468,7 @@ func TestNonTextMessages(t *testing.T) {
 	f.push(p)
 	sent := f.waitSent(1)
 	time.Sleep(30 * time.Millisecond)
-	if n := len(f.callsOf("sendMessage")); n != 1 || sent[0].form.Get("chat_id") != "42" || sent[0].form.Get("text") != render.Text("en", render.NonText, defaultExamples[0]) {
+	if n := len(f.callsOf("sendMessage")); n != 1 || sent[0].form.Get("chat_id") != "42" || sent[0].form.Get("text") != words.Text("en", words.NonText, defaultExamples[0]) {
 		t.Errorf("want one hint, in the private chat; got %d replies, first %v", n, sent[0].form)
 	}
 }

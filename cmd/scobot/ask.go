@@ -14,7 +14,7 @@ import (
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/tokens"
-	"github.com/scobot/scobot/render"
+	"github.com/scobot/scobot/render/words"
 )
 
 func runAsk(ctx context.Context, m *Main, c *cli, args []string) error {
@@ -28,7 +28,7 @@ func runAsk(ctx context.Context, m *Main, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *lang != "" && render.Lang(*lang) == "" {
+	if *lang != "" && words.Lang(*lang) == "" {
 		return fmt.Errorf("%w: --lang is zh, en or ru, not %q", errUsage, *lang)
 	}
 	question := strings.TrimSpace(strings.Join(pos, " "))
@@ -63,7 +63,7 @@ func runAsk(ctx context.Context, m *Main, c *cli, args []string) error {
 	if *asJSON {
 		return writeJSON(m.Stdout, answerJSON(ans))
 	}
-	writeAnswer(m.Stdout, ans, render.Lang(*lang))
+	writeAnswer(m.Stdout, ans, words.Lang(*lang))
 	return nil
 }
 
@@ -73,7 +73,7 @@ func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 	if _, err := c.parse(fs, args); err != nil {
 		return err
 	}
-	if *lang != "" && render.Lang(*lang) == "" {
+	if *lang != "" && words.Lang(*lang) == "" {
 		return fmt.Errorf("%w: --lang is zh, en or ru, not %q", errUsage, *lang)
 	}
 	a, err := openApp(ctx, c.cfg, c.log, openOptions{})

@@ -1,9 +1,12 @@
-// Package render is scobot's presentation home: every message the bot and
-// the command line show in their own words, in Chinese, English and
-// Russian, from one table (messages.go), and the one way a source is
-// written ("Title — Publisher, date", sources.go). It knows the domain
-// types of package rag and nothing else of scobot's.
-package render
+// Package words is the message table of scobot's presentation home
+// (package render): every message the bot and the command line show in
+// their own words, in Chinese, English and Russian, from one table
+// (messages.go), and the one way a source is written ("Title — Publisher,
+// date", sources.go). It is a leaf: it knows the domain types of package
+// rag and nothing else of scobot's, so the packages that write answers
+// (rag/answer, rag/brief) can take their words from it while render, which
+// imports them, draws what they write.
+package words
 
 import (
 	"fmt"
