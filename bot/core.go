@@ -2,7 +2,7 @@
 // who may ask and how often, and turning an answer into messages.
 //
 // Core is front-agnostic: it takes one text from a chat and returns a Reply,
-// a small value each front renders (FormatHTML for Telegram, FormatPlain for
+// a small value each front renders (render.HTML for Telegram, render.Plain for
 // a terminal). Bot is the Telegram front: the update loop (long polling or a
 // webhook), access control, rate limits, answers worked on concurrently in per-chat order,
 // and delivery with HTML formatting, splitting, streaming edits and retries.
@@ -21,6 +21,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/render"
 	"github.com/scobot/scobot/render/words"
 )
 
@@ -85,33 +86,16 @@ const (
 	KindRefusal = "refusal" // the front refused the message (access, rate limit)
 )
 
-// Reply is what Core says back: front-neutral blocks of text, then an
-// answer with its citations when Kind is KindAnswer.
-type Reply struct {
-	Kind   string
-	Blocks []Block
-	Answer *rag.Answer
-	// Lang, when set, is the language of the front's own words around an
-	// answer (its "Sources" heading): the one the reader chose (/lang,
-	// --lang). Unset, they follow the answer's language.
-	Lang string
-}
-
-// Block is one part of a reply: an optional heading, a paragraph and a
-// list, each optional.
-type Block struct {
-	Title string
-	Text  string
-	Items []Item
-}
-
-// Item is one line of a list: a label (a link when URL is set) and detail
-// shown after it.
-type Item struct {
-	Label  string
-	URL    string
-	Detail string
-}
+// Reply, Block and Item are the renderer's (package render): Core's
+// replies are drawn by render.HTML and render.Plain.
+type (
+	// Reply is what Core says back.
+	Reply = render.Reply
+	// Block is one part of a reply.
+	Block = render.Block
+	// Item is one line of a list.
+	Item = render.Item
+)
 
 // Input is one text received from a chat.
 type Input struct {

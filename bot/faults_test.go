@@ -7,14 +7,15 @@ import (
 	"sync"
 	"time"
 
-	"github.com/scobot/scobot/rag"
-	"github.com/scobot/scobot/render/words"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/render/words"
 )
 
 // TestAPIURLPasswordRedacted: a TELEGRAM_API_URL with user:pass@ never

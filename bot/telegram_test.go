@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/render"
+	"github.com/scobot/scobot/render/rendertest"
 	"github.com/scobot/scobot/render/words"
 )
 
@@ -41,7 +43,7 @@ func TestPrivateQuestionAnswered(t *testing.T) {
 	if sent.Has("message_thread_id") {
 		t.Errorf("message_thread_id set outside a forum topic")
 	}
-	if err := checkTelegramHTML(sent.Get("text")); err != nil {
+	if err := rendertest.CheckTelegramHTML(sent.Get("text")); err != nil {
 		t.Error(err)
 	}
 	if cmds := f.waitFor(func(cs []apiCall) bool { return len(cs) > 0 }, "setMyCommands"); !strings.Contains(cmds[0].form.Get("commands"), `"ask"`) {
@@ -56,7 +58,7 @@ func TestGroupRouting(t *testing.T) {
 	const chat = -1001
 	topic := map[string]any{"message_thread_id": 77, "is_topic_message": true}
 	mention := func(text string) map[string]any {
-		return map[string]any{"entities": []map[string]any{{"type": "mention", "offset": utf16Len(text[:strings.Index(text, "@")]), "length": len("@" + botName)}}}
+		return map[string]any{"entities": []map[string]any{{"type": "mention", "offset": render.UTF16Len(text[:strings.Index(text, "@")]), "length": len("@" + botName)}}}
 	}
 	replyToBot := map[string]any{"reply_to_message": map[string]any{"message_id": 5, "date": 1,
 		"from": map[string]any{"id": botID, "is_bot": true, "first_name": "SCO bot"}, "chat": map[string]any{"id": chat, "type": "supergroup"}}}
@@ -151,18 +153,18 @@ func TestLongAnswerSplit(t *testing.T) {
 	var all strings.Builder
 	for i, c := range sent {
 		text := c.form.Get("text")
-		if n := utf16Len(text); n > MaxMessageUTF16 {
+		if n := render.UTF16Len(text); n > render.MaxMessageUTF16 {
 			t.Errorf("part %d: %d UTF-16 units", i+1, n)
 		}
-		if err := checkTelegramHTML(text); err != nil {
+		if err := rendertest.CheckTelegramHTML(text); err != nil {
 			t.Errorf("part %d: %v", i+1, err)
 		}
 		if c.form.Get("reply_to_message_id") != "8" {
 			t.Errorf("part %d is not a reply to the question", i+1)
 		}
-		all.WriteString(htmlToPlain(text) + "\n\n")
+		all.WriteString(render.HTMLToPlain(text) + "\n\n")
 	}
-	if got, want := squash(all.String()), squash(long); !strings.Contains(got, want) {
+	if got, want := rendertest.Squash(all.String()), rendertest.Squash(long); !strings.Contains(got, want) {
 		t.Errorf("the parts do not hold the whole answer")
 	}
 }
@@ -183,7 +185,7 @@ func TestSourceTitleEscaped(t *testing.T) {
 			t.Errorf("reply lacks %q:\n%s", want, text)
 		}
 	}
-	if err := checkTelegramHTML(text); err != nil {
+	if err := rendertest.CheckTelegramHTML(text); err != nil {
 		t.Error(err)
 	}
 }

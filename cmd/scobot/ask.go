@@ -14,6 +14,7 @@ import (
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/tokens"
+	"github.com/scobot/scobot/render"
 	"github.com/scobot/scobot/render/words"
 )
 
@@ -122,7 +123,7 @@ func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			fmt.Fprintln(m.Stdout, strings.TrimRight(bot.FormatPlain(reply), "\n"))
+			fmt.Fprintln(m.Stdout, strings.TrimRight(render.Plain(reply), "\n"))
 			fmt.Fprintln(m.Stdout)
 		}
 		if err != nil {
@@ -187,10 +188,10 @@ func readLine(r *bufio.Reader, limit int) (line string, tooLong bool, err error)
 }
 
 // writeAnswer prints an answer for a terminal: the text, its note, then
-// the sources, as scobot chat prints a reply (bot.FormatPlain); lang, when
+// the sources, as scobot chat prints a reply (render.Plain); lang, when
 // set, is the language of the words around it.
 func writeAnswer(w io.Writer, ans rag.Answer, lang string) {
-	fmt.Fprint(w, bot.FormatPlain(bot.Reply{Kind: bot.KindAnswer, Answer: &ans, Lang: lang}))
+	fmt.Fprint(w, render.Plain(bot.Reply{Kind: bot.KindAnswer, Answer: &ans, Lang: lang}))
 }
 
 // askJSON is the JSON shape of `scobot ask --json`.
