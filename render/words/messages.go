@@ -126,6 +126,19 @@ const (
 	NotGroupAdmin       Key = "sub.notadmin"
 	NoDigests           Key = "sub.nodigests"
 	DigestTitle         Key = "digest.title"
+
+	// The words of briefings and timelines (rag/brief's headlines,
+	// render's briefing and timeline renderers).
+	BriefAbstain    Key = "brief.abstain"
+	BriefNothingNew Key = "brief.nothingnew"
+	BriefKeyPoints  Key = "brief.keypoints"
+	TimelineTitle   Key = "timeline.title"
+	SourcesDiffer   Key = "brief.differ"
+	NoteLabel       Key = "brief.note"
+	Undated         Key = "event.undated"
+	DateReported    Key = "event.reported"
+	NoEvents        Key = "timeline.none"
+	LabelColon      Key = "label.colon"
 )
 
 // Languages are the languages of the table, the first the default.
@@ -305,6 +318,20 @@ var messages = map[Key][3]string{
 	NoDigests:          {"Digests are not available in this bot.", "本机器人不提供定期简报。", "В этом боте нет сводок."},
 	DigestTitle:        {"Digest: %s", "简报：%s", "Сводка: %s"},
 	QuotesTitle:        {"The cited passages", "所引段落", "Цитируемые фрагменты"},
+	BriefAbstain: {
+		"The corpus does not cover this topic: none of the indexed reports is about “%s”.",
+		"语料库未涉及这一主题：现有报道均与“%s”无关。",
+		"Корпус не освещает эту тему: ни одно из сообщений не посвящено теме «%s».",
+	},
+	BriefNothingNew: {"Nothing new since %s on “%s”.", "自%s以来，关于“%s”没有新的报道。", "С %s ничего нового по теме «%s»."},
+	BriefKeyPoints:  {"Key points", "要点", "Главное"},
+	TimelineTitle:   {"Timeline", "时间线", "Хронология"},
+	SourcesDiffer:   {"Sources differ", "说法不一", "Источники расходятся"},
+	NoteLabel:       {"Note", "注", "Примечание"},
+	Undated:         {"undated", "日期不详", "без даты"},
+	DateReported:    {" (reported)", "（报道日期）", " (дата сообщения)"},
+	NoEvents:        {"No events match.", "没有符合条件的事件。", "Подходящих событий нет."},
+	LabelColon:      {": ", "：", ": "},
 	NoteRemovedMany: {
 		"%d sentences the cited reports do not support were removed.",
 		"已删去 %d 句所引报道不支持的内容。",
