@@ -143,11 +143,11 @@ func shorten(s string, n int) string {
 func (b *Bot) handleCallback(ctx context.Context, in incoming) bool {
 	cb := in.cb
 	user := int64(0)
-	lang := ""
+	code := "" // the presser's client language
 	if cb.From != nil {
-		user, lang = cb.From.ID, cb.From.LanguageCode
+		user, code = cb.From.ID, cb.From.LanguageCode
 	}
-	lang = b.core.Lang(Input{User: strconv.FormatInt(user, 10), Lang: lang})
+	lang := b.core.Lang(Input{User: strconv.FormatInt(user, 10), Lang: code})
 	toast := func(text string) bool {
 		p := tgbotapi.Params{"callback_query_id": cb.ID}
 		if text != "" {
@@ -180,6 +180,13 @@ func (b *Bot) handleCallback(ctx context.Context, in incoming) bool {
 		}
 		return toast(words.Text(lang, words.ButtonExpired))
 	}
+	if code == "" {
+		// A press that does not say its client's language reads the
+		// card's: the buttons pressed were labelled in it. A /lang
+		// choice still comes first.
+		code = card.Lang
+		lang = b.core.Lang(Input{User: strconv.FormatInt(user, 10), Lang: code})
+	}
 	t := target{chatID: chat, threadID: in.threadID, replyTo: cb.Message.MessageID}
 	switch {
 	case action == actionGood || action == actionBad:
@@ -199,26 +206,24 @@ func (b *Bot) handleCallback(ctx context.Context, in incoming) bool {
 		return b.deliver(dctx, t, quotesReply(card, lang), nil, lang)
 	case action == actionBrief:
 		toast("")
-		return b.answerFor(ctx, t, user, cb.From, "/brief "+card.Question)
+		return b.answerFor(ctx, t, user, code, "/brief "+card.Question)
 	case strings.HasPrefix(action, actionFollow):
 		i, err := strconv.Atoi(strings.TrimPrefix(action, actionFollow))
 		if err != nil || i < 0 || i >= len(card.FollowUps) {
 			return toast(words.Text(lang, words.ButtonExpired))
 		}
 		toast("")
-		return b.answerFor(ctx, t, user, cb.From, card.FollowUps[i])
+		return b.answerFor(ctx, t, user, code, card.FollowUps[i])
 	}
 	return toast(words.Text(lang, words.ButtonExpired))
 }
 
 // answerFor asks the core text on behalf of the user who pressed a button
 // (a follow-up, a briefing) and delivers the reply, under the same rate
-// limits as a question.
-func (b *Bot) answerFor(ctx context.Context, t target, user int64, from *tgbotapi.User, text string) bool {
-	in := Input{Chat: chatKey(t), User: strconv.FormatInt(user, 10), Text: text}
-	if from != nil {
-		in.Lang = from.LanguageCode
-	}
+// limits as a question; code is the presser's language as a client gives
+// it.
+func (b *Bot) answerFor(ctx context.Context, t target, user int64, code, text string) bool {
+	in := Input{Chat: chatKey(t), User: strconv.FormatInt(user, 10), Text: text, Lang: code}
 	lang := b.core.Lang(in)
 	if ok, _, limit := b.limits.allow(user, t.chatID); !ok {
 		dctx, cancel := b.deliveryContext(ctx)

@@ -68,6 +68,9 @@ func TestNewsroomTranscript(t *testing.T) {
 		if label == "📄 原文" || label == "📋 简报" {
 			within("the reply to "+label, func() bool { return tg.sentCount() > before })
 		}
+		if l := tg.lines(); label == "📄 原文" && !strings.Contains(l[len(l)-1], "<b>所引段落</b>") {
+			t.Errorf("the Chinese reader's full quotes: %q", l[len(l)-1])
+		}
 	}
 	if r := tg.reply(tg.say(group, en, "en", "/subscribe@live_bot foreign ministers daily 08:00"), 10*time.Second); !strings.Contains(r, "Subscribed") {
 		t.Fatalf("/subscribe: %q", r)
