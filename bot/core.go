@@ -196,7 +196,7 @@ func (c *Core) documents() []DocInfo { return *c.docs.Load() }
 // Command is one command Handle understands.
 type Command struct {
 	Name string    // without the slash
-	Args string    // what follows it, as shown in /help ("<question>")
+	Args words.Key // what follows it, as /help shows it ("<question>"); "" for nothing
 	Help words.Key // what it does, for /help
 	Menu words.Key // what it does, for a client's command menu; "" for none
 	// Editors marks a command only editors may use: left out of the menu
@@ -207,19 +207,19 @@ type Command struct {
 // Commands are the commands Handle understands, in /help order. A front
 // offers them in its command menu.
 var Commands = []Command{
-	{Name: "ask", Args: "<question>", Help: words.CmdAsk, Menu: words.MenuAsk},
+	{Name: "ask", Args: words.ArgsQuestion, Help: words.CmdAsk, Menu: words.MenuAsk},
 	{Name: "sources", Help: words.CmdSources, Menu: words.MenuSources},
-	{Name: "brief", Args: "<topic>", Help: words.CmdBrief, Menu: words.MenuBrief},
-	{Name: "timeline", Args: "[word or year]", Help: words.CmdTimeline, Menu: words.MenuTimeline},
-	{Name: "lang", Args: "zh | en | ru | auto", Help: words.CmdLang, Menu: words.MenuLang},
+	{Name: "brief", Args: words.ArgsTopic, Help: words.CmdBrief, Menu: words.MenuBrief},
+	{Name: "timeline", Args: words.ArgsFilter, Help: words.CmdTimeline, Menu: words.MenuTimeline},
+	{Name: "lang", Args: words.ArgsLang, Help: words.CmdLang, Menu: words.MenuLang},
 	{Name: "reset", Help: words.CmdReset, Menu: words.MenuReset},
-	{Name: "subscribe", Args: "<topic> [daily HH:MM | weekly DAY HH:MM] [timezone]", Help: words.CmdSubscribe, Menu: words.MenuSubscribe},
+	{Name: "subscribe", Args: words.ArgsSubscribe, Help: words.CmdSubscribe, Menu: words.MenuSubscribe},
 	{Name: "subscriptions", Help: words.CmdSubscriptions},
-	{Name: "unsubscribe", Args: "<id>", Help: words.CmdUnsubscribe},
+	{Name: "unsubscribe", Args: words.ArgsID, Help: words.CmdUnsubscribe},
 	{Name: "start", Help: words.CmdStart, Menu: words.MenuStart},
 	{Name: "help", Help: words.CmdHelp, Menu: words.MenuHelp},
-	{Name: "add", Args: "<url> | <text>", Help: words.CmdAdd, Editors: true},
-	{Name: "remove", Args: "<id>", Help: words.CmdRemove, Editors: true},
+	{Name: "add", Args: words.ArgsAdd, Help: words.CmdAdd, Editors: true},
+	{Name: "remove", Args: words.ArgsID, Help: words.CmdRemove, Editors: true},
 }
 
 // Handle answers one input: a command (/start, /help, /ask, /sources,
@@ -388,7 +388,11 @@ func (c *Core) help(lang string, editor bool) Reply {
 		if cmd.Editors && !editor {
 			continue
 		}
-		items = append(items, Item{Label: strings.TrimSpace("/" + cmd.Name + " " + cmd.Args), Detail: words.Text(lang, cmd.Help)})
+		label := "/" + cmd.Name
+		if cmd.Args != "" {
+			label += " " + words.Text(lang, cmd.Args)
+		}
+		items = append(items, Item{Label: label, Detail: words.Text(lang, cmd.Help)})
 	}
 	return Reply{Kind: KindInfo, Blocks: []Block{
 		{Text: words.Text(lang, words.HelpIntro)},

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scobot/scobot/render"
 	"github.com/scobot/scobot/render/words"
 )
 
@@ -63,6 +64,13 @@ func TestEveryMessageInEveryLanguage(t *testing.T) {
 		r := c.Handle(context.Background(), Input{Text: "/nonsense", Lang: lang})
 		if strings.Contains(r.Blocks[0].Text, "I don't know") {
 			t.Errorf("%s: %q", lang, r.Blocks[0].Text)
+		}
+	}
+	// What follows a command in /help is in the reader's words too.
+	for lang, want := range map[string]string{"en": "/ask <question>", "zh": "/ask <问题>", "ru": "/ask <вопрос>"} {
+		help := render.Plain(c.Handle(context.Background(), Input{Text: "/help", Lang: lang}))
+		if !strings.Contains(help, want) || lang != "en" && strings.Contains(help, "<topic>") {
+			t.Errorf("%s /help lacks %q or has English arguments:\n%s", lang, want, help)
 		}
 	}
 }

@@ -86,7 +86,7 @@ func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 	core := a.core(c.log)
 	interactive := isTerminal(m.Stdin)
 	if interactive {
-		fmt.Fprintf(m.Stdout, "Ask about SCO diplomacy (%d documents; /help for commands). An empty line ends the chat.\n", len(a.docs))
+		fmt.Fprintln(m.Stdout, words.Text(words.Lang(*lang), words.ChatIntro, len(a.docs)))
 	}
 	lines := readLines(ctx, bufio.NewReader(m.Stdin))
 	for {
@@ -111,7 +111,7 @@ func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 		case tooLong:
 			// Far over any question the core accepts: refused here,
 			// without holding the whole line in memory.
-			fmt.Fprintf(m.Stdout, "That line is too long (over %d KiB); please keep a question under %d characters.\n\n", maxChatLine>>10, rag.MaxQuestionRunes)
+			fmt.Fprintf(m.Stdout, "%s\n\n", words.Text(words.Lang(*lang), words.ChatLineTooLong, maxChatLine>>10, rag.MaxQuestionRunes))
 		case line == "":
 			return nil
 		default:

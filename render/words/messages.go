@@ -139,6 +139,19 @@ const (
 	DateReported    Key = "event.reported"
 	NoEvents        Key = "timeline.none"
 	LabelColon      Key = "label.colon"
+
+	// What follows a command in /help ("/ask <question>").
+	ArgsQuestion  Key = "args.question"
+	ArgsTopic     Key = "args.topic"
+	ArgsFilter    Key = "args.filter"
+	ArgsLang      Key = "args.lang"
+	ArgsSubscribe Key = "args.subscribe"
+	ArgsID        Key = "args.id"
+	ArgsAdd       Key = "args.add"
+
+	// The terminal chat's own words (scobot chat).
+	ChatIntro       Key = "chat.intro"
+	ChatLineTooLong Key = "chat.linelong"
 )
 
 // Languages are the languages of the table, the first the default.
@@ -332,6 +345,23 @@ var messages = map[Key][3]string{
 	DateReported:    {" (reported)", "（报道日期）", " (дата сообщения)"},
 	NoEvents:        {"No events match.", "没有符合条件的事件。", "Подходящих событий нет."},
 	LabelColon:      {": ", "：", ": "},
+	ArgsQuestion:    {"<question>", "<问题>", "<вопрос>"},
+	ArgsTopic:       {"<topic>", "<主题>", "<тема>"},
+	ArgsFilter:      {"[word or year]", "[词语或年份]", "[слово или год]"},
+	ArgsLang:        {"zh | en | ru | auto", "zh | en | ru | auto", "zh | en | ru | auto"},
+	ArgsSubscribe:   {"<topic> [daily HH:MM | weekly DAY HH:MM] [timezone]", "<主题> [daily HH:MM | weekly 星期 HH:MM] [时区]", "<тема> [daily ЧЧ:ММ | weekly ДЕНЬ ЧЧ:ММ] [часовой пояс]"},
+	ArgsID:          {"<id>", "<ID>", "<ID>"},
+	ArgsAdd:         {"<url> | <text>", "<网址> | <正文>", "<адрес> | <текст>"},
+	ChatIntro: {
+		"Ask about SCO diplomacy (%d documents; /help for commands). An empty line ends the chat.",
+		"请提问上合组织外交（%d 篇报道；发送 /help 查看命令）。空行结束对话。",
+		"Спрашивайте о дипломатии ШОС (%d документов; /help — команды). Пустая строка завершает разговор.",
+	},
+	ChatLineTooLong: {
+		"That line is too long (over %d KiB); please keep a question under %d characters.",
+		"这一行太长（超过 %d KiB），请把问题控制在 %d 个字符以内。",
+		"Строка слишком длинная (больше %d КиБ); пожалуйста, задайте вопрос короче %d символов.",
+	},
 	NoteRemovedMany: {
 		"%d sentences the cited reports do not support were removed.",
 		"已删去 %d 句所引报道不支持的内容。",
