@@ -87,7 +87,7 @@ func TestNewsroomTranscript(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(added, "fm_bishkek_2026.txt"), []byte(report), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(time.Second) // the watcher's reload
+	within("the watcher's reload", func() bool { return strings.Contains(logs.String(), "reloaded the changed corpus") })
 	before := tg.sentCount()
 	setClock(time.Date(2026, 12, 1, 8, 0, 30, 0, time.UTC))
 	within("the first digest", func() bool { return tg.sentCount() > before })
