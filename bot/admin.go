@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/scobot/scobot/render"
+	"github.com/scobot/scobot/render/words"
 )
 
 // Library adds reports to the corpus and removes them, for the editors
@@ -46,11 +46,11 @@ type Attachment struct {
 func (c *Core) addReport(ctx context.Context, in Input, arg string) Reply {
 	lang := c.Lang(in)
 	if !in.Admin {
-		return textReply(KindRefusal, render.Text(lang, render.NotEditor))
+		return textReply(KindRefusal, words.Text(lang, words.NotEditor))
 	}
 	lib := c.opts.Library
 	if lib == nil {
-		return textReply(KindInfo, render.Text(lang, render.NoLibrary))
+		return textReply(KindInfo, words.Text(lang, words.NoLibrary))
 	}
 	arg = strings.TrimSpace(arg)
 	var rep AddedReport
@@ -63,44 +63,44 @@ func (c *Core) addReport(ctx context.Context, in Input, arg string) Reply {
 	case arg != "":
 		rep, err = lib.AddText(ctx, in.Name, arg)
 	default:
-		return textReply(KindUsage, render.Text(lang, render.UsageAdd))
+		return textReply(KindUsage, words.Text(lang, words.UsageAdd))
 	}
 	if err != nil {
 		c.log.Warn("couldn't add a report", "chat", in.Chat, "user", in.User, "err", err)
-		return textReply(KindError, render.Text(lang, render.NotAdded, err.Error()))
+		return textReply(KindError, words.Text(lang, words.NotAdded, err.Error()))
 	}
 	c.log.Info("report added", "chat", in.Chat, "user", in.User, "id", rep.ID)
-	none := render.Text(lang, render.NoneFound)
+	none := words.Text(lang, words.NoneFound)
 	return Reply{Kind: KindInfo, Blocks: []Block{{
-		Title: render.Text(lang, render.Added, rep.ID),
+		Title: words.Text(lang, words.Added, rep.ID),
 		Items: []Item{
-			{Label: render.Text(lang, render.FieldTitle), Detail: cmp.Or(rep.Title, none)},
-			{Label: render.Text(lang, render.FieldDate), Detail: cmp.Or(rep.Date, none)},
-			{Label: render.Text(lang, render.FieldPublisher), Detail: cmp.Or(rep.Publisher, none)},
-			{Label: render.Text(lang, render.FieldLanguages), Detail: cmp.Or(strings.Join(rep.Langs, ", "), none)},
-			{Label: render.Text(lang, render.FieldChunks), Detail: fmt.Sprint(rep.Chunks)},
+			{Label: words.Text(lang, words.FieldTitle), Detail: cmp.Or(rep.Title, none)},
+			{Label: words.Text(lang, words.FieldDate), Detail: cmp.Or(rep.Date, none)},
+			{Label: words.Text(lang, words.FieldPublisher), Detail: cmp.Or(rep.Publisher, none)},
+			{Label: words.Text(lang, words.FieldLanguages), Detail: cmp.Or(strings.Join(rep.Langs, ", "), none)},
+			{Label: words.Text(lang, words.FieldChunks), Detail: fmt.Sprint(rep.Chunks)},
 		},
-	}, {Text: render.Text(lang, render.AddedThen, rep.ID)}}}
+	}, {Text: words.Text(lang, words.AddedThen, rep.ID)}}}
 }
 
 // removeReport handles /remove <id> from an editor.
 func (c *Core) removeReport(ctx context.Context, in Input, id string) Reply {
 	lang := c.Lang(in)
 	if !in.Admin {
-		return textReply(KindRefusal, render.Text(lang, render.NotEditor))
+		return textReply(KindRefusal, words.Text(lang, words.NotEditor))
 	}
 	if c.opts.Library == nil {
-		return textReply(KindInfo, render.Text(lang, render.NoLibrary))
+		return textReply(KindInfo, words.Text(lang, words.NoLibrary))
 	}
 	id = strings.TrimSpace(id)
 	if id == "" || strings.ContainsAny(id, " \n") {
-		return textReply(KindUsage, render.Text(lang, render.UsageRemove))
+		return textReply(KindUsage, words.Text(lang, words.UsageRemove))
 	}
 	if err := c.opts.Library.Remove(ctx, id); err != nil {
-		return textReply(KindError, render.Text(lang, render.NotRemoved, err.Error()))
+		return textReply(KindError, words.Text(lang, words.NotRemoved, err.Error()))
 	}
 	c.log.Info("report removed", "chat", in.Chat, "user", in.User, "id", id)
-	return textReply(KindInfo, render.Text(lang, render.Removed, id))
+	return textReply(KindInfo, words.Text(lang, words.Removed, id))
 }
 
 // isLink reports whether s is one http(s) URL.

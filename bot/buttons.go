@@ -16,7 +16,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/scobot/scobot/rag"
-	"github.com/scobot/scobot/render"
+	"github.com/scobot/scobot/render/words"
 )
 
 // Callbacks keeps, server-side, what a button under an answer acts on:
@@ -117,8 +117,8 @@ func (b *Bot) answerButtons(ctx context.Context, r Reply, lang string) string {
 	rows := [][]tgbotapi.InlineKeyboardButton{{
 		{Text: "👍", CallbackData: data(actionGood)},
 		{Text: "👎", CallbackData: data(actionBad)},
-		{Text: render.Text(lang, render.ButtonQuotes), CallbackData: data(actionQuotes)},
-		{Text: render.Text(lang, render.ButtonBrief), CallbackData: data(actionBrief)},
+		{Text: words.Text(lang, words.ButtonQuotes), CallbackData: data(actionQuotes)},
+		{Text: words.Text(lang, words.ButtonBrief), CallbackData: data(actionBrief)},
 	}}
 	for i, f := range a.FollowUps {
 		rows = append(rows, []tgbotapi.InlineKeyboardButton{{Text: shorten(f, 60), CallbackData: data(actionFollow + strconv.Itoa(i))}})
@@ -143,11 +143,11 @@ func shorten(s string, n int) string {
 func (b *Bot) handleCallback(ctx context.Context, in incoming) bool {
 	cb := in.cb
 	user := int64(0)
-	lang := ""
+	code := "" // the presser's client language
 	if cb.From != nil {
-		user, lang = cb.From.ID, cb.From.LanguageCode
+		user, code = cb.From.ID, cb.From.LanguageCode
 	}
-	lang = b.core.Lang(Input{User: strconv.FormatInt(user, 10), Lang: lang})
+	lang := b.core.Lang(Input{User: strconv.FormatInt(user, 10), Lang: code})
 	toast := func(text string) bool {
 		p := tgbotapi.Params{"callback_query_id": cb.ID}
 		if text != "" {
@@ -162,11 +162,11 @@ func (b *Bot) handleCallback(ctx context.Context, in incoming) bool {
 		return true
 	}
 	if cb.Message == nil || cb.Message.Chat == nil {
-		return toast(render.Text(lang, render.ButtonExpired))
+		return toast(words.Text(lang, words.ButtonExpired))
 	}
 	chat := cb.Message.Chat.ID
 	if !b.access.allows(chat, user) {
-		return toast(render.Text(lang, render.Refused))
+		return toast(words.Text(lang, words.Refused))
 	}
 	token, action, _ := strings.Cut(cb.Data, ":")
 	payload, err := b.cfg.Callbacks.GetCallback(ctx, token)
@@ -178,7 +178,14 @@ func (b *Bot) handleCallback(ctx context.Context, in incoming) bool {
 		if !errors.Is(err, ErrCallbackExpired) {
 			b.log.Warn("couldn't read a button's answer", "err", err)
 		}
-		return toast(render.Text(lang, render.ButtonExpired))
+		return toast(words.Text(lang, words.ButtonExpired))
+	}
+	if code == "" {
+		// A press that does not say its client's language reads the
+		// card's: the buttons pressed were labelled in it. A /lang
+		// choice still comes first.
+		code = card.Lang
+		lang = b.core.Lang(Input{User: strconv.FormatInt(user, 10), Lang: code})
 	}
 	t := target{chatID: chat, threadID: in.threadID, replyTo: cb.Message.MessageID}
 	switch {
@@ -191,7 +198,7 @@ func (b *Bot) handleCallback(ctx context.Context, in incoming) bool {
 				b.log.Error("couldn't keep the feedback", "err", err)
 			}
 		}
-		return toast(render.Text(lang, render.ButtonThanks))
+		return toast(words.Text(lang, words.ButtonThanks))
 	case action == actionQuotes:
 		toast("")
 		dctx, cancel := b.deliveryContext(ctx)
@@ -199,31 +206,29 @@ func (b *Bot) handleCallback(ctx context.Context, in incoming) bool {
 		return b.deliver(dctx, t, quotesReply(card, lang), nil, lang)
 	case action == actionBrief:
 		toast("")
-		return b.answerFor(ctx, t, user, cb.From, "/brief "+card.Question)
+		return b.answerFor(ctx, t, user, code, "/brief "+card.Question)
 	case strings.HasPrefix(action, actionFollow):
 		i, err := strconv.Atoi(strings.TrimPrefix(action, actionFollow))
 		if err != nil || i < 0 || i >= len(card.FollowUps) {
-			return toast(render.Text(lang, render.ButtonExpired))
+			return toast(words.Text(lang, words.ButtonExpired))
 		}
 		toast("")
-		return b.answerFor(ctx, t, user, cb.From, card.FollowUps[i])
+		return b.answerFor(ctx, t, user, code, card.FollowUps[i])
 	}
-	return toast(render.Text(lang, render.ButtonExpired))
+	return toast(words.Text(lang, words.ButtonExpired))
 }
 
 // answerFor asks the core text on behalf of the user who pressed a button
 // (a follow-up, a briefing) and delivers the reply, under the same rate
-// limits as a question.
-func (b *Bot) answerFor(ctx context.Context, t target, user int64, from *tgbotapi.User, text string) bool {
-	in := Input{Chat: chatKey(t), User: strconv.FormatInt(user, 10), Text: text}
-	if from != nil {
-		in.Lang = from.LanguageCode
-	}
+// limits as a question; code is the presser's language as a client gives
+// it.
+func (b *Bot) answerFor(ctx context.Context, t target, user int64, code, text string) bool {
+	in := Input{Chat: chatKey(t), User: strconv.FormatInt(user, 10), Text: text, Lang: code}
 	lang := b.core.Lang(in)
 	if ok, _, limit := b.limits.allow(user, t.chatID); !ok {
 		dctx, cancel := b.deliveryContext(ctx)
 		defer cancel()
-		return b.deliver(dctx, t, textReply(KindRefusal, render.Text(lang, render.RateLimit, limitText(lang, limit, render.RateQuestions))), nil, lang)
+		return b.deliver(dctx, t, textReply(KindRefusal, words.Text(lang, words.RateLimit, limitText(lang, limit, words.RateQuestions))), nil, lang)
 	}
 	stopTyping := b.typing(ctx, t)
 	st := &stream{b: b, ctx: ctx, t: t, last: b.cfg.now()}
@@ -238,12 +243,12 @@ func (b *Bot) answerFor(ctx context.Context, t target, user int64, from *tgbotap
 // quotesReply lists an answer's cited passages in full.
 func quotesReply(c answerCard, lang string) Reply {
 	var blocks []Block
-	blocks = append(blocks, Block{Title: render.Text(lang, render.QuotesTitle)})
+	blocks = append(blocks, Block{Title: words.Text(lang, words.QuotesTitle)})
 	for _, q := range c.Quotes {
 		title := ""
 		for _, cit := range c.Citations {
 			if cit.N == q.N {
-				title = fmt.Sprintf("[%d] %s", cit.N, render.SourceLine(cit))
+				title = fmt.Sprintf("[%d] %s", cit.N, words.SourceLine(cit))
 			}
 		}
 		blocks = append(blocks, Block{Title: title, Text: q.Text})

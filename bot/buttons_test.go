@@ -40,6 +40,32 @@ func callbackUpdate(chat, user int64, msg int, data string) map[string]any {
 	}}
 }
 
+// keyboard reads an inline keyboard (reply_markup): the number of buttons
+// in each row, and each button's callback data by its label.
+func keyboard(t *testing.T, markup string) (rows []int, data map[string]string) {
+	t.Helper()
+	var mk struct {
+		InlineKeyboard [][]struct {
+			Text         string `json:"text"`
+			CallbackData string `json:"callback_data"`
+		} `json:"inline_keyboard"`
+	}
+	if err := json.Unmarshal([]byte(markup), &mk); err != nil {
+		t.Fatalf("reply_markup %q: %v", markup, err)
+	}
+	data = map[string]string{}
+	for _, row := range mk.InlineKeyboard {
+		rows = append(rows, len(row))
+		for _, b := range row {
+			if len(b.CallbackData) > 64 {
+				t.Errorf("callback_data %q is longer than Telegram allows", b.CallbackData)
+			}
+			data[b.Text] = b.CallbackData
+		}
+	}
+	return rows, data
+}
+
 // TestAnswerButtons: through the real client against the fake Bot API, an
 // answer comes with 👍, 👎, full quotes, briefing and its follow-ups; each
 // button pressed does what it says, and one whose token is unknown says it
@@ -56,23 +82,9 @@ func TestAnswerButtons(t *testing.T) {
 	startBotWith(t, f, asker, func(c *Config) { c.Feedback = fb })
 	f.push(privateMsg(42, 1, "Which foreign ministers did Wang Yi meet in Astana?"))
 	sent := f.waitSent(1)
-	var markup struct {
-		InlineKeyboard [][]struct {
-			Text         string `json:"text"`
-			CallbackData string `json:"callback_data"`
-		} `json:"inline_keyboard"`
-	}
-	if err := json.Unmarshal([]byte(sent[0].form.Get("reply_markup")), &markup); err != nil || len(markup.InlineKeyboard) != 3 || len(markup.InlineKeyboard[0]) != 4 {
-		t.Fatalf("reply_markup %q (%v): want a row of four buttons and one row per follow-up", sent[0].form.Get("reply_markup"), err)
-	}
-	data := map[string]string{}
-	for _, row := range markup.InlineKeyboard {
-		for _, b := range row {
-			if len(b.CallbackData) > 64 {
-				t.Errorf("callback_data %q is longer than Telegram allows", b.CallbackData)
-			}
-			data[b.Text] = b.CallbackData
-		}
+	rows, data := keyboard(t, sent[0].form.Get("reply_markup"))
+	if len(rows) != 3 || rows[0] != 4 {
+		t.Fatalf("reply_markup %q: want a row of four buttons and one row per follow-up", sent[0].form.Get("reply_markup"))
 	}
 	answerMsg := 1000 // the fake's first message ID
 	press := func(label string) {
@@ -152,5 +164,48 @@ func TestMemCallbacksExpire(t *testing.T) {
 	m.PutCallback(ctx, []byte("d"), time.Hour)
 	if _, err := m.GetCallback(ctx, b); err != ErrCallbackExpired {
 		t.Errorf("past the bound, the oldest stays: %v", err)
+	}
+}
+
+// TestButtonRepliesInTheReadersLanguage: a Chinese reader's answer has
+// Chinese buttons, and what they bring is in Chinese too, even when the
+// press does not say the client's language (the fake Bot API's presses,
+// like some clients', carry none); a reader whose client does say it
+// gets their own.
+func TestButtonRepliesInTheReadersLanguage(t *testing.T) {
+	f := newFakeTG(t)
+	asker := &fakeAsker{answer: func(req rag.Request) rag.Answer {
+		a := testAnswer(req.Question)
+		a.Passages = []rag.Passage{{Chunk: rag.Chunk{ID: "001_14086ad8159a262e#3", Doc: "001_14086ad8159a262e", Text: "王毅分别同俄罗斯外长拉夫罗夫举行了双边会谈。"}}}
+		return a
+	}}
+	startBot(t, f, asker, nil)
+	q := privateMsg(42, 1, "王毅在阿斯塔纳会见了哪些外长？")
+	q["message"].(map[string]any)["from"].(map[string]any)["language_code"] = "zh-hans"
+	f.push(q)
+	sent := f.waitSent(1)
+	_, data := keyboard(t, sent[0].form.Get("reply_markup"))
+	if data["📄 原文"] == "" || data["📋 简报"] == "" {
+		t.Fatalf("the Chinese reader's buttons: %v", data)
+	}
+	answerMsg := 1000 // the fake's first message ID
+	steps := []struct {
+		label, code string // the button, the press's language_code
+		want, not   string
+	}{
+		{"📄 原文", "", "<b>所引段落</b>", "The cited passages"},
+		{"📋 简报", "", "简报功能即将推出", "Briefings"},
+		{"📄 原文", "en", "<b>The cited passages</b>", "所引段落"},
+	}
+	for i, st := range steps {
+		u := callbackUpdate(42, 42, answerMsg, data[st.label])
+		if st.code != "" {
+			u["callback_query"].(map[string]any)["from"].(map[string]any)["language_code"] = st.code
+		}
+		f.push(u)
+		sent = f.waitSent(i + 2)
+		if got := sent[i+1].form.Get("text"); !strings.Contains(got, st.want) || strings.Contains(got, st.not) {
+			t.Errorf("%s pressed (language %q): %q, want %q", st.label, st.code, got, st.want)
+		}
 	}
 }

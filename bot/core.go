@@ -2,7 +2,7 @@
 // who may ask and how often, and turning an answer into messages.
 //
 // Core is front-agnostic: it takes one text from a chat and returns a Reply,
-// a small value each front renders (FormatHTML for Telegram, FormatPlain for
+// a small value each front renders (render.HTML for Telegram, render.Plain for
 // a terminal). Bot is the Telegram front: the update loop (long polling or a
 // webhook), access control, rate limits, answers worked on concurrently in per-chat order,
 // and delivery with HTML formatting, splitting, streaming edits and retries.
@@ -22,6 +22,7 @@ import (
 
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/render"
+	"github.com/scobot/scobot/render/words"
 )
 
 // Asker answers one question. rag/answer's *Assistant implements it.
@@ -85,33 +86,16 @@ const (
 	KindRefusal = "refusal" // the front refused the message (access, rate limit)
 )
 
-// Reply is what Core says back: front-neutral blocks of text, then an
-// answer with its citations when Kind is KindAnswer.
-type Reply struct {
-	Kind   string
-	Blocks []Block
-	Answer *rag.Answer
-	// Lang, when set, is the language of the front's own words around an
-	// answer (its "Sources" heading): the one the reader chose (/lang,
-	// --lang). Unset, they follow the answer's language.
-	Lang string
-}
-
-// Block is one part of a reply: an optional heading, a paragraph and a
-// list, each optional.
-type Block struct {
-	Title string
-	Text  string
-	Items []Item
-}
-
-// Item is one line of a list: a label (a link when URL is set) and detail
-// shown after it.
-type Item struct {
-	Label  string
-	URL    string
-	Detail string
-}
+// Reply, Block and Item are the renderer's (package render): Core's
+// replies are drawn by render.HTML and render.Plain.
+type (
+	// Reply is what Core says back.
+	Reply = render.Reply
+	// Block is one part of a reply.
+	Block = render.Block
+	// Item is one line of a list.
+	Item = render.Item
+)
 
 // Input is one text received from a chat.
 type Input struct {
@@ -211,10 +195,10 @@ func (c *Core) documents() []DocInfo { return *c.docs.Load() }
 
 // Command is one command Handle understands.
 type Command struct {
-	Name string     // without the slash
-	Args string     // what follows it, as shown in /help ("<question>")
-	Help render.Key // what it does, for /help
-	Menu render.Key // what it does, for a client's command menu; "" for none
+	Name string    // without the slash
+	Args words.Key // what follows it, as /help shows it ("<question>"); "" for nothing
+	Help words.Key // what it does, for /help
+	Menu words.Key // what it does, for a client's command menu; "" for none
 	// Editors marks a command only editors may use: left out of the menu
 	// and of others' /help.
 	Editors bool
@@ -223,19 +207,19 @@ type Command struct {
 // Commands are the commands Handle understands, in /help order. A front
 // offers them in its command menu.
 var Commands = []Command{
-	{Name: "ask", Args: "<question>", Help: render.CmdAsk, Menu: render.MenuAsk},
-	{Name: "sources", Help: render.CmdSources, Menu: render.MenuSources},
-	{Name: "brief", Args: "<topic>", Help: render.CmdBrief, Menu: render.MenuBrief},
-	{Name: "timeline", Args: "[word or year]", Help: render.CmdTimeline, Menu: render.MenuTimeline},
-	{Name: "lang", Args: "zh | en | ru | auto", Help: render.CmdLang, Menu: render.MenuLang},
-	{Name: "reset", Help: render.CmdReset, Menu: render.MenuReset},
-	{Name: "subscribe", Args: "<topic> [daily HH:MM | weekly DAY HH:MM] [timezone]", Help: render.CmdSubscribe, Menu: render.MenuSubscribe},
-	{Name: "subscriptions", Help: render.CmdSubscriptions},
-	{Name: "unsubscribe", Args: "<id>", Help: render.CmdUnsubscribe},
-	{Name: "start", Help: render.CmdStart, Menu: render.MenuStart},
-	{Name: "help", Help: render.CmdHelp, Menu: render.MenuHelp},
-	{Name: "add", Args: "<url> | <text>", Help: render.CmdAdd, Editors: true},
-	{Name: "remove", Args: "<id>", Help: render.CmdRemove, Editors: true},
+	{Name: "ask", Args: words.ArgsQuestion, Help: words.CmdAsk, Menu: words.MenuAsk},
+	{Name: "sources", Help: words.CmdSources, Menu: words.MenuSources},
+	{Name: "brief", Args: words.ArgsTopic, Help: words.CmdBrief, Menu: words.MenuBrief},
+	{Name: "timeline", Args: words.ArgsFilter, Help: words.CmdTimeline, Menu: words.MenuTimeline},
+	{Name: "lang", Args: words.ArgsLang, Help: words.CmdLang, Menu: words.MenuLang},
+	{Name: "reset", Help: words.CmdReset, Menu: words.MenuReset},
+	{Name: "subscribe", Args: words.ArgsSubscribe, Help: words.CmdSubscribe, Menu: words.MenuSubscribe},
+	{Name: "subscriptions", Help: words.CmdSubscriptions},
+	{Name: "unsubscribe", Args: words.ArgsID, Help: words.CmdUnsubscribe},
+	{Name: "start", Help: words.CmdStart, Menu: words.MenuStart},
+	{Name: "help", Help: words.CmdHelp, Menu: words.MenuHelp},
+	{Name: "add", Args: words.ArgsAdd, Help: words.CmdAdd, Editors: true},
+	{Name: "remove", Args: words.ArgsID, Help: words.CmdRemove, Editors: true},
 }
 
 // Handle answers one input: a command (/start, /help, /ask, /sources,
@@ -266,10 +250,10 @@ func (c *Core) Handle(ctx context.Context, in Input) Reply {
 		return c.subscribe(ctx, in, cmd, arg)
 	case "reset":
 		c.history.Reset(ctx, in.Chat)
-		return textReply(KindInfo, render.Text(lang, render.ResetDone))
+		return textReply(KindInfo, words.Text(lang, words.ResetDone))
 	case "ask":
 		if strings.TrimSpace(arg) == "" {
-			return textReply(KindUsage, render.Text(lang, render.UsageAsk, c.examples[0]))
+			return textReply(KindUsage, words.Text(lang, words.UsageAsk, c.examples[0]))
 		}
 		return c.ask(ctx, in, arg)
 	case "brief":
@@ -277,7 +261,7 @@ func (c *Core) Handle(ctx context.Context, in Input) Reply {
 	case "timeline":
 		return c.timeline(ctx, in, arg)
 	}
-	return textReply(KindUsage, render.Text(lang, render.UnknownCommand, cmd))
+	return textReply(KindUsage, words.Text(lang, words.UnknownCommand, cmd))
 }
 
 // ParseCommand splits "/cmd@Bot args" into "cmd" (lower case, without the
@@ -321,7 +305,7 @@ func (c *Core) ask(ctx context.Context, in Input, question string) Reply {
 		return c.help(c.Lang(in), in.Admin)
 	}
 	if n := utf8.RuneCountInString(q); n > c.opts.MaxQuestionRunes {
-		return textReply(KindUsage, render.Text(c.Lang(in), render.QuestionTooLongN, n, c.opts.MaxQuestionRunes))
+		return textReply(KindUsage, words.Text(c.Lang(in), words.QuestionTooLongN, n, c.opts.MaxQuestionRunes))
 	}
 	ans, err := c.asker.Ask(ctx, rag.Request{Question: q, History: c.history.Turns(ctx, in.Chat), OnText: in.OnText})
 	if err != nil {
@@ -341,28 +325,28 @@ func (c *Core) failed(ctx context.Context, in Input, err error) Reply {
 	lang := c.Lang(in)
 	switch {
 	case errors.Is(err, rag.ErrQuestionTooLong):
-		return textReply(KindUsage, render.Text(lang, render.QuestionTooLong, c.opts.MaxQuestionRunes))
+		return textReply(KindUsage, words.Text(lang, words.QuestionTooLong, c.opts.MaxQuestionRunes))
 	case errors.Is(err, rag.ErrEmptyQuestion):
 		return c.help(lang, in.Admin)
 	}
 	c.log.LogAttrs(ctx, slog.LevelError, "couldn't answer", slog.String("chat", in.Chat), slog.String("user", in.User), slog.Any("err", err))
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return textReply(KindError, render.Text(lang, render.AnswerTimeout))
+		return textReply(KindError, words.Text(lang, words.AnswerTimeout))
 	}
-	return textReply(KindError, render.Text(lang, render.AnswerFailed))
+	return textReply(KindError, words.Text(lang, words.AnswerFailed))
 }
 
 func (c *Core) brief(ctx context.Context, in Input, topic string) Reply {
 	lang := c.Lang(in)
 	if c.opts.Briefer == nil {
-		return textReply(KindInfo, render.Text(lang, render.BriefComing, c.examples[0]))
+		return textReply(KindInfo, words.Text(lang, words.BriefComing, c.examples[0]))
 	}
 	topic = strings.TrimSpace(topic)
 	if topic == "" {
-		return textReply(KindUsage, render.Text(lang, render.UsageBrief))
+		return textReply(KindUsage, words.Text(lang, words.UsageBrief))
 	}
 	if n := utf8.RuneCountInString(topic); n > c.opts.MaxQuestionRunes {
-		return textReply(KindUsage, render.Text(lang, render.TopicTooLong, n, c.opts.MaxQuestionRunes))
+		return textReply(KindUsage, words.Text(lang, words.TopicTooLong, n, c.opts.MaxQuestionRunes))
 	}
 	ans, err := c.opts.Briefer.Brief(ctx, topic)
 	if err != nil {
@@ -375,11 +359,11 @@ func (c *Core) brief(ctx context.Context, in Input, topic string) Reply {
 func (c *Core) timeline(ctx context.Context, in Input, filter string) Reply {
 	lang := c.Lang(in)
 	if c.opts.Timeliner == nil {
-		return textReply(KindInfo, render.Text(lang, render.TimelineMissing))
+		return textReply(KindInfo, words.Text(lang, words.TimelineMissing))
 	}
 	filter = strings.TrimSpace(filter)
 	if n := utf8.RuneCountInString(filter); n > c.opts.MaxQuestionRunes {
-		return textReply(KindUsage, render.Text(lang, render.FilterTooLong, n, c.opts.MaxQuestionRunes))
+		return textReply(KindUsage, words.Text(lang, words.FilterTooLong, n, c.opts.MaxQuestionRunes))
 	}
 	ans, err := c.opts.Timeliner.Timeline(ctx, filter)
 	if err != nil {
@@ -390,10 +374,10 @@ func (c *Core) timeline(ctx context.Context, in Input, filter string) Reply {
 
 func (c *Core) start(lang string) Reply {
 	return Reply{Kind: KindInfo, Blocks: []Block{
-		{Text: render.Text(lang, render.StartIntro)},
-		{Title: render.Text(lang, render.StartReports, len(c.documents())), Items: c.docItems(false)},
-		{Title: render.Text(lang, render.StartTry), Items: exampleItems(c.examples)},
-		{Text: render.Text(lang, render.StartHelpHint)},
+		{Text: words.Text(lang, words.StartIntro)},
+		{Title: words.Text(lang, words.StartReports, len(c.documents())), Items: c.docItems(false)},
+		{Title: words.Text(lang, words.StartTry), Items: exampleItems(c.examples)},
+		{Text: words.Text(lang, words.StartHelpHint)},
 	}}
 }
 
@@ -404,20 +388,24 @@ func (c *Core) help(lang string, editor bool) Reply {
 		if cmd.Editors && !editor {
 			continue
 		}
-		items = append(items, Item{Label: strings.TrimSpace("/" + cmd.Name + " " + cmd.Args), Detail: render.Text(lang, cmd.Help)})
+		label := "/" + cmd.Name
+		if cmd.Args != "" {
+			label += " " + words.Text(lang, cmd.Args)
+		}
+		items = append(items, Item{Label: label, Detail: words.Text(lang, cmd.Help)})
 	}
 	return Reply{Kind: KindInfo, Blocks: []Block{
-		{Text: render.Text(lang, render.HelpIntro)},
-		{Title: render.Text(lang, render.HelpCommands), Items: items},
+		{Text: words.Text(lang, words.HelpIntro)},
+		{Title: words.Text(lang, words.HelpCommands), Items: items},
 	}}
 }
 
 func (c *Core) sources(lang string) Reply {
 	docs := c.documents()
 	if len(docs) == 0 {
-		return textReply(KindInfo, render.Text(lang, render.NoReports))
+		return textReply(KindInfo, words.Text(lang, words.NoReports))
 	}
-	return Reply{Kind: KindInfo, Blocks: []Block{{Title: render.Text(lang, render.SourcesTitle, len(docs)), Items: c.docItems(true)}}}
+	return Reply{Kind: KindInfo, Blocks: []Block{{Title: words.Text(lang, words.SourcesTitle, len(docs)), Items: c.docItems(true)}}}
 }
 
 // Lang returns the language the bot speaks its own words in to the sender
@@ -427,10 +415,10 @@ func (c *Core) Lang(in Input) string {
 	if l, ok := c.langs.Language(context.Background(), in.User); ok {
 		return l
 	}
-	if l := render.Lang(in.Lang); l != "" {
+	if l := words.Lang(in.Lang); l != "" {
 		return l
 	}
-	return render.Languages[0]
+	return words.Languages[0]
 }
 
 // chosenLang is the language the sender of in chose (/lang, or the
@@ -440,7 +428,7 @@ func (c *Core) chosenLang(in Input) string {
 		return l
 	}
 	if in.LangChosen {
-		return render.Lang(in.Lang)
+		return words.Lang(in.Lang)
 	}
 	return ""
 }
@@ -451,14 +439,14 @@ func (c *Core) setLang(in Input, arg string) Reply {
 	arg = strings.ToLower(strings.TrimSpace(arg))
 	if arg == "auto" {
 		c.langs.ClearLanguage(context.Background(), in.User)
-		return textReply(KindInfo, render.Text(c.Lang(in), render.LangAuto))
+		return textReply(KindInfo, words.Text(c.Lang(in), words.LangAuto))
 	}
-	l := render.Lang(arg)
+	l := words.Lang(arg)
 	if l == "" {
-		return textReply(KindUsage, render.Text(c.Lang(in), render.UsageLang))
+		return textReply(KindUsage, words.Text(c.Lang(in), words.UsageLang))
 	}
 	c.langs.SetLanguage(context.Background(), in.User, l)
-	return textReply(KindInfo, render.Text(l, render.LangSet))
+	return textReply(KindInfo, words.Text(l, words.LangSet))
 }
 
 // docItems lists the documents, the newest additions first: "Title —
@@ -477,7 +465,7 @@ func (c *Core) docItems(publisher bool) []Item {
 		if !publisher {
 			source = ""
 		}
-		items = append(items, Item{Label: title, URL: d.URL, Detail: render.JoinNonEmpty(", ", source, d.Date)})
+		items = append(items, Item{Label: title, URL: d.URL, Detail: words.JoinNonEmpty(", ", source, d.Date)})
 	}
 	return items
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/render"
 )
 
 func TestCoreCommands(t *testing.T) {
@@ -43,7 +44,7 @@ func TestCoreCommands(t *testing.T) {
 			if r.Kind != tt.kind {
 				t.Errorf("kind = %q, want %q", r.Kind, tt.kind)
 			}
-			plain := FormatPlain(r)
+			plain := render.Plain(r)
 			for _, want := range tt.contains {
 				if !strings.Contains(plain, want) {
 					t.Errorf("reply lacks %q:\n%s", want, plain)
@@ -110,7 +111,7 @@ func TestCoreErrors(t *testing.T) {
 			var logs bytes.Buffer
 			c := NewCore(&fakeAsker{err: tt.err}, nil, CoreOptions{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 			r := c.Handle(context.Background(), Input{Chat: "1", User: "42", Text: "q"})
-			plain := FormatPlain(r)
+			plain := render.Plain(r)
 			if !strings.Contains(plain, tt.want) || strings.Contains(plain, "/secret/path") || strings.Count(strings.TrimSpace(plain), "\n") > 0 {
 				t.Errorf("reply %q: want one polite line with %q", plain, tt.want)
 			}

@@ -8,9 +8,10 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf16"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/scobot/scobot/render"
 )
 
 // deliver sends a reply as one or more HTML messages and reports whether
@@ -21,7 +22,7 @@ import (
 // its buttons (answerButtons) under its last part, labelled in lang. ctx
 // must be the delivery's own (Bot.deliveryContext), not the job's.
 func (b *Bot) deliver(ctx context.Context, t target, r Reply, st *stream, lang string) bool {
-	parts := FormatHTML(r, MaxMessageUTF16)
+	parts := render.HTML(r, render.MaxMessageUTF16)
 	streamed, orphan := 0, 0
 	if st != nil {
 		streamed = st.finish()
@@ -76,7 +77,7 @@ func (b *Bot) send(ctx context.Context, t target, html, markup string) (int, err
 	if isAPIError(err, "can't parse entities") {
 		b.log.Warn("telegram rejected the formatting; sending plain text", "chat_id", t.chatID, "err", err)
 		delete(p, "parse_mode")
-		p["text"] = htmlToPlain(html)
+		p["text"] = render.HTMLToPlain(html)
 		resp, err = b.api.call(ctx, "sendMessage", p)
 	}
 	if err != nil {
@@ -102,7 +103,7 @@ func (b *Bot) edit(ctx context.Context, chatID int64, msgID int, html, markup st
 	_, err := b.api.call(ctx, "editMessageText", p)
 	if isAPIError(err, "can't parse entities") {
 		delete(p, "parse_mode")
-		p["text"] = htmlToPlain(html)
+		p["text"] = render.HTMLToPlain(html)
 		_, err = b.api.call(ctx, "editMessageText", p)
 	}
 	if isAPIError(err, "message is not modified") {
@@ -146,7 +147,7 @@ func (s *stream) onText(text string) {
 	}
 	s.busy = true
 	s.wg.Add(1)
-	go s.push(s.msgID, preview(text))
+	go s.push(s.msgID, render.Preview(text))
 }
 
 // push sends or edits the streamed message, without retries.
@@ -187,63 +188,3 @@ func (s *stream) finish() int {
 	defer s.mu.Unlock()
 	return s.msgID
 }
-
-// previewUnits bounds the text shown while an answer is generated.
-const previewUnits = MaxMessageUTF16 - 96
-
-// preview returns the answer so far as plain text that fits one message.
-func preview(text string) string {
-	text = strings.TrimSpace(cleanText(text))
-	if utf16Len(text) <= previewUnits {
-		return text + " …"
-	}
-	n := 0
-	for i, r := range text {
-		if n += utf16.RuneLen(r); n > previewUnits {
-			return text[:i] + " …"
-		}
-	}
-	return text
-}
-
-// htmlToPlain turns the HTML FormatHTML writes back into plain text: tags
-// dropped (a link's URL shown after its text), entities decoded.
-func htmlToPlain(s string) string {
-	var b strings.Builder
-	var href string
-	for i := 0; i < len(s); {
-		switch s[i] {
-		case '<':
-			end := strings.IndexByte(s[i:], '>')
-			if end < 0 {
-				b.WriteString(s[i:])
-				return b.String()
-			}
-			tag := s[i+1 : i+end]
-			if h, ok := strings.CutPrefix(tag, `a href="`); ok {
-				href = unescape(strings.TrimSuffix(h, `"`))
-			} else if tag == "/a" && href != "" {
-				b.WriteString(" (" + href + ")")
-				href = ""
-			}
-			i += end + 1
-		case '&':
-			end := strings.IndexByte(s[i:], ';')
-			if end < 0 || end > 6 {
-				b.WriteByte('&')
-				i++
-				continue
-			}
-			b.WriteString(unescape(s[i : i+end+1]))
-			i += end + 1
-		default:
-			b.WriteByte(s[i])
-			i++
-		}
-	}
-	return b.String()
-}
-
-var unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&quot;", `"`, "&amp;", "&")
-
-func unescape(s string) string { return unescaper.Replace(s) }

@@ -10,7 +10,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/scobot/scobot/rag"
-	"github.com/scobot/scobot/render"
+	"github.com/scobot/scobot/render/words"
 )
 
 // Digests keeps the digest subscriptions and writes the digests. Its
@@ -65,46 +65,46 @@ func (c *Core) subscribe(ctx context.Context, in Input, cmd, arg string) Reply {
 	lang := c.Lang(in)
 	d := c.opts.Digests
 	if d == nil || in.Place == nil {
-		return textReply(KindInfo, render.Text(lang, render.NoDigests))
+		return textReply(KindInfo, words.Text(lang, words.NoDigests))
 	}
 	p := in.Place
 	if cmd != "subscriptions" && p.Group && (p.Admin == nil || !p.Admin(ctx)) {
-		return textReply(KindRefusal, render.Text(lang, render.NotGroupAdmin))
+		return textReply(KindRefusal, words.Text(lang, words.NotGroupAdmin))
 	}
 	user, _ := strconv.ParseInt(in.User, 10, 64)
 	switch cmd {
 	case "subscribe":
 		if strings.TrimSpace(arg) == "" {
-			return textReply(KindUsage, render.Text(lang, render.UsageSubscribe))
+			return textReply(KindUsage, words.Text(lang, words.UsageSubscribe))
 		}
 		s, err := d.Subscribe(ctx, Subscription{Chat: in.Chat, ChatID: p.ChatID, ThreadID: p.ThreadID, CreatedBy: user, Lang: lang}, arg)
 		if err != nil {
-			return textReply(KindUsage, render.Text(lang, render.NotSubscribed, err.Error())+"\n"+render.Text(lang, render.UsageSubscribe))
+			return textReply(KindUsage, words.Text(lang, words.NotSubscribed, err.Error())+"\n"+words.Text(lang, words.UsageSubscribe))
 		}
-		return textReply(KindInfo, render.Text(lang, render.Subscribed, s.ID, s.Topic, s.Schedule, s.Next.Format("2006-01-02 15:04 MST")))
+		return textReply(KindInfo, words.Text(lang, words.Subscribed, s.ID, s.Topic, s.Schedule, s.Next.Format("2006-01-02 15:04 MST")))
 	case "unsubscribe":
 		id := strings.TrimSpace(arg)
 		if id == "" {
-			return textReply(KindUsage, render.Text(lang, render.UsageUnsubscribe))
+			return textReply(KindUsage, words.Text(lang, words.UsageUnsubscribe))
 		}
 		if err := d.Unsubscribe(ctx, in.Chat, id); err != nil {
 			return textReply(KindUsage, err.Error())
 		}
-		return textReply(KindInfo, render.Text(lang, render.Unsubscribed, id))
+		return textReply(KindInfo, words.Text(lang, words.Unsubscribed, id))
 	}
 	ss, err := d.Subscriptions(ctx, in.Chat)
 	if err != nil {
 		c.log.Error("couldn't list the subscriptions", "chat", in.Chat, "err", err)
-		return textReply(KindError, render.Text(lang, render.AnswerFailed))
+		return textReply(KindError, words.Text(lang, words.AnswerFailed))
 	}
 	if len(ss) == 0 {
-		return textReply(KindInfo, render.Text(lang, render.NoSubscriptions))
+		return textReply(KindInfo, words.Text(lang, words.NoSubscriptions))
 	}
 	items := make([]Item, len(ss))
 	for i, s := range ss {
 		items[i] = Item{Label: s.ID + ": " + s.Topic, Detail: s.Schedule + "; " + s.Next.Format("2006-01-02 15:04 MST")}
 	}
-	return Reply{Kind: KindInfo, Blocks: []Block{{Title: render.Text(lang, render.SubscriptionsTitle), Items: items}}}
+	return Reply{Kind: KindInfo, Blocks: []Block{{Title: words.Text(lang, words.SubscriptionsTitle), Items: items}}}
 }
 
 // isGroupAdmin reports whether user administers the group chat (asked of
@@ -159,7 +159,7 @@ func (b *Bot) sendDigest(ctx context.Context, s Subscription, now time.Time) {
 	}
 	if !nothingNew {
 		t := target{chatID: s.ChatID, threadID: s.ThreadID}
-		reply := Reply{Kind: KindAnswer, Answer: &ans, Blocks: []Block{{Title: render.Text(s.Lang, render.DigestTitle, s.Topic)}}}
+		reply := Reply{Kind: KindAnswer, Answer: &ans, Blocks: []Block{{Title: words.Text(s.Lang, words.DigestTitle, s.Topic)}}}
 		dctx, cancel := b.deliveryContext(ctx)
 		sent := b.deliver(dctx, t, reply, nil, s.Lang)
 		cancel()

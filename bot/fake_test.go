@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/render"
 )
 
 const (
@@ -262,7 +263,7 @@ func groupMsg(chat, user int64, msgID int, text string, extra map[string]any) ma
 	}
 	if strings.HasPrefix(text, "/") {
 		cmd, _, _ := strings.Cut(text, " ")
-		m["entities"] = []map[string]any{{"type": "bot_command", "offset": 0, "length": utf16Len(cmd)}}
+		m["entities"] = []map[string]any{{"type": "bot_command", "offset": 0, "length": render.UTF16Len(cmd)}}
 	}
 	for k, v := range extra {
 		m[k] = v

@@ -7,14 +7,15 @@ import (
 	"sync"
 	"time"
 
-	"github.com/scobot/scobot/rag"
-	"github.com/scobot/scobot/render"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/render/words"
 )
 
 // TestAPIURLPasswordRedacted: a TELEGRAM_API_URL with user:pass@ never
@@ -261,7 +262,7 @@ func TestRefusalFlooding(t *testing.T) {
 		id = last(privateMsg(2, i+1, "let me in"))
 	}
 	f.waitDone(id)
-	if got := f.repliesTo(2); len(got) != 1 || got[0] != render.Text("en", render.Refused) {
+	if got := f.repliesTo(2); len(got) != 1 || got[0] != words.Text("en", words.Refused) {
 		t.Errorf("a stranger's 11 messages got %d replies, want 1 refusal: %q", len(got), got)
 	}
 	clock.advance(time.Minute)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/scobot/scobot/render"
+	"github.com/scobot/scobot/render/words"
 )
 
 // TestBotSpeaksTheSendersLanguage: the bot's own words follow each
@@ -49,12 +50,12 @@ func TestBotSpeaksTheSendersLanguage(t *testing.T) {
 // language, and the Chinese and Russian ones are not the English.
 func TestEveryMessageInEveryLanguage(t *testing.T) {
 	for _, cmd := range Commands {
-		for _, lang := range render.Languages {
-			if render.Text(lang, cmd.Help) == string(cmd.Help) {
+		for _, lang := range words.Languages {
+			if words.Text(lang, cmd.Help) == string(cmd.Help) {
 				t.Errorf("/%s has no help in %s", cmd.Name, lang)
 			}
 		}
-		if render.Text("zh", cmd.Help) == render.Text("en", cmd.Help) || render.Text("ru", cmd.Help) == render.Text("en", cmd.Help) {
+		if words.Text("zh", cmd.Help) == words.Text("en", cmd.Help) || words.Text("ru", cmd.Help) == words.Text("en", cmd.Help) {
 			t.Errorf("/%s: help not translated", cmd.Name)
 		}
 	}
@@ -63,6 +64,13 @@ func TestEveryMessageInEveryLanguage(t *testing.T) {
 		r := c.Handle(context.Background(), Input{Text: "/nonsense", Lang: lang})
 		if strings.Contains(r.Blocks[0].Text, "I don't know") {
 			t.Errorf("%s: %q", lang, r.Blocks[0].Text)
+		}
+	}
+	// What follows a command in /help is in the reader's words too.
+	for lang, want := range map[string]string{"en": "/ask <question>", "zh": "/ask <问题>", "ru": "/ask <вопрос>"} {
+		help := render.Plain(c.Handle(context.Background(), Input{Text: "/help", Lang: lang}))
+		if !strings.Contains(help, want) || lang != "en" && strings.Contains(help, "<topic>") {
+			t.Errorf("%s /help lacks %q or has English arguments:\n%s", lang, want, help)
 		}
 	}
 }

@@ -13,7 +13,7 @@ import (
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
-	"github.com/scobot/scobot/render"
+	"github.com/scobot/scobot/render/words"
 )
 
 // Bot is the Telegram front: it takes updates (long polling, or a webhook),
@@ -230,7 +230,7 @@ func menu(lang string) []tgbotapi.BotCommand {
 	var out []tgbotapi.BotCommand
 	for _, c := range Commands {
 		if !c.Editors && c.Menu != "" {
-			out = append(out, tgbotapi.BotCommand{Command: c.Name, Description: render.Text(lang, c.Menu)})
+			out = append(out, tgbotapi.BotCommand{Command: c.Name, Description: words.Text(lang, c.Menu)})
 		}
 	}
 	return out
@@ -240,12 +240,12 @@ func menu(lang string) []tgbotapi.BotCommand {
 func (b *Bot) setCommands(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	if err := b.api.request(ctx, tgbotapi.NewSetMyCommands(menu(render.Languages[0])...)); err != nil {
+	if err := b.api.request(ctx, tgbotapi.NewSetMyCommands(menu(words.Languages[0])...)); err != nil {
 		b.log.Warn("couldn't register the bot's commands", "err", err)
 		return
 	}
 	// The menu in the users' own languages, for clients set to them.
-	for _, lang := range render.Languages[1:] {
+	for _, lang := range words.Languages[1:] {
 		c := tgbotapi.NewSetMyCommandsWithScopeAndLanguage(tgbotapi.NewBotCommandScopeDefault(), lang, menu(lang)...)
 		if err := b.api.request(ctx, c); err != nil {
 			b.log.Warn("couldn't register the bot's commands", "lang", lang, "err", err)
@@ -311,21 +311,21 @@ func (b *Bot) handle(ctx context.Context, in incoming) (sent bool) {
 	}
 	if !b.access.allows(msg.Chat.ID, user) {
 		b.log.Info("refused: chat and user not allowed", "chat_id", msg.Chat.ID, "user_id", user, "chat_type", msg.Chat.Type)
-		return notice(KindRefusal, render.Text(lang, render.Refused))
+		return notice(KindRefusal, words.Text(lang, words.Refused))
 	}
 	editor := msg.Chat.IsPrivate() && slices.Contains(b.cfg.AdminUsers, user)
 	if act == actHint || act == actFile && !editor {
-		return notice(KindUsage, render.Text(lang, render.NonText, b.core.examples[0]))
+		return notice(KindUsage, words.Text(lang, words.NonText, b.core.examples[0]))
 	}
 	if cmd, _ := ParseCommand(text); isInfoCommand(cmd) {
 		if ok, limit := b.limits.allowInfo(sender); !ok {
 			b.log.Info("rate limited", "chat_id", msg.Chat.ID, "user_id", user, "command", cmd, "limit", limit.String())
-			return notice(KindRefusal, render.Text(lang, render.RateLimit, limitText(lang, limit, render.RateCommands)))
+			return notice(KindRefusal, words.Text(lang, words.RateLimit, limitText(lang, limit, words.RateCommands)))
 		}
 	} else if ok, warn, limit := b.limits.allow(user, msg.Chat.ID); !ok {
 		b.log.Info("rate limited", "chat_id", msg.Chat.ID, "user_id", user, "limit", limit.String(), "told", warn)
 		if warn {
-			return notice(KindRefusal, render.Text(lang, render.RateLimit, limitText(lang, limit, render.RateQuestions)))
+			return notice(KindRefusal, words.Text(lang, words.RateLimit, limitText(lang, limit, words.RateQuestions)))
 		}
 		return true
 	}
@@ -342,7 +342,7 @@ func (b *Bot) handle(ctx context.Context, in incoming) (sent bool) {
 		data, err := b.api.download(ctx, b.cfg.APIURL, msg.Document.FileID, b.cfg.MaxAttachmentBytes)
 		if err != nil {
 			b.log.Warn("couldn't download a report sent as a file", "chat_id", msg.Chat.ID, "user_id", user, "err", err)
-			reply = textReply(KindError, render.Text(lang, render.NotAdded, err.Error()))
+			reply = textReply(KindError, words.Text(lang, words.NotAdded, err.Error()))
 		} else {
 			input.Attachment = &Attachment{Name: msg.Document.FileName, Data: data}
 		}
@@ -366,17 +366,17 @@ func isInfoCommand(cmd string) bool {
 }
 
 // limitText renders a rate for people: "5 questions per minute".
-func limitText(lang string, r Rate, what render.Key) string {
-	per := render.Text(lang, render.PerDuration, r.Per.String())
+func limitText(lang string, r Rate, what words.Key) string {
+	per := words.Text(lang, words.PerDuration, r.Per.String())
 	switch r.Per {
 	case time.Second:
-		per = render.Text(lang, render.PerSecond)
+		per = words.Text(lang, words.PerSecond)
 	case time.Minute:
-		per = render.Text(lang, render.PerMinute)
+		per = words.Text(lang, words.PerMinute)
 	case time.Hour:
-		per = render.Text(lang, render.PerHour)
+		per = words.Text(lang, words.PerHour)
 	}
-	return render.Text(lang, what, r.N, per)
+	return words.Text(lang, what, r.N, per)
 }
 
 // chatKey names a conversation for the history: the chat, and the topic in

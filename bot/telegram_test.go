@@ -14,6 +14,8 @@ import (
 
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/render"
+	"github.com/scobot/scobot/render/rendertest"
+	"github.com/scobot/scobot/render/words"
 )
 
 func TestPrivateQuestionAnswered(t *testing.T) {
@@ -41,7 +43,7 @@ func TestPrivateQuestionAnswered(t *testing.T) {
 	if sent.Has("message_thread_id") {
 		t.Errorf("message_thread_id set outside a forum topic")
 	}
-	if err := checkTelegramHTML(sent.Get("text")); err != nil {
+	if err := rendertest.CheckTelegramHTML(sent.Get("text")); err != nil {
 		t.Error(err)
 	}
 	if cmds := f.waitFor(func(cs []apiCall) bool { return len(cs) > 0 }, "setMyCommands"); !strings.Contains(cmds[0].form.Get("commands"), `"ask"`) {
@@ -56,7 +58,7 @@ func TestGroupRouting(t *testing.T) {
 	const chat = -1001
 	topic := map[string]any{"message_thread_id": 77, "is_topic_message": true}
 	mention := func(text string) map[string]any {
-		return map[string]any{"entities": []map[string]any{{"type": "mention", "offset": utf16Len(text[:strings.Index(text, "@")]), "length": len("@" + botName)}}}
+		return map[string]any{"entities": []map[string]any{{"type": "mention", "offset": render.UTF16Len(text[:strings.Index(text, "@")]), "length": len("@" + botName)}}}
 	}
 	replyToBot := map[string]any{"reply_to_message": map[string]any{"message_id": 5, "date": 1,
 		"from": map[string]any{"id": botID, "is_bot": true, "first_name": "SCO bot"}, "chat": map[string]any{"id": chat, "type": "supergroup"}}}
@@ -151,18 +153,18 @@ func TestLongAnswerSplit(t *testing.T) {
 	var all strings.Builder
 	for i, c := range sent {
 		text := c.form.Get("text")
-		if n := utf16Len(text); n > MaxMessageUTF16 {
+		if n := render.UTF16Len(text); n > render.MaxMessageUTF16 {
 			t.Errorf("part %d: %d UTF-16 units", i+1, n)
 		}
-		if err := checkTelegramHTML(text); err != nil {
+		if err := rendertest.CheckTelegramHTML(text); err != nil {
 			t.Errorf("part %d: %v", i+1, err)
 		}
 		if c.form.Get("reply_to_message_id") != "8" {
 			t.Errorf("part %d is not a reply to the question", i+1)
 		}
-		all.WriteString(htmlToPlain(text) + "\n\n")
+		all.WriteString(render.HTMLToPlain(text) + "\n\n")
 	}
-	if got, want := squash(all.String()), squash(long); !strings.Contains(got, want) {
+	if got, want := rendertest.Squash(all.String()), rendertest.Squash(long); !strings.Contains(got, want) {
 		t.Errorf("the parts do not hold the whole answer")
 	}
 }
@@ -183,7 +185,7 @@ func TestSourceTitleEscaped(t *testing.T) {
 			t.Errorf("reply lacks %q:\n%s", want, text)
 		}
 	}
-	if err := checkTelegramHTML(text); err != nil {
+	if err := rendertest.CheckTelegramHTML(text); err != nil {
 		t.Error(err)
 	}
 }
@@ -196,7 +198,7 @@ func TestAllowlist(t *testing.T) {
 	f.push(groupMsg(-500, 3, 2, "/ask allowed by the chat", nil))
 	f.push(privateMsg(1, 3, "allowed by the user"))
 	for _, c := range f.waitSent(3) {
-		if refused := c.form.Get("text") == render.Text("en", render.Refused); refused != (c.form.Get("chat_id") == "2") {
+		if refused := c.form.Get("text") == words.Text("en", words.Refused); refused != (c.form.Get("chat_id") == "2") {
 			t.Errorf("chat %s got %q", c.form.Get("chat_id"), c.form.Get("text"))
 		}
 	}
@@ -468,7 +470,7 @@ func TestNonTextMessages(t *testing.T) {
 	f.push(p)
 	sent := f.waitSent(1)
 	time.Sleep(30 * time.Millisecond)
-	if n := len(f.callsOf("sendMessage")); n != 1 || sent[0].form.Get("chat_id") != "42" || sent[0].form.Get("text") != render.Text("en", render.NonText, defaultExamples[0]) {
+	if n := len(f.callsOf("sendMessage")); n != 1 || sent[0].form.Get("chat_id") != "42" || sent[0].form.Get("text") != words.Text("en", words.NonText, defaultExamples[0]) {
 		t.Errorf("want one hint, in the private chat; got %d replies, first %v", n, sent[0].form)
 	}
 }

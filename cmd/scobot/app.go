@@ -26,6 +26,7 @@ import (
 	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/store"
 	"github.com/scobot/scobot/rag/vecscan"
+	"github.com/scobot/scobot/render"
 )
 
 // app is the loaded pipeline: the corpus, its chunks, the synced index, and
@@ -523,9 +524,9 @@ func (b briefer) Brief(ctx context.Context, topic string) (rag.Answer, error) {
 	if err != nil {
 		return rag.Answer{}, err
 	}
-	return br.Answer(), nil
+	return render.BriefAnswer(br), nil
 }
 
 func (b briefer) Timeline(_ context.Context, filter string) (rag.Answer, error) {
-	return b.b.Timeline(filter, "").Answer(), nil
+	return render.TimelineAnswer(b.b.Timeline(filter, "")), nil
 }

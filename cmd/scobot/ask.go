@@ -15,6 +15,7 @@ import (
 	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/tokens"
 	"github.com/scobot/scobot/render"
+	"github.com/scobot/scobot/render/words"
 )
 
 func runAsk(ctx context.Context, m *Main, c *cli, args []string) error {
@@ -28,7 +29,7 @@ func runAsk(ctx context.Context, m *Main, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *lang != "" && render.Lang(*lang) == "" {
+	if *lang != "" && words.Lang(*lang) == "" {
 		return fmt.Errorf("%w: --lang is zh, en or ru, not %q", errUsage, *lang)
 	}
 	question := strings.TrimSpace(strings.Join(pos, " "))
@@ -63,7 +64,7 @@ func runAsk(ctx context.Context, m *Main, c *cli, args []string) error {
 	if *asJSON {
 		return writeJSON(m.Stdout, answerJSON(ans))
 	}
-	writeAnswer(m.Stdout, ans, render.Lang(*lang))
+	writeAnswer(m.Stdout, ans, words.Lang(*lang))
 	return nil
 }
 
@@ -73,7 +74,7 @@ func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 	if _, err := c.parse(fs, args); err != nil {
 		return err
 	}
-	if *lang != "" && render.Lang(*lang) == "" {
+	if *lang != "" && words.Lang(*lang) == "" {
 		return fmt.Errorf("%w: --lang is zh, en or ru, not %q", errUsage, *lang)
 	}
 	a, err := openApp(ctx, c.cfg, c.log, openOptions{})
@@ -85,7 +86,7 @@ func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 	core := a.core(c.log)
 	interactive := isTerminal(m.Stdin)
 	if interactive {
-		fmt.Fprintf(m.Stdout, "Ask about SCO diplomacy (%d documents; /help for commands). An empty line ends the chat.\n", len(a.docs))
+		fmt.Fprintln(m.Stdout, words.Text(words.Lang(*lang), words.ChatIntro, len(a.docs)))
 	}
 	lines := readLines(ctx, bufio.NewReader(m.Stdin))
 	for {
@@ -110,7 +111,7 @@ func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 		case tooLong:
 			// Far over any question the core accepts: refused here,
 			// without holding the whole line in memory.
-			fmt.Fprintf(m.Stdout, "That line is too long (over %d KiB); please keep a question under %d characters.\n\n", maxChatLine>>10, rag.MaxQuestionRunes)
+			fmt.Fprintf(m.Stdout, "%s\n\n", words.Text(words.Lang(*lang), words.ChatLineTooLong, maxChatLine>>10, rag.MaxQuestionRunes))
 		case line == "":
 			return nil
 		default:
@@ -122,7 +123,7 @@ func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			fmt.Fprintln(m.Stdout, strings.TrimRight(bot.FormatPlain(reply), "\n"))
+			fmt.Fprintln(m.Stdout, strings.TrimRight(render.Plain(reply), "\n"))
 			fmt.Fprintln(m.Stdout)
 		}
 		if err != nil {
@@ -187,10 +188,10 @@ func readLine(r *bufio.Reader, limit int) (line string, tooLong bool, err error)
 }
 
 // writeAnswer prints an answer for a terminal: the text, its note, then
-// the sources, as scobot chat prints a reply (bot.FormatPlain); lang, when
+// the sources, as scobot chat prints a reply (render.Plain); lang, when
 // set, is the language of the words around it.
 func writeAnswer(w io.Writer, ans rag.Answer, lang string) {
-	fmt.Fprint(w, bot.FormatPlain(bot.Reply{Kind: bot.KindAnswer, Answer: &ans, Lang: lang}))
+	fmt.Fprint(w, render.Plain(bot.Reply{Kind: bot.KindAnswer, Answer: &ans, Lang: lang}))
 }
 
 // askJSON is the JSON shape of `scobot ask --json`.

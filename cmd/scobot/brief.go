@@ -8,6 +8,7 @@ import (
 
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/brief"
+	"github.com/scobot/scobot/render"
 )
 
 // runBrief prints a briefing on a topic: headline, dated key points,
@@ -55,9 +56,9 @@ func runBrief(ctx context.Context, m *Main, c *cli, args []string) error {
 	case *asJSON:
 		return writeJSON(m.Stdout, b)
 	case *asMD:
-		_, err = fmt.Fprint(m.Stdout, b.Markdown())
+		_, err = fmt.Fprint(m.Stdout, render.BriefMarkdown(b))
 	default:
-		_, err = fmt.Fprint(m.Stdout, b.Text())
+		_, err = fmt.Fprint(m.Stdout, render.BriefText(b))
 	}
 	if err != nil {
 		return fmt.Errorf("couldn't write the briefing: %w", err)
@@ -94,9 +95,9 @@ func runTimeline(ctx context.Context, m *Main, c *cli, args []string) error {
 	case *asJSON:
 		return writeJSON(m.Stdout, tl)
 	case *asMD:
-		_, err = fmt.Fprint(m.Stdout, tl.Markdown())
+		_, err = fmt.Fprint(m.Stdout, render.TimelineMarkdown(tl))
 	default:
-		_, err = fmt.Fprint(m.Stdout, tl.Text())
+		_, err = fmt.Fprint(m.Stdout, render.TimelineText(tl))
 	}
 	if err != nil {
 		return fmt.Errorf("couldn't write the timeline: %w", err)

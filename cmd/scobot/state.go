@@ -13,6 +13,7 @@ import (
 	"github.com/scobot/scobot/bot"
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/brief"
+	"github.com/scobot/scobot/render"
 	"github.com/scobot/scobot/state"
 )
 
@@ -245,7 +246,7 @@ func (d digests) Digest(ctx context.Context, topic string, since time.Time, seen
 	if err != nil {
 		return rag.Answer{}, false, err
 	}
-	return br.Answer(), br.NothingNew, nil
+	return render.BriefAnswer(br), br.NothingNew, nil
 }
 
 // Sent records a digest sent, with its reports.

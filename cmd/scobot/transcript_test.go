@@ -68,6 +68,9 @@ func TestNewsroomTranscript(t *testing.T) {
 		if label == "📄 原文" || label == "📋 简报" {
 			within("the reply to "+label, func() bool { return tg.sentCount() > before })
 		}
+		if l := tg.lines(); label == "📄 原文" && !strings.Contains(l[len(l)-1], "<b>所引段落</b>") {
+			t.Errorf("the Chinese reader's full quotes: %q", l[len(l)-1])
+		}
 	}
 	if r := tg.reply(tg.say(group, en, "en", "/subscribe@live_bot foreign ministers daily 08:00"), 10*time.Second); !strings.Contains(r, "Subscribed") {
 		t.Fatalf("/subscribe: %q", r)
@@ -84,7 +87,7 @@ func TestNewsroomTranscript(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(added, "fm_bishkek_2026.txt"), []byte(report), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(time.Second) // the watcher's reload
+	within("the watcher's reload", func() bool { return strings.Contains(logs.String(), "reloaded the changed corpus") })
 	before := tg.sentCount()
 	setClock(time.Date(2026, 12, 1, 8, 0, 30, 0, time.UTC))
 	within("the first digest", func() bool { return tg.sentCount() > before })

@@ -13,7 +13,7 @@ import (
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/tokens"
-	"github.com/scobot/scobot/render"
+	"github.com/scobot/scobot/render/words"
 )
 
 // maxGlossPairs is how many names of a quoted sentence are glossed.
@@ -464,9 +464,9 @@ func renderStatements(lang string, st []rag.Statement, cites []rag.Citation) str
 	}
 	var b strings.Builder
 	if len(dates) > 0 {
-		b.WriteString(render.Text(lang, render.AccordingToDates, joinWith(dates, render.Text(lang, render.ListSep), render.Text(lang, render.ListAnd))))
+		b.WriteString(words.Text(lang, words.AccordingToDates, joinWith(dates, words.Text(lang, words.ListSep), words.Text(lang, words.ListAnd))))
 	} else {
-		b.WriteString(render.Text(lang, render.AccordingTo))
+		b.WriteString(words.Text(lang, words.AccordingTo))
 	}
 	for _, s := range st {
 		b.WriteString("\n")
@@ -529,5 +529,5 @@ func unnamedNote(e *retrieve.Engine, concepts []string, lang string) string {
 		}
 		names = append(names, cmp.Or(name, c))
 	}
-	return render.Text(lang, render.Unnamed, strings.Join(names, render.Text(lang, render.ListSep)))
+	return words.Text(lang, words.Unnamed, strings.Join(names, words.Text(lang, words.ListSep)))
 }

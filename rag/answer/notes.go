@@ -2,7 +2,7 @@ package answer
 
 import (
 	"github.com/scobot/scobot/rag"
-	"github.com/scobot/scobot/render"
+	"github.com/scobot/scobot/render/words"
 )
 
 // NoteKey names a note shown under an answer or a briefing. The notes of
@@ -22,36 +22,36 @@ const (
 	NoteUnsupported                     // every generated sentence was unsupported: the answer quotes the reports
 )
 
-// noteKeys are the notes' messages in render's table.
-var noteKeys = map[NoteKey]render.Key{
-	NoteUnavailable:      render.NoteUnavailable,
-	NoteUngrounded:       render.NoteUngrounded,
-	NoteUncited:          render.NoteUncited,
-	NoteKeywordOnly:      render.NoteKeywordOnly,
-	NoteBriefUnavailable: render.NoteBriefUnavail,
-	NoteBriefUngrounded:  render.NoteBriefUngrounded,
-	NoteBriefDropped:     render.NoteBriefDropped,
-	NoteCutOff:           render.NoteCutOff,
-	NoteUnsupported:      render.NoteUnsupported,
+// noteKeys are the notes' messages in the message table (render/words).
+var noteKeys = map[NoteKey]words.Key{
+	NoteUnavailable:      words.NoteUnavailable,
+	NoteUngrounded:       words.NoteUngrounded,
+	NoteUncited:          words.NoteUncited,
+	NoteKeywordOnly:      words.NoteKeywordOnly,
+	NoteBriefUnavailable: words.NoteBriefUnavail,
+	NoteBriefUngrounded:  words.NoteBriefUngrounded,
+	NoteBriefDropped:     words.NoteBriefDropped,
+	NoteCutOff:           words.NoteCutOff,
+	NoteUnsupported:      words.NoteUnsupported,
 }
 
-// Note renders a note in the asker's language (render's table: Chinese,
-// English or Russian).
+// Note renders a note in the asker's language (the message table of
+// render/words: Chinese, English or Russian).
 func Note(lang string, k NoteKey) string {
 	key, ok := noteKeys[k]
 	if !ok {
 		return ""
 	}
-	return render.Text(lang, key)
+	return words.Text(lang, key)
 }
 
 // NoteRemoved is the note under a generated answer from which n sentences
 // the reports they cite do not support were removed.
 func NoteRemoved(lang string, n int) string {
 	if n == 1 {
-		return render.Text(lang, render.NoteRemovedOne, n)
+		return words.Text(lang, words.NoteRemovedOne, n)
 	}
-	return render.Text(lang, render.NoteRemovedMany, n)
+	return words.Text(lang, words.NoteRemovedMany, n)
 }
 
 // JoinNotes joins two notes into one; either may be empty.
@@ -63,7 +63,7 @@ func JoinNotes(a, b string) string {
 }
 
 // abstention is the plain "the corpus does not say" in the asker's language.
-func abstention(lang string) string { return render.Text(lang, render.Abstain) }
+func abstention(lang string) string { return words.Text(lang, words.Abstain) }
 
 // Abstention returns an answer that declines to answer question, with no
 // sources, in the asker's language.

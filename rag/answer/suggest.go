@@ -7,7 +7,7 @@ import (
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/retrieve"
-	"github.com/scobot/scobot/render"
+	"github.com/scobot/scobot/render/words"
 )
 
 // maxSuggestions is how many follow-up questions an answer suggests.
@@ -16,12 +16,12 @@ const maxSuggestions = 3
 // suggestKinds are the kinds of names a follow-up may ask about, with the
 // message that asks; kindRank orders them: people first, then named
 // initiatives, places and topics.
-var suggestKinds = map[glossary.Kind]render.Key{
-	glossary.KindPerson:     render.SuggestPerson,
-	glossary.KindInitiative: render.SuggestTopic,
-	glossary.KindTopic:      render.SuggestTopic,
-	glossary.KindEvent:      render.SuggestTopic,
-	glossary.KindPlace:      render.SuggestPlace,
+var suggestKinds = map[glossary.Kind]words.Key{
+	glossary.KindPerson:     words.SuggestPerson,
+	glossary.KindInitiative: words.SuggestTopic,
+	glossary.KindTopic:      words.SuggestTopic,
+	glossary.KindEvent:      words.SuggestTopic,
+	glossary.KindPlace:      words.SuggestPlace,
 }
 
 var kindRank = map[glossary.Kind]int{glossary.KindPerson: 0, glossary.KindInitiative: 1, glossary.KindPlace: 2, glossary.KindTopic: 3, glossary.KindEvent: 3}
@@ -70,7 +70,7 @@ func Suggest(e *retrieve.Engine, question, lang string, passages []rag.Passage) 
 		if len(out) == maxSuggestions {
 			break
 		}
-		out = append(out, render.Text(lang, suggestKinds[g.Kind(c)], g.Term(c, lang)))
+		out = append(out, words.Text(lang, suggestKinds[g.Kind(c)], g.Term(c, lang)))
 	}
 	return out
 }

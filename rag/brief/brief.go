@@ -9,10 +9,11 @@
 // relevant reports, read as events (events.go, the one event model of
 // briefings and the timeline: dated by the date their text states,
 // dates.go, and of a kind, kinds.go), and where they disagree
-// (disagree.go); then
-// it quotes key points (extractive.go) or has them drafted (draft.go,
-// brief.tmpl). Timeline (timeline.go) lists the events of the whole corpus.
-// render.go renders both as text and Markdown.
+// (disagree.go); then it quotes key points (extractive.go) or has them
+// drafted (draft.go, brief.tmpl). Timeline (timeline.go) lists the events
+// of the whole corpus. Package render draws both as text, Markdown and
+// answers; their fixed sentences come from the message table
+// (render/words).
 package brief
 
 import (
@@ -24,6 +25,7 @@ import (
 	"github.com/scobot/scobot/rag/answer"
 	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/tokens"
+	"github.com/scobot/scobot/render/words"
 )
 
 // Request asks for a briefing on a topic.
@@ -40,9 +42,11 @@ type Request struct {
 	// new again (a report dated the day of the last digest).
 	Seen []string
 	// OnText, when set, receives the briefing drafted so far as the
-	// language model writes it (not yet citation-checked), or the finished
-	// plain-text briefing when no model is used. Called from the goroutine
-	// that called Brief.
+	// language model writes it (not yet citation-checked); when no model
+	// drafts it (an extractive briefing, an abstention, a fallback), it is
+	// not called. Either way the front renders the returned Briefing
+	// (package render) for good. Called from the goroutine that called
+	// Brief.
 	OnText func(text string)
 }
 
@@ -147,19 +151,10 @@ func (br *Briefer) Brief(ctx context.Context, req Request) (Briefing, error) {
 	switch {
 	case !r.Abstains() && p.stale:
 		b = briefNothingNew(topic, lang, req.Since)
-		if req.OnText != nil {
-			req.OnText(b.Text())
-		}
 	case r.Abstains() || len(p.events) == 0:
 		b = briefAbstention(topic, lang)
-		if req.OnText != nil {
-			req.OnText(b.Text())
-		}
 	case br.gen == nil:
 		b = extractiveBrief(br.engine, p)
-		if req.OnText != nil {
-			req.OnText(b.Text())
-		}
 	default:
 		b = br.draftBrief(ctx, p, req.OnText)
 	}
@@ -174,10 +169,7 @@ func (br *Briefer) Brief(ctx context.Context, req Request) (Briefing, error) {
 
 // briefAbstention is the briefing for a topic the corpus does not cover.
 func briefAbstention(topic, lang string) Briefing {
-	h := "The corpus does not cover this topic: none of the indexed reports is about “" + topic + "”."
-	if lang == "zh" {
-		h = "语料库未涉及这一主题：现有报道均与“" + topic + "”无关。"
-	}
+	h := words.Text(lang, words.BriefAbstain, topic)
 	return Briefing{
 		Topic: topic, Lang: lang, Headline: h, Mode: rag.AnswerExtractive, Abstained: true,
 		Points: []Point{}, Timeline: []Event{}, Sources: []rag.Citation{}, Disagreements: []Disagreement{},
@@ -188,10 +180,7 @@ func briefAbstention(topic, lang string) Briefing {
 // day: "Nothing new since 2020-11-11 on “heads of state”."
 func briefNothingNew(topic, lang string, since time.Time) Briefing {
 	day := since.Format(time.DateOnly)
-	h := "Nothing new since " + day + " on “" + topic + "”."
-	if lang == "zh" {
-		h = "自" + day + "以来，关于“" + topic + "”没有新的报道。"
-	}
+	h := words.Text(lang, words.BriefNothingNew, day, topic)
 	return Briefing{
 		Topic: topic, Lang: lang, Headline: h, Mode: rag.AnswerExtractive, NothingNew: true,
 		Points: []Point{}, Timeline: []Event{}, Sources: []rag.Citation{}, Disagreements: []Disagreement{},

@@ -10,6 +10,7 @@ import (
 	"github.com/scobot/scobot/rag/answer"
 	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/tokens"
+	"github.com/scobot/scobot/render/words"
 )
 
 // Disagreement detection: the dates the reports of one event give it, and
@@ -235,9 +236,9 @@ func dateDisagreement(e *retrieve.Engine, ev Event, des map[string]docEvent, num
 	var parts []string
 	for _, iso := range others {
 		if lang == "zh" {
-			parts = append(parts, markers(side[iso])+"写作"+say(iso))
+			parts = append(parts, words.Markers(side[iso])+"写作"+say(iso))
 		} else {
-			parts = append(parts, markers(side[iso])+" says "+say(iso))
+			parts = append(parts, words.Markers(side[iso])+" says "+say(iso))
 		}
 		all = append(all, side[iso]...)
 	}
@@ -250,9 +251,9 @@ func dateDisagreement(e *retrieve.Engine, ev Event, des map[string]docEvent, num
 			}
 		}
 		if lang == "zh" {
-			parts = append(parts, markers([]int{n})+"同时写作"+strings.Join(vals, "和"))
+			parts = append(parts, words.Markers([]int{n})+"同时写作"+strings.Join(vals, "和"))
 		} else {
-			parts = append(parts, markers([]int{n})+" gives both "+strings.Join(vals, " and "))
+			parts = append(parts, words.Markers([]int{n})+" gives both "+strings.Join(vals, " and "))
 		}
 		all = append(all, n)
 	}
@@ -261,7 +262,7 @@ func dateDisagreement(e *retrieve.Engine, ev Event, des map[string]docEvent, num
 	if lang == "zh" {
 		text = "关于" + what + "的日期，来源说法不一：" + strings.Join(parts, "；")
 		if len(base) > 0 {
-			text += "，而" + markers(base) + "为" + ev.Date
+			text += "，而" + words.Markers(base) + "为" + ev.Date
 		}
 		text += "。"
 	} else {
@@ -271,7 +272,7 @@ func dateDisagreement(e *retrieve.Engine, ev Event, des map[string]docEvent, num
 			if len(base) == 1 {
 				verb = " gives "
 			}
-			text += ", while " + markers(base) + verb + ev.Date
+			text += ", while " + words.Markers(base) + verb + ev.Date
 		}
 		text += "."
 	}
@@ -302,7 +303,7 @@ func countDisagreement(e *retrieve.Engine, ev Event, num map[string]int, lang st
 	var parts []string
 	var all []int
 	for _, n := range counts {
-		parts = append(parts, countWord(n, lang)+" "+markers(cites[n]))
+		parts = append(parts, countWord(n, lang)+" "+words.Markers(cites[n]))
 		all = append(all, cites[n]...)
 	}
 	what := eventName(ev, lang)

@@ -85,9 +85,6 @@ func (br *Briefer) draftBrief(ctx context.Context, p briefPlan, onText func(stri
 	fallback := func(k answer.NoteKey) Briefing {
 		b := extractiveBrief(br.engine, p)
 		b.Note = answer.Note(p.lang, k)
-		if onText != nil {
-			onText(b.Text())
-		}
 		return b
 	}
 	sources := p.promptSources()

@@ -1,9 +1,12 @@
-// Package render is scobot's presentation home: every message the bot and
-// the command line show in their own words, in Chinese, English and
-// Russian, from one table (messages.go), and the one way a source is
-// written ("Title — Publisher, date", sources.go). It knows the domain
-// types of package rag and nothing else of scobot's.
-package render
+// Package words is the message table of scobot's presentation home
+// (package render): every message the bot and the command line show in
+// their own words, in Chinese, English and Russian, from one table
+// (messages.go), and the one way a source is written ("Title — Publisher,
+// date", sources.go). It is a leaf: it knows the domain types of package
+// rag and nothing else of scobot's, so the packages that write answers
+// (rag/answer, rag/brief) can take their words from it while render, which
+// imports them, draws what they write.
+package words
 
 import (
 	"fmt"
@@ -123,6 +126,32 @@ const (
 	NotGroupAdmin       Key = "sub.notadmin"
 	NoDigests           Key = "sub.nodigests"
 	DigestTitle         Key = "digest.title"
+
+	// The words of briefings and timelines (rag/brief's headlines,
+	// render's briefing and timeline renderers).
+	BriefAbstain    Key = "brief.abstain"
+	BriefNothingNew Key = "brief.nothingnew"
+	BriefKeyPoints  Key = "brief.keypoints"
+	TimelineTitle   Key = "timeline.title"
+	SourcesDiffer   Key = "brief.differ"
+	NoteLabel       Key = "brief.note"
+	Undated         Key = "event.undated"
+	DateReported    Key = "event.reported"
+	NoEvents        Key = "timeline.none"
+	LabelColon      Key = "label.colon"
+
+	// What follows a command in /help ("/ask <question>").
+	ArgsQuestion  Key = "args.question"
+	ArgsTopic     Key = "args.topic"
+	ArgsFilter    Key = "args.filter"
+	ArgsLang      Key = "args.lang"
+	ArgsSubscribe Key = "args.subscribe"
+	ArgsID        Key = "args.id"
+	ArgsAdd       Key = "args.add"
+
+	// The terminal chat's own words (scobot chat).
+	ChatIntro       Key = "chat.intro"
+	ChatLineTooLong Key = "chat.linelong"
 )
 
 // Languages are the languages of the table, the first the default.
@@ -302,6 +331,37 @@ var messages = map[Key][3]string{
 	NoDigests:          {"Digests are not available in this bot.", "本机器人不提供定期简报。", "В этом боте нет сводок."},
 	DigestTitle:        {"Digest: %s", "简报：%s", "Сводка: %s"},
 	QuotesTitle:        {"The cited passages", "所引段落", "Цитируемые фрагменты"},
+	BriefAbstain: {
+		"The corpus does not cover this topic: none of the indexed reports is about “%s”.",
+		"语料库未涉及这一主题：现有报道均与“%s”无关。",
+		"Корпус не освещает эту тему: ни одно из сообщений не посвящено теме «%s».",
+	},
+	BriefNothingNew: {"Nothing new since %s on “%s”.", "自%s以来，关于“%s”没有新的报道。", "С %s ничего нового по теме «%s»."},
+	BriefKeyPoints:  {"Key points", "要点", "Главное"},
+	TimelineTitle:   {"Timeline", "时间线", "Хронология"},
+	SourcesDiffer:   {"Sources differ", "说法不一", "Источники расходятся"},
+	NoteLabel:       {"Note", "注", "Примечание"},
+	Undated:         {"undated", "日期不详", "без даты"},
+	DateReported:    {" (reported)", "（报道日期）", " (дата сообщения)"},
+	NoEvents:        {"No events match.", "没有符合条件的事件。", "Подходящих событий нет."},
+	LabelColon:      {": ", "：", ": "},
+	ArgsQuestion:    {"<question>", "<问题>", "<вопрос>"},
+	ArgsTopic:       {"<topic>", "<主题>", "<тема>"},
+	ArgsFilter:      {"[word or year]", "[词语或年份]", "[слово или год]"},
+	ArgsLang:        {"zh | en | ru | auto", "zh | en | ru | auto", "zh | en | ru | auto"},
+	ArgsSubscribe:   {"<topic> [daily HH:MM | weekly DAY HH:MM] [timezone]", "<主题> [daily HH:MM | weekly 星期 HH:MM] [时区]", "<тема> [daily ЧЧ:ММ | weekly ДЕНЬ ЧЧ:ММ] [часовой пояс]"},
+	ArgsID:          {"<id>", "<ID>", "<ID>"},
+	ArgsAdd:         {"<url> | <text>", "<网址> | <正文>", "<адрес> | <текст>"},
+	ChatIntro: {
+		"Ask about SCO diplomacy (%d documents; /help for commands). An empty line ends the chat.",
+		"请提问上合组织外交（%d 篇报道；发送 /help 查看命令）。空行结束对话。",
+		"Спрашивайте о дипломатии ШОС (%d документов; /help — команды). Пустая строка завершает разговор.",
+	},
+	ChatLineTooLong: {
+		"That line is too long (over %d KiB); please keep a question under %d characters.",
+		"这一行太长（超过 %d KiB），请把问题控制在 %d 个字符以内。",
+		"Строка слишком длинная (больше %d КиБ); пожалуйста, задайте вопрос короче %d символов.",
+	},
 	NoteRemovedMany: {
 		"%d sentences the cited reports do not support were removed.",
 		"已删去 %d 句所引报道不支持的内容。",

@@ -1,4 +1,4 @@
-package bot
+package render
 
 import (
 	"cmp"
@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/scobot/scobot/rag"
-	"github.com/scobot/scobot/render"
+	"github.com/scobot/scobot/render/words"
 )
 
 // MaxMessageUTF16 is Telegram's limit on one message's text, in UTF-16
@@ -36,18 +36,18 @@ type unit struct {
 	sep   string
 }
 
-// minLimit is the smallest message limit FormatHTML accepts, so that any
+// minLimit is the smallest message limit HTML accepts, so that any
 // character, escaped, fits.
 const minLimit = 64
 
-// FormatHTML renders a reply as Telegram messages in HTML parse mode: the
+// HTML renders a reply as Telegram messages in HTML parse mode: the
 // blocks, then the answer and its numbered sources. Every dynamic string is
 // escaped. Long replies are split at paragraph boundaries (or, for a longer
 // paragraph, at a line, sentence or word end, never inside a tag, an entity
 // or a citation marker) into messages of at most limit UTF-16 code units,
 // each valid HTML on its own. limit ≤ 0 or over MaxMessageUTF16 means
 // MaxMessageUTF16; limits under 64 count as 64. It returns at least one non-empty message.
-func FormatHTML(r Reply, limit int) []string {
+func HTML(r Reply, limit int) []string {
 	if limit <= 0 || limit > MaxMessageUTF16 {
 		limit = MaxMessageUTF16
 	}
@@ -113,15 +113,15 @@ func pack(us []unit, limit int) []string {
 	add := func(sep, html string) {
 		if curLen > 0 {
 			cur.WriteString(sep)
-			curLen += utf16Len(sep)
+			curLen += UTF16Len(sep)
 		}
 		cur.WriteString(html)
-		curLen += utf16Len(html)
+		curLen += UTF16Len(html)
 	}
 	fits := func(sep, html string) bool {
-		n := utf16Len(html)
+		n := UTF16Len(html)
 		if curLen > 0 {
-			n += curLen + utf16Len(sep)
+			n += curLen + UTF16Len(sep)
 		}
 		return n <= limit
 	}
@@ -135,7 +135,7 @@ func pack(us []unit, limit int) []string {
 			continue
 		}
 		flush()
-		if utf16Len(html) <= limit {
+		if UTF16Len(html) <= limit {
 			add(u.sep, html)
 			continue
 		}
@@ -290,7 +290,7 @@ func paragraphs(text string) []string {
 	return out
 }
 
-func sourcesHeading(lang string) string { return render.Text(lang, render.SourcesHeading) }
+func sourcesHeading(lang string) string { return words.Text(lang, words.SourcesHeading) }
 
 // citationHTML renders "[n] <a href="url">Title</a> — Publisher, date".
 func citationHTML(c rag.Citation) string {
@@ -331,7 +331,7 @@ func itemText(it Item) string {
 // linkURL returns u if it is an absolute http(s) URL fit for a link.
 func linkURL(u string) (string, bool) {
 	u = strings.TrimSpace(u)
-	if u == "" || utf16Len(escapeAttr(u)) > maxURLUnits || strings.ContainsFunc(u, unicode.IsSpace) {
+	if u == "" || UTF16Len(escapeAttr(u)) > maxURLUnits || strings.ContainsFunc(u, unicode.IsSpace) {
 		return "", false
 	}
 	p, err := url.Parse(u)
@@ -388,9 +388,9 @@ func escapedLen(r rune) int {
 	return utf16.RuneLen(r)
 }
 
-// utf16Len returns the length of s in UTF-16 code units, as Telegram
-// counts it.
-func utf16Len(s string) int {
+// UTF16Len returns the length of s in UTF-16 code units, as Telegram
+// counts it (message lengths, entity offsets).
+func UTF16Len(s string) int {
 	n := 0
 	for _, r := range s {
 		n += utf16.RuneLen(r)
@@ -398,45 +398,62 @@ func utf16Len(s string) int {
 	return n
 }
 
-// FormatPlain renders a reply as plain text for a terminal: the blocks,
-// then the answer, its note and its numbered sources with their URLs.
-func FormatPlain(r Reply) string {
+// previewUnits bounds the text shown while an answer is generated.
+const previewUnits = MaxMessageUTF16 - 96
+
+// Preview returns the answer so far as plain text that fits one message.
+func Preview(text string) string {
+	text = strings.TrimSpace(cleanText(text))
+	if UTF16Len(text) <= previewUnits {
+		return text + " …"
+	}
+	n := 0
+	for i, r := range text {
+		if n += utf16.RuneLen(r); n > previewUnits {
+			return text[:i] + " …"
+		}
+	}
+	return text
+}
+
+// HTMLToPlain turns the HTML that HTML writes back into plain text: tags
+// dropped (a link's URL shown after its text), entities decoded.
+func HTMLToPlain(s string) string {
 	var b strings.Builder
-	para := func() {
-		if b.Len() > 0 {
-			b.WriteString("\n")
-		}
-	}
-	for _, bl := range r.Blocks {
-		para()
-		if bl.Title != "" {
-			b.WriteString(line(bl.Title) + ":\n")
-		}
-		if t := strings.TrimSpace(cleanText(bl.Text)); t != "" {
-			b.WriteString(t + "\n")
-		}
-		for _, it := range bl.Items {
-			b.WriteString("  • " + itemText(it) + "\n")
-			if u, ok := linkURL(it.URL); ok {
-				b.WriteString("    " + u + "\n")
+	var href string
+	for i := 0; i < len(s); {
+		switch s[i] {
+		case '<':
+			end := strings.IndexByte(s[i:], '>')
+			if end < 0 {
+				b.WriteString(s[i:])
+				return b.String()
 			}
-		}
-	}
-	if a := r.Answer; a != nil {
-		para()
-		b.WriteString(strings.TrimSpace(cleanText(a.Text)) + "\n")
-		if a.Note != "" {
-			b.WriteString("\n(" + line(a.Note) + ")\n")
-		}
-		if len(a.Citations) > 0 {
-			b.WriteString("\n" + sourcesHeading(cmp.Or(r.Lang, a.Lang)) + ":\n")
-			for _, c := range a.Citations {
-				b.WriteString(citationText(c) + "\n")
-				if u, ok := linkURL(c.URL); ok {
-					b.WriteString("    " + u + "\n")
-				}
+			tag := s[i+1 : i+end]
+			if h, ok := strings.CutPrefix(tag, `a href="`); ok {
+				href = unescape(strings.TrimSuffix(h, `"`))
+			} else if tag == "/a" && href != "" {
+				b.WriteString(" (" + href + ")")
+				href = ""
 			}
+			i += end + 1
+		case '&':
+			end := strings.IndexByte(s[i:], ';')
+			if end < 0 || end > 6 {
+				b.WriteByte('&')
+				i++
+				continue
+			}
+			b.WriteString(unescape(s[i : i+end+1]))
+			i += end + 1
+		default:
+			b.WriteByte(s[i])
+			i++
 		}
 	}
 	return b.String()
 }
+
+var unescaper = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&quot;", `"`, "&amp;", "&")
+
+func unescape(s string) string { return unescaper.Replace(s) }

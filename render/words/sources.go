@@ -1,6 +1,7 @@
-package render
+package words
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/scobot/scobot/rag"
@@ -19,6 +20,16 @@ func SourceLine(c rag.Citation) string {
 // SourceDetail is what follows a source's title: "Publisher, date", each
 // when known.
 func SourceDetail(c rag.Citation) string { return c.Detail() }
+
+// Markers writes citation numbers as every answer, briefing and timeline
+// shows them: "[1][2]".
+func Markers(ns []int) string {
+	var b strings.Builder
+	for _, n := range ns {
+		b.WriteString("[" + strconv.Itoa(n) + "]")
+	}
+	return b.String()
+}
 
 // JoinNonEmpty joins the parts that are not empty (after trimming) with
 // sep.

@@ -1,15 +1,17 @@
-package brief
+package render
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/answer"
+	"github.com/scobot/scobot/rag/brief"
+	"github.com/scobot/scobot/render/words"
 )
 
-// labels are a briefing's own words in one language.
+// labels are a briefing's and a timeline's own words in one language,
+// from the message table.
 type labels struct {
 	keyPoints, timeline, differ, sources, note, undated, noEvents, colon string
 	// reported follows an event's date that is its report's date, the
@@ -18,19 +20,18 @@ type labels struct {
 }
 
 func labelsFor(lang string) labels {
-	if lang == "zh" {
-		return labels{"要点", "时间线", "说法不一", "来源", "注", "日期不详", "没有符合条件的事件。", "：", "（报道日期）"}
+	t := func(k words.Key) string { return words.Text(lang, k) }
+	return labels{
+		keyPoints: t(words.BriefKeyPoints),
+		timeline:  t(words.TimelineTitle),
+		differ:    t(words.SourcesDiffer),
+		sources:   t(words.SourcesHeading),
+		note:      t(words.NoteLabel),
+		undated:   t(words.Undated),
+		noEvents:  t(words.NoEvents),
+		colon:     t(words.LabelColon),
+		reported:  t(words.DateReported),
 	}
-	return labels{"Key points", "Timeline", "Sources differ", "Sources", "Note", "undated", "No events match.", ": ", " (reported)"}
-}
-
-// markers renders citation numbers as "[1][2]".
-func markers(ns []int) string {
-	var b strings.Builder
-	for _, n := range ns {
-		b.WriteString("[" + strconv.Itoa(n) + "]")
-	}
-	return b.String()
 }
 
 // mdEscaper escapes the characters Markdown would read as formatting.
@@ -93,7 +94,7 @@ func writeTextSources(b *strings.Builder, l labels, cites []rag.Citation) {
 }
 
 // pointLine is a key point with its date, markers and glosses.
-func pointLine(lang string, pt Point, esc func(string) string) string {
+func pointLine(lang string, pt brief.Point, esc func(string) string) string {
 	if esc == nil {
 		esc = func(s string) string { return s }
 	}
@@ -102,13 +103,13 @@ func pointLine(lang string, pt Point, esc func(string) string) string {
 	if pt.Date != "" {
 		s = esc(pt.Date) + l.colon
 	}
-	return s + esc(pt.Text) + " " + markers(pt.Citations) + answer.GlossText(lang, pt.Gloss, esc)
+	return s + esc(pt.Text) + " " + words.Markers(pt.Citations) + answer.GlossText(lang, pt.Gloss, esc)
 }
 
-// Markdown renders the briefing for a newsroom CMS: the headline as a
+// BriefMarkdown renders a briefing for a newsroom CMS: the headline as a
 // level-2 heading, bold section labels, bullet points with [n] markers and
 // a numbered list of sources with links.
-func (b Briefing) Markdown() string {
+func BriefMarkdown(b brief.Briefing) string {
 	l := labelsFor(b.Lang)
 	var w strings.Builder
 	w.WriteString("## " + mdEscape(b.Headline) + "\n")
@@ -138,10 +139,10 @@ func (b Briefing) Markdown() string {
 	return w.String()
 }
 
-// Text renders the briefing as plain text for a terminal.
-func (b Briefing) Text() string {
+// BriefText renders a briefing as plain text for a terminal.
+func BriefText(b brief.Briefing) string {
 	var w strings.Builder
-	w.WriteString(b.body())
+	w.WriteString(briefBody(b))
 	if len(b.Sources) > 0 {
 		w.WriteString("\n")
 		writeTextSources(&w, labelsFor(b.Lang), b.Sources)
@@ -152,8 +153,8 @@ func (b Briefing) Text() string {
 	return w.String()
 }
 
-// body renders the briefing as plain text without its sources and note.
-func (b Briefing) body() string {
+// briefBody renders a briefing as plain text without its sources and note.
+func briefBody(b brief.Briefing) string {
 	l := labelsFor(b.Lang)
 	var w strings.Builder
 	w.WriteString(b.Headline + "\n")
@@ -176,13 +177,13 @@ func (b Briefing) body() string {
 	return w.String()
 }
 
-// Answer returns the briefing in the shape of an answer, for fronts that
-// render answers (the Telegram bot, the terminal chat): the plain text
-// without the source list, which they render from Citations.
-func (b Briefing) Answer() rag.Answer {
+// BriefAnswer returns a briefing in the shape of an answer, for fronts
+// that render answers (the Telegram bot, the terminal chat): the plain
+// text without the source list, which they render from Citations.
+func BriefAnswer(b brief.Briefing) rag.Answer {
 	return rag.Answer{
 		Question:  b.Topic,
-		Text:      strings.TrimRight(b.body(), "\n"),
+		Text:      strings.TrimRight(briefBody(b), "\n"),
 		Abstained: b.Abstained,
 		Mode:      b.Mode,
 		Lang:      b.Lang,
@@ -198,104 +199,4 @@ func nonNilCitations(cs []rag.Citation) []rag.Citation {
 		return []rag.Citation{}
 	}
 	return cs
-}
-
-// Markdown renders the timeline for a newsroom CMS: a heading, one bullet
-// per event, and the numbered sources with links.
-func (t Timeline) Markdown() string {
-	l := labelsFor(t.Lang)
-	var b strings.Builder
-	b.WriteString("## " + mdEscape(l.timeline))
-	if t.Filter != "" {
-		b.WriteString(": " + mdEscape(t.Filter))
-	}
-	b.WriteString("\n\n")
-	if len(t.Events) == 0 {
-		b.WriteString(mdEscape(l.noEvents) + "\n")
-		return b.String()
-	}
-	writeMarkdownEvents(&b, t.Lang, t.Events)
-	b.WriteString("\n")
-	writeMarkdownSources(&b, l, t.Sources)
-	return b.String()
-}
-
-// Text renders the timeline for a terminal.
-func (t Timeline) Text() string {
-	var b strings.Builder
-	b.WriteString(t.body())
-	if len(t.Events) > 0 {
-		b.WriteString("\n")
-		writeTextSources(&b, labelsFor(t.Lang), t.Sources)
-	}
-	return b.String()
-}
-
-// body renders the timeline as plain text without its sources.
-func (t Timeline) body() string {
-	l := labelsFor(t.Lang)
-	var b strings.Builder
-	b.WriteString(l.timeline)
-	if t.Filter != "" {
-		b.WriteString(": " + t.Filter)
-	}
-	b.WriteString("\n")
-	if len(t.Events) == 0 {
-		b.WriteString(l.noEvents + "\n")
-		return b.String()
-	}
-	writeTextEvents(&b, t.Lang, t.Events)
-	return b.String()
-}
-
-// Answer returns the timeline in the shape of an answer, for fronts that
-// render answers: the events without the source list, which they render
-// from Citations.
-func (t Timeline) Answer() rag.Answer {
-	return rag.Answer{
-		Question:  t.Filter,
-		Text:      strings.TrimRight(t.body(), "\n"),
-		Mode:      rag.AnswerExtractive,
-		Lang:      t.Lang,
-		Citations: nonNilCitations(t.Sources),
-		Passages:  []rag.Passage{},
-	}
-}
-
-// eventHead is "date · place · meeting" for one event.
-func eventHead(ev Event, l labels) []string {
-	date := ev.Date
-	switch {
-	case date == "":
-		date = l.undated
-	case ev.DateFrom == DateFromReport:
-		date += l.reported
-	}
-	parts := []string{date}
-	if ev.Place != "" {
-		parts = append(parts, ev.Place)
-	}
-	if ev.Meeting != "" {
-		parts = append(parts, ev.Meeting)
-	}
-	return parts
-}
-
-func writeMarkdownEvents(b *strings.Builder, lang string, evs []Event) {
-	l := labelsFor(lang)
-	for _, ev := range evs {
-		head := eventHead(ev, l)
-		fmt.Fprintf(b, "- **%s**", mdEscape(head[0]))
-		for _, p := range head[1:] {
-			b.WriteString(" · " + mdEscape(p))
-		}
-		b.WriteString(l.colon + mdEscape(ev.Text) + " " + markers(ev.Citations) + answer.GlossText(lang, ev.Gloss, mdEscape) + "\n")
-	}
-}
-
-func writeTextEvents(b *strings.Builder, lang string, evs []Event) {
-	l := labelsFor(lang)
-	for _, ev := range evs {
-		fmt.Fprintf(b, "  %s\n      %s %s%s\n", strings.Join(eventHead(ev, l), " · "), ev.Text, markers(ev.Citations), answer.GlossText(lang, ev.Gloss, nil))
-	}
 }
