@@ -62,7 +62,7 @@ func Extract(e *retrieve.Engine, question string, r retrieve.Retrieval) rag.Answ
 	if r.Abstains() {
 		a := Abstention(question, lang, r.Passages)
 		a.Support = r.Support
-		a.Note = unnamedNote(e, r.Unnamed, lang)
+		a.Note = JoinNotes(unnamedNote(e, r.Unnamed, lang), otherYearsNote(r, lang))
 		return a
 	}
 	cands := Candidates(e, r)
@@ -530,4 +530,33 @@ func unnamedNote(e *retrieve.Engine, concepts []string, lang string) string {
 		names = append(names, cmp.Or(name, c))
 	}
 	return words.Text(lang, words.Unnamed, strings.Join(names, words.Text(lang, words.ListSep)))
+}
+
+// otherYearsNote says, for a retrieval the rules refused because every
+// passage it could quote is of another year (Retrieval.OtherYears), which
+// years those are and which the question asked: "The reports that name
+// this are of 2015, not of 2024."; "" otherwise.
+func otherYearsNote(r retrieve.Retrieval, lang string) string {
+	if !r.OtherYears {
+		return ""
+	}
+	var have []string
+	for _, p := range r.Passages {
+		if len(r.Covering) > 0 && !r.Covering[p.Doc] || len(p.Date) < 4 {
+			continue
+		}
+		if y := p.Date[:4]; !slices.Contains(have, y) {
+			have = append(have, y)
+		}
+	}
+	slices.Sort(have)
+	asked := make([]string, len(r.Query.Time.Years))
+	for i, y := range r.Query.Time.Years {
+		asked[i] = strconv.Itoa(y)
+	}
+	if len(have) == 0 || len(asked) == 0 {
+		return ""
+	}
+	sep := words.Text(lang, words.ListSep)
+	return words.Text(lang, words.OtherYears, strings.Join(have, sep), strings.Join(asked, sep))
 }

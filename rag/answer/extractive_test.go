@@ -210,3 +210,20 @@ func TestAbstainsOnNamesNoReportMentions(t *testing.T) {
 		t.Errorf("Unnamed = %v, abstains %v; want none, false", r.Unnamed, r.Abstains())
 	}
 }
+
+// A question of a year whose reports are all of another tells the asker
+// which years the reports are of, in their language.
+func TestAbstentionSaysTheReportsYears(t *testing.T) {
+	e := newTestEngine(t)
+	q := "What did Wang Yi propose in Dushanbe in 2023?"
+	r, err := e.Retrieve(context.Background(), q, retrieve.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := Extract(e, q, r); !a.Abstained || a.Note != "The reports that name this are of 2021, not of 2023." {
+		t.Errorf("abstained %v, note %q", a.Abstained, a.Note)
+	}
+	if a, _ := NewAssistant(e).Answer(context.Background(), "2023年王毅在杜尚别提出了什么？", rag.AnswerOptions{}); !a.Abstained || a.Note != "提到这些的报道是2021年的，不是2023年的。" {
+		t.Errorf("abstained %v, note %q", a.Abstained, a.Note)
+	}
+}

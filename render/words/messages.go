@@ -90,6 +90,7 @@ const (
 	ListSep             Key = "list.sep"
 	ListAnd             Key = "list.and"
 	Unnamed             Key = "answer.unnamed"
+	OtherYears          Key = "answer.otheryears"
 	NoteUnavailable     Key = "note.unavailable"
 	NoteUngrounded      Key = "note.ungrounded"
 	NoteUncited         Key = "note.uncited"
@@ -256,6 +257,11 @@ var messages = map[Key][3]string{
 	ListSep:          {", ", "、", ", "},
 	ListAnd:          {" and ", "、", " и "},
 	Unnamed:          {"No report mentions %s.", "没有一篇报道提到%s。", "Ни в одном отчёте не упоминается: %s."},
+	OtherYears: {
+		"The reports that name this are of %s, not of %s.",
+		"提到这些的报道是%s年的，不是%s年的。",
+		"Отчёты, где это упоминается, относятся к %s, а не к %s.",
+	},
 	NoteUnavailable: {
 		"The language model is unavailable; this answer quotes the reports directly.",
 		"语言模型暂时不可用，以下为报道原文摘录。",
