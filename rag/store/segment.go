@@ -397,14 +397,17 @@ func (b *rowsBuilder) add(vec []float32) {
 func (b *rowsBuilder) done() *vecscan.Rows { return b.r }
 
 // ensureDB loads the snapshot into memory if the index was opened from its
-// segment file and chromem-go has not been needed since. It is safe for
-// concurrent use: one caller loads, the others wait for it. The snapshot
-// must hold what the segment file said (the same content signature).
+// segment file and chromem-go has not been needed since, and replays over
+// it the part of the change log that memory reflects. It is safe for
+// concurrent use: one caller loads, the others wait for it (and so does a
+// Sync's commit). The snapshot must hold what the segment file said, and
+// the snapshot with the log what memory holds (the same content
+// signatures).
 func (s *Store) ensureDB() error {
 	s.loadMu.Lock()
 	defer s.loadMu.Unlock()
 	s.mu.RLock()
-	loaded, sig := s.db != nil, s.contentSig()
+	loaded, sig, log := s.db != nil, s.contentSig(), s.log
 	s.mu.RUnlock()
 	if loaded {
 		return nil
@@ -415,8 +418,14 @@ func (s *Store) ensureDB() error {
 		return fmt.Errorf("couldn't load the index's snapshot: %w", err)
 	case snap == nil:
 		return fmt.Errorf("couldn't load the index's snapshot: %w: %s is gone", ErrUnreadable, s.path)
-	case snap.manifest.Embedder != s.embID || sigOf(s.embID, snap.docs) != sig:
+	case snap.manifest.Embedder != s.embID || sigOf(s.embID, snap.docs) != log.base.Base:
 		return fmt.Errorf("couldn't load the index's snapshot: %w: %s changed since the index was opened", ErrUnreadable, s.path)
+	}
+	if err := s.replayIntoDB(snap, log); err != nil {
+		return fmt.Errorf("couldn't load the index's snapshot: %w: %s: %w", ErrUnreadable, s.logPath(), err)
+	}
+	if sigOf(s.embID, snap.docs) != sig {
+		return fmt.Errorf("couldn't load the index's snapshot: %w: %s with its change log does not hold the index", ErrUnreadable, s.path)
 	}
 	s.mu.Lock()
 	s.db, s.chunks, s.manifest = snap.db, snap.chunks, snap.manifestColl
