@@ -373,11 +373,14 @@ func (s *Store) sigAfter(p *plan) string {
 
 // replayLog applies the changes of the log over the index just taken from
 // the snapshot (or its segment file), whose signature is s.log.base.Base;
-// the caller holds syncMu or has not shared the store yet. It stops at the
-// first change that is damaged or does not follow on, with a warning: the
-// index is then the one before that change, as its Sync left it if it was
-// interrupted. A log of another snapshot is ignored (and replaced by the
-// next append).
+// the caller has not shared the store yet. It stops at the first change
+// that is damaged or does not give the index its writer had, with a
+// warning: the index is then the one before that change, as its Sync left
+// it if it was interrupted. A log of another snapshot is ignored (and
+// replaced by the next append). The changes are checked one by one
+// against the catalogue and committed at once, as one plan from the base
+// to the last of them, so that the rows and chromem-go are rebuilt once
+// however many changes the log holds.
 func (s *Store) replayLog() {
 	lf, err := readLog(s.logPath(), 0)
 	switch {
@@ -391,35 +394,74 @@ func (s *Store) replayLog() {
 		return
 	}
 	s.log.valid = lf.ends[0]
+	docs, dim := s.docs, s.dim
+	touched := map[string]bool{}     // documents some change removed or replaced
+	latest := map[string][]float32{} // chunk ID → its vector as the last change to add it gave it
+	applied := 0
 	for i, payload := range lf.changes {
 		c, err := decodeChange(payload)
+		if err == nil && c.dim != dim && len(c.p.toEmbed) > 0 && len(docs) > 0 && dim > 0 {
+			err = fmt.Errorf("a change of dimension %d to an index of %d", c.dim, dim)
+		}
+		var after map[string]docEntry
 		if err == nil {
-			err = s.applyLogged(c)
+			after = maps.Clone(docs)
+			applyDocs(after, c.p)
+			if got := sigOf(s.embID, after); got != c.next {
+				err = fmt.Errorf("the change gives index %s, it says %s", got, c.next)
+			}
 		}
 		if err != nil {
 			s.logger.Warn("ignoring the rest of the index's change log; the index is as it was before the change that does not apply",
 				"path", s.logPath(), "change", i+1, "of", len(lf.changes), "err", err)
-			return
+			lf.stop = nil
+			break
 		}
+		docs = after
+		for _, id := range slices.Concat(c.p.removed, slices.Collect(maps.Keys(c.p.changed))) {
+			touched[id] = true
+		}
+		for j, ch := range c.p.toEmbed {
+			latest[ch.ID] = c.vecs[j]
+			dim = c.dim
+		}
+		applied++
 		s.log.valid = lf.ends[i+1]
 	}
 	if lf.stop != nil {
 		s.logger.Warn("ignoring the end of the index's change log; the index is as it was before the change it held",
 			"path", s.logPath(), "offset", s.log.valid, "err", lf.stop)
 	}
-	s.logger.Debug("replayed the index's change log", "path", s.logPath(), "changes", len(lf.changes), "chunks", s.n)
-}
-
-// applyLogged applies one change read from the log to memory, when it
-// gives the index its writer had.
-func (s *Store) applyLogged(c loggedChange) error {
-	if got := s.sigAfter(c.p); c.next != got {
-		return fmt.Errorf("the change gives index %s, it says %s", got, c.next)
+	if applied == 0 {
+		return
 	}
-	if c.dim != s.dim && s.n > 0 && len(c.p.toEmbed) > 0 {
-		return fmt.Errorf("a change of dimension %d to an index of %d", c.dim, s.dim)
+	// One plan from the base to the index after the last change applied.
+	p := &plan{changed: map[string]docEntry{}}
+	var vecs [][]float32
+	for id := range touched {
+		e, ok := docs[id]
+		if !ok {
+			if _, inBase := s.docs[id]; inBase {
+				p.removed = append(p.removed, id)
+			}
+			continue
+		}
+		p.changed[id] = e
+		for _, ch := range e.chunks {
+			p.toEmbed = append(p.toEmbed, ch)
+			vecs = append(vecs, latest[ch.ID])
+		}
 	}
-	return s.commit(c.p, c.vecs, c.dim, nil)
+	if err := s.commit(p, vecs, dim, nil); err != nil {
+		// Only chromem-go's AddDocuments fails, on input the checks above
+		// let through; what the commit left is the base less the changed
+		// documents, which the next Sync adds again.
+		s.logger.Warn("couldn't apply the index's change log", "path", s.logPath(), "err", err)
+		s.log.valid = 0
+		s.dirty = true
+		return
+	}
+	s.logger.Debug("replayed the index's change log", "path", s.logPath(), "changes", applied, "chunks", s.n)
 }
 
 // replayIntoDB applies the part of the change log that memory reflects
