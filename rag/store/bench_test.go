@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"runtime"
 	"slices"
 	"testing"
@@ -160,9 +161,9 @@ func BenchmarkSearchFilter(b *testing.B) {
 
 // BenchmarkScale measures the index at 1k, 10k and 100k chunks (documents
 // of 100 chunks, 1,024-dimension vectors): a build from nothing (embedding
-// and saving), a cold open of the built index (from its segment file; the
-// snapshot's decode it replaces; and the open with the packing of the
-// vectors for the scan), and the update of one report of 100 chunks (its
+// and saving), a cold open of the built index (from its segment file;
+// from it and a change log of one update; the snapshot's decode it
+// replaces; and the open with the packing of the vectors for the scan), and the update of one report of 100 chunks (its
 // chunks embedded again and the change saved; B-written/op is the bytes
 // the store wrote for it).
 //
@@ -182,6 +183,27 @@ func BenchmarkScale(b *testing.B) {
 			for b.Loop() {
 				o, err := Open(context.Background(), dir, s.emb, nil)
 				if err != nil || o.db != nil {
+					b.Fatalf("Open: %v (from the segment file: %v)", err, o != nil && o.db == nil)
+				}
+			}
+		})
+		// A cold open after one report of 100 chunks was updated: the
+		// segment file, and the change log replayed over it.
+		b.Run(fmt.Sprintf("chunks=%d/open-with-log", n), func(b *testing.B) {
+			dir := b.TempDir()
+			s := syncedStore(b, dir, docs)
+			edited := slices.Clone(docs)
+			edited[0] = Doc{ID: docs[0].ID, Chunks: slices.Clone(docs[0].Chunks)}
+			edited[0].Chunks[0].Text += " (edited)"
+			if _, err := s.Sync(context.Background(), edited, nil); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := os.Stat(s.logPath()); err != nil {
+				b.Fatalf("the update was not logged: %v", err)
+			}
+			for b.Loop() {
+				o, err := Open(context.Background(), dir, s.emb, nil)
+				if err != nil || o.db != nil || o.ContentSig() != s.ContentSig() {
 					b.Fatalf("Open: %v (from the segment file: %v)", err, o != nil && o.db == nil)
 				}
 			}
