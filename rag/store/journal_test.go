@@ -116,6 +116,29 @@ func TestLogAppendIsSmall(t *testing.T) {
 	}
 }
 
+// openLogging opens the store in dir and returns it with what it logged
+// at Info level and above.
+func openLogging(t *testing.T, dir string, emb Embedder) (*Store, string) {
+	t.Helper()
+	var logs bytes.Buffer
+	s, err := Open(context.Background(), dir, emb, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, logs.String()
+}
+
+// opensCleanTo checks that the store in dir opens, logging nothing at
+// Info level or above, to the index of docs.
+func opensCleanTo(t *testing.T, dir string, emb Embedder, docs []Doc) {
+	t.Helper()
+	got, logs := openLogging(t, dir, emb)
+	sameIndex(t, got, reference(t, emb, docs))
+	if logs != "" {
+		t.Errorf("opening logged %q", logs)
+	}
+}
+
 // reference returns a store built from scratch, in memory, over docs.
 func reference(t *testing.T, emb Embedder, docs []Doc) *Store {
 	t.Helper()
@@ -215,15 +238,23 @@ func TestLogReplay(t *testing.T) {
 	}
 }
 
+// withLog builds in dir an index of 20 documents (docs), then removes the
+// first, which starts the change log.
+func withLog(t *testing.T, dir string, emb Embedder) (s *Store, docs []Doc) {
+	t.Helper()
+	docs = corpusOf(20, 4)
+	s = mustOpen(t, dir, emb)
+	mustSync(t, s, docs)
+	mustSync(t, s, docs[1:])
+	return s, docs
+}
+
 // TestLogRemoval: removing a report appends a change that holds its ID
 // only, and the reopened index lacks it.
 func TestLogRemoval(t *testing.T) {
 	emb := newFake("fake-16", 16)
 	dir := t.TempDir()
-	docs := corpusOf(20, 4)
-	s := mustOpen(t, dir, emb)
-	mustSync(t, s, docs)
-	mustSync(t, s, docs[1:]) // starts the log
+	s, docs := withLog(t, dir, emb)
 	written := countWrites(s)
 	if st := mustSync(t, s, docs[2:]); st.Removed != 1 || st.Embedded != 0 {
 		t.Fatalf("Stats = %+v", st)
@@ -282,25 +313,15 @@ func TestLogEveryCut(t *testing.T) {
 	// Cut in the middle of the last change, then synced again: the torn
 	// bytes are dropped and the new change follows the first.
 	write(t, s.logPath(), full[:sizes[1]-5])
-	var logs bytes.Buffer
-	torn, err := Open(context.Background(), dir, emb, slog.New(slog.NewTextHandler(&logs, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "cut short") {
-		t.Errorf("no warning about the torn change: %q", logs.String())
+	torn, logs := openLogging(t, dir, emb)
+	if !strings.Contains(logs, "level=WARN") || !strings.Contains(logs, "cut short") {
+		t.Errorf("no warning about the torn change: %q", logs)
 	}
 	three := slices.Delete(slices.Clone(one), 0, 1) // a removal: a change shorter than the torn one
 	mustSync(t, torn, three)
-	logs.Reset()
-	again, err := Open(context.Background(), dir, emb, slog.New(slog.NewTextHandler(&logs, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameIndex(t, again, reference(t, emb, three))
-	if logs.Len() > 0 {
-		t.Errorf("the torn change was not dropped before the next was appended: %q", logs.String())
-	}
+	// The torn bytes were dropped before the removal was appended: no
+	// warning now.
+	opensCleanTo(t, dir, emb, three)
 }
 
 // TestLogDamaged: a change whose checksum fails, a damaged header, and a
@@ -348,13 +369,9 @@ func TestLogDamaged(t *testing.T) {
 				t.Fatal(err)
 			}
 			write(t, s.logPath(), tt.damage(b, sizes))
-			var logs bytes.Buffer
-			got, err := Open(context.Background(), dir, emb, slog.New(slog.NewTextHandler(&logs, nil)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if tt.warn != strings.Contains(logs.String(), "level=WARN") {
-				t.Errorf("warning %v, want %v: %q", !tt.warn, tt.warn, logs.String())
+			got, logs := openLogging(t, dir, emb)
+			if tt.warn != strings.Contains(logs, "level=WARN") {
+				t.Errorf("warning %v, want %v: %q", !tt.warn, tt.warn, logs)
 			}
 			sameIndex(t, got, reference(t, emb, tt.want))
 			// It syncs on from there and saves.
@@ -422,13 +439,10 @@ func TestLogCompaction(t *testing.T) {
 // other's index. Never a mix.
 func TestLogTwoWriters(t *testing.T) {
 	emb := newFake("fake-16", 16)
-	docs := corpusOf(20, 4)
 	for _, compactA := range []bool{false, true} {
 		t.Run(fmt.Sprintf("compact=%v", compactA), func(t *testing.T) {
 			dir := t.TempDir()
-			first := mustOpen(t, dir, emb)
-			mustSync(t, first, docs)
-			mustSync(t, first, docs[1:]) // a log both read
+			_, docs := withLog(t, dir, emb) // a log both read
 			a, b := mustOpen(t, dir, emb), mustOpen(t, dir, emb)
 			if compactA {
 				a.logShare = 0
@@ -446,15 +460,7 @@ func TestLogTwoWriters(t *testing.T) {
 			} else if err != nil {
 				t.Fatal(err)
 			}
-			var logs bytes.Buffer
-			got, err := Open(context.Background(), dir, emb, slog.New(slog.NewTextHandler(&logs, nil)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			sameIndex(t, got, reference(t, emb, want))
-			if logs.Len() > 0 {
-				t.Errorf("warnings: %q", logs.String())
-			}
+			opensCleanTo(t, dir, emb, want)
 		})
 	}
 }
@@ -465,10 +471,7 @@ func TestLogTwoWriters(t *testing.T) {
 func TestLogAppendFailure(t *testing.T) {
 	emb := newFake("fake-16", 16)
 	dir := t.TempDir()
-	docs := corpusOf(20, 4)
-	s := mustOpen(t, dir, emb)
-	mustSync(t, s, docs)
-	mustSync(t, s, docs[1:]) // starts the log
+	s, docs := withLog(t, dir, emb)
 	failAppend := func(string, int64, []byte) error { return os.ErrPermission }
 	s.appendAt = failAppend
 	mustSync(t, s, docs[2:])
