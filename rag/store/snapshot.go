@@ -187,8 +187,7 @@ func sortByPos(cs []rag.Chunk) {
 
 // save writes the manifest into the database and exports it atomically to
 // s.path (nothing for an index in memory only), and removes the change log
-// it takes in. The caller holds syncMu;
-// concurrent Searches are fine.
+// it takes in. The caller holds syncMu; concurrent Searches are fine.
 func (s *Store) save() error {
 	if s.path == "" {
 		return nil

@@ -134,8 +134,8 @@ type docEntry struct {
 
 // Open loads the snapshot at dir/index.chromem, creating dir if needed, and
 // replays over it the changes its change log (LogName) holds; a missing
-// snapshot gives an empty index. Stray temporary files of an
-// interrupted save (see removeStaleTemps) are removed first.
+// snapshot gives an empty index. Stray temporary files of an interrupted
+// save (see removeStaleTemps) are removed first.
 //
 // If the snapshot was built by an embedder with a different ID, the index
 // starts empty and Rebuilt reports the old ID; the next Sync re-embeds every
@@ -199,9 +199,8 @@ func (s *Store) baseHeader(fi fs.FileInfo) logHeader {
 // openSegment takes the index from its segment file (SegmentName) when
 // that file was made from the snapshot as it is on disk, leaving the
 // snapshot unread until ensureDB, and replays the change log over it. It
-// reports whether it did; a segment
-// file it cannot use is logged at Debug level and left for Open's
-// fallback to write again.
+// reports whether it did; a segment file it cannot use is logged at Debug
+// level and left for Open's fallback to write again.
 func (s *Store) openSegment() bool {
 	snap, err := os.Stat(s.path)
 	if err != nil {
