@@ -266,6 +266,27 @@ func TestLogRemoval(t *testing.T) {
 	sameIndex(t, got, reference(t, emb, docs[2:]))
 }
 
+// TestLogSyncLeavesSnapshotUnread: a store opened from its segment file
+// appends a change without loading the snapshot into chromem-go; what it
+// then holds is what a reopened store holds.
+func TestLogSyncLeavesSnapshotUnread(t *testing.T) {
+	emb := newFake("fake-16", 16)
+	dir := t.TempDir()
+	_, docs := withLog(t, dir, emb)
+	s := mustOpen(t, dir, emb)
+	edited := slices.Clone(docs[1:])
+	edited[0] = makeDoc(edited[0].ID, 2, "v2")
+	if st := mustSync(t, s, edited); st.Updated != 1 {
+		t.Fatalf("Stats = %+v", st)
+	}
+	if !fromSegment(s) {
+		t.Error("a Sync appended to the change log loaded the snapshot")
+	}
+	want := reference(t, emb, edited)
+	sameIndex(t, mustOpen(t, dir, emb), want)
+	sameIndex(t, s, want) // chromem-go loaded now, the log replayed into it
+}
+
 // loggedStore returns a store built over base and synced with each of steps,
 // and the size of its log after each step.
 func loggedStore(t *testing.T, dir string, emb Embedder, base []Doc, steps [][]Doc) (*Store, []int64) {
