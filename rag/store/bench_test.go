@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"runtime"
 	"slices"
 	"testing"
@@ -160,10 +161,11 @@ func BenchmarkSearchFilter(b *testing.B) {
 
 // BenchmarkScale measures the index at 1k, 10k and 100k chunks (documents
 // of 100 chunks, 1,024-dimension vectors): a build from nothing (embedding
-// and saving), a cold open of the built index (from its segment file; the
-// snapshot's decode it replaces; and the open with the packing of the
-// vectors for the scan), and the update of one report (its chunks embedded
-// again and the snapshot saved).
+// and saving), a cold open of the built index (from its segment file;
+// from it and a change log of one update; the snapshot's decode it
+// replaces; and the open with the packing of the vectors for the scan), and the update of one report of 100 chunks (its
+// chunks embedded again and the change saved; B-written/op is the bytes
+// the store wrote for it).
 //
 //	go test ./rag/store -run - -bench Scale -benchtime 3x
 func BenchmarkScale(b *testing.B) {
@@ -181,6 +183,27 @@ func BenchmarkScale(b *testing.B) {
 			for b.Loop() {
 				o, err := Open(context.Background(), dir, s.emb, nil)
 				if err != nil || o.db != nil {
+					b.Fatalf("Open: %v (from the segment file: %v)", err, o != nil && o.db == nil)
+				}
+			}
+		})
+		// A cold open after one report of 100 chunks was updated: the
+		// segment file, and the change log replayed over it.
+		b.Run(fmt.Sprintf("chunks=%d/open-with-log", n), func(b *testing.B) {
+			dir := b.TempDir()
+			s := syncedStore(b, dir, docs)
+			edited := slices.Clone(docs)
+			edited[0] = Doc{ID: docs[0].ID, Chunks: slices.Clone(docs[0].Chunks)}
+			edited[0].Chunks[0].Text += " (edited)"
+			if _, err := s.Sync(context.Background(), edited, nil); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := os.Stat(s.logPath()); err != nil {
+				b.Fatalf("the update was not logged: %v", err)
+			}
+			for b.Loop() {
+				o, err := Open(context.Background(), dir, s.emb, nil)
+				if err != nil || o.db != nil || o.ContentSig() != s.ContentSig() {
 					b.Fatalf("Open: %v (from the segment file: %v)", err, o != nil && o.db == nil)
 				}
 			}
@@ -209,20 +232,31 @@ func BenchmarkScale(b *testing.B) {
 				}
 			}
 		})
-		b.Run(fmt.Sprintf("chunks=%d/update-one", n), func(b *testing.B) {
-			s := syncedStore(b, b.TempDir(), docs)
-			edited := slices.Clone(docs)
-			i := 0
-			for b.Loop() {
-				i++
-				d := Doc{ID: docs[0].ID, Chunks: slices.Clone(docs[0].Chunks)}
-				d.Chunks[0].Text = fmt.Sprintf("%s (edit %d)", d.Chunks[0].Text, i)
-				edited[0] = d
-				st, err := s.Sync(context.Background(), edited, nil)
-				if err != nil || st.Updated != 1 {
-					b.Fatalf("sync: %+v, %v", st, err)
+		// The update of one report: appended to the change log, with the
+		// compactions that come due (amortised over the updates); and, for
+		// comparison, as every update was saved before the log (the
+		// snapshot and segment written afresh).
+		for _, mode := range []string{"update-one", "update-one-rewrite"} {
+			b.Run(fmt.Sprintf("chunks=%d/%s", n, mode), func(b *testing.B) {
+				s := syncedStore(b, b.TempDir(), docs)
+				if mode == "update-one-rewrite" {
+					s.logShare = 0
 				}
-			}
-		})
+				written := countWrites(s)
+				edited := slices.Clone(docs)
+				i := 0
+				for b.Loop() {
+					i++
+					d := Doc{ID: docs[0].ID, Chunks: slices.Clone(docs[0].Chunks)}
+					d.Chunks[0].Text = fmt.Sprintf("%s (edit %d)", d.Chunks[0].Text, i)
+					edited[0] = d
+					st, err := s.Sync(context.Background(), edited, nil)
+					if err != nil || st.Updated != 1 {
+						b.Fatalf("sync: %+v, %v", st, err)
+					}
+				}
+				b.ReportMetric(float64(*written)/float64(b.N), "B-written/op")
+			})
+		}
 	}
 }

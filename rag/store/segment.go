@@ -332,6 +332,20 @@ func (s *Store) nextRows(old *vecscan.Rows, vecs map[string][]float32) *vecscan.
 		oldRow[c.ID] = i
 	}
 	b := newRowsBuilder(s.gen, s.dim, chunks)
+	if old.Dense == nil {
+		// Room for the sparse rows: the old rows' components and the new
+		// vectors' (a bound: some old rows are dropped).
+		nz := len(old.Idx)
+		for _, v := range vecs {
+			for _, x := range v {
+				if x != 0 {
+					nz++
+				}
+			}
+		}
+		b.r.Start = slices.Grow(b.r.Start, len(chunks))
+		b.r.Idx, b.r.Vals = make([]uint16, 0, nz), make([]float32, 0, nz)
+	}
 	scratch := make([]float32, s.dim)
 	for _, c := range chunks {
 		if v, ok := vecs[c.ID]; ok {
@@ -343,8 +357,13 @@ func (s *Store) nextRows(old *vecscan.Rows, vecs map[string][]float32) *vecscan.
 			b.add(old.Dense[r*s.dim : (r+1)*s.dim])
 			continue
 		}
+		lo, hi := old.Start[r], old.Start[r+1]
+		if b.r.Dense == nil {
+			b.addSparse(old.Idx[lo:hi], old.Vals[lo:hi])
+			continue
+		}
 		clear(scratch)
-		for j := old.Start[r]; j < old.Start[r+1]; j++ {
+		for j := lo; j < hi; j++ {
 			scratch[old.Idx[j]] = old.Vals[j]
 		}
 		b.add(scratch)
@@ -381,30 +400,52 @@ func (b *rowsBuilder) add(vec []float32) {
 		}
 	}
 	r.Start = append(r.Start, uint32(len(r.Idx)))
-	if b.dim > 1<<16 || float64(len(r.Idx)) > 0.25*float64(b.n*b.dim) {
-		r.Dense = make([]float32, b.n*b.dim, b.total*b.dim)
-		for k := range b.n {
-			v := r.Dense[k*b.dim : (k+1)*b.dim]
-			for j := r.Start[k]; j < r.Start[k+1]; j++ {
-				v[r.Idx[j]] = r.Vals[j]
-			}
-		}
-		r.Start, r.Idx, r.Vals = nil, nil, nil
+	b.densifyIfDue()
+}
+
+// addSparse appends the row whose non-zero components are vals at the
+// dimensions idx (ascending), while the rows are sparse.
+func (b *rowsBuilder) addSparse(idx []uint16, vals []float32) {
+	r := b.r
+	b.n++
+	r.Idx = append(r.Idx, idx...)
+	r.Vals = append(r.Vals, vals...)
+	r.Start = append(r.Start, uint32(len(r.Idx)))
+	b.densifyIfDue()
+}
+
+// densifyIfDue turns the sparse rows so far into dense ones once they are
+// no longer sparse enough.
+func (b *rowsBuilder) densifyIfDue() {
+	r := b.r
+	if b.dim <= 1<<16 && float64(len(r.Idx)) <= 0.25*float64(b.n*b.dim) {
+		return
 	}
+	r.Dense = make([]float32, b.n*b.dim, b.total*b.dim)
+	for k := range b.n {
+		v := r.Dense[k*b.dim : (k+1)*b.dim]
+		for j := r.Start[k]; j < r.Start[k+1]; j++ {
+			v[r.Idx[j]] = r.Vals[j]
+		}
+	}
+	r.Start, r.Idx, r.Vals = nil, nil, nil
 }
 
 // done returns the rows.
 func (b *rowsBuilder) done() *vecscan.Rows { return b.r }
 
 // ensureDB loads the snapshot into memory if the index was opened from its
-// segment file and chromem-go has not been needed since. It is safe for
-// concurrent use: one caller loads, the others wait for it. The snapshot
-// must hold what the segment file said (the same content signature).
+// segment file and chromem-go has not been needed since, and replays over
+// it the part of the change log that memory reflects. It is safe for
+// concurrent use: one caller loads, the others wait for it (and so does a
+// Sync's commit). The snapshot must hold what the segment file said, and
+// the snapshot with the log what memory holds (the same content
+// signatures).
 func (s *Store) ensureDB() error {
 	s.loadMu.Lock()
 	defer s.loadMu.Unlock()
 	s.mu.RLock()
-	loaded, sig := s.db != nil, s.contentSig()
+	loaded, sig, log := s.db != nil, s.contentSig(), s.log
 	s.mu.RUnlock()
 	if loaded {
 		return nil
@@ -415,8 +456,14 @@ func (s *Store) ensureDB() error {
 		return fmt.Errorf("couldn't load the index's snapshot: %w", err)
 	case snap == nil:
 		return fmt.Errorf("couldn't load the index's snapshot: %w: %s is gone", ErrUnreadable, s.path)
-	case snap.manifest.Embedder != s.embID || sigOf(s.embID, snap.docs) != sig:
+	case snap.manifest.Embedder != s.embID || sigOf(s.embID, snap.docs) != log.base.Base:
 		return fmt.Errorf("couldn't load the index's snapshot: %w: %s changed since the index was opened", ErrUnreadable, s.path)
+	}
+	if err := s.replayIntoDB(snap, log); err != nil {
+		return fmt.Errorf("couldn't load the index's snapshot: %w: %s: %w", ErrUnreadable, s.logPath(), err)
+	}
+	if sigOf(s.embID, snap.docs) != sig {
+		return fmt.Errorf("couldn't load the index's snapshot: %w: %s with its change log does not hold the index", ErrUnreadable, s.path)
 	}
 	s.mu.Lock()
 	s.db, s.chunks, s.manifest = snap.db, snap.chunks, snap.manifestColl

@@ -12,6 +12,7 @@ import (
 
 	"github.com/philippgille/chromem-go"
 
+	"github.com/scobot/scobot/internal/atomicfile"
 	"github.com/scobot/scobot/internal/parallel"
 	"github.com/scobot/scobot/rag"
 )
@@ -185,8 +186,8 @@ func sortByPos(cs []rag.Chunk) {
 }
 
 // save writes the manifest into the database and exports it atomically to
-// s.path (nothing for an index in memory only). The caller holds syncMu;
-// concurrent Searches are fine.
+// s.path (nothing for an index in memory only), and removes the change log
+// it takes in. The caller holds syncMu; concurrent Searches are fine.
 func (s *Store) save() error {
 	if s.path == "" {
 		return nil
@@ -215,8 +216,23 @@ func (s *Store) save() error {
 	if err := s.write(s.path, func(w io.Writer) error { return s.db.ExportToWriter(w, false, "") }); err != nil {
 		return err
 	}
-	// The snapshot is saved; the segment file only saves the next start
-	// time, and one left from the previous snapshot no longer matches it.
+	// The snapshot is saved, and holds every change of the log: a log
+	// left behind (its removal failed) names the previous snapshot as its
+	// base and is ignored.
+	fi, err := os.Stat(s.path)
+	if err != nil {
+		return fmt.Errorf("couldn't read the saved index: %w", err)
+	}
+	s.loadMu.Lock()
+	s.mu.Lock()
+	s.log = logState{base: s.baseHeader(fi)}
+	s.mu.Unlock()
+	s.loadMu.Unlock()
+	if err := atomicfile.Remove(s.logPath()); err != nil {
+		s.logger.Debug("couldn't remove the index's change log", "err", err)
+	}
+	// The segment file only saves the next start time, and one left from
+	// the previous snapshot no longer matches it.
 	if err := s.writeSegment(context.Background()); err != nil {
 		s.logger.Debug("couldn't write the index's segment file", "err", err)
 	}

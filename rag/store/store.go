@@ -1,13 +1,17 @@
 // Package store is scobot's persistent, incremental vector index: rag.Chunks
 // and their embeddings held in an in-memory chromem-go database that is saved
-// and loaded as one snapshot file (dir/index.chromem).
+// and loaded as one snapshot file (dir/index.chromem), extended by an
+// append-only change log (dir/index.chromem.log, see LogName) so that a
+// Sync that changes a few documents writes those documents, not the whole
+// index.
 //
 // The snapshot is self-describing: besides the chunks it holds a manifest
 // (format version, embedder ID, vector dimension, and per document a content
 // hash and its chunk IDs), so Sync re-embeds only documents whose content
 // changed and Open refuses to mix vectors of two embedders. Snapshots are
-// written atomically (temporary file in the same directory, fsync, rename), so
-// a failed or interrupted Sync leaves the previous snapshot intact.
+// written atomically (temporary file in the same directory, fsync, rename),
+// and changes appended to the log are checksummed and fsynced, so a failed
+// or interrupted Sync leaves the previous index intact.
 package store
 
 import (
@@ -88,10 +92,14 @@ type Store struct {
 	logger        *slog.Logger
 	oldEmbedderID string
 	rebuilt       bool
-	perDocMax     int // see defaultPerDocMax
-	embDim        int // the embedder's declared dimension; 0 if it declares none
+	perDocMax     int     // see defaultPerDocMax
+	logShare      float64 // see defaultLogShare
+	embDim        int     // the embedder's declared dimension; 0 if it declares none
 	// write writes a file atomically (atomicfile.WriteFunc; tests make it fail).
 	write func(path string, write func(io.Writer) error) error
+	// appendAt appends a record to the change log (appendAt; tests make
+	// it fail).
+	appendAt func(path string, off int64, rec []byte) error
 
 	syncMu sync.Mutex // serialises Sync
 	dirty  bool       // memory holds changes the snapshot lacks; guarded by syncMu
@@ -112,6 +120,9 @@ type Store struct {
 	// hand: read from the segment file, or gathered for it at a save;
 	// valid while rows.Gen == gen.
 	rows *vecscan.Rows
+	// log is the snapshot and change log on disk that memory reflects
+	// (journal.go); changed by Sync under syncMu, loadMu and mu.
+	log logState
 }
 
 // docEntry is one indexed document: its content hash and its chunks ordered
@@ -121,9 +132,10 @@ type docEntry struct {
 	chunks []rag.Chunk
 }
 
-// Open loads the snapshot at dir/index.chromem, creating dir if needed; a
-// missing snapshot gives an empty index. Stray temporary files of an
-// interrupted save (see removeStaleTemps) are removed first.
+// Open loads the snapshot at dir/index.chromem, creating dir if needed, and
+// replays over it the changes its change log (LogName) holds; a missing
+// snapshot gives an empty index. Stray temporary files of an interrupted
+// save (see removeStaleTemps) are removed first.
 //
 // If the snapshot was built by an embedder with a different ID, the index
 // starts empty and Rebuilt reports the old ID; the next Sync re-embeds every
@@ -161,23 +173,34 @@ func Open(ctx context.Context, dir string, emb Embedder, logger *slog.Logger) (*
 		for _, d := range s.docs {
 			s.n += len(d.chunks)
 		}
-		s.notes = loadNotes(s.path+notesSuffix, s.contentSig(), s.logger)
 		s.logger.Debug("loaded index snapshot", "path", s.path, "docs", len(s.docs), "chunks", s.n)
 		s.syncMu.Lock()
-		err := s.writeSegment(ctx)
+		err := s.writeSegment(ctx) // of the snapshot, before the log is replayed over it
 		s.syncMu.Unlock()
 		if err != nil {
 			s.logger.Debug("couldn't write the index's segment file", "err", err)
 		}
+		if fi, err := os.Stat(s.path); err == nil {
+			s.log.base = s.baseHeader(fi)
+		}
+		s.replayLog()
+		s.notes = loadNotes(s.path+notesSuffix, s.contentSig(), s.logger)
 	}
 	return s, nil
 }
 
+// baseHeader describes the snapshot file fi as the base of a change log,
+// holding the index as it is in memory now.
+func (s *Store) baseHeader(fi fs.FileInfo) logHeader {
+	return logHeader{Format: formatVersion, Embedder: s.embID, Base: s.contentSig(),
+		SnapshotSize: fi.Size(), SnapshotModTime: fi.ModTime().UnixNano()}
+}
+
 // openSegment takes the index from its segment file (SegmentName) when
 // that file was made from the snapshot as it is on disk, leaving the
-// snapshot unread until ensureDB. It reports whether it did; a segment
-// file it cannot use is logged at Debug level and left for Open's
-// fallback to write again.
+// snapshot unread until ensureDB, and replays the change log over it. It
+// reports whether it did; a segment file it cannot use is logged at Debug
+// level and left for Open's fallback to write again.
 func (s *Store) openSegment() bool {
 	snap, err := os.Stat(s.path)
 	if err != nil {
@@ -197,8 +220,10 @@ func (s *Store) openSegment() bool {
 	s.dim = sg.rows.Dim
 	sg.rows.Gen = s.gen
 	s.rows = &sg.rows
-	s.notes = loadNotes(s.path+notesSuffix, s.contentSig(), s.logger)
+	s.log.base = s.baseHeader(snap)
 	s.logger.Debug("opened the index from its segment file", "path", s.segmentPath(), "docs", len(s.docs), "chunks", s.n)
+	s.replayLog()
+	s.notes = loadNotes(s.path+notesSuffix, s.contentSig(), s.logger)
 	return true
 }
 
@@ -233,7 +258,9 @@ func newStore(ctx context.Context, dir string, emb Embedder, logger *slog.Logger
 		embID:     emb.ID(),
 		logger:    logger,
 		perDocMax: defaultPerDocMax,
+		logShare:  defaultLogShare,
 		write:     atomicfile.WriteFunc,
+		appendAt:  appendAt,
 	}
 	if d, ok := emb.(dimensioner); ok {
 		s.embDim = max(d.Dim(), 0)

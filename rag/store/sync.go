@@ -8,12 +8,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
-	"runtime"
+	"slices"
 	"sync"
 	"time"
-
-	"github.com/philippgille/chromem-go"
 
 	"github.com/scobot/scobot/rag"
 )
@@ -43,7 +42,7 @@ type plan struct {
 	stats    Stats
 	changed  map[string]docEntry // added and updated documents, new state
 	removed  []string            // IDs of documents to drop
-	staleIDs []string            // chunk IDs to delete (of updated and removed documents)
+	staleIDs []string            // chunk IDs to delete (of updated and removed documents); see staleOf
 	toEmbed  []rag.Chunk         // chunks of added and updated documents
 }
 
@@ -59,7 +58,10 @@ type plan struct {
 //
 // Nothing in memory or on disk changes until every embedding has succeeded, so
 // an error or a cancelled ctx leaves the index as it was. If anything changed,
-// the snapshot is saved atomically before Sync returns. If that save fails
+// the change is saved before Sync returns: appended to the change log
+// (LogName) while that stays under defaultLogShare of the snapshot, else by
+// writing the snapshot and segment file afresh, atomically, and removing
+// the log (a compaction). If that save fails
 // (read-only folder, full disk) the index in memory is up to date and usable:
 // Sync returns its Stats with an error wrapping ErrNotSaved, the previous
 // snapshot stays on disk, and the next Sync saves again. Syncs are
@@ -83,18 +85,29 @@ func (s *Store) Sync(ctx context.Context, docs []Doc, progress func(done, total 
 	p.stats.Embedded = len(vecs)
 
 	changed := len(p.changed) > 0 || len(p.removed) > 0
+	var logged *logState // the change log after this Sync's change, if appended
 	if changed {
-		// An index opened from its segment file reads its snapshot now.
-		if err := s.ensureDB(); err != nil {
-			return Stats{}, fmt.Errorf("couldn't sync index: %w", err)
+		if s.path != "" && !s.dirty {
+			c := loggedChange{next: s.sigAfter(p), dim: dim, p: p, vecs: vecs}
+			var why error
+			if logged, why = s.appendChange(c); why != nil {
+				s.logger.Debug("writing the index afresh rather than appending to its change log", "why", why)
+			}
 		}
-		if err := s.commit(p, vecs, dim); err != nil {
+		// A change that is not appended goes into a new snapshot, for
+		// which an index opened from its segment file reads its snapshot.
+		if logged == nil {
+			if err := s.ensureDB(); err != nil {
+				return Stats{}, fmt.Errorf("couldn't sync index: %w", err)
+			}
+		}
+		if err := s.commit(p, vecs, dim, logged); err != nil {
 			s.dirty = true
 			return Stats{}, fmt.Errorf("couldn't sync index: %w", err)
 		}
 	}
 	p.stats.Chunks = s.Len()
-	if changed || s.dirty {
+	if (changed && logged == nil) || s.dirty {
 		if err := s.save(); err != nil {
 			s.dirty = true
 			p.stats.Seconds = time.Since(start).Seconds()
@@ -143,9 +156,6 @@ func (s *Store) plan(docs []Doc) (*plan, error) {
 			continue
 		case indexed:
 			p.stats.Updated++
-			for _, c := range old.chunks {
-				p.staleIDs = append(p.staleIDs, c.ID)
-			}
 		default:
 			p.stats.Added++
 		}
@@ -154,15 +164,12 @@ func (s *Store) plan(docs []Doc) (*plan, error) {
 		p.changed[d.ID] = docEntry{hash: hash, chunks: chunks}
 		p.toEmbed = append(p.toEmbed, chunks...)
 	}
-	for id, old := range s.docs {
+	for id := range s.docs {
 		if seenDocs[id] {
 			continue
 		}
 		p.stats.Removed++
 		p.removed = append(p.removed, id)
-		for _, c := range old.chunks {
-			p.staleIDs = append(p.staleIDs, c.ID)
-		}
 	}
 	return p, nil
 }
@@ -307,19 +314,20 @@ func unit(v []float32) ([]float32, error) {
 	return u, nil
 }
 
-// commit applies a plan whose vectors are ready. Readers wait while it runs,
-// so they never see half of it.
-func (s *Store) commit(p *plan, vecs [][]float32, dim int) error {
-	var add []chromem.Document
-	if len(p.toEmbed) > 0 {
-		add = make([]chromem.Document, len(p.toEmbed))
-		for i, c := range p.toEmbed {
-			add[i] = toDocument(c, vecs[i])
-		}
-	}
-
+// commit applies a plan whose vectors are ready: to the catalogue, to
+// chromem-go when it is loaded (ensureDB replays the change log into it
+// when it is loaded later), and to the rows at hand. When the change was
+// appended to the change log, log is the log's state after it. Readers
+// wait while it runs, so they never see half of it; so does a load of
+// chromem-go under way, which commit then applies the change to.
+func (s *Store) commit(p *plan, vecs [][]float32, dim int, log *logState) error {
+	s.loadMu.Lock()
+	defer s.loadMu.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if log != nil {
+		s.log = *log
+	}
 	// The rows of the vectors before the commit, if at hand, become those
 	// after it once it succeeds.
 	oldRows := s.rows
@@ -329,35 +337,27 @@ func (s *Store) commit(p *plan, vecs [][]float32, dim int) error {
 	// Even a commit that fails half-way has changed the vectors.
 	s.gen++
 	s.rows = nil
-	if len(p.staleIDs) > 0 { // never call Delete without IDs: it would match everything
-		if err := s.chunks.Delete(context.Background(), nil, nil, p.staleIDs...); err != nil {
-			return fmt.Errorf("couldn't delete stale chunks: %w", err)
+	p.staleOf(s.docs)
+	var err error
+	if s.chunks != nil {
+		err = applyChromem(s.chunks, p, vecs)
+	}
+	if err != nil {
+		// The changed documents count as absent and the next Sync adds them.
+		for _, id := range slices.Concat(p.removed, slices.Collect(maps.Keys(p.changed))) {
+			delete(s.docs, id)
 		}
+		s.n = s.chunks.Count()
+		return err
 	}
-	for _, id := range p.removed {
-		delete(s.docs, id)
-	}
-	for id := range p.changed {
-		delete(s.docs, id)
-	}
-	if len(add) > 0 {
-		if err := s.chunks.AddDocuments(context.Background(), add, runtime.NumCPU()); err != nil {
-			// Undo the partial add so memory matches s.docs; the changed
-			// documents count as absent and the next Sync adds them.
-			ids := make([]string, len(add))
-			for i, d := range add {
-				ids[i] = d.ID
-			}
-			s.chunks.Delete(context.Background(), nil, nil, ids...)
-			s.n = s.chunks.Count()
-			return fmt.Errorf("couldn't add chunks: %w", err)
-		}
+	applyDocs(s.docs, p)
+	if len(p.toEmbed) > 0 {
 		s.dim = dim
 	}
-	for id, e := range p.changed {
-		s.docs[id] = e
+	s.n = 0
+	for _, d := range s.docs {
+		s.n += len(d.chunks)
 	}
-	s.n = s.chunks.Count()
 	s.notes = nil // measured on the index as it was
 	if oldRows != nil {
 		added := make(map[string][]float32, len(p.toEmbed))
