@@ -56,8 +56,8 @@ func NoteRemoved(lang string, n int) string {
 
 // JoinNotes joins two notes into one; either may be empty.
 func JoinNotes(a, b string) string {
-	if a == "" {
-		return b
+	if a == "" || b == "" {
+		return a + b
 	}
 	return a + " " + b
 }
