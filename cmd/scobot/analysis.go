@@ -32,10 +32,13 @@ const (
 
 // readAnalysis returns the analysis kept in dbDir for the corpus and index
 // of r, or nil when there is none for them (missing, damaged, of another
-// corpus, index or version: the engine then analyses the chunks).
-func readAnalysis(dbDir string, r syncedRecord, log *slog.Logger) []byte {
+// corpus, index or version: the engine then analyses the chunks), and the
+// function that releases it (the file is mapped into memory): call it once
+// the engine is built, which copies what it takes.
+func readAnalysis(dbDir string, r syncedRecord, log *slog.Logger) ([]byte, func()) {
+	none := func() {}
 	if dbDir == "" || r.Corpus == "" || r.Index == "" {
-		return nil
+		return nil, none
 	}
 	path := filepath.Join(dbDir, analysisName)
 	f, err := segfile.Read(path, analysisVersion)
@@ -43,16 +46,22 @@ func readAnalysis(dbDir string, r syncedRecord, log *slog.Logger) []byte {
 		if !errors.Is(err, fs.ErrNotExist) {
 			log.Debug("ignoring the saved analysis of the chunks", "path", path, "err", err)
 		}
-		return nil
+		return nil, none
+	}
+	release := func() {
+		if err := f.Close(); err != nil {
+			log.Debug("couldn't release the saved analysis", "path", path, "err", err)
+		}
 	}
 	tag, _ := f.Section(analysisTag)
 	var got syncedRecord
 	if err := json.Unmarshal(tag, &got); err != nil || got != r {
 		log.Debug("ignoring the saved analysis of the chunks: made for another corpus or index", "path", path)
-		return nil
+		release()
+		return nil, none
 	}
 	data, _ := f.Section(analysisData)
-	return data
+	return data, release
 }
 
 // writeAnalysis keeps data, the engine's analysis of the chunks of the

@@ -82,7 +82,9 @@ func TestAppStartsFromSavedAnalysis(t *testing.T) {
 		t.Fatal("no sync record")
 	}
 	r.Index = "another index"
-	if got := readAnalysis(db, r, slog.New(slog.DiscardHandler)); got != nil {
+	if got, release := readAnalysis(db, r, slog.New(slog.DiscardHandler)); got != nil {
 		t.Error("an analysis made for another index was read")
+	} else {
+		release()
 	}
 }

@@ -238,9 +238,10 @@ func buildApp(ctx context.Context, cfg config, res *resources, log *slog.Logger,
 	if exact && st.Path() != "" {
 		rec = syncedRecord{Corpus: lc.id, Index: st.ContentSig()}
 	}
-	saved := readAnalysis(dbDir, rec, log)
+	saved, release := readAnalysis(dbDir, rec, log)
 	engine := retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: res.gl, Lexicon: res.lex, Logger: log, Params: opts.params, MaxRetrievals: opts.retrievals,
 		Analysis: saved, RecordAnalysis: saved == nil && rec.Corpus != "" && rec.Index != ""})
+	release() // the engine copied what it took
 	if data, _ := engine.Analysis(); data != nil {
 		if err := writeAnalysis(dbDir, rec, data); err != nil {
 			log.Debug("couldn't keep the analysis of the chunks", "err", err)

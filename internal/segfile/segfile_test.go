@@ -218,10 +218,51 @@ func BenchmarkRead(b *testing.B) {
 			}
 			b.SetBytes(int64(len(big)))
 			for b.Loop() {
-				if _, err := Read(path, 1); err != nil {
+				f, err := Read(path, 1)
+				if err != nil {
 					b.Fatal(err)
 				}
+				f.Close()
 			}
 		})
+	}
+}
+
+// A File Read gives keeps its bytes while WriteFile replaces the file
+// (renaming a new one over it, never changing it in place); Close lets go
+// of them, and a second Close does nothing.
+func TestReadKeepsBytesAcrossReplaceAndCloses(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.seg")
+	if err := WriteFile(path, 1, []Section{bytesSection("s", []byte("old bytes"))}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Read(path, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, _ := f.Section("s")
+	if err := WriteFile(path, 1, []Section{bytesSection("s", []byte("new bytes, longer"))}); err != nil {
+		t.Fatal(err)
+	}
+	if string(old) != "old bytes" {
+		t.Errorf("the section read before the file was replaced says %q", old)
+	}
+	g, err := Read(path, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := g.Section("s"); string(s) != "new bytes, longer" {
+		t.Errorf("read after the replace: %q", s)
+	}
+	for _, x := range []*File{f, g} {
+		if err := x.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+		if _, ok := x.Section("s"); ok {
+			t.Error("a closed File still gives its sections")
+		}
+		if err := x.Close(); err != nil {
+			t.Errorf("second Close: %v", err)
+		}
 	}
 }

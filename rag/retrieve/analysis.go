@@ -229,7 +229,7 @@ func (e *Engine) load(chunks []rag.Chunk, data []byte) error {
 	return nil
 }
 
-// chunksSum is a CRC-32 (IEEE, about four times CRC-32C's speed here: see
+// chunksSum is a CRC-32 (IEEE, about twice CRC-32C's speed here: see
 // internal/segfile) of
 // what index reads of chunks (their IDs,
 // documents, dates and texts, in order): cheap enough to check at every

@@ -1,0 +1,13 @@
+//go:build !unix
+
+package segfile
+
+import (
+	"errors"
+	"os"
+)
+
+// mapFile is not available here: Read reads files into memory.
+func mapFile(*os.File, int) ([]byte, func() error, error) {
+	return nil, nil, errors.New("no memory mapping on this system")
+}
