@@ -74,6 +74,10 @@ type Rows struct {
 	// Dense, when not nil, holds the rows instead: row r is
 	// Dense[r*Dim:(r+1)*Dim].
 	Dense []float32
+	// Inverted, when not nil, is the sparse rows already inverted
+	// (Invert), which an Index then scans where it lies instead of
+	// inverting them again. It must be of these rows.
+	Inverted *Inverted
 }
 
 // RowSource is a Source that may have its vectors at hand as Rows, so that
@@ -190,31 +194,24 @@ func packRows(r Rows) (*packed, error) {
 		p.dense = r.Dense
 		return p, nil
 	}
-	if len(r.Start) != n+1 || r.Start[0] != 0 || int(r.Start[n]) != len(r.Idx) || len(r.Idx) != len(r.Vals) {
-		return nil, fmt.Errorf("sparse rows do not match their %d chunks", n)
+	rowStart, err := sparseRowStarts(r)
+	if err != nil {
+		return nil, err
 	}
-	rowStart := make([]int, n+1)
-	dense := r.Dim > 1<<16
-	for i := range n {
-		lo, hi := r.Start[i], r.Start[i+1]
-		if hi < lo {
-			return nil, errors.New("sparse rows out of order")
-		}
-		for _, d := range r.Idx[lo:hi] {
-			if int(d) >= r.Dim {
-				return nil, fmt.Errorf("sparse component at dimension %d of %d", d, r.Dim)
-			}
-		}
-		rowStart[i+1] = int(hi)
-		if float64(hi) > maxSparseShare*float64((i+1)*r.Dim) {
-			dense = true
-		}
+	dense := r.Dim > 1<<16 // a row's dimension is a uint16 in the sparse form
+	for i := 1; !dense && i <= n; i++ {
+		dense = float64(rowStart[i]) > maxSparseShare*float64(i*r.Dim)
 	}
 	if dense {
 		p.dense = csrToDense(rowStart, r.Idx, r.Vals, r.Dim)
 		return p, nil
 	}
-	p.sparse = invert(rowStart, r.Idx, r.Vals, r.Dim)
+	if r.Inverted != nil {
+		if p.sparse, err = r.Inverted.blocks(n, r.Dim, len(r.Idx)); err == nil {
+			return p, nil
+		}
+	}
+	p.sparse = invertFlat(rowStart, r.Idx, r.Vals, r.Dim).blocksUnchecked(n, r.Dim)
 	return p, nil
 }
 
@@ -233,33 +230,7 @@ func csrToDense(rowStart []int, idx []uint16, vals []float32, dim int) []float32
 
 // invert turns sparse rows into inverted blocks of sparseBlock rows.
 func invert(rowStart []int, idx []uint16, vals []float32, dim int) []invBlock {
-	n := len(rowStart) - 1
-	var blocks []invBlock
-	for lo := 0; lo < n; lo += sparseBlock {
-		hi := min(lo+sparseBlock, n)
-		b := invBlock{lo: lo, len: hi - lo, start: make([]uint32, dim+1)}
-		for j := rowStart[lo]; j < rowStart[hi]; j++ {
-			b.start[idx[j]+1]++
-		}
-		for d := range dim {
-			b.start[d+1] += b.start[d]
-		}
-		nnz := rowStart[hi] - rowStart[lo]
-		b.rows = make([]uint16, nnz)
-		b.vals = make([]float32, nnz)
-		next := make([]uint32, dim)
-		copy(next, b.start[:dim])
-		for r := lo; r < hi; r++ {
-			for j := rowStart[r]; j < rowStart[r+1]; j++ {
-				d := idx[j]
-				b.rows[next[d]] = uint16(r - lo)
-				b.vals[next[d]] = vals[j]
-				next[d]++
-			}
-		}
-		blocks = append(blocks, b)
-	}
-	return blocks
+	return invertFlat(rowStart, idx, vals, dim).blocksUnchecked(len(rowStart)-1, dim)
 }
 
 // bytes is the packed form's memory: the vectors, the row tables and the
