@@ -44,6 +44,12 @@ const (
 	secIdx    = "vec.idx"   // sparse rows: uint16 dimension of each non-zero component
 	secVals   = "vec.vals"  // sparse rows: float32 value of each non-zero component
 	secDense  = "vec.dense" // dense rows: float32, row after row
+	// The sparse rows inverted (vecscan.Inverted), so that the first search
+	// scans them where they lie instead of inverting them; optional.
+	secInvStart = "inv.start" // uint32: per block, each dimension's offset
+	secInvOff   = "inv.off"   // uint32: per block, where its postings begin; the end
+	secInvRows  = "inv.rows"  // uint16: a posting's row within its block
+	secInvVals  = "inv.vals"  // float32: a posting's value
 )
 
 // segMeta ties a segment file to the snapshot it was made from.
@@ -155,6 +161,11 @@ func readSegment(path string, snap fs.FileInfo, embID string) (*segment, error) 
 				return nil, errors.New("segment's sparse vectors out of range")
 			}
 		}
+		if start, ok := f.Section(secInvStart); ok {
+			// vecscan checks that it fits the rows before it scans it.
+			r.Inverted = &vecscan.Inverted{Start: uint32s(start), Off: uint32s(section(secInvOff)),
+				Rows: uint16s(section(secInvRows)), Vals: floats(section(secInvVals))}
+		}
 	default:
 		return nil, fmt.Errorf("segment's vectors of unknown form %q", m.Form)
 	}
@@ -240,6 +251,19 @@ func (s *Store) writeSegment(ctx context.Context) error {
 			segfile.Section{Name: secStart, Write: func(w io.Writer) error { return writeNumbers(w, rows.Start) }},
 			segfile.Section{Name: secIdx, Write: func(w io.Writer) error { return writeNumbers(w, rows.Idx) }},
 			segfile.Section{Name: secVals, Write: func(w io.Writer) error { return writeNumbers(w, rows.Vals) }})
+		inv := rows.Inverted
+		if inv == nil {
+			i, err := vecscan.Invert(rows)
+			if err != nil {
+				return fmt.Errorf("couldn't write the index's segment file: %w", err)
+			}
+			inv = &i
+		}
+		sections = append(sections,
+			segfile.Section{Name: secInvStart, Write: func(w io.Writer) error { return writeNumbers(w, inv.Start) }},
+			segfile.Section{Name: secInvOff, Write: func(w io.Writer) error { return writeNumbers(w, inv.Off) }},
+			segfile.Section{Name: secInvRows, Write: func(w io.Writer) error { return writeNumbers(w, inv.Rows) }},
+			segfile.Section{Name: secInvVals, Write: func(w io.Writer) error { return writeNumbers(w, inv.Vals) }})
 	}
 	path := s.segmentPath()
 	if err := s.write(path, func(w io.Writer) error { return segfile.Encode(w, segmentVersion, sections) }); err != nil {

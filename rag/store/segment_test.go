@@ -91,6 +91,13 @@ func TestSegmentRoundTrip(t *testing.T) {
 			if got, want := vectorsOf(t, s), vectorsOf(t, built); !reflect.DeepEqual(got, want) {
 				t.Error("vectors differ from the store that wrote the segment")
 			}
+			rows, ok, err := s.Rows(ctx)
+			if err != nil || !ok {
+				t.Fatalf("Rows: %v, %v", ok, err)
+			}
+			if (rows.Inverted != nil) != (tc.form == "sparse") {
+				t.Errorf("rows read from the segment inverted: %v; want them for the sparse form only", rows.Inverted != nil)
+			}
 			x := vecscan.New(s, 2)
 			if form, err := x.Form(ctx); err != nil || form != tc.form {
 				t.Errorf("packed form %q, %v; want %q", form, err, tc.form)
