@@ -28,11 +28,12 @@ type Assistant struct {
 	gen    rag.Generator
 	log    *slog.Logger
 	cache  *translations // the model's translations of questions
+	docs   *docCache     // what extractive answers work out of reports
 }
 
 // NewAssistant returns an Assistant over engine that answers extractively.
 func NewAssistant(engine *retrieve.Engine) *Assistant {
-	return &Assistant{engine: engine, log: slog.New(slog.DiscardHandler)}
+	return &Assistant{engine: engine, log: slog.New(slog.DiscardHandler), docs: &docCache{}}
 }
 
 // WithGenerator returns a copy of the assistant that writes answers with g,
@@ -80,7 +81,7 @@ func (a *Assistant) Ask(ctx context.Context, req rag.Request) (rag.Answer, error
 	}
 	var ans rag.Answer
 	if a.gen == nil || r.Abstains() {
-		ans = Extract(a.engine, resolved, r)
+		ans = extract(a.engine, resolved, r, a.docs)
 		if req.OnText != nil {
 			req.OnText(ans.Text)
 		}
@@ -172,7 +173,7 @@ func citedSources(cs []rag.Citation) []PromptSource {
 
 // fallback is the extractive answer with a note saying why.
 func (a *Assistant) fallback(question string, r retrieve.Retrieval, why NoteKey) rag.Answer {
-	ans := Extract(a.engine, question, r)
+	ans := extract(a.engine, question, r, a.docs)
 	ans.Note = Note(ans.Lang, why)
 	return ans
 }

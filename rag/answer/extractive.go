@@ -55,6 +55,12 @@ type Candidate struct {
 // the retrieved passages that best match the question, each followed by the
 // citation marker of its document, or an abstention.
 func Extract(e *retrieve.Engine, question string, r retrieve.Retrieval) rag.Answer {
+	return extract(e, question, r, nil)
+}
+
+// extract is Extract keeping what it works out of reports in cache (nil:
+// for this answer only).
+func extract(e *retrieve.Engine, question string, r retrieve.Retrieval, cache *docCache) rag.Answer {
 	lang := r.Query.Lang
 	if lang == "" {
 		lang = tokens.Lang(question)
@@ -74,7 +80,7 @@ func Extract(e *retrieve.Engine, question string, r retrieve.Retrieval) rag.Answ
 	// A sentence in another language is quoted in the asker's where a
 	// report holds its version; only those that may be quoted are looked
 	// up.
-	v := newVersions(e, r.Query)
+	v := newVersions(e, r.Query, cache)
 	cands = v.inLanguage(cands, lang, e.Params().MinRelativeScore*cands[0].Score)
 	chosen := pickSentences(e.Params(), cands, e.Signature)
 	var statements []Candidate

@@ -3,6 +3,7 @@ package answer
 import (
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -24,17 +25,32 @@ type located struct {
 // their numbers are Params.Version* and Params.Event*. A versions serves
 // one answer; it is not safe for concurrent use.
 type versions struct {
-	e    *retrieve.Engine
-	pm   retrieve.Params
-	q    retrieve.Query
-	sent map[[2]string][]located // by document and language
-	near map[string][]string     // by document, the reports of its event
-	docs []string                // the engine's documents, once needed
+	e     *retrieve.Engine
+	pm    retrieve.Params
+	q     retrieve.Query
+	cache *docCache           // what is worked out of each report, kept
+	near  map[string][]string // by document, the reports of its event
+	docs  []string            // the engine's documents, once needed
 }
 
-// newVersions returns a versions for one answer of e to the question q.
-func newVersions(e *retrieve.Engine, q retrieve.Query) *versions {
-	return &versions{e: e, pm: e.Params(), q: q, sent: map[[2]string][]located{}, near: map[string][]string{}}
+// docCache keeps, for the life of one engine, what versions works out of
+// a report — its sentences with their signatures, by language, and its
+// event head — so that an answer does not tokenise whole reports again
+// for every question. It is safe for concurrent use.
+type docCache struct {
+	sentences sync.Map // [2]string{doc, lang} → []located
+	heads     sync.Map // doc → map[string]bool (eventHead)
+	sigs      sync.Map // a report's sentence → its signature
+	terms     sync.Map // a report's sentence → map[string]bool of its terms
+}
+
+// newVersions returns a versions for one answer of e to the question q,
+// keeping what it works out of reports in cache (nil: a cache of its own).
+func newVersions(e *retrieve.Engine, q retrieve.Query, cache *docCache) *versions {
+	if cache == nil {
+		cache = &docCache{}
+	}
+	return &versions{e: e, pm: e.Params(), q: q, cache: cache, near: map[string][]string{}}
 }
 
 // inLanguage replaces each candidate quoted in another language than
@@ -115,7 +131,7 @@ func withOriginals(a, b Candidate) Candidate {
 // best, when the two match well enough (match) and c is its best match in
 // turn among the sentences of c's report in c's language.
 func (v *versions) version(c Candidate, lang string, docs []string) (located, bool) {
-	sig := v.e.Signature(c.Text)
+	sig := v.sig(c.Text)
 	if len(sig) < v.pm.VersionShared {
 		return located{}, false
 	}
@@ -130,13 +146,16 @@ func (v *versions) version(c Candidate, lang string, docs []string) (located, bo
 			break
 		}
 	}
-	if bestJ == 0 || !v.keeps(c.Text, best.text) {
+	if bestJ == 0 {
 		return located{}, false
 	}
 	for _, s := range v.sentences(c.Passage.Doc, c.Lang) {
 		if s.text != c.Text && retrieve.Jaccard(best.sig, s.sig) > bestJ {
 			return located{}, false
 		}
+	}
+	if !v.keeps(c.Text, best.text) {
+		return located{}, false
 	}
 	return best, true
 }
@@ -164,7 +183,7 @@ func (v *versions) alsoReported(c Candidate) Candidate {
 // kind of answer it asks for. A translation that drops a dateline's
 // reporters is no version of it for "which reporters …?".
 func (v *versions) keeps(orig, version string) bool {
-	o, t := termSet(orig), termSet(version)
+	o, t := v.termSet(orig), v.termSet(version)
 	for _, u := range v.q.Units {
 		if u.Holds(t) < u.Holds(o) {
 			return false
@@ -178,13 +197,29 @@ func (v *versions) keeps(orig, version string) bool {
 	return true
 }
 
-// termSet returns a lookup of a text's terms (as rag/tokens makes them).
-func termSet(text string) func(string) bool {
-	set := map[string]bool{}
-	for _, t := range tokens.Terms(text) {
-		set[t] = true
+// termSet returns a lookup of a report sentence's terms (as rag/tokens
+// makes them), worked out once.
+func (v *versions) termSet(text string) func(string) bool {
+	if set, ok := v.cache.terms.Load(text); ok {
+		m := set.(map[string]bool)
+		return func(t string) bool { return m[t] }
 	}
-	return func(t string) bool { return set[t] }
+	m := map[string]bool{}
+	for _, t := range tokens.Terms(text) {
+		m[t] = true
+	}
+	v.cache.terms.Store(text, m)
+	return func(t string) bool { return m[t] }
+}
+
+// sig is the engine's Signature of a report sentence, worked out once.
+func (v *versions) sig(text string) map[string]bool {
+	if s, ok := v.cache.sigs.Load(text); ok {
+		return s.(map[string]bool)
+	}
+	s := v.e.Signature(text)
+	v.cache.sigs.Store(text, s)
+	return s
 }
 
 // match reports how well the signatures of a quoted sentence q and a
@@ -203,8 +238,8 @@ func (v *versions) match(q, s map[string]bool) (float64, bool) {
 // with their signatures.
 func (v *versions) sentences(doc, lang string) []located {
 	key := [2]string{doc, lang}
-	if ss, ok := v.sent[key]; ok {
-		return ss
+	if ss, ok := v.cache.sentences.Load(key); ok {
+		return ss.([]located)
 	}
 	var ss []located
 	seen := map[string]bool{}
@@ -217,10 +252,10 @@ func (v *versions) sentences(doc, lang string) []located {
 				continue
 			}
 			seen[s] = true
-			ss = append(ss, located{text: s, chunk: ch, sig: v.e.Signature(s)})
+			ss = append(ss, located{text: s, chunk: ch, sig: v.sig(s)})
 		}
 	}
-	v.sent[key] = ss
+	v.cache.sentences.Store(key, ss)
 	return ss
 }
 
@@ -243,15 +278,25 @@ func (v *versions) event(doc string) []string {
 				continue
 			}
 			if head == nil {
-				head = eventHead(v.e, doc, v.pm.EventLead)
+				head = v.head(doc)
 			}
-			if v.sameHead(head, eventHead(v.e, o, v.pm.EventLead)) {
+			if v.sameHead(head, v.head(o)) {
 				ds = append(ds, o)
 			}
 		}
 	}
 	v.near[doc] = ds
 	return ds
+}
+
+// head is eventHead of doc, worked out once.
+func (v *versions) head(doc string) map[string]bool {
+	if h, ok := v.cache.heads.Load(doc); ok {
+		return h.(map[string]bool)
+	}
+	h := eventHead(v.e, doc, v.pm.EventLead)
+	v.cache.heads.Store(doc, h)
+	return h
 }
 
 // sameHead reports whether two reports' heads (eventHead) name enough of

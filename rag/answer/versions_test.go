@@ -129,7 +129,7 @@ func TestNoVersionLeavesAnswerAsItWas(t *testing.T) {
 
 func TestVersionsSameEvent(t *testing.T) {
 	e := newVersionsEngine(t)
-	v := newVersions(e, retrieve.Query{})
+	v := newVersions(e, retrieve.Query{}, nil)
 	for doc, want := range map[string][]string{
 		"dushanbe-zh": {"dushanbe-zh", "dushanbe-en"}, // a day apart, same meeting
 		"dushanbe-en": {"dushanbe-en", "dushanbe-zh"},
@@ -164,7 +164,7 @@ func TestVersionIsMutualBest(t *testing.T) {
 	en := rag.Chunk{ID: "en#0", Doc: "en", Lang: "en", Title: "Wang Yi attends SCO Council of Foreign Ministers", Date: "2025-06-11",
 		Text: "Wang Yi said China supports the SCO vaccine research and development center and will share vaccines."}
 	e := retrieve.NewEngine(retrieve.Config{Chunks: []rag.Chunk{zh, en}, Glossary: g, Lexicon: lex})
-	v := newVersions(e, retrieve.Query{})
+	v := newVersions(e, retrieve.Query{}, nil)
 	for _, tt := range []struct {
 		text string
 		want bool
