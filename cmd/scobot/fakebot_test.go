@@ -221,6 +221,26 @@ func (f *fakeBotAPI) press(user int64, msg int, label string) (int, error) {
 	return 0, fmt.Errorf("no button %q under the reply to %d: %s", label, msg, f.markups[msg])
 }
 
+// labels returns the labels of the buttons under the bot's reply to msg,
+// row after row.
+func (f *fakeBotAPI) labels(msg int) []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var mk struct {
+		InlineKeyboard [][]struct {
+			Text string `json:"text"`
+		} `json:"inline_keyboard"`
+	}
+	_ = json.Unmarshal([]byte(f.markups[msg]), &mk)
+	var out []string
+	for _, row := range mk.InlineKeyboard {
+		for _, b := range row {
+			out = append(out, b.Text)
+		}
+	}
+	return out
+}
+
 // callbacksAnswered counts the answerCallbackQuery calls.
 func (f *fakeBotAPI) callbacksAnswered() int {
 	f.mu.Lock()

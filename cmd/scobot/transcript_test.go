@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -58,14 +59,24 @@ func TestNewsroomTranscript(t *testing.T) {
 	if r := tg.reply(q, 10*time.Second); !strings.Contains(r, "拉夫罗夫") {
 		t.Fatalf("the answer: %q", r)
 	}
-	for _, label := range []string{"👍", "👎", "📄 原文", "📋 简报"} {
+	fixed := []string{"👍", "👎", "📄 原文", "📋 简报"}
+	var followUp string // the first suggested follow-up question
+	for _, l := range tg.labels(q) {
+		if !slices.Contains(fixed, l) && followUp == "" {
+			followUp = l
+		}
+	}
+	if followUp == "" {
+		t.Fatalf("no follow-up button under the answer: %v", tg.labels(q))
+	}
+	for _, label := range append(fixed, followUp) {
 		before := tg.sentCount()
 		calls := tg.callbacksAnswered()
 		if _, err := tg.press(zh, q, label); err != nil {
 			t.Fatal(err)
 		}
 		within("the button "+label, func() bool { return tg.callbacksAnswered() > calls })
-		if label == "📄 原文" || label == "📋 简报" {
+		if label == "📄 原文" || label == "📋 简报" || label == followUp {
 			within("the reply to "+label, func() bool { return tg.sentCount() > before })
 		}
 		if l := tg.lines(); label == "📄 原文" && !strings.Contains(l[len(l)-1], "<b>所引段落</b>") {
