@@ -228,7 +228,7 @@ func dateDisagreement(e *retrieve.Engine, ev Event, des map[string]docEvent, num
 	}
 	say := func(iso string) string {
 		if q := quote[iso]; q != "" {
-			return "“" + q + "”"
+			return words.Text(lang, words.DateQuoted, q)
 		}
 		return iso
 	}

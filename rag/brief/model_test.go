@@ -196,7 +196,7 @@ func checkSides(t *testing.T, d Disagreement) {
 		return
 	}
 	cut := func(s string) (string, string) {
-		for _, sep := range []string{", while ", "，而"} {
+		for _, sep := range []string{", while ", "，而", ", а "} {
 			if a, b, ok := strings.Cut(s, sep); ok {
 				return a, b
 			}
@@ -213,18 +213,22 @@ func checkSides(t *testing.T, d Disagreement) {
 
 func TestDateDisagreementSides(t *testing.T) {
 	e := newGlossaryEngine(t, modelFixture())
-	b, err := New(e, nil, nil).Brief(context.Background(), Request{Topic: "SCO foreign ministers meeting in Tashkent"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, d := range b.Disagreements {
-		got = append(got, d.Text)
-		checkSides(t, d)
-	}
-	want := []string{"Sources differ on the date of the SCO Council of Foreign Ministers meeting in Tashkent on 2022-07-29: [1] gives both “July 29, 2022” and “July 28, 2022”, while [2] gives 2022-07-29."}
-	if !slices.Equal(got, want) {
-		t.Errorf("disagreements:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	for lang, want := range map[string]string{
+		"":   "Sources differ on the date of the SCO Council of Foreign Ministers meeting in Tashkent on 2022-07-29: [1] gives both “July 29, 2022” and “July 28, 2022”, while [2] gives 2022-07-29.",
+		"ru": "Источники расходятся в дате встречи (Совет министров иностранных дел ШОС; Ташкент, 2022-07-29): [1] указывает и «July 29, 2022», и «July 28, 2022», а [2] — 2022-07-29.",
+	} {
+		b, err := New(e, nil, nil).Brief(context.Background(), Request{Topic: "SCO foreign ministers meeting in Tashkent", Lang: lang})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, d := range b.Disagreements {
+			got = append(got, d.Text)
+			checkSides(t, d)
+		}
+		if !slices.Equal(got, []string{want}) {
+			t.Errorf("disagreements (%q):\n%s\nwant:\n%s", lang, strings.Join(got, "\n"), want)
+		}
 	}
 	// The other fixture's disagreements keep their sides apart too.
 	for _, topic := range []string{"SCO foreign ministers meeting in Dushanbe", "SCO foreign ministers meeting in Astana", "上合组织外长理事会阿斯塔纳会议"} {

@@ -172,6 +172,7 @@ const (
 	DateWhileOne      Key = "differ.whileone"
 	DateWhileMany     Key = "differ.whilemany"
 	DifferSep         Key = "differ.sep"
+	DateQuoted        Key = "differ.quoted"
 	CountCited        Key = "differ.countcited"
 	NumberWords       Key = "number.words"
 	ProposalsOne      Key = "count.proposals.one"
@@ -431,6 +432,7 @@ var messages = map[Key][3]string{
 	DateWhileOne:  {", while %s gives %s", "，而%s为%s", ", а %s — %s"},
 	DateWhileMany: {", while %s give %s", "，而%s为%s", ", а %s — %s"},
 	DifferSep:     {"; ", "；", "; "},
+	DateQuoted:    {"“%s”", "“%s”", "«%s»"},
 	CountCited:    {"%s %s", "%s%s", "%s %s"},
 	NumberWords: {
 		"one two three four five six seven eight nine ten",
