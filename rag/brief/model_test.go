@@ -371,3 +371,36 @@ func TestWithInner(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadlineLanguages: the extractive headline in each language, with
+// the Since day of a digest and Russian counts in their grammatical
+// number.
+func TestHeadlineLanguages(t *testing.T) {
+	e := newGlossaryEngine(t, modelFixture())
+	tests := []struct {
+		lang, since, want string
+	}{
+		{"en", "", "Heads of state: 2 reported events, 2019–2020; the latest on 2020-11-10 in Beijing"},
+		{"zh", "", "heads of state：2019—2020年共2起相关事件，最近一次于2020-11-10在北京"},
+		{"ru", "", "Heads of state: 2 события, 2019–2020 гг.; последнее — 2020-11-10, Пекин"},
+		{"en", "2020-11-06", "Heads of state: 2020-11-10 in Beijing (new since 2020-11-06)"},
+		{"ru", "2020-11-06", "Heads of state: 2020-11-10, Пекин (новое с 2020-11-06)"},
+	}
+	for _, tt := range tests {
+		req := Request{Topic: "heads of state", Lang: tt.lang}
+		if tt.since != "" {
+			d, err := time.Parse(time.DateOnly, tt.since)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Since = d
+		}
+		b, err := New(e, nil, nil).Brief(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Headline != tt.want {
+			t.Errorf("%s since %q: headline %q, want %q", tt.lang, tt.since, b.Headline, tt.want)
+		}
+	}
+}
