@@ -30,17 +30,19 @@ type Asker interface {
 	Ask(ctx context.Context, req rag.Request) (rag.Answer, error)
 }
 
-// Briefer writes a briefing on a topic, as an answer with citations. It is
-// optional: without one, /brief says briefings are coming.
+// Briefer writes a briefing on a topic, as an answer with citations, in
+// lang (en, zh or ru; "" → the topic's language). It is optional: without
+// one, /brief says briefings are coming.
 type Briefer interface {
-	Brief(ctx context.Context, topic string) (rag.Answer, error)
+	Brief(ctx context.Context, topic, lang string) (rag.Answer, error)
 }
 
 // Timeliner lists the corpus's events in date order, optionally only those
-// matching a word or a year, as an answer with citations. It is optional:
-// without one, /timeline says it is not available.
+// matching a word or a year, as an answer with citations, in lang (en, zh
+// or ru; "" → the filter's language). It is optional: without one,
+// /timeline says it is not available.
 type Timeliner interface {
-	Timeline(ctx context.Context, filter string) (rag.Answer, error)
+	Timeline(ctx context.Context, filter, lang string) (rag.Answer, error)
 }
 
 // DocInfo describes one document of the corpus for /start and /sources.
@@ -348,7 +350,7 @@ func (c *Core) brief(ctx context.Context, in Input, topic string) Reply {
 	if n := utf8.RuneCountInString(topic); n > c.opts.MaxQuestionRunes {
 		return textReply(KindUsage, words.Text(lang, words.TopicTooLong, n, c.opts.MaxQuestionRunes))
 	}
-	ans, err := c.opts.Briefer.Brief(ctx, topic)
+	ans, err := c.opts.Briefer.Brief(ctx, topic, c.proseLang(in, topic))
 	if err != nil {
 		return c.failed(ctx, in, err)
 	}
@@ -365,7 +367,7 @@ func (c *Core) timeline(ctx context.Context, in Input, filter string) Reply {
 	if n := utf8.RuneCountInString(filter); n > c.opts.MaxQuestionRunes {
 		return textReply(KindUsage, words.Text(lang, words.FilterTooLong, n, c.opts.MaxQuestionRunes))
 	}
-	ans, err := c.opts.Timeliner.Timeline(ctx, filter)
+	ans, err := c.opts.Timeliner.Timeline(ctx, filter, c.proseLang(in, filter))
 	if err != nil {
 		return c.failed(ctx, in, err)
 	}
@@ -429,6 +431,20 @@ func (c *Core) chosenLang(in Input) string {
 	}
 	if in.LangChosen {
 		return words.Lang(in.Lang)
+	}
+	return ""
+}
+
+// proseLang is the language a briefing or timeline on text is written in
+// for the sender of in: the one they chose (/lang); else, when text is
+// empty (a timeline of everything), the one the bot speaks to them in; else
+// "" (text's own, as an answer is in its question's).
+func (c *Core) proseLang(in Input, text string) string {
+	if l := c.chosenLang(in); l != "" {
+		return l
+	}
+	if text == "" {
+		return c.Lang(in)
 	}
 	return ""
 }

@@ -122,10 +122,16 @@ func TestCoreErrors(t *testing.T) {
 	}
 }
 
-type fakeBriefer struct{ topic string }
+// fakeBriefer records the topic (or filter) and language it was asked.
+type fakeBriefer struct{ topic, lang string }
 
-func (b *fakeBriefer) Brief(ctx context.Context, topic string) (rag.Answer, error) {
-	b.topic = topic
+var (
+	_ Briefer   = (*fakeBriefer)(nil)
+	_ Timeliner = (*fakeBriefer)(nil)
+)
+
+func (b *fakeBriefer) Brief(ctx context.Context, topic, lang string) (rag.Answer, error) {
+	b.topic, b.lang = topic, lang
 	return testAnswer(topic), nil
 }
 
@@ -133,13 +139,19 @@ func TestCoreBriefHook(t *testing.T) {
 	br := &fakeBriefer{}
 	c := NewCore(&fakeAsker{}, nil, CoreOptions{Briefer: br})
 	r := c.Handle(context.Background(), Input{Chat: "1", Text: "/brief Astana 2024"})
-	if r.Kind != KindAnswer || br.topic != "Astana 2024" {
-		t.Errorf("brief: kind %q, topic %q", r.Kind, br.topic)
+	if r.Kind != KindAnswer || br.topic != "Astana 2024" || br.lang != "" {
+		t.Errorf("brief: kind %q, topic %q, lang %q", r.Kind, br.topic, br.lang)
+	}
+	// A reader who chose Russian gets a Russian briefing on any topic.
+	c.Handle(context.Background(), Input{Chat: "1", User: "7", Text: "/lang ru"})
+	c.Handle(context.Background(), Input{Chat: "1", User: "7", Text: "/brief Astana 2024"})
+	if br.lang != "ru" {
+		t.Errorf("brief for a reader who chose ru: lang %q", br.lang)
 	}
 }
 
-func (b *fakeBriefer) Timeline(ctx context.Context, filter string) (rag.Answer, error) {
-	b.topic = "timeline:" + filter
+func (b *fakeBriefer) Timeline(ctx context.Context, filter, lang string) (rag.Answer, error) {
+	b.topic, b.lang = "timeline:"+filter, lang
 	return testAnswer(filter), nil
 }
 
@@ -147,8 +159,19 @@ func TestCoreTimelineHook(t *testing.T) {
 	br := &fakeBriefer{}
 	c := NewCore(&fakeAsker{}, nil, CoreOptions{Timeliner: br})
 	r := c.Handle(context.Background(), Input{Chat: "1", Text: "/timeline 2021"})
-	if r.Kind != KindAnswer || br.topic != "timeline:2021" {
-		t.Errorf("timeline: kind %q, got %q", r.Kind, br.topic)
+	if r.Kind != KindAnswer || br.topic != "timeline:2021" || br.lang != "" {
+		t.Errorf("timeline: kind %q, got %q, lang %q", r.Kind, br.topic, br.lang)
+	}
+	// A timeline of everything is in the reader's language, chosen or
+	// their Telegram client's.
+	c.Handle(context.Background(), Input{Chat: "1", User: "8", Lang: "ru-RU", Text: "/timeline"})
+	if br.lang != "ru" {
+		t.Errorf("timeline for a ru-RU client: lang %q", br.lang)
+	}
+	c.Handle(context.Background(), Input{Chat: "1", User: "7", Text: "/lang ru"})
+	c.Handle(context.Background(), Input{Chat: "1", User: "7", Text: "/timeline Astana"})
+	if br.lang != "ru" {
+		t.Errorf("timeline for a reader who chose ru: lang %q", br.lang)
 	}
 	none := NewCore(&fakeAsker{}, nil, CoreOptions{})
 	if r := none.Handle(context.Background(), Input{Chat: "1", Text: "/timeline"}); r.Kind != KindInfo {

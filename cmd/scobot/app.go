@@ -520,14 +520,14 @@ var (
 	_ bot.Timeliner = briefer{}
 )
 
-func (b briefer) Brief(ctx context.Context, topic string) (rag.Answer, error) {
-	br, err := b.b.Brief(ctx, brief.Request{Topic: topic})
+func (b briefer) Brief(ctx context.Context, topic, lang string) (rag.Answer, error) {
+	br, err := b.b.Brief(ctx, brief.Request{Topic: topic, Lang: lang})
 	if err != nil {
 		return rag.Answer{}, err
 	}
 	return render.BriefAnswer(br), nil
 }
 
-func (b briefer) Timeline(_ context.Context, filter string) (rag.Answer, error) {
-	return render.TimelineAnswer(b.b.Timeline(filter, "")), nil
+func (b briefer) Timeline(_ context.Context, filter, lang string) (rag.Answer, error) {
+	return render.TimelineAnswer(b.b.Timeline(filter, lang)), nil
 }

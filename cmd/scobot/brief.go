@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/brief"
 	"github.com/scobot/scobot/render"
+	"github.com/scobot/scobot/render/words"
 )
 
 // runBrief prints a briefing on a topic: headline, dated key points,
@@ -21,6 +23,7 @@ func runBrief(ctx context.Context, m *Main, c *cli, args []string) error {
 	asMD := fs.Bool("md", false, "print Markdown that pastes into a newsroom CMS")
 	k := fs.Int("k", 16, "passages to retrieve")
 	sinceFlag := fs.String("since", "", "only what is new since this day (YYYY-MM-DD): reports and events dated then or later")
+	lang := fs.String("lang", "", "language of the briefing: en, zh or ru (default: the topic's)")
 	pos, err := c.parse(fs, args)
 	if err != nil {
 		return err
@@ -35,6 +38,9 @@ func runBrief(ctx context.Context, m *Main, c *cli, args []string) error {
 	if *k <= 0 {
 		return fmt.Errorf("%w: --k must be positive", errUsage)
 	}
+	if err := checkLang(*lang); err != nil {
+		return err
+	}
 	if _, err := rag.CheckQuestion(topic); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -48,7 +54,7 @@ func runBrief(ctx context.Context, m *Main, c *cli, args []string) error {
 	if err != nil {
 		return err
 	}
-	b, err := a.briefs.Brief(ctx, brief.Request{Topic: topic, K: *k, Since: since})
+	b, err := a.briefs.Brief(ctx, brief.Request{Topic: topic, Lang: *lang, K: *k, Since: since})
 	if err != nil {
 		return err
 	}
@@ -72,7 +78,7 @@ func runTimeline(ctx context.Context, m *Main, c *cli, args []string) error {
 	fs := c.flagSet(m, "timeline", "[filter]")
 	asJSON := fs.Bool("json", false, "print one JSON object instead of text")
 	asMD := fs.Bool("md", false, "print Markdown that pastes into a newsroom CMS")
-	lang := fs.String("lang", "", "language of places and meetings: en or zh (default: the filter's, else en)")
+	lang := fs.String("lang", "", "language of places and meetings: en, zh or ru (default: the filter's, else en)")
 	pos, err := c.parse(fs, args)
 	if err != nil {
 		return err
@@ -80,10 +86,8 @@ func runTimeline(ctx context.Context, m *Main, c *cli, args []string) error {
 	if *asJSON && *asMD {
 		return fmt.Errorf("%w: choose one of --json and --md", errUsage)
 	}
-	switch *lang {
-	case "", "en", "zh":
-	default:
-		return fmt.Errorf("%w: unknown --lang %q (want en or zh)", errUsage, *lang)
+	if err := checkLang(*lang); err != nil {
+		return err
 	}
 	filter := strings.TrimSpace(strings.Join(pos, " "))
 	a, err := openApp(ctx, c.cfg, c.log, openOptions{})
@@ -103,4 +107,13 @@ func runTimeline(ctx context.Context, m *Main, c *cli, args []string) error {
 		return fmt.Errorf("couldn't write the timeline: %w", err)
 	}
 	return nil
+}
+
+// checkLang accepts a --lang flag: "" (unset) or a language of the
+// message table (en, zh, ru).
+func checkLang(lang string) error {
+	if lang == "" || slices.Contains(words.Languages, lang) {
+		return nil
+	}
+	return fmt.Errorf("%w: unknown --lang %q (want %s)", errUsage, lang, strings.Join(words.Languages, ", "))
 }

@@ -80,6 +80,12 @@ func TestBriefOutputs(t *testing.T) {
 		{"text", []string{"SCO foreign ministers' meetings"}, []string{"Key points\n", "Timeline\n", "2021-07-14 · Dushanbe", "Sources\n[1] "}},
 		{"markdown", []string{"--md", "SCO foreign ministers' meetings"}, []string{"## ", "**Key points**", "- **2024-05-21** · Astana", "1. "}},
 		{"chinese", []string{"上合组织外长会议"}, []string{"要点\n", "时间线\n", "阿斯塔纳", "来源\n"}},
+		{"russian reader", []string{"--lang", "ru", "SCO foreign ministers' meetings"}, []string{
+			"3 встречи (Совет министров иностранных дел ШОС), 2020–2024 гг.; последняя — 2024-05-21, Астана\n",
+			"Главное\n", "Хронология\n", "Источники расходятся\n",
+			"Источники расходятся в дате встречи (Совет министров иностранных дел ШОС; Астана, 2024-05-21): [3] указывает «May 21, 2023», а [4] — 2024-05-21.",
+			"три предложения [3]; четыре предложения [4].",
+		}},
 		{"uncovered", []string{"2022 FIFA World Cup"}, []string{"does not cover"}},
 	}
 	for _, tt := range tests {
@@ -111,6 +117,7 @@ func TestBriefAndTimelineUsageErrors(t *testing.T) {
 		{"bad since", runBrief, []string{"--since", "11/11/2020", "SCO"}},
 		{"timeline json and md", runTimeline, []string{"--json", "--md"}},
 		{"timeline bad lang", runTimeline, []string{"--lang", "fr"}},
+		{"bad lang", runBrief, []string{"--lang", "fr", "SCO"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -152,6 +159,7 @@ func TestTimelineCommand(t *testing.T) {
 	}{
 		{[]string{"Dushanbe"}, []string{"2021-07-14 · Dushanbe · SCO Council of Foreign Ministers", "[1]"}, "2024-05-21"},
 		{[]string{"阿斯塔纳"}, []string{"时间线: 阿斯塔纳", "2024-05-21 · 阿斯塔纳", "[1][2]"}, "2021"},
+		{[]string{"--lang", "ru", "Dushanbe"}, []string{"Хронология: Dushanbe", "2021-07-14 · Душанбе · Совет министров иностранных дел ШОС", "[1]"}, "2024-05-21"},
 		{[]string{"--md", "2020"}, []string{"## Timeline: 2020", "- **2020-09-16** · Russia", "- **2020-11-10** · Beijing · SCO Council of Heads of State"}, "2021"},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

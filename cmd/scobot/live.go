@@ -81,13 +81,13 @@ func (l *liveApp) Ask(ctx context.Context, req rag.Request) (rag.Answer, error) 
 }
 
 // Brief writes a briefing from the current app.
-func (l *liveApp) Brief(ctx context.Context, topic string) (rag.Answer, error) {
-	return briefer{l.cur.Load().briefs}.Brief(ctx, topic)
+func (l *liveApp) Brief(ctx context.Context, topic, lang string) (rag.Answer, error) {
+	return briefer{l.cur.Load().briefs}.Brief(ctx, topic, lang)
 }
 
 // Timeline lists the events of the current app.
-func (l *liveApp) Timeline(ctx context.Context, filter string) (rag.Answer, error) {
-	return briefer{l.cur.Load().briefs}.Timeline(ctx, filter)
+func (l *liveApp) Timeline(ctx context.Context, filter, lang string) (rag.Answer, error) {
+	return briefer{l.cur.Load().briefs}.Timeline(ctx, filter, lang)
 }
 
 // newCore returns the conversation core over l, whose documents follow

@@ -17,6 +17,7 @@
 package brief
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"time"
@@ -31,7 +32,11 @@ import (
 // Request asks for a briefing on a topic.
 type Request struct {
 	Topic string
-	K     int // passages to retrieve; 0 → 16
+	// Lang is the language to write the briefing in: "en", "zh" or "ru";
+	// "" → the topic's. The topic is retrieved in its own language
+	// either way.
+	Lang string
+	K    int // passages to retrieve; 0 → 16
 	// Since, when not zero, limits the briefing to what is new on or
 	// after its day (UTC): events dated then or later, and reports dated
 	// then or later (of older events, only those reports). When the topic
@@ -137,12 +142,13 @@ func (br *Briefer) Brief(ctx context.Context, req Request) (Briefing, error) {
 	if err != nil {
 		return Briefing{}, err
 	}
-	lang := tokens.Lang(topic)
+	asked := tokens.Lang(topic)
+	lang := cmp.Or(req.Lang, asked)
 	k := req.K
 	if k <= 0 {
 		k = defaultBriefPassages
 	}
-	r, err := br.engine.Retrieve(ctx, topic, retrieve.Options{K: k, Lang: lang, Since: req.Since})
+	r, err := br.engine.Retrieve(ctx, topic, retrieve.Options{K: k, Lang: asked, Since: req.Since})
 	if err != nil {
 		return Briefing{}, err
 	}

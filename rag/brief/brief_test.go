@@ -375,12 +375,15 @@ func TestBriefJSONShape(t *testing.T) {
 
 func TestBriefMarkdownGolden(t *testing.T) {
 	a := brief.New(realEngine(t).engine, nil, nil)
-	for _, tt := range []struct{ name, topic string }{
-		{"brief_fm_en.md", "SCO foreign ministers' meetings"},
-		{"brief_fm_zh.md", "上合组织外长会议"},
+	for _, tt := range []struct{ name, topic, lang string }{
+		{"brief_fm_en.md", "SCO foreign ministers' meetings", ""},
+		{"brief_fm_zh.md", "上合组织外长会议", ""},
+		{"brief_fm_ru.md", "встречи министров иностранных дел ШОС", ""},
+		// A Russian reader's briefing on an English topic is in Russian.
+		{"brief_fm_ru_reader.md", "SCO foreign ministers' meetings", "ru"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			b, err := a.Brief(context.Background(), brief.Request{Topic: tt.topic})
+			b, err := a.Brief(context.Background(), brief.Request{Topic: tt.topic, Lang: tt.lang})
 			if err != nil {
 				t.Fatal(err)
 			}

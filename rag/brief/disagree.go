@@ -228,18 +228,18 @@ func dateDisagreement(e *retrieve.Engine, ev Event, des map[string]docEvent, num
 	}
 	say := func(iso string) string {
 		if q := quote[iso]; q != "" {
-			return "“" + q + "”"
+			return words.Text(lang, words.DateQuoted, q)
 		}
 		return iso
 	}
 	var all []int
 	var parts []string
 	for _, iso := range others {
-		if lang == "zh" {
-			parts = append(parts, words.Markers(side[iso])+"写作"+say(iso))
-		} else {
-			parts = append(parts, words.Markers(side[iso])+" says "+say(iso))
+		says := words.DateSaysOne
+		if len(side[iso]) > 1 {
+			says = words.DateSaysMany
 		}
+		parts = append(parts, words.Text(lang, says, words.Markers(side[iso]), say(iso)))
 		all = append(all, side[iso]...)
 	}
 	all = append(all, base...)
@@ -250,32 +250,18 @@ func dateDisagreement(e *retrieve.Engine, ev Event, des map[string]docEvent, num
 				vals = append(vals, say(iso))
 			}
 		}
-		if lang == "zh" {
-			parts = append(parts, words.Markers([]int{n})+"同时写作"+strings.Join(vals, "和"))
-		} else {
-			parts = append(parts, words.Markers([]int{n})+" gives both "+strings.Join(vals, " and "))
-		}
+		parts = append(parts, words.Text(lang, words.DateGivesBoth, words.Markers([]int{n}), strings.Join(vals, words.Text(lang, words.DateBothAnd))))
 		all = append(all, n)
 	}
-	what := eventName(ev, lang)
-	var text string
-	if lang == "zh" {
-		text = "关于" + what + "的日期，来源说法不一：" + strings.Join(parts, "；")
-		if len(base) > 0 {
-			text += "，而" + words.Markers(base) + "为" + ev.Date
+	while := ""
+	if len(base) > 0 {
+		gives := words.DateWhileMany
+		if len(base) == 1 {
+			gives = words.DateWhileOne
 		}
-		text += "。"
-	} else {
-		text = "Sources differ on the date of " + what + ": " + strings.Join(parts, "; ")
-		if len(base) > 0 {
-			verb := " give "
-			if len(base) == 1 {
-				verb = " gives "
-			}
-			text += ", while " + words.Markers(base) + verb + ev.Date
-		}
-		text += "."
+		while = words.Text(lang, gives, words.Markers(base), ev.Date)
 	}
+	text := words.Text(lang, words.DifferDate, eventName(ev, lang), strings.Join(parts, words.Text(lang, words.DifferSep)), while)
 	return Disagreement{Kind: "date", Text: text, Citations: uniqueInts(all)}, true
 }
 
@@ -303,56 +289,33 @@ func countDisagreement(e *retrieve.Engine, ev Event, num map[string]int, lang st
 	var parts []string
 	var all []int
 	for _, n := range counts {
-		parts = append(parts, countWord(n, lang)+" "+words.Markers(cites[n]))
+		parts = append(parts, words.Text(lang, words.CountCited, countWord(n, lang), words.Markers(cites[n])))
 		all = append(all, cites[n]...)
 	}
-	what := eventName(ev, lang)
-	text := "Sources differ on the number of proposals made at " + what + ": " + strings.Join(parts, "; ") + "."
-	if lang == "zh" {
-		text = "关于" + what + "上提出建议的数量，来源说法不一：" + strings.ReplaceAll(strings.Join(parts, "；"), " ", "") + "。"
-	}
+	text := words.Text(lang, words.DifferCount, eventName(ev, lang), strings.Join(parts, words.Text(lang, words.DifferSep)))
 	return Disagreement{Kind: "count", Text: text, Citations: uniqueInts(all)}, true
 }
 
 // eventName names an event in a sentence: "the SCO Council of Foreign
-// Ministers in Astana on 2024-05-21".
+// Ministers meeting in Astana on 2024-05-21", "2024-05-21在阿斯塔纳举行的
+// 上合组织外长理事会会议", "встречи (Совет министров иностранных дел ШОС;
+// Астана, 2024-05-21)" (in the genitive the Russian sentences want).
 func eventName(ev Event, lang string) string {
-	if lang == "zh" {
-		s := ev.Date
-		if ev.Place != "" {
-			s += "在" + ev.Place + "举行的"
-		} else {
-			s += "的"
-		}
-		if ev.Meeting != "" {
-			return s + ev.Meeting + "会议"
-		}
-		return s + "事件"
+	switch {
+	case ev.Meeting != "" && ev.Place != "":
+		return words.Text(lang, words.EventMeetingPlace, ev.Meeting, ev.Place, ev.Date)
+	case ev.Meeting != "":
+		return words.Text(lang, words.EventMeeting, ev.Meeting, ev.Date)
+	case ev.Place != "":
+		return words.Text(lang, words.EventPlace, ev.Place, ev.Date)
 	}
-	s := "the event"
-	if ev.Meeting != "" {
-		s = "the " + ev.Meeting + " meeting"
-	}
-	if ev.Place != "" {
-		s += " in " + ev.Place
-	}
-	return s + " on " + ev.Date
+	return words.Text(lang, words.EventOn, ev.Date)
 }
 
-// countWord renders a count: "four", "四点".
+// countWord renders a number of proposals: "four", "四点", "четыре
+// предложения".
 func countWord(n int, lang string) string {
-	zh := []string{"", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十"}
-	en := []string{"", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"}
-	if n < 1 || n > 10 {
-		if lang == "zh" {
-			return strconv.Itoa(n) + "点"
-		}
-		return strconv.Itoa(n)
-	}
-	if lang == "zh" {
-		return zh[n] + "点"
-	}
-	return en[n]
+	return words.Count(lang, n, words.ProposalsOne, words.ProposalsFew, words.ProposalsMany)
 }
 
 // appendUnique appends x to xs unless xs holds it.

@@ -14,28 +14,37 @@ import (
 func TestBriefDisagreements(t *testing.T) {
 	e := newEventsEngine(t)
 	tests := []struct {
-		topic string
-		want  []string // kind: text fragments
+		topic, lang string
+		want        []string // kind: text fragments
 	}{
-		{"SCO foreign ministers meeting in Dushanbe", []string{
+		{"SCO foreign ministers meeting in Dushanbe", "", []string{
 			"date: Sources differ on the date of the SCO Council of Foreign Ministers meeting in Dushanbe on 2021-07-14: [2] says “July 15, 2021”, while [1] gives 2021-07-14.",
 			"count: Sources differ on the number of proposals made at the SCO Council of Foreign Ministers meeting in Dushanbe on 2021-07-14: five [1]; four [2].",
 		}},
-		{"SCO foreign ministers meeting in Astana", []string{
+		{"SCO foreign ministers meeting in Astana", "", []string{
 			"date: Sources differ on the date of the SCO Council of Foreign Ministers meeting in Astana on 2024-05-21: [1] says “May 21, 2023”, while [2] gives 2024-05-21.",
 			"count: Sources differ on the number of proposals made at the SCO Council of Foreign Ministers meeting in Astana on 2024-05-21: three [1]; four [2].",
 		}},
-		{"上合组织外长理事会阿斯塔纳会议", []string{
+		{"上合组织外长理事会阿斯塔纳会议", "", []string{
 			"date: 关于2024-05-21在阿斯塔纳举行的上合组织外长理事会会议的日期，来源说法不一：[2]写作“May 21, 2023”，而[1]为2024-05-21。",
 			"count: 关于2024-05-21在阿斯塔纳举行的上合组织外长理事会会议上提出建议的数量，来源说法不一：四点[1]；三点[2]。",
 		}},
 		// Dated the day after the meeting its text describes: no
 		// disagreement.
-		{"SCO foreign ministers meeting in Moscow", nil},
+		{"SCO foreign ministers meeting in Moscow", "", nil},
+		// In Russian, asked in Russian or for a Russian reader.
+		{"Совет министров иностранных дел ШОС в Астане", "", []string{
+			"date: Источники расходятся в дате встречи (Совет министров иностранных дел ШОС; Астана, 2024-05-21): [1] указывает «May 21, 2023», а [2] — 2024-05-21.",
+			"count: Источники расходятся в том, сколько предложений было выдвинуто в ходе встречи (Совет министров иностранных дел ШОС; Астана, 2024-05-21): три предложения [1]; четыре предложения [2].",
+		}},
+		{"SCO foreign ministers meeting in Dushanbe", "ru", []string{
+			"date: Источники расходятся в дате встречи (Совет министров иностранных дел ШОС; Душанбе, 2021-07-14): [2] указывает «July 15, 2021», а [1] — 2021-07-14.",
+			"count: Источники расходятся в том, сколько предложений было выдвинуто в ходе встречи (Совет министров иностранных дел ШОС; Душанбе, 2021-07-14): пять предложений [1]; четыре предложения [2].",
+		}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.topic, func(t *testing.T) {
-			b, err := New(e, nil, nil).Brief(context.Background(), Request{Topic: tt.topic})
+		t.Run(tt.topic+"/"+tt.lang, func(t *testing.T) {
+			b, err := New(e, nil, nil).Brief(context.Background(), Request{Topic: tt.topic, Lang: tt.lang})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,7 +1,6 @@
 package brief
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 	"unicode"
@@ -11,6 +10,7 @@ import (
 	"github.com/scobot/scobot/rag/answer"
 	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/tokens"
+	"github.com/scobot/scobot/render/words"
 )
 
 // extractiveBrief quotes the key points from the reports.
@@ -178,49 +178,35 @@ func extractiveHeadline(p briefPlan) string {
 	y1, y2 := year(evs[0].Date), year(last.Date)
 	span := y1
 	if y2 != y1 {
-		span = y1 + "–" + y2
+		span = words.Text(p.lang, words.YearSpan, y1, y2)
 	}
-	if p.lang == "zh" {
-		what := "起相关事件"
-		if meeting != "" {
-			what = "次" + meeting + "会议"
-		}
-		s := p.topic + "："
-		if len(evs) == 1 {
-			s += last.Date
-		} else {
-			s += fmt.Sprintf("%s年共%d%s，最近一次于%s", strings.ReplaceAll(span, "–", "—"), len(evs), what, last.Date)
-		}
-		if last.Place != "" {
-			s += "在" + last.Place
-		}
-		if meeting != "" {
-			s += "举行"
-		}
-		if p.since != "" {
-			s += "（" + p.since + "以来）"
-		}
-		return s
+	when := last.Date
+	switch {
+	case last.Place != "" && meeting != "":
+		when = words.Text(p.lang, words.WhenHeldIn, last.Date, last.Place)
+	case last.Place != "":
+		when = words.Text(p.lang, words.WhenIn, last.Date, last.Place)
+	case meeting != "":
+		when = words.Text(p.lang, words.WhenHeld, last.Date)
 	}
 	topic := p.topic
-	if r, size := utf8.DecodeRuneInString(topic); unicode.IsLower(r) {
+	// A Chinese headline keeps the topic as written, Latin letters too.
+	if r, size := utf8.DecodeRuneInString(topic); unicode.IsLower(r) && p.lang != "zh" {
 		topic = string(unicode.ToUpper(r)) + topic[size:]
 	}
-	what := "reported events"
-	if meeting != "" {
-		what = meeting + " meetings"
-	}
 	var s string
-	if len(evs) == 1 {
-		s = topic + ": " + last.Date
-	} else {
-		s = fmt.Sprintf("%s: %d %s, %s; the latest on %s", topic, len(evs), what, span, last.Date)
-	}
-	if last.Place != "" {
-		s += " in " + last.Place
+	switch {
+	case len(evs) == 1:
+		s = words.Text(p.lang, words.HeadlineOne, topic, when)
+	case meeting != "":
+		n := words.Count(p.lang, len(evs), words.MeetingsOne, words.MeetingsFew, words.MeetingsMany)
+		s = words.Text(p.lang, words.HeadlineMeetings, topic, n, meeting, span, when)
+	default:
+		n := words.Count(p.lang, len(evs), words.EventsOne, words.EventsFew, words.EventsMany)
+		s = words.Text(p.lang, words.HeadlineEvents, topic, n, span, when)
 	}
 	if p.since != "" {
-		s += " (new since " + p.since + ")"
+		s = words.Text(p.lang, words.HeadlineSince, s, p.since)
 	}
 	return s
 }

@@ -196,7 +196,7 @@ func checkSides(t *testing.T, d Disagreement) {
 		return
 	}
 	cut := func(s string) (string, string) {
-		for _, sep := range []string{", while ", "，而"} {
+		for _, sep := range []string{", while ", "，而", ", а "} {
 			if a, b, ok := strings.Cut(s, sep); ok {
 				return a, b
 			}
@@ -213,18 +213,22 @@ func checkSides(t *testing.T, d Disagreement) {
 
 func TestDateDisagreementSides(t *testing.T) {
 	e := newGlossaryEngine(t, modelFixture())
-	b, err := New(e, nil, nil).Brief(context.Background(), Request{Topic: "SCO foreign ministers meeting in Tashkent"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, d := range b.Disagreements {
-		got = append(got, d.Text)
-		checkSides(t, d)
-	}
-	want := []string{"Sources differ on the date of the SCO Council of Foreign Ministers meeting in Tashkent on 2022-07-29: [1] gives both “July 29, 2022” and “July 28, 2022”, while [2] gives 2022-07-29."}
-	if !slices.Equal(got, want) {
-		t.Errorf("disagreements:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	for lang, want := range map[string]string{
+		"":   "Sources differ on the date of the SCO Council of Foreign Ministers meeting in Tashkent on 2022-07-29: [1] gives both “July 29, 2022” and “July 28, 2022”, while [2] gives 2022-07-29.",
+		"ru": "Источники расходятся в дате встречи (Совет министров иностранных дел ШОС; Ташкент, 2022-07-29): [1] указывает и «July 29, 2022», и «July 28, 2022», а [2] — 2022-07-29.",
+	} {
+		b, err := New(e, nil, nil).Brief(context.Background(), Request{Topic: "SCO foreign ministers meeting in Tashkent", Lang: lang})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, d := range b.Disagreements {
+			got = append(got, d.Text)
+			checkSides(t, d)
+		}
+		if !slices.Equal(got, []string{want}) {
+			t.Errorf("disagreements (%q):\n%s\nwant:\n%s", lang, strings.Join(got, "\n"), want)
+		}
 	}
 	// The other fixture's disagreements keep their sides apart too.
 	for _, topic := range []string{"SCO foreign ministers meeting in Dushanbe", "SCO foreign ministers meeting in Astana", "上合组织外长理事会阿斯塔纳会议"} {
@@ -364,6 +368,39 @@ func TestWithInner(t *testing.T) {
 		}
 		if got := withInner(g, found, memo); !slices.Contains(got, "foreign-minister") {
 			t.Errorf("%q: %v, want foreign-minister among them", text, got)
+		}
+	}
+}
+
+// TestHeadlineLanguages: the extractive headline in each language, with
+// the Since day of a digest and Russian counts in their grammatical
+// number.
+func TestHeadlineLanguages(t *testing.T) {
+	e := newGlossaryEngine(t, modelFixture())
+	tests := []struct {
+		lang, since, want string
+	}{
+		{"en", "", "Heads of state: 2 reported events, 2019–2020; the latest on 2020-11-10 in Beijing"},
+		{"zh", "", "heads of state：2019—2020年共2起相关事件，最近一次于2020-11-10在北京"},
+		{"ru", "", "Heads of state: 2 события, 2019–2020 гг.; последнее — 2020-11-10, Пекин"},
+		{"en", "2020-11-06", "Heads of state: 2020-11-10 in Beijing (new since 2020-11-06)"},
+		{"ru", "2020-11-06", "Heads of state: 2020-11-10, Пекин (новое с 2020-11-06)"},
+	}
+	for _, tt := range tests {
+		req := Request{Topic: "heads of state", Lang: tt.lang}
+		if tt.since != "" {
+			d, err := time.Parse(time.DateOnly, tt.since)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Since = d
+		}
+		b, err := New(e, nil, nil).Brief(context.Background(), req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Headline != tt.want {
+			t.Errorf("%s since %q: headline %q, want %q", tt.lang, tt.since, b.Headline, tt.want)
 		}
 	}
 }

@@ -141,6 +141,44 @@ const (
 	NoEvents        Key = "timeline.none"
 	LabelColon      Key = "label.colon"
 
+	// The prose of briefings: their extractive headline ("Topic: 3 SCO
+	// Council of Foreign Ministers meetings, 2020–2024; the latest on
+	// 2024-05-21 in Astana") and the sentences saying where sources
+	// differ on an event's date or on the number of proposals made at it.
+	HeadlineOne       Key = "headline.one"
+	HeadlineMeetings  Key = "headline.meetings"
+	HeadlineEvents    Key = "headline.events"
+	HeadlineSince     Key = "headline.since"
+	YearSpan          Key = "headline.years"
+	MeetingsOne       Key = "count.meetings.one"
+	MeetingsFew       Key = "count.meetings.few"
+	MeetingsMany      Key = "count.meetings.many"
+	EventsOne         Key = "count.events.one"
+	EventsFew         Key = "count.events.few"
+	EventsMany        Key = "count.events.many"
+	WhenIn            Key = "when.in"
+	WhenHeld          Key = "when.held"
+	WhenHeldIn        Key = "when.heldin"
+	EventMeetingPlace Key = "event.meetingplace"
+	EventMeeting      Key = "event.meeting"
+	EventPlace        Key = "event.place"
+	EventOn           Key = "event.on"
+	DifferDate        Key = "differ.date"
+	DifferCount       Key = "differ.count"
+	DateSaysOne       Key = "differ.saysone"
+	DateSaysMany      Key = "differ.saysmany"
+	DateGivesBoth     Key = "differ.both"
+	DateBothAnd       Key = "differ.bothand"
+	DateWhileOne      Key = "differ.whileone"
+	DateWhileMany     Key = "differ.whilemany"
+	DifferSep         Key = "differ.sep"
+	DateQuoted        Key = "differ.quoted"
+	CountCited        Key = "differ.countcited"
+	NumberWords       Key = "number.words"
+	ProposalsOne      Key = "count.proposals.one"
+	ProposalsFew      Key = "count.proposals.few"
+	ProposalsMany     Key = "count.proposals.many"
+
 	// What follows a command in /help ("/ask <question>").
 	ArgsQuestion  Key = "args.question"
 	ArgsTopic     Key = "args.topic"
@@ -351,13 +389,66 @@ var messages = map[Key][3]string{
 	DateReported:    {" (reported)", "（报道日期）", " (дата сообщения)"},
 	NoEvents:        {"No events match.", "没有符合条件的事件。", "Подходящих событий нет."},
 	LabelColon:      {": ", "：", ": "},
-	ArgsQuestion:    {"<question>", "<问题>", "<вопрос>"},
-	ArgsTopic:       {"<topic>", "<主题>", "<тема>"},
-	ArgsFilter:      {"[word or year]", "[词语或年份]", "[слово или год]"},
-	ArgsLang:        {"zh | en | ru | auto", "zh | en | ru | auto", "zh | en | ru | auto"},
-	ArgsSubscribe:   {"<topic> [daily HH:MM | weekly DAY HH:MM] [timezone]", "<主题> [daily HH:MM | weekly 星期 HH:MM] [时区]", "<тема> [daily ЧЧ:ММ | weekly ДЕНЬ ЧЧ:ММ] [часовой пояс]"},
-	ArgsID:          {"<id>", "<ID>", "<ID>"},
-	ArgsAdd:         {"<url> | <text>", "<网址> | <正文>", "<адрес> | <текст>"},
+	HeadlineOne:     {"%s: %s", "%s：%s", "%s: %s"},
+	HeadlineMeetings: {
+		"%[1]s: %[2]s %[3]s meetings, %[4]s; the latest on %[5]s",
+		"%[1]s：%[4]s年共%[2]s次%[3]s会议，最近一次于%[5]s",
+		"%[1]s: %[2]s (%[3]s), %[4]s; последняя — %[5]s",
+	},
+	HeadlineEvents: {
+		"%[1]s: %[2]s reported events, %[3]s; the latest on %[4]s",
+		"%[1]s：%[3]s年共%[2]s起相关事件，最近一次于%[4]s",
+		"%[1]s: %[2]s, %[3]s; последнее — %[4]s",
+	},
+	HeadlineSince:     {"%s (new since %s)", "%s（%s以来）", "%s (новое с %s)"},
+	YearSpan:          {"%s–%s", "%s—%s", "%s–%s гг."},
+	MeetingsOne:       {"%d", "%d", "%d встреча"},
+	MeetingsFew:       {"%d", "%d", "%d встречи"},
+	MeetingsMany:      {"%d", "%d", "%d встреч"},
+	EventsOne:         {"%d", "%d", "%d событие"},
+	EventsFew:         {"%d", "%d", "%d события"},
+	EventsMany:        {"%d", "%d", "%d событий"},
+	WhenIn:            {"%s in %s", "%s在%s", "%s, %s"},
+	WhenHeld:          {"%s", "%s举行", "%s"},
+	WhenHeldIn:        {"%s in %s", "%s在%s举行", "%s, %s"},
+	EventMeetingPlace: {"the %[1]s meeting in %[2]s on %[3]s", "%[3]s在%[2]s举行的%[1]s会议", "встречи (%[1]s; %[2]s, %[3]s)"},
+	EventMeeting:      {"the %[1]s meeting on %[2]s", "%[2]s的%[1]s会议", "встречи (%[1]s; %[2]s)"},
+	EventPlace:        {"the event in %[1]s on %[2]s", "%[2]s在%[1]s举行的事件", "события (%[1]s, %[2]s)"},
+	EventOn:           {"the event on %s", "%s的事件", "события (%s)"},
+	DifferDate: {
+		"Sources differ on the date of %s: %s%s.",
+		"关于%s的日期，来源说法不一：%s%s。",
+		"Источники расходятся в дате %s: %s%s.",
+	},
+	DifferCount: {
+		"Sources differ on the number of proposals made at %s: %s.",
+		"关于%s上提出建议的数量，来源说法不一：%s。",
+		"Источники расходятся в том, сколько предложений было выдвинуто в ходе %s: %s.",
+	},
+	DateSaysOne:   {"%s says %s", "%s写作%s", "%s указывает %s"},
+	DateSaysMany:  {"%s says %s", "%s写作%s", "%s указывают %s"},
+	DateGivesBoth: {"%s gives both %s", "%s同时写作%s", "%s указывает и %s"},
+	DateBothAnd:   {" and ", "和", ", и "},
+	DateWhileOne:  {", while %s gives %s", "，而%s为%s", ", а %s — %s"},
+	DateWhileMany: {", while %s give %s", "，而%s为%s", ", а %s — %s"},
+	DifferSep:     {"; ", "；", "; "},
+	DateQuoted:    {"“%s”", "“%s”", "«%s»"},
+	CountCited:    {"%s %s", "%s%s", "%s %s"},
+	NumberWords: {
+		"one two three four five six seven eight nine ten",
+		"一 两 三 四 五 六 七 八 九 十",
+		"одно два три четыре пять шесть семь восемь девять десять",
+	},
+	ProposalsOne:  {"%s", "%s点", "%s предложение"},
+	ProposalsFew:  {"%s", "%s点", "%s предложения"},
+	ProposalsMany: {"%s", "%s点", "%s предложений"},
+	ArgsQuestion:  {"<question>", "<问题>", "<вопрос>"},
+	ArgsTopic:     {"<topic>", "<主题>", "<тема>"},
+	ArgsFilter:    {"[word or year]", "[词语或年份]", "[слово или год]"},
+	ArgsLang:      {"zh | en | ru | auto", "zh | en | ru | auto", "zh | en | ru | auto"},
+	ArgsSubscribe: {"<topic> [daily HH:MM | weekly DAY HH:MM] [timezone]", "<主题> [daily HH:MM | weekly 星期 HH:MM] [时区]", "<тема> [daily ЧЧ:ММ | weekly ДЕНЬ ЧЧ:ММ] [часовой пояс]"},
+	ArgsID:        {"<id>", "<ID>", "<ID>"},
+	ArgsAdd:       {"<url> | <text>", "<网址> | <正文>", "<адрес> | <текст>"},
 	ChatIntro: {
 		"Ask about SCO diplomacy (%d documents; /help for commands). An empty line ends the chat.",
 		"请提问上合组织外交（%d 篇报道；发送 /help 查看命令）。空行结束对话。",

@@ -39,3 +39,36 @@ func TestLang(t *testing.T) {
 		}
 	}
 }
+
+// TestCount: a count takes its noun's grammatical number in Russian (1
+// встреча, 2–4 встречи, 5–20 встреч, 21 встреча…) and its words for one
+// to ten.
+func TestCount(t *testing.T) {
+	tests := []struct {
+		lang string
+		n    int
+		keys [3]Key
+		want string
+	}{
+		{"ru", 1, [3]Key{MeetingsOne, MeetingsFew, MeetingsMany}, "1 встреча"},
+		{"ru", 3, [3]Key{MeetingsOne, MeetingsFew, MeetingsMany}, "3 встречи"},
+		{"ru", 5, [3]Key{MeetingsOne, MeetingsFew, MeetingsMany}, "5 встреч"},
+		{"ru", 11, [3]Key{MeetingsOne, MeetingsFew, MeetingsMany}, "11 встреч"},
+		{"ru", 14, [3]Key{EventsOne, EventsFew, EventsMany}, "14 событий"},
+		{"ru", 21, [3]Key{EventsOne, EventsFew, EventsMany}, "21 событие"},
+		{"ru", 22, [3]Key{EventsOne, EventsFew, EventsMany}, "22 события"},
+		{"ru", 1, [3]Key{ProposalsOne, ProposalsFew, ProposalsMany}, "одно предложение"},
+		{"ru", 4, [3]Key{ProposalsOne, ProposalsFew, ProposalsMany}, "четыре предложения"},
+		{"ru", 5, [3]Key{ProposalsOne, ProposalsFew, ProposalsMany}, "пять предложений"},
+		{"ru", 12, [3]Key{ProposalsOne, ProposalsFew, ProposalsMany}, "12 предложений"},
+		{"en", 4, [3]Key{ProposalsOne, ProposalsFew, ProposalsMany}, "four"},
+		{"en", 12, [3]Key{ProposalsOne, ProposalsFew, ProposalsMany}, "12"},
+		{"zh", 2, [3]Key{ProposalsOne, ProposalsFew, ProposalsMany}, "两点"},
+		{"zh", 3, [3]Key{MeetingsOne, MeetingsFew, MeetingsMany}, "3"},
+	}
+	for _, tt := range tests {
+		if got := Count(tt.lang, tt.n, tt.keys[0], tt.keys[1], tt.keys[2]); got != tt.want {
+			t.Errorf("Count(%s, %d, %s) = %q, want %q", tt.lang, tt.n, tt.keys[0], got, tt.want)
+		}
+	}
+}
