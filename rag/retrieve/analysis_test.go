@@ -1,11 +1,16 @@
 package retrieve
 
 import (
+	"context"
+	"maps"
+	"math/rand/v2"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/glossary"
+	"github.com/scobot/scobot/rag/internal/ragtest"
 )
 
 // sameEngine reports how got's structures built from the chunks differ from
@@ -64,13 +69,22 @@ func TestAnalysisRoundTrip(t *testing.T) {
 		t.Fatal("the engine analysed the chunks again instead of using the analysis")
 	}
 	sameEngine(t, loaded, built)
-	if again := NewEngine(Config{Chunks: chunks, Glossary: g, Analysis: data, RecordAnalysis: true}); !reflect.DeepEqual(must(again.Analysis()), data) {
-		t.Error("the analysis of a loaded engine differs from the one it was loaded from")
+	if n := loaded.AnalysedChunks(); n != 0 {
+		t.Errorf("the engine analysed %d chunks, want none", n)
+	}
+	again := NewEngine(Config{Chunks: chunks, Glossary: g, Analysis: data, RecordAnalysis: true})
+	if data, reused := again.Analysis(); data != nil || !reused {
+		t.Errorf("a loaded engine recorded %d bytes (reused %v); want none: the saved analysis is still its own", len(data), reused)
+	}
+	// Made from the decoded analysis, the encoding is the one made from
+	// the text.
+	fewer := chunks[:len(chunks)-2] // the last document loses its last chunks
+	fromSaved, _ := NewEngine(Config{Chunks: fewer, Glossary: g, Analysis: data, RecordAnalysis: true}).Analysis()
+	fromText, _ := NewEngine(Config{Chunks: fewer, Glossary: g, RecordAnalysis: true}).Analysis()
+	if !reflect.DeepEqual(fromSaved, fromText) {
+		t.Error("the analysis encoded from a saved one differs from the one encoded from the text")
 	}
 }
-
-// must returns the analysis's bytes.
-func must(data []byte, _ bool) []byte { return data }
 
 // TestAnalysisIgnoredWhenItDoesNotFit: an analysis of other chunks, of
 // another version or damaged is ignored, and the engine is the one that
@@ -110,5 +124,89 @@ func TestAnalysisIgnoredWhenItDoesNotFit(t *testing.T) {
 			}
 			sameEngine(t, e, ref)
 		})
+	}
+}
+
+// TestAnalysisIncremental: over random sequences of documents added,
+// removed, edited and reordered, an engine built from the previous
+// engine's analysis analyses only the chunks of the new and edited
+// documents, and is the engine built from the text: the same structures,
+// the same retrievals and explanations.
+func TestAnalysisIncremental(t *testing.T) {
+	names, words := ragtest.Glossaries(t)
+	// pool holds each document's chunks; edited, its edited version.
+	pool := map[string][]rag.Chunk{}
+	for _, c := range append(ragtest.Fixture(), indexChunks(60)...) {
+		pool[c.Doc] = append(pool[c.Doc], c)
+	}
+	edit := func(cs []rag.Chunk) []rag.Chunk {
+		out := slices.Clone(cs)
+		out[len(out)-1].Text += " In 2031 Lavrov met Wang Yi in Samarkand."
+		return out
+	}
+	ids := slices.Sorted(maps.Keys(pool))
+	questions := []string{
+		"What did Wang Yi propose in Dushanbe?",
+		"王毅在阿斯塔纳同谁举行了会谈？",
+		"When was the 20th SCO summit held?",
+		"Lavrov Samarkand 2031",
+		"security summit Tashkent 2017",
+	}
+	for seed := range uint64(4) {
+		rng := rand.New(rand.NewPCG(seed, 99))
+		held := map[string][]rag.Chunk{} // the documents indexed, as they are
+		for _, id := range ids {
+			if rng.IntN(2) == 0 {
+				held[id] = pool[id]
+			}
+		}
+		var saved []byte
+		var savedDocs map[string][]rag.Chunk // the documents saved is the analysis of
+		for step := range 8 {
+			for range 1 + rng.IntN(3) {
+				id := ids[rng.IntN(len(ids))]
+				switch cs, ok := held[id]; {
+				case !ok:
+					held[id] = pool[id]
+				case rng.IntN(2) == 0:
+					delete(held, id)
+				default:
+					held[id] = edit(cs)
+				}
+			}
+			var chunks []rag.Chunk
+			docs := slices.Sorted(maps.Keys(held))
+			rng.Shuffle(len(docs), func(i, j int) { docs[i], docs[j] = docs[j], docs[i] })
+			wantAnalysed := 0 // the chunks of documents added or edited since saved
+			for _, d := range docs {
+				chunks = append(chunks, held[d]...)
+				if !reflect.DeepEqual(held[d], savedDocs[d]) {
+					wantAnalysed += len(held[d])
+				}
+			}
+			inc := NewEngine(Config{Chunks: chunks, Glossary: names, Lexicon: words, Analysis: saved, RecordAnalysis: true})
+			full := NewEngine(Config{Chunks: chunks, Glossary: names, Lexicon: words})
+			sameEngine(t, inc, full)
+			for _, q := range questions {
+				got, err := inc.Retrieve(context.Background(), q, Options{Mode: rag.ModeLexical})
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := full.Retrieve(context.Background(), q, Options{Mode: rag.ModeLexical})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(passageIDs(got), passageIDs(want)) || !reflect.DeepEqual(got.Explain(), want.Explain()) {
+					t.Errorf("seed %d step %d: %q retrieves %v, from the text %v", seed, step, q, passageIDs(got), passageIDs(want))
+				}
+			}
+			if n := inc.AnalysedChunks(); n != wantAnalysed {
+				t.Errorf("seed %d step %d: analysed %d chunks, want %d (those of new and edited documents)", seed, step, n, wantAnalysed)
+			}
+			if data, _ := inc.Analysis(); data != nil {
+				saved = data
+			}
+			savedDocs = maps.Clone(held)
+		}
 	}
 }
