@@ -125,31 +125,52 @@ func (a *analysis) foldCounts(ss []string) []uint32 {
 }
 
 // encode encodes the analyses of the documents of a that docs names,
-// renumbering the strings they use (others are dropped).
+// renumbering the strings they use in order of first use (others are
+// dropped).
 func (a *analysis) encode(docs []string) []byte {
-	renum := make([]uint32, len(a.strs.strs)) // old number + 1 → new; 0: not used
+	docs = slices.Sorted(slices.Values(docs))
+	// First the numbering, and a bound on the size, so that the encoding
+	// is written once into storage of the right size.
+	renum := make([]uint32, len(a.strs.strs)) // new number + 1, by old; 0: not used
 	var used []string
-	use := func(n uint32) uint32 {
-		if renum[n] == 0 {
-			used = append(used, a.strs.strs[n])
-			renum[n] = uint32(len(used))
+	size := binary.MaxVarintLen64 * 3
+	renumber := func(ps []uint32) {
+		for i := 0; i < len(ps); i += 2 {
+			if renum[ps[i]] == 0 {
+				used = append(used, a.strs.strs[ps[i]])
+				renum[ps[i]] = uint32(len(used))
+				size += binary.MaxVarintLen32 + len(a.strs.strs[ps[i]])
+			}
 		}
-		return renum[n] - 1
+		size += len(ps) * binary.MaxVarintLen32
 	}
-	var body []byte
-	uv := func(v uint64) { body = binary.AppendUvarint(body, v) }
+	for _, doc := range docs {
+		d := a.docs[doc]
+		size += len(doc) + 3*binary.MaxVarintLen32
+		for _, c := range d.chunks {
+			renumber(c.terms)
+			renumber(c.forms)
+			size += (4 + len(c.years)) * binary.MaxVarintLen32
+		}
+	}
+	b := make([]byte, 0, size)
+	uv := func(v uint64) { b = binary.AppendUvarint(b, v) }
 	pairs := func(ps []uint32) {
 		uv(uint64(len(ps) / 2))
 		for i := 0; i < len(ps); i += 2 {
-			uv(uint64(use(ps[i])))
+			uv(uint64(renum[ps[i]] - 1))
 			uv(uint64(ps[i+1]))
 		}
 	}
-	docs = slices.Sorted(slices.Values(docs))
+	uv(analysisVersion)
+	uv(uint64(len(used)))
+	for _, s := range used {
+		b = segfile.AppendString(b, s)
+	}
 	uv(uint64(len(docs)))
 	for _, doc := range docs {
 		d := a.docs[doc]
-		body = segfile.AppendString(body, doc)
+		b = segfile.AppendString(b, doc)
 		uv(uint64(d.sum))
 		uv(uint64(len(d.chunks)))
 		for _, c := range d.chunks {
@@ -157,17 +178,11 @@ func (a *analysis) encode(docs []string) []byte {
 			pairs(c.terms)
 			uv(uint64(len(c.years)))
 			for _, y := range c.years {
-				body = binary.AppendVarint(body, int64(y))
+				b = binary.AppendVarint(b, int64(y))
 			}
 			pairs(c.forms)
 		}
 	}
-	b := binary.AppendUvarint(nil, analysisVersion)
-	b = binary.AppendUvarint(b, uint64(len(used)))
-	for _, s := range used {
-		b = segfile.AppendString(b, s)
-	}
-	b = append(b, body...)
 	return binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b))
 }
 
