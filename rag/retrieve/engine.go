@@ -259,8 +259,13 @@ func (e *Engine) index(chunks []rag.Chunk, saved *analysis, record bool) {
 		remap    []uint32 // string number of a → term number + 1; 0: not numbered yet
 		lens     = make([]int32, 0, len(chunks))
 		postings [][]lexical.Posting // term number → postings
-		ids      []uint32            // a chunk's term numbers; reused
-		todo     []int               // the chunks of a batch to analyse
+		// ids holds the term numbers of doc's chunks since the last
+		// flush, each once (seen[id] == stamp marks those held).
+		doc   string
+		ids   []uint32
+		seen  []int
+		stamp = 1
+		todo  []int // the chunks of a batch to analyse
 		// formCount counts the occurrences of the forms (by string
 		// number of a); formOrder holds the forms in order of first
 		// occurrence.
@@ -278,6 +283,15 @@ func (e *Engine) index(chunks []rag.Chunk, saved *analysis, record bool) {
 			postings = append(postings, nil)
 		}
 		return remap[n] - 1
+	}
+	// flush adds the terms of a run of doc's chunks to its set: once per
+	// run (usually once per document) rather than once per chunk.
+	flush := func() {
+		if len(chunks) > 0 {
+			e.docTerms[doc] = e.docTerms[doc].union(newIDSet(ids))
+		}
+		ids = ids[:0]
+		stamp++
 	}
 	for start := 0; start < len(chunks); start += indexBatch {
 		batch := chunks[start:min(start+indexBatch, len(chunks))]
@@ -301,13 +315,21 @@ func (e *Engine) index(chunks []rag.Chunk, saved *analysis, record bool) {
 			e.chunks[c.ID] = c
 			e.byDoc[c.Doc] = append(e.byDoc[c.Doc], c)
 			lens = append(lens, ca.length)
-			ids = ids[:0]
+			if start+i > 0 && c.Doc != doc {
+				flush()
+			}
+			doc = c.Doc
 			for k := 0; k < len(ca.terms); k += 2 {
 				id := termOf(ca.terms[k])
-				ids = append(ids, id)
+				if int(id) >= len(seen) {
+					seen = append(seen, make([]int, len(e.terms.df)-len(seen))...)
+				}
+				if seen[id] != stamp {
+					seen[id] = stamp
+					ids = append(ids, id)
+				}
 				postings[id] = append(postings[id], lexical.Posting{Doc: int32(start + i), TF: int32(ca.terms[k+1])})
 			}
-			e.docTerms[c.Doc] = e.docTerms[c.Doc].union(newIDSet(ids))
 			if len(c.Date) >= 4 {
 				if y, err := strconv.Atoi(c.Date[:4]); err == nil {
 					e.docYears[y] = true
@@ -332,6 +354,7 @@ func (e *Engine) index(chunks []rag.Chunk, saved *analysis, record bool) {
 			}
 		}
 	}
+	flush()
 	// Counting a form's occurrences at its first one adds what counting
 	// each in turn would.
 	for _, n := range formOrder {
