@@ -188,14 +188,7 @@ func TestAnalysisIncremental(t *testing.T) {
 			full := NewEngine(Config{Chunks: chunks, Glossary: names, Lexicon: words})
 			sameEngine(t, inc, full)
 			for _, q := range questions {
-				got, err := inc.Retrieve(context.Background(), q, Options{Mode: rag.ModeLexical})
-				if err != nil {
-					t.Fatal(err)
-				}
-				want, err := full.Retrieve(context.Background(), q, Options{Mode: rag.ModeLexical})
-				if err != nil {
-					t.Fatal(err)
-				}
+				got, want := retrieveLexically(t, inc, q), retrieveLexically(t, full, q)
 				if !reflect.DeepEqual(passageIDs(got), passageIDs(want)) || !reflect.DeepEqual(got.Explain(), want.Explain()) {
 					t.Errorf("seed %d step %d: %q retrieves %v, from the text %v", seed, step, q, passageIDs(got), passageIDs(want))
 				}
@@ -209,4 +202,14 @@ func TestAnalysisIncremental(t *testing.T) {
 			savedDocs = maps.Clone(held)
 		}
 	}
+}
+
+// retrieveLexically retrieves q from e by keyword search.
+func retrieveLexically(t *testing.T, e *Engine, q string) Retrieval {
+	t.Helper()
+	r, err := e.Retrieve(context.Background(), q, Options{Mode: rag.ModeLexical})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
