@@ -36,13 +36,13 @@ import (
 //	  order the engine was given them), and per chunk: its number of
 //	  terms (its BM25 length), its distinct terms in order of first
 //	  occurrence as (string number, count), the distinct years it
-//	  names (varints), its distinct forms in order of first occurrence
+//	  names, its distinct forms in order of first occurrence
 //	  as (string number, count)
 //	a CRC-32 (IEEE) of all the above (4 bytes, little-endian)
 
 // analysisVersion changes whenever the encoding or what index builds
 // changes; an analysis of another version is not used.
-const analysisVersion = 4
+const analysisVersion = 5
 
 // strTable numbers strings (terms and forms), so that each is held once
 // and a chunk's analysis is a list of numbers.
@@ -69,7 +69,7 @@ func (t *strTable) add(s string) uint32 {
 type chunkAnalysis struct {
 	length int32    // the number of terms, repeats counted (BM25 length)
 	terms  []uint32 // distinct terms in order of first occurrence, each followed by its count
-	years  []int32  // the distinct years the text names
+	years  []uint32 // the distinct years the text names (yearRE: four digits)
 	forms  []uint32 // distinct forms in order of first occurrence, each followed by its count
 }
 
@@ -99,8 +99,8 @@ func (a *analysis) fold(f chunkFacts) chunkAnalysis {
 	ca.terms = a.foldCounts(f.terms)
 	ca.forms = a.foldCounts(f.forms)
 	for _, y := range f.years {
-		if !slices.Contains(ca.years, int32(y)) {
-			ca.years = append(ca.years, int32(y))
+		if !slices.Contains(ca.years, uint32(y)) {
+			ca.years = append(ca.years, uint32(y))
 		}
 	}
 	return ca
@@ -178,7 +178,7 @@ func (a *analysis) encode(docs []string) []byte {
 			pairs(c.terms)
 			uv(uint64(len(c.years)))
 			for _, y := range c.years {
-				b = binary.AppendVarint(b, int64(y))
+				uv(uint64(y))
 			}
 			pairs(c.forms)
 		}
@@ -210,9 +210,20 @@ func decodeAnalysis(data []byte) (*analysis, error) {
 	if r.Err() == nil && len(a.strs.strs) != int(nstrs) {
 		return nil, errors.New("analysis names a string twice")
 	}
+	// The chunks' numbers are cut from shared blocks rather than
+	// allocated one list at a time: a 100k-chunk analysis holds 300k lists.
+	var block []uint32
+	take := func(n int) []uint32 {
+		if n > cap(block)-len(block) {
+			block = make([]uint32, 0, max(n, 1<<16))
+		}
+		out := block[len(block) : len(block)+n : len(block)+n]
+		block = block[:len(block)+n]
+		return out
+	}
 	pairs := func() []uint32 {
 		n := r.count()
-		ps := make([]uint32, 2*n)
+		ps := take(int(2 * n))
 		for i := range ps {
 			ps[i] = uint32(r.Uvarint())
 			if i%2 == 0 && uint64(ps[i]) >= nstrs && r.Err() == nil {
@@ -230,9 +241,9 @@ func decodeAnalysis(data []byte) (*analysis, error) {
 			c := &d.chunks[i]
 			c.length = int32(r.Uvarint())
 			c.terms = pairs()
-			c.years = make([]int32, r.count())
+			c.years = take(int(r.count()))
 			for j := range c.years {
-				c.years[j] = int32(r.Varint())
+				c.years[j] = uint32(r.Uvarint())
 			}
 			c.forms = pairs()
 		}

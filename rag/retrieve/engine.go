@@ -248,12 +248,27 @@ func (e *Engine) index(chunks []rag.Chunk, saved *analysis, record bool) {
 			a.docs[doc] = d
 		}
 	}
+	// reused: every chunk's analysis is saved's, and nothing of saved is
+	// dropped; the analysis is then kept only while it is added.
+	reused := saved != nil && len(fresh) == 0 && dropped == 0
+	keep := record && !reused
 	at := make(map[string]int, len(docs)) // document → its chunks seen so far
 	pos := make([]*chunkAnalysis, len(chunks))
+	// need counts the postings of each string of a in the chunks analysed
+	// already, so that each term's postings are laid out once, in one
+	// arena, rather than grown.
+	need := make([]int32, len(a.strs.strs))
+	total := 0
 	for i, c := range chunks {
-		pos[i] = &a.docs[c.Doc].chunks[at[c.Doc]]
+		ca := &a.docs[c.Doc].chunks[at[c.Doc]]
+		pos[i] = ca
 		at[c.Doc]++
+		for k := 0; k < len(ca.terms); k += 2 {
+			need[ca.terms[k]]++
+		}
+		total += len(ca.terms) / 2
 	}
+	arena := make([]lexical.Posting, 0, total)
 
 	var (
 		remap    []uint32 // string number of a → term number + 1; 0: not numbered yet
@@ -280,7 +295,12 @@ func (e *Engine) index(chunks []rag.Chunk, saved *analysis, record bool) {
 		if remap[n] == 0 {
 			id := e.terms.add(a.strs.strs[n])
 			remap[n] = id + 1
-			postings = append(postings, nil)
+			c := 0
+			if int(n) < len(need) {
+				c = int(need[n])
+			}
+			postings = append(postings, arena[len(arena):len(arena):len(arena)+c])
+			arena = arena[:len(arena)+c]
 		}
 		return remap[n] - 1
 	}
@@ -349,7 +369,7 @@ func (e *Engine) index(chunks []rag.Chunk, saved *analysis, record bool) {
 				}
 				formCount[n] += int(ca.forms[k+1])
 			}
-			if !record {
+			if !keep {
 				*ca = chunkAnalysis{} // not kept: let it go
 			}
 		}
@@ -375,9 +395,9 @@ func (e *Engine) index(chunks []rag.Chunk, saved *analysis, record bool) {
 		panic(fmt.Sprintf("retrieve: %v", err))
 	}
 	e.lex = lex
-	e.reused = saved != nil && e.analysed == 0 && dropped == 0
+	e.reused = reused
 	e.log.Debug("analysis of the chunks", "chunks", len(chunks), "analysed", e.analysed, "saved documents dropped", dropped)
-	if record && !e.reused {
+	if keep {
 		e.analysis = a.encode(docs)
 	}
 }
