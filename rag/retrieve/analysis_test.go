@@ -97,7 +97,19 @@ func TestAnalysisIgnoredWhenItDoesNotFit(t *testing.T) {
 	edited := append([]rag.Chunk(nil), chunks...)
 	edited[7].Text += " 2031 Samarkand"
 	cut := func(n int) []byte { return data[:n] }
-	flip := func(i int) []byte { b := append([]byte(nil), data...); b[i] ^= 0x55; return b }
+	flip := func(is ...int) []byte {
+		b := append([]byte(nil), data...)
+		for _, i := range is {
+			b[i] ^= 0x55
+		}
+		return b
+	}
+	perDoc, built, err := splitAnalysis(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := func(b []byte) []byte { return append([]byte{analysisVersion + 1}, b[1:]...) }
+	inPerDoc, inBuilt := len(data)-len(built)-len(perDoc)/2, len(data)-3 // a byte in each part
 	tests := []struct {
 		name   string
 		chunks []rag.Chunk
@@ -105,11 +117,11 @@ func TestAnalysisIgnoredWhenItDoesNotFit(t *testing.T) {
 	}{
 		{"other text, same IDs", edited, data},
 		{"fewer chunks", chunks[:39], data},
-		{"another version", chunks, append([]byte{analysisVersion + 1}, data[1:]...)},
+		{"another version", chunks, joinAnalysis(other(perDoc), other(built))},
 		{"truncated", chunks, cut(len(data) - 1)},
 		{"cut in half", chunks, cut(len(data) / 2)},
-		{"byte flipped in the terms", chunks, flip(len(data) / 3)},
-		{"byte flipped in the forms", chunks, flip(len(data) - 3)},
+		{"byte flipped in each part", chunks, flip(inPerDoc, inBuilt)},
+		{"parts out of range", chunks, append([]byte{0xff, 0x7f}, data[2:]...)},
 		{"trailing byte", chunks, append(append([]byte(nil), data...), 0)},
 	}
 	for _, tt := range tests {
@@ -212,4 +224,30 @@ func retrieveLexically(t *testing.T, e *Engine, q string) Retrieval {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// TestAnalysisPartsServeAlone: with its built structures damaged, a saved
+// analysis of the same chunks serves through its per-document part (no
+// chunk analysed again, and the analysis recorded afresh); with its
+// per-document part damaged, the built structures serve alone.
+func TestAnalysisPartsServeAlone(t *testing.T) {
+	chunks := indexChunks(40)
+	data, _ := NewEngine(Config{Chunks: chunks, RecordAnalysis: true}).Analysis()
+	want := NewEngine(Config{Chunks: chunks})
+	perDoc, built, err := splitAnalysis(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	damaged := func(b []byte) []byte { b = slices.Clone(b); b[len(b)/2] ^= 0x55; return b }
+
+	e := NewEngine(Config{Chunks: chunks, Analysis: joinAnalysis(perDoc, damaged(built)), RecordAnalysis: true})
+	sameEngine(t, e, want)
+	if got, reused := e.Analysis(); reused || e.AnalysedChunks() != 0 || !reflect.DeepEqual(got, data) {
+		t.Errorf("built structures damaged: reused %v, analysed %d chunks, recorded the same analysis %v; want false, 0, true", reused, e.AnalysedChunks(), reflect.DeepEqual(got, data))
+	}
+	e = NewEngine(Config{Chunks: chunks, Analysis: joinAnalysis(damaged(perDoc), built)})
+	sameEngine(t, e, want)
+	if _, reused := e.Analysis(); !reused {
+		t.Error("per-document part damaged: the built structures were not used")
+	}
 }

@@ -150,14 +150,27 @@ func NewEngine(cfg Config) *Engine {
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
+	// A saved analysis of exactly these chunks gives the built structures
+	// (analysis_built.go); one of other chunks, the analysis of each
+	// document it has unchanged (analysis.go).
 	var saved *analysis
 	if cfg.Analysis != nil {
-		var err error
-		if saved, err = decodeAnalysis(cfg.Analysis); err != nil {
+		perDoc, built, err := splitAnalysis(cfg.Analysis)
+		if err == nil {
+			if err = e.loadBuilt(cfg.Chunks, built); err == nil {
+				e.reused = true
+			} else {
+				e.log.Debug("the saved analysis is of other chunks; taking the analysis of the documents it has unchanged", "err", err)
+				saved, err = decodeAnalysis(perDoc)
+			}
+		}
+		if err != nil {
 			e.log.Debug("ignoring the saved analysis of the chunks; analysing them", "err", err)
 		}
 	}
-	e.index(cfg.Chunks, saved, cfg.RecordAnalysis)
+	if !e.reused {
+		e.index(cfg.Chunks, saved, cfg.RecordAnalysis)
+	}
 	seenLang := map[string]bool{}
 	for _, c := range cfg.Chunks {
 		seenLang[c.Lang] = true
@@ -248,10 +261,6 @@ func (e *Engine) index(chunks []rag.Chunk, saved *analysis, record bool) {
 			a.docs[doc] = d
 		}
 	}
-	// reused: every chunk's analysis is saved's, and nothing of saved is
-	// dropped; the analysis is then kept only while it is added.
-	reused := saved != nil && len(fresh) == 0 && dropped == 0
-	keep := record && !reused
 	at := make(map[string]int, len(docs)) // document → its chunks seen so far
 	pos := make([]*chunkAnalysis, len(chunks))
 	// need counts the postings of each string of a in the chunks analysed
@@ -369,7 +378,7 @@ func (e *Engine) index(chunks []rag.Chunk, saved *analysis, record bool) {
 				}
 				formCount[n] += int(ca.forms[k+1])
 			}
-			if !keep {
+			if !record {
 				*ca = chunkAnalysis{} // not kept: let it go
 			}
 		}
@@ -395,10 +404,9 @@ func (e *Engine) index(chunks []rag.Chunk, saved *analysis, record bool) {
 		panic(fmt.Sprintf("retrieve: %v", err))
 	}
 	e.lex = lex
-	e.reused = reused
 	e.log.Debug("analysis of the chunks", "chunks", len(chunks), "analysed", e.analysed, "saved documents dropped", dropped)
-	if keep {
-		e.analysis = a.encode(docs)
+	if record {
+		e.analysis = joinAnalysis(a.encode(docs), e.encodeBuilt(chunks))
 	}
 }
 
