@@ -114,9 +114,10 @@ type Engine struct {
 	sentCache  *sync.Map
 	sentCached *atomic.Int64
 	// analysis is the encoded analysis of the chunks when
-	// Config.RecordAnalysis asked for it and it is not Config.Analysis;
-	// reused tells whether it is; analysed counts the chunks analysed at
-	// build (the others' analysis came from Config.Analysis).
+	// Config.RecordAnalysis asked for it and the structures were not
+	// taken whole from Config.Analysis; reused tells whether they were;
+	// analysed counts the chunks analysed at build (the others' analysis
+	// came from Config.Analysis).
 	analysis []byte
 	reused   bool
 	analysed int
@@ -411,10 +412,10 @@ func (e *Engine) index(chunks []rag.Chunk, saved *analysis, record bool) {
 }
 
 // Analysis returns the engine's encoded analysis of its chunks for
-// Config.Analysis, and whether Config.Analysis was exactly the analysis of
-// the chunks (every chunk's analysis taken from it, nothing in it left
-// out). data is nil unless Config.RecordAnalysis asked for it, and when
-// reused: Config.Analysis is then what it would be.
+// Config.Analysis, and whether the engine took its structures whole from
+// Config.Analysis (one made for exactly these chunks). data is nil unless
+// Config.RecordAnalysis asked for it, and when reused: Config.Analysis is
+// then what it would be.
 func (e *Engine) Analysis() (data []byte, reused bool) { return e.analysis, e.reused }
 
 // AnalysedChunks returns how many of the engine's chunks it analysed at
