@@ -8,15 +8,17 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/store"
 )
 
 // TestAppStartsFromSavedAnalysis: the first start over a corpus keeps the
 // engine's analysis of the chunks and its index's segment file; the next
-// starts build the engine from them, and
-// retrieve exactly as the first; a damaged analysis file or an edited
-// corpus is not used, and the engine is again the one built from the text.
+// starts build the engine from them, and retrieve exactly as the first; a
+// damaged analysis file is not used, and the engine is again the one built
+// from the text; after a report is added, only its chunks are analysed,
+// and the engine retrieves as one built from the text.
 func TestAppStartsFromSavedAnalysis(t *testing.T) {
 	dir, db := t.TempDir(), t.TempDir()
 	writeCorpus(t, dir, map[string]string{
@@ -25,8 +27,10 @@ func TestAppStartsFromSavedAnalysis(t *testing.T) {
 	})
 	questions := []string{"What did Wang Yi say in Dushanbe?", "上合组织峰会在哪里举行？", "Who hosted the 2030 summit?"}
 	type result struct {
-		reused  bool
-		answers []retrieve.Retrieval
+		reused   bool
+		analysed int // chunks analysed at build
+		chunks   map[string][]rag.Chunk
+		answers  []retrieve.Retrieval
 	}
 	open := func() result {
 		t.Helper()
@@ -36,6 +40,7 @@ func TestAppStartsFromSavedAnalysis(t *testing.T) {
 		}
 		var r result
 		_, r.reused = a.engine.Analysis()
+		r.analysed, r.chunks = a.engine.AnalysedChunks(), a.chunks
 		for _, q := range questions {
 			got, err := a.engine.Retrieve(context.Background(), q, retrieve.Options{})
 			if err != nil {
@@ -77,14 +82,19 @@ func TestAppStartsFromSavedAnalysis(t *testing.T) {
 	check("damaged analysis", open(), false)
 	check("analysis written again", open(), true)
 
-	r, ok := readSynced(db)
-	if !ok {
-		t.Fatal("no sync record")
+	writeCorpus(t, dir, map[string]string{"c.txt": "Lavrov met Wang Yi in Tashkent\n\nOn May 20, 2022, Sergey Lavrov met Wang Yi in Tashkent. They spoke of Afghanistan.\n"})
+	added := open()
+	if added.reused || added.analysed == 0 || added.analysed != len(added.chunks["c"]) {
+		t.Errorf("after a report was added: analysed %d chunks (reused %v), want the %d of that report", added.analysed, added.reused, len(added.chunks["c"]))
 	}
-	r.Index = "another index"
-	if got, release := readAnalysis(db, r, slog.New(slog.DiscardHandler)); got != nil {
-		t.Error("an analysis made for another index was read")
-	} else {
-		release()
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	fromText := open()
+	if fromText.analysed != len(fromText.chunks["a"])+len(fromText.chunks["b"])+len(fromText.chunks["c"]) {
+		t.Errorf("without a saved analysis: analysed %d chunks, want all", fromText.analysed)
+	}
+	if !reflect.DeepEqual(added.answers, fromText.answers) {
+		t.Error("after a report was added, retrieval differs from an engine's built from the text")
 	}
 }

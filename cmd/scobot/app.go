@@ -168,7 +168,6 @@ func buildApp(ctx context.Context, cfg config, res *resources, log *slog.Logger,
 	}
 	a := &app{chunks: map[string][]rag.Chunk{}, store: st, skipped: lc.skipped, corpus: lc.id}
 	var all []rag.Chunk
-	exact := true // the index holds exactly the chunks in all
 	if isSynced {
 		// The index holds exactly these documents' chunks: take them from
 		// it rather than chunking, hashing and comparing every document
@@ -220,7 +219,6 @@ func buildApp(ctx context.Context, cfg config, res *resources, log *slog.Logger,
 	case err != nil:
 		log.Warn("couldn't embed the corpus; answering by keyword search only", "err", err)
 		vec = unavailableVectors{err}
-		exact = false
 	case opts.live:
 		x := vecscan.New(pinnedVectors{st: st, gen: st.Generation()}, 0)
 		if _, perr := x.Refresh(ctx); perr != nil {
@@ -231,19 +229,15 @@ func buildApp(ctx context.Context, cfg config, res *resources, log *slog.Logger,
 		vec = vecscan.New(st, 0)
 	}
 	phase("chunk and sync")
-	// The chunks' analysis is kept beside the index for the next start
-	// over the same corpus and index (analysis.go), when the index holds
-	// exactly the chunks the engine is built from.
-	var rec syncedRecord
-	if exact && st.Path() != "" {
-		rec = syncedRecord{Corpus: lc.id, Index: st.ContentSig()}
-	}
-	saved, release := readAnalysis(dbDir, rec, log)
+	// The chunks' analysis is kept beside the index (analysis.go): the
+	// next start takes from it the analysis of every document whose
+	// chunks are unchanged and analyses only the others'.
+	saved, release := readAnalysis(dbDir, log)
 	engine := retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: res.gl, Lexicon: res.lex, Logger: log, Params: opts.params, MaxRetrievals: opts.retrievals,
-		Analysis: saved, RecordAnalysis: saved == nil && rec.Corpus != "" && rec.Index != ""})
+		Analysis: saved, RecordAnalysis: st.Path() != ""})
 	release() // the engine copied what it took
 	if data, _ := engine.Analysis(); data != nil {
-		if err := writeAnalysis(dbDir, rec, data); err != nil {
+		if err := writeAnalysis(dbDir, data); err != nil {
 			log.Debug("couldn't keep the analysis of the chunks", "err", err)
 		}
 	}

@@ -5,236 +5,267 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
-	"maps"
 	"slices"
 	"strconv"
 	"unsafe"
 
 	"github.com/scobot/scobot/internal/segfile"
 	"github.com/scobot/scobot/rag"
-	"github.com/scobot/scobot/rag/lexical"
-	"github.com/scobot/scobot/rag/translit"
 )
 
-// An engine's analysis of its chunks — what index builds from their texts:
-// the numbered terms, each document's term set, the BM25 postings, the
-// years named and the name-like forms — is most of the cost of NewEngine
-// on a large index. Config.RecordAnalysis keeps it, encoded, so that the
-// caller can save it beside the index (Engine.Analysis) and hand it back
-// with Config.Analysis at the next start over the same chunks: the engine
-// then decodes those structures instead of building them, and they are the
-// structures index would build.
+// An engine's analysis of its chunks — what index finds in their texts:
+// each chunk's terms with their counts, the years it names and its
+// name-like forms — is most of the cost of NewEngine on a large index.
+// It is kept per document (docAnalysis), keyed by the document's ID and a
+// checksum of its chunks, so that an analysis saved by an earlier engine
+// (Config.Analysis, Engine.Analysis) serves every document whose chunks
+// are unchanged, whatever else was added or removed: only the chunks of
+// new or changed documents are tokenised again. The engine's structures —
+// numbered terms, document term sets, BM25 postings, years, forms — are
+// then built from the per-chunk analyses in the chunks' order (see
+// index), the same way whether an analysis was made now or decoded, so
+// they are exactly those of an engine that analysed every chunk.
 //
 // Encoding (unsigned and signed varints as encoding/binary writes them; a
 // string is its length then its bytes; a list is its length then its
 // items):
 //
 //	analysisVersion
-//	chunksSum of the chunks
-//	chunk IDs, in the order NewEngine was given the chunks
-//	each chunk's number of terms (its BM25 length)
-//	terms, in the vocabulary's numbering
-//	per term: its postings, as (chunk number − previous chunk number, tf)
-//	document term sets, by document ID: the ID and its term numbers, as
-//	  differences from the previous
-//	years named (sorted), then the newest document date's year
-//	forms, as EachForm gives them: text and count
+//	strings (terms and forms), numbered in order
+//	documents, sorted by ID: the ID, chunksSum of its chunks (in the
+//	  order the engine was given them), and per chunk: its number of
+//	  terms (its BM25 length), its distinct terms in order of first
+//	  occurrence as (string number, count), the distinct years it
+//	  names, its distinct forms in order of first occurrence
+//	  as (string number, count)
 //	a CRC-32 (IEEE) of all the above (4 bytes, little-endian)
 
 // analysisVersion changes whenever the encoding or what index builds
 // changes; an analysis of another version is not used.
-const analysisVersion = 3
+const analysisVersion = 5
 
-// encodeAnalysis encodes what index built from chunks.
-func (e *Engine) encodeAnalysis(chunks []rag.Chunk) []byte {
-	d := e.lex.Dump()
-	lexNum := make(map[string]int, len(d.Terms))
-	for i, t := range d.Terms {
-		lexNum[t] = i
+// strTable numbers strings (terms and forms), so that each is held once
+// and a chunk's analysis is a list of numbers.
+type strTable struct {
+	num  map[string]uint32
+	strs []string
+}
+
+// add returns the number of s, numbering it when it is new.
+func (t *strTable) add(s string) uint32 {
+	if n, ok := t.num[s]; ok {
+		return n
 	}
-	terms := make([]string, len(e.terms.df))
-	for t, id := range e.terms.ids {
-		terms[id] = t
-	}
-	var b []byte
-	uv := func(v uint64) { b = binary.AppendUvarint(b, v) }
-	str := func(s string) { b = segfile.AppendString(b, s) }
-	uv(analysisVersion)
-	uv(uint64(chunksSum(chunks)))
-	uv(uint64(len(chunks)))
-	for _, c := range chunks {
-		str(c.ID)
-	}
-	for _, n := range d.Lens {
-		uv(uint64(n))
-	}
-	uv(uint64(len(terms)))
-	for _, t := range terms {
-		str(t)
-	}
-	for _, t := range terms {
-		ps := d.Postings[lexNum[t]]
-		uv(uint64(len(ps)))
-		prev := int32(-1)
-		for _, p := range ps {
-			uv(uint64(p.Doc - prev))
-			uv(uint64(p.TF))
-			prev = p.Doc
+	n := uint32(len(t.strs))
+	t.num[s] = n
+	t.strs = append(t.strs, s)
+	return n
+}
+
+// chunkAnalysis is what index needs of one chunk's text, with its strings
+// numbered in a strTable. Counts of the same term or form are folded
+// together: adding a term's count at its first occurrence builds what
+// adding each occurrence in turn would.
+type chunkAnalysis struct {
+	length int32    // the number of terms, repeats counted (BM25 length)
+	terms  []uint32 // distinct terms in order of first occurrence, each followed by its count
+	years  []uint32 // the distinct years the text names (yearRE: four digits)
+	forms  []uint32 // distinct forms in order of first occurrence, each followed by its count
+}
+
+// docAnalysis is the analysis of one document's chunks.
+type docAnalysis struct {
+	sum    uint32 // chunksSum of the chunks analysed, in order
+	chunks []chunkAnalysis
+}
+
+// analysis is the analysis of a set of documents; its strTable numbers
+// the strings of all of them.
+type analysis struct {
+	strs strTable
+	docs map[string]*docAnalysis
+	at   map[uint32]int // fold's scratch, cleared after each use
+}
+
+// newAnalysis returns an empty analysis.
+func newAnalysis() *analysis {
+	return &analysis{strs: strTable{num: map[string]uint32{}}, docs: map[string]*docAnalysis{}, at: map[uint32]int{}}
+}
+
+// fold returns the compact analysis of the facts of one chunk, numbering
+// its strings in a.
+func (a *analysis) fold(f chunkFacts) chunkAnalysis {
+	ca := chunkAnalysis{length: int32(len(f.terms))}
+	ca.terms = a.foldCounts(f.terms)
+	ca.forms = a.foldCounts(f.forms)
+	for _, y := range f.years {
+		if !slices.Contains(ca.years, uint32(y)) {
+			ca.years = append(ca.years, uint32(y))
 		}
 	}
-	docs := slices.Sorted(maps.Keys(e.docTerms))
+	return ca
+}
+
+// foldCounts numbers ss in a and returns their distinct numbers in order of
+// first occurrence, each followed by how often it occurs.
+func (a *analysis) foldCounts(ss []string) []uint32 {
+	var out []uint32
+	at := a.at // string number → index of its count in out
+	defer clear(at)
+	for _, s := range ss {
+		n := a.strs.add(s)
+		if i, ok := at[n]; ok {
+			out[i]++
+			continue
+		}
+		at[n] = len(out) + 1
+		out = append(out, n, 1)
+	}
+	return slices.Clip(out)
+}
+
+// encode encodes the analyses of the documents of a that docs names,
+// renumbering the strings they use in order of first use (others are
+// dropped).
+func (a *analysis) encode(docs []string) []byte {
+	docs = slices.Sorted(slices.Values(docs))
+	// First the numbering, and a bound on the size, so that the encoding
+	// is written once into storage of the right size.
+	renum := make([]uint32, len(a.strs.strs)) // new number + 1, by old; 0: not used
+	var used []string
+	size := binary.MaxVarintLen64 * 3
+	renumber := func(ps []uint32) {
+		for i := 0; i < len(ps); i += 2 {
+			if renum[ps[i]] == 0 {
+				used = append(used, a.strs.strs[ps[i]])
+				renum[ps[i]] = uint32(len(used))
+				size += binary.MaxVarintLen32 + len(a.strs.strs[ps[i]])
+			}
+		}
+		size += len(ps) * binary.MaxVarintLen32
+	}
+	for _, doc := range docs {
+		d := a.docs[doc]
+		size += len(doc) + 3*binary.MaxVarintLen32
+		for _, c := range d.chunks {
+			renumber(c.terms)
+			renumber(c.forms)
+			size += (4 + len(c.years)) * binary.MaxVarintLen32
+		}
+	}
+	b := make([]byte, 0, size)
+	uv := func(v uint64) { b = binary.AppendUvarint(b, v) }
+	pairs := func(ps []uint32) {
+		uv(uint64(len(ps) / 2))
+		for i := 0; i < len(ps); i += 2 {
+			uv(uint64(renum[ps[i]] - 1))
+			uv(uint64(ps[i+1]))
+		}
+	}
+	uv(analysisVersion)
+	uv(uint64(len(used)))
+	for _, s := range used {
+		b = segfile.AppendString(b, s)
+	}
 	uv(uint64(len(docs)))
 	for _, doc := range docs {
-		str(doc)
-		set := e.docTerms[doc]
-		uv(uint64(len(set)))
-		prev := uint32(0)
-		for _, id := range set {
-			uv(uint64(id - prev))
-			prev = id
+		d := a.docs[doc]
+		b = segfile.AppendString(b, doc)
+		uv(uint64(d.sum))
+		uv(uint64(len(d.chunks)))
+		for _, c := range d.chunks {
+			uv(uint64(c.length))
+			pairs(c.terms)
+			uv(uint64(len(c.years)))
+			for _, y := range c.years {
+				uv(uint64(y))
+			}
+			pairs(c.forms)
 		}
 	}
-	years := slices.Sorted(maps.Keys(e.docYears))
-	uv(uint64(len(years)))
-	for _, y := range years {
-		b = binary.AppendVarint(b, int64(y))
-	}
-	b = binary.AppendVarint(b, int64(e.newest))
-	var forms []byte
-	nforms := 0
-	e.forms.EachForm(func(f string, n int) {
-		forms = binary.AppendUvarint(forms, uint64(len(f)))
-		forms = append(forms, f...)
-		forms = binary.AppendUvarint(forms, uint64(n))
-		nforms++
-	})
-	uv(uint64(nforms))
-	b = append(b, forms...)
 	return binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b))
 }
 
-// load sets up what index would build from chunks from data, an encoded
-// analysis of the same chunks. It changes nothing when data does not
-// describe chunks (other chunk IDs, damage, another version).
-func (e *Engine) load(chunks []rag.Chunk, data []byte) error {
+// decodeAnalysis decodes an encoded analysis; an error when data is of
+// another version or damaged.
+func decodeAnalysis(data []byte) (*analysis, error) {
 	// The version first: an analysis an older scobot wrote is of another
 	// version, not damaged.
 	if v, n := binary.Uvarint(data); n > 0 && v != analysisVersion {
-		return fmt.Errorf("analysis of version %d, want %d", v, analysisVersion)
+		return nil, fmt.Errorf("analysis of version %d, want %d", v, analysisVersion)
 	}
 	if len(data) < 4 || crc32.ChecksumIEEE(data[:len(data)-4]) != binary.LittleEndian.Uint32(data[len(data)-4:]) {
-		return errors.New("analysis damaged (checksum mismatch)")
+		return nil, errors.New("analysis damaged (checksum mismatch)")
 	}
 	r := analysisReader{segfile.NewDecoder(data[:len(data)-4])}
 	if v := r.Uvarint(); r.Err() == nil && v != analysisVersion {
-		return fmt.Errorf("analysis of version %d, want %d", v, analysisVersion)
+		return nil, fmt.Errorf("analysis of version %d, want %d", v, analysisVersion)
 	}
-	if sum := r.Uvarint(); r.Err() == nil && sum != uint64(chunksSum(chunks)) {
-		return errors.New("analysis of chunks with other content")
+	a := newAnalysis()
+	nstrs := r.count()
+	a.strs.strs = make([]string, 0, nstrs)
+	for range nstrs {
+		a.strs.add(r.str())
 	}
-	if n := r.count(); r.Err() == nil && n != uint64(len(chunks)) {
-		return fmt.Errorf("analysis of %d chunks, the index has %d", n, len(chunks))
+	if r.Err() == nil && len(a.strs.strs) != int(nstrs) {
+		return nil, errors.New("analysis names a string twice")
 	}
-	ids := make([]string, len(chunks))
-	for i, c := range chunks {
-		if !r.match(c.ID) {
-			return r.fail()
+	// The chunks' numbers are cut from shared blocks rather than
+	// allocated one list at a time: a 100k-chunk analysis holds 300k lists.
+	var block []uint32
+	take := func(n int) []uint32 {
+		if n > cap(block)-len(block) {
+			block = make([]uint32, 0, max(n, 1<<16))
 		}
-		ids[i] = c.ID
+		out := block[len(block) : len(block)+n : len(block)+n]
+		block = block[:len(block)+n]
+		return out
 	}
-	lens := make([]int32, len(chunks))
-	for i := range lens {
-		lens[i] = int32(r.Uvarint())
-	}
-	nterms := r.count()
-	terms := make([]string, 0, nterms)
-	v := &vocab{ids: make(map[string]uint32, nterms), df: make([]int32, nterms)}
-	for range nterms {
-		t := r.str()
-		if _, dup := v.ids[t]; dup && r.Err() == nil {
-			return errors.New("analysis names a term twice")
-		}
-		v.ids[t] = uint32(len(terms))
-		terms = append(terms, t)
-	}
-	if r.Err() != nil {
-		return r.fail()
-	}
-	postings := make([][]lexical.Posting, nterms)
-	for i := range postings {
+	pairs := func() []uint32 {
 		n := r.count()
-		ps := make([]lexical.Posting, n)
-		doc := int64(-1)
-		for j := range ps {
-			doc += int64(r.Uvarint())
-			ps[j] = lexical.Posting{Doc: int32(doc), TF: int32(r.Uvarint())}
+		ps := take(int(2 * n))
+		for i := range ps {
+			ps[i] = uint32(r.Uvarint())
+			if i%2 == 0 && uint64(ps[i]) >= nstrs && r.Err() == nil {
+				r.Fail(errors.New("analysis has a string number out of range"))
+			}
 		}
-		postings[i] = ps
-		if r.Err() != nil {
-			return r.fail()
-		}
-	}
-	lex, err := lexical.FromDump(lexical.Dump{IDs: ids, Lens: lens, Terms: terms, Postings: postings})
-	if err != nil {
-		return err
-	}
-	known := map[string]bool{}
-	for _, c := range chunks {
-		known[c.Doc] = true
+		return ps
 	}
 	ndocs := r.count()
-	docTerms := make(map[string]idSet, ndocs)
 	for range ndocs {
 		doc := r.str()
-		n := r.count()
-		if r.Err() == nil && !known[doc] {
-			return fmt.Errorf("analysis has terms of document %q, which the index lacks", doc)
-		}
-		set := make(idSet, n)
-		id := uint64(0)
-		for j := range set {
-			d := r.Uvarint()
-			id += d
-			if (j > 0 && d == 0) || id >= nterms {
-				return errors.New("analysis has a term set out of order or range")
+		d := &docAnalysis{sum: uint32(r.Uvarint())}
+		d.chunks = make([]chunkAnalysis, r.count())
+		for i := range d.chunks {
+			c := &d.chunks[i]
+			c.length = int32(r.Uvarint())
+			c.terms = pairs()
+			c.years = take(int(r.count()))
+			for j := range c.years {
+				c.years[j] = uint32(r.Uvarint())
 			}
-			set[j] = uint32(id)
+			c.forms = pairs()
 		}
 		if r.Err() != nil {
-			return r.fail()
+			return nil, r.fail()
 		}
-		docTerms[doc] = set
-	}
-	years := map[int]bool{}
-	for range r.count() {
-		years[int(r.Varint())] = true
-	}
-	newest := int(r.Varint())
-	forms := translit.NewInventory()
-	for range r.count() {
-		f, n := r.str(), r.Uvarint()
-		if r.Err() != nil {
-			return r.fail()
+		if _, dup := a.docs[doc]; dup {
+			return nil, fmt.Errorf("analysis has document %q twice", doc)
 		}
-		forms.AddFormCount(f, int(n))
+		a.docs[doc] = d
 	}
 	if r.Err() != nil || !r.Done() {
-		return r.fail()
+		return nil, r.fail()
 	}
-	for _, c := range chunks {
-		e.chunks[c.ID] = c
-		e.byDoc[c.Doc] = append(e.byDoc[c.Doc], c)
-	}
-	e.lex, e.terms, e.docTerms, e.docYears, e.newest, e.forms = lex, v, docTerms, years, newest, forms
-	return nil
+	return a, nil
 }
 
 // chunksSum is a CRC-32 (IEEE, about twice CRC-32C's speed here: see
-// internal/segfile) of
-// what index reads of chunks (their IDs,
-// documents, dates and texts, in order): cheap enough to check at every
-// start, so an analysis of chunks with the same IDs but other texts is not
-// taken for theirs.
+// internal/segfile) of what index reads of chunks (their IDs, documents,
+// dates and texts, in order): cheap enough to check at every start, so an
+// analysis of chunks with the same IDs but other texts is not taken for
+// theirs.
 func chunksSum(chunks []rag.Chunk) uint32 {
 	h := crc32.NewIEEE()
 	var buf []byte
@@ -248,6 +279,35 @@ func chunksSum(chunks []rag.Chunk) uint32 {
 		}
 	}
 	return h.Sum32()
+}
+
+// docsOf returns chunks grouped by document, each group in the chunks'
+// order, and the documents in order of first appearance.
+func docsOf(chunks []rag.Chunk) (map[string][]rag.Chunk, []string) {
+	byDoc := make(map[string][]rag.Chunk, len(chunks)/4)
+	var order []string
+	for _, c := range chunks {
+		if _, ok := byDoc[c.Doc]; !ok {
+			order = append(order, c.Doc)
+		}
+		byDoc[c.Doc] = append(byDoc[c.Doc], c)
+	}
+	return byDoc, order
+}
+
+// dropStale drops the analyses of the documents byDoc lacks or whose
+// chunks are not those analysed (another checksum or number of chunks),
+// and returns how many it dropped. Their strings stay numbered (encode
+// leaves out those no document uses).
+func (a *analysis) dropStale(byDoc map[string][]rag.Chunk) (dropped int) {
+	for doc, d := range a.docs {
+		cs, ok := byDoc[doc]
+		if !ok || len(cs) != len(d.chunks) || chunksSum(cs) != d.sum {
+			delete(a.docs, doc)
+			dropped++
+		}
+	}
+	return dropped
 }
 
 // analysisReader decodes an encoded analysis (segfile's Decoder, with
@@ -273,22 +333,6 @@ func (r analysisReader) count() uint64 {
 		return 0
 	}
 	return n
-}
-
-func (r analysisReader) uvarint() uint64 { return r.Uvarint() }
-func (r analysisReader) varint() int64   { return r.Varint() }
-
-// match reads a string and checks that it is want, without copying it.
-func (r analysisReader) match(want string) bool {
-	b := r.Bytes()
-	if r.Err() != nil {
-		return false
-	}
-	if string(b) != want {
-		r.Fail(fmt.Errorf("analysis has chunk %q where the index has %q", b, want))
-		return false
-	}
-	return true
 }
 
 func (r analysisReader) str() string { return string(r.Bytes()) }

@@ -19,6 +19,7 @@ package retrieve
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"log/slog"
 	"maps"
 	"runtime"
@@ -61,12 +62,12 @@ type Config struct {
 	// waits for a turn): they are CPU-bound, so more than the cores only
 	// makes each slower; 0 → runtime.GOMAXPROCS(0).
 	MaxRetrievals int
-	// Analysis is what Engine.Analysis gave for an engine built over the
-	// same chunks in the same order (kept beside the index): the engine
-	// takes its analysis of the chunks from it (analysis.go) rather than
-	// analysing them. One that does not describe these chunks (other
-	// chunks, damage, another version) is ignored: the engine is the same
-	// either way.
+	// Analysis is what Engine.Analysis gave for an earlier engine (kept
+	// beside the index): the engine takes from it the analysis of every
+	// document whose chunks are those it was made from (analysis.go), and
+	// analyses only the chunks of the others. One that cannot be read
+	// (damage, another version) is ignored: the engine is the same either
+	// way.
 	Analysis []byte
 	// RecordAnalysis makes the engine keep its analysis of the chunks for
 	// Engine.Analysis.
@@ -113,10 +114,13 @@ type Engine struct {
 	sentCache  *sync.Map
 	sentCached *atomic.Int64
 	// analysis is the encoded analysis of the chunks when
-	// Config.RecordAnalysis asked for it; reused tells whether it came
-	// from Config.Analysis.
+	// Config.RecordAnalysis asked for it and the structures were not
+	// taken whole from Config.Analysis; reused tells whether they were;
+	// analysed counts the chunks analysed at build (the others' analysis
+	// came from Config.Analysis).
 	analysis []byte
 	reused   bool
+	analysed int
 }
 
 // NewEngine builds an Engine over cfg.Chunks.
@@ -124,7 +128,6 @@ func NewEngine(cfg Config) *Engine {
 	e := &Engine{
 		chunks:      make(map[string]rag.Chunk, len(cfg.Chunks)),
 		byDoc:       make(map[string][]rag.Chunk),
-		lex:         lexical.New(),
 		vec:         cfg.Vector,
 		emb:         cfg.Embedder,
 		gloss:       cfg.Glossary,
@@ -148,18 +151,26 @@ func NewEngine(cfg Config) *Engine {
 	if e.log == nil {
 		e.log = slog.New(slog.DiscardHandler)
 	}
+	// A saved analysis of exactly these chunks gives the built structures
+	// (analysis_built.go); one of other chunks, the analysis of each
+	// document it has unchanged (analysis.go).
+	var saved *analysis
 	if cfg.Analysis != nil {
-		if err := e.load(cfg.Chunks, cfg.Analysis); err != nil {
+		perDoc, built, err := splitAnalysis(cfg.Analysis)
+		if err == nil {
+			if err = e.loadBuilt(cfg.Chunks, built); err == nil {
+				e.reused = true
+			} else {
+				e.log.Debug("the saved analysis is of other chunks; taking the analysis of the documents it has unchanged", "err", err)
+				saved, err = decodeAnalysis(perDoc)
+			}
+		}
+		if err != nil {
 			e.log.Debug("ignoring the saved analysis of the chunks; analysing them", "err", err)
-		} else {
-			e.reused = true
 		}
 	}
 	if !e.reused {
-		e.index(cfg.Chunks)
-	}
-	if cfg.RecordAnalysis {
-		e.analysis = e.encodeAnalysis(cfg.Chunks)
+		e.index(cfg.Chunks, saved, cfg.RecordAnalysis)
 	}
 	seenLang := map[string]bool{}
 	for _, c := range cfg.Chunks {
@@ -222,64 +233,194 @@ func analyse(text string) chunkFacts {
 	return f
 }
 
-// index adds chunks to e's lexical index, vocabulary, per-document term
-// sets, years and forms. The texts are analysed on every core, a batch at a
-// time; what is found is then added in the chunks' order, exactly as one
-// pass over them would add it (term numbers and forms depend on that
-// order), the lexical index alongside the rest. A panic in a helper
-// goroutine is raised again in the caller's.
-func (e *Engine) index(chunks []rag.Chunk) {
-	facts := make([]chunkFacts, min(indexBatch, len(chunks)))
-	var ids []uint32 // a chunk's term numbers; reused
+// index builds e's lexical index, vocabulary, per-document term sets,
+// years and forms from chunks. It takes the analysis of each document
+// whose chunks are unchanged from saved (nil: none), and analyses the
+// chunks of the others on every core, a batch at a time; then it adds each
+// chunk's analysis in the chunks' order, exactly as one pass over them
+// would add it (term numbers and forms depend on that order), whether the
+// analysis was made now or decoded. With record it keeps the encoded
+// analysis of all the chunks for Analysis.
+func (e *Engine) index(chunks []rag.Chunk, saved *analysis, record bool) {
+	byDoc, docs := docsOf(chunks)
+	a, dropped := saved, 0
+	if a == nil {
+		a = newAnalysis()
+	} else {
+		dropped = a.dropStale(byDoc)
+	}
+	e.byDoc = make(map[string][]rag.Chunk, len(docs))
+	e.docTerms = make(map[string]idSet, len(docs))
+	fresh := map[string]bool{} // documents analysed now
+	for _, doc := range docs {
+		if a.docs[doc] == nil {
+			fresh[doc] = true
+			d := &docAnalysis{chunks: make([]chunkAnalysis, len(byDoc[doc]))}
+			if record {
+				d.sum = chunksSum(byDoc[doc])
+			}
+			a.docs[doc] = d
+		}
+	}
+	at := make(map[string]int, len(docs)) // document → its chunks seen so far
+	pos := make([]*chunkAnalysis, len(chunks))
+	// need counts the postings of each string of a in the chunks analysed
+	// already, so that each term's postings are laid out once, in one
+	// arena, rather than grown.
+	need := make([]int32, len(a.strs.strs))
+	total := 0
+	for i, c := range chunks {
+		ca := &a.docs[c.Doc].chunks[at[c.Doc]]
+		pos[i] = ca
+		at[c.Doc]++
+		for k := 0; k < len(ca.terms); k += 2 {
+			need[ca.terms[k]]++
+		}
+		total += len(ca.terms) / 2
+	}
+	arena := make([]lexical.Posting, 0, total)
+
+	var (
+		remap    []uint32 // string number of a → term number + 1; 0: not numbered yet
+		lens     = make([]int32, 0, len(chunks))
+		postings [][]lexical.Posting // term number → postings
+		// ids holds the term numbers of doc's chunks since the last
+		// flush, each once (seen[id] == stamp marks those held).
+		doc   string
+		ids   []uint32
+		seen  []int
+		stamp = 1
+		todo  []int // the chunks of a batch to analyse
+		// formCount counts the occurrences of the forms (by string
+		// number of a); formOrder holds the forms in order of first
+		// occurrence.
+		formCount []int
+		formOrder []uint32
+		facts     = make([]chunkFacts, min(indexBatch, len(chunks)))
+	)
+	termOf := func(n uint32) uint32 {
+		if int(n) >= len(remap) {
+			remap = append(remap, make([]uint32, len(a.strs.strs)-len(remap))...)
+		}
+		if remap[n] == 0 {
+			id := e.terms.add(a.strs.strs[n])
+			remap[n] = id + 1
+			c := 0
+			if int(n) < len(need) {
+				c = int(need[n])
+			}
+			postings = append(postings, arena[len(arena):len(arena):len(arena)+c])
+			arena = arena[:len(arena)+c]
+		}
+		return remap[n] - 1
+	}
+	// flush adds the terms of a run of doc's chunks to its set: once per
+	// run (usually once per document) rather than once per chunk.
+	flush := func() {
+		if len(chunks) > 0 {
+			e.docTerms[doc] = e.docTerms[doc].union(newIDSet(ids))
+		}
+		ids = ids[:0]
+		stamp++
+	}
 	for start := 0; start < len(chunks); start += indexBatch {
 		batch := chunks[start:min(start+indexBatch, len(chunks))]
-		parallel.For(len(batch), func(i int) error {
-			facts[i] = analyse(batch[i].Text)
+		todo = todo[:0]
+		for i, c := range batch {
+			if fresh[c.Doc] {
+				todo = append(todo, i)
+			}
+		}
+		parallel.For(len(todo), func(j int) error {
+			facts[j] = analyse(batch[todo[j]].Text)
 			return nil
 		})
-		var wg sync.WaitGroup
-		var panicked any // in the merge, raised again here
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer func() { panicked = recover() }()
-			for i, c := range batch {
-				f := facts[i]
-				e.chunks[c.ID] = c
-				e.byDoc[c.Doc] = append(e.byDoc[c.Doc], c)
-				ids = ids[:0]
-				for _, t := range f.terms {
-					ids = append(ids, e.terms.add(t))
-				}
-				e.docTerms[c.Doc] = e.docTerms[c.Doc].union(newIDSet(ids))
-				if len(c.Date) >= 4 {
-					if y, err := strconv.Atoi(c.Date[:4]); err == nil {
-						e.docYears[y] = true
-						e.newest = max(e.newest, y)
-					}
-				}
-				for _, y := range f.years {
-					e.docYears[y] = true
-				}
-				e.forms.AddForms(f.forms)
-			}
-		}()
-		for i, c := range batch {
-			e.lex.Add(c.ID, facts[i].terms)
-		}
-		wg.Wait()
-		if panicked != nil {
-			panic(panicked)
+		for j, i := range todo {
+			*pos[start+i] = a.fold(facts[j])
 		}
 		clear(facts)
+		e.analysed += len(todo)
+		for i, c := range batch {
+			ca := pos[start+i]
+			e.chunks[c.ID] = c
+			e.byDoc[c.Doc] = append(e.byDoc[c.Doc], c)
+			lens = append(lens, ca.length)
+			if start+i > 0 && c.Doc != doc {
+				flush()
+			}
+			doc = c.Doc
+			for k := 0; k < len(ca.terms); k += 2 {
+				id := termOf(ca.terms[k])
+				if int(id) >= len(seen) {
+					seen = append(seen, make([]int, len(e.terms.df)-len(seen))...)
+				}
+				if seen[id] != stamp {
+					seen[id] = stamp
+					ids = append(ids, id)
+				}
+				postings[id] = append(postings[id], lexical.Posting{Doc: int32(start + i), TF: int32(ca.terms[k+1])})
+			}
+			if len(c.Date) >= 4 {
+				if y, err := strconv.Atoi(c.Date[:4]); err == nil {
+					e.docYears[y] = true
+					e.newest = max(e.newest, y)
+				}
+			}
+			for _, y := range ca.years {
+				e.docYears[int(y)] = true
+			}
+			for k := 0; k < len(ca.forms); k += 2 {
+				n := ca.forms[k]
+				if int(n) >= len(formCount) {
+					formCount = append(formCount, make([]int, len(a.strs.strs)-len(formCount))...)
+				}
+				if formCount[n] == 0 {
+					formOrder = append(formOrder, n)
+				}
+				formCount[n] += int(ca.forms[k+1])
+			}
+			if !record {
+				*ca = chunkAnalysis{} // not kept: let it go
+			}
+		}
+	}
+	flush()
+	// Counting a form's occurrences at its first one adds what counting
+	// each in turn would.
+	for _, n := range formOrder {
+		e.forms.AddFormCount(a.strs.strs[n], formCount[n])
+	}
+	chunkIDs := make([]string, len(chunks))
+	for i, c := range chunks {
+		chunkIDs[i] = c.ID
+	}
+	terms := make([]string, len(e.terms.df))
+	for t, id := range e.terms.ids {
+		terms[id] = t
+	}
+	lex, err := lexical.FromDump(lexical.Dump{IDs: chunkIDs, Lens: lens, Terms: terms, Postings: postings})
+	if err != nil {
+		// Only chunks sharing an ID get here; they are unique by
+		// construction.
+		panic(fmt.Sprintf("retrieve: %v", err))
+	}
+	e.lex = lex
+	e.log.Debug("analysis of the chunks", "chunks", len(chunks), "analysed", e.analysed, "saved documents dropped", dropped)
+	if record {
+		e.analysis = joinAnalysis(a.encode(docs), e.encodeBuilt(chunks))
 	}
 }
 
 // Analysis returns the engine's encoded analysis of its chunks for
-// Config.Analysis (nil unless Config.RecordAnalysis asked for it), and
-// whether the engine took it from Config.Analysis instead of analysing
-// the chunks.
+// Config.Analysis, and whether the engine took its structures whole from
+// Config.Analysis (one made for exactly these chunks). data is nil unless
+// Config.RecordAnalysis asked for it, and when reused: Config.Analysis is
+// then what it would be.
 func (e *Engine) Analysis() (data []byte, reused bool) { return e.analysis, e.reused }
+
+// AnalysedChunks returns how many of the engine's chunks it analysed at
+// build; it took the analysis of the others from Config.Analysis.
+func (e *Engine) AnalysedChunks() int { return e.analysed }
 
 // queryLangs are the languages a question may be expanded into; only those
 // the corpus holds are used.

@@ -1,9 +1,11 @@
 package retrieve
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,9 +36,17 @@ func indexChunks(n int) []rag.Chunk {
 }
 
 // TestIndexIsOnePass: the engine's structures, built on every core a batch
-// at a time, are exactly those of one pass over the chunks in order.
+// at a time, are exactly those of one pass over the chunks in order, with
+// each document's chunks together or interleaved with others'.
 func TestIndexIsOnePass(t *testing.T) {
-	chunks := indexChunks(3*indexBatch + 17)
+	together := indexChunks(3*indexBatch + 17)
+	interleaved := slices.Clone(together)
+	slices.SortStableFunc(interleaved, func(a, b rag.Chunk) int { return cmp.Compare(a.Pos, b.Pos) })
+	t.Run("together", func(t *testing.T) { indexIsOnePass(t, together) })
+	t.Run("interleaved", func(t *testing.T) { indexIsOnePass(t, interleaved) })
+}
+
+func indexIsOnePass(t *testing.T, chunks []rag.Chunk) {
 	e := NewEngine(Config{Chunks: chunks})
 
 	want := struct {

@@ -1,0 +1,252 @@
+package retrieve
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"maps"
+	"slices"
+
+	"github.com/scobot/scobot/internal/segfile"
+	"github.com/scobot/scobot/rag"
+	"github.com/scobot/scobot/rag/lexical"
+	"github.com/scobot/scobot/rag/translit"
+)
+
+// The built structures of an engine — what index made of the per-chunk
+// analyses: the numbered terms, each document's term set, the BM25
+// postings, years, forms — are saved too, beside the per-document
+// analysis, for a start over exactly the same chunks in the same order
+// (the common one: nothing changed), which decodes them in place of
+// building them (laying out the postings term by term from the chunks
+// costs a second at 100k chunks where decoding them costs a fraction).
+// After any change the per-document analysis serves instead.
+//
+// Encoding (as the per-document analysis's):
+//
+//	analysisVersion
+//	chunksSum of the chunks
+//	chunk IDs, in the order NewEngine was given the chunks
+//	each chunk's number of terms (its BM25 length)
+//	terms, in the vocabulary's numbering
+//	per term: its postings, as (chunk number − previous chunk number, tf)
+//	document term sets, by document ID: the ID and its term numbers, as
+//	  differences from the previous
+//	years named (sorted), then the newest document date's year
+//	forms, as EachForm gives them: text and count
+//	a CRC-32 (IEEE) of all the above (4 bytes, little-endian)
+
+// encodeBuilt encodes what index built from chunks (see the layout
+// above).
+func (e *Engine) encodeBuilt(chunks []rag.Chunk) []byte {
+	d := e.lex.Dump()
+	lexNum := make(map[string]int, len(d.Terms))
+	for i, t := range d.Terms {
+		lexNum[t] = i
+	}
+	terms := make([]string, len(e.terms.df))
+	for t, id := range e.terms.ids {
+		terms[id] = t
+	}
+	var b []byte
+	uv := func(v uint64) { b = binary.AppendUvarint(b, v) }
+	str := func(s string) { b = segfile.AppendString(b, s) }
+	uv(analysisVersion)
+	uv(uint64(chunksSum(chunks)))
+	uv(uint64(len(chunks)))
+	for _, c := range chunks {
+		str(c.ID)
+	}
+	for _, n := range d.Lens {
+		uv(uint64(n))
+	}
+	uv(uint64(len(terms)))
+	for _, t := range terms {
+		str(t)
+	}
+	for _, t := range terms {
+		ps := d.Postings[lexNum[t]]
+		uv(uint64(len(ps)))
+		prev := int32(-1)
+		for _, p := range ps {
+			uv(uint64(p.Doc - prev))
+			uv(uint64(p.TF))
+			prev = p.Doc
+		}
+	}
+	docs := slices.Sorted(maps.Keys(e.docTerms))
+	uv(uint64(len(docs)))
+	for _, doc := range docs {
+		str(doc)
+		set := e.docTerms[doc]
+		uv(uint64(len(set)))
+		prev := uint32(0)
+		for _, id := range set {
+			uv(uint64(id - prev))
+			prev = id
+		}
+	}
+	years := slices.Sorted(maps.Keys(e.docYears))
+	uv(uint64(len(years)))
+	for _, y := range years {
+		b = binary.AppendVarint(b, int64(y))
+	}
+	b = binary.AppendVarint(b, int64(e.newest))
+	var forms []byte
+	nforms := 0
+	e.forms.EachForm(func(f string, n int) {
+		forms = binary.AppendUvarint(forms, uint64(len(f)))
+		forms = append(forms, f...)
+		forms = binary.AppendUvarint(forms, uint64(n))
+		nforms++
+	})
+	uv(uint64(nforms))
+	b = append(b, forms...)
+	return binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b))
+}
+
+// loadBuilt sets up what index would build from chunks from data, what
+// encodeBuilt gave for the same chunks. It changes nothing when data does
+// not describe chunks (other chunk IDs, damage, another version).
+func (e *Engine) loadBuilt(chunks []rag.Chunk, data []byte) error {
+	// The version first: an analysis an older scobot wrote is of another
+	// version, not damaged.
+	if v, n := binary.Uvarint(data); n > 0 && v != analysisVersion {
+		return fmt.Errorf("analysis of version %d, want %d", v, analysisVersion)
+	}
+	if len(data) < 4 || crc32.ChecksumIEEE(data[:len(data)-4]) != binary.LittleEndian.Uint32(data[len(data)-4:]) {
+		return errors.New("analysis damaged (checksum mismatch)")
+	}
+	r := analysisReader{segfile.NewDecoder(data[:len(data)-4])}
+	if v := r.Uvarint(); r.Err() == nil && v != analysisVersion {
+		return fmt.Errorf("analysis of version %d, want %d", v, analysisVersion)
+	}
+	if sum := r.Uvarint(); r.Err() == nil && sum != uint64(chunksSum(chunks)) {
+		return errors.New("analysis of chunks with other content")
+	}
+	if n := r.count(); r.Err() == nil && n != uint64(len(chunks)) {
+		return fmt.Errorf("analysis of %d chunks, the index has %d", n, len(chunks))
+	}
+	ids := make([]string, len(chunks))
+	for i, c := range chunks {
+		if !r.match(c.ID) {
+			return r.fail()
+		}
+		ids[i] = c.ID
+	}
+	lens := make([]int32, len(chunks))
+	for i := range lens {
+		lens[i] = int32(r.Uvarint())
+	}
+	nterms := r.count()
+	terms := make([]string, 0, nterms)
+	v := &vocab{ids: make(map[string]uint32, nterms), df: make([]int32, nterms)}
+	for range nterms {
+		t := r.str()
+		if _, dup := v.ids[t]; dup && r.Err() == nil {
+			return errors.New("analysis names a term twice")
+		}
+		v.ids[t] = uint32(len(terms))
+		terms = append(terms, t)
+	}
+	if r.Err() != nil {
+		return r.fail()
+	}
+	postings := make([][]lexical.Posting, nterms)
+	for i := range postings {
+		n := r.count()
+		ps := make([]lexical.Posting, n)
+		doc := int64(-1)
+		for j := range ps {
+			doc += int64(r.Uvarint())
+			ps[j] = lexical.Posting{Doc: int32(doc), TF: int32(r.Uvarint())}
+		}
+		postings[i] = ps
+		if r.Err() != nil {
+			return r.fail()
+		}
+	}
+	lex, err := lexical.FromDump(lexical.Dump{IDs: ids, Lens: lens, Terms: terms, Postings: postings})
+	if err != nil {
+		return err
+	}
+	known := map[string]bool{}
+	for _, c := range chunks {
+		known[c.Doc] = true
+	}
+	ndocs := r.count()
+	docTerms := make(map[string]idSet, ndocs)
+	for range ndocs {
+		doc := r.str()
+		n := r.count()
+		if r.Err() == nil && !known[doc] {
+			return fmt.Errorf("analysis has terms of document %q, which the index lacks", doc)
+		}
+		set := make(idSet, n)
+		id := uint64(0)
+		for j := range set {
+			d := r.Uvarint()
+			id += d
+			if (j > 0 && d == 0) || id >= nterms {
+				return errors.New("analysis has a term set out of order or range")
+			}
+			set[j] = uint32(id)
+		}
+		if r.Err() != nil {
+			return r.fail()
+		}
+		docTerms[doc] = set
+	}
+	years := map[int]bool{}
+	for range r.count() {
+		years[int(r.Varint())] = true
+	}
+	newest := int(r.Varint())
+	forms := translit.NewInventory()
+	for range r.count() {
+		f, n := r.str(), r.Uvarint()
+		if r.Err() != nil {
+			return r.fail()
+		}
+		forms.AddFormCount(f, int(n))
+	}
+	if r.Err() != nil || !r.Done() {
+		return r.fail()
+	}
+	for _, c := range chunks {
+		e.chunks[c.ID] = c
+		e.byDoc[c.Doc] = append(e.byDoc[c.Doc], c)
+	}
+	e.lex, e.terms, e.docTerms, e.docYears, e.newest, e.forms = lex, v, docTerms, years, newest, forms
+	return nil
+}
+
+// match reads a string and checks that it is want, without copying it.
+func (r analysisReader) match(want string) bool {
+	b := r.Bytes()
+	if r.Err() != nil {
+		return false
+	}
+	if string(b) != want {
+		r.Fail(fmt.Errorf("analysis has chunk %q where the index has %q", b, want))
+		return false
+	}
+	return true
+}
+
+// joinAnalysis makes one encoded analysis of the per-document analysis
+// and the built structures: the first's length, the first, the second.
+func joinAnalysis(perDoc, built []byte) []byte {
+	b := binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+len(perDoc)+len(built)), uint64(len(perDoc)))
+	return append(append(b, perDoc...), built...)
+}
+
+// splitAnalysis returns the two parts joinAnalysis joined.
+func splitAnalysis(data []byte) (perDoc, built []byte, err error) {
+	n, k := binary.Uvarint(data)
+	if k <= 0 || n > uint64(len(data)-k) {
+		return nil, nil, errors.New("analysis damaged (parts out of range)")
+	}
+	return data[k : k+int(n)], data[k+int(n):], nil
+}
