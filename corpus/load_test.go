@@ -145,7 +145,7 @@ func TestLoadOversized(t *testing.T) {
 		"big.txt":   {Data: []byte(strings.Repeat(goodArticle+"\n\n", 20))},
 	}
 	l := loader{maxSize: 1 << 10}
-	res, err := l.load(context.Background(), fsys)
+	res, _, _, err := l.load(context.Background(), fsys, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +178,7 @@ func (f lyingFile) Stat() (fs.FileInfo, error) { return nil, errors.New("no stat
 
 func TestLoadOversizedWithoutStat(t *testing.T) {
 	fsys := lyingFS{fstest.MapFS{"big.txt": {Data: []byte(strings.Repeat("x", 2048))}}}
-	res, err := loader{maxSize: 1024}.load(context.Background(), fsys)
+	res, _, _, err := loader{maxSize: 1024}.load(context.Background(), fsys, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

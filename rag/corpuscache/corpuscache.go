@@ -1,19 +1,22 @@
-// Package corpuscache keeps the corpus as it was last loaded (its cleaned
-// documents and skipped files) in one file beside the index, with the
-// fingerprint of the files it was loaded from, so that a command over an
-// unchanged corpus does not read, decode and clean every file again.
+// Package corpuscache keeps what building each document file of the corpus
+// gave (its cleaned document, or why it cannot be used) in one file beside
+// the index, with the fingerprint of the files it was built from, so that
+// a command over a corpus that changed little reads, decodes and cleans
+// only the files that changed.
 //
 // A file counts as unchanged when its size and modification time are those
 // recorded; only when they differ is its content hashed, and the hash then
-// decides. Any file added, removed or changed makes the cache miss as a
-// whole: the caller loads the corpus afresh and saves a new cache. (An edit
-// that keeps both the size and the modification time is not seen: that is
-// the price of not reading unchanged files.)
+// decides. (An edit that keeps both the size and the modification time is
+// not seen: that is the price of not reading unchanged files.) The cache
+// holds each file's own result only, never a decision across files: the
+// caller hands Cache.Reuse to corpus.LoadReusing, which decides duplicate
+// IDs, applies the metadata file and orders the documents exactly as a full
+// load would.
 //
-// The file holds two gob messages: the fingerprint with the documents'
-// metadata, then the documents' text. Open reads the first alone, so a
-// caller that needs no text (its index already holds the chunks) does not
-// decode it; Hit.Documents reads the rest.
+// The file holds two gob messages: the fingerprint with each file's result
+// less its text, then the texts. Open reads the first alone, so a caller
+// that needs no text (its index already holds the chunks) does not decode
+// it; Cache.ReuseText reads the rest.
 package corpuscache
 
 import (
@@ -27,6 +30,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -36,7 +40,7 @@ import (
 )
 
 // formatVersion is the layout of the cache file; another version misses.
-const formatVersion = 2
+const formatVersion = 3
 
 // Source is one folder of the corpus.
 type Source struct {
@@ -60,18 +64,28 @@ type File struct {
 	Hash    string // hex SHA-256 of the content; "" until hashed, and for files that are not regular
 }
 
-// header is the cache file's first message: the fingerprint, and the
-// documents without their Parts.
+// fileKey names a file across sources.
+type fileKey struct{ source, path string }
+
+// entry is what building one document file gave, as cached.
+type entry struct {
+	Source string
+	Path   string
+	Doc    corpus.Document // Parts nil: they are in bodies
+	Reason string
+}
+
+// header is the cache file's first message: the fingerprint, and each
+// document file's result without its text.
 type header struct {
-	Format  int
-	Key     string
-	Files   []File
-	Docs    []corpus.Document // Parts nil: they are in bodies
-	Skipped []corpus.Skipped
+	Format int
+	Key    string
+	Files  []File
+	Built  []entry
 }
 
 // bodies is the cache file's second message: each document's Parts, in the
-// order of header.Docs.
+// order of header.Built (nil for a file that gave no document).
 type bodies struct {
 	Parts [][]corpus.Part
 }
@@ -114,114 +128,172 @@ func Fingerprint(ctx context.Context, srcs []Source) ([]File, error) {
 	return out, nil
 }
 
-// Lookup returns the documents and skipped files cached at path if they were
-// loaded under key from the very files now lists (from Fingerprint over
-// srcs): the same files, each with the same size and modification time or,
-// where those differ, the same content. hashed counts the files whose content
-// was hashed to decide. A missing, unreadable or stale cache gives ok false.
-func Lookup(ctx context.Context, path, key string, srcs []Source, now []File) (docs []corpus.Document, skipped []corpus.Skipped, hashed int, ok bool) {
-	h, hashed, ok := Open(ctx, path, key, srcs, now)
-	if !ok {
-		return nil, nil, hashed, false
-	}
-	docs, err := h.Documents()
-	if err != nil {
-		return nil, nil, hashed, false
-	}
-	return docs, h.Skipped, hashed, true
-}
-
-// Hit is a cache that matched the corpus (Open): its skipped files and its
-// documents' metadata, read; their text, read on demand.
-type Hit struct {
-	// Meta holds the documents without their Parts.
-	Meta []corpus.Document
-	// Skipped holds the files the corpus loader skipped, with why.
-	Skipped []corpus.Skipped
-	// Stale is set when a file's size or time no longer matches the cache
-	// though its content does (a touch, a copy, a checkout): the cache
-	// should be saved again, or that file is hashed on every start.
-	Stale bool
+// Cache is a corpus cache file as Open found it against the corpus now:
+// the results of the files that have not changed since it was saved. A
+// Cache is not safe for concurrent use.
+type Cache struct {
 	path  string
 	hdr   header
+	files int // how many files the corpus has now
+	// valid holds the index into hdr.Built of each unchanged document
+	// file; hashes the content hash of each unchanged regular file.
+	valid  map[fileKey]int
+	hashes map[fileKey]string
+	same   int // files unchanged
+	stale  bool
+	hashed int
+	parts  [][]corpus.Part // read by ReuseText
 }
 
-// Open is Lookup without the documents' text: it reads and checks the
-// fingerprint and the metadata only. Hit.Documents reads the text.
-func Open(ctx context.Context, path, key string, srcs []Source, now []File) (hit *Hit, hashed int, ok bool) {
+// Open reads the cache at path, saved under key, and checks each file it
+// records against now (from Fingerprint over srcs): a file with the same
+// size and modification time or, where those differ, the same content is
+// unchanged, and its result can be reused. It reads the fingerprint and the
+// results, not their text. A missing, unreadable or foreign cache (another
+// key or format) gives an empty Cache, which reuses nothing.
+func Open(ctx context.Context, path, key string, srcs []Source, now []File) *Cache {
+	c := &Cache{path: path, files: len(now), valid: map[fileKey]int{}, hashes: map[fileKey]string{}}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, 0, false
+		return c
 	}
 	defer f.Close()
-	var c header
-	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&c); err != nil || c.Format != formatVersion || c.Key != key || len(c.Files) != len(now) {
-		return nil, 0, false
+	var h header
+	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&h); err != nil || h.Format != formatVersion || h.Key != key {
+		return c
 	}
-	stale := false
+	c.hdr = h
 	always := map[string]bool{}
 	fsys := map[string]fs.FS{}
 	for _, s := range srcs {
 		always[s.Name], fsys[s.Name] = s.AlwaysHash, s.FS
 	}
-	for i, f := range now {
-		old := c.Files[i]
-		if old.Source != f.Source || old.Path != f.Path || old.Mode != f.Mode {
-			return nil, hashed, false
-		}
-		if old.Size == f.Size && old.ModTime == f.ModTime && !always[f.Source] {
+	old := make(map[fileKey]File, len(h.Files))
+	for _, f := range h.Files {
+		old[fileKey{f.Source, f.Path}] = f
+	}
+	built := make(map[fileKey]int, len(h.Built))
+	for i, e := range h.Built {
+		built[fileKey{e.Source, e.Path}] = i
+	}
+	for _, f := range now {
+		k := fileKey{f.Source, f.Path}
+		was, ok := old[k]
+		if !ok || was.Mode != f.Mode || ctx.Err() != nil {
 			continue
 		}
-		if old.Size != f.Size || !f.Mode.IsRegular() || ctx.Err() != nil {
-			return nil, hashed, false
+		if was.Size != f.Size || was.ModTime != f.ModTime || always[f.Source] {
+			if was.Size != f.Size || !f.Mode.IsRegular() {
+				continue
+			}
+			sum, err := hashFile(fsys[f.Source], f.Path)
+			c.hashed++
+			if err != nil || sum != was.Hash {
+				continue
+			}
+			c.stale = c.stale || !always[f.Source]
 		}
-		h, err := hashFile(fsys[f.Source], f.Path)
-		hashed++
-		if err != nil || h != old.Hash {
-			return nil, hashed, false
+		c.same++
+		if was.Hash != "" {
+			c.hashes[k] = was.Hash
 		}
-		stale = stale || !always[f.Source]
+		if i, ok := built[k]; ok {
+			c.valid[k] = i
+		}
 	}
-	return &Hit{Meta: c.Docs, Skipped: c.Skipped, Stale: stale, path: path, hdr: c}, hashed, true
+	return c
 }
 
-// Documents returns the cached documents whole, reading their text from
-// the cache file. A file that has since been replaced by another cache (or
-// cannot be read) is an error: the caller loads the corpus instead.
-func (h *Hit) Documents() ([]corpus.Document, error) {
-	f, err := os.Open(h.path)
+// Unchanged reports whether the corpus is exactly as the cache recorded it
+// — the same files, none changed, none merely touched — so that it need not
+// be saved again.
+func (c *Cache) Unchanged() bool {
+	return c.hdr.Format == formatVersion && !c.stale && c.same == c.files && len(c.hdr.Files) == c.files
+}
+
+// Stale reports whether a file's size or time no longer matches the cache
+// though its content does (a touch, a copy, a checkout): the cache should
+// be saved again, or that file is hashed on every start.
+func (c *Cache) Stale() bool { return c.stale }
+
+// Hashed counts the files whose content Open hashed to decide.
+func (c *Cache) Hashed() int { return c.hashed }
+
+// Reuse returns the results of source's unchanged document files without
+// their text (Parts nil), for corpus.LoadReusing.
+func (c *Cache) Reuse(source string) corpus.Reuse {
+	return func(p string) (corpus.Built, bool) {
+		i, ok := c.valid[fileKey{source, p}]
+		if !ok {
+			return corpus.Built{}, false
+		}
+		e := c.hdr.Built[i]
+		return corpus.Built{Doc: e.Doc, Reason: e.Reason}, true
+	}
+}
+
+// ReuseText is Reuse with the documents' text, read from the cache file
+// once for all sources. A file that has since been replaced by another
+// cache (or cannot be read) is an error: the caller loads the corpus
+// instead.
+func (c *Cache) ReuseText(source string) (corpus.Reuse, error) {
+	if c.parts == nil && len(c.hdr.Built) > 0 {
+		parts, err := c.readParts()
+		if err != nil {
+			return nil, err
+		}
+		c.parts = parts
+	}
+	return func(p string) (corpus.Built, bool) {
+		i, ok := c.valid[fileKey{source, p}]
+		if !ok {
+			return corpus.Built{}, false
+		}
+		e := c.hdr.Built[i]
+		b := corpus.Built{Doc: e.Doc, Reason: e.Reason}
+		b.Doc.Parts = c.parts[i]
+		return b, true
+	}, nil
+}
+
+// readParts reads the texts of the cache file, checking it is still the
+// one Open read.
+func (c *Cache) readParts() ([][]corpus.Part, error) {
+	f, err := os.Open(c.path)
 	if err != nil {
 		return nil, fmt.Errorf("couldn't read the corpus cache: %w", err)
 	}
 	defer f.Close()
 	dec := gob.NewDecoder(bufio.NewReader(f))
-	var c header
-	if err := dec.Decode(&c); err != nil {
+	var h header
+	if err := dec.Decode(&h); err != nil {
 		return nil, fmt.Errorf("couldn't decode the corpus cache: %w", err)
 	}
-	if c.Key != h.hdr.Key || !slices.Equal(c.Files, h.hdr.Files) || len(c.Docs) != len(h.hdr.Docs) {
+	if h.Key != c.hdr.Key || !slices.Equal(h.Files, c.hdr.Files) || len(h.Built) != len(c.hdr.Built) {
 		return nil, errors.New("couldn't read the corpus cache: it was replaced")
 	}
 	var b bodies
 	if err := dec.Decode(&b); err != nil {
 		return nil, fmt.Errorf("couldn't decode the corpus cache's text: %w", err)
 	}
-	if len(b.Parts) != len(c.Docs) {
-		return nil, fmt.Errorf("couldn't read the corpus cache: %d texts for %d documents", len(b.Parts), len(c.Docs))
+	if len(b.Parts) != len(h.Built) {
+		return nil, fmt.Errorf("couldn't read the corpus cache: %d texts for %d files", len(b.Parts), len(h.Built))
 	}
-	docs := slices.Clone(h.Meta)
-	for i := range docs {
-		docs[i].Parts = b.Parts[i]
-	}
-	return docs, nil
+	return b.Parts, nil
 }
 
-// Save hashes the regular files of before (a Fingerprint taken before the
-// corpus was loaded) and writes docs and skipped with them to path under key,
-// atomically, creating the folder if needed. If a file changed while the
-// corpus was loaded, nothing is written: the cache could not say which
-// version the documents hold.
-func Save(ctx context.Context, path, key string, srcs []Source, before []File, docs []corpus.Document, skipped []corpus.Skipped) error {
+// Save writes to path under key, atomically and creating the folder if
+// needed, the fingerprint before (taken before the corpus was loaded) with
+// the content hash of each regular file, and built: for each of srcs, in
+// order, what corpus.LoadReusing returned for its document files, text
+// included. prev, if not nil, is the Cache the corpus was loaded through:
+// the hashes of the files it found unchanged are not computed again. If a
+// file changed while the corpus was loaded, nothing is written: the cache
+// could not say which version the documents hold.
+func Save(ctx context.Context, path, key string, srcs []Source, before []File, built []map[string]corpus.Built, prev *Cache) error {
+	if len(built) != len(srcs) {
+		return fmt.Errorf("couldn't save the corpus cache: results for %d of %d folders", len(built), len(srcs))
+	}
 	fsys := map[string]fs.FS{}
 	for _, s := range srcs {
 		fsys[s.Name] = s.FS
@@ -232,9 +304,15 @@ func Save(ctx context.Context, path, key string, srcs []Source, before []File, d
 			return fmt.Errorf("couldn't save the corpus cache: %w", err)
 		}
 		if f.Mode.IsRegular() {
-			h, err := hashFile(fsys[f.Source], f.Path)
-			if err != nil {
-				return fmt.Errorf("couldn't save the corpus cache: %w", err)
+			h, ok := "", false
+			if prev != nil {
+				h, ok = prev.hashes[fileKey{f.Source, f.Path}]
+			}
+			if !ok {
+				var err error
+				if h, err = hashFile(fsys[f.Source], f.Path); err != nil {
+					return fmt.Errorf("couldn't save the corpus cache: %w", err)
+				}
 			}
 			f.Hash = h
 		}
@@ -247,16 +325,22 @@ func Save(ctx context.Context, path, key string, srcs []Source, before []File, d
 	if !sameStat(before, after) {
 		return errors.New("couldn't save the corpus cache: the corpus changed while it was loaded")
 	}
-	meta := make([]corpus.Document, len(docs))
-	parts := make([][]corpus.Part, len(docs))
-	for i, d := range docs {
-		parts[i] = d.Parts
-		d.Parts = nil
-		meta[i] = d
+	var entries []entry
+	var parts [][]corpus.Part
+	for i, src := range srcs {
+		for _, p := range slices.Sorted(maps.Keys(built[i])) {
+			b := built[i][p]
+			if b.Reason == "" && len(b.Doc.Parts) == 0 {
+				return fmt.Errorf("couldn't save the corpus cache: document %s has no text", p)
+			}
+			parts = append(parts, b.Doc.Parts)
+			b.Doc.Parts = nil
+			entries = append(entries, entry{Source: src.Name, Path: p, Doc: b.Doc, Reason: b.Reason})
+		}
 	}
 	var buf bytes.Buffer
 	enc := gob.NewEncoder(&buf)
-	if err := enc.Encode(header{Format: formatVersion, Key: key, Files: files, Docs: meta, Skipped: skipped}); err != nil {
+	if err := enc.Encode(header{Format: formatVersion, Key: key, Files: files, Built: entries}); err != nil {
 		return fmt.Errorf("couldn't encode the corpus cache: %w", err)
 	}
 	if err := enc.Encode(bodies{Parts: parts}); err != nil {
