@@ -13,10 +13,12 @@
 // IDs, applies the metadata file and orders the documents exactly as a full
 // load would.
 //
-// The file holds two gob messages: the fingerprint with each file's result
-// less its text, then the texts. Open reads the first alone, so a caller
-// that needs no text (its index already holds the chunks) does not decode
-// it; Cache.ReuseText reads the rest.
+// The file (the base) holds two gob messages: the fingerprint with each
+// file's result less its text, then the texts. Open reads the first alone,
+// so a caller that needs no text (its index already holds the chunks) does
+// not decode it; Cache.ReuseText reads the rest. A save after a few
+// changes appends them to the base's log (LogSuffix) rather than writing
+// the base again.
 package corpuscache
 
 import (
@@ -33,10 +35,12 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 
 	"github.com/scobot/scobot/corpus"
 	"github.com/scobot/scobot/internal/atomicfile"
+	"github.com/scobot/scobot/internal/framelog"
 )
 
 // formatVersion is the layout of the cache file; another version misses.
@@ -128,57 +132,68 @@ func Fingerprint(ctx context.Context, srcs []Source) ([]File, error) {
 	return out, nil
 }
 
-// Cache is a corpus cache file as Open found it against the corpus now:
-// the results of the files that have not changed since it was saved. A
-// Cache is not safe for concurrent use.
+// Cache is a corpus cache as Open found it against the corpus now: the
+// results of the files that have not changed since it was saved. A Cache
+// is not safe for concurrent use.
 type Cache struct {
-	path  string
-	hdr   header
-	files int // how many files the corpus has now
-	// valid holds the index into hdr.Built of each unchanged document
-	// file; hashes the content hash of each unchanged regular file.
-	valid  map[fileKey]int
+	path string
+	key  string
+	// base is set when a base file under key was read; baseSize and
+	// baseMod describe it as read. logEnd is the length of the log's
+	// prefix replayed (0 when there is no log to extend: the next change
+	// starts one), and frames hold its changes' payloads, for their text.
+	base              bool
+	baseSize, baseMod int64
+	logEnd            int64
+	frames            [][]byte
+	// recorded holds the files and results as the base and log recorded
+	// them.
+	recorded map[fileKey]File
+	results  map[fileKey]result
+	files    int // how many files the corpus has now
+	// valid holds the unchanged document files; hashes the content hash
+	// of each unchanged regular file.
+	valid  map[fileKey]bool
 	hashes map[fileKey]string
 	same   int // files unchanged
 	stale  bool
 	hashed int
-	parts  [][]corpus.Part // read by ReuseText
+	// baseParts and frameParts hold the text once ReuseText read it.
+	baseParts  [][]corpus.Part
+	frameParts [][][]corpus.Part
+	textRead   bool
 }
 
-// Open reads the cache at path, saved under key, and checks each file it
-// records against now (from Fingerprint over srcs): a file with the same
-// size and modification time or, where those differ, the same content is
-// unchanged, and its result can be reused. It reads the fingerprint and the
-// results, not their text. A missing, unreadable or foreign cache (another
-// key or format) gives an empty Cache, which reuses nothing.
+// result is one file's cached result and where its text is: the base's
+// bodies (frame -1) or a log frame's text, at index idx.
+type result struct {
+	e     entry
+	frame int
+	idx   int
+}
+
+// Open reads the cache at path, saved under key, with its log, and checks
+// each file it records against now (from Fingerprint over srcs): a file
+// with the same size and modification time or, where those differ, the
+// same content is unchanged, and its result can be reused. It reads the
+// fingerprint and the results, not their text. A missing, unreadable or
+// foreign cache (another key or format) gives an empty Cache, which reuses
+// nothing; a log damaged or cut short counts up to the damage.
 func Open(ctx context.Context, path, key string, srcs []Source, now []File) *Cache {
-	c := &Cache{path: path, files: len(now), valid: map[fileKey]int{}, hashes: map[fileKey]string{}}
-	f, err := os.Open(path)
-	if err != nil {
+	c := &Cache{path: path, key: key, files: len(now), recorded: map[fileKey]File{}, results: map[fileKey]result{},
+		valid: map[fileKey]bool{}, hashes: map[fileKey]string{}}
+	if !c.readBase() {
 		return c
 	}
-	defer f.Close()
-	var h header
-	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&h); err != nil || h.Format != formatVersion || h.Key != key {
-		return c
-	}
-	c.hdr = h
+	c.replayLog()
 	always := map[string]bool{}
 	fsys := map[string]fs.FS{}
 	for _, s := range srcs {
 		always[s.Name], fsys[s.Name] = s.AlwaysHash, s.FS
 	}
-	old := make(map[fileKey]File, len(h.Files))
-	for _, f := range h.Files {
-		old[fileKey{f.Source, f.Path}] = f
-	}
-	built := make(map[fileKey]int, len(h.Built))
-	for i, e := range h.Built {
-		built[fileKey{e.Source, e.Path}] = i
-	}
 	for _, f := range now {
 		k := fileKey{f.Source, f.Path}
-		was, ok := old[k]
+		was, ok := c.recorded[k]
 		if !ok || was.Mode != f.Mode || ctx.Err() != nil {
 			continue
 		}
@@ -197,18 +212,75 @@ func Open(ctx context.Context, path, key string, srcs []Source, now []File) *Cac
 		if was.Hash != "" {
 			c.hashes[k] = was.Hash
 		}
-		if i, ok := built[k]; ok {
-			c.valid[k] = i
+		if _, ok := c.results[k]; ok {
+			c.valid[k] = true
 		}
 	}
 	return c
+}
+
+// readBase reads the base file's first message into c; false when there
+// is no base of c.key to read.
+func (c *Cache) readBase() bool {
+	f, err := os.Open(c.path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return false
+	}
+	var h header
+	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&h); err != nil || h.Format != formatVersion || h.Key != c.key {
+		return false
+	}
+	c.base, c.baseSize, c.baseMod = true, fi.Size(), fi.ModTime().UnixNano()
+	for _, f := range h.Files {
+		c.recorded[fileKey{f.Source, f.Path}] = f
+	}
+	for i, e := range h.Built {
+		c.results[fileKey{e.Source, e.Path}] = result{e: e, frame: -1, idx: i}
+	}
+	return true
+}
+
+// replayLog applies the changes of the base's log to c, up to the first
+// that cannot be read. A log of another base is ignored (and replaced by
+// the next change).
+func (c *Cache) replayLog() {
+	lf, err := readLog(c.path + LogSuffix)
+	if err != nil || lf == nil || lf.header != (logHeader{Key: c.key, BaseSize: c.baseSize, BaseModTime: c.baseMod}) {
+		return
+	}
+	c.logEnd = lf.ends[0]
+	for i, payload := range lf.changes {
+		ch, _, err := decodeChange(payload, false)
+		if err != nil {
+			break
+		}
+		for _, r := range ch.GoneFiles {
+			delete(c.recorded, fileKey{r.Source, r.Path})
+		}
+		for _, f := range ch.Files {
+			c.recorded[fileKey{f.Source, f.Path}] = f
+		}
+		for _, r := range ch.GoneBuilt {
+			delete(c.results, fileKey{r.Source, r.Path})
+		}
+		for j, e := range ch.Built {
+			c.results[fileKey{e.Source, e.Path}] = result{e: e, frame: len(c.frames), idx: j}
+		}
+		c.frames = append(c.frames, payload)
+		c.logEnd = lf.ends[i+1]
+	}
 }
 
 // Unchanged reports whether the corpus is exactly as the cache recorded it
 // — the same files, none changed, none merely touched — so that it need not
 // be saved again.
 func (c *Cache) Unchanged() bool {
-	return c.hdr.Format == formatVersion && !c.stale && c.same == c.files && len(c.hdr.Files) == c.files
+	return c.base && !c.stale && c.same == c.files && len(c.recorded) == c.files
 }
 
 // Stale reports whether a file's size or time no longer matches the cache
@@ -223,73 +295,90 @@ func (c *Cache) Hashed() int { return c.hashed }
 // their text (Parts nil), for corpus.LoadReusing.
 func (c *Cache) Reuse(source string) corpus.Reuse {
 	return func(p string) (corpus.Built, bool) {
-		i, ok := c.valid[fileKey{source, p}]
-		if !ok {
+		k := fileKey{source, p}
+		if !c.valid[k] {
 			return corpus.Built{}, false
 		}
-		e := c.hdr.Built[i]
+		e := c.results[k].e
 		return corpus.Built{Doc: e.Doc, Reason: e.Reason}, true
 	}
 }
 
-// ReuseText is Reuse with the documents' text, read from the cache file
-// once for all sources. A file that has since been replaced by another
-// cache (or cannot be read) is an error: the caller loads the corpus
-// instead.
+// ReuseText is Reuse with the documents' text, read from the cache once
+// for all sources. A base file that has since been replaced by another
+// (or cannot be read) is an error: the caller loads the corpus instead.
 func (c *Cache) ReuseText(source string) (corpus.Reuse, error) {
-	if c.parts == nil && len(c.hdr.Built) > 0 {
-		parts, err := c.readParts()
-		if err != nil {
-			return nil, err
-		}
-		c.parts = parts
+	if err := c.readText(); err != nil {
+		return nil, err
 	}
 	return func(p string) (corpus.Built, bool) {
-		i, ok := c.valid[fileKey{source, p}]
-		if !ok {
+		k := fileKey{source, p}
+		if !c.valid[k] {
 			return corpus.Built{}, false
 		}
-		e := c.hdr.Built[i]
-		b := corpus.Built{Doc: e.Doc, Reason: e.Reason}
-		b.Doc.Parts = c.parts[i]
+		b := corpus.Built{Doc: c.results[k].e.Doc, Reason: c.results[k].e.Reason}
+		b.Doc.Parts = c.parts(c.results[k])
 		return b, true
 	}, nil
 }
 
-// readParts reads the texts of the cache file, checking it is still the
-// one Open read.
-func (c *Cache) readParts() ([][]corpus.Part, error) {
+// parts returns a result's text, once readText has read it.
+func (c *Cache) parts(r result) []corpus.Part {
+	if r.frame < 0 {
+		return c.baseParts[r.idx]
+	}
+	return c.frameParts[r.frame][r.idx]
+}
+
+// readText reads the texts of the base file, checking it is still the one
+// Open read, and of the log's changes.
+func (c *Cache) readText() error {
+	if c.textRead || !c.base {
+		return nil
+	}
 	f, err := os.Open(c.path)
 	if err != nil {
-		return nil, fmt.Errorf("couldn't read the corpus cache: %w", err)
+		return fmt.Errorf("couldn't read the corpus cache: %w", err)
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || fi.Size() != c.baseSize || fi.ModTime().UnixNano() != c.baseMod {
+		return errors.New("couldn't read the corpus cache: it was replaced")
+	}
 	dec := gob.NewDecoder(bufio.NewReader(f))
 	var h header
 	if err := dec.Decode(&h); err != nil {
-		return nil, fmt.Errorf("couldn't decode the corpus cache: %w", err)
-	}
-	if h.Key != c.hdr.Key || !slices.Equal(h.Files, c.hdr.Files) || len(h.Built) != len(c.hdr.Built) {
-		return nil, errors.New("couldn't read the corpus cache: it was replaced")
+		return fmt.Errorf("couldn't decode the corpus cache: %w", err)
 	}
 	var b bodies
 	if err := dec.Decode(&b); err != nil {
-		return nil, fmt.Errorf("couldn't decode the corpus cache's text: %w", err)
+		return fmt.Errorf("couldn't decode the corpus cache's text: %w", err)
 	}
 	if len(b.Parts) != len(h.Built) {
-		return nil, fmt.Errorf("couldn't read the corpus cache: %d texts for %d files", len(b.Parts), len(h.Built))
+		return fmt.Errorf("couldn't read the corpus cache: %d texts for %d files", len(b.Parts), len(h.Built))
 	}
-	return b.Parts, nil
+	frameParts := make([][][]corpus.Part, len(c.frames))
+	for i, payload := range c.frames {
+		_, t, err := decodeChange(payload, true)
+		if err != nil {
+			return err
+		}
+		frameParts[i] = t.Parts
+	}
+	c.baseParts, c.frameParts, c.textRead = b.Parts, frameParts, true
+	return nil
 }
 
-// Save writes to path under key, atomically and creating the folder if
-// needed, the fingerprint before (taken before the corpus was loaded) with
-// the content hash of each regular file, and built: for each of srcs, in
-// order, what corpus.LoadReusing returned for its document files, text
-// included. prev, if not nil, is the Cache the corpus was loaded through:
-// the hashes of the files it found unchanged are not computed again. If a
-// file changed while the corpus was loaded, nothing is written: the cache
-// could not say which version the documents hold.
+// Save saves the corpus as loaded, under key, to the cache at path: the
+// fingerprint before (taken before the corpus was loaded) with the content
+// hash of each regular file, and built: for each of srcs, in order, what
+// corpus.LoadReusing returned for its document files, text included. prev,
+// if not nil, is the Cache the corpus was loaded through: the hashes of
+// the files it found unchanged are not computed again, and what changed
+// since it is appended to its log, unless the log would outgrow logShare
+// of the base (and minLog); otherwise the base is written afresh (atomically, creating
+// the folder if needed) and the log removed. If a file changed while the
+// corpus was loaded, nothing is written: the cache could not say which
+// version the documents hold.
 func Save(ctx context.Context, path, key string, srcs []Source, before []File, built []map[string]corpus.Built, prev *Cache) error {
 	if len(built) != len(srcs) {
 		return fmt.Errorf("couldn't save the corpus cache: results for %d of %d folders", len(built), len(srcs))
@@ -338,6 +427,9 @@ func Save(ctx context.Context, path, key string, srcs []Source, before []File, b
 			entries = append(entries, entry{Source: src.Name, Path: p, Doc: b.Doc, Reason: b.Reason})
 		}
 	}
+	if prev != nil && prev.key == key && prev.appendChange(files, entries, parts) == nil {
+		return nil
+	}
 	var buf bytes.Buffer
 	enc := gob.NewEncoder(&buf)
 	if err := enc.Encode(header{Format: formatVersion, Key: key, Files: files, Built: entries}); err != nil {
@@ -351,6 +443,83 @@ func Save(ctx context.Context, path, key string, srcs []Source, before []File, b
 	}
 	if err := atomicfile.Write(path, buf.Bytes()); err != nil {
 		return fmt.Errorf("couldn't save the corpus cache: %w", err)
+	}
+	// The log extends the base it names only: one left by a crash here
+	// is ignored.
+	if err := atomicfile.Remove(path + LogSuffix); err != nil {
+		return fmt.Errorf("couldn't remove the corpus cache's old log: %w", err)
+	}
+	return nil
+}
+
+// appendChange appends to c's log what differs between c's state and
+// files and entries (whose texts are parts), starting a log when there is
+// none to extend. It returns an error, with the reason, when the change
+// should go into a new base instead: no base to extend, the base changed
+// on disk (another process saved), the text of a result it would compare
+// was not read, the log would outgrow logShare of the base, or the write
+// failed.
+func (c *Cache) appendChange(files []File, entries []entry, parts [][]corpus.Part) error {
+	if !c.base {
+		return errors.New("no base to extend")
+	}
+	if !c.textRead {
+		return errors.New("the cached text was not read")
+	}
+	fi, err := os.Stat(c.path)
+	if err != nil || fi.Size() != c.baseSize || fi.ModTime().UnixNano() != c.baseMod {
+		return errors.New("the base changed on disk")
+	}
+	var ch change
+	var text changeText
+	seen := make(map[fileKey]bool, len(files))
+	for _, f := range files {
+		k := fileKey{f.Source, f.Path}
+		seen[k] = true
+		if old, ok := c.recorded[k]; !ok || old != f {
+			ch.Files = append(ch.Files, f)
+		}
+	}
+	for k := range c.recorded {
+		if !seen[k] {
+			ch.GoneFiles = append(ch.GoneFiles, fileRef{k.source, k.path})
+		}
+	}
+	clear(seen)
+	for i, e := range entries {
+		k := fileKey{e.Source, e.Path}
+		seen[k] = true
+		if old, ok := c.results[k]; !ok || !reflect.DeepEqual(old.e, e) || !slices.Equal(c.parts(old), parts[i]) {
+			ch.Built = append(ch.Built, e)
+			text.Parts = append(text.Parts, parts[i])
+		}
+	}
+	for k := range c.results {
+		if !seen[k] {
+			ch.GoneBuilt = append(ch.GoneBuilt, fileRef{k.source, k.path})
+		}
+	}
+	payload, err := encodeChange(ch, text)
+	if err != nil {
+		return err
+	}
+	rec := framelog.Frame(payload)
+	head, err := logHead(logHeader{Key: c.key, BaseSize: c.baseSize, BaseModTime: c.baseMod})
+	if err != nil {
+		return err
+	}
+	start := c.logEnd
+	if start == 0 {
+		start = int64(len(head))
+	}
+	if end := start + int64(len(rec)); end > minLog && float64(end) > logShare*float64(c.baseSize) {
+		return fmt.Errorf("the log would hold %d bytes, over %.2f of the base's %d", end, logShare, c.baseSize)
+	}
+	if c.logEnd == 0 {
+		return atomicfile.Write(c.path+LogSuffix, append(head, rec...))
+	}
+	if err := framelog.AppendAt(c.path+LogSuffix, c.logEnd, rec); err != nil {
+		return fmt.Errorf("couldn't append to the corpus cache's log: %w", err)
 	}
 	return nil
 }

@@ -283,10 +283,109 @@ func TestOpenLeavesTextUnread(t *testing.T) {
 	if !c.Unchanged() {
 		t.Fatal("Open missed after restoring the cache")
 	}
-	write(t, filepath.Join(f.dir, "b.txt"), article("trade"))
-	f.load(t, "k")
+	f.load(t, "k2") // another key: a new base
 	if _, err := c.ReuseText(f.dir); err == nil {
 		t.Error("ReuseText read a cache saved for another corpus after Open")
+	}
+}
+
+// TestSmallChangeAppendsToLog: a save after one report was added leaves
+// the base as it was and appends that report alone to the log, which the
+// next command replays: it reads nothing.
+func TestSmallChangeAppendsToLog(t *testing.T) {
+	files := map[string]string{}
+	for i := range 50 {
+		files[fmt.Sprintf("r%02d.txt", i)] = article(fmt.Sprintf("topic %d", i))
+	}
+	f := newFixture(t, files)
+	f.load(t, "k")
+	base, err := os.Stat(f.cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(f.dir, "new.txt"), article("the added report"))
+	if _, read, _ := f.load(t, "k"); read != 1 {
+		t.Errorf("%d files read, want 1", read)
+	}
+	after, err := os.Stat(f.cache)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !os.SameFile(base, after) || after.ModTime() != base.ModTime() {
+		t.Error("the base was written again for one added report")
+	}
+	lg, err := os.Stat(f.cache + LogSuffix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lg.Size() > base.Size()/10 {
+		t.Errorf("log of %d bytes for one report over a base of %d", lg.Size(), base.Size())
+	}
+	res, read, c := f.load(t, "k")
+	if !c.Unchanged() || read != 0 || len(res.Docs) != 51 {
+		t.Errorf("after the log: unchanged %v, %d read, %d documents; want unchanged, none read, 51", c.Unchanged(), read, len(res.Docs))
+	}
+}
+
+// TestLogCompacts: a change that would take the log past its share of the
+// base writes the base afresh and removes the log.
+func TestLogCompacts(t *testing.T) {
+	f := newFixture(t, map[string]string{"a.txt": article("security")})
+	f.load(t, "k")
+	write(t, filepath.Join(f.dir, "b.txt"), article("trade"))
+	f.load(t, "k")
+	if _, err := os.Stat(f.cache + LogSuffix); err != nil {
+		t.Fatalf("no log after a small change: %v", err)
+	}
+	big := ""
+	for i := range 2000 {
+		big += fmt.Sprintf("Paragraph %d of a long report on SCO trade.\n\n", i)
+	}
+	write(t, filepath.Join(f.dir, "c.txt"), article("energy")+"\n"+big)
+	f.load(t, "k")
+	if _, err := os.Stat(f.cache + LogSuffix); !os.IsNotExist(err) {
+		t.Errorf("log still there after a change larger than its share: %v", err)
+	}
+	res, read, c := f.load(t, "k")
+	if !c.Unchanged() || read != 0 || len(res.Docs) != 3 {
+		t.Errorf("after compacting: unchanged %v, %d read, %d documents; want unchanged, none read, 3", c.Unchanged(), read, len(res.Docs))
+	}
+}
+
+// TestDamagedLogEndsThere: a change cut short, or one whose checksum
+// fails, is ignored with what follows; the files it held are read again,
+// and the result is still a full load's.
+func TestDamagedLogEndsThere(t *testing.T) {
+	for _, damage := range []string{"cut short", "flipped byte"} {
+		t.Run(damage, func(t *testing.T) {
+			f := newFixture(t, map[string]string{"a.txt": article("security")})
+			f.load(t, "k")
+			write(t, filepath.Join(f.dir, "b.txt"), article("trade"))
+			f.load(t, "k")
+			raw, err := os.ReadFile(f.cache + LogSuffix)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if damage == "cut short" {
+				raw = raw[:len(raw)-3]
+			} else {
+				raw[len(raw)-3] ^= 0xff
+			}
+			if err := os.WriteFile(f.cache+LogSuffix, raw, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			res, read, _ := f.load(t, "k")
+			full, err := corpus.Load(context.Background(), f.srcs[0].FS, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if read != 1 || !reflect.DeepEqual(res, full) {
+				t.Errorf("%d read, result %+v; want b.txt read again and %+v", read, res, full)
+			}
+			if _, read, c := f.load(t, "k"); !c.Unchanged() || read != 0 {
+				t.Errorf("after saving over the damage: unchanged %v, %d read", c.Unchanged(), read)
+			}
+		})
 	}
 }
 
