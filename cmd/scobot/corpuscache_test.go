@@ -84,25 +84,6 @@ func TestCachedCorpusEqualsLoad(t *testing.T) {
 	}
 }
 
-// TestCachedCorpusReadsOnlyWhatChanged: adding one report to a cached
-// corpus reads that report alone.
-func TestCachedCorpusReadsOnlyWhatChanged(t *testing.T) {
-	dir, db := t.TempDir(), t.TempDir()
-	report := "SCO foreign ministers met in Dushanbe\n\nThe SCO foreign ministers met in Dushanbe on July 14, 2021, and discussed %s.\n"
-	writeCorpus(t, dir, map[string]string{"a.txt": fmt.Sprintf(report, "security"), "b.txt": fmt.Sprintf(report, "trade")})
-	env := map[string]string{"SCOBOT_LOG_LEVEL": "debug"}
-	for _, want := range []string{`read=2`, `read=1`} {
-		code, _, errOut := run(t, env, "", "docs", "--corpus", dir, "--db", db)
-		if code != 0 {
-			t.Fatalf("docs: exit %d: %s", code, errOut)
-		}
-		if !containsLine(errOut, "loaded the files that changed", want) {
-			t.Errorf("want %s in the log: %s", want, errOut)
-		}
-		writeCorpus(t, dir, map[string]string{"c.txt": fmt.Sprintf(report, "energy")})
-	}
-}
-
 // containsLine reports whether a line of out holds every one of parts.
 func containsLine(out string, parts ...string) bool {
 	for line := range strings.Lines(out) {
