@@ -83,15 +83,17 @@ func loadCorpusCached(ctx context.Context, setting string, exclude map[string]bo
 	path := filepath.Join(dbDir, corpusCacheName)
 	c := corpuscache.Open(ctx, path, key, srcs, before)
 	unchanged := c.Unchanged()
+	lazy := unchanged && !c.Stale() // nothing to save: the text only if asked for
 	reuse := make([]corpus.Reuse, len(srcs))
 	for i, src := range srcs {
-		if unchanged { // the text only if asked for
+		if lazy {
 			reuse[i] = c.Reuse(src.Name)
 			continue
 		}
 		if reuse[i], err = c.ReuseText(src.Name); err != nil {
 			log.Debug("couldn't read the cached documents' text; loading the corpus", "err", err)
 			clear(reuse)
+			lazy = false
 			break
 		}
 	}
@@ -107,6 +109,14 @@ func loadCorpusCached(ctx context.Context, setting string, exclude map[string]bo
 	}
 	if unchanged && read == 0 {
 		log.Debug("corpus unchanged; using the cached documents", "files", len(before), "hashed", c.Hashed())
+		if !lazy {
+			if c.Stale() { // save the new sizes and times, or those files are hashed every time
+				if err := corpuscache.Save(ctx, path, key, srcs, before, built, c); err != nil {
+					log.Debug("couldn't refresh the corpus cache", "path", path, "err", err)
+				}
+			}
+			return &loadedCorpus{docs: docs, skipped: skipped, id: corpusID(key, before)}, nil
+		}
 		text := func(ctx context.Context) ([]corpus.Document, error) {
 			quiet := slog.New(slog.DiscardHandler) // the skipped files were reported once
 			docs, _, err := loadCorpusWith(ctx, setting, exclude, quiet, func(ctx context.Context, i int, fsys fs.FS) (corpus.Result, error) {

@@ -276,11 +276,10 @@ func (c *Cache) replayLog() {
 	}
 }
 
-// Unchanged reports whether the corpus is exactly as the cache recorded it
-// — the same files, none changed, none merely touched — so that it need not
-// be saved again.
+// Unchanged reports whether the corpus holds what the cache recorded: the
+// same files, none changed (some perhaps touched: see Stale).
 func (c *Cache) Unchanged() bool {
-	return c.base && !c.stale && c.same == c.files && len(c.recorded) == c.files
+	return c.base && c.same == c.files && len(c.recorded) == c.files
 }
 
 // Stale reports whether a file's size or time no longer matches the cache
