@@ -58,7 +58,34 @@ func IsDocumentFile(name string) bool { return docExts[strings.ToLower(path.Ext(
 // error only when fsys cannot be walked, the context ends, or the metadata
 // file is present but invalid. It is safe to call concurrently.
 func Load(ctx context.Context, fsys fs.FS, logger *slog.Logger) (Result, error) {
-	return loader{maxSize: MaxFileSize, logger: logger}.load(ctx, fsys)
+	res, _, _, err := loader{maxSize: MaxFileSize, logger: logger}.load(ctx, fsys, nil)
+	return res, err
+}
+
+// Built is what reading and cleaning one document file gave, before
+// anything decided across files (duplicate IDs, the metadata file): its
+// document, or why the file cannot be used. It depends on nothing but the
+// file's path and content.
+type Built struct {
+	Doc    Document // zero when Reason is set
+	Reason string   // why the file cannot be used; "" when Doc holds its document
+}
+
+// Reuse returns what building the document file at path gave when it was
+// last loaded, and true, if the file has not changed since; false has the
+// file read again.
+type Reuse func(path string) (Built, bool)
+
+// LoadReusing is Load for a folder loaded before: a document file that
+// reuse vouches for is not read, decoded or cleaned again, its Built is
+// taken as it is (Parts included, or not). Everything decided across files
+// — which file of a duplicate ID wins, the metadata file's overrides, the
+// files skipped and why, the order of the documents — is decided exactly
+// as Load decides it, over the reused and the read files alike. It also
+// returns the Built of every document file, by path, for the next time,
+// and how many files it read. reuse may be nil.
+func LoadReusing(ctx context.Context, fsys fs.FS, logger *slog.Logger, reuse Reuse) (Result, map[string]Built, int, error) {
+	return loader{maxSize: MaxFileSize, logger: logger}.load(ctx, fsys, reuse)
 }
 
 type loader struct {
@@ -72,7 +99,7 @@ func (l loader) warn(msg string, args ...any) {
 	}
 }
 
-func (l loader) load(ctx context.Context, fsys fs.FS) (Result, error) {
+func (l loader) load(ctx context.Context, fsys fs.FS, reuse Reuse) (Result, map[string]Built, int, error) {
 	var res Result
 	skip := func(file, reason string) {
 		res.Skipped = append(res.Skipped, Skipped{File: file, Reason: reason})
@@ -105,25 +132,37 @@ func (l loader) load(ctx context.Context, fsys fs.FS) (Result, error) {
 		return nil
 	})
 	if err != nil {
-		return Result{}, fmt.Errorf("couldn't walk the document folder: %w", err)
+		return Result{}, nil, 0, fmt.Errorf("couldn't walk the document folder: %w", err)
+	}
+	built := make([]Built, len(files))
+	var read []int // indexes into files of those to read
+	for i, p := range files {
+		var ok bool
+		if reuse != nil {
+			built[i], ok = reuse(p)
+		}
+		if !ok {
+			read = append(read, i)
+		}
 	}
 	// Reading and cleaning a file is independent of every other: on every
 	// core (cleaning is most of building an index from nothing).
-	docs := make([]Document, len(files))
-	reasons := make([]string, len(files))
-	err = parallel.For(len(files), func(i int) error {
+	err = parallel.For(len(read), func(j int) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		docs[i], reasons[i] = l.loadFile(fsys, files[i])
+		i := read[j]
+		built[i].Doc, built[i].Reason = l.loadFile(fsys, files[i])
 		return nil
 	})
 	if err != nil {
-		return Result{}, fmt.Errorf("couldn't load the documents: %w", err)
+		return Result{}, nil, 0, fmt.Errorf("couldn't load the documents: %w", err)
 	}
+	byPath := make(map[string]Built, len(files))
 	for i, p := range files {
-		if reasons[i] != "" {
-			skip(p, reasons[i])
+		byPath[p] = built[i]
+		if built[i].Reason != "" {
+			skip(p, built[i].Reason)
 			continue
 		}
 		id := docID(p)
@@ -132,13 +171,13 @@ func (l loader) load(ctx context.Context, fsys fs.FS) (Result, error) {
 			continue
 		}
 		seen[id] = p
-		res.Docs = append(res.Docs, docs[i])
+		res.Docs = append(res.Docs, built[i].Doc)
 	}
 	if err := l.applyOverrides(fsys, res.Docs, skip); err != nil {
-		return Result{}, err
+		return Result{}, nil, 0, err
 	}
 	sort.Slice(res.Docs, func(i, j int) bool { return res.Docs[i].ID < res.Docs[j].ID })
-	return res, nil
+	return res, byPath, len(read), nil
 }
 
 // docID is a file's base name without its extension.

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"path"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -145,7 +146,7 @@ func TestLoadOversized(t *testing.T) {
 		"big.txt":   {Data: []byte(strings.Repeat(goodArticle+"\n\n", 20))},
 	}
 	l := loader{maxSize: 1 << 10}
-	res, err := l.load(context.Background(), fsys)
+	res, _, _, err := l.load(context.Background(), fsys, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,7 +179,7 @@ func (f lyingFile) Stat() (fs.FileInfo, error) { return nil, errors.New("no stat
 
 func TestLoadOversizedWithoutStat(t *testing.T) {
 	fsys := lyingFS{fstest.MapFS{"big.txt": {Data: []byte(strings.Repeat("x", 2048))}}}
-	res, err := loader{maxSize: 1024}.load(context.Background(), fsys)
+	res, _, _, err := loader{maxSize: 1024}.load(context.Background(), fsys, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,5 +283,46 @@ func BenchmarkLoadMany(b *testing.B) {
 		if err != nil || len(res.Docs) != 200 {
 			b.Fatalf("loaded %d of 200: %v", len(res.Docs), err)
 		}
+	}
+}
+
+// TestLoadReusing: a file reuse vouches for is not read again (here its
+// bytes were spoilt since and its old result still stands), the others
+// are; duplicate IDs, the metadata file and the order are decided over
+// both exactly as Load decides them.
+func TestLoadReusing(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a.txt":        {Data: []byte(goodArticle)},
+		"sub/a.txt":    {Data: []byte(goodArticle)},
+		"b.txt":        {Data: []byte("")},
+		"c.md":         {Data: []byte(goodArticle)},
+		MetadataFile:   {Data: []byte(`{"a": {"title": "Curated"}}`)},
+		"notes/x.html": {Data: []byte("<html><body><nav>Home</nav></body></html>")},
+	}
+	ctx := context.Background()
+	want, err := Load(ctx, fsys, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, built, read, err := LoadReusing(ctx, fsys, nil, nil)
+	if err != nil || read != 6-1 { // every document file but the metadata
+		t.Fatalf("first load: %d read, %v", read, err)
+	}
+	fsys["a.txt"] = &fstest.MapFile{Data: []byte("\x00\x01spoilt\x00")}
+	got, _, read, err := LoadReusing(ctx, fsys, nil, func(p string) (Built, bool) {
+		b, ok := built[p]
+		return b, ok && p != "c.md"
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if read != 1 {
+		t.Errorf("%d files read, want 1 (c.md)", read)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("LoadReusing =\n%+v\nwant Load's\n%+v", got, want)
+	}
+	if got.Docs[0].Title != "Curated" || built["a.txt"].Doc.Title == "Curated" {
+		t.Errorf("the metadata file applied to %q, the kept result %q: want it applied after, not kept", got.Docs[0].Title, built["a.txt"].Doc.Title)
 	}
 }

@@ -358,16 +358,30 @@ const builtinCorpus = "builtin"
 // document ID found in two folders is kept from the first and the second is
 // skipped with a warning.
 func loadCorpus(ctx context.Context, setting string, exclude map[string]bool, log *slog.Logger) ([]corpus.Document, []corpus.Skipped, error) {
+	return loadCorpusWith(ctx, setting, exclude, log, func(ctx context.Context, _ int, fsys fs.FS) (corpus.Result, error) {
+		return corpus.Load(ctx, fsys, log)
+	})
+}
+
+// loadFolder loads the i-th folder of the corpus setting, whose files are
+// fsys: corpus.Load, or corpus.LoadReusing through the corpus cache.
+type loadFolder func(ctx context.Context, i int, fsys fs.FS) (corpus.Result, error)
+
+// loadCorpusWith is loadCorpus with each folder loaded by load: everything
+// decided across folders (exclusions, duplicate IDs, order) is decided
+// here, whichever way the folders were loaded. Skipped files are logged to
+// log.
+func loadCorpusWith(ctx context.Context, setting string, exclude map[string]bool, log *slog.Logger, load loadFolder) ([]corpus.Document, []corpus.Skipped, error) {
 	var docs []corpus.Document
 	var skipped []corpus.Skipped
 	from := map[string]string{} // document ID → where it was loaded from
 	excluded := map[string]bool{}
-	for _, dir := range corpusDirs(setting) {
+	for i, dir := range corpusDirs(setting) {
 		fsys, where, done, err := corpusFS(dir)
 		if err != nil {
 			return nil, nil, err
 		}
-		res, err := corpus.Load(ctx, fsys, log)
+		res, err := load(ctx, i, fsys)
 		done()
 		if err != nil {
 			return nil, nil, fmt.Errorf("couldn't load the corpus %s: %w", where, err)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"maps"
 	"os"
@@ -31,7 +32,7 @@ type loadedCorpus struct {
 	// those of the corpus as fingerprinted; "" when they are not.
 	id string
 	// text, when not nil, returns docs whole from the corpus cache.
-	text func() ([]corpus.Document, error)
+	text func(ctx context.Context) ([]corpus.Document, error)
 }
 
 // whole returns the documents with their text: from the corpus cache, or,
@@ -41,7 +42,7 @@ func (lc *loadedCorpus) whole(ctx context.Context, setting string, exclude map[s
 	if lc.text == nil {
 		return lc.docs, nil
 	}
-	docs, err := lc.text()
+	docs, err := lc.text(ctx)
 	if err != nil {
 		log.Debug("couldn't read the cached documents' text; loading the corpus", "err", err)
 		lc.id = ""
@@ -55,14 +56,17 @@ func (lc *loadedCorpus) whole(ctx context.Context, setting string, exclude map[s
 }
 
 // loadCorpusCached is loadCorpus through the corpus cache kept in dbDir:
-// when no file of the corpus changed since the cache was saved (by size and
-// modification time; by content hash where those differ) the cached
-// documents are used and no file is read, decoded or cleaned again; their
-// text is read from the cache only when asked for (loadedCorpus.whole). The
-// cache also keys on the exclusions and on the running binary, so a new
-// build (whose loader may read files differently) loads afresh. A cache
-// that cannot be saved is only logged (at Debug level): a read-only index
-// folder is reported once, by the index.
+// a file unchanged since the cache was saved (by size and modification
+// time; by content hash where those differ) is not read, decoded or cleaned
+// again, its cached result is taken instead; only the files added or
+// changed are loaded, and everything decided across files (duplicate IDs,
+// the metadata file, exclusions, order) is decided afresh, as loadCorpus
+// decides it. When no file changed, the documents' text is read from the
+// cache only when asked for (loadedCorpus.whole); otherwise the cache is
+// saved again. The cache also keys on the exclusions and on the running
+// binary, so a new build (whose loader may read files differently) loads
+// afresh. A cache that cannot be saved is only logged (at Debug level): a
+// read-only index folder is reported once, by the index.
 func loadCorpusCached(ctx context.Context, setting string, exclude map[string]bool, dbDir string, log *slog.Logger) (*loadedCorpus, error) {
 	srcs, ok := cacheSources(setting)
 	if !ok {
@@ -77,28 +81,58 @@ func loadCorpusCached(ctx context.Context, setting string, exclude map[string]bo
 	}
 	key := cacheKey(exclude)
 	path := filepath.Join(dbDir, corpusCacheName)
-	if hit, hashed, ok := corpuscache.Open(ctx, path, key, srcs, before); ok {
-		log.Debug("corpus unchanged; using the cached documents", "files", len(before), "hashed", hashed)
-		for _, s := range hit.Skipped {
-			log.Warn(skippedMsg, "file", s.File, "reason", s.Reason)
+	c := corpuscache.Open(ctx, path, key, srcs, before)
+	unchanged := c.Unchanged()
+	lazy := unchanged && !c.Stale() // nothing to save: the text only if asked for
+	reuse := make([]corpus.Reuse, len(srcs))
+	for i, src := range srcs {
+		if lazy {
+			reuse[i] = c.Reuse(src.Name)
+			continue
 		}
-		if hit.Stale { // save the new sizes and times, or those files are hashed every time
-			docs, err := hit.Documents()
-			if err == nil {
-				err = corpuscache.Save(ctx, path, key, srcs, before, docs, hit.Skipped)
-			}
-			if err != nil {
-				log.Debug("couldn't refresh the corpus cache", "path", path, "err", err)
-			}
+		if reuse[i], err = c.ReuseText(src.Name); err != nil {
+			log.Debug("couldn't read the cached documents' text; loading the corpus", "err", err)
+			clear(reuse)
+			lazy = false
+			break
 		}
-		return &loadedCorpus{docs: hit.Meta, skipped: hit.Skipped, id: corpusID(key, before), text: hit.Documents}, nil
 	}
-	log.Debug("corpus changed or not cached; loading it", "files", len(before))
-	docs, skipped, err := loadCorpus(ctx, setting, exclude, log)
+	built := make([]map[string]corpus.Built, len(srcs))
+	read := 0
+	docs, skipped, err := loadCorpusWith(ctx, setting, exclude, log, func(ctx context.Context, i int, fsys fs.FS) (corpus.Result, error) {
+		res, b, n, err := corpus.LoadReusing(ctx, fsys, log, reuse[i])
+		built[i], read = b, read+n
+		return res, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	if err := corpuscache.Save(ctx, path, key, srcs, before, docs, skipped); err != nil {
+	if unchanged && read == 0 {
+		log.Debug("corpus unchanged; using the cached documents", "files", len(before), "hashed", c.Hashed())
+		if !lazy {
+			if c.Stale() { // save the new sizes and times, or those files are hashed every time
+				if err := corpuscache.Save(ctx, path, key, srcs, before, built, c); err != nil {
+					log.Debug("couldn't refresh the corpus cache", "path", path, "err", err)
+				}
+			}
+			return &loadedCorpus{docs: docs, skipped: skipped, id: corpusID(key, before)}, nil
+		}
+		text := func(ctx context.Context) ([]corpus.Document, error) {
+			quiet := slog.New(slog.DiscardHandler) // the skipped files were reported once
+			docs, _, err := loadCorpusWith(ctx, setting, exclude, quiet, func(ctx context.Context, i int, fsys fs.FS) (corpus.Result, error) {
+				r, err := c.ReuseText(srcs[i].Name)
+				if err != nil {
+					return corpus.Result{}, err
+				}
+				res, _, _, err := corpus.LoadReusing(ctx, fsys, nil, r)
+				return res, err
+			})
+			return docs, err
+		}
+		return &loadedCorpus{docs: docs, skipped: skipped, id: corpusID(key, before), text: text}, nil
+	}
+	log.Debug("corpus changed or not cached; loaded the files that changed", "files", len(before), "read", read, "hashed", c.Hashed())
+	if err := corpuscache.Save(ctx, path, key, srcs, before, built, c); err != nil {
 		log.Debug("couldn't keep the loaded corpus", "path", path, "err", err)
 		return &loadedCorpus{docs: docs, skipped: skipped}, nil
 	}

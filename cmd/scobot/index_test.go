@@ -208,7 +208,7 @@ func TestRebuildInterruptedKeepsOldIndex(t *testing.T) {
 
 // TestCorpusCacheSeesEdits: the second command over an unchanged corpus
 // takes the cached documents; an edited, an added and a removed file are
-// each seen by the next command.
+// each seen by the next command, which reads that file alone.
 func TestCorpusCacheSeesEdits(t *testing.T) {
 	dir, db := t.TempDir(), t.TempDir()
 	report := "SCO foreign ministers met in Dushanbe\n\nThe SCO foreign ministers met in Dushanbe on July 14, 2021, and discussed %s.\n"
@@ -226,19 +226,20 @@ func TestCorpusCacheSeesEdits(t *testing.T) {
 	if out, errOut := docs(); !strings.Contains(errOut, "using the cached documents") || !strings.Contains(out, "security") {
 		t.Errorf("second run did not use the cache (stderr %q) or lost the text: %s", errOut, out)
 	}
+	const loaded = "loaded the files that changed"
 	writeCorpus(t, dir, map[string]string{"a.txt": fmt.Sprintf(report, "trade and transport corridors")})
-	if out, _ := docs(); !strings.Contains(out, "transport corridors") {
-		t.Errorf("edit not seen: %s", out)
+	if out, errOut := docs(); !strings.Contains(out, "transport corridors") || !containsLine(errOut, loaded, "read=1") {
+		t.Errorf("edit not seen (stdout %s), or not read alone (stderr %q)", out, errOut)
 	}
 	writeCorpus(t, dir, map[string]string{"b.txt": fmt.Sprintf(report, "energy")})
-	if out, _ := docs(); !strings.Contains(out, "energy") {
-		t.Errorf("added file not seen: %s", out)
+	if out, errOut := docs(); !strings.Contains(out, "energy") || !strings.Contains(out, "transport corridors") || !containsLine(errOut, loaded, "read=1") {
+		t.Errorf("added file not seen or the other lost (stdout %s), or not read alone (stderr %q)", out, errOut)
 	}
 	if err := os.Remove(filepath.Join(dir, "a.txt")); err != nil {
 		t.Fatal(err)
 	}
-	if out, _ := docs(); strings.Contains(out, "transport corridors") {
-		t.Errorf("removed file still listed: %s", out)
+	if out, errOut := docs(); strings.Contains(out, "transport corridors") || !containsLine(errOut, loaded, "read=0") {
+		t.Errorf("removed file still listed (stdout %s), or files read (stderr %q)", out, errOut)
 	}
 }
 

@@ -1,19 +1,24 @@
-// Package corpuscache keeps the corpus as it was last loaded (its cleaned
-// documents and skipped files) in one file beside the index, with the
-// fingerprint of the files it was loaded from, so that a command over an
-// unchanged corpus does not read, decode and clean every file again.
+// Package corpuscache keeps what building each document file of the corpus
+// gave (its cleaned document, or why it cannot be used) in one file beside
+// the index, with the fingerprint of the files it was built from, so that
+// a command over a corpus that changed little reads, decodes and cleans
+// only the files that changed.
 //
 // A file counts as unchanged when its size and modification time are those
 // recorded; only when they differ is its content hashed, and the hash then
-// decides. Any file added, removed or changed makes the cache miss as a
-// whole: the caller loads the corpus afresh and saves a new cache. (An edit
-// that keeps both the size and the modification time is not seen: that is
-// the price of not reading unchanged files.)
+// decides. (An edit that keeps both the size and the modification time is
+// not seen: that is the price of not reading unchanged files.) The cache
+// holds each file's own result only, never a decision across files: the
+// caller hands Cache.Reuse to corpus.LoadReusing, which decides duplicate
+// IDs, applies the metadata file and orders the documents exactly as a full
+// load would.
 //
-// The file holds two gob messages: the fingerprint with the documents'
-// metadata, then the documents' text. Open reads the first alone, so a
-// caller that needs no text (its index already holds the chunks) does not
-// decode it; Hit.Documents reads the rest.
+// The file (the base) holds two gob messages: the fingerprint with each
+// file's result less its text, then the texts. Open reads the first alone,
+// so a caller that needs no text (its index already holds the chunks) does
+// not decode it; Cache.ReuseText reads the rest. A save after a few
+// changes appends them to the base's log (LogSuffix) rather than writing
+// the base again.
 package corpuscache
 
 import (
@@ -27,16 +32,19 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 
 	"github.com/scobot/scobot/corpus"
 	"github.com/scobot/scobot/internal/atomicfile"
+	"github.com/scobot/scobot/internal/framelog"
 )
 
 // formatVersion is the layout of the cache file; another version misses.
-const formatVersion = 2
+const formatVersion = 3
 
 // Source is one folder of the corpus.
 type Source struct {
@@ -60,18 +68,28 @@ type File struct {
 	Hash    string // hex SHA-256 of the content; "" until hashed, and for files that are not regular
 }
 
-// header is the cache file's first message: the fingerprint, and the
-// documents without their Parts.
+// fileKey names a file across sources.
+type fileKey struct{ source, path string }
+
+// entry is what building one document file gave, as cached.
+type entry struct {
+	Source string
+	Path   string
+	Doc    corpus.Document // Parts nil: they are in bodies
+	Reason string
+}
+
+// header is the cache file's first message: the fingerprint, and each
+// document file's result without its text.
 type header struct {
-	Format  int
-	Key     string
-	Files   []File
-	Docs    []corpus.Document // Parts nil: they are in bodies
-	Skipped []corpus.Skipped
+	Format int
+	Key    string
+	Files  []File
+	Built  []entry
 }
 
 // bodies is the cache file's second message: each document's Parts, in the
-// order of header.Docs.
+// order of header.Built (nil for a file that gave no document).
 type bodies struct {
 	Parts [][]corpus.Part
 }
@@ -114,114 +132,256 @@ func Fingerprint(ctx context.Context, srcs []Source) ([]File, error) {
 	return out, nil
 }
 
-// Lookup returns the documents and skipped files cached at path if they were
-// loaded under key from the very files now lists (from Fingerprint over
-// srcs): the same files, each with the same size and modification time or,
-// where those differ, the same content. hashed counts the files whose content
-// was hashed to decide. A missing, unreadable or stale cache gives ok false.
-func Lookup(ctx context.Context, path, key string, srcs []Source, now []File) (docs []corpus.Document, skipped []corpus.Skipped, hashed int, ok bool) {
-	h, hashed, ok := Open(ctx, path, key, srcs, now)
-	if !ok {
-		return nil, nil, hashed, false
-	}
-	docs, err := h.Documents()
-	if err != nil {
-		return nil, nil, hashed, false
-	}
-	return docs, h.Skipped, hashed, true
+// Cache is a corpus cache as Open found it against the corpus now: the
+// results of the files that have not changed since it was saved. A Cache
+// is not safe for concurrent use.
+type Cache struct {
+	path string
+	key  string
+	// base is set when a base file under key was read; baseSize and
+	// baseMod describe it as read. logEnd is the length of the log's
+	// prefix replayed (0 when there is no log to extend: the next change
+	// starts one), and frames hold its changes' payloads, for their text.
+	base              bool
+	baseSize, baseMod int64
+	logEnd            int64
+	frames            [][]byte
+	// recorded holds the files and results as the base and log recorded
+	// them.
+	recorded map[fileKey]File
+	results  map[fileKey]result
+	files    int // how many files the corpus has now
+	// valid holds the unchanged document files; hashes the content hash
+	// of each unchanged regular file.
+	valid  map[fileKey]bool
+	hashes map[fileKey]string
+	same   int // files unchanged
+	stale  bool
+	hashed int
+	// baseParts and frameParts hold the text once ReuseText read it.
+	baseParts  [][]corpus.Part
+	frameParts [][][]corpus.Part
+	textRead   bool
 }
 
-// Hit is a cache that matched the corpus (Open): its skipped files and its
-// documents' metadata, read; their text, read on demand.
-type Hit struct {
-	// Meta holds the documents without their Parts.
-	Meta []corpus.Document
-	// Skipped holds the files the corpus loader skipped, with why.
-	Skipped []corpus.Skipped
-	// Stale is set when a file's size or time no longer matches the cache
-	// though its content does (a touch, a copy, a checkout): the cache
-	// should be saved again, or that file is hashed on every start.
-	Stale bool
-	path  string
-	hdr   header
+// result is one file's cached result and where its text is: the base's
+// bodies (frame -1) or a log frame's text, at index idx.
+type result struct {
+	e     entry
+	frame int
+	idx   int
 }
 
-// Open is Lookup without the documents' text: it reads and checks the
-// fingerprint and the metadata only. Hit.Documents reads the text.
-func Open(ctx context.Context, path, key string, srcs []Source, now []File) (hit *Hit, hashed int, ok bool) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, 0, false
+// Open reads the cache at path, saved under key, with its log, and checks
+// each file it records against now (from Fingerprint over srcs): a file
+// with the same size and modification time or, where those differ, the
+// same content is unchanged, and its result can be reused. It reads the
+// fingerprint and the results, not their text. A missing, unreadable or
+// foreign cache (another key or format) gives an empty Cache, which reuses
+// nothing; a log damaged or cut short counts up to the damage.
+func Open(ctx context.Context, path, key string, srcs []Source, now []File) *Cache {
+	c := &Cache{path: path, key: key, files: len(now), recorded: map[fileKey]File{}, results: map[fileKey]result{},
+		valid: map[fileKey]bool{}, hashes: map[fileKey]string{}}
+	if !c.readBase() {
+		return c
 	}
-	defer f.Close()
-	var c header
-	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&c); err != nil || c.Format != formatVersion || c.Key != key || len(c.Files) != len(now) {
-		return nil, 0, false
-	}
-	stale := false
+	c.replayLog()
 	always := map[string]bool{}
 	fsys := map[string]fs.FS{}
 	for _, s := range srcs {
 		always[s.Name], fsys[s.Name] = s.AlwaysHash, s.FS
 	}
-	for i, f := range now {
-		old := c.Files[i]
-		if old.Source != f.Source || old.Path != f.Path || old.Mode != f.Mode {
-			return nil, hashed, false
-		}
-		if old.Size == f.Size && old.ModTime == f.ModTime && !always[f.Source] {
+	for _, f := range now {
+		k := fileKey{f.Source, f.Path}
+		was, ok := c.recorded[k]
+		if !ok || was.Mode != f.Mode || ctx.Err() != nil {
 			continue
 		}
-		if old.Size != f.Size || !f.Mode.IsRegular() || ctx.Err() != nil {
-			return nil, hashed, false
+		if was.Size != f.Size || was.ModTime != f.ModTime || always[f.Source] {
+			if was.Size != f.Size || !f.Mode.IsRegular() {
+				continue
+			}
+			sum, err := hashFile(fsys[f.Source], f.Path)
+			c.hashed++
+			if err != nil || sum != was.Hash {
+				continue
+			}
+			c.stale = c.stale || !always[f.Source]
 		}
-		h, err := hashFile(fsys[f.Source], f.Path)
-		hashed++
-		if err != nil || h != old.Hash {
-			return nil, hashed, false
+		c.same++
+		if was.Hash != "" {
+			c.hashes[k] = was.Hash
 		}
-		stale = stale || !always[f.Source]
+		if _, ok := c.results[k]; ok {
+			c.valid[k] = true
+		}
 	}
-	return &Hit{Meta: c.Docs, Skipped: c.Skipped, Stale: stale, path: path, hdr: c}, hashed, true
+	return c
 }
 
-// Documents returns the cached documents whole, reading their text from
-// the cache file. A file that has since been replaced by another cache (or
-// cannot be read) is an error: the caller loads the corpus instead.
-func (h *Hit) Documents() ([]corpus.Document, error) {
-	f, err := os.Open(h.path)
+// readBase reads the base file's first message into c; false when there
+// is no base of c.key to read.
+func (c *Cache) readBase() bool {
+	f, err := os.Open(c.path)
 	if err != nil {
-		return nil, fmt.Errorf("couldn't read the corpus cache: %w", err)
+		return false
 	}
 	defer f.Close()
-	dec := gob.NewDecoder(bufio.NewReader(f))
-	var c header
-	if err := dec.Decode(&c); err != nil {
-		return nil, fmt.Errorf("couldn't decode the corpus cache: %w", err)
+	fi, err := f.Stat()
+	if err != nil {
+		return false
 	}
-	if c.Key != h.hdr.Key || !slices.Equal(c.Files, h.hdr.Files) || len(c.Docs) != len(h.hdr.Docs) {
-		return nil, errors.New("couldn't read the corpus cache: it was replaced")
+	var h header
+	if err := gob.NewDecoder(bufio.NewReader(f)).Decode(&h); err != nil || h.Format != formatVersion || h.Key != c.key {
+		return false
+	}
+	c.base, c.baseSize, c.baseMod = true, fi.Size(), fi.ModTime().UnixNano()
+	for _, f := range h.Files {
+		c.recorded[fileKey{f.Source, f.Path}] = f
+	}
+	for i, e := range h.Built {
+		c.results[fileKey{e.Source, e.Path}] = result{e: e, frame: -1, idx: i}
+	}
+	return true
+}
+
+// replayLog applies the changes of the base's log to c, up to the first
+// that cannot be read. A log of another base is ignored (and replaced by
+// the next change).
+func (c *Cache) replayLog() {
+	lf, err := readLog(c.path + LogSuffix)
+	if err != nil || lf == nil || lf.header != (logHeader{Key: c.key, BaseSize: c.baseSize, BaseModTime: c.baseMod}) {
+		return
+	}
+	c.logEnd = lf.ends[0]
+	for i, payload := range lf.changes {
+		ch, _, err := decodeChange(payload, false)
+		if err != nil {
+			break
+		}
+		for _, r := range ch.GoneFiles {
+			delete(c.recorded, fileKey{r.Source, r.Path})
+		}
+		for _, f := range ch.Files {
+			c.recorded[fileKey{f.Source, f.Path}] = f
+		}
+		for _, r := range ch.GoneBuilt {
+			delete(c.results, fileKey{r.Source, r.Path})
+		}
+		for j, e := range ch.Built {
+			c.results[fileKey{e.Source, e.Path}] = result{e: e, frame: len(c.frames), idx: j}
+		}
+		c.frames = append(c.frames, payload)
+		c.logEnd = lf.ends[i+1]
+	}
+}
+
+// Unchanged reports whether the corpus holds what the cache recorded: the
+// same files, none changed (some perhaps touched: see Stale).
+func (c *Cache) Unchanged() bool {
+	return c.base && c.same == c.files && len(c.recorded) == c.files
+}
+
+// Stale reports whether a file's size or time no longer matches the cache
+// though its content does (a touch, a copy, a checkout): the cache should
+// be saved again, or that file is hashed on every start.
+func (c *Cache) Stale() bool { return c.stale }
+
+// Hashed counts the files whose content Open hashed to decide.
+func (c *Cache) Hashed() int { return c.hashed }
+
+// Reuse returns the results of source's unchanged document files without
+// their text (Parts nil), for corpus.LoadReusing.
+func (c *Cache) Reuse(source string) corpus.Reuse {
+	return func(p string) (corpus.Built, bool) {
+		k := fileKey{source, p}
+		if !c.valid[k] {
+			return corpus.Built{}, false
+		}
+		e := c.results[k].e
+		return corpus.Built{Doc: e.Doc, Reason: e.Reason}, true
+	}
+}
+
+// ReuseText is Reuse with the documents' text, read from the cache once
+// for all sources. A base file that has since been replaced by another
+// (or cannot be read) is an error: the caller loads the corpus instead.
+func (c *Cache) ReuseText(source string) (corpus.Reuse, error) {
+	if err := c.readText(); err != nil {
+		return nil, err
+	}
+	return func(p string) (corpus.Built, bool) {
+		k := fileKey{source, p}
+		if !c.valid[k] {
+			return corpus.Built{}, false
+		}
+		b := corpus.Built{Doc: c.results[k].e.Doc, Reason: c.results[k].e.Reason}
+		b.Doc.Parts = c.parts(c.results[k])
+		return b, true
+	}, nil
+}
+
+// parts returns a result's text, once readText has read it.
+func (c *Cache) parts(r result) []corpus.Part {
+	if r.frame < 0 {
+		return c.baseParts[r.idx]
+	}
+	return c.frameParts[r.frame][r.idx]
+}
+
+// readText reads the texts of the base file, checking it is still the one
+// Open read, and of the log's changes.
+func (c *Cache) readText() error {
+	if c.textRead || !c.base {
+		return nil
+	}
+	f, err := os.Open(c.path)
+	if err != nil {
+		return fmt.Errorf("couldn't read the corpus cache: %w", err)
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || fi.Size() != c.baseSize || fi.ModTime().UnixNano() != c.baseMod {
+		return errors.New("couldn't read the corpus cache: it was replaced")
+	}
+	dec := gob.NewDecoder(bufio.NewReader(f))
+	var h header
+	if err := dec.Decode(&h); err != nil {
+		return fmt.Errorf("couldn't decode the corpus cache: %w", err)
 	}
 	var b bodies
 	if err := dec.Decode(&b); err != nil {
-		return nil, fmt.Errorf("couldn't decode the corpus cache's text: %w", err)
+		return fmt.Errorf("couldn't decode the corpus cache's text: %w", err)
 	}
-	if len(b.Parts) != len(c.Docs) {
-		return nil, fmt.Errorf("couldn't read the corpus cache: %d texts for %d documents", len(b.Parts), len(c.Docs))
+	if len(b.Parts) != len(h.Built) {
+		return fmt.Errorf("couldn't read the corpus cache: %d texts for %d files", len(b.Parts), len(h.Built))
 	}
-	docs := slices.Clone(h.Meta)
-	for i := range docs {
-		docs[i].Parts = b.Parts[i]
+	frameParts := make([][][]corpus.Part, len(c.frames))
+	for i, payload := range c.frames {
+		_, t, err := decodeChange(payload, true)
+		if err != nil {
+			return err
+		}
+		frameParts[i] = t.Parts
 	}
-	return docs, nil
+	c.baseParts, c.frameParts, c.textRead = b.Parts, frameParts, true
+	return nil
 }
 
-// Save hashes the regular files of before (a Fingerprint taken before the
-// corpus was loaded) and writes docs and skipped with them to path under key,
-// atomically, creating the folder if needed. If a file changed while the
+// Save saves the corpus as loaded, under key, to the cache at path: the
+// fingerprint before (taken before the corpus was loaded) with the content
+// hash of each regular file, and built: for each of srcs, in order, what
+// corpus.LoadReusing returned for its document files, text included. prev,
+// if not nil, is the Cache the corpus was loaded through: the hashes of
+// the files it found unchanged are not computed again, and what changed
+// since it is appended to its log, unless the log would outgrow logShare
+// of the base (and minLog); otherwise the base is written afresh (atomically, creating
+// the folder if needed) and the log removed. If a file changed while the
 // corpus was loaded, nothing is written: the cache could not say which
 // version the documents hold.
-func Save(ctx context.Context, path, key string, srcs []Source, before []File, docs []corpus.Document, skipped []corpus.Skipped) error {
+func Save(ctx context.Context, path, key string, srcs []Source, before []File, built []map[string]corpus.Built, prev *Cache) error {
+	if len(built) != len(srcs) {
+		return fmt.Errorf("couldn't save the corpus cache: results for %d of %d folders", len(built), len(srcs))
+	}
 	fsys := map[string]fs.FS{}
 	for _, s := range srcs {
 		fsys[s.Name] = s.FS
@@ -232,9 +392,15 @@ func Save(ctx context.Context, path, key string, srcs []Source, before []File, d
 			return fmt.Errorf("couldn't save the corpus cache: %w", err)
 		}
 		if f.Mode.IsRegular() {
-			h, err := hashFile(fsys[f.Source], f.Path)
-			if err != nil {
-				return fmt.Errorf("couldn't save the corpus cache: %w", err)
+			h, ok := "", false
+			if prev != nil {
+				h, ok = prev.hashes[fileKey{f.Source, f.Path}]
+			}
+			if !ok {
+				var err error
+				if h, err = hashFile(fsys[f.Source], f.Path); err != nil {
+					return fmt.Errorf("couldn't save the corpus cache: %w", err)
+				}
 			}
 			f.Hash = h
 		}
@@ -247,16 +413,25 @@ func Save(ctx context.Context, path, key string, srcs []Source, before []File, d
 	if !sameStat(before, after) {
 		return errors.New("couldn't save the corpus cache: the corpus changed while it was loaded")
 	}
-	meta := make([]corpus.Document, len(docs))
-	parts := make([][]corpus.Part, len(docs))
-	for i, d := range docs {
-		parts[i] = d.Parts
-		d.Parts = nil
-		meta[i] = d
+	var entries []entry
+	var parts [][]corpus.Part
+	for i, src := range srcs {
+		for _, p := range slices.Sorted(maps.Keys(built[i])) {
+			b := built[i][p]
+			if b.Reason == "" && len(b.Doc.Parts) == 0 {
+				return fmt.Errorf("couldn't save the corpus cache: document %s has no text", p)
+			}
+			parts = append(parts, b.Doc.Parts)
+			b.Doc.Parts = nil
+			entries = append(entries, entry{Source: src.Name, Path: p, Doc: b.Doc, Reason: b.Reason})
+		}
+	}
+	if prev != nil && prev.key == key && prev.appendChange(files, entries, parts) == nil {
+		return nil
 	}
 	var buf bytes.Buffer
 	enc := gob.NewEncoder(&buf)
-	if err := enc.Encode(header{Format: formatVersion, Key: key, Files: files, Docs: meta, Skipped: skipped}); err != nil {
+	if err := enc.Encode(header{Format: formatVersion, Key: key, Files: files, Built: entries}); err != nil {
 		return fmt.Errorf("couldn't encode the corpus cache: %w", err)
 	}
 	if err := enc.Encode(bodies{Parts: parts}); err != nil {
@@ -267,6 +442,83 @@ func Save(ctx context.Context, path, key string, srcs []Source, before []File, d
 	}
 	if err := atomicfile.Write(path, buf.Bytes()); err != nil {
 		return fmt.Errorf("couldn't save the corpus cache: %w", err)
+	}
+	// The log extends the base it names only: one left by a crash here
+	// is ignored.
+	if err := atomicfile.Remove(path + LogSuffix); err != nil {
+		return fmt.Errorf("couldn't remove the corpus cache's old log: %w", err)
+	}
+	return nil
+}
+
+// appendChange appends to c's log what differs between c's state and
+// files and entries (whose texts are parts), starting a log when there is
+// none to extend. It returns an error, with the reason, when the change
+// should go into a new base instead: no base to extend, the base changed
+// on disk (another process saved), the text of a result it would compare
+// was not read, the log would outgrow logShare of the base, or the write
+// failed.
+func (c *Cache) appendChange(files []File, entries []entry, parts [][]corpus.Part) error {
+	if !c.base {
+		return errors.New("no base to extend")
+	}
+	if !c.textRead {
+		return errors.New("the cached text was not read")
+	}
+	fi, err := os.Stat(c.path)
+	if err != nil || fi.Size() != c.baseSize || fi.ModTime().UnixNano() != c.baseMod {
+		return errors.New("the base changed on disk")
+	}
+	var ch change
+	var text changeText
+	seen := make(map[fileKey]bool, len(files))
+	for _, f := range files {
+		k := fileKey{f.Source, f.Path}
+		seen[k] = true
+		if old, ok := c.recorded[k]; !ok || old != f {
+			ch.Files = append(ch.Files, f)
+		}
+	}
+	for k := range c.recorded {
+		if !seen[k] {
+			ch.GoneFiles = append(ch.GoneFiles, fileRef{k.source, k.path})
+		}
+	}
+	clear(seen)
+	for i, e := range entries {
+		k := fileKey{e.Source, e.Path}
+		seen[k] = true
+		if old, ok := c.results[k]; !ok || !reflect.DeepEqual(old.e, e) || !slices.Equal(c.parts(old), parts[i]) {
+			ch.Built = append(ch.Built, e)
+			text.Parts = append(text.Parts, parts[i])
+		}
+	}
+	for k := range c.results {
+		if !seen[k] {
+			ch.GoneBuilt = append(ch.GoneBuilt, fileRef{k.source, k.path})
+		}
+	}
+	payload, err := encodeChange(ch, text)
+	if err != nil {
+		return err
+	}
+	rec := framelog.Frame(payload)
+	head, err := logHead(logHeader{Key: c.key, BaseSize: c.baseSize, BaseModTime: c.baseMod})
+	if err != nil {
+		return err
+	}
+	start := c.logEnd
+	if start == 0 {
+		start = int64(len(head))
+	}
+	if end := start + int64(len(rec)); end > minLog && float64(end) > logShare*float64(c.baseSize) {
+		return fmt.Errorf("the log would hold %d bytes, over %.2f of the base's %d", end, logShare, c.baseSize)
+	}
+	if c.logEnd == 0 {
+		return atomicfile.Write(c.path+LogSuffix, append(head, rec...))
+	}
+	if err := framelog.AppendAt(c.path+LogSuffix, c.logEnd, rec); err != nil {
+		return fmt.Errorf("couldn't append to the corpus cache's log: %w", err)
 	}
 	return nil
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"io/fs"
 	"maps"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/philippgille/chromem-go"
 
+	"github.com/scobot/scobot/internal/framelog"
 	"github.com/scobot/scobot/internal/segfile"
 	"github.com/scobot/scobot/rag"
 )
@@ -63,14 +63,8 @@ const logVersion = 1
 // file plus at most that.
 const defaultLogShare = 0.25
 
-// maxFrame bounds a frame's payload: a length beyond it is damage, not a
-// record (a change of the whole 100k-chunk corpus is about 300 MB).
-const maxFrame = 1 << 31
-
-var (
-	logMagic = [8]byte{'S', 'C', 'O', 'B', 'L', 'O', 'G', 0}
-	castagn  = crc32.MakeTable(crc32.Castagnoli)
-)
+// logMagic starts the log file.
+var logMagic = [8]byte{'S', 'C', 'O', 'B', 'L', 'O', 'G', 0}
 
 // logHeader ties a log to the snapshot it extends.
 type logHeader struct {
@@ -103,37 +97,6 @@ type logState struct {
 // logPath is the log file's path.
 func (s *Store) logPath() string { return s.path + LogName[len(SnapshotName):] }
 
-// frame returns payload as a frame: its length, its checksum and itself.
-func frame(payload []byte) []byte {
-	b := make([]byte, 8, 8+len(payload))
-	binary.LittleEndian.PutUint32(b, uint32(len(payload)))
-	binary.LittleEndian.PutUint32(b[4:], crc32.Checksum(payload, castagn))
-	return append(b, payload...)
-}
-
-// errTorn is nextFrame's error for a frame cut short at the end of the file.
-var errTorn = errors.New("a record cut short at the end (an interrupted save)")
-
-// nextFrame returns the payload of the frame at the start of b and the
-// bytes it takes.
-func nextFrame(b []byte) ([]byte, int, error) {
-	if len(b) < 8 {
-		return nil, 0, errTorn
-	}
-	n := uint64(binary.LittleEndian.Uint32(b))
-	if n > maxFrame {
-		return nil, 0, fmt.Errorf("a record of %d bytes (damaged)", n)
-	}
-	if uint64(len(b)-8) < n {
-		return nil, 0, errTorn
-	}
-	payload := b[8 : 8+n]
-	if crc32.Checksum(payload, castagn) != binary.LittleEndian.Uint32(b[4:]) {
-		return nil, 0, errors.New("a record whose checksum does not match (damaged)")
-	}
-	return payload, 8 + int(n), nil
-}
-
 // logFile is a log as read from disk: its header and its changes' payloads
 // with the offset just past each.
 type logFile struct {
@@ -155,34 +118,16 @@ func readLog(path string, limit int64) (*logFile, error) {
 		}
 		return nil, fmt.Errorf("couldn't read the index's change log: %w", err)
 	}
-	lf := &logFile{}
 	if limit > 0 && int64(len(b)) > limit {
 		b = b[:limit]
 	}
-	if len(b) < 12 || !bytes.Equal(b[:8], logMagic[:]) {
-		return nil, errors.New("not a change log of the index (bad magic)")
-	}
-	if v := binary.LittleEndian.Uint32(b[8:]); v != logVersion {
-		return nil, fmt.Errorf("change log of version %d, want %d", v, logVersion)
-	}
-	payload, n, err := nextFrame(b[12:])
+	lg, err := framelog.Split(b, logMagic, logVersion)
 	if err != nil {
-		return nil, fmt.Errorf("couldn't read the change log's header: %w", err)
+		return nil, fmt.Errorf("not a change log of the index: %w", err)
 	}
-	if err := json.Unmarshal(payload, &lf.header); err != nil {
+	lf := &logFile{changes: lg.Records, ends: lg.Ends, stop: lg.Stop}
+	if err := json.Unmarshal(lg.Header, &lf.header); err != nil {
 		return nil, fmt.Errorf("couldn't decode the change log's header: %w", err)
-	}
-	off := 12 + n
-	lf.ends = []int64{int64(off)}
-	for off < len(b) {
-		payload, n, err := nextFrame(b[off:])
-		if err != nil {
-			lf.stop = err
-			break
-		}
-		off += n
-		lf.changes = append(lf.changes, payload)
-		lf.ends = append(lf.ends, int64(off))
 	}
 	return lf, nil
 }
@@ -507,7 +452,7 @@ func (s *Store) appendChange(c loggedChange) (*logState, error) {
 	if err != nil || fi.Size() != next.base.SnapshotSize || fi.ModTime().UnixNano() != next.base.SnapshotModTime {
 		return nil, errors.New("the snapshot changed on disk")
 	}
-	rec := frame(encodeChange(c))
+	rec := framelog.Frame(encodeChange(c))
 	if end := next.valid + int64(len(rec)); float64(end) > s.logShare*float64(next.base.SnapshotSize) {
 		return nil, fmt.Errorf("the log would hold %d bytes, over %.2f of the snapshot's %d", end, s.logShare, next.base.SnapshotSize)
 	}
@@ -516,8 +461,7 @@ func (s *Store) appendChange(c loggedChange) (*logState, error) {
 		if err != nil {
 			return nil, fmt.Errorf("couldn't encode the change log's header: %w", err)
 		}
-		head := binary.LittleEndian.AppendUint32(append([]byte(nil), logMagic[:]...), logVersion)
-		head = append(head, frame(hdr)...)
+		head := framelog.Head(logMagic, logVersion, hdr)
 		if err := s.write(s.logPath(), func(w io.Writer) error {
 			if _, err := w.Write(head); err != nil {
 				return err
@@ -535,31 +479,4 @@ func (s *Store) appendChange(c loggedChange) (*logState, error) {
 		next.valid += int64(len(rec))
 	}
 	return &next, nil
-}
-
-// appendAt writes rec at offset off of the file at path, dropping
-// whatever lies past off, and fsyncs it. A write cut short leaves a frame
-// that readLog ignores.
-func appendAt(path string, off int64, rec []byte) (err error) {
-	f, err := os.OpenFile(path, os.O_WRONLY, 0)
-	if err != nil {
-		return fmt.Errorf("couldn't open the index's change log: %w", err)
-	}
-	defer func() {
-		if cerr := f.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("couldn't close the index's change log: %w", cerr)
-		}
-	}()
-	// Dropped first, so that a change cut short by a crash is never
-	// followed by older bytes that readLog would warn about.
-	if err := f.Truncate(off); err != nil {
-		return fmt.Errorf("couldn't drop the end of the index's change log: %w", err)
-	}
-	if _, err := f.WriteAt(rec, off); err != nil {
-		return fmt.Errorf("couldn't append to the index's change log: %w", err)
-	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("couldn't sync the index's change log: %w", err)
-	}
-	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scobot/scobot/internal/framelog"
 	"github.com/scobot/scobot/rag/vecscan"
 )
 
@@ -507,7 +508,7 @@ func TestLogAppendFailure(t *testing.T) {
 	}
 	sameIndex(t, s, reference(t, emb, docs[3:]))
 	sameIndex(t, mustOpen(t, dir, emb), reference(t, emb, docs[2:]))
-	s.write, s.appendAt = failingWrite, appendAt
+	s.write, s.appendAt = failingWrite, framelog.AppendAt
 	if _, err := s.Sync(context.Background(), docs[3:], nil); err == nil {
 		t.Fatal("an unsaved index must be written afresh, not appended to its log")
 	}

@@ -36,6 +36,7 @@ import (
 	"github.com/philippgille/chromem-go"
 
 	"github.com/scobot/scobot/internal/atomicfile"
+	"github.com/scobot/scobot/internal/framelog"
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/vecscan"
 )
@@ -97,7 +98,7 @@ type Store struct {
 	embDim        int     // the embedder's declared dimension; 0 if it declares none
 	// write writes a file atomically (atomicfile.WriteFunc; tests make it fail).
 	write func(path string, write func(io.Writer) error) error
-	// appendAt appends a record to the change log (appendAt; tests make
+	// appendAt appends a record to the change log (framelog.AppendAt; tests make
 	// it fail).
 	appendAt func(path string, off int64, rec []byte) error
 
@@ -260,7 +261,7 @@ func newStore(ctx context.Context, dir string, emb Embedder, logger *slog.Logger
 		perDocMax: defaultPerDocMax,
 		logShare:  defaultLogShare,
 		write:     atomicfile.WriteFunc,
-		appendAt:  appendAt,
+		appendAt:  framelog.AppendAt,
 	}
 	if d, ok := emb.(dimensioner); ok {
 		s.embDim = max(d.Dim(), 0)
