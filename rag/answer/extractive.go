@@ -543,26 +543,13 @@ func unnamedNote(e *retrieve.Engine, concepts []string, lang string) string {
 // years those are and which the question asked: "The reports that name
 // this are of 2015, not of 2024."; "" otherwise.
 func otherYearsNote(r retrieve.Retrieval, lang string) string {
-	if !r.OtherYears {
+	if len(r.OtherYears) == 0 || len(r.Query.Time.Years) == 0 {
 		return ""
 	}
-	var have []string
-	for _, p := range r.Passages {
-		if len(r.Covering) > 0 && !r.Covering[p.Doc] || len(p.Date) < 4 {
-			continue
-		}
-		if y := p.Date[:4]; !slices.Contains(have, y) {
-			have = append(have, y)
-		}
-	}
-	slices.Sort(have)
 	asked := make([]string, len(r.Query.Time.Years))
 	for i, y := range r.Query.Time.Years {
 		asked[i] = strconv.Itoa(y)
 	}
-	if len(have) == 0 || len(asked) == 0 {
-		return ""
-	}
 	sep := words.Text(lang, words.ListSep)
-	return words.Text(lang, words.OtherYears, strings.Join(have, sep), strings.Join(asked, sep))
+	return words.Text(lang, words.OtherYears, strings.Join(r.OtherYears, sep), strings.Join(asked, sep))
 }

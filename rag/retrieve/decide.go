@@ -5,7 +5,7 @@ package retrieve
 // the passages it could quote are all of others (OtherYears), names never
 // reported together, or an entity no report names.
 func (r Retrieval) Ruled() bool {
-	return r.TimeMiss || r.OtherYears || r.Unconnected || len(r.Unnamed) > 0
+	return r.TimeMiss || len(r.OtherYears) > 0 || r.Unconnected || len(r.Unnamed) > 0
 }
 
 // Abstains reports whether a retrieval is too weak to answer from: it found

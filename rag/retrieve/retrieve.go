@@ -29,13 +29,13 @@ type Retrieval struct {
 	// TimeMiss is set when the question names only years no document
 	// names, outside the span of years the documents name.
 	TimeMiss bool
-	// OtherYears is set when the question names years and every passage
+	// OtherYears holds, when the question names years and every passage
 	// an answer could quote (those of the documents naming all its
 	// specific names, when there are any) is of a report dated in another
-	// year that does not name one of them: the 2015 report of a meeting
-	// cannot say what the same leaders agreed in 2024. Undated passages
-	// never set it.
-	OtherYears bool
+	// year that does not name one of them, those reports' years ("2015"),
+	// sorted: the 2015 report of a meeting cannot say what the same
+	// leaders agreed in 2024. Undated passages never set it; nil otherwise.
+	OtherYears []string
 	// Unconnected is set when no retrieved document names all of the
 	// question's specific names together: each is reported somewhere, but
 	// not what the question asks about them (India at the Astana meeting,
@@ -186,22 +186,26 @@ func (e *Engine) newFirst(ranked []rag.Passage, q Query, since time.Time, k int)
 	return append(fresh, slices.DeleteFunc(ranked, func(p rag.Passage) bool { return seen[p.ID] })...)
 }
 
-// otherYears reports whether the question names years and every passage
-// an answer could quote (of the covering documents, when there are any) is
-// dated in another year and names none of them (see Retrieval.OtherYears).
-func otherYears(ps []rag.Passage, covering map[string]bool, tc TimeConstraint) bool {
+// otherYears returns, when the question names years and every passage an
+// answer could quote (of the covering documents, when there are any) is
+// dated in another year and names none of them, those passages' years,
+// sorted; nil otherwise (see Retrieval.OtherYears).
+func otherYears(ps []rag.Passage, covering map[string]bool, tc TimeConstraint) []string {
 	if len(tc.Years) == 0 {
-		return false
+		return nil
 	}
-	seen := false
+	var years []string
 	for _, p := range ps {
 		if len(covering) > 0 && !covering[p.Doc] {
 			continue
 		}
-		if p.Date == "" || tc.MatchesYear(p.Chunk) {
-			return false
+		if len(p.Date) < 4 || tc.MatchesYear(p.Chunk) {
+			return nil
 		}
-		seen = true
+		if y := p.Date[:4]; !slices.Contains(years, y) {
+			years = append(years, y)
+		}
 	}
-	return seen
+	slices.Sort(years)
+	return years
 }
