@@ -82,7 +82,7 @@ func extract(e *retrieve.Engine, question string, r retrieve.Retrieval, cache *d
 	// up.
 	v := newVersions(e, r.Query, cache)
 	cands = v.inLanguage(cands, lang, e.Params().MinRelativeScore*cands[0].Score)
-	chosen := pickSentences(e.Params(), cands, e.Signature)
+	chosen := pickSentences(e.Params(), cands, v.sig)
 	var statements []Candidate
 	for _, c := range chosen {
 		statements = append(statements, c)
