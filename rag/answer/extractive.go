@@ -238,6 +238,12 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 				}
 				if answers.Has(q.Parts[pi].Answer) {
 					c.Parts[pi] *= 1 + pm.AnswerBonus
+				} else if lead := withLead(s.p.Text, s.prev, s.text); lead != "" && e.SentenceAnswers(s.prev, q).Has(q.Parts[pi].Answer) {
+					// The sentence before, in the same paragraph, holds what
+					// is asked for ("2004年6月17日，峰会在塔什干举行。元首们
+					// 启动了地区反恐怖机构。"): quoted together, they answer.
+					c.Parts[pi] *= 1 + pm.AnswerBonus
+					c.Text = lead
 				}
 			}
 			c.Parts[pi] /= norm
@@ -252,6 +258,25 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	return out
+}
+
+// withLead returns the span of text from the sentence before (prev) to the
+// end of sentence, when the two follow each other within one paragraph;
+// else "".
+func withLead(text string, prev *retrieve.Sentence, sentence string) string {
+	if prev == nil {
+		return ""
+	}
+	i := strings.Index(text, prev.Text)
+	if i < 0 {
+		return ""
+	}
+	end := i + len(prev.Text)
+	j := strings.Index(text[end:], sentence)
+	if j < 0 || strings.TrimSpace(text[end:end+j]) != "" || strings.ContainsAny(text[end:end+j], "\n\r") {
+		return ""
+	}
+	return text[i : end+j+len(sentence)]
 }
 
 // sentenceEnders end a sentence, as opposed to a heading.
@@ -291,6 +316,14 @@ func pickSentences(pm retrieve.Params, cands []Candidate, sig func(string) map[s
 			}
 			if chosen[i].Text == c.Text || len(s) >= 2 && retrieve.Jaccard(s, t) >= 0.6 {
 				return false
+			}
+			// A sentence quoted with the one before it holds that one.
+			if strings.Contains(chosen[i].Text, c.Text) {
+				return false
+			}
+			if strings.Contains(c.Text, chosen[i].Text) {
+				chosen[i], sigs[i] = c, s
+				return true
 			}
 		}
 		chosen = append(chosen, c)

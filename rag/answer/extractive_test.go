@@ -227,3 +227,21 @@ func TestAbstentionSaysTheReportsYears(t *testing.T) {
 		t.Errorf("abstained %v, note %q", a.Abstained, a.Note)
 	}
 }
+
+// A sentence that answers what happened, whose date is in the sentence
+// before it in the same paragraph, is quoted with that sentence: the date
+// asked for is in the quote. In another paragraph it is not carried.
+func TestQuoteCarriesTheSentenceBeforeThatHoldsTheAnswer(t *testing.T) {
+	g, lex := ragtest.Glossaries(t)
+	timeline := rag.Chunk{ID: "timeline#0", Doc: "timeline", Lang: "zh", Title: "上合组织历次峰会回顾",
+		Text: "2004年6月17日，第四次峰会在乌兹别克斯坦首都塔什干举行。成员国元首正式启动上合组织地区反恐怖机构，签署了多份重要文件。\n\n" +
+			"2005年7月5日，第五次峰会在阿斯塔纳举行。\n成员国元首签署了《阿斯塔纳宣言》。"}
+	e := retrieve.NewEngine(retrieve.Config{Chunks: []rag.Chunk{timeline}, Glossary: g, Lexicon: lex})
+	a := answerOf(t, e, "上合组织地区反恐怖机构何时正式启动？")
+	if !strings.Contains(a.Text, "2004年6月17日，第四次峰会在乌兹别克斯坦首都塔什干举行。成员国元首正式启动") {
+		t.Errorf("want the launch quoted with the sentence that dates it:\n%s", a.Text)
+	}
+	if got := withLead(timeline.Text, &retrieve.Sentence{Text: "2005年7月5日，第五次峰会在阿斯塔纳举行。"}, "成员国元首签署了《阿斯塔纳宣言》。"); got != "" {
+		t.Errorf("a sentence of the next paragraph carried: %q", got)
+	}
+}
