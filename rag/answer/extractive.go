@@ -82,7 +82,7 @@ func extract(e *retrieve.Engine, question string, r retrieve.Retrieval, cache *d
 	// up.
 	v := newVersions(e, r.Query, cache)
 	cands = v.inLanguage(cands, lang, e.Params().MinRelativeScore*cands[0].Score)
-	chosen := pickSentences(e.Params(), cands, v.sig)
+	chosen := pickSentences(e.Params(), r.Query.Compares, cands, v.sig)
 	var statements []Candidate
 	for _, c := range chosen {
 		statements = append(statements, c)
@@ -99,13 +99,19 @@ func extract(e *retrieve.Engine, question string, r retrieve.Retrieval, cache *d
 // name all of the question's specific names (Retrieval.Covering), only
 // theirs — "in Dushanbe" rules out the Astana reports; and when the
 // question names a year or a month and some passages are of it (by their
-// report's date, or their text naming the year), only those.
+// report's date, or their text naming the year), only those, unless the
+// question compares reports.
 func quotable(r retrieve.Retrieval) []rag.Passage {
 	ps := r.Passages
 	if len(r.Covering) > 0 {
 		ps = keep(ps, func(p rag.Passage) bool { return r.Covering[p.Doc] })
 	}
 	tc := r.Query.Time
+	if r.Query.Compares {
+		// Every account of the event: one that does not date it itself
+		// is an account all the same.
+		return ps
+	}
 	if len(tc.Years) > 0 {
 		if of := keep(ps, func(p rag.Passage) bool { return tc.MatchesYear(p.Chunk) }); len(of) > 0 {
 			ps = of
@@ -300,8 +306,10 @@ func IsHeading(s, text string) bool {
 // pickSentences takes, for each sub-question, its best sentence, then up
 // to Params.MaxStatements in all of the others that score close to the
 // best and do not repeat what is already chosen (as the same sentence in
-// the other language of a bilingual report would).
-func pickSentences(pm retrieve.Params, cands []Candidate, sig func(string) map[string]bool) []Candidate {
+// the other language of a bilingual report would). When the question
+// compares reports (retrieve.Query.Compares), each report's best sentence
+// comes first, however it scores against the best report's.
+func pickSentences(pm retrieve.Params, compares bool, cands []Candidate, sig func(string) map[string]bool) []Candidate {
 	best := cands[0].Score
 	var chosen []Candidate
 	var sigs []map[string]bool
@@ -344,6 +352,18 @@ func pickSentences(pm retrieve.Params, cands []Candidate, sig func(string) map[s
 		}
 		if top >= 0 {
 			take(cands[top])
+		}
+	}
+	if compares {
+		docs := map[string]bool{}
+		for _, c := range cands {
+			if len(chosen) >= pm.MaxStatements {
+				break
+			}
+			if !docs[c.Passage.Doc] {
+				docs[c.Passage.Doc] = true
+				take(c)
+			}
 		}
 	}
 	for _, c := range cands {

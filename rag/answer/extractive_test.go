@@ -245,3 +245,26 @@ func TestQuoteCarriesTheSentenceBeforeThatHoldsTheAnswer(t *testing.T) {
 		t.Errorf("a sentence of the next paragraph carried: %q", got)
 	}
 }
+
+// A question that asks how reports differ quotes each report's own words,
+// the one that does not date the event too; otherwise the best report's
+// sentences crowd the other out.
+func TestComparingQuestionQuotesEachReport(t *testing.T) {
+	g, lex := ragtest.Glossaries(t)
+	a := rag.Chunk{ID: "a#0", Doc: "a", Lang: "en", Title: "Astana summit adopts documents", Date: "2024-07-04",
+		Text: "The SCO summit in Astana adopted 25 documents on Thursday, the Kazakh presidency said. " +
+			"The SCO summit in Astana was chaired by President Tokayev. " +
+			"Leaders at the SCO summit in Astana signed the Astana Declaration."}
+	b := rag.Chunk{ID: "b#0", Doc: "b", Lang: "en", Title: "Leaders meet in Kazakhstan",
+		Text: "Officials said 22 documents were signed at the SCO summit in Astana."}
+	e := retrieve.NewEngine(retrieve.Config{Chunks: []rag.Chunk{a, b}, Glossary: g, Lexicon: lex})
+	ans := answerOf(t, e, "Reports of the SCO summit in Astana in 2024 disagree on how many documents it adopted. What figures do they give?")
+	for _, want := range []string{"25 documents", "22 documents"} {
+		if !strings.Contains(ans.Text, want) {
+			t.Errorf("want %q quoted:\n%s", want, ans.Text)
+		}
+	}
+	if q := e.ParseQuery("How many documents did the SCO summit in Astana adopt?"); q.Compares {
+		t.Error("a plain question read as comparing reports")
+	}
+}

@@ -26,6 +26,10 @@ type Query struct {
 	Units []Unit
 	// Parts are its sub-questions, in order: one for most questions.
 	Parts []Part
+	// Compares is set when the question asks how reports differ
+	// ("accounts disagree", "说法不一", "сведения расходятся"): an answer
+	// quotes each report's own words.
+	Compares bool
 
 	expansion string           // the question's glossary terms in the other language(s)
 	names     []glossary.Match // where the question names its concepts
@@ -97,6 +101,9 @@ func (e *Engine) ParseQuery(question string) Query {
 		frames := englishFrameRE.FindAllStringIndex(question, -1)
 		words = slices.DeleteFunc(words, func(m glossary.Match) bool { return framing(m) || functionWord(m) || inFrame(frames, m) })
 		q.Words = e.expand(e.lexicon, words, 1, add, &exp)
+	}
+	if comparesRE.MatchString(question) {
+		rest = compareFrameRE.ReplaceAllStringFunc(rest, blank)
 	}
 	q.rest = rest
 	e.units(&q, words, rest)

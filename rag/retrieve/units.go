@@ -225,6 +225,17 @@ func partOf(starts []int, off int) int {
 	return p
 }
 
+// comparesRE finds a question asking how reports differ: "accounts
+// disagree", "do the reports differ", "conflicting figures", "说法不一",
+// "报道有出入", "сведения расходятся".
+var comparesRE = regexp.MustCompile(`(?i)\b(?:disagree\w*|differ(?:s|ed|ing)?|discrepanc\w*|conflicting|contradict\w*|inconsistent)\b|说法(?:不一|不同|有出入)|(?:报道|说法|记载)(?:之间)?(?:不一致|有出入|矛盾|有分歧)|расход(?:ятся|ились|ится)|противореч\p{L}*|разн(?:ятся|ые\s+(?:данные|сведения|версии))`)
+
+// compareFrameRE finds, in a question that compares reports, the words
+// that only say so: "accounts", "reports", "报道", "сообщения", and the
+// comparing words themselves. They frame what is asked; no report holds
+// them.
+var compareFrameRE = regexp.MustCompile(comparesRE.String() + `|(?i)\b(?:accounts?|reports?|sources?|versions?)\b|报道|说法|记载|各方|(?:^|[^\p{L}])(?:сообщени\p{L}*|источник\p{L}*|верси\p{L}*)`)
+
 // questionWordRE finds the Chinese question words and the English question
 // phrases that only frame what is asked ("哪座城市", "how many"); the answer
 // type records them, and as terms they would ask for words no answer holds.
@@ -248,6 +259,7 @@ func inFrame(frames [][]int, m glossary.Match) bool {
 func (e *Engine) units(q *Query, words []glossary.Match, rest string) {
 	parts, starts := splitParts(q.Text)
 	q.Parts = parts
+	q.Compares = comparesRE.MatchString(q.Text)
 	n := float64(len(e.byDoc))
 	weigh := func(u *Unit, df float64) {
 		u.Weight = math.Log((n + 1) / (df + 0.5))
