@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -309,6 +310,22 @@ func nonNilStrings(xs []string) []string {
 
 // foldFact is the form facts and answers are compared in: textnorm's
 // (NFKC, so full-width digits are digits; traditional Chinese as
-// simplified) and lower case. An answer quoting a traditional-script
-// report's "張德廣" states the fact "张德广".
-func foldFact(s string) string { return strings.ToLower(textnorm.Normalize(s)) }
+// simplified), lower case, every dash a hyphen with no space around it,
+// runs of white space one space, and no separator between digit groups.
+// An answer quoting a traditional-script report's "張德廣" states the fact
+// "张德广"; "2004–2006" states "2004-2006", "1 — 2 ноября" "1-2 ноября",
+// "1,000" and "1 000" "1000". Facts and answers fold alike, so no
+// spelling of either is favoured.
+func foldFact(s string) string {
+	s = strings.ToLower(textnorm.Normalize(s))
+	s = dashRE.ReplaceAllString(s, "-")
+	s = strings.Join(strings.Fields(s), " ")
+	return digitGroupRE.ReplaceAllString(s, "$1$2")
+}
+
+// dashRE finds a dash of any kind with the spaces around it.
+var dashRE = regexp.MustCompile(`\s*[-‐‑‒–—―−﹣－]\s*`)
+
+// digitGroupRE finds a separator between a digit and a group of three:
+// "1,000", "1 000", "1 000" (NFKC has made the narrow space a space).
+var digitGroupRE = regexp.MustCompile(`(\d)[, ](\d{3})\b`)

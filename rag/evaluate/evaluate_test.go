@@ -151,3 +151,14 @@ func TestFactsFoldScriptAndWidth(t *testing.T) {
 		t.Errorf("missing %v, want only Bishkek", missing)
 	}
 }
+
+// Dashes, spaces and digit-group separators do not make a fact missing:
+// "2004–2006" states "2004-2006", "1 — 2 ноября" "1-2 ноября", "1,000"
+// "1000"; a different number stays missing.
+func TestFactsFoldDashesAndDigitGroups(t *testing.T) {
+	ans := rag.Answer{Text: "Zhang Deguang served in 2004–2006. 1 — 2 ноября 2019 года. China will offer 1,000 places and 2 500 grants."}
+	got, missing := factCoverage([][]string{{"2004-2006"}, {"1-2 ноября 2019"}, {"1000"}, {"2500"}, {"3000"}}, ans)
+	if want := 4.0 / 5; got != want {
+		t.Errorf("coverage %.3f, want %.3f (missing %v)", got, want, missing)
+	}
+}
