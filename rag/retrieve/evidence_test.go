@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/scobot/scobot/rag"
@@ -164,10 +165,27 @@ func TestUnitsPartsAndAnswerTypes(t *testing.T) {
 		"峰会在哪举行？":                                  AnswerPlace,
 		"峰会在哪座城市举行？":                               AnswerPlace,
 		"Когда состоялся саммит?":                  AnswerDate,
+		"他在任的是哪几年？":                                AnswerDate,
+		"In which years did he serve?":             AnswerDate,
 	} {
 		if got := answerType(q); got != want {
 			t.Errorf("answerType(%q) = %d, want %d", q, got, want)
 		}
+	}
+}
+
+// A run of Han characters is a term without the pronoun that opens it
+// and the particles that close it.
+func TestHanTermsLosePronounsAndParticles(t *testing.T) {
+	e := newGlossaryEngine(t, ragtest.Fixture())
+	var terms []string
+	for _, u := range e.ParseQuery("上合组织首任秘书长是谁？他在任的是哪几年？").Units {
+		if u.Kind == UnitTerm {
+			terms = append(terms, u.Text)
+		}
+	}
+	if !slices.Contains(terms, "在任") || slices.ContainsFunc(terms, func(s string) bool { return strings.ContainsAny(s, "他的") }) {
+		t.Errorf("terms %q: want 在任, no pronoun or particle", terms)
 	}
 }
 

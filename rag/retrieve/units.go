@@ -148,7 +148,7 @@ var answerPatterns = []struct {
 	re *regexp.Regexp
 }{
 	{AnswerNumber, regexp.MustCompile(`(?i)\bhow (?:many|much|large|big|long|old|often)\b|\bwhat (?:number|percentage|share|amount|sum)\b|多少|多大|多长|几(?:个|次|项|份|名|位|国|年|天|届|点|条|种|家|成)|сколько`)},
-	{AnswerDate, regexp.MustCompile(`(?i)\bwhen\b|\b(?:what|which) (?:date|day|year|month|time)\b|\bon what (?:date|day)\b|\bsince when\b|何时|什么时候|什么时间|哪(?:一)?(?:年|天|日|月)|几月|何年|日期|起止时间|когда|в каком году|какого числа`)},
+	{AnswerDate, regexp.MustCompile(`(?i)\bwhen\b|\b(?:what|which) (?:date|day|year|month|time)\b|\bon what (?:date|day)\b|\bsince when\b|何时|什么时候|什么时间|哪(?:一)?(?:年|天|日|月)|哪(?:几|些)年|几月|何年|日期|起止时间|\bwhich years\b|когда|в каком году|в какие годы|какого числа`)},
 	{AnswerPlace, regexp.MustCompile(`(?i)\bwhere\b|\b(?:which|what) (?:city|town|place|capital|venue|country)\b|哪里|哪儿|在哪(?:[^几些个一座位]|$)|哪(?:座|个)?城市|何地|什么地方|哪个国家|(?:^|[^\p{L}])где(?:$|[^\p{L}])|в каком городе`)},
 	{AnswerPerson, regexp.MustCompile(`(?i)\bwho(?:m|se)?\b|\b(?:which|what)(?: \w+)? (?:leaders?|presidents?|ministers?|officials?|diplomats?|envoys?|persons?|people|heads?|secretar(?:y|ies)(?:-general)?|chairm[ae]n)\b|谁|哪位|何人|哪些(?:国家的)?(?:领导人|外长|部长|官员|人)|(?:^|[^\p{L}])кто(?:$|[^\p{L}])|кого`)},
 }
@@ -325,6 +325,8 @@ func (e *Engine) units(q *Query, words []glossary.Match, rest string) {
 				text = strings.Replace(text, run, blank(run), 1)
 			}
 			for _, sub := range segments(hanFramingRE.ReplaceAllStringFunc(text, blank)) {
+				sub.start += len(sub.text) - len(hanLeadRE.ReplaceAllString(sub.text, ""))
+				sub.text = hanTrailRE.ReplaceAllString(hanLeadRE.ReplaceAllString(sub.text, ""), "")
 				ts := tokens.Terms(sub.text)
 				if len(ts) == 0 || utf8.RuneCountInString(sub.text) == 1 {
 					// A lone character is no term the index holds (it
@@ -491,6 +493,14 @@ func (e *Engine) meanDocFreq(ts []string) float64 {
 // about without being what it asks ("关于", "说了"), as queryStop does for
 // English ("say", "mention").
 var hanFramingRE = regexp.MustCompile(`关于|有关|对于|说了|说过|谈到|谈了|讲了|提及`)
+
+// hanLeadRE and hanTrailRE find the pronouns that open a run of Han
+// characters and the particles that close it ("他在任的是" asks about 在任):
+// no report holds the run with them.
+var (
+	hanLeadRE  = regexp.MustCompile(`^(?:他们|她们|它们|他|她|它|其)+`)
+	hanTrailRE = regexp.MustCompile(`(?:的是|的|是|了|吗|呢|吧)+$`)
+)
 
 // englishFrames are the English question phrases of questionWordRE.
 const englishFrames = `\bhow (?:many|much|large|big|long|old|often)\b|\b(?:which|what) (?:city|town|place|date|day|year|month|time|number)\b`
