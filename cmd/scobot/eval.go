@@ -223,6 +223,12 @@ func writeEvalTable(w io.Writer, reports []evaluate.Report, k int) {
 			row(fmt.Sprintf("%s [%s]", rep.Retriever, t), rep.ByTag[t])
 		}
 	}
+	for _, rep := range reports {
+		if l := rep.Lost; l.Total() > 0 {
+			fmt.Fprintf(w, "%s: %d facts missed: %d by abstaining, %d in a retrieved passage but not quoted, %d in none of the %d passages\n",
+				rep.Retriever, l.Total(), l.Abstained, l.NotQuoted, l.NotRetrieved, k)
+		}
+	}
 }
 
 // writeEvalDetails lists the questions a retriever got wrong (or all of them).

@@ -94,8 +94,10 @@ type Result struct {
 	AbstainCorrect bool     `json:"abstention_correct"`
 	FactCoverage   float64  `json:"fact_coverage"`
 	Missing        []string `json:"missing_facts,omitempty"`
-	Support        float64  `json:"support"`
-	Answer         string   `json:"answer"`
+	// Lost says where the answer lost its missing facts.
+	Lost    Lost    `json:"lost,omitzero"`
+	Support float64 `json:"support"`
+	Answer  string  `json:"answer"`
 	// Checked is what checking a generated answer found (nil for an
 	// extractive one).
 	Checked *rag.GenerationCheck `json:"checked,omitempty"`
@@ -120,7 +122,23 @@ type Figures struct {
 	Generated          int     `json:"generated,omitempty"`
 	MarkersValid       float64 `json:"markers_valid,omitempty"`
 	SentencesSupported float64 `json:"sentences_supported,omitempty"`
+	// Lost sums where the answers lost their missing facts.
+	Lost Lost `json:"lost,omitzero"`
 }
+
+// Lost counts missing facts by where the answer lost them: by abstaining,
+// by not quoting a retrieved passage that states them, or by not
+// retrieving one that does (the fact is in none of the k passages). It
+// tells a selection fault from a retrieval fault without reading the
+// questions.
+type Lost struct {
+	Abstained    int `json:"abstained"`
+	NotQuoted    int `json:"not_quoted"`
+	NotRetrieved int `json:"not_retrieved"`
+}
+
+// Total is the number of missing facts.
+func (l Lost) Total() int { return l.Abstained + l.NotQuoted + l.NotRetrieved }
 
 // Report aggregates an evaluation run: the figures of all questions, of
 // each tag's questions, and every question's result.
@@ -219,6 +237,7 @@ func ScoreAnswer(q Question, ans rag.Answer, k int) Result {
 	res.AbstainCorrect = ans.Abstained != q.Answerable()
 	if q.Answerable() {
 		res.FactCoverage, res.Missing = factCoverage(q.Facts, ans)
+		res.Lost = lostAt(q.Facts, ans)
 	}
 	return res
 }
@@ -257,6 +276,31 @@ func factCoverage(facts [][]string, ans rag.Answer) (float64, []string) {
 	return float64(found) / float64(len(facts)), missing
 }
 
+// lostAt says where the answer lost each fact it misses (see Lost).
+func lostAt(facts [][]string, ans rag.Answer) Lost {
+	var l Lost
+	text := foldFact(ans.Text)
+	var passages []string
+	for _, p := range ans.Passages {
+		passages = append(passages, foldFact(p.Text))
+	}
+	in := func(alts []string, text string) bool {
+		return slices.ContainsFunc(alts, func(a string) bool { a = foldFact(a); return a != "" && strings.Contains(text, a) })
+	}
+	for _, g := range facts {
+		switch {
+		case !ans.Abstained && in(g, text):
+		case ans.Abstained:
+			l.Abstained++
+		case slices.ContainsFunc(passages, func(p string) bool { return in(g, p) }):
+			l.NotQuoted++
+		default:
+			l.NotRetrieved++
+		}
+	}
+	return l
+}
+
 // aggregate sums up results.
 func aggregate(rs []Result) Figures {
 	f := Figures{Questions: len(rs)}
@@ -281,6 +325,9 @@ func aggregate(rs []Result) Figures {
 		f.RecallAtK += r.RecallAtK
 		f.MRR += r.RR
 		f.FactCoverage += r.FactCoverage
+		f.Lost.Abstained += r.Lost.Abstained
+		f.Lost.NotQuoted += r.Lost.NotQuoted
+		f.Lost.NotRetrieved += r.Lost.NotRetrieved
 	}
 	if f.Answerable > 0 {
 		n := float64(f.Answerable)

@@ -162,3 +162,24 @@ func TestFactsFoldDashesAndDigitGroups(t *testing.T) {
 		t.Errorf("coverage %.3f, want %.3f (missing %v)", got, want, missing)
 	}
 }
+
+// A missing fact is counted where the answer lost it: by abstaining, in a
+// retrieved passage the answer did not quote, or in no retrieved passage.
+func TestLostFacts(t *testing.T) {
+	facts := [][]string{{"Tashkent"}, {"2004"}, {"Bishkek"}, {"Karimov"}}
+	ans := rag.Answer{Text: "RATS opened in Tashkent.", Passages: []rag.Passage{
+		{Chunk: rag.Chunk{Text: "RATS opened in Tashkent on 17 June 2004."}},
+		{Chunk: rag.Chunk{Text: "Its council met in Bishkek."}},
+	}}
+	if got, want := lostAt(facts, ans), (Lost{NotQuoted: 2, NotRetrieved: 1}); got != want {
+		t.Errorf("lost %+v, want %+v", got, want)
+	}
+	ans.Abstained = true
+	if got, want := lostAt(facts, ans), (Lost{Abstained: 4}); got != want {
+		t.Errorf("abstained: lost %+v, want %+v", got, want)
+	}
+	rep := aggregate([]Result{{Gold: []string{"a"}, Lost: Lost{NotQuoted: 2}}, {Gold: []string{"b"}, Lost: Lost{NotRetrieved: 1}}})
+	if rep.Lost.Total() != 3 {
+		t.Errorf("aggregate lost %+v, want 3 in all", rep.Lost)
+	}
+}
