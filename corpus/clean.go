@@ -168,22 +168,65 @@ func dropLostChars(s string) string {
 var lostQuestionRunRE = regexp.MustCompile(`\p{Han}\?+\p{Han}`)
 
 // unwrap joins the lines of one block that were hard-wrapped: a long line
-// that does not end a sentence followed by one that starts in lower case.
+// that does not end a sentence followed by one that starts in lower case
+// or, in a block wrapped at a fixed width (see wrappedWidth), by any line:
+// there a capital ("… Chinese President Jiang / Zemin said …") is no sign
+// of a new paragraph.
 func unwrap(rows []string) []string {
 	if len(rows) < 2 {
 		return rows
 	}
+	width := wrappedWidth(rows)
 	out := rows[:1:1]
-	for _, r := range rows[1:] {
+	for i, r := range rows[1:] {
 		prev := out[len(out)-1]
 		first, _ := utf8.DecodeRuneInString(r)
-		if utf8.RuneCountInString(prev) >= 40 && !endsSentence(prev) && unicode.IsLower(first) {
+		if utf8.RuneCountInString(prev) >= 40 && !endsSentence(prev) &&
+			(unicode.IsLower(first) || width > 0 && float64(utf8.RuneCountInString(rows[i])) >= width*wrapShare) {
 			out[len(out)-1] = prev + " " + r
 			continue
 		}
 		out = append(out, r)
 	}
 	return out
+}
+
+// Hard wrapping: a block is wrapped at a width when it has at least
+// wrapMinRows lines, the longest (the width) has between wrapMinWidth and
+// wrapMaxWidth characters, and at least wrapLines of the lines before the
+// last are at least wrapShare of it long. Text wrapped at 60–80 columns
+// looks like that; paragraphs, menus and lists do not.
+const (
+	wrapMinRows  = 4
+	wrapMinWidth = 50
+	wrapMaxWidth = 100
+	wrapShare    = 0.75
+	wrapLines    = 0.7
+)
+
+// wrappedWidth returns the width a block's lines were hard-wrapped at, or
+// 0 when they were not.
+func wrappedWidth(rows []string) float64 {
+	if len(rows) < wrapMinRows {
+		return 0
+	}
+	width := 0
+	for _, r := range rows {
+		width = max(width, utf8.RuneCountInString(r))
+	}
+	if width < wrapMinWidth || width > wrapMaxWidth {
+		return 0
+	}
+	long := 0
+	for _, r := range rows[:len(rows)-1] {
+		if float64(utf8.RuneCountInString(r)) >= wrapShare*float64(width) {
+			long++
+		}
+	}
+	if float64(long) < wrapLines*float64(len(rows)-1) {
+		return 0
+	}
+	return float64(width)
 }
 
 var (

@@ -78,6 +78,9 @@ func TestCleanNormalises(t *testing.T) {
 			enLead + "\n\n当地时间5月21日, 王毅在阿斯塔纳出席会议。这是一次重要会议。\n\nThe meeting was held in Astana. It was important."},
 		{"hard-wrapped lines", "АСТАНА, 4 июля. /ТАСС/. Главы государств - членов Шанхайской организации сотрудничества подписали\nпо итогам саммита декларацию.",
 			"АСТАНА, 4 июля. /ТАСС/. Главы государств - членов Шанхайской организации сотрудничества подписали по итогам саммита декларацию."},
+		{"wrapped at a fixed width, capitals and all",
+			"The second summit meeting of the Shanghai Cooperation Organization\n(SCO) concluded in St. Petersburg Friday with fruitful results,\npresidents of the six member countries said.\n\"The summit has reaped expected results,\" Chinese President Jiang\nZemin said at a joint press conference following the summit.",
+			"The second summit meeting of the Shanghai Cooperation Organization (SCO) concluded in St. Petersburg Friday with fruitful results, presidents of the six member countries said.\n\n\"The summit has reaped expected results,\" Chinese President Jiang Zemin said at a joint press conference following the summit."},
 		{"repeated paragraph", enLead + "\n\n" + enLead + "\n\n" + enBody, enLead + "\n\n" + enBody},
 		{"punctuation as written", "王毅表示,当前形势复杂多变。他强调:“上海精神”是根本遵循!各方应加强合作,共同应对挑战。", "王毅表示,当前形势复杂多变。他强调:“上海精神”是根本遵循!各方应加强合作,共同应对挑战。"},
 		{"truncated last paragraph kept", zhLead + "\n\n五、记者:您如何评价中国周边安全形势?是否与到访四国商谈维护周边稳定措施?\n\n王毅:俄罗斯、中亚、蒙古国是中国西北重要周边,中方高度\n\n1",
@@ -198,6 +201,29 @@ func TestCleanRepairsConverterResidue(t *testing.T) {
 	} {
 		if got := Clean(tt.in); got != tt.want {
 			t.Errorf("%s:\n got %q\nwant %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// Lines of one width are a hard-wrapped paragraph; lines of any width, too
+// few lines or too narrow a width are not.
+func TestWrappedWidth(t *testing.T) {
+	wrapped := []string{
+		"The one-day meeting closed in the afternoon after presidents of",
+		"China, Russia, Kazakhstan, Kyrgyzstan, Tajikistan and Uzbekistan",
+		"signed three documents to chart the goals of the organization's",
+		"development and to institutionalize their cooperation.",
+	}
+	if w := wrappedWidth(wrapped); w != 64 {
+		t.Errorf("wrapped block: width %v, want 64", w)
+	}
+	for name, rows := range map[string][]string{
+		"varied":    {"Heads of state signed the following documents in Astana today", "The Astana Declaration", "A statement on terrorism", "A joint communique"},
+		"too few":   wrapped[:3],
+		"too short": {"Member States:", "Observer States:", "Dialogue Partners:", "Secretariat:"},
+	} {
+		if w := wrappedWidth(rows); w != 0 {
+			t.Errorf("%s: width %v, want 0", name, w)
 		}
 	}
 }
