@@ -174,6 +174,21 @@ func TestUnitsPartsAndAnswerTypes(t *testing.T) {
 	}
 }
 
+// "в 2019 году" is a date, as "2019年" is: the year constrains the
+// answer, and году is no word to find (every report says "year").
+func TestRussianYearIsADate(t *testing.T) {
+	e := newGlossaryEngine(t, ragtest.Fixture())
+	q := e.ParseQuery("Кто председательствовал на саммите ШОС в Бишкеке в 2019 году?")
+	if !slices.Equal(q.Time.Years, []int{2019}) {
+		t.Errorf("years %v, want [2019]", q.Time.Years)
+	}
+	for _, u := range q.Units {
+		if strings.HasPrefix(u.Text, "год") {
+			t.Errorf("unit %q: the year's word is a thing to find", u.Text)
+		}
+	}
+}
+
 // A run of Han characters is a term without the pronoun that opens it
 // and the particles that close it.
 func TestHanTermsLosePronounsAndParticles(t *testing.T) {

@@ -65,8 +65,9 @@ func blankMatches(text string, ms []glossary.Match) string {
 	return b.String()
 }
 
-// dateUnitRE finds the unit after a number in a Chinese date (2020年, 21日).
-var dateUnitRE = regexp.MustCompile(`([0-9])[年日号]`)
+// dateUnitRE finds the unit after a number in a Chinese or Russian date
+// (2020年, 21日, "в 2019 году", "2019 г.").
+var dateUnitRE = regexp.MustCompile(`[0-9][年日号]|[0-9]\s*(?:годах|годом|году|года|год|гг?\.)(?:$|[^\p{L}])`)
 
 // ParseQuery parses a question: its names and ordinary words (through the
 // glossary and the lexicon, expanded into the corpus's other languages),
