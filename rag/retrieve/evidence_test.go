@@ -202,6 +202,11 @@ func TestHanTermsLosePronounsAndParticles(t *testing.T) {
 	if !slices.Contains(terms, "在任") || slices.ContainsFunc(terms, func(s string) bool { return strings.ContainsAny(s, "他的") }) {
 		t.Errorf("terms %q: want 在任, no pronoun or particle", terms)
 	}
+	for _, u := range e.ParseQuery("江泽民如何评价这次峰会？").Units {
+		if u.Text == "这次" {
+			t.Errorf("unit %q: a demonstrative is a thing to find", u.Text)
+		}
+	}
 }
 
 func TestNamesTheGlossaryLacks(t *testing.T) {
