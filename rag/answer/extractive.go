@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/scobot/scobot/rag"
@@ -285,14 +286,35 @@ func withLead(text string, prev *retrieve.Sentence, sentence string) string {
 	return text[i : end+j+len(sentence)]
 }
 
+// width is how many columns s takes: two for a Han character, one for
+// any other.
+func width(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if unicode.Is(unicode.Han, r) {
+			n++
+		}
+	}
+	return n
+}
+
 // sentenceEnders end a sentence, as opposed to a heading.
 const sentenceEnders = "。！？；.!?;:：…”’\"')）)"
 
+// MaxHeadingWidth is the widest a heading is, in columns (a Han character
+// takes two): a wider paragraph that does not end like a sentence is one
+// a scrape cut off ("… attended the ceremony, located i", "…为推"), whose
+// words are the report's all the same. English headlines run to some 150
+// columns, Chinese ones to some 50 characters.
+const MaxHeadingWidth = 200
+
 // IsHeading reports whether s is a heading rather than a sentence: a whole
-// paragraph of its own that does not end like a sentence.
+// paragraph of its own, at most MaxHeadingWidth wide, that does not end
+// like a sentence.
 func IsHeading(s, text string) bool {
 	r, _ := utf8.DecodeLastRuneInString(s)
-	if strings.ContainsRune(sentenceEnders, r) {
+	if strings.ContainsRune(sentenceEnders, r) || width(s) > MaxHeadingWidth {
 		return false
 	}
 	for para := range strings.Lines(text) { // no slice of all lines per call

@@ -268,3 +268,23 @@ func TestComparingQuestionQuotesEachReport(t *testing.T) {
 		t.Error("a plain question read as comparing reports")
 	}
 }
+
+// A short paragraph that does not end like a sentence is a heading; a long
+// one is a sentence a scrape cut off, and may be quoted.
+func TestIsHeading(t *testing.T) {
+	cut := "Chinese State Councilor Tang Jiaxuan and the foreign ministers of six SCO members -- Li Zhaoxing from China, Igor Ivanov from Russia -- and representatives of international organizations attended the inaugural ceremony of the secretariat, located i"
+	cutZh := "中国外交部长杨洁篪6月10日发表文章指出:“我们有充分的理由相信,在各方共同关心和推动下,上海合作组织10周年纪念峰会一定会取得圆满成功,各国元首即将作出的重大决策将使这个新型多边区域合作组织更加团结紧密地向前迈进,更加务实高效地履行职责,为推"
+	headline := "Wang Yi Attends Shanghai Cooperation Organization Member States’ Council of Foreign Ministers Meeting, Emphasizes Deepening Cooperation for Win-Win Development"
+	text := "SCO opens its Secretariat in Beijing\n\n" + headline + "\n\nThe Shanghai Cooperation Organization opened its secretariat on Thursday.\n\n" + cutZh + "\n\n" + cut
+	for s, want := range map[string]bool{
+		"SCO opens its Secretariat in Beijing": true,
+		headline:                               true,
+		cutZh:                                  false,
+		"The Shanghai Cooperation Organization opened its secretariat on Thursday.": false,
+		cut: false,
+	} {
+		if got := IsHeading(s, text); got != want {
+			t.Errorf("IsHeading(%.40q…) = %v, want %v", s, got, want)
+		}
+	}
+}
