@@ -50,7 +50,14 @@ type Candidate struct {
 	// inAskerLanguage); an answer cites them after Passage's.
 	Originals []rag.Passage
 	own       []float64 // for each sub-question, the share of its own units' weight the sentence holds
+	// referent is the sentence before, when this one opens with a personal
+	// pronoun ("He was until recently ambassador …") and that one names a
+	// person: quoted alone, the sentence would not say whom it is about.
+	referent string
 }
+
+// pronounStartRE finds a sentence that opens with a personal pronoun.
+var pronounStartRE = regexp.MustCompile(`^(?:He|She|They|His|Her|Their)\b|^(?:他|她)们?|^(?:Он|Она|Они|Его|Её|Ее|Их)(?:$|[^\p{L}])`)
 
 // Extract composes the extractive answer for a retrieval: the sentences of
 // the retrieved passages that best match the question, each followed by the
@@ -86,6 +93,10 @@ func extract(e *retrieve.Engine, question string, r retrieve.Retrieval, cache *d
 	chosen := pickSentences(e.Params(), r.Query.Compares, cands, v.sig)
 	var statements []Candidate
 	for _, c := range chosen {
+		if c.referent != "" && !strings.Contains(c.Text, c.referent) {
+			// Whom "he" is: the sentence before, quoted first.
+			statements = append(statements, Candidate{Text: c.referent, Passage: c.Passage, Rank: c.Rank, Lang: c.Lang})
+		}
 		statements = append(statements, c)
 		if listIntroRE.MatchString(c.Text) {
 			for _, item := range listItems(e, c) {
@@ -231,6 +242,9 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 					c.Parts[pi] += pm.ContextShare * w
 				}
 			}
+		}
+		if s.prev != nil && pronounStartRE.MatchString(s.text) && e.SentenceAnswers(s.prev, q).Has(retrieve.AnswerPerson) {
+			c.referent = s.prev.Text
 		}
 		norm := math.Sqrt(1+float64(s.n)/pm.LengthTerms) * (1 + pm.RankDecay*float64(s.rank))
 		var answers retrieve.Answers

@@ -288,3 +288,20 @@ func TestIsHeading(t *testing.T) {
 		}
 	}
 }
+
+// A quoted sentence that opens with "he" comes with the sentence before
+// it that names him, even across a paragraph break: alone it would not
+// say whom it is about.
+func TestPronounSentenceComesWithItsReferent(t *testing.T) {
+	g, lex := ragtest.Glossaries(t)
+	c := rag.Chunk{ID: "zm#0", Doc: "zm", Lang: "en", Title: "New SCO Secretary-General takes charge",
+		Text: "China's senior diplomat Zhang Ming has taken charge as the new Secretary-General of the SCO.\n\n" +
+			"Zhang took over from Vladimir Norov on January 1 for a three-year term.\n\n" +
+			"He was until recently China's ambassador to the European Union."}
+	e := retrieve.NewEngine(retrieve.Config{Chunks: []rag.Chunk{c}, Glossary: g, Lexicon: lex})
+	a := answerOf(t, e, "Who was China's ambassador to the European Union?")
+	i, j := strings.Index(a.Text, "Zhang took over from Vladimir Norov"), strings.Index(a.Text, "He was until recently")
+	if i < 0 || j < 0 || i > j {
+		t.Errorf("want the sentence naming him quoted before the one saying 'he':\n%s", a.Text)
+	}
+}
