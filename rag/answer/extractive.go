@@ -113,7 +113,7 @@ func extract(e *retrieve.Engine, question string, r retrieve.Retrieval, cache *d
 // question names a year or a month and some passages are of it (by their
 // report's date, or their text naming the year), only those, unless the
 // question compares reports.
-func quotable(r retrieve.Retrieval) []rag.Passage {
+func quotable(e *retrieve.Engine, r retrieve.Retrieval) []rag.Passage {
 	ps := r.Passages
 	if len(r.Covering) > 0 {
 		ps = keep(ps, func(p rag.Passage) bool { return r.Covering[p.Doc] })
@@ -125,7 +125,16 @@ func quotable(r retrieve.Retrieval) []rag.Passage {
 		return ps
 	}
 	if len(tc.Years) > 0 {
-		if of := keep(ps, func(p rag.Passage) bool { return tc.MatchesYear(p.Chunk) }); len(of) > 0 {
+		// An undated report is of the year another of its passages names:
+		// the paragraph after "2025年峰会将于8月31日在天津举行" need not
+		// repeat the year.
+		namesYear := map[string]bool{} // by undated report
+		for _, p := range ps {
+			if _, ok := namesYear[p.Doc]; !ok && p.Date == "" {
+				namesYear[p.Doc] = slices.ContainsFunc(e.DocChunks(p.Doc), tc.MatchesYear)
+			}
+		}
+		if of := keep(ps, func(p rag.Passage) bool { return tc.MatchesYear(p.Chunk) || namesYear[p.Doc] }); len(of) > 0 {
 			ps = of
 		}
 	}
@@ -179,7 +188,7 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 	}
 	var ss []sentence
 	seen := map[string]bool{}
-	for _, p := range quotable(r) {
+	for _, p := range quotable(e, r) {
 		rank := slices.IndexFunc(r.Passages, func(x rag.Passage) bool { return x.ID == p.ID })
 		sents, ok := r.Sentences[p.ID]
 		if !ok {

@@ -305,3 +305,20 @@ func TestPronounSentenceComesWithItsReferent(t *testing.T) {
 		t.Errorf("want the sentence naming him quoted before the one saying 'he':\n%s", a.Text)
 	}
 }
+
+// An undated report is of the year another of its passages names: asked
+// about 2025, its paragraph that does not repeat the year may be quoted.
+func TestUndatedReportIsOfTheYearItNames(t *testing.T) {
+	g, lex := ragtest.Glossaries(t)
+	chunks := []rag.Chunk{
+		{ID: "tj#0", Doc: "tj", Pos: 0, Lang: "zh", Title: "2025年上合组织峰会将在天津举行",
+			Text: "外交部发言人22日宣布：2025年上海合作组织峰会将于8月31日至9月1日在天津举行。国家主席习近平将主持会议并发表主旨讲话。"},
+		{ID: "tj#1", Doc: "tj", Pos: 1, Lang: "zh", Title: "2025年上合组织峰会将在天津举行",
+			Text: "届时，习近平主席将同20多位外国领导人和10位国际组织负责人聚首海河之滨，总结上合组织成功经验。"},
+	}
+	e := retrieve.NewEngine(retrieve.Config{Chunks: append(ragtest.Fixture(), chunks...), Glossary: g, Lexicon: lex})
+	a := answerOf(t, e, "2025年天津峰会期间，习近平将同多少位外国领导人聚首？")
+	if !strings.Contains(a.Text, "20多位外国领导人") {
+		t.Errorf("want the undated report's second paragraph quoted:\n%s", a.Text)
+	}
+}

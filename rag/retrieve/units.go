@@ -498,7 +498,7 @@ var hanFramingRE = regexp.MustCompile(`关于|有关|对于|说了|说过|谈到
 // characters and the particles that close it ("他在任的是" asks about 在任):
 // no report holds the run with them.
 var (
-	hanLeadRE  = regexp.MustCompile(`^(?:他们|她们|它们|他|她|它|其|这次|此次|本次|这个|这些|这一|那次|该)+`)
+	hanLeadRE  = regexp.MustCompile(`^(?:的|他们|她们|它们|他|她|它|其|这次|此次|本次|这个|这些|这一|那次|该)+`)
 	hanTrailRE = regexp.MustCompile(`(?:的是|的|是|了|吗|呢|吧)+$`)
 )
 
