@@ -96,6 +96,7 @@ func analyze(text string) *analysis {
 func splitLines(text string) []line {
 	text = normalizeChars(text)
 	var out []line
+	var blocks [][]string
 	for _, block := range strings.Split(text, "\n\n") {
 		var rows []string
 		for _, r := range strings.Split(block, "\n") {
@@ -103,6 +104,21 @@ func splitLines(text string) []line {
 				rows = append(rows, r)
 			}
 		}
+		if len(rows) == 0 {
+			continue
+		}
+		if n := len(blocks); n > 0 && brokenOff(blocks[n-1][len(blocks[n-1])-1], rows[0]) {
+			// "…印度政府代表、石油和" / "天然气部长穆利·德奥拉也将同日抵沪。"
+			last := &blocks[n-1][len(blocks[n-1])-1]
+			*last += rows[0]
+			rows = rows[1:]
+			if len(rows) == 0 {
+				continue
+			}
+		}
+		blocks = append(blocks, rows)
+	}
+	for _, rows := range blocks {
 		rows = unwrap(rows)
 		for _, r := range rows {
 			l := stripMarkup(r)
@@ -166,6 +182,18 @@ func dropLostChars(s string) string {
 
 // lostQuestionRunRE finds question marks with Han characters on both sides.
 var lostQuestionRunRE = regexp.MustCompile(`\p{Han}\?+\p{Han}`)
+
+// brokenOff reports whether a paragraph ending in prev was broken off in
+// the middle of a Chinese sentence and goes on in the paragraph starting
+// with next: prev has ended sentences before but not its last, which
+// stops on a Han character, and next starts with one. A heading or a
+// caption holds no sentence end; a paragraph that is done ends with one.
+func brokenOff(prev, next string) bool {
+	last, _ := utf8.DecodeLastRuneInString(prev)
+	first, _ := utf8.DecodeRuneInString(next)
+	return unicode.Is(unicode.Han, last) && unicode.Is(unicode.Han, first) &&
+		strings.ContainsAny(prev, "。！？") && !endsSentence(prev)
+}
 
 // unwrap joins the lines of one block that were hard-wrapped: a long line
 // that does not end a sentence followed by one that starts in lower case
