@@ -324,10 +324,10 @@ func gateCLI(c *cli, g evaluate.Gate) *cli {
 
 // writeGates prints the floors runs' figures and failures.
 func writeGates(w io.Writer, results []gateResult) {
-	fmt.Fprintf(w, "%-16s %9s %7s %7s %7s %11s %7s  %s\n", "run", "questions", "R@1", fmt.Sprintf("R@%d", gateK), "MRR", "abstention", "facts", "verdict")
+	fmt.Fprintf(w, "%-20s %9s %7s %7s %7s %11s %7s  %s\n", "run", "questions", "R@1", fmt.Sprintf("R@%d", gateK), "MRR", "abstention", "facts", "verdict")
 	for _, r := range results {
 		if r.Skipped != "" {
-			fmt.Fprintf(w, "%-16s skipped: %s\n", r.Name, r.Skipped)
+			fmt.Fprintf(w, "%-20s skipped: %s\n", r.Name, r.Skipped)
 			continue
 		}
 		f := r.Figures
@@ -335,7 +335,7 @@ func writeGates(w io.Writer, results []gateResult) {
 		if len(r.Failures) > 0 {
 			verdict = "BELOW FLOOR: " + strings.Join(r.Failures, "; ")
 		}
-		fmt.Fprintf(w, "%-16s %9d %7.3f %7.3f %7.3f %11.3f %7.3f  %s\n", r.Name, f.Questions, f.RecallAt1, f.RecallAtK, f.MRR, f.AbstentionAccuracy, f.FactCoverage, verdict)
+		fmt.Fprintf(w, "%-20s %9d %7.3f %7.3f %7.3f %11.3f %7.3f  %s\n", r.Name, f.Questions, f.RecallAt1, f.RecallAtK, f.MRR, f.AbstentionAccuracy, f.FactCoverage, verdict)
 	}
 }
 
