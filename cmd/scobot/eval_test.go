@@ -111,7 +111,7 @@ func TestEvalFloorsFailBelowAFloor(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("floors that hold: exit %d: %s%s", code, out, errOut)
 	}
-	if !strings.Contains(out, "own") || !strings.Contains(out, "elsewhere        skipped") {
+	if !strings.Contains(out, "own") || !strings.Contains(out, "elsewhere            skipped") {
 		t.Errorf("output should list both runs, the optional one skipped:\n%s", out)
 	}
 	// A floor above what the run reaches fails the command.
