@@ -42,7 +42,11 @@ import (
 // that cannot be appended) writes the base afresh instead, with the built
 // structures, and removes the log. The log's header ties it to the base it
 // extends, by the base's size and modification time; a log of another
-// base (left by a crash during a compaction) is ignored.
+// base (left by a crash during a compaction) is ignored. Whatever is lost
+// (a record cut short, a log ignored, a record a second process wrote
+// over) costs the analysis of its documents again at the next start,
+// never a wrong one: each document's analysis is checked against its
+// chunks.
 
 // AnalysisLogSuffix follows the base's name in its change log's.
 const AnalysisLogSuffix = ".log"
