@@ -88,6 +88,22 @@ func LoadReusing(ctx context.Context, fsys fs.FS, logger *slog.Logger, reuse Reu
 	return loader{maxSize: MaxFileSize, logger: logger}.load(ctx, fsys, reuse)
 }
 
+// WarnSkipped logs each of skipped at Warn level as Load logs the files
+// it skips (logger may be nil): for a caller that takes a Result a load
+// gave before rather than loading again.
+func WarnSkipped(logger *slog.Logger, skipped []Skipped) {
+	for _, s := range skipped {
+		warnSkipped(logger, s.File, s.Reason)
+	}
+}
+
+// warnSkipped logs one file skipped.
+func warnSkipped(logger *slog.Logger, file, reason string) {
+	if logger != nil {
+		logger.Warn("skipped document file", "file", file, "reason", reason)
+	}
+}
+
 type loader struct {
 	maxSize int64
 	logger  *slog.Logger
@@ -103,7 +119,7 @@ func (l loader) load(ctx context.Context, fsys fs.FS, reuse Reuse) (Result, map[
 	var res Result
 	skip := func(file, reason string) {
 		res.Skipped = append(res.Skipped, Skipped{File: file, Reason: reason})
-		l.warn("skipped document file", "file", file, "reason", reason)
+		warnSkipped(l.logger, file, reason)
 	}
 	seen := map[string]string{} // ID → file
 	var files []string          // to load, in walk order

@@ -39,7 +39,7 @@ func TestAppStartsFromSavedAnalysis(t *testing.T) {
 			t.Fatal(err)
 		}
 		var r result
-		_, r.reused = a.engine.Analysis()
+		r.reused = a.engine.ReusedAnalysis()
 		r.analysed, r.chunks = a.engine.AnalysedChunks(), a.chunks
 		for _, q := range questions {
 			got, err := a.engine.Retrieve(context.Background(), q, retrieve.Options{})
@@ -71,13 +71,15 @@ func TestAppStartsFromSavedAnalysis(t *testing.T) {
 	check("second start", open(), true)
 
 	path := filepath.Join(db, analysisName)
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b[len(b)/2] ^= 1
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		t.Fatal(err)
+	for _, p := range []string{path, path + retrieve.AnalysisBuiltSuffix} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b[len(b)/2] ^= 1
+		if err := os.WriteFile(p, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	check("damaged analysis", open(), false)
 	check("analysis written again", open(), true)
@@ -87,8 +89,10 @@ func TestAppStartsFromSavedAnalysis(t *testing.T) {
 	if added.reused || added.analysed == 0 || added.analysed != len(added.chunks["c"]) {
 		t.Errorf("after a report was added: analysed %d chunks (reused %v), want the %d of that report", added.analysed, added.reused, len(added.chunks["c"]))
 	}
-	if err := os.Remove(path); err != nil {
-		t.Fatal(err)
+	for _, p := range []string{path, path + retrieve.AnalysisBuiltSuffix, path + retrieve.AnalysisLogSuffix} {
+		if err := os.Remove(p); err != nil {
+			t.Fatal(err)
+		}
 	}
 	fromText := open()
 	if fromText.analysed != len(fromText.chunks["a"])+len(fromText.chunks["b"])+len(fromText.chunks["c"]) {

@@ -236,8 +236,8 @@ func buildApp(ctx context.Context, cfg config, res *resources, log *slog.Logger,
 	engine := retrieve.NewEngine(retrieve.Config{Chunks: all, Vector: vec, Embedder: emb, Glossary: res.gl, Lexicon: res.lex, Logger: log, Params: opts.params, MaxRetrievals: opts.retrievals,
 		Analysis: saved, RecordAnalysis: st.Path() != ""})
 	release() // the engine copied what it took
-	if data, _ := engine.Analysis(); data != nil {
-		if err := writeAnalysis(dbDir, data); err != nil {
+	if st.Path() != "" {
+		if err := writeAnalysis(dbDir, saved, engine); err != nil {
 			log.Debug("couldn't keep the analysis of the chunks", "err", err)
 		}
 	}

@@ -61,9 +61,11 @@ func (lc *loadedCorpus) whole(ctx context.Context, setting string, exclude map[s
 // again, its cached result is taken instead; only the files added or
 // changed are loaded, and everything decided across files (duplicate IDs,
 // the metadata file, exclusions, order) is decided afresh, as loadCorpus
-// decides it. When no file changed, the documents' text is read from the
-// cache only when asked for (loadedCorpus.whole); otherwise the cache is
-// saved again. The cache also keys on the exclusions and on the running
+// decides it. When no file changed, the last load's decisions are taken
+// as the cache kept them (keptCorpus: the folders are walked once, to
+// fingerprint them), and the documents' text is read from the cache only
+// when asked for (loadedCorpus.whole); otherwise the cache is saved
+// again. The cache also keys on the exclusions and on the running
 // binary, so a new build (whose loader may read files differently) loads
 // afresh. A cache that cannot be saved is only logged (at Debug level): a
 // read-only index folder is reported once, by the index.
@@ -84,6 +86,29 @@ func loadCorpusCached(ctx context.Context, setting string, exclude map[string]bo
 	c := corpuscache.Open(ctx, path, key, srcs, before)
 	unchanged := c.Unchanged()
 	lazy := unchanged && !c.Stale() // nothing to save: the text only if asked for
+	text := func(ctx context.Context) ([]corpus.Document, error) {
+		quiet := slog.New(slog.DiscardHandler) // the skipped files were reported once
+		docs, _, err := loadCorpusWith(ctx, setting, exclude, quiet, func(ctx context.Context, i int, fsys fs.FS) (corpus.Result, error) {
+			r, err := c.ReuseText(srcs[i].Name)
+			if err != nil {
+				return corpus.Result{}, err
+			}
+			res, _, _, err := corpus.LoadReusing(ctx, fsys, nil, r)
+			return res, err
+		})
+		return docs, err
+	}
+	if lazy {
+		lc, ok, err := keptCorpus(ctx, c, srcs, setting, exclude, log)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			lc.id, lc.text = corpusID(key, before), text
+			log.Debug("corpus unchanged; using the cached documents", "files", len(before), "hashed", c.Hashed(), "decisions", "kept")
+			return lc, nil
+		}
+	}
 	reuse := make([]corpus.Reuse, len(srcs))
 	for i, src := range srcs {
 		if lazy {
@@ -98,10 +123,11 @@ func loadCorpusCached(ctx context.Context, setting string, exclude map[string]bo
 		}
 	}
 	built := make([]map[string]corpus.Built, len(srcs))
+	results := make([]corpus.Result, len(srcs))
 	read := 0
 	docs, skipped, err := loadCorpusWith(ctx, setting, exclude, log, func(ctx context.Context, i int, fsys fs.FS) (corpus.Result, error) {
 		res, b, n, err := corpus.LoadReusing(ctx, fsys, log, reuse[i])
-		built[i], read = b, read+n
+		built[i], results[i], read = b, res, read+n
 		return res, err
 	})
 	if err != nil {
@@ -111,32 +137,43 @@ func loadCorpusCached(ctx context.Context, setting string, exclude map[string]bo
 		log.Debug("corpus unchanged; using the cached documents", "files", len(before), "hashed", c.Hashed())
 		if !lazy {
 			if c.Stale() { // save the new sizes and times, or those files are hashed every time
-				if err := corpuscache.Save(ctx, path, key, srcs, before, built, c); err != nil {
+				if err := corpuscache.Save(ctx, path, key, srcs, before, built, results, c); err != nil {
 					log.Debug("couldn't refresh the corpus cache", "path", path, "err", err)
 				}
 			}
 			return &loadedCorpus{docs: docs, skipped: skipped, id: corpusID(key, before)}, nil
 		}
-		text := func(ctx context.Context) ([]corpus.Document, error) {
-			quiet := slog.New(slog.DiscardHandler) // the skipped files were reported once
-			docs, _, err := loadCorpusWith(ctx, setting, exclude, quiet, func(ctx context.Context, i int, fsys fs.FS) (corpus.Result, error) {
-				r, err := c.ReuseText(srcs[i].Name)
-				if err != nil {
-					return corpus.Result{}, err
-				}
-				res, _, _, err := corpus.LoadReusing(ctx, fsys, nil, r)
-				return res, err
-			})
-			return docs, err
-		}
 		return &loadedCorpus{docs: docs, skipped: skipped, id: corpusID(key, before), text: text}, nil
 	}
 	log.Debug("corpus changed or not cached; loaded the files that changed", "files", len(before), "read", read, "hashed", c.Hashed())
-	if err := corpuscache.Save(ctx, path, key, srcs, before, built, c); err != nil {
+	if err := corpuscache.Save(ctx, path, key, srcs, before, built, results, c); err != nil {
 		log.Debug("couldn't keep the loaded corpus", "path", path, "err", err)
 		return &loadedCorpus{docs: docs, skipped: skipped}, nil
 	}
 	return &loadedCorpus{docs: docs, skipped: skipped, id: corpusID(key, before)}, nil
+}
+
+// keptCorpus returns the corpus as the cache kept the last load's result
+// of each folder (corpuscache.Cache.Result), without walking the folders:
+// for a corpus that has not changed since. Everything decided across
+// folders is decided again, and the skipped files are logged as a load
+// logs them. false when a folder's result was not kept.
+func keptCorpus(ctx context.Context, c *corpuscache.Cache, srcs []corpuscache.Source, setting string, exclude map[string]bool, log *slog.Logger) (*loadedCorpus, bool, error) {
+	kept := make([]corpus.Result, len(srcs))
+	for i, src := range srcs {
+		var ok bool
+		if kept[i], ok = c.Result(src.Name); !ok {
+			return nil, false, nil
+		}
+	}
+	docs, skipped, err := loadCorpusWith(ctx, setting, exclude, log, func(_ context.Context, i int, _ fs.FS) (corpus.Result, error) {
+		corpus.WarnSkipped(log, kept[i].Skipped)
+		return kept[i], nil
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return &loadedCorpus{docs: docs, skipped: skipped}, true, nil
 }
 
 // cacheSources returns the folders of the corpus setting as the cache

@@ -11,13 +11,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/scobot/scobot/corpus"
 )
 
 // TestCachedCorpusEqualsLoad: over two folders changed at random (the same
 // document ID in both, or twice in one; files added, edited, removed and
 // renamed), every command through the corpus cache gives what loadCorpus
 // gives — documents, text included, and skipped files alike — and vouches
-// for it (a corpus ID).
+// for it (a corpus ID); so does the start after each, nothing changed,
+// from the decisions the cache kept.
 func TestCachedCorpusEqualsLoad(t *testing.T) {
 	names := []string{"a.txt", "b.md", "sub/a.txt", "c.txt"}
 	texts := []string{
@@ -78,6 +81,31 @@ func TestCachedCorpusEqualsLoad(t *testing.T) {
 				}
 				if lc.id == "" {
 					t.Errorf("step %d: the cached corpus has no ID", step)
+				}
+				// The next start, nothing changed, takes the decisions
+				// kept, and gives the same again.
+				var logs strings.Builder
+				debug := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+				again, err := loadCorpusCached(ctx, setting, nil, db, debug)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !containsLine(logs.String(), "corpus unchanged", "decisions=kept") {
+					t.Fatalf("step %d: an unchanged corpus did not take the kept decisions:\n%s", step, logs.String())
+				}
+				bare := make([]corpus.Document, len(want))
+				for i, d := range want {
+					d.Parts = nil
+					bare[i] = d
+				}
+				if !reflect.DeepEqual(again.docs, bare) {
+					t.Fatalf("step %d: the kept documents:\n%+v\nloadCorpus, without the text:\n%+v", step, again.docs, bare)
+				}
+				if got, err = again.whole(ctx, setting, nil, quiet); err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(again.skipped, wantSkipped) || again.id != lc.id {
+					t.Fatalf("step %d: from the kept decisions:\n%+v\n%+v\nloadCorpus:\n%+v\n%+v", step, got, again.skipped, want, wantSkipped)
 				}
 			}
 		})

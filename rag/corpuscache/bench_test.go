@@ -52,11 +52,11 @@ func BenchmarkAddOneReport(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				_, built, _, err := corpus.LoadReusing(ctx, f.srcs[0].FS, nil, reuse)
+				res, built, _, err := corpus.LoadReusing(ctx, f.srcs[0].FS, nil, reuse)
 				if err != nil {
 					b.Fatal(err)
 				}
-				if err := Save(ctx, f.cache, "k", f.srcs, before, []map[string]corpus.Built{built}, c); err != nil {
+				if err := Save(ctx, f.cache, "k", f.srcs, before, []map[string]corpus.Built{built}, []corpus.Result{res}, c); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -37,6 +37,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/scobot/scobot/corpus"
 	"github.com/scobot/scobot/internal/atomicfile"
@@ -44,7 +45,7 @@ import (
 )
 
 // formatVersion is the layout of the cache file; another version misses.
-const formatVersion = 3
+const formatVersion = 4
 
 // Source is one folder of the corpus.
 type Source struct {
@@ -82,10 +83,85 @@ type entry struct {
 // header is the cache file's first message: the fingerprint, and each
 // document file's result without its text.
 type header struct {
-	Format int
-	Key    string
-	Files  []File
-	Built  []entry
+	Format  int
+	Key     string
+	Files   []File
+	Built   []entry
+	Decided []decided
+}
+
+// decided is what a load decided across the files of one source
+// (corpus.LoadReusing: duplicate IDs, the metadata file, the files
+// skipped, the order), kept so that a start over a corpus unchanged since
+// takes it (Cache.Result) rather than walking the folder again. The
+// documents are those the source's document files gave (entries with no
+// Reason), less Losers (the files whose ID another file took), with
+// Overrides (the documents the metadata file changed, without their text)
+// in place of theirs, sorted by ID.
+type decided struct {
+	Source    string
+	Losers    []string
+	Overrides []corpus.Document
+	Skipped   []corpus.Skipped
+}
+
+// result rebuilds the source's corpus.Result from d and docs, the
+// documents its files gave by path (without their text).
+func (d decided) result(docs map[string]corpus.Document) corpus.Result {
+	losers := make(map[string]bool, len(d.Losers))
+	for _, p := range d.Losers {
+		losers[p] = true
+	}
+	over := make(map[string]corpus.Document, len(d.Overrides))
+	for _, o := range d.Overrides {
+		over[o.ID] = o
+	}
+	var out []corpus.Document
+	for p, doc := range docs {
+		if losers[p] {
+			continue
+		}
+		if o, ok := over[doc.ID]; ok {
+			doc = o
+		}
+		out = append(out, doc)
+	}
+	slices.SortFunc(out, func(a, b corpus.Document) int { return strings.Compare(a.ID, b.ID) })
+	return corpus.Result{Docs: out, Skipped: slices.Clone(d.Skipped)}
+}
+
+// decide returns what the load of source that gave res and built decided,
+// and false when rebuilding res from it would not give res exactly.
+func decide(source string, res corpus.Result, built map[string]corpus.Built) (decided, bool) {
+	d := decided{Source: source, Skipped: res.Skipped}
+	docs := make(map[string]corpus.Document, len(built))
+	for p, b := range built {
+		if b.Reason == "" {
+			b.Doc.Parts = nil
+			docs[p] = b.Doc
+		}
+	}
+	want := corpus.Result{Docs: make([]corpus.Document, len(res.Docs)), Skipped: res.Skipped}
+	chosen := make(map[string]bool, len(res.Docs))
+	for i, doc := range res.Docs {
+		doc.Parts = nil
+		want.Docs[i] = doc
+		chosen[doc.File] = true
+		if b, ok := docs[doc.File]; !ok {
+			return decided{}, false
+		} else if !reflect.DeepEqual(b, doc) {
+			d.Overrides = append(d.Overrides, doc)
+		}
+	}
+	if len(want.Docs) == 0 {
+		want.Docs = nil
+	}
+	for _, p := range slices.Sorted(maps.Keys(docs)) {
+		if !chosen[p] {
+			d.Losers = append(d.Losers, p)
+		}
+	}
+	return d, reflect.DeepEqual(d.result(docs), want)
 }
 
 // bodies is the cache file's second message: each document's Parts, in the
@@ -147,9 +223,10 @@ type Cache struct {
 	logEnd            int64
 	frames            [][]byte
 	// recorded holds the files and results as the base and log recorded
-	// them.
+	// them, and decided what the last load decided, by source.
 	recorded map[fileKey]File
 	results  map[fileKey]result
+	decided  map[string]decided
 	files    int // how many files the corpus has now
 	// valid holds the unchanged document files; hashes the content hash
 	// of each unchanged regular file.
@@ -181,7 +258,7 @@ type result struct {
 // nothing; a log damaged or cut short counts up to the damage.
 func Open(ctx context.Context, path, key string, srcs []Source, now []File) *Cache {
 	c := &Cache{path: path, key: key, files: len(now), recorded: map[fileKey]File{}, results: map[fileKey]result{},
-		valid: map[fileKey]bool{}, hashes: map[fileKey]string{}}
+		decided: map[string]decided{}, valid: map[fileKey]bool{}, hashes: map[fileKey]string{}}
 	if !c.readBase() {
 		return c
 	}
@@ -242,6 +319,7 @@ func (c *Cache) readBase() bool {
 	for i, e := range h.Built {
 		c.results[fileKey{e.Source, e.Path}] = result{e: e, frame: -1, idx: i}
 	}
+	c.setDecided(h.Decided)
 	return true
 }
 
@@ -271,9 +349,38 @@ func (c *Cache) replayLog() {
 		for j, e := range ch.Built {
 			c.results[fileKey{e.Source, e.Path}] = result{e: e, frame: len(c.frames), idx: j}
 		}
+		c.setDecided(ch.Decided)
 		c.frames = append(c.frames, payload)
 		c.logEnd = lf.ends[i+1]
 	}
+}
+
+// setDecided replaces what c holds of the last load's decisions.
+func (c *Cache) setDecided(ds []decided) {
+	clear(c.decided)
+	for _, d := range ds {
+		c.decided[d.Source] = d
+	}
+}
+
+// Result returns what corpus.LoadReusing returned for source when the
+// cache was saved, its documents without their text, when the corpus has
+// not changed since (Unchanged, and not Stale) and the cache kept it: the
+// same documents, skipped files and order, without walking the folder.
+// (The metadata file's warnings about documents it names that are not
+// there are not given again.)
+func (c *Cache) Result(source string) (corpus.Result, bool) {
+	d, ok := c.decided[source]
+	if !ok || !c.Unchanged() || c.stale {
+		return corpus.Result{}, false
+	}
+	docs := map[string]corpus.Document{}
+	for k, r := range c.results {
+		if k.source == source && r.e.Reason == "" {
+			docs[k.path] = r.e.Doc
+		}
+	}
+	return d.result(docs), true
 }
 
 // Unchanged reports whether the corpus holds what the cache recorded: the
@@ -369,8 +476,9 @@ func (c *Cache) readText() error {
 
 // Save saves the corpus as loaded, under key, to the cache at path: the
 // fingerprint before (taken before the corpus was loaded) with the content
-// hash of each regular file, and built: for each of srcs, in order, what
-// corpus.LoadReusing returned for its document files, text included. prev,
+// hash of each regular file, and built and results: for each of srcs, in
+// order, what corpus.LoadReusing returned for its document files, text
+// included, and its Result (for Cache.Result; nil: not kept). prev,
 // if not nil, is the Cache the corpus was loaded through: the hashes of
 // the files it found unchanged are not computed again, and what changed
 // since it is appended to its log, unless the log would outgrow logShare
@@ -378,9 +486,18 @@ func (c *Cache) readText() error {
 // the folder if needed) and the log removed. If a file changed while the
 // corpus was loaded, nothing is written: the cache could not say which
 // version the documents hold.
-func Save(ctx context.Context, path, key string, srcs []Source, before []File, built []map[string]corpus.Built, prev *Cache) error {
-	if len(built) != len(srcs) {
-		return fmt.Errorf("couldn't save the corpus cache: results for %d of %d folders", len(built), len(srcs))
+func Save(ctx context.Context, path, key string, srcs []Source, before []File, built []map[string]corpus.Built, results []corpus.Result, prev *Cache) error {
+	if len(built) != len(srcs) || (results != nil && len(results) != len(srcs)) {
+		return fmt.Errorf("couldn't save the corpus cache: results for %d (%d) of %d folders", len(built), len(results), len(srcs))
+	}
+	var decisions []decided
+	for i := range results {
+		d, ok := decide(srcs[i].Name, results[i], built[i])
+		if !ok {
+			decisions = nil
+			break
+		}
+		decisions = append(decisions, d)
 	}
 	fsys := map[string]fs.FS{}
 	for _, s := range srcs {
@@ -426,12 +543,12 @@ func Save(ctx context.Context, path, key string, srcs []Source, before []File, b
 			entries = append(entries, entry{Source: src.Name, Path: p, Doc: b.Doc, Reason: b.Reason})
 		}
 	}
-	if prev != nil && prev.key == key && prev.appendChange(files, entries, parts) == nil {
+	if prev != nil && prev.key == key && prev.appendChange(files, entries, parts, decisions) == nil {
 		return nil
 	}
 	var buf bytes.Buffer
 	enc := gob.NewEncoder(&buf)
-	if err := enc.Encode(header{Format: formatVersion, Key: key, Files: files, Built: entries}); err != nil {
+	if err := enc.Encode(header{Format: formatVersion, Key: key, Files: files, Built: entries, Decided: decisions}); err != nil {
 		return fmt.Errorf("couldn't encode the corpus cache: %w", err)
 	}
 	if err := enc.Encode(bodies{Parts: parts}); err != nil {
@@ -452,13 +569,14 @@ func Save(ctx context.Context, path, key string, srcs []Source, before []File, b
 }
 
 // appendChange appends to c's log what differs between c's state and
-// files and entries (whose texts are parts), starting a log when there is
+// files and entries (whose texts are parts), with the load's decisions
+// (whole: they are small), starting a log when there is
 // none to extend. It returns an error, with the reason, when the change
 // should go into a new base instead: no base to extend, the base changed
 // on disk (another process saved), the text of a result it would compare
 // was not read, the log would outgrow logShare of the base, or the write
 // failed.
-func (c *Cache) appendChange(files []File, entries []entry, parts [][]corpus.Part) error {
+func (c *Cache) appendChange(files []File, entries []entry, parts [][]corpus.Part, decisions []decided) error {
 	if !c.base {
 		return errors.New("no base to extend")
 	}
@@ -469,7 +587,7 @@ func (c *Cache) appendChange(files []File, entries []entry, parts [][]corpus.Par
 	if err != nil || fi.Size() != c.baseSize || fi.ModTime().UnixNano() != c.baseMod {
 		return errors.New("the base changed on disk")
 	}
-	var ch change
+	ch := change{Decided: decisions}
 	var text changeText
 	seen := make(map[fileKey]bool, len(files))
 	for _, f := range files {

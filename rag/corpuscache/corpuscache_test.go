@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -75,7 +76,7 @@ func (f fixture) load(t *testing.T, key string) (corpus.Result, int, *Cache) {
 			t.Fatal(err)
 		}
 	} else {
-		if err := Save(ctx, f.cache, key, f.srcs, before, []map[string]corpus.Built{built}, c); err != nil {
+		if err := Save(ctx, f.cache, key, f.srcs, before, []map[string]corpus.Built{built}, []corpus.Result{res}, c); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -171,7 +172,7 @@ func TestAlwaysHash(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Save(ctx, cache, "k", srcs, before, []map[string]corpus.Built{built}, nil); err != nil {
+	if err := Save(ctx, cache, "k", srcs, before, []map[string]corpus.Built{built}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if c := Open(ctx, cache, "k", srcs, before); !c.Unchanged() || c.Hashed() != 1 {
@@ -199,7 +200,7 @@ func TestSaveRefusesAChangingCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	write(t, filepath.Join(f.dir, "a.txt"), article("security, edited meanwhile"))
-	if err := Save(ctx, f.cache, "k", f.srcs, before, []map[string]corpus.Built{built}, nil); err == nil {
+	if err := Save(ctx, f.cache, "k", f.srcs, before, []map[string]corpus.Built{built}, nil, nil); err == nil {
 		t.Error("Save succeeded although the corpus changed")
 	}
 	if _, err := os.Stat(f.cache); !os.IsNotExist(err) {
@@ -214,7 +215,7 @@ func TestSaveRefusesDocumentsWithoutText(t *testing.T) {
 	ctx := context.Background()
 	before, _ := Fingerprint(ctx, f.srcs)
 	built := map[string]corpus.Built{"a.txt": {Doc: corpus.Document{ID: "a", File: "a.txt"}}}
-	if err := Save(ctx, f.cache, "k", f.srcs, before, []map[string]corpus.Built{built}, nil); err == nil {
+	if err := Save(ctx, f.cache, "k", f.srcs, before, []map[string]corpus.Built{built}, nil, nil); err == nil {
 		t.Error("Save kept a document without text")
 	}
 }
@@ -463,7 +464,30 @@ func TestIncrementalEqualsFullLoad(t *testing.T) {
 				if step > 0 && read > written {
 					t.Fatalf("step %d: %d files read, %d written", step, read, written)
 				}
+				// The next start, nothing changed, takes the load's
+				// decisions as they were kept.
+				before, err := Fingerprint(context.Background(), f.srcs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				kept, ok := Open(context.Background(), f.cache, "k", f.srcs, before).Result(f.dir)
+				if !ok {
+					t.Fatalf("step %d: the load's result was not kept", step)
+				}
+				if want := withoutText(full); !reflect.DeepEqual(kept, want) {
+					t.Fatalf("step %d: kept result:\n%+v\nfull load, without the text:\n%+v", step, kept, want)
+				}
 			}
 		})
 	}
+}
+
+// withoutText returns res with its documents' text left out, as
+// Cache.Result gives them.
+func withoutText(res corpus.Result) corpus.Result {
+	out := corpus.Result{Docs: slices.Clone(res.Docs), Skipped: res.Skipped}
+	for i := range out.Docs {
+		out.Docs[i].Parts = nil
+	}
+	return out
 }

@@ -32,7 +32,7 @@ import (
 const LogSuffix = ".log"
 
 // logVersion is the layout of the log's frames and changes.
-const logVersion = 1
+const logVersion = 2
 
 // logShare is the largest size of the log as a share of the base's size
 // before the next save compacts. A change costs its own bytes in the log
@@ -60,12 +60,14 @@ type logHeader struct {
 
 // change is one save's difference from the cache before it: the files
 // added or changed (hash included) and those gone; the results added or
-// changed (Parts nil: they are in changeText) and those gone.
+// changed (Parts nil: they are in changeText) and those gone; and what the
+// load decided across files, whole (nil: nothing kept).
 type change struct {
 	Files     []File
 	GoneFiles []fileRef
 	Built     []entry
 	GoneBuilt []fileRef
+	Decided   []decided
 }
 
 // changeText holds the Parts of change.Built, in its order.

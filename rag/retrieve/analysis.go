@@ -297,17 +297,20 @@ func docsOf(chunks []rag.Chunk) (map[string][]rag.Chunk, []string) {
 
 // dropStale drops the analyses of the documents byDoc lacks or whose
 // chunks are not those analysed (another checksum or number of chunks),
-// and returns how many it dropped. Their strings stay numbered (encode
-// leaves out those no document uses).
-func (a *analysis) dropStale(byDoc map[string][]rag.Chunk) (dropped int) {
+// and returns those it dropped that byDoc lacks, and how many it dropped.
+// Their strings stay numbered (encode leaves out those no document uses).
+func (a *analysis) dropStale(byDoc map[string][]rag.Chunk) (gone []string, dropped int) {
 	for doc, d := range a.docs {
 		cs, ok := byDoc[doc]
 		if !ok || len(cs) != len(d.chunks) || chunksSum(cs) != d.sum {
 			delete(a.docs, doc)
 			dropped++
+			if !ok {
+				gone = append(gone, doc)
+			}
 		}
 	}
-	return dropped
+	return gone, dropped
 }
 
 // analysisReader decodes an encoded analysis (segfile's Decoder, with

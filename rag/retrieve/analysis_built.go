@@ -21,7 +21,9 @@ import (
 // (the common one: nothing changed), which decodes them in place of
 // building them (laying out the postings term by term from the chunks
 // costs a second at 100k chunks where decoding them costs a fraction).
-// After any change the per-document analysis serves instead.
+// After any change the per-document analysis serves instead, and the
+// built structures are written again by the first start over the new
+// chunks that changes nothing else (analysis_files.go).
 //
 // Encoding (as the per-document analysis's):
 //
@@ -37,9 +39,9 @@ import (
 //	forms, as EachForm gives them: text and count
 //	a CRC-32 (IEEE) of all the above (4 bytes, little-endian)
 
-// encodeBuilt encodes what index built from chunks (see the layout
-// above).
-func (e *Engine) encodeBuilt(chunks []rag.Chunk) []byte {
+// encodeBuilt encodes what index built from the chunks, whose chunksSum
+// is sum (see the layout above).
+func (e *Engine) encodeBuilt(sum uint32) []byte {
 	d := e.lex.Dump()
 	lexNum := make(map[string]int, len(d.Terms))
 	for i, t := range d.Terms {
@@ -49,14 +51,28 @@ func (e *Engine) encodeBuilt(chunks []rag.Chunk) []byte {
 	for t, id := range e.terms.ids {
 		terms[id] = t
 	}
-	var b []byte
+	// An estimate of the size first (a posting takes 2–4 bytes), so that
+	// the encoding (24 MB at 100k chunks) is seldom grown and copied.
+	const v = binary.MaxVarintLen32
+	size := 8 * v
+	for _, id := range d.IDs {
+		size += 2*v + len(id)
+	}
+	for _, t := range terms {
+		size += 2*v + len(t) + 4*len(d.Postings[lexNum[t]])
+	}
+	for doc, set := range e.docTerms {
+		size += 2*v + len(doc) + 2*len(set)
+	}
+	size += v * (len(e.docYears) + 2)
+	b := make([]byte, 0, size)
 	uv := func(v uint64) { b = binary.AppendUvarint(b, v) }
 	str := func(s string) { b = segfile.AppendString(b, s) }
 	uv(analysisVersion)
-	uv(uint64(chunksSum(chunks)))
-	uv(uint64(len(chunks)))
-	for _, c := range chunks {
-		str(c.ID)
+	uv(uint64(sum))
+	uv(uint64(len(d.IDs)))
+	for _, id := range d.IDs {
+		str(id)
 	}
 	for _, n := range d.Lens {
 		uv(uint64(n))
@@ -106,10 +122,14 @@ func (e *Engine) encodeBuilt(chunks []rag.Chunk) []byte {
 	return binary.LittleEndian.AppendUint32(b, crc32.ChecksumIEEE(b))
 }
 
-// loadBuilt sets up what index would build from chunks from data, what
-// encodeBuilt gave for the same chunks. It changes nothing when data does
-// not describe chunks (other chunk IDs, damage, another version).
-func (e *Engine) loadBuilt(chunks []rag.Chunk, data []byte) error {
+// loadBuilt sets up what index would build from chunks, whose chunksSum
+// is sum, from data, what encodeBuilt gave for the same chunks. It changes
+// nothing when data does not describe chunks (none, other chunk IDs,
+// damage, another version).
+func (e *Engine) loadBuilt(chunks []rag.Chunk, sum uint32, data []byte) error {
+	if data == nil {
+		return errors.New("no built structures saved")
+	}
 	// The version first: an analysis an older scobot wrote is of another
 	// version, not damaged.
 	if v, n := binary.Uvarint(data); n > 0 && v != analysisVersion {
@@ -122,7 +142,7 @@ func (e *Engine) loadBuilt(chunks []rag.Chunk, data []byte) error {
 	if v := r.Uvarint(); r.Err() == nil && v != analysisVersion {
 		return fmt.Errorf("analysis of version %d, want %d", v, analysisVersion)
 	}
-	if sum := r.Uvarint(); r.Err() == nil && sum != uint64(chunksSum(chunks)) {
+	if got := r.Uvarint(); r.Err() == nil && got != uint64(sum) {
 		return errors.New("analysis of chunks with other content")
 	}
 	if n := r.count(); r.Err() == nil && n != uint64(len(chunks)) {
@@ -233,20 +253,4 @@ func (r analysisReader) match(want string) bool {
 		return false
 	}
 	return true
-}
-
-// joinAnalysis makes one encoded analysis of the per-document analysis
-// and the built structures: the first's length, the first, the second.
-func joinAnalysis(perDoc, built []byte) []byte {
-	b := binary.AppendUvarint(make([]byte, 0, binary.MaxVarintLen64+len(perDoc)+len(built)), uint64(len(perDoc)))
-	return append(append(b, perDoc...), built...)
-}
-
-// splitAnalysis returns the two parts joinAnalysis joined.
-func splitAnalysis(data []byte) (perDoc, built []byte, err error) {
-	n, k := binary.Uvarint(data)
-	if k <= 0 || n > uint64(len(data)-k) {
-		return nil, nil, errors.New("analysis damaged (parts out of range)")
-	}
-	return data[k : k+int(n)], data[k+int(n):], nil
 }

@@ -1,13 +1,17 @@
 package retrieve
 
 import (
+	"bytes"
 	"context"
 	"maps"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
 
+	"github.com/scobot/scobot/internal/segfile"
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/internal/ragtest"
@@ -50,39 +54,78 @@ func sameEngine(t *testing.T, got, want *Engine) {
 	}
 }
 
-// TestAnalysisRoundTrip: an engine built from the recorded analysis of the
+// buildSaving builds an engine as a start does: from the analysis kept at
+// path, recording its own, which it then saves there.
+func buildSaving(t testing.TB, path string, cfg Config) *Engine {
+	t.Helper()
+	return buildSavingWith(t, newAnalysisWriter(), path, cfg)
+}
+
+// buildSavingWith is buildSaving through w.
+func buildSavingWith(t testing.TB, w analysisWriter, path string, cfg Config) *Engine {
+	t.Helper()
+	saved := ReadAnalysis(path, nil)
+	cfg.Analysis, cfg.RecordAnalysis = saved, true
+	e := NewEngine(cfg)
+	if err := saved.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.save(path, saved, e); err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// perDocEncoding returns the per-document analysis kept at path (base and
+// log) as encode gives it for docs.
+func perDocEncoding(t *testing.T, path string, docs []string) []byte {
+	t.Helper()
+	a, err := ReadAnalysis(path, nil).perDoc()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.encode(docs)
+}
+
+// TestAnalysisRoundTrip: an engine built from the saved analysis of the
 // same chunks has the structures of one that analysed them, and says it
-// reused it.
+// reused it; the per-document analysis kept through the log is the one
+// made from the text.
 func TestAnalysisRoundTrip(t *testing.T) {
 	chunks := indexChunks(2*indexBatch + 5)
 	g, err := glossary.Default()
 	if err != nil {
 		t.Fatal(err)
 	}
-	built := NewEngine(Config{Chunks: chunks, Glossary: g, RecordAnalysis: true})
-	data, reused := built.Analysis()
-	if data == nil || reused {
-		t.Fatalf("Analysis = %d bytes, reused %v; want bytes, not reused", len(data), reused)
+	path := filepath.Join(t.TempDir(), "analysis")
+	built := buildSaving(t, path, Config{Chunks: chunks, Glossary: g})
+	if built.ReusedAnalysis() {
+		t.Fatal("the first engine found an analysis to reuse")
 	}
-	loaded := NewEngine(Config{Chunks: chunks, Glossary: g, Analysis: data})
-	if _, reused := loaded.Analysis(); !reused {
+	before := analysisFiles(t, path)
+	loaded := buildSaving(t, path, Config{Chunks: chunks, Glossary: g})
+	if !loaded.ReusedAnalysis() {
 		t.Fatal("the engine analysed the chunks again instead of using the analysis")
 	}
 	sameEngine(t, loaded, built)
 	if n := loaded.AnalysedChunks(); n != 0 {
 		t.Errorf("the engine analysed %d chunks, want none", n)
 	}
-	again := NewEngine(Config{Chunks: chunks, Glossary: g, Analysis: data, RecordAnalysis: true})
-	if data, reused := again.Analysis(); data != nil || !reused {
-		t.Errorf("a loaded engine recorded %d bytes (reused %v); want none: the saved analysis is still its own", len(data), reused)
+	if after := analysisFiles(t, path); after != before {
+		t.Error("a loaded engine wrote its analysis again")
 	}
-	// Made from the decoded analysis, the encoding is the one made from
-	// the text.
+	// Kept through the log, the per-document analysis is the one made
+	// from the text.
 	fewer := chunks[:len(chunks)-2] // the last document loses its last chunks
-	fromSaved, _ := NewEngine(Config{Chunks: fewer, Glossary: g, Analysis: data, RecordAnalysis: true}).Analysis()
-	fromText, _ := NewEngine(Config{Chunks: fewer, Glossary: g, RecordAnalysis: true}).Analysis()
-	if !reflect.DeepEqual(fromSaved, fromText) {
-		t.Error("the analysis encoded from a saved one differs from the one encoded from the text")
+	buildSaving(t, path, Config{Chunks: fewer, Glossary: g})
+	if _, err := os.Stat(path + AnalysisLogSuffix); err != nil {
+		t.Fatalf("the change was not appended to the log: %v", err)
+	}
+	other := filepath.Join(t.TempDir(), "analysis")
+	buildSaving(t, other, Config{Chunks: fewer, Glossary: g})
+	_, docs := docsOf(fewer)
+	if !reflect.DeepEqual(perDocEncoding(t, path, docs), perDocEncoding(t, other, docs)) {
+		t.Error("the analysis kept through the log differs from the one made from the text")
 	}
 }
 
@@ -91,59 +134,72 @@ func TestAnalysisRoundTrip(t *testing.T) {
 // analyses the chunks.
 func TestAnalysisIgnoredWhenItDoesNotFit(t *testing.T) {
 	chunks := indexChunks(40)
-	data, _ := NewEngine(Config{Chunks: chunks, RecordAnalysis: true}).Analysis()
 	want := NewEngine(Config{Chunks: chunks})
-
 	edited := append([]rag.Chunk(nil), chunks...)
 	edited[7].Text += " 2031 Samarkand"
-	cut := func(n int) []byte { return data[:n] }
-	flip := func(is ...int) []byte {
-		b := append([]byte(nil), data...)
-		for _, i := range is {
-			b[i] ^= 0x55
-		}
-		return b
-	}
-	perDoc, built, err := splitAnalysis(data)
-	if err != nil {
-		t.Fatal(err)
-	}
 	other := func(b []byte) []byte { return append([]byte{analysisVersion + 1}, b[1:]...) }
-	inPerDoc, inBuilt := len(data)-len(built)-len(perDoc)/2, len(data)-3 // a byte in each part
+	flip := func(b []byte) []byte { b[len(b)/2] ^= 0x55; return b }
 	tests := []struct {
 		name   string
 		chunks []rag.Chunk
-		data   []byte
+		change func(b []byte) []byte // applied to each part's section
 	}{
-		{"other text, same IDs", edited, data},
-		{"fewer chunks", chunks[:39], data},
-		{"another version", chunks, joinAnalysis(other(perDoc), other(built))},
-		{"truncated", chunks, cut(len(data) - 1)},
-		{"cut in half", chunks, cut(len(data) / 2)},
-		{"byte flipped in each part", chunks, flip(inPerDoc, inBuilt)},
-		{"parts out of range", chunks, append([]byte{0xff, 0x7f}, data[2:]...)},
-		{"trailing byte", chunks, append(append([]byte(nil), data...), 0)},
+		{"other text, same IDs", edited, nil},
+		{"fewer chunks", chunks[:39], nil},
+		{"another version", chunks, other},
+		{"truncated", chunks, func(b []byte) []byte { return b[:len(b)-1] }},
+		{"cut in half", chunks, func(b []byte) []byte { return b[:len(b)/2] }},
+		{"byte flipped in each part", chunks, flip},
+		{"trailing byte", chunks, func(b []byte) []byte { return append(b, 0) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e := NewEngine(Config{Chunks: tt.chunks, Analysis: tt.data})
+			path := filepath.Join(t.TempDir(), "analysis")
+			buildSaving(t, path, Config{Chunks: chunks})
+			if tt.change != nil {
+				rewriteSection(t, path, perDocSection, tt.change)
+				rewriteSection(t, path+AnalysisBuiltSuffix, builtSection, tt.change)
+			}
+			saved := ReadAnalysis(path, nil)
+			e := NewEngine(Config{Chunks: tt.chunks, Analysis: saved})
+			saved.Close()
 			ref := want
 			if len(tt.chunks) != len(chunks) || tt.chunks[7].Text != chunks[7].Text {
 				ref = NewEngine(Config{Chunks: tt.chunks})
 			}
-			if _, reused := e.Analysis(); reused {
+			if e.ReusedAnalysis() {
 				t.Error("the engine used an analysis that does not fit")
+			}
+			if tt.change != nil && e.AnalysedChunks() != len(tt.chunks) {
+				t.Errorf("analysed %d chunks, want all %d", e.AnalysedChunks(), len(tt.chunks))
 			}
 			sameEngine(t, e, ref)
 		})
 	}
 }
 
+// rewriteSection writes the segfile at path again with its section name
+// changed by change (its checksum made to fit: the damage is inside).
+func rewriteSection(t *testing.T, path, name string, change func([]byte) []byte) {
+	t.Helper()
+	f, err := segfile.Read(path, analysisFileVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := f.Section(name)
+	data = change(slices.Clone(data))
+	f.Close()
+	if err := segfile.WriteFile(path, analysisFileVersion, []segfile.Section{{Name: name, Write: writeBytes(data)}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestAnalysisIncremental: over random sequences of documents added,
-// removed, edited and reordered, an engine built from the previous
-// engine's analysis analyses only the chunks of the new and edited
-// documents, and is the engine built from the text: the same structures,
-// the same retrievals and explanations.
+// removed, edited and reordered, an engine built from the analysis the
+// previous engines saved (base, change log, compactions) analyses only
+// the chunks of the new and edited documents, and is the engine built
+// from the text: the same structures, the same retrievals and
+// explanations.
 func TestAnalysisIncremental(t *testing.T) {
 	names, words := ragtest.Glossaries(t)
 	// pool holds each document's chunks; edited, its edited version.
@@ -164,7 +220,15 @@ func TestAnalysisIncremental(t *testing.T) {
 		"Lavrov Samarkand 2031",
 		"security summit Tashkent 2017",
 	}
-	for seed := range uint64(4) {
+	// Through the change log, and compacting at every save the log would
+	// grow past its share of the base.
+	compacting := newAnalysisWriter()
+	compacting.minLog = 0
+	for seed := range uint64(6) {
+		w := newAnalysisWriter()
+		if seed%2 == 1 {
+			w = compacting
+		}
 		rng := rand.New(rand.NewPCG(seed, 99))
 		held := map[string][]rag.Chunk{} // the documents indexed, as they are
 		for _, id := range ids {
@@ -172,7 +236,7 @@ func TestAnalysisIncremental(t *testing.T) {
 				held[id] = pool[id]
 			}
 		}
-		var saved []byte
+		path := filepath.Join(t.TempDir(), "analysis")
 		var savedDocs map[string][]rag.Chunk // the documents saved is the analysis of
 		for step := range 8 {
 			for range 1 + rng.IntN(3) {
@@ -196,7 +260,7 @@ func TestAnalysisIncremental(t *testing.T) {
 					wantAnalysed += len(held[d])
 				}
 			}
-			inc := NewEngine(Config{Chunks: chunks, Glossary: names, Lexicon: words, Analysis: saved, RecordAnalysis: true})
+			inc := buildSavingWith(t, w, path, Config{Chunks: chunks, Glossary: names, Lexicon: words})
 			full := NewEngine(Config{Chunks: chunks, Glossary: names, Lexicon: words})
 			sameEngine(t, inc, full)
 			for _, q := range questions {
@@ -207,9 +271,6 @@ func TestAnalysisIncremental(t *testing.T) {
 			}
 			if n := inc.AnalysedChunks(); n != wantAnalysed {
 				t.Errorf("seed %d step %d: analysed %d chunks, want %d (those of new and edited documents)", seed, step, n, wantAnalysed)
-			}
-			if data, _ := inc.Analysis(); data != nil {
-				saved = data
 			}
 			savedDocs = maps.Clone(held)
 		}
@@ -228,26 +289,30 @@ func retrieveLexically(t *testing.T, e *Engine, q string) Retrieval {
 
 // TestAnalysisPartsServeAlone: with its built structures damaged, a saved
 // analysis of the same chunks serves through its per-document part (no
-// chunk analysed again, and the analysis recorded afresh); with its
+// chunk analysed again, and the built structures written afresh); with its
 // per-document part damaged, the built structures serve alone.
 func TestAnalysisPartsServeAlone(t *testing.T) {
 	chunks := indexChunks(40)
-	data, _ := NewEngine(Config{Chunks: chunks, RecordAnalysis: true}).Analysis()
+	path := filepath.Join(t.TempDir(), "analysis")
+	buildSaving(t, path, Config{Chunks: chunks})
 	want := NewEngine(Config{Chunks: chunks})
-	perDoc, built, err := splitAnalysis(data)
+	built, err := os.ReadFile(path + AnalysisBuiltSuffix)
 	if err != nil {
 		t.Fatal(err)
 	}
-	damaged := func(b []byte) []byte { b = slices.Clone(b); b[len(b)/2] ^= 0x55; return b }
+	flip := func(b []byte) []byte { b[len(b)/2] ^= 0x55; return b }
 
-	e := NewEngine(Config{Chunks: chunks, Analysis: joinAnalysis(perDoc, damaged(built)), RecordAnalysis: true})
+	rewriteSection(t, path+AnalysisBuiltSuffix, builtSection, flip)
+	e := buildSaving(t, path, Config{Chunks: chunks})
 	sameEngine(t, e, want)
-	if got, reused := e.Analysis(); reused || e.AnalysedChunks() != 0 || !reflect.DeepEqual(got, data) {
-		t.Errorf("built structures damaged: reused %v, analysed %d chunks, recorded the same analysis %v; want false, 0, true", reused, e.AnalysedChunks(), reflect.DeepEqual(got, data))
+	again, _ := os.ReadFile(path + AnalysisBuiltSuffix)
+	if e.ReusedAnalysis() || e.AnalysedChunks() != 0 || !bytes.Equal(again, built) {
+		t.Errorf("built structures damaged: reused %v, analysed %d chunks, wrote them again %v; want false, 0, true", e.ReusedAnalysis(), e.AnalysedChunks(), bytes.Equal(again, built))
 	}
-	e = NewEngine(Config{Chunks: chunks, Analysis: joinAnalysis(damaged(perDoc), built)})
+	rewriteSection(t, path, perDocSection, flip)
+	e = buildSaving(t, path, Config{Chunks: chunks})
 	sameEngine(t, e, want)
-	if _, reused := e.Analysis(); !reused {
+	if !e.ReusedAnalysis() {
 		t.Error("per-document part damaged: the built structures were not used")
 	}
 }

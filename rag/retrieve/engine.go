@@ -62,15 +62,16 @@ type Config struct {
 	// waits for a turn): they are CPU-bound, so more than the cores only
 	// makes each slower; 0 → runtime.GOMAXPROCS(0).
 	MaxRetrievals int
-	// Analysis is what Engine.Analysis gave for an earlier engine (kept
-	// beside the index): the engine takes from it the analysis of every
-	// document whose chunks are those it was made from (analysis.go), and
-	// analyses only the chunks of the others. One that cannot be read
-	// (damage, another version) is ignored: the engine is the same either
-	// way.
-	Analysis []byte
+	// Analysis is the analysis an earlier engine kept beside the index
+	// (ReadAnalysis, SaveAnalysis): the engine takes its structures whole
+	// from it when they are of exactly these chunks, and otherwise the
+	// analysis of every document whose chunks are those it was made from
+	// (analysis.go), analysing only the chunks of the others. What cannot
+	// be read (damage, another version) is ignored: the engine is the same
+	// either way. nil: none.
+	Analysis *SavedAnalysis
 	// RecordAnalysis makes the engine keep its analysis of the chunks for
-	// Engine.Analysis.
+	// SaveAnalysis.
 	RecordAnalysis bool
 }
 
@@ -113,12 +114,12 @@ type Engine struct {
 	// sentences); sentCached counts what it holds. Shared by the copies.
 	sentCache  *sync.Map
 	sentCached *atomic.Int64
-	// analysis is the encoded analysis of the chunks when
+	// record is the analysis of the chunks, for SaveAnalysis, when
 	// Config.RecordAnalysis asked for it and the structures were not
 	// taken whole from Config.Analysis; reused tells whether they were;
 	// analysed counts the chunks analysed at build (the others' analysis
 	// came from Config.Analysis).
-	analysis []byte
+	record   *analysisRecord
 	reused   bool
 	analysed int
 }
@@ -155,22 +156,23 @@ func NewEngine(cfg Config) *Engine {
 	// (analysis_built.go); one of other chunks, the analysis of each
 	// document it has unchanged (analysis.go).
 	var saved *analysis
+	var sum uint32
+	if cfg.Analysis != nil || cfg.RecordAnalysis {
+		sum = chunksSum(cfg.Chunks)
+	}
 	if cfg.Analysis != nil {
-		perDoc, built, err := splitAnalysis(cfg.Analysis)
+		err := e.loadBuilt(cfg.Chunks, sum, cfg.Analysis.built)
 		if err == nil {
-			if err = e.loadBuilt(cfg.Chunks, built); err == nil {
-				e.reused = true
-			} else {
-				e.log.Debug("the saved analysis is of other chunks; taking the analysis of the documents it has unchanged", "err", err)
-				saved, err = decodeAnalysis(perDoc)
+			e.reused = true
+		} else {
+			e.log.Debug("the saved structures are of other chunks; taking the analysis of the documents it has unchanged", "err", err)
+			if saved, err = cfg.Analysis.perDoc(); err != nil {
+				e.log.Debug("ignoring the saved analysis of the chunks; analysing them", "err", err)
 			}
-		}
-		if err != nil {
-			e.log.Debug("ignoring the saved analysis of the chunks; analysing them", "err", err)
 		}
 	}
 	if !e.reused {
-		e.index(cfg.Chunks, saved, cfg.RecordAnalysis)
+		e.index(cfg.Chunks, saved, cfg.RecordAnalysis, sum)
 	}
 	seenLang := map[string]bool{}
 	for _, c := range cfg.Chunks {
@@ -240,21 +242,24 @@ func analyse(text string) chunkFacts {
 // chunk's analysis in the chunks' order, exactly as one pass over them
 // would add it (term numbers and forms depend on that order), whether the
 // analysis was made now or decoded. With record it keeps the encoded
-// analysis of all the chunks for Analysis.
-func (e *Engine) index(chunks []rag.Chunk, saved *analysis, record bool) {
+// analysis of all the chunks, whose chunksSum is sum, for SaveAnalysis.
+func (e *Engine) index(chunks []rag.Chunk, saved *analysis, record bool, sum uint32) {
 	byDoc, docs := docsOf(chunks)
 	a, dropped := saved, 0
+	var gone []string
 	if a == nil {
 		a = newAnalysis()
 	} else {
-		dropped = a.dropStale(byDoc)
+		gone, dropped = a.dropStale(byDoc)
 	}
 	e.byDoc = make(map[string][]rag.Chunk, len(docs))
 	e.docTerms = make(map[string]idSet, len(docs))
 	fresh := map[string]bool{} // documents analysed now
+	var freshDocs []string
 	for _, doc := range docs {
 		if a.docs[doc] == nil {
 			fresh[doc] = true
+			freshDocs = append(freshDocs, doc)
 			d := &docAnalysis{chunks: make([]chunkAnalysis, len(byDoc[doc]))}
 			if record {
 				d.sum = chunksSum(byDoc[doc])
@@ -407,16 +412,13 @@ func (e *Engine) index(chunks []rag.Chunk, saved *analysis, record bool) {
 	e.lex = lex
 	e.log.Debug("analysis of the chunks", "chunks", len(chunks), "analysed", e.analysed, "saved documents dropped", dropped)
 	if record {
-		e.analysis = joinAnalysis(a.encode(docs), e.encodeBuilt(chunks))
+		e.record = &analysisRecord{a: a, docs: docs, gone: gone, fresh: freshDocs, extends: saved != nil, sum: sum}
 	}
 }
 
-// Analysis returns the engine's encoded analysis of its chunks for
-// Config.Analysis, and whether the engine took its structures whole from
-// Config.Analysis (one made for exactly these chunks). data is nil unless
-// Config.RecordAnalysis asked for it, and when reused: Config.Analysis is
-// then what it would be.
-func (e *Engine) Analysis() (data []byte, reused bool) { return e.analysis, e.reused }
+// ReusedAnalysis reports whether the engine took its structures whole from
+// Config.Analysis (one saved for exactly these chunks).
+func (e *Engine) ReusedAnalysis() bool { return e.reused }
 
 // AnalysedChunks returns how many of the engine's chunks it analysed at
 // build; it took the analysis of the others from Config.Analysis.
