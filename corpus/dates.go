@@ -94,6 +94,9 @@ var timestampRE = regexp.MustCompile(year + `\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*
 // appearance; full-width digits count as digits.
 func findDates(s string) []date {
 	s = textnorm.Normalize(s)
+	if !hasYear(s) {
+		return []date{} // every pattern holds a year
+	}
 	type hit struct {
 		at int
 		d  date
@@ -113,6 +116,19 @@ func findDates(s string) []date {
 	}
 	return out
 }
+
+// hasYear reports whether s holds what the year of a date pattern
+// matches: 19 or 20 and two more ASCII digits.
+func hasYear(s string) bool {
+	for i := 0; i+3 < len(s); i++ {
+		if (s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0') && isDigit(s[i+2]) && isDigit(s[i+3]) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func (p datePattern) date(s string, m []int) (date, bool) {
 	group := func(i int) string { return s[m[2*i]:m[2*i+1]] }

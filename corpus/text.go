@@ -12,6 +12,12 @@ import (
 // isCJK reports whether r is a Chinese or Japanese character or CJK
 // punctuation — the characters that are written without spaces between them.
 func isCJK(r rune) bool {
+	switch {
+	case r < 0x2E80:
+		return false // below the first Han radical: ASCII, Latin, Cyrillic, …
+	case r >= 0x4E00 && r <= 0x9FFF:
+		return true // the CJK Unified Ideographs block, all Han
+	}
 	return unicode.Is(unicode.Han, r) ||
 		unicode.In(r, unicode.Hiragana, unicode.Katakana) ||
 		(r >= 0x3000 && r <= 0x303F) || // CJK symbols and punctuation
@@ -47,6 +53,14 @@ func countScript(s string) script {
 	var c script
 	for _, r := range s {
 		switch {
+		case r < utf8.RuneSelf:
+			// ASCII: its only letters are Latin; the tables below
+			// would say the same, slower.
+			if 'a' <= r|0x20 && r|0x20 <= 'z' {
+				c.latin++
+			}
+		case r >= 0x4E00 && r <= 0x9FFF:
+			c.han++ // the CJK Unified Ideographs block, all Han
 		case unicode.Is(unicode.Han, r):
 			c.han++
 		case unicode.Is(unicode.Latin, r):

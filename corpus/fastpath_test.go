@@ -1,0 +1,175 @@
+package corpus
+
+import (
+	"io/fs"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/scobot/scobot/textnorm"
+)
+
+// The cleaner's fast paths must decide exactly as the code they stand in
+// front of. These tests compare each with that code: on every rune where
+// the domain is small, else on the lines of every text the tests hold (and
+// what the fuzzer makes of them).
+
+// TestIsCJKEveryRune: isCJK's shortcuts agree with the Unicode tables on
+// every code point.
+func TestIsCJKEveryRune(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		want := unicode.Is(unicode.Han, r) || unicode.In(r, unicode.Hiragana, unicode.Katakana) ||
+			(r >= 0x3000 && r <= 0x303F) || (r >= 0xFF00 && r <= 0xFFEF)
+		if got := isCJK(r); got != want {
+			t.Fatalf("isCJK(%U) = %v, want %v", r, got, want)
+		}
+	}
+}
+
+// TestCountScriptEveryRune: countScript's shortcuts count every code point
+// as the Unicode tables do.
+func TestCountScriptEveryRune(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		var want script
+		switch {
+		case unicode.Is(unicode.Han, r):
+			want.han++
+		case unicode.Is(unicode.Latin, r):
+			want.latin++
+		case unicode.Is(unicode.Cyrillic, r):
+			want.cyrillic++
+		case unicode.IsLetter(r):
+			want.other++
+		}
+		if got := countScript(string(r)); got != want {
+			t.Fatalf("countScript(%U) = %+v, want %+v", r, got, want)
+		}
+	}
+}
+
+// Before the fast paths, two junk expressions were alternations anchored
+// in each branch; they are kept here to show the rewritten ones match the
+// same lines.
+var (
+	oldAdSlotRE  = regexp.MustCompile(`(?i)^\[?\s*ad[_ -]?\d*\s*\]?$|^(?:advertisement|advertising|sponsored(?: content)?|广告|推广|赞助内容|реклама)$`)
+	oldCounterRE = regexp.MustCompile(`(?i)^(?:views?|hits|reads|page ?views|阅读(?:量|数|次数)?|浏览(?:量|数|次数)?|点击(?:量|数|次数)?|人气|просмотр(?:ы|ов)?)\s*[:：]?\s*[(（]?\s*[\d,]+\s*[)）]?\s*(?:次|views)?$|^[\d,]+\s*(?:views|reads|次阅读|次浏览|阅读|浏览)$`)
+)
+
+// fastPathSamples are hard cases for the fast paths, on top of the lines
+// of the test texts: pinyin glosses, lost characters, dates in every form
+// and width, breadcrumbs, counters, spaces of every kind.
+var fastPathSamples = []string{
+	"網(wǎng)絡(luò)", "愛(ài)", "中(ān)", "中(aō)", "機構(gòu)", "聯(lián)邦", "上合（shàng）", "中(WTO)", "年(2004)", "电（记者 王）", "中(ü)", "中(ǘ)", "(ā)", "中(",
+	"上?海合作组??织??峰??会??议??在??阿??斯??塔??纳", "上?海", "?上", "中?", "What? 中", "上合??", "??", "中?文?中?文?中?文?中?文?中?文?中?文?中?文?中?文",
+	"2024年5月21日", "２０２４年５月２１日", "2024-05-21", "2024/5/21 18:02", "May 21, 2024", "21 May 2024", "21 мая 2024",
+	"24.06.2016", "24.06.2016 08:39", "1999", "2100", "199", "19 9", "①⑨⑨⑨", "⒛⒛", "２０１９", "20\u200b19年1月1日", "19\x0099-1-1",
+	"首页 » 新闻 » 国内", "HOME > News", "当前位置:首页 > 国际", "a :: b :: c", "a / b / c", "首页 | 新闻", "a ＞ b → c", "a›b",
+	"Views: 1", "Sponsored Content", "[AD]", "Page views: 12", "12次阅读", "点击数：（3,000）次", "views 1,000", "1,000 views", "阅读量:100次", "ad", "[ad_1]", "Advertisement", "реклама", "ad 3", "ADVERTISING", "x views",
+	"a  b", " a", "a ", "a\tb", "a\u00a0b", "a\u3000b", "a\u2028b", "a\u0085b", "a\u1680b", "\xffa b", "a \xff", "", " ", "a b c",
+	"标题：上合", "一二三四五六七八：x", "12345678901234567890123：x", "Headline: x", "1234567890123456789012345：x", "12345678901234567890123:x", "123456789012345678901234567890:x",
+}
+
+// fastPathLines returns the samples and every line of the test texts.
+func fastPathLines(t testing.TB) []string {
+	t.Helper()
+	lines := slices.Clone(fastPathSamples)
+	var texts []string
+	for _, s := range readSeeds(t) {
+		texts = append(texts, s)
+	}
+	testdata := os.DirFS("testdata")
+	err := fs.WalkDir(testdata, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(testdata, p)
+		texts = append(texts, string(b))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts = append(texts, zhLead+"\n\n"+zhBody, enLead+"\n\n"+enBody)
+	for _, text := range texts {
+		lines = append(lines, text)
+		for _, l := range strings.Split(text, "\n") {
+			lines = append(lines, l, strings.TrimSpace(l))
+		}
+		for _, l := range splitLines(text) {
+			lines = append(lines, l.orig, l.raw)
+		}
+	}
+	return lines
+}
+
+// checkFastPaths fails t where a fast path decides s otherwise than the
+// code it stands in front of.
+func checkFastPaths(t *testing.T, s string) {
+	t.Helper()
+	if !mayHavePinyinGloss(s) && pinyinGlossRE.MatchString(s) {
+		t.Errorf("mayHavePinyinGloss(%q) = false, but pinyinGlossRE matches", s)
+	}
+	if n := len(lostQuestionRunRE.FindAllStringIndex(s, lostCharsMin)); hanQuestionPairs(s, lostCharsMin) < n {
+		t.Errorf("hanQuestionPairs(%q) = %d, fewer than the %d matches", s, hanQuestionPairs(s, lostCharsMin), n)
+	}
+	if norm := textnorm.Normalize(s); !hasYear(norm) {
+		for _, p := range fullDatePatterns {
+			if p.re.MatchString(norm) {
+				t.Errorf("hasYear(%q) = false, but %s matches", norm, p.re)
+			}
+		}
+	}
+	for _, c := range []struct {
+		re    *regexp.Regexp
+		chars string
+	}{{crumbSepRE, crumbSeps}, {crumbSlashRE, crumbSlashes}} {
+		if got, want := splitCrumbs(c.re, c.chars, s), c.re.Split(s, -1); !slices.Equal(got, want) {
+			t.Errorf("splitCrumbs(%s, %q) = %q, want %q", c.re, s, got, want)
+		}
+	}
+	if got, want := oldAdSlotRE.MatchString(s), junkREs[0].MatchString(s); got != want {
+		t.Errorf("ad slot %q: %v before, %v now", s, got, want)
+	}
+	if got, want := oldCounterRE.MatchString(s), junkREs[1].MatchString(s); got != want {
+		t.Errorf("counter %q: %v before, %v now", s, got, want)
+	}
+	if got, want := collapseSpaces(s), strings.Join(strings.Fields(s), " "); got != want {
+		t.Errorf("collapseSpaces(%q) = %q, want %q", s, got, want)
+	}
+	if i := strings.IndexAny(s, ":："); hasLabelColon(s) != (i >= 0 && i <= 24) {
+		t.Errorf("hasLabelColon(%q) = %v, but the first colon is at %d", s, hasLabelColon(s), i)
+	}
+}
+
+// TestFastPaths runs checkFastPaths over the samples and the lines of the
+// test texts.
+func TestFastPaths(t *testing.T) {
+	lines := fastPathLines(t)
+	for _, s := range lines {
+		checkFastPaths(t, s)
+	}
+	// The samples must exercise both sides of each fast path.
+	var gloss, lost, year bool
+	for _, s := range lines {
+		gloss = gloss || pinyinGlossRE.MatchString(s)
+		lost = lost || len(lostQuestionRunRE.FindAllStringIndex(s, -1)) >= lostCharsMin
+		year = year || hasYear(textnorm.Normalize(s))
+	}
+	if !gloss || !lost || !year {
+		t.Errorf("the samples miss a case: gloss %v, lost characters %v, year %v", gloss, lost, year)
+	}
+}
+
+// FuzzFastPaths checks the fast paths on what the fuzzer makes of the
+// samples and the test texts' lines.
+func FuzzFastPaths(f *testing.F) {
+	for _, s := range fastPathLines(f) {
+		if len(s) < 2000 {
+			f.Add(s)
+		}
+	}
+	f.Fuzz(checkFastPaths)
+}
