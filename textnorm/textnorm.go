@@ -25,7 +25,9 @@ import (
 // removed (tabs and newlines kept), and traditional Chinese characters
 // replaced by their simplified forms (Simplify). It does not change case.
 func Normalize(s string) string {
-	s = norm.NFKC.String(s)
+	if !nfkcStable(s) {
+		s = norm.NFKC.String(s)
+	}
 	clean := true
 	for _, r := range s {
 		if Ignorable(r) || (r >= 0x3400 && Simplify(r) != r) {
@@ -45,6 +47,27 @@ func Normalize(s string) string {
 		b.WriteRune(Simplify(r))
 	}
 	return b.String()
+}
+
+// nfkcStable reports whether s is made only of characters NFKC leaves as
+// they are whatever stands around them: ASCII and the CJK Unified
+// Ideographs block (U+4E00–U+9FFF), which is most of what scobot reads.
+// NFKC would return such a text unchanged; checking this is much cheaper
+// than the normaliser's own check.
+func nfkcStable(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r < 0x4E00 || r > 0x9FFF {
+			return false
+		}
+		i += size
+	}
+	return true
 }
 
 // StripIgnorable returns s without its Ignorable characters (zero-width
