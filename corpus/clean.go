@@ -126,18 +126,43 @@ func normalizeChars(s string) string {
 		s = pinyinGlossRE.ReplaceAllString(s, "$1")
 	}
 	s = dropLostChars(s)
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n':
-			return r
-		case r == '\t' || r == '\f' || r == '\v' || r == 0x85 || r == 0xA0 || r == 0x3000 ||
-			(r >= 0x2000 && r <= 0x200A) || r == 0x2028 || r == 0x2029 || r == 0x202F || r == 0x205F:
-			return ' '
-		case r == utf8.RuneError || textnorm.Ignorable(r):
-			return -1 // zero-width and bidi marks, soft hyphens, controls
-		}
+	if !changesChars(s) {
+		return s
+	}
+	return strings.Map(normalizeChar, s)
+}
+
+// normalizeChar is what normalizeChars does to one character: an exotic
+// space becomes ' ', a control, zero-width or replacement character goes
+// (-1), anything else stays.
+func normalizeChar(r rune) rune {
+	switch {
+	case r == '\n':
 		return r
-	}, s)
+	case r == '\t' || r == '\f' || r == '\v' || r == 0x85 || r == 0xA0 || r == 0x3000 ||
+		(r >= 0x2000 && r <= 0x200A) || r == 0x2028 || r == 0x2029 || r == 0x202F || r == 0x205F:
+		return ' '
+	case r == utf8.RuneError || textnorm.Ignorable(r):
+		return -1 // zero-width and bidi marks, soft hyphens, controls
+	}
+	return r
+}
+
+// changesChars reports whether normalizeChar changes a character of s,
+// asking it only about the characters outside printable ASCII.
+func changesChars(s string) bool {
+	for i := 0; i < len(s); {
+		if c := s[i]; c >= 0x20 && c < 0x7F || c == '\n' {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if normalizeChar(r) != r {
+			return true
+		}
+		i += size
+	}
+	return false
 }
 
 // pinyinGlossRE finds a toned pinyin syllable in brackets right after a Han
@@ -152,19 +177,19 @@ var pinyinGlossRE = regexp.MustCompile(`(\p{Han})[(（]([a-zü]*[āáǎàēéě�
 // never has to go through the regular expression (the costliest step of
 // cleaning a long report); where it is true the expression decides.
 func mayHavePinyinGloss(s string) bool {
-	for i := 0; i < len(s); {
-		j := strings.IndexAny(s[i:], "(（")
-		if j < 0 {
-			return false
+	for _, bracket := range []string{"(", "（"} {
+		for i := strings.Index(s, bracket); i >= 0; {
+			before, _ := utf8.DecodeLastRuneInString(s[:i])
+			after, _ := utf8.DecodeRuneInString(s[i+len(bracket):])
+			if unicode.Is(unicode.Han, before) && (after >= 'a' && after <= 'z' || strings.ContainsRune(pinyinStartRunes, after)) {
+				return true
+			}
+			j := strings.Index(s[i+len(bracket):], bracket)
+			if j < 0 {
+				break
+			}
+			i += len(bracket) + j
 		}
-		at := i + j
-		before, _ := utf8.DecodeLastRuneInString(s[:at])
-		_, size := utf8.DecodeRuneInString(s[at:])
-		after, _ := utf8.DecodeRuneInString(s[at+size:])
-		if unicode.Is(unicode.Han, before) && (after >= 'a' && after <= 'z' || strings.ContainsRune(pinyinStartRunes, after)) {
-			return true
-		}
-		i = at + size
 	}
 	return false
 }
@@ -337,13 +362,22 @@ func hasLabelColon(s string) bool {
 // runs of white space made one space and none at either end. Most lines
 // have none to collapse and come back as they are, without being split.
 func collapseSpaces(s string) string {
+	if collapsed(s) {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// collapsed reports whether collapseSpaces would return s as it is: its
+// white space is single ASCII spaces, none at either end.
+func collapsed(s string) bool {
 	prevSpace := true // at the start, a space would be leading
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			space := c == ' '
 			if space && prevSpace || c != ' ' && asciiSpace(c) {
-				return strings.Join(strings.Fields(s), " ")
+				return false
 			}
 			prevSpace = space
 			i++
@@ -351,15 +385,12 @@ func collapseSpaces(s string) string {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if unicode.IsSpace(r) {
-			return strings.Join(strings.Fields(s), " ")
+			return false
 		}
 		prevSpace = false
 		i += size
 	}
-	if prevSpace && s != "" {
-		return strings.Join(strings.Fields(s), " ") // a trailing space
-	}
-	return s
+	return !prevSpace || s == "" // no trailing space
 }
 
 // asciiSpace reports whether c is ASCII white space, as unicode.IsSpace

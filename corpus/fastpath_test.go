@@ -2,6 +2,7 @@ package corpus
 
 import (
 	"io/fs"
+	"maps"
 	"os"
 	"regexp"
 	"slices"
@@ -62,13 +63,13 @@ var (
 // of the test texts: pinyin glosses, lost characters, dates in every form
 // and width, breadcrumbs, counters, spaces of every kind.
 var fastPathSamples = []string{
-	"網(wǎng)絡(luò)", "愛(ài)", "中(ān)", "中(aō)", "機構(gòu)", "聯(lián)邦", "上合（shàng）", "中(WTO)", "年(2004)", "电（记者 王）", "中(ü)", "中(ǘ)", "(ā)", "中(",
+	"網(wǎng)絡(luò)", "中(WTO)網(wǎng)", "a (b) 網（wǎng）", "愛(ài)", "中(ān)", "中(aō)", "機構(gòu)", "聯(lián)邦", "上合（shàng）", "中(WTO)", "年(2004)", "电（记者 王）", "中(ü)", "中(ǘ)", "(ā)", "中(",
 	"上?海合作组??织??峰??会??议??在??阿??斯??塔??纳", "上?海", "?上", "中?", "What? 中", "上合??", "??", "中?文?中?文?中?文?中?文?中?文?中?文?中?文?中?文",
 	"2024年5月21日", "２０２４年５月２１日", "2024-05-21", "2024/5/21 18:02", "May 21, 2024", "21 May 2024", "21 мая 2024",
-	"24.06.2016", "24.06.2016 08:39", "1999", "2100", "199", "19 9", "①⑨⑨⑨", "⒛⒛", "２０１９", "20\u200b19年1月1日", "19\x0099-1-1",
+	"24.06.2016", "2024 年 5 月 21 日", "2024\t年5月21日", "2024\v年5月21日", "May 21,\t2024", "21 мая\n2024", "1.2.2024", "2024.5.21", "2024/5/21", "x2024-5-21", "24.06.2016 08:39", "1999", "2100", "199", "19 9", "①⑨⑨⑨", "⒛⒛", "２０１９", "20\u200b19年1月1日", "19\x0099-1-1",
 	"首页 » 新闻 » 国内", "HOME > News", "当前位置:首页 > 国际", "a :: b :: c", "a / b / c", "首页 | 新闻", "a ＞ b → c", "a›b",
 	"Views: 1", "Sponsored Content", "[AD]", "Page views: 12", "12次阅读", "点击数：（3,000）次", "views 1,000", "1,000 views", "阅读量:100次", "ad", "[ad_1]", "Advertisement", "реклама", "ad 3", "ADVERTISING", "x views",
-	"a  b", " a", "a ", "a\tb", "a\u00a0b", "a\u3000b", "a\u2028b", "a\u0085b", "a\u1680b", "\xffa b", "a \xff", "", " ", "a b c",
+	"a  b", "上 合", "上 a", "a 上", "上  合", "上\u3000合", "a\u200bb", "a\u00adb", "a\x7fb", "a\x01b", "a\rb", "\ufffd", "上合 组织 SCO 峰会", "上", "上合", "a上合b", " a", "a ", "a\tb", "a\u00a0b", "a\u3000b", "a\u2028b", "a\u0085b", "a\u1680b", "\xffa b", "a \xff", "", " ", "a b c",
 	"标题：上合", "一二三四五六七八：x", "12345678901234567890123：x", "Headline: x", "1234567890123456789012345：x", "12345678901234567890123:x", "123456789012345678901234567890:x",
 }
 
@@ -115,11 +116,10 @@ func checkFastPaths(t *testing.T, s string) {
 	if n := len(lostQuestionRunRE.FindAllStringIndex(s, lostCharsMin)); hanQuestionPairs(s, lostCharsMin) < n {
 		t.Errorf("hanQuestionPairs(%q) = %d, fewer than the %d matches", s, hanQuestionPairs(s, lostCharsMin), n)
 	}
-	if norm := textnorm.Normalize(s); !hasYear(norm) {
-		for _, p := range fullDatePatterns {
-			if p.re.MatchString(norm) {
-				t.Errorf("hasYear(%q) = false, but %s matches", norm, p.re)
-			}
+	norm := textnorm.Normalize(s)
+	for _, p := range fullDatePatterns {
+		if yearsIn(norm)&p.around == 0 && p.re.MatchString(norm) {
+			t.Errorf("yearsIn(%q) = %b, without %b, but %s matches", norm, yearsIn(norm), p.around, p.re)
 		}
 	}
 	for _, c := range []struct {
@@ -144,19 +144,51 @@ func checkFastPaths(t *testing.T, s string) {
 	}
 }
 
+// tokensBefore is tokens as it was before its pairs became views of the
+// text: the reference it is compared with.
+func tokensBefore(s string) map[string]bool {
+	out := map[string]bool{}
+	for _, f := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		rs := []rune(f)
+		if !isCJK(rs[0]) || len(rs) == 1 {
+			out[f] = true
+			continue
+		}
+		for i := 0; i+1 < len(rs); i++ {
+			out[string(rs[i:i+2])] = true
+		}
+	}
+	return out
+}
+
+// checkTextFastPaths is checkFastPaths for the measures of text.go.
+func checkTextFastPaths(t *testing.T, s string) {
+	t.Helper()
+	if tidy(s) && tidyFields(s) != s {
+		t.Errorf("tidy(%q), but tidySpaces makes it %q", s, tidyFields(s))
+	}
+	if !changesChars(s) && strings.Map(normalizeChar, s) != s {
+		t.Errorf("changesChars(%q) = false, but normalizeChar makes it %q", s, strings.Map(normalizeChar, s))
+	}
+	if got, want := tokens(s), tokensBefore(s); !maps.Equal(got, want) {
+		t.Errorf("tokens(%q) = %v, want %v", s, got, want)
+	}
+}
+
 // TestFastPaths runs checkFastPaths over the samples and the lines of the
 // test texts.
 func TestFastPaths(t *testing.T) {
 	lines := fastPathLines(t)
 	for _, s := range lines {
 		checkFastPaths(t, s)
+		checkTextFastPaths(t, s)
 	}
 	// The samples must exercise both sides of each fast path.
 	var gloss, lost, year bool
 	for _, s := range lines {
 		gloss = gloss || pinyinGlossRE.MatchString(s)
 		lost = lost || len(lostQuestionRunRE.FindAllStringIndex(s, -1)) >= lostCharsMin
-		year = year || hasYear(textnorm.Normalize(s))
+		year = year || yearsIn(textnorm.Normalize(s)) != 0
 	}
 	if !gloss || !lost || !year {
 		t.Errorf("the samples miss a case: gloss %v, lost characters %v, year %v", gloss, lost, year)
@@ -171,5 +203,8 @@ func FuzzFastPaths(f *testing.F) {
 			f.Add(s)
 		}
 	}
-	f.Fuzz(checkFastPaths)
+	f.Fuzz(func(t *testing.T, s string) {
+		checkFastPaths(t, s)
+		checkTextFastPaths(t, s)
+	})
 }
