@@ -637,13 +637,37 @@ func isLinkSpam(s string) bool {
 
 var menuSepRE = regexp.MustCompile(`\s*[|｜·•/]\s*|\s{2,}`)
 
+// menuSeps are the characters one kind of menuSepRE's separators holds;
+// the other kind is a run of white space (hasSpaceRun). A line with
+// neither is one item, found without searching it.
+const menuSeps = "|｜·•/"
+
+// menuItems splits s at menuSepRE's separators.
+func menuItems(s string) []string {
+	if !strings.ContainsAny(s, menuSeps) && !hasSpaceRun(s) {
+		return []string{s}
+	}
+	return menuSepRE.Split(s, -1)
+}
+
+// hasSpaceRun reports whether s holds two white-space characters in a row,
+// as \s means white space in a regular expression.
+func hasSpaceRun(s string) bool {
+	for i := 1; i < len(s); i++ {
+		if reSpace(s[i]) && reSpace(s[i-1]) {
+			return true
+		}
+	}
+	return false
+}
+
 // isMenu reports whether s is a row of navigation items: three or more short
 // items separated by bars, dots, wide gaps or (between Chinese words) spaces.
 func isMenu(s string) bool {
 	if endsSentence(s) || strings.ContainsAny(s, ",，。、;；") {
 		return false
 	}
-	items := menuSepRE.Split(s, -1)
+	items := menuItems(s)
 	if len(items) < 3 {
 		if c := countScript(s); c.han > 0 && c.han*2 >= c.letters() {
 			items = strings.Fields(s)

@@ -67,7 +67,7 @@ var fastPathSamples = []string{
 	"上?海合作组??织??峰??会??议??在??阿??斯??塔??纳", "上?海", "?上", "中?", "What? 中", "上合??", "??", "中?文?中?文?中?文?中?文?中?文?中?文?中?文?中?文",
 	"2024年5月21日", "２０２４年５月２１日", "2024-05-21", "2024/5/21 18:02", "May 21, 2024", "21 May 2024", "21 мая 2024",
 	"24.06.2016", "2024 年 5 月 21 日", "2024\t年5月21日", "2024\v年5月21日", "May 21,\t2024", "21 мая\n2024", "1.2.2024", "2024.5.21", "2024/5/21", "x2024-5-21", "24.06.2016 08:39", "1999", "2100", "199", "19 9", "①⑨⑨⑨", "⒛⒛", "２０１９", "20\u200b19年1月1日", "19\x0099-1-1",
-	"首页 » 新闻 » 国内", "HOME > News", "当前位置:首页 > 国际", "a :: b :: c", "a / b / c", "首页 | 新闻", "a ＞ b → c", "a›b",
+	"首页 » 新闻 » 国内", "HOME > News", "当前位置:首页 > 国际", "a :: b :: c", "a / b / c", "首页 | 新闻", "a ＞ b → c", "a›b", "首页 | 新闻 | 国际", "a  b  c", "a\t b", "a\n\nb", "a·b·c", "a•b", "a/b/c", "x ｜ y ｜ z",
 	"Views: 1", "Sponsored Content", "[AD]", "Page views: 12", "12次阅读", "点击数：（3,000）次", "views 1,000", "1,000 views", "阅读量:100次", "ad", "[ad_1]", "Advertisement", "реклама", "ad 3", "ADVERTISING", "x views",
 	"a  b", "上 合", "上 a", "a 上", "上  合", "上\u3000合", "a\u200bb", "a\u00adb", "a\x7fb", "a\x01b", "a\rb", "\ufffd", "上合 组织 SCO 峰会", "上", "上合", "a上合b", " a", "a ", "a\tb", "a\u00a0b", "a\u3000b", "a\u2028b", "a\u0085b", "a\u1680b", "\xffa b", "a \xff", "", " ", "a b c",
 	"标题：上合", "一二三四五六七八：x", "12345678901234567890123：x", "Headline: x", "1234567890123456789012345：x", "12345678901234567890123:x", "123456789012345678901234567890:x",
@@ -129,6 +129,9 @@ func checkFastPaths(t *testing.T, s string) {
 		if got, want := splitCrumbs(c.re, c.chars, s), c.re.Split(s, -1); !slices.Equal(got, want) {
 			t.Errorf("splitCrumbs(%s, %q) = %q, want %q", c.re, s, got, want)
 		}
+	}
+	if got, want := menuItems(s), menuSepRE.Split(s, -1); !slices.Equal(got, want) {
+		t.Errorf("menuItems(%q) = %q, want %q", s, got, want)
 	}
 	if got, want := oldAdSlotRE.MatchString(s), junkREs[0].MatchString(s); got != want {
 		t.Errorf("ad slot %q: %v before, %v now", s, got, want)
@@ -207,4 +210,51 @@ func FuzzFastPaths(f *testing.F) {
 		checkFastPaths(t, s)
 		checkTextFastPaths(t, s)
 	})
+}
+
+// BenchmarkBuild measures cleaning one report file into a Document (the
+// corpus stage of an index build): each built-in report, and long
+// generated reports like those of tools/gencorpus in English, Chinese and
+// traditional Chinese.
+func BenchmarkBuild(b *testing.B) {
+	en := strings.Fields("Wang Yi foreign minister SCO summit Astana Dushanbe cooperation security development vaccine proposal member states council meeting Lavrov talks regional stability")
+	zh := strings.Fields("王毅 外长 上合组织 峰会 阿斯塔纳 杜尚别 合作 安全 发展 疫苗 建议 成员国 理事会 会议 拉夫罗夫 会谈 地区 稳定")
+	long := func(lead string, words []string, sep, end string) string {
+		var sb strings.Builder
+		sb.WriteString(lead)
+		for i := 0; sb.Len() < 16800; i++ {
+			if i%40 == 0 {
+				sb.WriteString("\n\n")
+			}
+			sb.WriteString(words[(i*7+i/3)%len(words)])
+			if i%12 == 11 {
+				sb.WriteString(end)
+			} else {
+				sb.WriteString(sep)
+			}
+		}
+		return sb.String()
+	}
+	zhText := long("上合组织报道第1号\n\n新华社北京4月24日电 2021年4月24日,", zh, "", "。")
+	files := map[string]string{
+		"long-en.txt":   long("SCO report number 0\n\nBEIJING, August 22 (Xinhua) -- On August 22, 2020, ", en, " ", ". "),
+		"long-zh.txt":   zhText,
+		"long-zhTW.txt": strings.NewReplacer("组织", "組織", "会议", "會議", "发展", "發展", "疫苗", "疫苗", "长", "長").Replace(zhText),
+	}
+	for id, text := range readSeeds(b) {
+		files["seed-"+id+".txt"] = text
+	}
+	names := slices.Sorted(maps.Keys(files))
+	for _, name := range names {
+		raw := []byte(files[name])
+		b.Run(strings.TrimSuffix(name, ".txt"), func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(raw)))
+			for b.Loop() {
+				if _, err := build(name, raw); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

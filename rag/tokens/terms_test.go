@@ -121,6 +121,10 @@ func BenchmarkTerms(b *testing.B) {
 	for _, bm := range []struct{ name, text string }{
 		{"en", strings.Repeat("Wang Yi proposed that member states should strengthen communication and coordination within the SCO framework. ", 8)},
 		{"zh", strings.Repeat("王毅提出,当前形势下,成员国应在上合组织框架内加强沟通协调,共同应对风险挑战。", 8)},
+		// Traditional characters and full-width forms: the text NFKC and
+		// the simplification table must change.
+		{"zh-traditional", strings.Repeat("王毅提出，當前形勢下，成員國應在上合組織框架內加強溝通協調，共同應對風險挑戰。", 8)},
+		{"mixed", strings.Repeat("ＳＣＯ外長理事會 2024年5月21日 Wang Yi’s 3.5% U.S. Ташкенте 上合组织 ", 8)},
 	} {
 		b.Run(bm.name, func(b *testing.B) {
 			b.ReportAllocs()
