@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/scobot/scobot/textnorm"
 )
@@ -18,35 +19,16 @@ import (
 // the domain is small, else on the lines of every text the tests hold (and
 // what the fuzzer makes of them).
 
-// TestIsCJKEveryRune: isCJK's shortcuts agree with the Unicode tables on
-// every code point.
-func TestIsCJKEveryRune(t *testing.T) {
+// TestRuneShortcutsEveryRune: the shortcuts of isCJK and countScript
+// agree with the Unicode tables on every code point.
+func TestRuneShortcutsEveryRune(t *testing.T) {
 	for r := rune(0); r <= unicode.MaxRune; r++ {
-		want := unicode.Is(unicode.Han, r) || unicode.In(r, unicode.Hiragana, unicode.Katakana) ||
+		cjk := unicode.Is(unicode.Han, r) || unicode.In(r, unicode.Hiragana, unicode.Katakana) ||
 			(r >= 0x3000 && r <= 0x303F) || (r >= 0xFF00 && r <= 0xFFEF)
-		if got := isCJK(r); got != want {
-			t.Fatalf("isCJK(%U) = %v, want %v", r, got, want)
-		}
-	}
-}
-
-// TestCountScriptEveryRune: countScript's shortcuts count every code point
-// as the Unicode tables do.
-func TestCountScriptEveryRune(t *testing.T) {
-	for r := rune(0); r <= unicode.MaxRune; r++ {
-		var want script
-		switch {
-		case unicode.Is(unicode.Han, r):
-			want.han++
-		case unicode.Is(unicode.Latin, r):
-			want.latin++
-		case unicode.Is(unicode.Cyrillic, r):
-			want.cyrillic++
-		case unicode.IsLetter(r):
-			want.other++
-		}
-		if got := countScript(string(r)); got != want {
-			t.Fatalf("countScript(%U) = %+v, want %+v", r, got, want)
+		var counted script
+		counted.add(r)
+		if isCJK(r) != cjk || countScript(string(r)) != counted && utf8.ValidRune(r) {
+			t.Fatalf("%U: isCJK %v, want %v; countScript %+v, want %+v", r, isCJK(r), cjk, countScript(string(r)), counted)
 		}
 	}
 }

@@ -61,17 +61,25 @@ func countScript(s string) script {
 			}
 		case r >= 0x4E00 && r <= 0x9FFF:
 			c.han++ // the CJK Unified Ideographs block, all Han
-		case unicode.Is(unicode.Han, r):
-			c.han++
-		case unicode.Is(unicode.Latin, r):
-			c.latin++
-		case unicode.Is(unicode.Cyrillic, r):
-			c.cyrillic++
-		case unicode.IsLetter(r):
-			c.other++
+		default:
+			c.add(r)
 		}
 	}
 	return c
+}
+
+// add counts r by what the Unicode tables say it is.
+func (c *script) add(r rune) {
+	switch {
+	case unicode.Is(unicode.Han, r):
+		c.han++
+	case unicode.Is(unicode.Latin, r):
+		c.latin++
+	case unicode.Is(unicode.Cyrillic, r):
+		c.cyrillic++
+	case unicode.IsLetter(r):
+		c.other++
+	}
 }
 
 func (c script) letters() int { return c.han + c.latin + c.cyrillic + c.other }

@@ -4,20 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unicode"
 	"unicode/utf8"
 )
-
-// TestIsWordRuneEveryRune: isWordRune's shortcut below U+0300 agrees with
-// the Unicode tables on every code point.
-func TestIsWordRuneEveryRune(t *testing.T) {
-	for r := rune(0); r <= unicode.MaxRune; r++ {
-		want := (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)) && !IsHan(r)
-		if got := isWordRune(r); got != want {
-			t.Fatalf("isWordRune(%U) = %v, want %v", r, got, want)
-		}
-	}
-}
 
 // wordSamples are texts whose words test asciiWord: every way an ASCII
 // word can end, in every script around it.

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -133,5 +134,16 @@ func BenchmarkTerms(b *testing.B) {
 				Terms(bm.text)
 			}
 		})
+	}
+}
+
+// TestIsWordRuneEveryRune: isWordRune's shortcut below U+0300 agrees with
+// the Unicode tables on every code point.
+func TestIsWordRuneEveryRune(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		want := (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)) && !IsHan(r)
+		if got := isWordRune(r); got != want {
+			t.Fatalf("isWordRune(%U) = %v, want %v", r, got, want)
+		}
 	}
 }
