@@ -138,20 +138,47 @@ func normalizeChars(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	s = strings.ReplaceAll(s, "\r", "\n")
 	s = strings.ToValidUTF8(s, "")
-	s = pinyinGlossRE.ReplaceAllString(s, "$1")
+	if mayHavePinyinGloss(s) {
+		s = pinyinGlossRE.ReplaceAllString(s, "$1")
+	}
 	s = dropLostChars(s)
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n':
-			return r
-		case r == '\t' || r == '\f' || r == '\v' || r == 0x85 || r == 0xA0 || r == 0x3000 ||
-			(r >= 0x2000 && r <= 0x200A) || r == 0x2028 || r == 0x2029 || r == 0x202F || r == 0x205F:
-			return ' '
-		case r == utf8.RuneError || textnorm.Ignorable(r):
-			return -1 // zero-width and bidi marks, soft hyphens, controls
-		}
+	if !changesChars(s) {
+		return s
+	}
+	return strings.Map(normalizeChar, s)
+}
+
+// normalizeChar is what normalizeChars does to one character: an exotic
+// space becomes ' ', a control, zero-width or replacement character goes
+// (-1), anything else stays.
+func normalizeChar(r rune) rune {
+	switch {
+	case r == '\n':
 		return r
-	}, s)
+	case r == '\t' || r == '\f' || r == '\v' || r == 0x85 || r == 0xA0 || r == 0x3000 ||
+		(r >= 0x2000 && r <= 0x200A) || r == 0x2028 || r == 0x2029 || r == 0x202F || r == 0x205F:
+		return ' '
+	case r == utf8.RuneError || textnorm.Ignorable(r):
+		return -1 // zero-width and bidi marks, soft hyphens, controls
+	}
+	return r
+}
+
+// changesChars reports whether normalizeChar changes a character of s,
+// asking it only about the characters outside printable ASCII.
+func changesChars(s string) bool {
+	for i := 0; i < len(s); {
+		if c := s[i]; c >= 0x20 && c < 0x7F || c == '\n' {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if normalizeChar(r) != r {
+			return true
+		}
+		i += size
+	}
+	return false
 }
 
 // pinyinGlossRE finds a toned pinyin syllable in brackets right after a Han
@@ -159,6 +186,33 @@ func normalizeChars(s string) string {
 // the characters it is unsure of ("網(wǎng)", "機構(gòu)", "聯(lián)邦").
 // A syllable must carry a tone mark, so "(WTO)" or "(2004)" never match.
 var pinyinGlossRE = regexp.MustCompile(`(\p{Han})[(（]([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*)[)）]`)
+
+// mayHavePinyinGloss reports whether s has a place pinyinGlossRE could
+// match: a bracket with a Han character before it and a letter a syllable
+// starts with after it. It is false for nearly every text, which then
+// never has to go through the regular expression (the costliest step of
+// cleaning a long report); where it is true the expression decides.
+func mayHavePinyinGloss(s string) bool {
+	for _, bracket := range []string{"(", "（"} {
+		for i := strings.Index(s, bracket); i >= 0; {
+			before, _ := utf8.DecodeLastRuneInString(s[:i])
+			after, _ := utf8.DecodeRuneInString(s[i+len(bracket):])
+			if unicode.Is(unicode.Han, before) && (after >= 'a' && after <= 'z' || strings.ContainsRune(pinyinStartRunes, after)) {
+				return true
+			}
+			j := strings.Index(s[i+len(bracket):], bracket)
+			if j < 0 {
+				break
+			}
+			i += len(bracket) + j
+		}
+	}
+	return false
+}
+
+// pinyinStartRunes are the letters beyond a–z a syllable of pinyinGlossRE
+// may start with.
+const pinyinStartRunes = "üāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 
 // lostCharRE finds a run of ASCII question marks touching a Han character.
 var lostCharRE = regexp.MustCompile(`\p{Han}\?+|\?+\p{Han}`)
@@ -174,10 +228,34 @@ const lostCharsMin = 8
 // encoding lost, when a text has many of them between Han characters; a
 // text with a few keeps them, since they may be real question marks.
 func dropLostChars(s string) string {
+	// Each match of lostQuestionRunRE holds a Han character followed by a
+	// question mark, and no two matches the same one: with fewer such
+	// pairs than lostCharsMin there are fewer matches, and the text need
+	// not be searched.
+	if hanQuestionPairs(s, lostCharsMin) < lostCharsMin {
+		return s
+	}
 	if len(lostQuestionRunRE.FindAllStringIndex(s, lostCharsMin)) < lostCharsMin {
 		return s
 	}
 	return lostCharRE.ReplaceAllStringFunc(s, func(m string) string { return strings.Trim(m, "?") })
+}
+
+// hanQuestionPairs counts the question marks of s right after a Han
+// character, stopping at most.
+func hanQuestionPairs(s string, most int) int {
+	n := 0
+	for i := 1; i < len(s) && n < most; i++ {
+		j := strings.IndexByte(s[i:], '?')
+		if j < 0 {
+			break
+		}
+		i += j
+		if r, _ := utf8.DecodeLastRuneInString(s[:i]); unicode.Is(unicode.Han, r) {
+			n++
+		}
+	}
+	return n
 }
 
 // lostQuestionRunRE finds question marks with Han characters on both sides.
@@ -333,14 +411,63 @@ func stripMarkupOnce(s string) line {
 			}
 		}
 	}
-	if i := strings.IndexAny(s, ":："); i >= 0 && i <= 24 {
+	if hasLabelColon(s) {
 		if loc := headlineRE.FindStringIndex(s); loc != nil && loc[1] < len(s) {
 			s, l.heading = s[loc[1]:], true
 		}
 	}
 	l.orig = strings.TrimSpace(s)
-	l.raw = strings.Join(strings.Fields(l.orig), " ")
+	l.raw = collapseSpaces(l.orig)
 	return l
+}
+
+// hasLabelColon reports whether s has a colon (":" or "：") starting within
+// its first 24 bytes, where a label such as "标题:" ends. It looks no
+// further than that: a "：" starting there ends by byte 27.
+func hasLabelColon(s string) bool {
+	i := strings.IndexAny(prefix(s, 27), ":：")
+	return i >= 0 && i <= 24
+}
+
+// collapseSpaces returns strings.Join(strings.Fields(s), " "): s with its
+// runs of white space made one space and none at either end. Most lines
+// have none to collapse and come back as they are, without being split.
+func collapseSpaces(s string) string {
+	if collapsed(s) {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// collapsed reports whether collapseSpaces would return s as it is: its
+// white space is single ASCII spaces, none at either end.
+func collapsed(s string) bool {
+	prevSpace := true // at the start, a space would be leading
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			space := c == ' '
+			if space && prevSpace || c != ' ' && asciiSpace(c) {
+				return false
+			}
+			prevSpace = space
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			return false
+		}
+		prevSpace = false
+		i += size
+	}
+	return !prevSpace || s == "" // no trailing space
+}
+
+// asciiSpace reports whether c is ASCII white space, as unicode.IsSpace
+// says for ASCII.
+func asciiSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
 }
 
 // classify decides what a line is from the line alone.
@@ -403,6 +530,23 @@ var (
 	crumbSlashRE = regexp.MustCompile(`\s*(?:/|\||｜|»|›|>|＞|→)\s*`)
 )
 
+// The characters every separator of crumbSepRE and crumbSlashRE holds one
+// of.
+const (
+	crumbSeps    = "»›>＞→:"
+	crumbSlashes = "/|｜»›>＞→"
+)
+
+// splitCrumbs splits s at the matches of sep, a separator that always holds
+// one of the characters of chars: a line with none of them is one part,
+// found without searching it for sep.
+func splitCrumbs(sep *regexp.Regexp, chars, s string) []string {
+	if !strings.ContainsAny(s, chars) {
+		return []string{s}
+	}
+	return sep.Split(s, -1)
+}
+
 // breadcrumb reports whether s is a breadcrumb trail ("首页 » 新闻频道 » 国内新闻",
 // "HOME > News", "当前位置:首页 > 国际") and returns its last item.
 func breadcrumb(s string) (string, bool) {
@@ -410,12 +554,12 @@ func breadcrumb(s string) (string, bool) {
 		return "", false
 	}
 	if loc := positionRE.FindStringIndex(s); loc != nil {
-		parts := crumbSlashRE.Split(s[loc[1]:], -1)
+		parts := splitCrumbs(crumbSlashRE, crumbSlashes, s[loc[1]:])
 		return parts[len(parts)-1], true
 	}
-	parts := crumbSepRE.Split(s, -1)
+	parts := splitCrumbs(crumbSepRE, crumbSeps, s)
 	if len(parts) < 2 {
-		if slash := crumbSlashRE.Split(s, -1); len(slash) >= 2 && homeRE.MatchString(strings.TrimSpace(slash[0])) {
+		if slash := splitCrumbs(crumbSlashRE, crumbSlashes, s); len(slash) >= 2 && homeRE.MatchString(strings.TrimSpace(slash[0])) {
 			parts = slash
 		} else {
 			return "", false
@@ -447,10 +591,11 @@ func prefix(s string, n int) string {
 
 // junkREs match whole short lines of boilerplate.
 var junkREs = []*regexp.Regexp{
-	// ad slots and labels
-	regexp.MustCompile(`(?i)^\[?\s*ad[_ -]?\d*\s*\]?$|^(?:advertisement|advertising|sponsored(?: content)?|广告|推广|赞助内容|реклама)$`),
+	// ad slots and labels (each expression anchored once, at its start:
+	// "^a$|^b$" would be tried at every position of a long line)
+	regexp.MustCompile(`(?i)^(?:\[?\s*ad[_ -]?\d*\s*\]?|advertisement|advertising|sponsored(?: content)?|广告|推广|赞助内容|реклама)$`),
 	// view counters
-	regexp.MustCompile(`(?i)^(?:views?|hits|reads|page ?views|阅读(?:量|数|次数)?|浏览(?:量|数|次数)?|点击(?:量|数|次数)?|人气|просмотр(?:ы|ов)?)\s*[:：]?\s*[(（]?\s*[\d,]+\s*[)）]?\s*(?:次|views)?$|^[\d,]+\s*(?:views|reads|次阅读|次浏览|阅读|浏览)$`),
+	regexp.MustCompile(`(?i)^(?:(?:views?|hits|reads|page ?views|阅读(?:量|数|次数)?|浏览(?:量|数|次数)?|点击(?:量|数|次数)?|人气|просмотр(?:ы|ов)?)\s*[:：]?\s*[(（]?\s*[\d,]+\s*[)）]?\s*(?:次|views)?|[\d,]+\s*(?:views|reads|次阅读|次浏览|阅读|浏览))$`),
 	// editorial markers between an original and its translation
 	regexp.MustCompile(`(?i)^(?:(?:以下为|下面是|附)?(?:英|中|俄)[文语](?:版|原文|译文|翻译|全文)?(?:如下|见下|附后)?|(?:english|chinese|russian) (?:version|translation|text)(?: below| follows| as follows)?|translation|перевод)\s*[:：]?$`),
 	// keyword and tag lines
@@ -563,13 +708,37 @@ func isLinkSpam(s string) bool {
 
 var menuSepRE = regexp.MustCompile(`\s*[|｜·•/]\s*|\s{2,}`)
 
+// menuSeps are the characters one kind of menuSepRE's separators holds;
+// the other kind is a run of white space (hasSpaceRun). A line with
+// neither is one item, found without searching it.
+const menuSeps = "|｜·•/"
+
+// menuItems splits s at menuSepRE's separators.
+func menuItems(s string) []string {
+	if !strings.ContainsAny(s, menuSeps) && !hasSpaceRun(s) {
+		return []string{s}
+	}
+	return menuSepRE.Split(s, -1)
+}
+
+// hasSpaceRun reports whether s holds two white-space characters in a row,
+// as \s means white space in a regular expression.
+func hasSpaceRun(s string) bool {
+	for i := 1; i < len(s); i++ {
+		if reSpace(s[i]) && reSpace(s[i-1]) {
+			return true
+		}
+	}
+	return false
+}
+
 // isMenu reports whether s is a row of navigation items: three or more short
 // items separated by bars, dots, wide gaps or (between Chinese words) spaces.
 func isMenu(s string) bool {
 	if endsSentence(s) || strings.ContainsAny(s, ",，。、;；") {
 		return false
 	}
-	items := menuSepRE.Split(s, -1)
+	items := menuItems(s)
 	if len(items) < 3 {
 		if c := countScript(s); c.han > 0 && c.han*2 >= c.letters() {
 			items = strings.Fields(s)

@@ -68,21 +68,66 @@ func monthNumber(s string) int {
 }
 
 // datePattern is one way of writing a date; y, m and d are submatch indexes
-// (m may be a month name), 0 when the form has no year.
+// (m may be a month name), 0 when the form has no year. around is what
+// must stand next to the year for the pattern to match (see yearsIn).
 type datePattern struct {
 	re      *regexp.Regexp
 	y, m, d int
+	around  yearSides
 }
 
 var fullDatePatterns = []datePattern{
-	{regexp.MustCompile(year + `\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日`), 1, 2, 3},
-	{regexp.MustCompile(`(?:^|[^\d])` + year + `[-/.](\d{1,2})[-/.](\d{1,2})(?:[^\d]|$)`), 1, 2, 3},
-	{regexp.MustCompile(`\b(` + enMonth + `)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+` + year + `\b`), 3, 1, 2},
-	{regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s+(` + enMonth + `)\.?,?\s+` + year + `\b`), 3, 2, 1},
-	{regexp.MustCompile(`(?:^|[^\d])(\d{1,2})\s+(` + ruMonth + `)\s+` + year + `(?:[^\d]|$)`), 3, 2, 1},
+	{regexp.MustCompile(year + `\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日`), 1, 2, 3, nianAfter},
+	{regexp.MustCompile(`(?:^|[^\d])` + year + `[-/.](\d{1,2})[-/.](\d{1,2})(?:[^\d]|$)`), 1, 2, 3, sepAfter},
+	{regexp.MustCompile(`\b(` + enMonth + `)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+` + year + `\b`), 3, 1, 2, spaceBefore},
+	{regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s+(` + enMonth + `)\.?,?\s+` + year + `\b`), 3, 2, 1, spaceBefore},
+	{regexp.MustCompile(`(?:^|[^\d])(\d{1,2})\s+(` + ruMonth + `)\s+` + year + `(?:[^\d]|$)`), 3, 2, 1, spaceBefore},
 	// 24.06.2016, the Russian and European order; only with a dot and a
 	// four-digit year, so that 2.3.4 or a version number is no date.
-	{regexp.MustCompile(`(?:^|[^\d.])(\d{1,2})\.(\d{1,2})\.` + year + `(?:[^\d]|$)`), 3, 2, 1},
+	{regexp.MustCompile(`(?:^|[^\d.])(\d{1,2})\.(\d{1,2})\.` + year + `(?:[^\d]|$)`), 3, 2, 1, dotBefore},
+}
+
+// yearSides says what stands next to the years of a text, as far as the
+// date patterns care: each pattern needs one thing next to its year, and
+// a text whose years have none of it cannot match the pattern.
+type yearSides uint8
+
+const (
+	nianAfter   yearSides = 1 << iota // white space, then 年
+	sepAfter                          // - / or .
+	spaceBefore                       // white space (\s)
+	dotBefore                         // .
+)
+
+// yearsIn returns what stands next to the years in s: the places where 19
+// or 20 and two more ASCII digits stand, as the patterns' year matches.
+// With no such place it returns 0 and no pattern can match.
+func yearsIn(s string) yearSides {
+	var sides yearSides
+	for i := 0; i+3 < len(s); i++ {
+		if !(s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0') || !isDigit(s[i+2]) || !isDigit(s[i+3]) {
+			continue
+		}
+		if i > 0 && reSpace(s[i-1]) {
+			sides |= spaceBefore
+		}
+		if i > 0 && s[i-1] == '.' {
+			sides |= dotBefore
+		}
+		if strings.HasPrefix(strings.TrimLeft(s[i+4:], " \t\n\f\r"), "年") {
+			sides |= nianAfter
+		}
+		if i+4 < len(s) && strings.IndexByte("-/.", s[i+4]) >= 0 {
+			sides |= sepAfter
+		}
+	}
+	return sides
+}
+
+// reSpace reports whether c is white space as \s means it in a regular
+// expression.
+func reSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
 }
 
 // timestampRE finds a date followed by a time of day, "2006年06月13日20:49",
@@ -94,12 +139,16 @@ var timestampRE = regexp.MustCompile(year + `\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*
 // appearance; full-width digits count as digits.
 func findDates(s string) []date {
 	s = textnorm.Normalize(s)
+	sides := yearsIn(s)
 	type hit struct {
 		at int
 		d  date
 	}
 	var hits []hit
 	for _, p := range fullDatePatterns {
+		if sides&p.around == 0 {
+			continue // nothing next to a year that this pattern needs
+		}
 		for _, m := range p.re.FindAllStringSubmatchIndex(s, -1) {
 			if d, ok := p.date(s, m); ok {
 				hits = append(hits, hit{m[0], d})
@@ -113,6 +162,8 @@ func findDates(s string) []date {
 	}
 	return out
 }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func (p datePattern) date(s string, m []int) (date, bool) {
 	group := func(i int) string { return s[m[2*i]:m[2*i+1]] }
@@ -166,7 +217,7 @@ func isDateLine(s string) bool {
 // "TUhjnbcbe - 2023/5/30 21:45:00" or "By Li Ming | 2024-05-21": a full date
 // and at most a few words with no sentence punctuation.
 func isByline(s string) bool {
-	if len([]rune(s)) > 80 || len(findDates(s)) == 0 {
+	if utf8.RuneCountInString(s) > 80 || len(findDates(s)) == 0 {
 		return false
 	}
 	rest := dateTokensRE.ReplaceAllString(s, " ")

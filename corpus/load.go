@@ -1,6 +1,7 @@
 package corpus
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -224,18 +225,24 @@ func (l loader) read(fsys fs.FS, p string) ([]byte, string) {
 		return nil, "unreadable: " + errReason(err)
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && !st.Mode().IsRegular() {
-		// Replaced since it was looked at (and the open did not block).
-		return nil, typeReason(st.Mode())
-	}
 	tooBig := fmt.Sprintf("larger than %s", sizeString(l.maxSize))
-	if st, err := f.Stat(); err == nil && st.Size() > l.maxSize {
-		return nil, tooBig
+	var size int64 // as the file says; the read takes what there is
+	if st, err := f.Stat(); err == nil {
+		if !st.Mode().IsRegular() {
+			// Replaced since it was looked at (and the open did not block).
+			return nil, typeReason(st.Mode())
+		}
+		if st.Size() > l.maxSize {
+			return nil, tooBig
+		}
+		size = st.Size()
 	}
-	b, err := io.ReadAll(io.LimitReader(f, l.maxSize+1))
-	if err != nil {
+	// A buffer of the file's size, read into once rather than grown.
+	buf := bytes.NewBuffer(make([]byte, 0, size+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(f, l.maxSize+1)); err != nil {
 		return nil, "unreadable: " + errReason(err)
 	}
+	b := buf.Bytes()
 	if int64(len(b)) > l.maxSize {
 		return nil, tooBig
 	}

@@ -12,6 +12,12 @@ import (
 // isCJK reports whether r is a Chinese or Japanese character or CJK
 // punctuation — the characters that are written without spaces between them.
 func isCJK(r rune) bool {
+	switch {
+	case r < 0x2E80:
+		return false // below the first Han radical: ASCII, Latin, Cyrillic, …
+	case r >= 0x4E00 && r <= 0x9FFF:
+		return true // the CJK Unified Ideographs block, all Han
+	}
 	return unicode.Is(unicode.Han, r) ||
 		unicode.In(r, unicode.Hiragana, unicode.Katakana) ||
 		(r >= 0x3000 && r <= 0x303F) || // CJK symbols and punctuation
@@ -47,17 +53,33 @@ func countScript(s string) script {
 	var c script
 	for _, r := range s {
 		switch {
-		case unicode.Is(unicode.Han, r):
-			c.han++
-		case unicode.Is(unicode.Latin, r):
-			c.latin++
-		case unicode.Is(unicode.Cyrillic, r):
-			c.cyrillic++
-		case unicode.IsLetter(r):
-			c.other++
+		case r < utf8.RuneSelf:
+			// ASCII: its only letters are Latin; the tables below
+			// would say the same, slower.
+			if 'a' <= r|0x20 && r|0x20 <= 'z' {
+				c.latin++
+			}
+		case r >= 0x4E00 && r <= 0x9FFF:
+			c.han++ // the CJK Unified Ideographs block, all Han
+		default:
+			c.add(r)
 		}
 	}
 	return c
+}
+
+// add counts r by what the Unicode tables say it is.
+func (c *script) add(r rune) {
+	switch {
+	case unicode.Is(unicode.Han, r):
+		c.han++
+	case unicode.Is(unicode.Latin, r):
+		c.latin++
+	case unicode.Is(unicode.Cyrillic, r):
+		c.cyrillic++
+	case unicode.IsLetter(r):
+		c.other++
+	}
 }
 
 func (c script) letters() int { return c.han + c.latin + c.cyrillic + c.other }
@@ -117,6 +139,14 @@ func hasInnerPunct(s string) bool {
 // tidySpaces collapses runs of white space to one space and removes the
 // spaces between CJK characters.
 func tidySpaces(s string) string {
+	if tidy(s) {
+		return s
+	}
+	return tidyFields(s)
+}
+
+// tidyFields is tidySpaces for a text with spaces to tidy.
+func tidyFields(s string) string {
 	f := strings.Fields(s)
 	if len(f) <= 1 {
 		return strings.Join(f, "")
@@ -134,6 +164,28 @@ func tidySpaces(s string) string {
 		b.WriteString(w)
 	}
 	return b.String()
+}
+
+// tidy reports whether tidySpaces would return s as it is: its spaces are
+// single ASCII spaces, none at either end and none between two CJK
+// characters.
+func tidy(s string) bool {
+	if !collapsed(s) {
+		return false
+	}
+	for i := strings.IndexByte(s, ' '); i >= 0; {
+		prev, _ := utf8.DecodeLastRuneInString(s[:i])
+		next, _ := utf8.DecodeRuneInString(s[i+1:])
+		if isCJK(prev) && isCJK(next) {
+			return false
+		}
+		j := strings.IndexByte(s[i+1:], ' ')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return true
 }
 
 // similar reports whether two headlines say nearly the same thing: most of
@@ -158,16 +210,18 @@ func similar(a, b string) bool {
 func tokens(s string) map[string]bool {
 	out := map[string]bool{}
 	for _, f := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
-		rs := []rune(f)
-		if !isCJK(rs[0]) {
+		first, size := utf8.DecodeRuneInString(f)
+		if !isCJK(first) || size == len(f) {
 			out[f] = true
 			continue
 		}
-		if len(rs) == 1 {
-			out[f] = true
-		}
-		for i := 0; i+1 < len(rs); i++ {
-			out[string(rs[i:i+2])] = true
+		// Overlapping pairs of characters, as views of f (the set lives
+		// no longer than the call that asked for it).
+		prev, at := 0, size
+		for at < len(f) {
+			_, n := utf8.DecodeRuneInString(f[at:])
+			out[f[prev:at+n]] = true
+			prev, at = at, at+n
 		}
 	}
 	return out

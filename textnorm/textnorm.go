@@ -25,7 +25,11 @@ import (
 // removed (tabs and newlines kept), and traditional Chinese characters
 // replaced by their simplified forms (Simplify). It does not change case.
 func Normalize(s string) string {
-	s = norm.NFKC.String(s)
+	if q, ok := quickNFKC(s); ok {
+		s = q
+	} else {
+		s = norm.NFKC.String(s)
+	}
 	clean := true
 	for _, r := range s {
 		if Ignorable(r) || (r >= 0x3400 && Simplify(r) != r) {
@@ -46,6 +50,51 @@ func Normalize(s string) string {
 	}
 	return b.String()
 }
+
+// quickNFKC returns NFKC of s, and true, when s is made only of characters
+// whose NFKC form is known without the normaliser: ASCII, the CJK Unified
+// Ideographs (U+4E00–U+9FFF) and the common Chinese punctuation of
+// nfkcKept, which it leaves as they are, and the full-width forms of ASCII
+// (U+FF01–U+FF5E: "，", "：", "（", "２"), which become their ASCII
+// characters. That is most of what scobot reads, and checking it is much
+// cheaper than the normaliser's own check. Any other character (one that
+// NFKC might change, or combine with its neighbour) gives false.
+func quickNFKC(s string) (string, bool) {
+	wide := false
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r >= 0x4E00 && r <= 0x9FFF:
+		case r >= 0xFF01 && r <= 0xFF5E:
+			wide = true
+		case r < 0x3100 && strings.ContainsRune(nfkcKept, r):
+		default:
+			return "", false
+		}
+		i += size
+	}
+	if !wide {
+		return s, true
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if r >= 0xFF01 && r <= 0xFF5E {
+			r -= 0xFF01 - '!'
+		}
+		b.WriteRune(r)
+	}
+	return b.String(), true
+}
+
+// nfkcKept is the Chinese punctuation NFKC leaves as it is and that never
+// combines with the character before it.
+const nfkcKept = "、。〈〉《》「」『』【】〔〕〖〗“”‘’—·"
 
 // StripIgnorable returns s without its Ignorable characters (zero-width
 // spaces and joiners, soft hyphens, controls), and nothing else changed: a

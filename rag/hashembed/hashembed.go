@@ -140,8 +140,9 @@ func (e *Embedder) EmbedQuery(ctx context.Context, text string) ([]float32, erro
 // component 1/√dim: cosine needs a non-zero vector, and this one is nearly
 // orthogonal to every real text, whose signed components cancel against it.
 func (e *Embedder) vector(text string) []float32 {
-	counts := make(map[string]int)
-	for _, t := range tokens.Terms(text) {
+	terms := tokens.Terms(text)
+	counts := make(map[string]int, len(terms)) // sized once, not grown
+	for _, t := range terms {
 		counts[t]++
 	}
 	if e.extra != nil {

@@ -119,6 +119,15 @@ var hanStopWords = runesOf(
 	"以及", "并且", "而且", "但是", "因为", "所以", "如果", "虽然", "或者", "还是", "已经", "可以",
 )
 
+// hanStopStarts are the first characters of hanStopWords.
+var hanStopStarts = func() map[rune]bool {
+	m := map[rune]bool{}
+	for _, w := range hanStopWords {
+		m[w[0]] = true
+	}
+	return m
+}()
+
 // hanStopChars are function characters dropped when they stand alone.
 var hanStopChars = map[rune]bool{
 	'是': true, '在': true, '和': true, '与': true, '及': true, '等': true, '也': true, '就': true,

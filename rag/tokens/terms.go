@@ -86,6 +86,59 @@ func (t *termer) scan(s string) {
 // word reads the word starting at s[i], emits its terms and returns the
 // index just past it.
 func (t *termer) word(s string, i int) int {
+	if j, ok := t.asciiWord(s, i); ok {
+		return j
+	}
+	return t.anyWord(s, i)
+}
+
+// asciiWord is word for the common case, a word of ASCII letters and
+// digits that ends at an ASCII character which cannot continue it (not an
+// apostrophe, a point or a comma): it emits the terms anyWord would without
+// asking the Unicode tables about every letter. It reports false, having
+// emitted nothing, for any other word.
+func (t *termer) asciiWord(s string, i int) (int, bool) {
+	digits, letters, upper := 0, 0, 0
+	j := i
+scan:
+	for ; j < len(s); j++ {
+		c := s[j]
+		switch {
+		case '0' <= c && c <= '9':
+			digits++
+		case 'a' <= c && c <= 'z':
+			letters++
+		case 'A' <= c && c <= 'Z':
+			letters++
+			upper++
+		case c >= utf8.RuneSelf || c == '\'' || c == '.' || c == ',':
+			return i, false
+		default:
+			break scan
+		}
+	}
+	var w string
+	if upper == 0 {
+		w = strings.Clone(s[i:j]) // a term of its own, not a view of s
+	} else {
+		b := []byte(s[i:j])
+		for k, c := range b {
+			if 'A' <= c && c <= 'Z' {
+				b[k] = c + 'a' - 'A'
+			}
+		}
+		w = string(b)
+	}
+	if letters == 0 {
+		t.number(w) // no Han character follows: s[j] is ASCII
+		return j, true
+	}
+	t.latin(w, digits > 0)
+	return j, true
+}
+
+// anyWord is word for a word of any script.
+func (t *termer) anyWord(s string, i int) int {
 	var b strings.Builder
 	digits, letters := 0, 0
 	j := i
@@ -262,6 +315,9 @@ func hanStopAt(run []rune, i int) int {
 	if hanParticles[run[i]] {
 		return 1
 	}
+	if !hanStopStarts[run[i]] {
+		return 0 // no stop word starts here: none need be tried
+	}
 	for _, w := range hanStopWords {
 		if hasRunePrefix(run[i:], w) {
 			return len(w)
@@ -292,6 +348,11 @@ func IsHan(r rune) bool {
 
 // isWordRune reports whether r belongs to a non-Han word.
 func isWordRune(r rune) bool {
+	if r < 0x300 {
+		// Below the first nonspacing mark and far below Han: a letter
+		// or a digit (the tables answer these from Latin-1's).
+		return unicode.IsLetter(r) || unicode.IsDigit(r)
+	}
 	return (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)) && !IsHan(r)
 }
 

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -121,6 +122,10 @@ func BenchmarkTerms(b *testing.B) {
 	for _, bm := range []struct{ name, text string }{
 		{"en", strings.Repeat("Wang Yi proposed that member states should strengthen communication and coordination within the SCO framework. ", 8)},
 		{"zh", strings.Repeat("王毅提出,当前形势下,成员国应在上合组织框架内加强沟通协调,共同应对风险挑战。", 8)},
+		// Traditional characters and full-width forms: the text NFKC and
+		// the simplification table must change.
+		{"zh-traditional", strings.Repeat("王毅提出，當前形勢下，成員國應在上合組織框架內加強溝通協調，共同應對風險挑戰。", 8)},
+		{"mixed", strings.Repeat("ＳＣＯ外長理事會 2024年5月21日 Wang Yi’s 3.5% U.S. Ташкенте 上合组织 ", 8)},
 	} {
 		b.Run(bm.name, func(b *testing.B) {
 			b.ReportAllocs()
@@ -129,5 +134,16 @@ func BenchmarkTerms(b *testing.B) {
 				Terms(bm.text)
 			}
 		})
+	}
+}
+
+// TestIsWordRuneEveryRune: isWordRune's shortcut below U+0300 agrees with
+// the Unicode tables on every code point.
+func TestIsWordRuneEveryRune(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		want := (unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)) && !IsHan(r)
+		if got := isWordRune(r); got != want {
+			t.Fatalf("isWordRune(%U) = %v, want %v", r, got, want)
+		}
 	}
 }

@@ -101,7 +101,9 @@ func wordSet(s string) map[[2]rune]bool {
 // IsTranslitChar reports whether r is one of the Han characters Chinese uses
 // to transliterate foreign names.
 func IsTranslitChar(r rune) bool {
-	return translitSet[r]
+	// Every one is a CJK Unified Ideograph: a rune outside that block
+	// (ASCII, most of a text) need not be looked up.
+	return r >= 0x4E00 && r <= 0x9FFF && translitSet[r]
 }
 
 // NameRuns returns the runs of Han characters in text that look like
@@ -127,7 +129,7 @@ func scanHan(text string, fn func(run string)) {
 		if i < len(text) {
 			r, size = utf8.DecodeRuneInString(text[i:])
 		}
-		if i < len(text) && translitSet[r] {
+		if i < len(text) && IsTranslitChar(r) {
 			if start < 0 {
 				start = i
 			}

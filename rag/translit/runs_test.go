@@ -3,6 +3,7 @@ package translit
 import (
 	"reflect"
 	"testing"
+	"unicode"
 )
 
 func TestNameRuns(t *testing.T) {
@@ -69,6 +70,16 @@ func TestIsTranslitChar(t *testing.T) {
 	for _, r := range "的是在和了中国上日东北新大a1·" {
 		if IsTranslitChar(r) {
 			t.Errorf("IsTranslitChar(%q) = true", r)
+		}
+	}
+}
+
+// TestIsTranslitCharEveryRune: IsTranslitChar's range check in front of
+// the set drops none of its characters.
+func TestIsTranslitCharEveryRune(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if got, want := IsTranslitChar(r), translitSet[r]; got != want {
+			t.Fatalf("IsTranslitChar(%U) = %v, the set says %v", r, got, want)
 		}
 	}
 }
