@@ -349,7 +349,7 @@ func (s *Store) gatherRows(ctx context.Context) (*vecscan.Rows, error) {
 // before it (old, of the same dimension) and the vectors of the chunks
 // the commit added (vecs, by chunk ID): no vector is read from
 // chromem-go. The caller holds mu.
-func (s *Store) nextRows(old *vecscan.Rows, vecs map[string][]float32) *vecscan.Rows {
+func (s *Store) nextRows(old *vecscan.Rows, vecs map[string]vector) *vecscan.Rows {
 	chunks := s.chunksLocked()
 	oldRow := make(map[string]int, len(old.Chunks))
 	for i, c := range old.Chunks {
@@ -361,11 +361,7 @@ func (s *Store) nextRows(old *vecscan.Rows, vecs map[string][]float32) *vecscan.
 		// vectors' (a bound: some old rows are dropped).
 		nz := len(old.Idx)
 		for _, v := range vecs {
-			for _, x := range v {
-				if x != 0 {
-					nz++
-				}
-			}
+			nz += v.nonZero()
 		}
 		b.r.Start = slices.Grow(b.r.Start, len(chunks))
 		b.r.Idx, b.r.Vals = make([]uint16, 0, nz), make([]float32, 0, nz)
@@ -373,7 +369,11 @@ func (s *Store) nextRows(old *vecscan.Rows, vecs map[string][]float32) *vecscan.
 	scratch := make([]float32, s.dim)
 	for _, c := range chunks {
 		if v, ok := vecs[c.ID]; ok {
-			b.add(v)
+			if v.sparse() && b.r.Dense == nil {
+				b.addSparse(v.idx, v.vals)
+			} else {
+				b.add(v.expand(s.dim, scratch))
+			}
 			continue
 		}
 		r := oldRow[c.ID]
@@ -474,6 +474,9 @@ func (s *Store) ensureDB() error {
 	if loaded {
 		return nil
 	}
+	if log.base.Base == "" {
+		return s.fillDB()
+	}
 	snap, err := loadSnapshot(s.path)
 	switch {
 	case err != nil:
@@ -494,6 +497,44 @@ func (s *Store) ensureDB() error {
 	s.mu.Unlock()
 	s.logger.Debug("loaded the index snapshot on demand", "path", s.path, "chunks", s.n)
 	return nil
+}
+
+// fillDB gives chromem-go the index from its rows, for a store whose
+// index no snapshot holds (none saved yet, or the last save failed). The
+// caller holds loadMu.
+func (s *Store) fillDB() error {
+	s.mu.RLock()
+	rows := s.rows
+	if rows == nil || rows.Gen != s.gen {
+		s.mu.RUnlock()
+		return errors.New("couldn't build chromem-go's index: no vectors at hand")
+	}
+	db, coll, man := newDB(s.embID)
+	_, _, err := s.eachRow(context.Background(), rows, func(c rag.Chunk, vec []float32) error {
+		return coll.AddDocument(context.Background(), toDocument(c, vec))
+	})
+	s.mu.RUnlock()
+	if err != nil {
+		return fmt.Errorf("couldn't build chromem-go's index: %w", err)
+	}
+	s.mu.Lock()
+	s.db, s.chunks, s.manifest = db, coll, man
+	s.mu.Unlock()
+	return nil
+}
+
+// forgetBase records, after a save that failed, that the snapshot on disk
+// no longer holds what memory does, so that chromem-go, when it is needed
+// and not loaded, is filled from the rows (ensureDB) rather than from
+// that snapshot. The caller holds syncMu.
+func (s *Store) forgetBase() {
+	s.loadMu.Lock()
+	defer s.loadMu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil {
+		s.log = logState{}
+	}
 }
 
 // encoder appends length-prefixed fields to a buffer it flushes in pieces.

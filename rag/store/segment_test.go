@@ -303,6 +303,9 @@ func TestRowsFollowSync(t *testing.T) {
 			if strings.Contains(logs.String(), "reading the vectors from chromem-go") {
 				t.Error("the Sync read every vector from chromem-go again")
 			}
+			if err := s.ensureDB(); err != nil { // chromem-go from the snapshot the Sync wrote
+				t.Fatal(err)
+			}
 			s.mu.RLock()
 			defer s.mu.RUnlock()
 			if s.rows == nil || s.rows.Gen != s.gen {
