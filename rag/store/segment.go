@@ -169,6 +169,9 @@ func readSegment(path string, snap fs.FileInfo, embID string) (*segment, error) 
 	default:
 		return nil, fmt.Errorf("segment's vectors of unknown form %q", m.Form)
 	}
+	// Decoding walked every chunk: their pages (and the vectors', which
+	// the checks read) come back from the page cache as they are used.
+	f.DropPages()
 	return sg, nil
 }
 
