@@ -261,6 +261,15 @@ func (s *Store) writeSegment(ctx context.Context) error {
 				return fmt.Errorf("couldn't write the index's segment file: %w", err)
 			}
 			inv = &i
+			// The packed scan takes the rows inverted as they are, rather
+			// than inverting them a second time (0.8 GB at 1M chunks).
+			s.mu.Lock()
+			if s.rows != nil && s.rows.Gen == rows.Gen {
+				withInv := *s.rows
+				withInv.Inverted = inv
+				s.rows = &withInv
+			}
+			s.mu.Unlock()
 		}
 		sections = append(sections,
 			segfile.Section{Name: secInvStart, Write: func(w io.Writer) error { return writeNumbers(w, inv.Start) }},

@@ -321,3 +321,25 @@ func TestRowsFollowSync(t *testing.T) {
 		})
 	}
 }
+
+// TestSaveKeepsRowsInverted: the sparse rows a save inverts for the
+// segment file are handed to the packed scan inverted, so it does not
+// invert them a second time.
+func TestSaveKeepsRowsInverted(t *testing.T) {
+	s := mustOpen(t, t.TempDir(), sparseFake{newFake("sparse-64", 64)})
+	mustSync(t, s, segDocs())
+	r, ok, err := s.Rows(context.Background())
+	if err != nil || !ok {
+		t.Fatalf("Rows = %v, %v", ok, err)
+	}
+	if r.Inverted == nil {
+		t.Fatal("the rows after a save are not inverted")
+	}
+	want, err := vecscan.Invert(vecscan.Rows{Dim: r.Dim, Chunks: r.Chunks, Start: r.Start, Idx: r.Idx, Vals: r.Vals})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(*r.Inverted, want) {
+		t.Error("the inverted rows kept are not the rows inverted")
+	}
+}
