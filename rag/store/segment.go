@@ -494,7 +494,13 @@ func (s *Store) ensureDB() error {
 	case err != nil:
 		return fmt.Errorf("couldn't load the index's snapshot: %w", err)
 	case snap == nil:
-		return fmt.Errorf("couldn't load the index's snapshot: %w: %s is gone", ErrUnreadable, s.path)
+		// Removed under the store (its folder deleted): chromem-go is
+		// given the index from the rows, which hold what memory does.
+		if err := s.fillDB(); err != nil {
+			return fmt.Errorf("couldn't load the index's snapshot: %w: %s is gone (%w)", ErrUnreadable, s.path, err)
+		}
+		s.logger.Debug("the index's snapshot is gone; chromem-go filled from the rows", "path", s.path)
+		return nil
 	case snap.manifest.Embedder != s.embID || sigOf(s.embID, snap.docs) != log.base.Base:
 		return fmt.Errorf("couldn't load the index's snapshot: %w: %s changed since the index was opened", ErrUnreadable, s.path)
 	}
@@ -512,8 +518,8 @@ func (s *Store) ensureDB() error {
 }
 
 // fillDB gives chromem-go the index from its rows, for a store whose
-// index no snapshot holds (none saved yet, or the last save failed). The
-// caller holds loadMu.
+// index no snapshot holds (none saved yet, the last save failed, or the
+// snapshot was removed). The caller holds loadMu.
 func (s *Store) fillDB() error {
 	s.mu.RLock()
 	rows := s.rows
