@@ -214,7 +214,7 @@ func (s *Store) save() error {
 	if err != nil {
 		return fmt.Errorf("couldn't encode manifest: %w", err)
 	}
-	m.Docs = nil
+	m.Docs = nil // the encoding is what is written: let the map go first
 	if man != nil {
 		doc := chromem.Document{ID: manifestDocID, Embedding: []float32{1}, Content: string(b)}
 		if err := man.AddDocument(context.Background(), doc); err != nil {
