@@ -40,7 +40,10 @@ func TestAppStartsFromSavedAnalysis(t *testing.T) {
 		}
 		var r result
 		r.reused = a.engine.ReusedAnalysis()
-		r.analysed, r.chunks = a.engine.AnalysedChunks(), a.chunks
+		r.analysed, r.chunks = a.engine.AnalysedChunks(), map[string][]rag.Chunk{}
+		for _, d := range a.docs {
+			r.chunks[d.ID] = a.engine.DocChunks(d.ID)
+		}
 		for _, q := range questions {
 			got, err := a.engine.Retrieve(context.Background(), q, retrieve.Options{})
 			if err != nil {

@@ -32,8 +32,7 @@ import (
 // app is the loaded pipeline: the corpus, its chunks, the synced index, and
 // the assistant and briefer that answer from them.
 type app struct {
-	docs    []corpus.Document      // metadata only: Parts nil (the text is in chunks)
-	chunks  map[string][]rag.Chunk // by document ID
+	docs    []corpus.Document // metadata only: Parts nil (the text is in the engine's chunks, DocChunks)
 	store   *store.Store
 	engine  *retrieve.Engine
 	ask     *answer.Assistant
@@ -166,7 +165,7 @@ func buildApp(ctx context.Context, cfg config, res *resources, log *slog.Logger,
 	if isSynced && opts.unchangedFrom != "" && lc.id == opts.unchangedFrom {
 		return nil, errCorpusUnchanged
 	}
-	a := &app{chunks: map[string][]rag.Chunk{}, store: st, skipped: lc.skipped, corpus: lc.id}
+	a := &app{store: st, skipped: lc.skipped, corpus: lc.id}
 	var all []rag.Chunk
 	if isSynced {
 		// The index holds exactly these documents' chunks: take them from
@@ -174,21 +173,26 @@ func buildApp(ctx context.Context, cfg config, res *resources, log *slog.Logger,
 		// (whose text is then not even read from the corpus cache).
 		a.docs = lc.docs
 		all = st.Chunks()
-		for _, c := range all {
-			a.chunks[c.Doc] = append(a.chunks[c.Doc], c)
-		}
 		a.stats = store.Stats{Unchanged: len(a.docs), Chunks: st.Len()}
 		log.Debug("index already synced with this corpus; not chunking it again", "chunks", len(all))
 	} else {
 		if a.docs, err = lc.whole(ctx, setting, opts.exclude, log); err != nil {
 			return nil, err
 		}
-		sdocs := make([]store.Doc, 0, len(a.docs))
-		for _, d := range a.docs {
-			cs := chunk.Document(d, chunk.Options{})
-			a.chunks[d.ID] = cs
-			all = append(all, cs...)
-			sdocs = append(sdocs, store.Doc{ID: d.ID, Chunks: cs})
+		// One slice of every chunk, which the engine is built over; each
+		// document's chunks are a part of it.
+		ends := make([]int, len(a.docs))
+		for i, d := range a.docs {
+			all = append(all, chunk.Document(d, chunk.Options{})...)
+			ends[i] = len(all)
+		}
+		sdocs := make([]store.Doc, len(a.docs))
+		for i, d := range a.docs {
+			lo := 0
+			if i > 0 {
+				lo = ends[i-1]
+			}
+			sdocs[i] = store.Doc{ID: d.ID, Chunks: all[lo:ends[i]:ends[i]]}
 		}
 		// Nothing reads the documents' text once it is chunked: let it go
 		// before the engine is built.

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/scobot/scobot/bot"
 	"github.com/scobot/scobot/rag"
@@ -57,10 +58,12 @@ func runAsk(ctx context.Context, m *Main, c *cli, args []string) error {
 		}
 		return writeJSON(m.Stdout, r.Explain())
 	}
+	start := time.Now()
 	ans, err := a.ask.Ask(ctx, rag.Request{Question: question, K: *k, Mode: mode})
 	if err != nil {
 		return err
 	}
+	c.log.Debug("answered the question", "seconds", time.Since(start).Seconds())
 	if *asJSON {
 		return writeJSON(m.Stdout, answerJSON(ans))
 	}
@@ -119,10 +122,12 @@ func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 			if *lang == "" {
 				in.Lang = tokens.Lang(line) // the question's language
 			}
+			start := time.Now()
 			reply := core.Handle(ctx, in)
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
+			c.log.Debug("answered the line", "seconds", time.Since(start).Seconds())
 			fmt.Fprintln(m.Stdout, strings.TrimRight(render.Plain(reply), "\n"))
 			fmt.Fprintln(m.Stdout)
 		}

@@ -27,6 +27,10 @@ const (
 	// envCPUProfile names a file to write a CPU profile of the whole
 	// command to (go tool pprof reads it); default: none.
 	envCPUProfile = "SCOBOT_CPUPROFILE"
+	// envMemProfile names a file to write a heap profile of the command
+	// to, taken when its heap was largest (go tool pprof reads it);
+	// default: none.
+	envMemProfile = "SCOBOT_MEMPROFILE"
 )
 
 // config is the resolved global configuration.

@@ -20,7 +20,7 @@ func runDocs(ctx context.Context, m *Main, c *cli, args []string) error {
 	added := addedIDs(c.cfg)
 	out := make([]docJSON, 0, len(a.docs))
 	for _, d := range a.docs {
-		cs := a.chunks[d.ID]
+		cs := a.engine.DocChunks(d.ID)
 		dj := docJSON{ID: d.ID, Title: d.Title, Date: d.Date, Source: d.Source, URL: d.URL, Langs: d.Langs, ChunkCount: len(cs), Added: added[d.ID], Chunks: []chunkJSON{}}
 		if dj.Langs == nil {
 			dj.Langs = []string{}

@@ -322,8 +322,8 @@ func TestAppKeepsNoDocumentText(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(a.docs) != 1 || a.docs[0].Title == "" || len(a.chunks["a"]) == 0 {
-			t.Fatalf("%s: docs %+v, %d chunks; want one titled document with chunks", run, a.docs, len(a.chunks["a"]))
+		if len(a.docs) != 1 || a.docs[0].Title == "" || len(a.engine.DocChunks("a")) == 0 {
+			t.Fatalf("%s: docs %+v, %d chunks; want one titled document with chunks", run, a.docs, len(a.engine.DocChunks("a")))
 		}
 		if a.docs[0].Parts != nil {
 			t.Errorf("%s: the app keeps the document's text", run)

@@ -138,6 +138,18 @@ func (m *Main) Run(ctx context.Context, args []string) (code int) {
 		}
 		defer stopProfile()
 	}
+	if path := c.env.get(envMemProfile); path != "" {
+		stopProfile, err := startMemProfile(path)
+		if err != nil {
+			fmt.Fprintf(m.Stderr, "scobot: %v\n", err)
+			return exitUsage
+		}
+		defer func() {
+			if err := stopProfile(); err != nil {
+				fmt.Fprintf(m.Stderr, "scobot: %v\n", err)
+			}
+		}()
+	}
 	err = cmd.run(ctx, m, c, args[1:])
 	switch {
 	case err == nil:

@@ -16,3 +16,13 @@ func mapFile(f *os.File, size int) ([]byte, func() error, error) {
 	}
 	return b, func() error { return syscall.Munmap(b) }, nil
 }
+
+// dropPages tells the system that the mapped bytes b need not stay in the
+// process's memory: their pages are the file's, read from the page cache
+// again when next touched (b is never written, so nothing is lost).
+func dropPages(b []byte) error {
+	if len(b) == 0 {
+		return nil
+	}
+	return syscall.Madvise(b, syscall.MADV_DONTNEED)
+}

@@ -163,6 +163,7 @@ type File struct {
 	sections map[string][]byte
 	names    []string // in file order
 	unmap    func() error
+	mapped   []byte // the mapping, when Read mapped the file
 }
 
 // Version returns the file's version.
@@ -178,6 +179,17 @@ func (f *File) Section(name string) ([]byte, bool) {
 // Names returns the names of the file's sections in file order.
 func (f *File) Names() []string { return append([]string(nil), f.names...) }
 
+// DropPages lets the pages of a File that Read mapped leave the process's
+// resident memory (they count in its RSS once touched, checksums included):
+// they remain the file's, and the kernel reads them from the page cache
+// again when they are next touched. The sections' bytes and every view of
+// them stay valid. It does nothing for a File from Parse or one closed.
+func (f *File) DropPages() {
+	if f.unmap != nil {
+		_ = dropPages(f.mapped) // advice: a failure leaves the pages resident
+	}
+}
+
 // Close releases the memory a File that Read mapped holds: its sections'
 // bytes, and every view of them, must not be used after. A File that is
 // never closed keeps its mapping for the life of the process (its pages
@@ -185,7 +197,7 @@ func (f *File) Names() []string { return append([]string(nil), f.names...) }
 // heap's). Close of a File from Parse, or a second Close, does nothing.
 func (f *File) Close() error {
 	unmap := f.unmap
-	f.unmap, f.sections, f.names = nil, nil, nil
+	f.unmap, f.sections, f.names, f.mapped = nil, nil, nil, nil
 	if unmap == nil {
 		return nil
 	}
@@ -199,7 +211,9 @@ func (f *File) Close() error {
 // against 0.8 s read into fresh memory and checked, on this project's
 // machine). The mapping is private and copy-on-write, and files are only
 // ever replaced by renaming a new one over them (WriteFile), never changed
-// in place, so the bytes never change under a reader. An error that is not
+// in place, so the bytes never change under a reader. Once the checksums
+// are checked its pages are let go of (DropPages), so a mapped file's size
+// does not stay in the process's RSS. An error that is not
 // about the file's content (a missing file, a failed read) wraps the os
 // error.
 func Read(path string, version uint32) (*File, error) {
@@ -232,6 +246,12 @@ func Read(path string, version uint32) (*File, error) {
 		return nil, fmt.Errorf("couldn't read %s: %w", path, err)
 	}
 	sf.unmap = unmap
+	if unmap != nil {
+		// Checking the sums touched every page: what the caller needs
+		// comes back from the page cache when it is used.
+		sf.mapped = buf
+		sf.DropPages()
+	}
 	return sf, nil
 }
 

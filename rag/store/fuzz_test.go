@@ -109,7 +109,7 @@ func FuzzOpenLog(f *testing.F) {
 func FuzzDecodeChange(f *testing.F) {
 	d := makeDoc("a", 2, "v1")
 	p := &plan{changed: map[string]docEntry{d.ID: {hash: "h", chunks: d.Chunks}}, removed: []string{"gone"}, toEmbed: d.Chunks}
-	f.Add(encodeChange(loggedChange{next: "n", dim: 4, p: p, vecs: [][]float32{{1, 0, 0, 0}, {0.5, 0.5, 0.5, 0.5}}}))
+	f.Add(encodeChange(loggedChange{next: "n", dim: 4, p: p, vecs: compactVectors([][]float32{{1, 0, 0, 0}, {0.5, 0.5, 0.5, 0.5}}, 4)}))
 	f.Add(encodeChange(loggedChange{next: "n", dim: 0, p: &plan{removed: []string{"x"}}}))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		c, err := decodeChange(b)

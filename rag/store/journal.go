@@ -141,7 +141,7 @@ type loggedChange struct {
 	next string
 	dim  int
 	p    *plan // changed, removed and toEmbed (staleIDs unset)
-	vecs [][]float32
+	vecs []vector
 }
 
 // encodeChange encodes a change: the signature after it, the dimension, the IDs of the documents removed, and per added or updated
@@ -149,7 +149,7 @@ type loggedChange struct {
 // followed by its vector, sparse (uint16 dimensions and float32 values)
 // when that is smaller, else dense.
 func encodeChange(c loggedChange) []byte {
-	vecOf := make(map[string][]float32, len(c.vecs))
+	vecOf := make(map[string]vector, len(c.vecs))
 	for i, ch := range c.p.toEmbed {
 		vecOf[ch.ID] = c.vecs[i]
 	}
@@ -176,7 +176,13 @@ func encodeChange(c loggedChange) []byte {
 			for _, f := range []string{ch.Lang, ch.Title, ch.Date, ch.Source, ch.URL, ch.Text} {
 				b = segfile.AppendString(b, f)
 			}
-			v := vecOf[ch.ID]
+			if v := vecOf[ch.ID]; v.sparse() { // sparse is smaller (at most a quarter non-zero)
+				b = binary.AppendUvarint(b, 0)
+				b = appendNumbers(b, v.idx)
+				b = appendNumbers(b, v.vals)
+				continue
+			}
+			v := vecOf[ch.ID].dense
 			idx, vals = idx[:0], vals[:0]
 			for j, x := range v {
 				if x != 0 {
@@ -248,7 +254,7 @@ func decodeChange(b []byte) (loggedChange, error) {
 			}
 			e.chunks = append(e.chunks, ch)
 			c.p.toEmbed = append(c.p.toEmbed, ch)
-			c.vecs = append(c.vecs, v)
+			c.vecs = append(c.vecs, compactVectors([][]float32{v}, c.dim)...)
 		}
 		sortByPos(e.chunks)
 		if _, dup := c.p.changed[id]; dup {
@@ -282,7 +288,7 @@ func applyDocs(docs map[string]docEntry, p *plan) {
 }
 
 // applyChromem applies p (its staleIDs filled in) to the chunk collection.
-func applyChromem(coll *chromem.Collection, p *plan, vecs [][]float32) error {
+func applyChromem(coll *chromem.Collection, p *plan, vecs []vector, dim int) error {
 	if len(p.staleIDs) > 0 { // never call Delete without IDs: it would match everything
 		if err := coll.Delete(context.Background(), nil, nil, p.staleIDs...); err != nil {
 			return fmt.Errorf("couldn't delete stale chunks: %w", err)
@@ -293,7 +299,7 @@ func applyChromem(coll *chromem.Collection, p *plan, vecs [][]float32) error {
 	}
 	add := make([]chromem.Document, len(p.toEmbed))
 	for i, c := range p.toEmbed {
-		add[i] = toDocument(c, vecs[i])
+		add[i] = toDocument(c, vecs[i].expand(dim, nil))
 	}
 	if err := coll.AddDocuments(context.Background(), add, runtime.NumCPU()); err != nil {
 		// Undo the partial add so the collection holds none of the
@@ -340,8 +346,8 @@ func (s *Store) replayLog() {
 	}
 	s.log.valid = lf.ends[0]
 	docs, dim := s.docs, s.dim
-	touched := map[string]bool{}     // documents some change removed or replaced
-	latest := map[string][]float32{} // chunk ID → its vector as the last change to add it gave it
+	touched := map[string]bool{}  // documents some change removed or replaced
+	latest := map[string]vector{} // chunk ID → its vector as the last change to add it gave it
 	applied := 0
 	for i, payload := range lf.changes {
 		c, err := decodeChange(payload)
@@ -382,7 +388,7 @@ func (s *Store) replayLog() {
 	}
 	// One plan from the base to the index after the last change applied.
 	p := &plan{changed: map[string]docEntry{}}
-	var vecs [][]float32
+	var vecs []vector
 	for id := range touched {
 		e, ok := docs[id]
 		if !ok {
@@ -429,7 +435,7 @@ func (s *Store) replayIntoDB(snap *snapshot, log logState) error {
 			return err
 		}
 		c.p.staleOf(snap.docs)
-		if err := applyChromem(snap.chunks, c.p, c.vecs); err != nil {
+		if err := applyChromem(snap.chunks, c.p, c.vecs, c.dim); err != nil {
 			return err
 		}
 		applyDocs(snap.docs, c.p)

@@ -169,6 +169,9 @@ func readSegment(path string, snap fs.FileInfo, embID string) (*segment, error) 
 	default:
 		return nil, fmt.Errorf("segment's vectors of unknown form %q", m.Form)
 	}
+	// Decoding walked every chunk: their pages (and the vectors', which
+	// the checks read) come back from the page cache as they are used.
+	f.DropPages()
 	return sg, nil
 }
 
@@ -258,6 +261,15 @@ func (s *Store) writeSegment(ctx context.Context) error {
 				return fmt.Errorf("couldn't write the index's segment file: %w", err)
 			}
 			inv = &i
+			// The packed scan takes the rows inverted as they are, rather
+			// than inverting them a second time (0.8 GB at 1M chunks).
+			s.mu.Lock()
+			if s.rows != nil && s.rows.Gen == rows.Gen {
+				withInv := *s.rows
+				withInv.Inverted = inv
+				s.rows = &withInv
+			}
+			s.mu.Unlock()
 		}
 		sections = append(sections,
 			segfile.Section{Name: secInvStart, Write: func(w io.Writer) error { return writeNumbers(w, inv.Start) }},
@@ -349,7 +361,7 @@ func (s *Store) gatherRows(ctx context.Context) (*vecscan.Rows, error) {
 // before it (old, of the same dimension) and the vectors of the chunks
 // the commit added (vecs, by chunk ID): no vector is read from
 // chromem-go. The caller holds mu.
-func (s *Store) nextRows(old *vecscan.Rows, vecs map[string][]float32) *vecscan.Rows {
+func (s *Store) nextRows(old *vecscan.Rows, vecs map[string]vector) *vecscan.Rows {
 	chunks := s.chunksLocked()
 	oldRow := make(map[string]int, len(old.Chunks))
 	for i, c := range old.Chunks {
@@ -361,11 +373,7 @@ func (s *Store) nextRows(old *vecscan.Rows, vecs map[string][]float32) *vecscan.
 		// vectors' (a bound: some old rows are dropped).
 		nz := len(old.Idx)
 		for _, v := range vecs {
-			for _, x := range v {
-				if x != 0 {
-					nz++
-				}
-			}
+			nz += v.nonZero()
 		}
 		b.r.Start = slices.Grow(b.r.Start, len(chunks))
 		b.r.Idx, b.r.Vals = make([]uint16, 0, nz), make([]float32, 0, nz)
@@ -373,7 +381,11 @@ func (s *Store) nextRows(old *vecscan.Rows, vecs map[string][]float32) *vecscan.
 	scratch := make([]float32, s.dim)
 	for _, c := range chunks {
 		if v, ok := vecs[c.ID]; ok {
-			b.add(v)
+			if v.sparse() && b.r.Dense == nil {
+				b.addSparse(v.idx, v.vals)
+			} else {
+				b.add(v.expand(s.dim, scratch))
+			}
 			continue
 		}
 		r := oldRow[c.ID]
@@ -474,12 +486,21 @@ func (s *Store) ensureDB() error {
 	if loaded {
 		return nil
 	}
+	if log.base.Base == "" {
+		return s.fillDB()
+	}
 	snap, err := loadSnapshot(s.path)
 	switch {
 	case err != nil:
 		return fmt.Errorf("couldn't load the index's snapshot: %w", err)
 	case snap == nil:
-		return fmt.Errorf("couldn't load the index's snapshot: %w: %s is gone", ErrUnreadable, s.path)
+		// Removed under the store (its folder deleted): chromem-go is
+		// given the index from the rows, which hold what memory does.
+		if err := s.fillDB(); err != nil {
+			return fmt.Errorf("couldn't load the index's snapshot: %w: %s is gone (%w)", ErrUnreadable, s.path, err)
+		}
+		s.logger.Debug("the index's snapshot is gone; chromem-go filled from the rows", "path", s.path)
+		return nil
 	case snap.manifest.Embedder != s.embID || sigOf(s.embID, snap.docs) != log.base.Base:
 		return fmt.Errorf("couldn't load the index's snapshot: %w: %s changed since the index was opened", ErrUnreadable, s.path)
 	}
@@ -494,6 +515,44 @@ func (s *Store) ensureDB() error {
 	s.mu.Unlock()
 	s.logger.Debug("loaded the index snapshot on demand", "path", s.path, "chunks", s.n)
 	return nil
+}
+
+// fillDB gives chromem-go the index from its rows, for a store whose
+// index no snapshot holds (none saved yet, the last save failed, or the
+// snapshot was removed). The caller holds loadMu.
+func (s *Store) fillDB() error {
+	s.mu.RLock()
+	rows := s.rows
+	if rows == nil || rows.Gen != s.gen {
+		s.mu.RUnlock()
+		return errors.New("couldn't build chromem-go's index: no vectors at hand")
+	}
+	db, coll, man := newDB(s.embID)
+	_, _, err := s.eachRow(context.Background(), rows, func(c rag.Chunk, vec []float32) error {
+		return coll.AddDocument(context.Background(), toDocument(c, vec))
+	})
+	s.mu.RUnlock()
+	if err != nil {
+		return fmt.Errorf("couldn't build chromem-go's index: %w", err)
+	}
+	s.mu.Lock()
+	s.db, s.chunks, s.manifest = db, coll, man
+	s.mu.Unlock()
+	return nil
+}
+
+// forgetBase records, after a save that failed, that the snapshot on disk
+// no longer holds what memory does, so that chromem-go, when it is needed
+// and not loaded, is filled from the rows (ensureDB) rather than from
+// that snapshot. The caller holds syncMu.
+func (s *Store) forgetBase() {
+	s.loadMu.Lock()
+	defer s.loadMu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.db == nil {
+		s.log = logState{}
+	}
 }
 
 // encoder appends length-prefixed fields to a buffer it flushes in pieces.

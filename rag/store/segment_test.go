@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -268,18 +267,33 @@ func TestSegmentLazySync(t *testing.T) {
 	}
 }
 
-// TestSegmentSnapshotGone: a store opened from its segment file whose
-// snapshot disappears reports ErrUnreadable when chromem-go is needed.
+// TestSegmentSnapshotGone: a store whose snapshot disappears (opened from
+// its segment file, or having written it) searches with chromem-go filled
+// from its rows, as it would have from the snapshot.
 func TestSegmentSnapshotGone(t *testing.T) {
 	emb := newFake("fake-8", 8)
-	dir := t.TempDir()
-	mustSync(t, mustOpen(t, dir, emb), segDocs())
-	s := mustOpen(t, dir, emb)
-	if err := os.Remove(s.Path()); err != nil {
+	q := rawVector("q", 8)
+	ref := mustOpen(t, "", emb)
+	mustSync(t, ref, segDocs())
+	want, err := ref.Search(context.Background(), q, 3, nil)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Search(context.Background(), rawVector("q", 8), 3, nil); !errors.Is(err, ErrUnreadable) {
-		t.Errorf("Search = %v, want ErrUnreadable", err)
+	dir := t.TempDir()
+	built := mustOpen(t, dir, emb)
+	mustSync(t, built, segDocs())
+	opened := mustOpen(t, dir, emb)
+	if err := os.Remove(opened.Path()); err != nil {
+		t.Fatal(err)
+	}
+	for name, s := range map[string]*Store{"built": built, "opened": opened} {
+		got, err := s.Search(context.Background(), q, 3, nil)
+		if err != nil {
+			t.Fatalf("%s: Search = %v", name, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: Search = %v, want %v", name, idsOf(got), idsOf(want))
+		}
 	}
 }
 
@@ -303,6 +317,9 @@ func TestRowsFollowSync(t *testing.T) {
 			if strings.Contains(logs.String(), "reading the vectors from chromem-go") {
 				t.Error("the Sync read every vector from chromem-go again")
 			}
+			if err := s.ensureDB(); err != nil { // chromem-go from the snapshot the Sync wrote
+				t.Fatal(err)
+			}
 			s.mu.RLock()
 			defer s.mu.RUnlock()
 			if s.rows == nil || s.rows.Gen != s.gen {
@@ -316,5 +333,27 @@ func TestRowsFollowSync(t *testing.T) {
 				t.Error("rows derived at the commit differ from the rows gathered from chromem-go")
 			}
 		})
+	}
+}
+
+// TestSaveKeepsRowsInverted: the sparse rows a save inverts for the
+// segment file are handed to the packed scan inverted, so it does not
+// invert them a second time.
+func TestSaveKeepsRowsInverted(t *testing.T) {
+	s := mustOpen(t, t.TempDir(), sparseFake{newFake("sparse-64", 64)})
+	mustSync(t, s, segDocs())
+	r, ok, err := s.Rows(context.Background())
+	if err != nil || !ok {
+		t.Fatalf("Rows = %v, %v", ok, err)
+	}
+	if r.Inverted == nil {
+		t.Fatal("the rows after a save are not inverted")
+	}
+	want, err := vecscan.Invert(vecscan.Rows{Dim: r.Dim, Chunks: r.Chunks, Start: r.Start, Idx: r.Idx, Vals: r.Vals})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(*r.Inverted, want) {
+		t.Error("the inverted rows kept are not the rows inverted")
 	}
 }

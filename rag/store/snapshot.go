@@ -185,17 +185,21 @@ func sortByPos(cs []rag.Chunk) {
 	slices.SortFunc(cs, func(a, b rag.Chunk) int { return a.Pos - b.Pos })
 }
 
-// save writes the manifest into the database and exports it atomically to
-// s.path (nothing for an index in memory only), and removes the change log
-// it takes in. The caller holds syncMu; concurrent Searches are fine.
+// save writes the snapshot of the index as it is, atomically, to s.path
+// (nothing for an index in memory only), from its rows and catalogue
+// (writeSnapshot: chromem-go's export, streamed), and removes the change
+// log it takes in. chromem-go, when loaded, is given the manifest too, as
+// its export would hold it. The caller holds syncMu; concurrent Searches
+// are fine.
 func (s *Store) save() error {
 	if s.path == "" {
 		return nil
 	}
-	if err := s.ensureDB(); err != nil {
+	if err := s.ensureRows(context.Background()); err != nil {
 		return err
 	}
 	s.mu.RLock()
+	rows := s.rows
 	m := manifest{Format: formatVersion, Embedder: s.embID, Dim: s.dim, Docs: make(map[string]manifestDoc, len(s.docs))}
 	for id, d := range s.docs {
 		ids := make([]string, len(d.chunks))
@@ -204,16 +208,20 @@ func (s *Store) save() error {
 		}
 		m.Docs[id] = manifestDoc{Hash: d.hash, Chunks: ids}
 	}
+	man := s.manifest
 	s.mu.RUnlock()
 	b, err := json.Marshal(m)
 	if err != nil {
 		return fmt.Errorf("couldn't encode manifest: %w", err)
 	}
-	doc := chromem.Document{ID: manifestDocID, Embedding: []float32{1}, Content: string(b)}
-	if err := s.manifest.AddDocument(context.Background(), doc); err != nil {
-		return fmt.Errorf("couldn't store manifest: %w", err)
+	m.Docs = nil // the encoding is what is written: let the map go first
+	if man != nil {
+		doc := chromem.Document{ID: manifestDocID, Embedding: []float32{1}, Content: string(b)}
+		if err := man.AddDocument(context.Background(), doc); err != nil {
+			return fmt.Errorf("couldn't store manifest: %w", err)
+		}
 	}
-	if err := s.write(s.path, func(w io.Writer) error { return s.db.ExportToWriter(w, false, "") }); err != nil {
+	if err := s.write(s.path, func(w io.Writer) error { return writeSnapshot(w, s.embID, b, rows) }); err != nil {
 		return err
 	}
 	// The snapshot is saved, and holds every change of the log: a log

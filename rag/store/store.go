@@ -107,8 +107,9 @@ type Store struct {
 	loadMu sync.Mutex // serialises ensureDB's load of the snapshot
 
 	mu sync.RWMutex // guards the fields below
-	// db, chunks and manifest are nil while the index was opened from its
-	// segment file and nothing has needed chromem-go since (ensureDB).
+	// db, chunks and manifest are nil while nothing has needed chromem-go
+	// since the index was opened from its segment file, started empty or
+	// written afresh from its rows (ensureDB).
 	db       *chromem.DB
 	chunks   *chromem.Collection
 	manifest *chromem.Collection
@@ -405,11 +406,13 @@ func sigOf(embID string, docs map[string]docEntry) string {
 	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
-// reset gives the store a new, empty database for its embedder.
+// reset makes the store an empty index for its embedder: no rows, and no
+// chromem-go database until something needs one (ensureDB fills it from
+// the rows while no snapshot holds the index).
 func (s *Store) reset() {
-	s.db, s.chunks, s.manifest = newDB(s.embID)
-	s.rows = nil
+	s.db, s.chunks, s.manifest = nil, nil, nil
 	s.gen++
+	s.rows = &vecscan.Rows{Gen: s.gen, Start: []uint32{0}}
 	s.dim = 0
 	s.docs = map[string]docEntry{}
 	s.notes = nil

@@ -94,10 +94,11 @@ func (s *Store) Sync(ctx context.Context, docs []Doc, progress func(done, total 
 				s.logger.Debug("writing the index afresh rather than appending to its change log", "why", why)
 			}
 		}
-		// A change that is not appended goes into a new snapshot, for
-		// which an index opened from its segment file reads its snapshot.
+		// A change that is not appended goes into a new snapshot, written
+		// from the rows after it (save): the commit needs the rows before
+		// it, not chromem-go.
 		if logged == nil {
-			if err := s.ensureDB(); err != nil {
+			if err := s.ensureRows(ctx); err != nil {
 				return Stats{}, fmt.Errorf("couldn't sync index: %w", err)
 			}
 		}
@@ -110,6 +111,7 @@ func (s *Store) Sync(ctx context.Context, docs []Doc, progress func(done, total 
 	if (changed && logged == nil) || s.dirty {
 		if err := s.save(); err != nil {
 			s.dirty = true
+			s.forgetBase()
 			p.stats.Seconds = time.Since(start).Seconds()
 			return p.stats, fmt.Errorf("couldn't save index: %w: %w", ErrNotSaved, err)
 		}
@@ -204,9 +206,9 @@ func contentHash(embedderID string, chunks []rag.Chunk) string {
 }
 
 // embedAll embeds the chunks' texts in concurrent batches and returns one
-// unit vector per chunk and their dimension. It stops at the first error or
-// when ctx is cancelled.
-func (s *Store) embedAll(ctx context.Context, chunks []rag.Chunk, progress func(done, total int)) ([][]float32, int, error) {
+// unit vector per chunk, compacted (vector), and their dimension. It stops
+// at the first error or when ctx is cancelled.
+func (s *Store) embedAll(ctx context.Context, chunks []rag.Chunk, progress func(done, total int)) ([]vector, int, error) {
 	if len(chunks) == 0 {
 		return nil, s.dim, nil
 	}
@@ -221,7 +223,7 @@ func (s *Store) embedAll(ctx context.Context, chunks []rag.Chunk, progress func(
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
-	vecs := make([][]float32, len(chunks))
+	vecs := make([]vector, len(chunks))
 	var (
 		mu   sync.Mutex // guards dim, done, firstErr and progress calls
 		dim  = cmp.Or(s.dim, s.embDim)
@@ -263,6 +265,7 @@ func (s *Store) embedAll(ctx context.Context, chunks []rag.Chunk, progress func(
 				}
 				out[i] = u
 			}
+			compact := compactVectors(out, len(out[0]))
 			mu.Lock()
 			defer mu.Unlock()
 			if dim == 0 {
@@ -274,7 +277,7 @@ func (s *Store) embedAll(ctx context.Context, chunks []rag.Chunk, progress func(
 					return
 				}
 			}
-			copy(vecs[lo:hi], out)
+			copy(vecs[lo:hi], compact)
 			done += len(out)
 			if progress != nil && ctx.Err() == nil {
 				progress(done, len(chunks))
@@ -320,7 +323,7 @@ func unit(v []float32) ([]float32, error) {
 // appended to the change log, log is the log's state after it. Readers
 // wait while it runs, so they never see half of it; so does a load of
 // chromem-go under way, which commit then applies the change to.
-func (s *Store) commit(p *plan, vecs [][]float32, dim int, log *logState) error {
+func (s *Store) commit(p *plan, vecs []vector, dim int, log *logState) error {
 	s.loadMu.Lock()
 	defer s.loadMu.Unlock()
 	s.mu.Lock()
@@ -331,7 +334,7 @@ func (s *Store) commit(p *plan, vecs [][]float32, dim int, log *logState) error 
 	// The rows of the vectors before the commit, if at hand, become those
 	// after it once it succeeds.
 	oldRows := s.rows
-	if oldRows != nil && (oldRows.Gen != s.gen || (oldRows.Dim != dim && len(p.toEmbed) > 0)) {
+	if oldRows != nil && (oldRows.Gen != s.gen || (len(oldRows.Chunks) > 0 && oldRows.Dim != dim && len(p.toEmbed) > 0)) {
 		oldRows = nil
 	}
 	// Even a commit that fails half-way has changed the vectors.
@@ -340,7 +343,7 @@ func (s *Store) commit(p *plan, vecs [][]float32, dim int, log *logState) error 
 	p.staleOf(s.docs)
 	var err error
 	if s.chunks != nil {
-		err = applyChromem(s.chunks, p, vecs)
+		err = applyChromem(s.chunks, p, vecs, dim)
 	}
 	if err != nil {
 		// The changed documents count as absent and the next Sync adds them.
@@ -360,7 +363,7 @@ func (s *Store) commit(p *plan, vecs [][]float32, dim int, log *logState) error 
 	}
 	s.notes = nil // measured on the index as it was
 	if oldRows != nil {
-		added := make(map[string][]float32, len(p.toEmbed))
+		added := make(map[string]vector, len(p.toEmbed))
 		for i, c := range p.toEmbed {
 			added[c.ID] = vecs[i]
 		}

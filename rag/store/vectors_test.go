@@ -65,3 +65,36 @@ func TestEachVector(t *testing.T) {
 		t.Error("an Open that loaded a snapshot left Generation at 0")
 	}
 }
+
+// TestEmbedKeepsSparseVectorsSparse: a Sync holds the vectors it embeds in
+// their compact form until its commit, sparse when at most a quarter of a
+// vector is non-zero, and the compact form expands to the unit vector.
+func TestEmbedKeepsSparseVectorsSparse(t *testing.T) {
+	for _, tc := range []struct {
+		emb    Embedder
+		sparse bool
+	}{{sparseFake{newFake("sparse-64", 64)}, true}, {newFake("fake-16", 16), false}} {
+		s := mustOpen(t, "", tc.emb)
+		chunks := makeDoc("a", 70, "v1").Chunks // two batches
+		vecs, dim, err := s.embedAll(context.Background(), chunks, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, v := range vecs {
+			if v.sparse() != tc.sparse {
+				t.Fatalf("%s: vector %d sparse = %v, want %v", tc.emb.ID(), i, v.sparse(), tc.sparse)
+			}
+			raw, err := tc.emb.Embed(context.Background(), []string{chunks[i].Text})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := unit(raw[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := v.expand(dim, nil); !slices.Equal(got, want) {
+				t.Fatalf("%s: vector %d = %v, want %v", tc.emb.ID(), i, got, want)
+			}
+		}
+	}
+}
