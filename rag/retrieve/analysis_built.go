@@ -236,7 +236,22 @@ func (e *Engine) loadBuilt(chunks []rag.Chunk, sum uint32, data []byte) error {
 	}
 	for _, c := range chunks {
 		e.chunks[c.ID] = c
-		e.byDoc[c.Doc] = append(e.byDoc[c.Doc], c)
+	}
+	// A document's chunks are given together, in order: each run is
+	// kept as a part of chunks (capped, so an append copies), one map
+	// entry a document, not a growing copy of every chunk.
+	for i := 0; i < len(chunks); {
+		j := i + 1
+		for j < len(chunks) && chunks[j].Doc == chunks[i].Doc {
+			j++
+		}
+		doc := chunks[i].Doc
+		if prev, ok := e.byDoc[doc]; ok {
+			e.byDoc[doc] = append(prev, chunks[i:j]...)
+		} else {
+			e.byDoc[doc] = chunks[i:j:j]
+		}
+		i = j
 	}
 	e.lex, e.terms, e.docTerms, e.docYears, e.newest, e.forms = lex, v, docTerms, years, newest, forms
 	return nil
