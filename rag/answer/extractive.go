@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/scobot/scobot/rag"
@@ -315,7 +314,7 @@ func width(s string) int {
 	n := 0
 	for _, r := range s {
 		n++
-		if unicode.Is(unicode.Han, r) {
+		if tokens.IsHan(r) {
 			n++
 		}
 	}

@@ -103,7 +103,7 @@ func (e *Engine) ParseQuery(question string) Query {
 		words = slices.DeleteFunc(words, func(m glossary.Match) bool { return framing(m) || functionWord(m) || inFrame(frames, m) })
 		q.Words = e.expand(e.lexicon, words, 1, add, &exp)
 	}
-	if comparesRE.MatchString(question) {
+	if q.Compares = comparesRE.MatchString(question); q.Compares {
 		rest = compareFrameRE.ReplaceAllStringFunc(rest, blank)
 	}
 	q.rest = rest

@@ -259,7 +259,6 @@ func inFrame(frames [][]int, m glossary.Match) bool {
 func (e *Engine) units(q *Query, words []glossary.Match, rest string) {
 	parts, starts := splitParts(q.Text)
 	q.Parts = parts
-	q.Compares = comparesRE.MatchString(q.Text)
 	n := float64(len(e.byDoc))
 	weigh := func(u *Unit, df float64) {
 		u.Weight = math.Log((n + 1) / (df + 0.5))
