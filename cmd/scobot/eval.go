@@ -179,7 +179,29 @@ func loadRun(ctx context.Context, c *cli, run evalRun) ([]evaluate.Question, *ap
 	if err != nil {
 		return nil, nil, err
 	}
+	if n, doc := unindexedGold(qs, a); n > 0 {
+		// Every such question scores nothing: most likely the wrong corpus.
+		c.log.Warn("questions name documents the corpus lacks; they cannot be found (is --corpus right?)", "questions", n, "first", doc, "qa", run.qa)
+	}
 	return qs, a, nil
+}
+
+// unindexedGold counts the questions naming a document the app's corpus
+// lacks, and returns the first such document.
+func unindexedGold(qs []evaluate.Question, a *app) (int, string) {
+	n, first := 0, ""
+	for _, q := range qs {
+		for _, d := range q.Docs {
+			if len(a.engine.DocChunks(d)) == 0 {
+				if n == 0 {
+					first = d
+				}
+				n++
+				break
+			}
+		}
+	}
+	return n, first
 }
 
 // evaluateRun loads the questions and the corpus of one run and evaluates

@@ -125,3 +125,15 @@ func TestEvalFloorsFailBelowAFloor(t *testing.T) {
 		t.Errorf("--set AbstainBelow=1.01 with --floors: exit %d, out %q", code, out)
 	}
 }
+
+// A question set whose documents the corpus lacks is most likely run over
+// the wrong corpus: eval says so instead of only scoring zeros.
+func TestEvalWarnsOfDocumentsTheCorpusLacks(t *testing.T) {
+	qa := filepath.Join(t.TempDir(), "qa.jsonl")
+	writeCorpus(t, filepath.Dir(qa), map[string]string{"qa.jsonl": `{"id":"a","question":"Where was the SCO Council of Foreign Ministers meeting held in July 2021?","docs":["no_such_report"],"facts":[["Dushanbe"]]}
+`})
+	_, out, errOut := run(t, nil, "", "eval", "--db", t.TempDir(), "--qa", qa)
+	if !strings.Contains(out+errOut, "the corpus lacks") || !strings.Contains(out+errOut, "no_such_report") {
+		t.Errorf("want a warning naming no_such_report:\n%s%s", out, errOut)
+	}
+}
