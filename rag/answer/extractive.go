@@ -55,6 +55,11 @@ type Candidate struct {
 	referent string
 }
 
+// additiveRE finds a sentence that adds to the one before it: "also",
+// "too", "也", "亦", "还将", "также", "тоже" ("也门", Yemen, and "也许",
+// perhaps, are not).
+var additiveRE = regexp.MustCompile(`(?i)\b(?:also|too|as well|likewise)\b|也[^门许就罢]|亦|还(?:将|会|有|同|与|表示|强调|指出|出席|参加|会见)|(?:^|[^\p{L}])(?:также|тоже)(?:$|[^\p{L}])`)
+
 // pronounStartRE finds a sentence that opens with a personal pronoun.
 var pronounStartRE = regexp.MustCompile(`^(?:He|She|They|His|Her|Their)\b|^(?:他|她)们?|^(?:Он|Она|Они|Его|Её|Ее|Их)(?:$|[^\p{L}])`)
 
@@ -89,7 +94,7 @@ func extract(e *retrieve.Engine, question string, r retrieve.Retrieval, cache *d
 	// up.
 	v := newVersions(e, r.Query, cache)
 	cands = v.inLanguage(cands, lang, e.Params().MinRelativeScore*cands[0].Score)
-	chosen := pickSentences(e.Params(), r.Query.Compares, cands, v.sig)
+	chosen := pickSentences(e.Params(), r.Query, cands, v.sig)
 	var statements []Candidate
 	for _, c := range chosen {
 		if c.referent != "" && !strings.Contains(c.Text, c.referent) {
@@ -177,6 +182,7 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 		rank int
 		s    *retrieve.Sentence
 		prev *retrieve.Sentence // the sentence before, nil for the first
+		next *retrieve.Sentence // the sentence after, nil for the last
 		n    int                // its number of terms
 	}
 	var units []retrieve.Unit
@@ -195,16 +201,19 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 		}
 		for i := range sents {
 			sent := &sents[i]
-			var last *retrieve.Sentence
+			var last, next *retrieve.Sentence
 			if i > 0 {
 				last = &sents[i-1]
+			}
+			if i+1 < len(sents) {
+				next = &sents[i+1]
 			}
 			s := sent.Text
 			if utf8.RuneCountInString(s) < MinSentenceRunes || seen[s] || IsHeading(s, p.Text) {
 				continue
 			}
 			seen[s] = true
-			ss = append(ss, sentence{s, p, rank, sent, last, len(sent.Terms)})
+			ss = append(ss, sentence{s, p, rank, sent, last, next, len(sent.Terms)})
 		}
 	}
 	// sf counts the sentences holding each unit.
@@ -281,6 +290,14 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 			}
 			c.Score = max(c.Score, c.Parts[pi])
 		}
+		if c.Score > 0 && s.next != nil && additiveRE.MatchString(s.next.Text) {
+			// The sentence after adds to this one's point ("…将出席峰会。
+			// 独联体执委会主席鲁沙伊洛也将与会。", "He also met …"):
+			// quoted alone, this one would tell half of it.
+			if more := withLead(s.p.Text, &retrieve.Sentence{Text: c.Text}, s.next.Text); more != "" {
+				c.Text = more
+			}
+		}
 		if c.Score > 0 {
 			out = append(out, c)
 		}
@@ -352,8 +369,9 @@ func IsHeading(s, text string) bool {
 // best and do not repeat what is already chosen (as the same sentence in
 // the other language of a bilingual report would). When the question
 // compares reports (retrieve.Query.Compares), each report's best sentence
-// comes first, however it scores against the best report's.
-func pickSentences(pm retrieve.Params, compares bool, cands []Candidate, sig func(string) map[string]bool) []Candidate {
+// comes first, however it scores against the best report's. Of two
+// sentences that say the same, the one in the asker's language is quoted.
+func pickSentences(pm retrieve.Params, q retrieve.Query, cands []Candidate, sig func(string) map[string]bool) []Candidate {
 	best := cands[0].Score
 	var chosen []Candidate
 	var sigs []map[string]bool
@@ -367,6 +385,9 @@ func pickSentences(pm retrieve.Params, compares bool, cands []Candidate, sig fun
 				return false
 			}
 			if chosen[i].Text == c.Text || len(s) >= 2 && retrieve.Jaccard(s, t) >= 0.6 {
+				if c.Lang == q.Lang && chosen[i].Lang != q.Lang && chosen[i].referent == "" {
+					chosen[i], sigs[i] = c, s
+				}
 				return false
 			}
 			// A sentence quoted with the one before it holds that one.
@@ -398,7 +419,7 @@ func pickSentences(pm retrieve.Params, compares bool, cands []Candidate, sig fun
 			take(cands[top])
 		}
 	}
-	if compares {
+	if q.Compares {
 		docs := map[string]bool{}
 		for _, c := range cands {
 			if len(chosen) >= pm.MaxStatements {

@@ -322,3 +322,28 @@ func TestUndatedReportIsOfTheYearItNames(t *testing.T) {
 		t.Errorf("want the undated report's second paragraph quoted:\n%s", a.Text)
 	}
 }
+
+// A quoted sentence comes with the one after it that adds to its point
+// ("… also attended"): alone it would tell half of who was there. A
+// sentence after it that adds nothing is not carried, nor is Yemen's
+// "也门" read as "also".
+func TestQuoteCarriesTheSentenceThatAddsToIt(t *testing.T) {
+	g, lex := ragtest.Glossaries(t)
+	c := rag.Chunk{ID: "gu#0", Doc: "gu", Lang: "en", Title: "Guests arrive for the Bishkek summit",
+		Text: "The Turkmen president will attend the Bishkek summit as a guest of the presidency. " +
+			"The UN Under-Secretary-General Ivan Petrov and the ASEAN deputy secretary-general will also attend. " +
+			"The weather in Bishkek was mild on Tuesday."}
+	e := retrieve.NewEngine(retrieve.Config{Chunks: []rag.Chunk{c}, Glossary: g, Lexicon: lex})
+	a := answerOf(t, e, "Which guests of the presidency will attend the Bishkek summit?")
+	if !strings.Contains(a.Text, "Ivan Petrov") {
+		t.Errorf("want the sentence adding guests quoted with the one it adds to:\n%s", a.Text)
+	}
+	for s, want := range map[string]bool{
+		"独联体执委会主席也将与会。": true, "He also met the Iranian minister.": true, "Он также встретился с министром.": true,
+		"也门代表出席了会议。": false, "The weather was mild.": false, "Это тоже важно": true,
+	} {
+		if got := additiveRE.MatchString(s); got != want {
+			t.Errorf("additiveRE.MatchString(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
