@@ -27,17 +27,25 @@ import (
 //
 // Encoding (as the per-document analysis's):
 //
-//	analysisVersion
+//	builtVersion
 //	chunksSum of the chunks
 //	chunk IDs, in the order NewEngine was given the chunks
 //	each chunk's number of terms (its BM25 length)
 //	terms, in the vocabulary's numbering
-//	per term: its postings, as (chunk number − previous chunk number, tf)
+//	the length in bytes of what follows up to the document term sets,
+//	  then per term: its postings, as (chunk number − previous chunk
+//	  number, tf); so that the postings and the rest decode side by side
 //	document term sets, by document ID: the ID and its term numbers, as
 //	  differences from the previous
 //	years named (sorted), then the newest document date's year
 //	forms, as EachForm gives them: text and count
 //	a CRC-32 (IEEE) of all the above (4 bytes, little-endian)
+
+// builtVersion is the layout of the built structures. It counts on from
+// analysisVersion's value at the time (5), so that an encoding an older
+// scobot wrote reads as another version; a change of analysisVersion
+// (what index builds) must change it too.
+const builtVersion = 6
 
 // encodeBuilt encodes what index built from the chunks, whose chunksSum
 // is sum (see the layout above).
@@ -68,7 +76,7 @@ func (e *Engine) encodeBuilt(sum uint32) []byte {
 	b := make([]byte, 0, size)
 	uv := func(v uint64) { b = binary.AppendUvarint(b, v) }
 	str := func(s string) { b = segfile.AppendString(b, s) }
-	uv(analysisVersion)
+	uv(builtVersion)
 	uv(uint64(sum))
 	uv(uint64(len(d.IDs)))
 	for _, id := range d.IDs {
@@ -81,16 +89,19 @@ func (e *Engine) encodeBuilt(sum uint32) []byte {
 	for _, t := range terms {
 		str(t)
 	}
+	var pb []byte // the postings
 	for _, t := range terms {
 		ps := d.Postings[lexNum[t]]
-		uv(uint64(len(ps)))
+		pb = binary.AppendUvarint(pb, uint64(len(ps)))
 		prev := int32(-1)
 		for _, p := range ps {
-			uv(uint64(p.Doc - prev))
-			uv(uint64(p.TF))
+			pb = binary.AppendUvarint(pb, uint64(p.Doc-prev))
+			pb = binary.AppendUvarint(pb, uint64(p.TF))
 			prev = p.Doc
 		}
 	}
+	uv(uint64(len(pb)))
+	b = append(b, pb...)
 	docs := slices.Sorted(maps.Keys(e.docTerms))
 	uv(uint64(len(docs)))
 	for _, doc := range docs {
@@ -125,22 +136,24 @@ func (e *Engine) encodeBuilt(sum uint32) []byte {
 // loadBuilt sets up what index would build from chunks, whose chunksSum
 // is sum, from data, what encodeBuilt gave for the same chunks. It changes
 // nothing when data does not describe chunks (none, other chunk IDs,
-// damage, another version).
+// damage, another version). It is called on a new engine, whose maps are
+// empty. The chunks are laid out, the postings decoded and the rest
+// decoded side by side: at a million chunks each takes seconds.
 func (e *Engine) loadBuilt(chunks []rag.Chunk, sum uint32, data []byte) error {
 	if data == nil {
 		return errors.New("no built structures saved")
 	}
 	// The version first: an analysis an older scobot wrote is of another
 	// version, not damaged.
-	if v, n := binary.Uvarint(data); n > 0 && v != analysisVersion {
-		return fmt.Errorf("analysis of version %d, want %d", v, analysisVersion)
+	if v, n := binary.Uvarint(data); n > 0 && v != builtVersion {
+		return fmt.Errorf("built structures of version %d, want %d", v, builtVersion)
 	}
 	if len(data) < 4 || crc32.ChecksumIEEE(data[:len(data)-4]) != binary.LittleEndian.Uint32(data[len(data)-4:]) {
 		return errors.New("analysis damaged (checksum mismatch)")
 	}
 	r := analysisReader{segfile.NewDecoder(data[:len(data)-4])}
-	if v := r.Uvarint(); r.Err() == nil && v != analysisVersion {
-		return fmt.Errorf("analysis of version %d, want %d", v, analysisVersion)
+	if v := r.Uvarint(); r.Err() == nil && v != builtVersion {
+		return fmt.Errorf("built structures of version %d, want %d", v, builtVersion)
 	}
 	if got := r.Uvarint(); r.Err() == nil && got != uint64(sum) {
 		return errors.New("analysis of chunks with other content")
@@ -173,8 +186,76 @@ func (e *Engine) loadBuilt(chunks []rag.Chunk, sum uint32, data []byte) error {
 	if r.Err() != nil {
 		return r.fail()
 	}
-	postings := make([][]lexical.Posting, nterms)
-	for i := range postings {
+	pb := r.Bytes()
+	if r.Err() != nil {
+		return r.fail()
+	}
+	// The postings and the BM25 index, beside the rest.
+	type lexResult struct {
+		lex *lexical.Index
+		err error
+	}
+	lexDone := make(chan lexResult, 1)
+	go func() {
+		lex, err := decodePostings(pb, nterms, lexical.Dump{IDs: ids, Lens: lens, Terms: terms})
+		lexDone <- lexResult{lex, err}
+	}()
+	// The chunks laid out by ID and by document, beside the rest; undone
+	// if the rest fails. A document's chunks are given together, in
+	// order: each run is kept as a part of chunks (capped, so an append
+	// copies), one map entry a document, not a growing copy of every
+	// chunk.
+	known := make(map[string]bool, len(chunks)/8)
+	laidOut := make(chan struct{})
+	go func() {
+		defer close(laidOut)
+		for _, c := range chunks {
+			e.chunks[c.ID] = c
+		}
+		for i := 0; i < len(chunks); {
+			j := i + 1
+			for j < len(chunks) && chunks[j].Doc == chunks[i].Doc {
+				j++
+			}
+			doc := chunks[i].Doc
+			known[doc] = true
+			if prev, ok := e.byDoc[doc]; ok {
+				e.byDoc[doc] = append(prev, chunks[i:j]...)
+			} else {
+				e.byDoc[doc] = chunks[i:j:j]
+			}
+			i = j
+		}
+	}()
+	docTerms, years, newest, forms, err := decodeRest(r, nterms)
+	<-laidOut
+	if err == nil {
+		for doc := range docTerms {
+			if !known[doc] {
+				err = fmt.Errorf("analysis has terms of document %q, which the index lacks", doc)
+				break
+			}
+		}
+	}
+	lr := <-lexDone
+	if err == nil {
+		err = lr.err
+	}
+	if err != nil {
+		clear(e.chunks)
+		clear(e.byDoc)
+		return err
+	}
+	e.lex, e.terms, e.docTerms, e.docYears, e.newest, e.forms = lr.lex, v, docTerms, years, newest, forms
+	return nil
+}
+
+// decodePostings decodes the postings of nterms terms from b and builds
+// the BM25 index of d with them.
+func decodePostings(b []byte, nterms uint64, d lexical.Dump) (*lexical.Index, error) {
+	r := analysisReader{segfile.NewDecoder(b)}
+	d.Postings = make([][]lexical.Posting, nterms)
+	for i := range d.Postings {
 		n := r.count()
 		ps := make([]lexical.Posting, n)
 		doc := int64(-1)
@@ -182,79 +263,57 @@ func (e *Engine) loadBuilt(chunks []rag.Chunk, sum uint32, data []byte) error {
 			doc += int64(r.Uvarint())
 			ps[j] = lexical.Posting{Doc: int32(doc), TF: int32(r.Uvarint())}
 		}
-		postings[i] = ps
+		d.Postings[i] = ps
 		if r.Err() != nil {
-			return r.fail()
+			return nil, r.fail()
 		}
 	}
-	lex, err := lexical.FromDump(lexical.Dump{IDs: ids, Lens: lens, Terms: terms, Postings: postings})
-	if err != nil {
-		return err
+	if !r.Done() {
+		return nil, r.fail()
 	}
-	known := map[string]bool{}
-	for _, c := range chunks {
-		known[c.Doc] = true
-	}
+	return lexical.FromDump(d)
+}
+
+// decodeRest decodes what follows the postings: the document term sets
+// (of nterms terms), the years, the newest year and the forms.
+func decodeRest(r analysisReader, nterms uint64) (docTerms map[string]idSet, years map[int]bool, newest int, forms *translit.Inventory, err error) {
 	ndocs := r.count()
-	docTerms := make(map[string]idSet, ndocs)
+	docTerms = make(map[string]idSet, ndocs)
 	for range ndocs {
 		doc := r.str()
 		n := r.count()
-		if r.Err() == nil && !known[doc] {
-			return fmt.Errorf("analysis has terms of document %q, which the index lacks", doc)
-		}
 		set := make(idSet, n)
 		id := uint64(0)
 		for j := range set {
 			d := r.Uvarint()
 			id += d
 			if (j > 0 && d == 0) || id >= nterms {
-				return errors.New("analysis has a term set out of order or range")
+				return nil, nil, 0, nil, errors.New("analysis has a term set out of order or range")
 			}
 			set[j] = uint32(id)
 		}
 		if r.Err() != nil {
-			return r.fail()
+			return nil, nil, 0, nil, r.fail()
 		}
 		docTerms[doc] = set
 	}
-	years := map[int]bool{}
+	years = map[int]bool{}
 	for range r.count() {
 		years[int(r.Varint())] = true
 	}
-	newest := int(r.Varint())
-	forms := translit.NewInventory()
+	newest = int(r.Varint())
+	forms = translit.NewInventory()
 	for range r.count() {
 		f, n := r.str(), r.Uvarint()
 		if r.Err() != nil {
-			return r.fail()
+			return nil, nil, 0, nil, r.fail()
 		}
 		forms.AddFormCount(f, int(n))
 	}
 	if r.Err() != nil || !r.Done() {
-		return r.fail()
+		return nil, nil, 0, nil, r.fail()
 	}
-	for _, c := range chunks {
-		e.chunks[c.ID] = c
-	}
-	// A document's chunks are given together, in order: each run is
-	// kept as a part of chunks (capped, so an append copies), one map
-	// entry a document, not a growing copy of every chunk.
-	for i := 0; i < len(chunks); {
-		j := i + 1
-		for j < len(chunks) && chunks[j].Doc == chunks[i].Doc {
-			j++
-		}
-		doc := chunks[i].Doc
-		if prev, ok := e.byDoc[doc]; ok {
-			e.byDoc[doc] = append(prev, chunks[i:j]...)
-		} else {
-			e.byDoc[doc] = chunks[i:j:j]
-		}
-		i = j
-	}
-	e.lex, e.terms, e.docTerms, e.docYears, e.newest, e.forms = lex, v, docTerms, years, newest, forms
-	return nil
+	return docTerms, years, newest, forms, nil
 }
 
 // match reads a string and checks that it is want, without copying it.

@@ -137,7 +137,7 @@ func TestAnalysisIgnoredWhenItDoesNotFit(t *testing.T) {
 	want := NewEngine(Config{Chunks: chunks})
 	edited := append([]rag.Chunk(nil), chunks...)
 	edited[7].Text += " 2031 Samarkand"
-	other := func(b []byte) []byte { return append([]byte{analysisVersion + 1}, b[1:]...) }
+	other := func(b []byte) []byte { return append([]byte{b[0] + 1}, b[1:]...) } // the next version
 	flip := func(b []byte) []byte { b[len(b)/2] ^= 0x55; return b }
 	tests := []struct {
 		name   string
