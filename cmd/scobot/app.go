@@ -230,7 +230,15 @@ func buildApp(ctx context.Context, cfg config, res *resources, log *slog.Logger,
 		}
 		vec = x
 	default:
-		vec = vecscan.New(st, 0)
+		// Packed beside the engine's build rather than at the first
+		// search, which waits for it (at a million chunks 0.3 s).
+		x := vecscan.New(st, 0)
+		go func() {
+			if _, perr := x.Refresh(ctx); perr != nil {
+				log.Debug("couldn't pack the vectors ahead of the first search", "err", perr)
+			}
+		}()
+		vec = x
 	}
 	phase("chunk and sync")
 	// The chunks' analysis is kept beside the index (analysis.go): the
