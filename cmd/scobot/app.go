@@ -73,6 +73,9 @@ type openOptions struct {
 	// now: a build finding the same files (and the index synced with
 	// them) stops with errCorpusUnchanged instead of building it again.
 	unchangedFrom string
+	// corpus, when not nil, gives the corpus loaded while the index was
+	// opened (openApp); buildApp loads it itself otherwise.
+	corpus func() (*loadedCorpus, error)
 }
 
 // errCorpusUnchanged is buildApp's answer to a reload that finds the
@@ -100,22 +103,56 @@ type resources struct {
 // openApp loads the corpus (through the corpus cache beside the index), brings the index up to date (embedding only what
 // changed), builds the engine and gives it the embedder's measured share in
 // fusion (vectorShare).
+//
+// The corpus is loaded while the index is opened, each on a core (at a
+// million chunks a second each), when the index folder exists already and
+// is not being rebuilt: the corpus cache lives in it.
 func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions) (*app, error) {
+	var loaded chan corpusResult
+	if dbDir := indexDir(cfg, opts); !opts.rebuild && isDir(dbDir) {
+		loaded = make(chan corpusResult, 1)
+		go func() {
+			lc, err := loadCorpusCached(ctx, loadSetting(cfg, opts), opts.exclude, dbDir, log)
+			loaded <- corpusResult{lc, err}
+		}()
+		opts.corpus = func() (*loadedCorpus, error) { r := <-loaded; return r.lc, r.err }
+	}
 	res, err := openResources(ctx, cfg, log, opts)
 	if err != nil {
+		if loaded != nil {
+			<-loaded // not left writing the cache
+		}
 		return nil, err
 	}
 	return buildApp(ctx, cfg, res, log, opts)
+}
+
+// corpusResult is what loadCorpusCached gave.
+type corpusResult struct {
+	lc  *loadedCorpus
+	err error
+}
+
+// indexDir is the index folder of cfg: DB, or the default one for its
+// corpus and embedder.
+func indexDir(cfg config, opts openOptions) string {
+	if cfg.DB != "" {
+		return cfg.DB
+	}
+	return defaultDBDir(cfg.Corpus, opts.dbKey, cfg.LLM.EmbeddingModel)
+}
+
+// isDir reports whether path is a folder.
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
 
 // openResources opens what every build of the app shares: the glossary,
 // the lexicon, the model client, the embedder and the index.
 func openResources(ctx context.Context, cfg config, log *slog.Logger, opts openOptions) (*resources, error) {
 	start := time.Now()
-	dbDir := cfg.DB
-	if dbDir == "" {
-		dbDir = defaultDBDir(cfg.Corpus, opts.dbKey, cfg.LLM.EmbeddingModel)
-	}
+	dbDir := indexDir(cfg, opts)
 	gl, err := loadGlossary(cfg.Glossary)
 	if err != nil {
 		return nil, err
@@ -155,7 +192,13 @@ func buildApp(ctx context.Context, cfg config, res *resources, log *slog.Logger,
 	}
 	dbDir, st, emb := res.dbDir, res.st, res.emb
 	setting := loadSetting(cfg, opts)
-	lc, err := loadCorpusCached(ctx, setting, opts.exclude, dbDir, log)
+	var lc *loadedCorpus
+	var err error
+	if opts.corpus != nil {
+		lc, err = opts.corpus()
+	} else {
+		lc, err = loadCorpusCached(ctx, setting, opts.exclude, dbDir, log)
+	}
 	if err != nil {
 		return nil, err
 	}
