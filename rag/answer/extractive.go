@@ -183,6 +183,7 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 		s    *retrieve.Sentence
 		prev *retrieve.Sentence // the sentence before, nil for the first
 		next *retrieve.Sentence // the sentence after, nil for the last
+		back *retrieve.Sentence // the sentence before prev, nil for the first two
 		n    int                // its number of terms
 	}
 	var units []retrieve.Unit
@@ -201,9 +202,12 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 		}
 		for i := range sents {
 			sent := &sents[i]
-			var last, next *retrieve.Sentence
+			var last, next, back *retrieve.Sentence
 			if i > 0 {
 				last = &sents[i-1]
+			}
+			if i > 1 {
+				back = &sents[i-2]
 			}
 			if i+1 < len(sents) {
 				next = &sents[i+1]
@@ -213,7 +217,7 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 				continue
 			}
 			seen[s] = true
-			ss = append(ss, sentence{s, p, rank, sent, last, next, len(sent.Terms)})
+			ss = append(ss, sentence{s, p, rank, sent, last, next, back, len(sent.Terms)})
 		}
 	}
 	// sf counts the sentences holding each unit.
@@ -244,6 +248,12 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 			h := u.Holds(s.s.Has)
 			if h == 0 && u.Kind == retrieve.UnitEntity && s.prev != nil {
 				h = pm.PreviousShare * u.Holds(s.prev.Has)
+				if h == 0 && s.back != nil && pronounStartRE.MatchString(s.text) {
+					// "Zhang Ming has taken charge … Zhang took over … He
+					// was until recently …": "he" is who the passage is
+					// about, named a sentence or two before.
+					h = pm.PreviousShare * u.Holds(s.back.Has)
+				}
 			}
 			if h == 0 {
 				continue

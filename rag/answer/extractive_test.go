@@ -347,3 +347,19 @@ func TestQuoteCarriesTheSentenceThatAddsToIt(t *testing.T) {
 		}
 	}
 }
+
+// A sentence that opens with "he" is about the person named a sentence or
+// two before it: asked about that person, it is quoted, with the sentence
+// that names him.
+func TestPronounSentenceCountsForThePersonNamedBefore(t *testing.T) {
+	g, lex := ragtest.Glossaries(t)
+	c := rag.Chunk{ID: "lh#0", Doc: "lh", Lang: "en", Title: "New director for the regional anti-terrorist structure",
+		Text: "Veteran diplomat Li Hongwei has become the new director of the SCO's Regional Anti-Terrorist Structure.\n\n" +
+			"Li took over from his predecessor on May 1 for a three-year term.\n\n" +
+			"He was until recently consul general in Almaty."}
+	e := retrieve.NewEngine(retrieve.Config{Chunks: []rag.Chunk{c}, Glossary: g, Lexicon: lex})
+	a := answerOf(t, e, "What post did Li Hongwei hold before he became director?")
+	if !strings.Contains(a.Text, "consul general in Almaty") {
+		t.Errorf("want the sentence about him quoted:\n%s", a.Text)
+	}
+}
