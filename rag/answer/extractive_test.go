@@ -289,20 +289,39 @@ func TestIsHeading(t *testing.T) {
 	}
 }
 
-// A quoted sentence that opens with "he" comes with the sentence before
-// it that names him, even across a paragraph break: alone it would not
-// say whom it is about.
-func TestPronounSentenceComesWithItsReferent(t *testing.T) {
-	g, lex := ragtest.Glossaries(t)
-	c := rag.Chunk{ID: "zm#0", Doc: "zm", Lang: "en", Title: "New SCO Secretary-General takes charge",
-		Text: "China's senior diplomat Zhang Ming has taken charge as the new Secretary-General of the SCO.\n\n" +
-			"Zhang took over from Vladimir Norov on January 1 for a three-year term.\n\n" +
-			"He was until recently China's ambassador to the European Union."}
-	e := retrieve.NewEngine(retrieve.Config{Chunks: []rag.Chunk{c}, Glossary: g, Lexicon: lex})
-	a := answerOf(t, e, "Who was China's ambassador to the European Union?")
-	i, j := strings.Index(a.Text, "Zhang took over from Vladimir Norov"), strings.Index(a.Text, "He was until recently")
-	if i < 0 || j < 0 || i > j {
-		t.Errorf("want the sentence naming him quoted before the one saying 'he':\n%s", a.Text)
+// A sentence that opens with "he" is about the person named a sentence or
+// two before it: asked about that person, it is quoted, and it comes with
+// the sentence before it that names him, even across a paragraph break
+// (alone it would not say whom it is about).
+func TestPronounSentence(t *testing.T) {
+	for _, tt := range []struct {
+		name, text, q string
+		want          []string // quoted, in this order
+	}{
+		{"comes with its referent",
+			"China's senior diplomat Zhang Ming has taken charge as the new Secretary-General of the SCO.\n\n" +
+				"Zhang took over from Vladimir Norov on January 1 for a three-year term.\n\n" +
+				"He was until recently China's ambassador to the European Union.",
+			"Who was China's ambassador to the European Union?",
+			[]string{"Zhang took over from Vladimir Norov", "He was until recently"}},
+		{"counts for the person named before",
+			"Veteran diplomat Li Hongwei has become the new director of the SCO's Regional Anti-Terrorist Structure.\n\n" +
+				"Li took over from his predecessor on May 1 for a three-year term.\n\n" +
+				"He was until recently consul general in Almaty.",
+			"What post did Li Hongwei hold before he became director?",
+			[]string{"consul general in Almaty"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			a := answerOfChunks(t, []rag.Chunk{{ID: "p#0", Doc: "p", Lang: "en", Title: "A new post", Text: tt.text}}, tt.q)
+			at := 0
+			for _, w := range tt.want {
+				i := strings.Index(a.Text[at:], w)
+				if i < 0 {
+					t.Fatalf("want %q quoted after what comes before it:\n%s", w, a.Text)
+				}
+				at += i
+			}
+		})
 	}
 }
 
@@ -328,13 +347,11 @@ func TestUndatedReportIsOfTheYearItNames(t *testing.T) {
 // sentence after it that adds nothing is not carried, nor is Yemen's
 // "也门" read as "also".
 func TestQuoteCarriesTheSentenceThatAddsToIt(t *testing.T) {
-	g, lex := ragtest.Glossaries(t)
 	c := rag.Chunk{ID: "gu#0", Doc: "gu", Lang: "en", Title: "Guests arrive for the Bishkek summit",
 		Text: "The Turkmen president will attend the Bishkek summit as a guest of the presidency. " +
 			"The UN Under-Secretary-General Ivan Petrov and the ASEAN deputy secretary-general will also attend. " +
 			"The weather in Bishkek was mild on Tuesday."}
-	e := retrieve.NewEngine(retrieve.Config{Chunks: []rag.Chunk{c}, Glossary: g, Lexicon: lex})
-	a := answerOf(t, e, "Which guests of the presidency will attend the Bishkek summit?")
+	a := answerOfChunks(t, []rag.Chunk{c}, "Which guests of the presidency will attend the Bishkek summit?")
 	if !strings.Contains(a.Text, "Ivan Petrov") {
 		t.Errorf("want the sentence adding guests quoted with the one it adds to:\n%s", a.Text)
 	}
@@ -348,18 +365,10 @@ func TestQuoteCarriesTheSentenceThatAddsToIt(t *testing.T) {
 	}
 }
 
-// A sentence that opens with "he" is about the person named a sentence or
-// two before it: asked about that person, it is quoted, with the sentence
-// that names him.
-func TestPronounSentenceCountsForThePersonNamedBefore(t *testing.T) {
+// answerOfChunks answers q from an engine over chunks alone, with the
+// built-in glossary and lexicon.
+func answerOfChunks(t *testing.T, chunks []rag.Chunk, q string) rag.Answer {
+	t.Helper()
 	g, lex := ragtest.Glossaries(t)
-	c := rag.Chunk{ID: "lh#0", Doc: "lh", Lang: "en", Title: "New director for the regional anti-terrorist structure",
-		Text: "Veteran diplomat Li Hongwei has become the new director of the SCO's Regional Anti-Terrorist Structure.\n\n" +
-			"Li took over from his predecessor on May 1 for a three-year term.\n\n" +
-			"He was until recently consul general in Almaty."}
-	e := retrieve.NewEngine(retrieve.Config{Chunks: []rag.Chunk{c}, Glossary: g, Lexicon: lex})
-	a := answerOf(t, e, "What post did Li Hongwei hold before he became director?")
-	if !strings.Contains(a.Text, "consul general in Almaty") {
-		t.Errorf("want the sentence about him quoted:\n%s", a.Text)
-	}
+	return answerOf(t, retrieve.NewEngine(retrieve.Config{Chunks: chunks, Glossary: g, Lexicon: lex}), q)
 }
