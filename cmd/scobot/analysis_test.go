@@ -105,3 +105,35 @@ func TestAppStartsFromSavedAnalysis(t *testing.T) {
 		t.Error("after a report was added, retrieval differs from an engine's built from the text")
 	}
 }
+
+// Over an existing index folder the corpus is loaded while the index is
+// opened, and given to the first build only: a later build (serve's
+// reload) loads the corpus as it is then.
+func TestCorpusLoadedWhileIndexOpens(t *testing.T) {
+	ctx := context.Background()
+	dir, db := t.TempDir(), t.TempDir()
+	writeCorpus(t, dir, map[string]string{"a.txt": "SCO foreign ministers met in Dushanbe\n\nThe SCO foreign ministers met in Dushanbe on July 14, 2021.\n"})
+	cfg, log := config{Corpus: dir, DB: db}, slog.New(slog.DiscardHandler)
+	res, first, err := openLoading(ctx, cfg, log, openOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.corpus == nil {
+		t.Fatal("the corpus was not loaded while the existing index folder was opened")
+	}
+	a, err := buildApp(ctx, cfg, res, log, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeCorpus(t, dir, map[string]string{"b.txt": "上合组织峰会在阿斯塔纳举行\n\n2024年7月4日，上海合作组织成员国元首理事会会议在阿斯塔纳举行。\n"})
+	b, err := buildApp(ctx, cfg, res, log, openOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.docs) != 1 || len(b.docs) != 2 {
+		t.Errorf("first build has %d documents, the next %d; want 1 and 2", len(a.docs), len(b.docs))
+	}
+	if _, again, err := openLoading(ctx, config{Corpus: dir, DB: filepath.Join(db, "new")}, log, openOptions{}); err != nil || again.corpus != nil {
+		t.Errorf("a new index folder: corpus loaded beside it (%v), err %v", again.corpus != nil, err)
+	}
+}

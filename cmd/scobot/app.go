@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/scobot/scobot/bot"
@@ -103,11 +104,21 @@ type resources struct {
 // openApp loads the corpus (through the corpus cache beside the index), brings the index up to date (embedding only what
 // changed), builds the engine and gives it the embedder's measured share in
 // fusion (vectorShare).
-//
-// The corpus is loaded while the index is opened, each on a core (at a
-// million chunks a second each), when the index folder exists already and
-// is not being rebuilt: the corpus cache lives in it.
 func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions) (*app, error) {
+	res, first, err := openLoading(ctx, cfg, log, opts)
+	if err != nil {
+		return nil, err
+	}
+	return buildApp(ctx, cfg, res, log, first)
+}
+
+// openLoading opens the resources (openResources) while it loads the
+// corpus, each on a core (at a million chunks a second each), when the
+// index folder exists already and is not being rebuilt (the corpus cache
+// lives in it). The options it returns give that corpus to the first
+// buildApp (openOptions.corpus); a later build must use opts.
+func openLoading(ctx context.Context, cfg config, log *slog.Logger, opts openOptions) (*resources, openOptions, error) {
+	first := opts
 	var loaded chan corpusResult
 	if dbDir := indexDir(cfg, opts); !opts.rebuild && isDir(dbDir) {
 		loaded = make(chan corpusResult, 1)
@@ -115,16 +126,16 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 			lc, err := loadCorpusCached(ctx, loadSetting(cfg, opts), opts.exclude, dbDir, log)
 			loaded <- corpusResult{lc, err}
 		}()
-		opts.corpus = func() (*loadedCorpus, error) { r := <-loaded; return r.lc, r.err }
+		first.corpus = sync.OnceValues(func() (*loadedCorpus, error) { r := <-loaded; return r.lc, r.err })
 	}
 	res, err := openResources(ctx, cfg, log, opts)
 	if err != nil {
 		if loaded != nil {
 			<-loaded // not left writing the cache
 		}
-		return nil, err
+		return nil, opts, err
 	}
-	return buildApp(ctx, cfg, res, log, opts)
+	return res, first, nil
 }
 
 // corpusResult is what loadCorpusCached gave.

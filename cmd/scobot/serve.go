@@ -53,11 +53,11 @@ func runServe(ctx context.Context, m *Main, c *cli, args []string) error {
 	// A file skipped at the start or at one reload warns once, not at
 	// every reload.
 	blog := slog.New(newSkippedOnce(c.log.Handler()))
-	res, err := openResources(ctx, c.cfg, blog, opts)
+	res, first, err := openLoading(ctx, c.cfg, blog, opts)
 	if err != nil {
 		return err
 	}
-	a, err := buildApp(ctx, c.cfg, res, blog, opts)
+	a, err := buildApp(ctx, c.cfg, res, blog, first)
 	if err != nil {
 		return err
 	}
