@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"time"
 
 	"github.com/philippgille/chromem-go"
 
@@ -37,6 +38,12 @@ type manifest struct {
 	Embedder string                 `json:"embedder"`
 	Dim      int                    `json:"dim"`
 	Docs     map[string]manifestDoc `json:"docs"`
+	// Saved is when the snapshot was written (Unix ns). It makes each
+	// save's bytes its own, so that the change log or segment file of an
+	// earlier save of the same content (a compaction that died before it
+	// removed the log) is not taken, by the snapshot's checksum, for this
+	// one's (snapsum.go).
+	Saved int64 `json:"saved,omitempty"`
 }
 
 // manifestDoc is one indexed document in the manifest.
@@ -200,7 +207,8 @@ func (s *Store) save() error {
 	}
 	s.mu.RLock()
 	rows := s.rows
-	m := manifest{Format: formatVersion, Embedder: s.embID, Dim: s.dim, Docs: make(map[string]manifestDoc, len(s.docs))}
+	m := manifest{Format: formatVersion, Embedder: s.embID, Dim: s.dim, Docs: make(map[string]manifestDoc, len(s.docs)),
+		Saved: time.Now().UnixNano()}
 	for id, d := range s.docs {
 		ids := make([]string, len(d.chunks))
 		for i, c := range d.chunks {
