@@ -229,7 +229,16 @@ func (s *Store) save() error {
 			return fmt.Errorf("couldn't store manifest: %w", err)
 		}
 	}
-	if err := s.write(s.path, func(w io.Writer) error { return writeSnapshot(w, s.embID, b, rows) }); err != nil {
+	// The checksum of the bytes as they stream to the file (snapsum.go).
+	var sum string
+	if err := s.write(s.path, func(w io.Writer) error {
+		h := newSnapshotHash()
+		if err := writeSnapshot(io.MultiWriter(w, h), s.embID, b, rows); err != nil {
+			return err
+		}
+		sum = formatSum(h)
+		return nil
+	}); err != nil {
 		return err
 	}
 	// The snapshot is saved, and holds every change of the log: a log
@@ -239,6 +248,7 @@ func (s *Store) save() error {
 	if err != nil {
 		return fmt.Errorf("couldn't read the saved index: %w", err)
 	}
+	s.noteSum(fi, sum)
 	s.loadMu.Lock()
 	s.mu.Lock()
 	s.log = logState{base: s.baseHeader(fi)}
