@@ -612,3 +612,46 @@ func TestLogSnapshotCopied(t *testing.T) {
 		sameIndex(t, s, reference(t, emb, base))
 	})
 }
+
+// TestLogWithoutChecksum: a change log written before the snapshot's
+// checksum was recorded (or by an older scobot over a newer snapshot)
+// still applies by the snapshot's time; with the time changed, it and a
+// segment file without checksum are rejected, as they were.
+func TestLogWithoutChecksum(t *testing.T) {
+	emb := newFake("fake-16", 16)
+	base := corpusOf(10, 3)
+	one := append(slices.Clone(base), makeDoc("new", 2, "v1"))
+	old := func(t *testing.T, segmentToo bool) string {
+		dir := t.TempDir()
+		s, _ := loggedStore(t, dir, emb, base, [][]Doc{one})
+		lf, err := readLog(s.logPath(), 0)
+		if err != nil || lf == nil {
+			t.Fatalf("readLog = %v, %v", lf, err)
+		}
+		h := lf.header
+		h.SnapshotSum = ""
+		if err := s.rewriteLogHeader(h, lf.ends[0]); err != nil {
+			t.Fatal(err)
+		}
+		if segmentToo {
+			editSegmentMeta(t, s.segmentPath(), func(m *segMeta) { m.SnapshotSum = "" })
+		}
+		return dir
+	}
+	t.Run("same time", func(t *testing.T) {
+		s, logs := openLogging(t, old(t, false), emb)
+		if !fromSegment(s) || logs != "" {
+			t.Errorf("opened from the segment: %v, logging %q; want it, silently", fromSegment(s), logs)
+		}
+		sameIndex(t, s, reference(t, emb, one))
+	})
+	t.Run("touched", func(t *testing.T) {
+		dir := old(t, true)
+		touch(t, filepath.Join(dir, SnapshotName))
+		s := mustOpen(t, dir, emb)
+		if fromSegment(s) {
+			t.Error("took a segment file without checksum for a snapshot of another time")
+		}
+		sameIndex(t, s, reference(t, emb, base))
+	})
+}

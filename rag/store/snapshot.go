@@ -243,7 +243,8 @@ func (s *Store) save() error {
 	}
 	// The snapshot is saved, and holds every change of the log: a log
 	// left behind (its removal failed) names the previous snapshot as its
-	// base and is ignored.
+	// base (another time and, by the manifest's Saved, another checksum)
+	// and is ignored.
 	fi, err := os.Stat(s.path)
 	if err != nil {
 		return fmt.Errorf("couldn't read the saved index: %w", err)
