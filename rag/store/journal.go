@@ -76,6 +76,11 @@ type logHeader struct {
 	Base            string `json:"base"`
 	SnapshotSize    int64  `json:"snapshot_size"`
 	SnapshotModTime int64  `json:"snapshot_mod_time"` // Unix nanoseconds
+	// SnapshotSum is the snapshot's checksum when known (snapsum.go),
+	// which tells the snapshot when its time changed but not its bytes
+	// (a copy); absent from logs started before it was recorded, or over
+	// a snapshot whose checksum the store did not know.
+	SnapshotSum string `json:"snapshot_sum,omitempty"`
 }
 
 // logState is what the store knows of its snapshot and log on disk.
@@ -340,9 +345,25 @@ func (s *Store) replayLog() {
 		return
 	case lf == nil:
 		return
-	case lf.header != s.log.base:
+	case !sameBase(lf.header, s.log.base):
 		s.logger.Debug("ignoring a change log made for another snapshot", "path", s.logPath())
 		return
+	case lf.header.SnapshotModTime != s.log.base.SnapshotModTime:
+		// The snapshot of a copy that lost its times, told by its
+		// checksum: the log's header is written again with the new time
+		// (the rest of the log as it is), so that the next Open need not
+		// read the snapshot to tell. If that fails the log is replayed as
+		// it is, and extended where it is.
+		s.tellCopied()
+		if err := s.rewriteLogHeader(s.log.base, lf.ends[0]); err != nil {
+			s.logger.Debug("couldn't write the change log's header again", "path", s.logPath(), "err", err)
+		} else if again, err := readLog(s.logPath(), 0); err != nil || again == nil || again.header != s.log.base {
+			s.logger.Warn("ignoring the index's change log, written again unreadable; the index is the snapshot as it was last compacted",
+				"path", s.logPath(), "err", err)
+			return
+		} else {
+			lf = again
+		}
 	}
 	s.log.valid = lf.ends[0]
 	docs, dim := s.docs, s.dim
@@ -426,7 +447,7 @@ func (s *Store) replayIntoDB(snap *snapshot, log logState) error {
 	switch {
 	case err != nil:
 		return err
-	case lf == nil || lf.header != log.base || lf.ends[len(lf.ends)-1] != log.valid:
+	case lf == nil || !sameBase(lf.header, log.base) || lf.ends[len(lf.ends)-1] != log.valid:
 		return errors.New("the change log changed since the index was opened")
 	}
 	for _, payload := range lf.changes {
@@ -443,20 +464,59 @@ func (s *Store) replayIntoDB(snap *snapshot, log logState) error {
 	return nil
 }
 
+// rewriteLogHeader writes the change log again, atomically, with the
+// header h in place of the one that ends at headEnd, and the rest as it
+// is.
+func (s *Store) rewriteLogHeader(h logHeader, headEnd int64) error {
+	b, err := os.ReadFile(s.logPath())
+	if err != nil {
+		return fmt.Errorf("couldn't read the index's change log: %w", err)
+	}
+	if int64(len(b)) < headEnd {
+		return errors.New("the change log is shorter than its header")
+	}
+	hdr, err := json.Marshal(h)
+	if err != nil {
+		return fmt.Errorf("couldn't encode the change log's header: %w", err)
+	}
+	head := framelog.Head(logMagic, logVersion, hdr)
+	if err := s.write(s.logPath(), func(w io.Writer) error {
+		if _, err := w.Write(head); err != nil {
+			return err
+		}
+		_, err := w.Write(b[headEnd:])
+		return err
+	}); err != nil {
+		return fmt.Errorf("couldn't write the change log's header: %w", err)
+	}
+	return nil
+}
+
 // appendChange appends c to the log and fsyncs it, starting a log (written
 // atomically) when there is none to extend, and returns the log's state
 // after it. It returns nil, with the reason, when the change should go
 // into a compaction instead: no snapshot to extend, the snapshot changed
 // on disk (another process compacted), the log would outgrow
-// Store.logShare of the snapshot, or the write failed. The caller holds syncMu.
+// Store.logShare of the snapshot, or the write failed. A snapshot whose
+// time changed but not its size or checksum (sameSnapshot) is the same.
+// The caller holds syncMu.
 func (s *Store) appendChange(c loggedChange) (*logState, error) {
 	next := s.log
 	if next.base.Base == "" {
 		return nil, errors.New("no snapshot to extend")
 	}
 	fi, err := os.Stat(s.path)
-	if err != nil || fi.Size() != next.base.SnapshotSize || fi.ModTime().UnixNano() != next.base.SnapshotModTime {
-		return nil, errors.New("the snapshot changed on disk")
+	if err != nil {
+		return nil, fmt.Errorf("the snapshot changed on disk: %w", err)
+	}
+	bySum, err := s.sameSnapshot(fi, next.base.SnapshotSize, next.base.SnapshotModTime, next.base.SnapshotSum)
+	if err != nil {
+		return nil, fmt.Errorf("the snapshot changed on disk: %w", err)
+	}
+	if bySum {
+		// The same snapshot with a new time (copied back over itself):
+		// the log goes on over it, and a log started now says so.
+		next.base.SnapshotModTime = fi.ModTime().UnixNano()
 	}
 	rec := framelog.Frame(encodeChange(c))
 	if end := next.valid + int64(len(rec)); float64(end) > s.logShare*float64(next.base.SnapshotSize) {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -535,4 +536,122 @@ func TestLogChangeRoundTrip(t *testing.T) {
 			t.Errorf("a change of %d bytes (of %d) decoded", len(bad), len(b))
 		}
 	}
+}
+
+// TestLogSnapshotCopied: the changes a change log holds over a snapshot
+// whose time changed but not its bytes (the folder copied without times)
+// are kept: Open takes the segment file and replays the log, writing the
+// log's header again with the new time; the next Sync appends to the log
+// rather than compacting. A snapshot of another save (a byte of it
+// changed, same size) is not taken for the log's: its changes are
+// ignored.
+func TestLogSnapshotCopied(t *testing.T) {
+	emb := newFake("fake-16", 16)
+	base := corpusOf(10, 3)
+	one := append(slices.Clone(base), makeDoc("new", 2, "v1"))
+	two := append(slices.Clone(one), makeDoc("newer", 2, "v1"))
+
+	t.Run("copied", func(t *testing.T) {
+		src := t.TempDir()
+		loggedStore(t, src, emb, base, [][]Doc{one})
+		dir := copyDir(t, src)
+		snapBefore, err := os.ReadFile(filepath.Join(dir, SnapshotName))
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		s, logs := openLogging(t, dir, emb)
+		if !fromSegment(s) {
+			t.Error("Open read the snapshot although only its time changed")
+		}
+		if !strings.Contains(logs, copiedMsg) || strings.Contains(logs, "level=WARN") {
+			t.Errorf("Open logged %q, want the snapshot told by its checksum, no warning", logs)
+		}
+		sameIndex(t, s, reference(t, emb, one))
+
+		mustSync(t, s, two)
+		if snap, _ := os.ReadFile(filepath.Join(dir, SnapshotName)); !bytes.Equal(snap, snapBefore) {
+			t.Error("the Sync after the copy compacted rather than appending to the log")
+		}
+		again, logs := openLogging(t, dir, emb)
+		if !fromSegment(again) || logs != "" {
+			t.Errorf("reopened from the segment: %v, logging %q; want it, silently", fromSegment(again), logs)
+		}
+		sameIndex(t, again, reference(t, emb, two))
+	})
+
+	t.Run("touched while open", func(t *testing.T) {
+		// The snapshot's time changes under an open store: its next Sync
+		// appends to the log all the same.
+		dir := t.TempDir()
+		s, _ := loggedStore(t, dir, emb, base, [][]Doc{one})
+		touch(t, s.Path())
+		snapBefore, err := os.ReadFile(s.Path())
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustSync(t, s, two)
+		if snap, _ := os.ReadFile(s.Path()); !bytes.Equal(snap, snapBefore) {
+			t.Error("the Sync compacted rather than appending to the log")
+		}
+		sameIndex(t, s, reference(t, emb, two))
+		sameIndex(t, mustOpen(t, dir, emb), reference(t, emb, two))
+	})
+
+	t.Run("a byte changed", func(t *testing.T) {
+		dir := t.TempDir()
+		loggedStore(t, dir, emb, base, [][]Doc{one})
+		flipSnapshotByte(t, filepath.Join(dir, SnapshotName))
+		s, logs := openLogging(t, dir, emb)
+		if fromSegment(s) {
+			t.Error("Open took the segment file of another snapshot")
+		}
+		if strings.Contains(logs, copiedMsg) {
+			t.Errorf("Open logged %q for a snapshot that changed", logs)
+		}
+		sameIndex(t, s, reference(t, emb, base))
+	})
+}
+
+// TestLogWithoutChecksum: a change log written before the snapshot's
+// checksum was recorded (or by an older scobot over a newer snapshot)
+// still applies by the snapshot's time; with the time changed, it and a
+// segment file without checksum are rejected, as they were.
+func TestLogWithoutChecksum(t *testing.T) {
+	emb := newFake("fake-16", 16)
+	base := corpusOf(10, 3)
+	one := append(slices.Clone(base), makeDoc("new", 2, "v1"))
+	old := func(t *testing.T, segmentToo bool) string {
+		dir := t.TempDir()
+		s, _ := loggedStore(t, dir, emb, base, [][]Doc{one})
+		lf, err := readLog(s.logPath(), 0)
+		if err != nil || lf == nil {
+			t.Fatalf("readLog = %v, %v", lf, err)
+		}
+		h := lf.header
+		h.SnapshotSum = ""
+		if err := s.rewriteLogHeader(h, lf.ends[0]); err != nil {
+			t.Fatal(err)
+		}
+		if segmentToo {
+			editSegmentMeta(t, s.segmentPath(), func(m *segMeta) { m.SnapshotSum = "" })
+		}
+		return dir
+	}
+	t.Run("same time", func(t *testing.T) {
+		s, logs := openLogging(t, old(t, false), emb)
+		if !fromSegment(s) || logs != "" {
+			t.Errorf("opened from the segment: %v, logging %q; want it, silently", fromSegment(s), logs)
+		}
+		sameIndex(t, s, reference(t, emb, one))
+	})
+	t.Run("touched", func(t *testing.T) {
+		dir := old(t, true)
+		touch(t, filepath.Join(dir, SnapshotName))
+		s := mustOpen(t, dir, emb)
+		if fromSegment(s) {
+			t.Error("took a segment file without checksum for a snapshot of another time")
+		}
+		sameIndex(t, s, reference(t, emb, base))
+	})
 }

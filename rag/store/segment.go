@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"maps"
 	"math"
 	"os"
@@ -65,17 +64,28 @@ type segMeta struct {
 	SnapshotSize    int64  `json:"snapshot_size"`
 	SnapshotModTime int64  `json:"snapshot_mod_time"` // Unix nanoseconds
 	Form            string `json:"form"`              // "sparse" or "dense"
+	// SnapshotSum is the snapshot's checksum (snapsum.go), which tells
+	// the snapshot when its time changed but not its bytes (a copy);
+	// absent from segment files written before it was recorded.
+	SnapshotSum string `json:"snapshot_sum,omitempty"`
 }
 
 // segment is what a segment file gives Open.
 type segment struct {
 	docs map[string]docEntry
 	rows vecscan.Rows // Gen unset
+	// sum is the snapshot's checksum the segment recorded ("" if none);
+	// bySum says that it took the checksum to tell the snapshot (its
+	// time had changed).
+	sum   string
+	bySum bool
 }
 
-// readSegment reads the segment file at path, made from the snapshot
-// described by snap for the embedder embID. Any mismatch is an error.
-func readSegment(path string, snap fs.FileInfo, embID string) (*segment, error) {
+// readSegment reads the segment file at path, made for the embedder embID
+// from the snapshot on disk: same checks that the snapshot is the one of
+// the size, time and checksum the segment recorded (Store.sameSnapshot).
+// Any mismatch is an error.
+func readSegment(path, embID string, same func(size, mtime int64, sum string) (bool, error)) (*segment, error) {
 	f, err := segfile.Read(path, segmentVersion)
 	if err != nil {
 		return nil, err
@@ -93,14 +103,16 @@ func readSegment(path string, snap fs.FileInfo, embID string) (*segment, error) 
 		return nil, fmt.Errorf("segment of snapshot format %d, want %d", m.Format, formatVersion)
 	case m.Embedder != embID:
 		return nil, fmt.Errorf("segment of embedder %q, want %q", m.Embedder, embID)
-	case m.SnapshotSize != snap.Size() || m.SnapshotModTime != snap.ModTime().UnixNano():
-		return nil, errors.New("segment made from another snapshot")
 	case m.Chunks < 0 || m.Docs < 0 || m.Dim < 0 || (m.Chunks > 0 && m.Dim == 0) ||
 		m.Docs > len(section(secDocs)) || m.Chunks > len(section(secChunks)):
 		// Every document and chunk takes bytes of its section.
 		return nil, errors.New("segment meta out of range")
 	}
-	sg := &segment{docs: make(map[string]docEntry, m.Docs)}
+	bySum, err := same(m.SnapshotSize, m.SnapshotModTime, m.SnapshotSum)
+	if err != nil {
+		return nil, fmt.Errorf("segment: %w", err)
+	}
+	sg := &segment{docs: make(map[string]docEntry, m.Docs), sum: m.SnapshotSum, bySum: bySum}
 	type docCount struct {
 		id, hash string
 		n        int
@@ -185,7 +197,8 @@ func cmpErr(err error) error {
 }
 
 // writeSegment writes the segment file for the index as it is, after its
-// snapshot was saved; the caller holds syncMu. The vectors are taken from
+// snapshot was saved (or, read, when the segment file did not match it);
+// the caller holds syncMu. The vectors are taken from
 // s.rows, or gathered from chromem-go when there are none at hand (and kept
 // in s.rows for the packed scan).
 func (s *Store) writeSegment(ctx context.Context) error {
@@ -196,6 +209,13 @@ func (s *Store) writeSegment(ctx context.Context) error {
 	if err := s.ensureRows(ctx); err != nil {
 		return fmt.Errorf("couldn't write the index's segment file: %w", err)
 	}
+	// Known after a save or an Open from the segment file; read from the
+	// snapshot just loaded otherwise (the segment file was missing or
+	// unusable, a path that decodes the whole snapshot anyway).
+	sum, err := s.snapshotSum(fi)
+	if err != nil {
+		s.logger.Debug("writing the index's segment file without the snapshot's checksum", "err", err)
+	}
 	s.mu.RLock()
 	rows := *s.rows
 	ids := slices.Sorted(maps.Keys(s.docs))
@@ -204,7 +224,7 @@ func (s *Store) writeSegment(ctx context.Context) error {
 		docs[i] = s.docs[id]
 	}
 	m := segMeta{Format: formatVersion, Embedder: s.embID, Dim: rows.Dim, Docs: len(ids), Chunks: len(rows.Chunks),
-		Content: s.contentSig(), SnapshotSize: fi.Size(), SnapshotModTime: fi.ModTime().UnixNano(), Form: "sparse"}
+		Content: s.contentSig(), SnapshotSize: fi.Size(), SnapshotModTime: fi.ModTime().UnixNano(), SnapshotSum: sum, Form: "sparse"}
 	s.mu.RUnlock()
 	if rows.Dense != nil {
 		m.Form = "dense"

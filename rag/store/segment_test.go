@@ -3,9 +3,12 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"strings"
@@ -13,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scobot/scobot/internal/segfile"
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/vecscan"
 )
@@ -159,11 +163,14 @@ func TestSegmentFallback(t *testing.T) {
 			mustSync(t, s, segDocs())
 			write(t, seg, old)
 		}},
-		{"snapshot touched", func(t *testing.T, dir, _ string, _ []byte) {
-			later := time.Now().Add(time.Hour)
-			if err := os.Chtimes(dir+"/"+SnapshotName, later, later); err != nil {
-				t.Fatal(err)
-			}
+		{"snapshot touched, no checksum", func(t *testing.T, dir, seg string, _ []byte) {
+			// A segment file written before the snapshot's checksum was
+			// recorded: the time alone tells.
+			editSegmentMeta(t, seg, func(m *segMeta) { m.SnapshotSum = "" })
+			touch(t, filepath.Join(dir, SnapshotName))
+		}},
+		{"snapshot touched, a byte changed", func(t *testing.T, dir, _ string, _ []byte) {
+			flipSnapshotByte(t, filepath.Join(dir, SnapshotName))
 		}},
 		{"missing", func(t *testing.T, _, seg string, _ []byte) {
 			if err := os.Remove(seg); err != nil {
@@ -202,6 +209,172 @@ func TestSegmentFallback(t *testing.T) {
 				t.Error("the segment file was not written again")
 			}
 		})
+	}
+}
+
+// touch sets the modification time of the file at path an hour ahead.
+func touch(t *testing.T, path string) {
+	t.Helper()
+	later := time.Now().Add(time.Hour)
+	if err := os.Chtimes(path, later, later); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// flipSnapshotByte changes a digit of the time of the save that the
+// snapshot at path records in its manifest (its size, its being readable
+// and the index it holds unchanged) and touches it: the snapshot of
+// another save of the same content.
+func flipSnapshotByte(t *testing.T, path string) {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.LastIndex(b, []byte(`"saved":`))
+	if i < 0 {
+		t.Fatal("no time of save in the snapshot")
+	}
+	b[i+len(`"saved":`)+3] ^= 1 // a digit stays a digit
+	write(t, path, b)
+	touch(t, path)
+}
+
+// editSegmentMeta rewrites the segment file at path with its meta section
+// changed by edit.
+func editSegmentMeta(t *testing.T, path string, edit func(*segMeta)) {
+	t.Helper()
+	f, err := segfile.Read(path, segmentVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sections []segfile.Section
+	for _, name := range f.Names() {
+		b, _ := f.Section(name)
+		if name == secMeta {
+			var m segMeta
+			if err := json.Unmarshal(b, &m); err != nil {
+				t.Fatal(err)
+			}
+			edit(&m)
+			if b, err = json.Marshal(m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b = slices.Clone(b)
+		sections = append(sections, segfile.Section{Name: name, Write: func(w io.Writer) error { _, err := w.Write(b); return err }})
+	}
+	f.Close()
+	if err := segfile.WriteFile(path, segmentVersion, sections); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// segMetaOf reads the meta section of the segment file at path.
+func segMetaOf(t *testing.T, path string) segMeta {
+	t.Helper()
+	f, err := segfile.Read(path, segmentVersion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	b, _ := f.Section(secMeta)
+	var m segMeta
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// copyDir copies every file of the folder src into a new folder, as cp -r
+// does: the copies have new modification times. It returns the new folder.
+func copyDir(t *testing.T, src string) string {
+	t.Helper()
+	dst := t.TempDir()
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		write(t, filepath.Join(dst, e.Name()), b)
+	}
+	// On a file system with coarse times, the copy could keep the time.
+	from, err := os.Stat(filepath.Join(src, SnapshotName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if to, err := os.Stat(filepath.Join(dst, SnapshotName)); err != nil || to.ModTime().Equal(from.ModTime()) {
+		touch(t, filepath.Join(dst, SnapshotName))
+	}
+	return dst
+}
+
+// copiedMsg is what the store logs when it tells a snapshot by its checksum.
+const copiedMsg = "its content is unchanged"
+
+// TestSegmentSnapshotCopied: a snapshot whose time changed but not its
+// bytes (touched, or the folder copied without times) is told by its
+// checksum: Open takes the index from the segment file, says so at Info
+// level, and writes the segment again with the new time, so that the
+// next Open takes it by its time, saying nothing.
+func TestSegmentSnapshotCopied(t *testing.T) {
+	emb := sparseFake{newFake("sparse-64", 64)}
+	for _, tc := range []struct {
+		name   string
+		change func(t *testing.T, dir string) string
+	}{
+		{"touched", func(t *testing.T, dir string) string { touch(t, filepath.Join(dir, SnapshotName)); return dir }},
+		{"copied", copyDir},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			built := mustOpen(t, dir, emb)
+			mustSync(t, built, segDocs())
+			if m := segMetaOf(t, built.segmentPath()); !strings.HasPrefix(m.SnapshotSum, sumPrefix) {
+				t.Fatalf("the segment recorded the snapshot's checksum %q", m.SnapshotSum)
+			}
+			dir = tc.change(t, dir)
+
+			s, logs := openLogging(t, dir, emb)
+			if !fromSegment(s) {
+				t.Fatal("Open read the snapshot although only its time changed")
+			}
+			if !strings.Contains(logs, "level=INFO") || !strings.Contains(logs, copiedMsg) {
+				t.Errorf("Open logged %q, want the snapshot told by its checksum at Info level", logs)
+			}
+			sameIndex(t, s, built)
+			fi, err := os.Stat(filepath.Join(dir, SnapshotName))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m := segMetaOf(t, filepath.Join(dir, SegmentName)); m.SnapshotModTime != fi.ModTime().UnixNano() {
+				t.Error("the segment file was not written again with the snapshot's new time")
+			}
+			again, logs := openLogging(t, dir, emb)
+			if !fromSegment(again) || logs != "" {
+				t.Errorf("reopened from the segment: %v, logging %q; want it, silently", fromSegment(again), logs)
+			}
+		})
+	}
+}
+
+// TestSegmentSnapshotSum: the checksum the segment file records is the
+// snapshot file's, as written by a save and as read back.
+func TestSegmentSnapshotSum(t *testing.T) {
+	dir := t.TempDir()
+	s := mustOpen(t, dir, newFake("fake-8", 8))
+	mustSync(t, s, segDocs())
+	got := segMetaOf(t, s.segmentPath()).SnapshotSum
+	want, err := fileSum(s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Errorf("segment records %q, the snapshot's checksum is %q", got, want)
 	}
 }
 

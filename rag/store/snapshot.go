@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"time"
 
 	"github.com/philippgille/chromem-go"
 
@@ -37,6 +38,12 @@ type manifest struct {
 	Embedder string                 `json:"embedder"`
 	Dim      int                    `json:"dim"`
 	Docs     map[string]manifestDoc `json:"docs"`
+	// Saved is when the snapshot was written (Unix ns). It makes each
+	// save's bytes its own, so that the change log or segment file of an
+	// earlier save of the same content (a compaction that died before it
+	// removed the log) is not taken, by the snapshot's checksum, for this
+	// one's (snapsum.go).
+	Saved int64 `json:"saved,omitempty"`
 }
 
 // manifestDoc is one indexed document in the manifest.
@@ -200,7 +207,8 @@ func (s *Store) save() error {
 	}
 	s.mu.RLock()
 	rows := s.rows
-	m := manifest{Format: formatVersion, Embedder: s.embID, Dim: s.dim, Docs: make(map[string]manifestDoc, len(s.docs))}
+	m := manifest{Format: formatVersion, Embedder: s.embID, Dim: s.dim, Docs: make(map[string]manifestDoc, len(s.docs)),
+		Saved: time.Now().UnixNano()}
 	for id, d := range s.docs {
 		ids := make([]string, len(d.chunks))
 		for i, c := range d.chunks {
@@ -221,16 +229,27 @@ func (s *Store) save() error {
 			return fmt.Errorf("couldn't store manifest: %w", err)
 		}
 	}
-	if err := s.write(s.path, func(w io.Writer) error { return writeSnapshot(w, s.embID, b, rows) }); err != nil {
+	// The checksum of the bytes as they stream to the file (snapsum.go).
+	var sum string
+	if err := s.write(s.path, func(w io.Writer) error {
+		h := newSnapshotHash()
+		if err := writeSnapshot(io.MultiWriter(w, h), s.embID, b, rows); err != nil {
+			return err
+		}
+		sum = formatSum(h)
+		return nil
+	}); err != nil {
 		return err
 	}
 	// The snapshot is saved, and holds every change of the log: a log
 	// left behind (its removal failed) names the previous snapshot as its
-	// base and is ignored.
+	// base (another time and, by the manifest's Saved, another checksum)
+	// and is ignored.
 	fi, err := os.Stat(s.path)
 	if err != nil {
 		return fmt.Errorf("couldn't read the saved index: %w", err)
 	}
+	s.noteSum(fi, sum)
 	s.loadMu.Lock()
 	s.mu.Lock()
 	s.log = logState{base: s.baseHeader(fi)}

@@ -125,6 +125,10 @@ type Store struct {
 	// log is the snapshot and change log on disk that memory reflects
 	// (journal.go); changed by Sync under syncMu, loadMu and mu.
 	log logState
+
+	sumMu    sync.Mutex // guards the fields below
+	sum      snapSum    // the snapshot file's checksum, when known (snapsum.go)
+	copyTold bool       // tellCopied has logged
 }
 
 // docEntry is one indexed document: its content hash and its chunks ordered
@@ -192,14 +196,17 @@ func Open(ctx context.Context, dir string, emb Embedder, logger *slog.Logger) (*
 }
 
 // baseHeader describes the snapshot file fi as the base of a change log,
-// holding the index as it is in memory now.
+// holding the index as it is in memory now, with the file's checksum when
+// the store knows it (from the save, or the segment file accepted); it
+// never reads the file.
 func (s *Store) baseHeader(fi fs.FileInfo) logHeader {
 	return logHeader{Format: formatVersion, Embedder: s.embID, Base: s.contentSig(),
-		SnapshotSize: fi.Size(), SnapshotModTime: fi.ModTime().UnixNano()}
+		SnapshotSize: fi.Size(), SnapshotModTime: fi.ModTime().UnixNano(), SnapshotSum: s.knownSum(fi)}
 }
 
 // openSegment takes the index from its segment file (SegmentName) when
-// that file was made from the snapshot as it is on disk, leaving the
+// that file was made from the snapshot as it is on disk (by its time, or
+// by its checksum, see sameSnapshot), leaving the
 // snapshot unread until ensureDB, and replays the change log over it. It
 // reports whether it did; a segment file it cannot use is logged at Debug
 // level and left for Open's fallback to write again.
@@ -208,7 +215,9 @@ func (s *Store) openSegment() bool {
 	if err != nil {
 		return false // no snapshot (or none readable): Open's own path says which
 	}
-	sg, err := readSegment(s.segmentPath(), snap, s.embID)
+	sg, err := readSegment(s.segmentPath(), s.embID, func(size, mtime int64, sum string) (bool, error) {
+		return s.sameSnapshot(snap, size, mtime, sum)
+	})
 	if err != nil {
 		if !errors.Is(err, fs.ErrNotExist) {
 			s.logger.Debug("ignoring the index's segment file; loading the snapshot", "path", s.segmentPath(), "err", err)
@@ -222,8 +231,22 @@ func (s *Store) openSegment() bool {
 	s.dim = sg.rows.Dim
 	sg.rows.Gen = s.gen
 	s.rows = &sg.rows
+	s.noteSum(snap, sg.sum) // accepted: the sum it recorded is the file's
 	s.log.base = s.baseHeader(snap)
 	s.logger.Debug("opened the index from its segment file", "path", s.segmentPath(), "docs", len(s.docs), "chunks", s.n)
+	if sg.bySum {
+		// A copy that lost its times: the segment file is written again
+		// with the snapshot's new time (from the rows at hand, before the
+		// log is replayed over them), so that the next Open need not read
+		// the snapshot to tell. If that fails, each Open tells by the
+		// checksum.
+		s.syncMu.Lock()
+		err := s.writeSegment(context.Background())
+		s.syncMu.Unlock()
+		if err != nil {
+			s.logger.Debug("couldn't write the index's segment file again", "err", err)
+		}
+	}
 	s.replayLog()
 	s.notes = loadNotes(s.path+notesSuffix, s.contentSig(), s.logger)
 	return true
