@@ -60,6 +60,28 @@ type Candidate struct {
 // perhaps, are not).
 var additiveRE = regexp.MustCompile(`(?i)\b(?:also|too|as well|likewise)\b|也[^门许就罢]|亦|还(?:将|会|有|同|与|表示|强调|指出|出席|参加|会见)|(?:^|[^\p{L}])(?:также|тоже)(?:$|[^\p{L}])`)
 
+// additiveWords are what additiveRE looks for, as plain strings: a
+// sentence holding none of them is not matched against it (a regular
+// expression per candidate sentence is most of the cost of choosing them).
+var additiveWords = []string{"lso", "too", "as well", "ikewise", "也", "亦", "还", "также", "тоже"}
+
+// adds reports whether s adds to the sentence before it (additiveRE).
+func adds(s string) bool {
+	for _, w := range additiveWords {
+		if strings.Contains(s, w) {
+			return additiveRE.MatchString(s)
+		}
+	}
+	return false
+}
+
+// opensWithPronoun reports whether s opens with a personal pronoun
+// (pronounStartRE), looking at its first letter before the expression.
+func opensWithPronoun(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return strings.ContainsRune("HST他她ОЕИ", r) && pronounStartRE.MatchString(s)
+}
+
 // pronounStartRE finds a sentence that opens with a personal pronoun.
 var pronounStartRE = regexp.MustCompile(`^(?:He|She|They|His|Her|Their)\b|^(?:他|她)们?|^(?:Он|Она|Они|Его|Её|Ее|Их)(?:$|[^\p{L}])`)
 
@@ -244,11 +266,12 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 	var out []Candidate
 	for _, s := range ss {
 		c := Candidate{Text: s.text, Passage: s.p, Rank: s.rank, Lang: s.p.Lang, Parts: make([]float64, parts), own: make([]float64, parts)}
+		pronoun := s.back != nil && opensWithPronoun(s.text)
 		for i, u := range units {
 			h := u.Holds(s.s.Has)
 			if h == 0 && u.Kind == retrieve.UnitEntity && s.prev != nil {
 				h = pm.PreviousShare * u.Holds(s.prev.Has)
-				if h == 0 && s.back != nil && pronounStartRE.MatchString(s.text) {
+				if h == 0 && pronoun {
 					// "Zhang Ming has taken charge … Zhang took over … He
 					// was until recently …": "he" is who the passage is
 					// about, named a sentence or two before.
@@ -270,7 +293,7 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 				}
 			}
 		}
-		if s.prev != nil && pronounStartRE.MatchString(s.text) && e.SentenceAnswers(s.prev, q).Has(retrieve.AnswerPerson) {
+		if s.prev != nil && opensWithPronoun(s.text) && e.SentenceAnswers(s.prev, q).Has(retrieve.AnswerPerson) {
 			c.referent = s.prev.Text
 		}
 		norm := math.Sqrt(1+float64(s.n)/pm.LengthTerms) * (1 + pm.RankDecay*float64(s.rank))
@@ -300,7 +323,7 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 			}
 			c.Score = max(c.Score, c.Parts[pi])
 		}
-		if c.Score > 0 && s.next != nil && additiveRE.MatchString(s.next.Text) {
+		if c.Score > 0 && s.next != nil && adds(s.next.Text) {
 			// The sentence after adds to this one's point ("…将出席峰会。
 			// 独联体执委会主席鲁沙伊洛也将与会。", "He also met …"):
 			// quoted alone, this one would tell half of it.
