@@ -127,7 +127,10 @@ func TestManyChatsAnsweredConcurrently(t *testing.T) {
 		hold        time.Duration
 		wantPeak    int
 	}{
-		{"50 chats, endpoint allows 50", 50, 50, 50, time.Second, 50},
+		// hold is only a fallback: with the calls in flight at once, the
+		// model answers as soon as release arrive; a shared, loaded machine
+		// may take more than a second to start fifty.
+		{"50 chats, endpoint allows 50", 50, 50, 50, 5 * time.Second, 50},
 		{"12 chats, endpoint allows 3", 12, 3, 4, 100 * time.Millisecond, 3},
 	}
 	for _, tt := range tests {
