@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/scobot/scobot/bot"
@@ -119,14 +118,16 @@ func openApp(ctx context.Context, cfg config, log *slog.Logger, opts openOptions
 // buildApp (openOptions.corpus); a later build must use opts.
 func openLoading(ctx context.Context, cfg config, log *slog.Logger, opts openOptions) (*resources, openOptions, error) {
 	first := opts
-	var loaded chan corpusResult
+	var loaded chan struct{} // closed once lc and lerr are set
+	var lc *loadedCorpus
+	var lerr error
 	if dbDir := indexDir(cfg, opts); !opts.rebuild && isDir(dbDir) {
-		loaded = make(chan corpusResult, 1)
+		loaded = make(chan struct{})
 		go func() {
-			lc, err := loadCorpusCached(ctx, loadSetting(cfg, opts), opts.exclude, dbDir, log)
-			loaded <- corpusResult{lc, err}
+			defer close(loaded)
+			lc, lerr = loadCorpusCached(ctx, loadSetting(cfg, opts), opts.exclude, dbDir, log)
 		}()
-		first.corpus = sync.OnceValues(func() (*loadedCorpus, error) { r := <-loaded; return r.lc, r.err })
+		first.corpus = func() (*loadedCorpus, error) { <-loaded; return lc, lerr }
 	}
 	res, err := openResources(ctx, cfg, log, opts)
 	if err != nil {
@@ -136,12 +137,6 @@ func openLoading(ctx context.Context, cfg config, log *slog.Logger, opts openOpt
 		return nil, opts, err
 	}
 	return res, first, nil
-}
-
-// corpusResult is what loadCorpusCached gave.
-type corpusResult struct {
-	lc  *loadedCorpus
-	err error
 }
 
 // indexDir is the index folder of cfg: DB, or the default one for its

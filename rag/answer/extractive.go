@@ -327,7 +327,7 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 			// The sentence after adds to this one's point ("…将出席峰会。
 			// 独联体执委会主席鲁沙伊洛也将与会。", "He also met …"):
 			// quoted alone, this one would tell half of it.
-			if more := withLead(s.p.Text, &retrieve.Sentence{Text: c.Text}, s.next.Text); more != "" {
+			if more := adjoin(s.p.Text, c.Text, s.next.Text); more != "" {
 				c.Text = more
 			}
 		}
@@ -346,16 +346,22 @@ func withLead(text string, prev *retrieve.Sentence, sentence string) string {
 	if prev == nil {
 		return ""
 	}
-	i := strings.Index(text, prev.Text)
+	return adjoin(text, prev.Text, sentence)
+}
+
+// adjoin returns the span of text from first to the end of second, when
+// second follows first within one paragraph; else "".
+func adjoin(text, first, second string) string {
+	i := strings.Index(text, first)
 	if i < 0 {
 		return ""
 	}
-	end := i + len(prev.Text)
-	j := strings.Index(text[end:], sentence)
+	end := i + len(first)
+	j := strings.Index(text[end:], second)
 	if j < 0 || strings.TrimSpace(text[end:end+j]) != "" || strings.ContainsAny(text[end:end+j], "\n\r") {
 		return ""
 	}
-	return text[i : end+j+len(sentence)]
+	return text[i : end+j+len(second)]
 }
 
 // width is how many columns s takes: two for a Han character, one for
@@ -418,7 +424,7 @@ func pickSentences(pm retrieve.Params, q retrieve.Query, cands []Candidate, sig 
 				return false
 			}
 			if chosen[i].Text == c.Text || len(s) >= 2 && retrieve.Jaccard(s, t) >= 0.6 {
-				if c.Lang == q.Lang && chosen[i].Lang != q.Lang && chosen[i].referent == "" {
+				if c.Lang == q.Lang && chosen[i].Lang != q.Lang {
 					chosen[i], sigs[i] = c, s
 				}
 				return false

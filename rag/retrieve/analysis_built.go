@@ -205,7 +205,6 @@ func (e *Engine) loadBuilt(chunks []rag.Chunk, sum uint32, data []byte) error {
 	// order: each run is kept as a part of chunks (capped, so an append
 	// copies), one map entry a document, not a growing copy of every
 	// chunk.
-	known := make(map[string]bool, len(chunks)/8)
 	laidOut := make(chan struct{})
 	go func() {
 		defer close(laidOut)
@@ -218,7 +217,6 @@ func (e *Engine) loadBuilt(chunks []rag.Chunk, sum uint32, data []byte) error {
 				j++
 			}
 			doc := chunks[i].Doc
-			known[doc] = true
 			if prev, ok := e.byDoc[doc]; ok {
 				e.byDoc[doc] = append(prev, chunks[i:j]...)
 			} else {
@@ -231,7 +229,7 @@ func (e *Engine) loadBuilt(chunks []rag.Chunk, sum uint32, data []byte) error {
 	<-laidOut
 	if err == nil {
 		for doc := range docTerms {
-			if !known[doc] {
+			if _, ok := e.byDoc[doc]; !ok {
 				err = fmt.Errorf("analysis has terms of document %q, which the index lacks", doc)
 				break
 			}
