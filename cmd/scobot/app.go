@@ -76,6 +76,10 @@ type openOptions struct {
 	// corpus, when not nil, gives the corpus loaded while the index was
 	// opened (openApp); buildApp loads it itself otherwise.
 	corpus func() (*loadedCorpus, error)
+	// warm has the engine do in the background what it would otherwise
+	// do at the first questions (retrieve.Engine.Warm): for commands that
+	// keep answering (chat, serve), not for one question.
+	warm bool
 }
 
 // errCorpusUnchanged is buildApp's answer to a reload that finds the
@@ -303,6 +307,9 @@ func buildApp(ctx context.Context, cfg config, res *resources, log *slog.Logger,
 		}
 	}
 	phase("engine")
+	if opts.warm {
+		go engine.Warm()
+	}
 	if _, ok := vec.(*vecscan.Index); ok {
 		engine = engine.WithVectorShare(vectorShare(ctx, st, engine, log))
 		phase("vector share")

@@ -80,7 +80,7 @@ func runChat(ctx context.Context, m *Main, c *cli, args []string) error {
 	if *lang != "" && words.Lang(*lang) == "" {
 		return fmt.Errorf("%w: --lang is zh, en or ru, not %q", errUsage, *lang)
 	}
-	a, err := openApp(ctx, c.cfg, c.log, openOptions{})
+	a, err := openApp(ctx, c.cfg, c.log, openOptions{warm: true})
 	if err != nil {
 		return err
 	}

@@ -49,7 +49,7 @@ func runServe(ctx context.Context, m *Main, c *cli, args []string) error {
 		return err
 	}
 	ws := readWatchSetting(c.env, func(msg string) { c.log.Warn(msg) })
-	opts := openOptions{retrievals: retrievalWorkers(c), live: ws.on}
+	opts := openOptions{retrievals: retrievalWorkers(c), live: ws.on, warm: true}
 	// A file skipped at the start or at one reload warns once, not at
 	// every reload.
 	blog := slog.New(newSkippedOnce(c.log.Handler()))

@@ -223,6 +223,29 @@ func TestConcurrentSearch(t *testing.T) {
 	wg.Wait()
 }
 
+// TestSearchInParts: scored in ranges of documents at once, a search
+// finds what it finds in one pass, scores and order alike.
+func TestSearchInParts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	ix := New()
+	for i, d := range synthDocs(rng, 3000, 60) {
+		ix.Add(docID(i), d)
+	}
+	for _, terms := range [][]string{{"t0", "t1", "t2", "t5"}, {"t3"}, {"t8", "t900", "t4"}} {
+		var lists []weighted
+		for _, term := range terms {
+			ps := ix.list(ix.terms[term])
+			lists = append(lists, weighted{ps, ix.IDF(term)})
+		}
+		want := ix.search(lists, 40, 1)
+		for _, parts := range []int{2, 3, 7} {
+			if got := ix.search(lists, 40, parts); !slices.Equal(got, want) {
+				t.Errorf("%v in %d parts: %v, want %v", terms, parts, got, want)
+			}
+		}
+	}
+}
+
 // synthDocs returns n documents of about size terms each, drawn from a
 // Zipf-distributed vocabulary like natural text.
 func synthDocs(rng *rand.Rand, n, size int) [][]string {

@@ -1,6 +1,7 @@
 package retrieve
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -33,8 +34,9 @@ import (
 //	each chunk's number of terms (its BM25 length)
 //	terms, in the vocabulary's numbering
 //	the length in bytes of what follows up to the document term sets,
-//	  then per term: its postings, as (chunk number − previous chunk
-//	  number, tf); so that the postings and the rest decode side by side
+//	  then the BM25 postings of the terms, in their order, as
+//	  lexical.AppendPostings writes them: the index they make decodes a
+//	  term's postings when a question first reads them
 //	document term sets, by document ID: the ID and its term numbers, as
 //	  differences from the previous
 //	years named (sorted), then the newest document date's year
@@ -45,16 +47,12 @@ import (
 // analysisVersion's value at the time (5), so that an encoding an older
 // scobot wrote reads as another version; a change of analysisVersion
 // (what index builds) must change it too.
-const builtVersion = 6
+const builtVersion = 7
 
 // encodeBuilt encodes what index built from the chunks, whose chunksSum
 // is sum (see the layout above).
 func (e *Engine) encodeBuilt(sum uint32) []byte {
-	d := e.lex.Dump()
-	lexNum := make(map[string]int, len(d.Terms))
-	for i, t := range d.Terms {
-		lexNum[t] = i
-	}
+	ids, lens := e.lex.Documents()
 	terms := make([]string, len(e.terms.df))
 	for t, id := range e.terms.ids {
 		terms[id] = t
@@ -63,11 +61,11 @@ func (e *Engine) encodeBuilt(sum uint32) []byte {
 	// the encoding (24 MB at 100k chunks) is seldom grown and copied.
 	const v = binary.MaxVarintLen32
 	size := 8 * v
-	for _, id := range d.IDs {
+	for _, id := range ids {
 		size += 2*v + len(id)
 	}
 	for _, t := range terms {
-		size += 2*v + len(t) + 4*len(d.Postings[lexNum[t]])
+		size += 2*v + len(t) + 4*e.lex.DocFreq(t)
 	}
 	for doc, set := range e.docTerms {
 		size += 2*v + len(doc) + 2*len(set)
@@ -78,28 +76,18 @@ func (e *Engine) encodeBuilt(sum uint32) []byte {
 	str := func(s string) { b = segfile.AppendString(b, s) }
 	uv(builtVersion)
 	uv(uint64(sum))
-	uv(uint64(len(d.IDs)))
-	for _, id := range d.IDs {
+	uv(uint64(len(ids)))
+	for _, id := range ids {
 		str(id)
 	}
-	for _, n := range d.Lens {
+	for _, n := range lens {
 		uv(uint64(n))
 	}
 	uv(uint64(len(terms)))
 	for _, t := range terms {
 		str(t)
 	}
-	var pb []byte // the postings
-	for _, t := range terms {
-		ps := d.Postings[lexNum[t]]
-		pb = binary.AppendUvarint(pb, uint64(len(ps)))
-		prev := int32(-1)
-		for _, p := range ps {
-			pb = binary.AppendUvarint(pb, uint64(p.Doc-prev))
-			pb = binary.AppendUvarint(pb, uint64(p.TF))
-			prev = p.Doc
-		}
-	}
+	pb := e.lex.AppendPostings(nil, terms)
 	uv(uint64(len(pb)))
 	b = append(b, pb...)
 	docs := slices.Sorted(maps.Keys(e.docTerms))
@@ -137,8 +125,8 @@ func (e *Engine) encodeBuilt(sum uint32) []byte {
 // is sum, from data, what encodeBuilt gave for the same chunks. It changes
 // nothing when data does not describe chunks (none, other chunk IDs,
 // damage, another version). It is called on a new engine, whose maps are
-// empty. The chunks are laid out, the postings decoded and the rest
-// decoded side by side: at a million chunks each takes seconds.
+// empty. The chunks are laid out, the BM25 index made and the rest
+// decoded side by side: at a million chunks each takes a second or more.
 func (e *Engine) loadBuilt(chunks []rag.Chunk, sum uint32, data []byte) error {
 	if data == nil {
 		return errors.New("no built structures saved")
@@ -190,14 +178,16 @@ func (e *Engine) loadBuilt(chunks []rag.Chunk, sum uint32, data []byte) error {
 	if r.Err() != nil {
 		return r.fail()
 	}
-	// The postings and the BM25 index, beside the rest.
+	// The BM25 index, beside the rest: its postings are kept encoded (a
+	// copy: data is unmapped once the engine is built) and decoded term by
+	// term when first read.
 	type lexResult struct {
 		lex *lexical.Index
 		err error
 	}
 	lexDone := make(chan lexResult, 1)
 	go func() {
-		lex, err := decodePostings(pb, nterms, lexical.Dump{IDs: ids, Lens: lens, Terms: terms})
+		lex, err := lexical.FromPostings(ids, lens, terms, bytes.Clone(pb))
 		lexDone <- lexResult{lex, err}
 	}()
 	// The chunks laid out by ID and by document, beside the rest; undone
@@ -246,30 +236,6 @@ func (e *Engine) loadBuilt(chunks []rag.Chunk, sum uint32, data []byte) error {
 	}
 	e.lex, e.terms, e.docTerms, e.docYears, e.newest, e.forms = lr.lex, v, docTerms, years, newest, forms
 	return nil
-}
-
-// decodePostings decodes the postings of nterms terms from b and builds
-// the BM25 index of d with them.
-func decodePostings(b []byte, nterms uint64, d lexical.Dump) (*lexical.Index, error) {
-	r := analysisReader{segfile.NewDecoder(b)}
-	d.Postings = make([][]lexical.Posting, nterms)
-	for i := range d.Postings {
-		n := r.count()
-		ps := make([]lexical.Posting, n)
-		doc := int64(-1)
-		for j := range ps {
-			doc += int64(r.Uvarint())
-			ps[j] = lexical.Posting{Doc: int32(doc), TF: int32(r.Uvarint())}
-		}
-		d.Postings[i] = ps
-		if r.Err() != nil {
-			return nil, r.fail()
-		}
-	}
-	if !r.Done() {
-		return nil, r.fail()
-	}
-	return lexical.FromDump(d)
 }
 
 // decodeRest decodes what follows the postings: the document term sets

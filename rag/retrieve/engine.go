@@ -443,6 +443,13 @@ func (e *Engine) DocHas(doc, term string) bool {
 	return ok && e.docTerms[doc].has(id)
 }
 
+// Warm does now what an engine built from saved structures otherwise
+// does at the first questions that need it: decoding the BM25 postings of
+// every term (a second or more of CPU at a million chunks). For commands
+// that keep answering, run it in the background once the engine is built:
+// questions asked meanwhile are answered, decoding what they need.
+func (e *Engine) Warm() { e.lex.DecodeAll() }
+
 // IDF returns the lexical index's inverse document frequency of a term,
 // counted over chunks.
 func (e *Engine) IDF(term string) float64 { return e.lex.IDF(term) }
