@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/scobot/scobot/internal/parallel"
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/retrieve"
 	"github.com/scobot/scobot/rag/tokens"
@@ -89,6 +90,16 @@ func newVersions(e *retrieve.Engine, q retrieve.Query, cache *docCache) *version
 // Originals to cite too. Candidates with no such version are kept as
 // they are; the order is kept.
 func (v *versions) inLanguage(cs []Candidate, lang string, least float64) []Candidate {
+	var need [][2]string // the reports' sentences version reads
+	for _, c := range cs {
+		if c.Lang != lang && c.Score >= least {
+			need = append(need, [2]string{c.Passage.Doc, c.Lang})
+			for _, doc := range v.event(c.Passage.Doc) {
+				need = append(need, [2]string{doc, lang})
+			}
+		}
+	}
+	v.readAhead(need)
 	out := make([]Candidate, len(cs))
 	for i, c := range cs {
 		out[i] = c
@@ -117,6 +128,21 @@ func (v *versions) inLanguage(cs []Candidate, lang string, least float64) []Cand
 // (alsoReported), and those quoting one sentence made one (mergeSame).
 func (v *versions) statements(st []Candidate, lang string) []Candidate {
 	st = v.inLanguage(st, lang, 0)
+	var need [][2]string // the reports' sentences alsoReported reads
+	for _, c := range st {
+		if c.Lang != lang {
+			continue
+		}
+		need = append(need, [2]string{c.Passage.Doc, c.Lang})
+		for _, doc := range v.event(c.Passage.Doc)[1:] {
+			for _, l := range v.e.Languages() {
+				if l != c.Lang {
+					need = append(need, [2]string{doc, l})
+				}
+			}
+		}
+	}
+	v.readAhead(need)
 	for i, c := range st {
 		if c.Lang == lang {
 			st[i] = v.alsoReported(c)
@@ -264,8 +290,31 @@ func (v *versions) match(q, s map[string]bool) (float64, bool) {
 	return j, j >= v.pm.VersionSimilarity
 }
 
+// readAhead works out, on every core, the sentences (with their
+// signatures) of the reports in the languages of need, {doc, lang} pairs,
+// that are not kept yet: the first answer quoting a report of an event
+// reads every report of the event, a dozen of them in a large archive.
+func (v *versions) readAhead(need [][2]string) {
+	var todo [][2]string
+	seen := map[[2]string]bool{}
+	for _, k := range need {
+		if _, kept := v.cache.sentences.Load(k); !kept && !seen[k] {
+			seen[k] = true
+			todo = append(todo, k)
+		}
+	}
+	if len(todo) < 2 {
+		return
+	}
+	_ = parallel.For(len(todo), func(i int) error {
+		v.sentences(todo[i][0], todo[i][1])
+		return nil
+	})
+}
+
 // sentences returns the sentences of a report in one language, each once,
-// with their signatures.
+// with their signatures. It may run on several goroutines at once: it
+// reads v's cache only.
 func (v *versions) sentences(doc, lang string) []located {
 	key := [2]string{doc, lang}
 	if ss, ok := v.cache.sentences.Load(key); ok {
