@@ -1,7 +1,7 @@
 package retrieve
 
 import (
-	"regexp"
+	"strings"
 
 	"github.com/scobot/scobot/rag"
 )
@@ -33,18 +33,51 @@ func (e *Engine) Signature(text string) map[string]bool {
 			sig[c] = true
 		}
 	}
-	for _, m := range numberRE.FindAllString(text, -1) {
+	for rest := text; ; {
+		m, after := nextNumber(rest)
+		if m == "" {
+			break
+		}
 		sig["#"+m] = true
+		rest = after
 	}
 	return sig
 }
 
-// numberRE finds numbers (and years) in text.
-var numberRE = regexp.MustCompile(`[0-9]+(?:\.[0-9]+)?`)
+// nextNumber finds the first number (or year) in s — ASCII digits, with a
+// decimal part after a point — and returns it with what follows it; ""
+// when s has none. It finds what the regular expression
+// [0-9]+(?:\.[0-9]+)? would, without one: a Signature is taken of every
+// sentence of the reports an answer reads.
+func nextNumber(s string) (number, after string) {
+	i := strings.IndexFunc(s, isDigit)
+	if i < 0 {
+		return "", ""
+	}
+	j := digitsEnd(s, i)
+	if j+1 < len(s) && s[j] == '.' && isDigit(rune(s[j+1])) {
+		j = digitsEnd(s, j+1)
+	}
+	return s[i:j], s[j:]
+}
+
+// isDigit reports whether r is an ASCII digit.
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+// digitsEnd returns the end of the run of ASCII digits at s[i:].
+func digitsEnd(s string, i int) int {
+	for i < len(s) && isDigit(rune(s[i])) {
+		i++
+	}
+	return i
+}
 
 // IsNumber reports whether a term is a number (or a year) as a Signature
 // counts numbers.
-func IsNumber(term string) bool { return numberRE.FindString(term) == term }
+func IsNumber(term string) bool {
+	m, _ := nextNumber(term)
+	return m != "" && m == term
+}
 
 // diversify keeps near-duplicates out of the first k places: a passage too
 // similar to one already chosen is moved behind the others, not dropped, so
