@@ -307,9 +307,6 @@ func buildApp(ctx context.Context, cfg config, res *resources, log *slog.Logger,
 		}
 	}
 	phase("engine")
-	if opts.warm {
-		go engine.Warm()
-	}
 	if _, ok := vec.(*vecscan.Index); ok {
 		engine = engine.WithVectorShare(vectorShare(ctx, st, engine, log))
 		phase("vector share")
@@ -320,6 +317,9 @@ func buildApp(ctx context.Context, cfg config, res *resources, log *slog.Logger,
 	}
 	a.engine = engine
 	a.ask = answer.NewAssistant(engine)
+	if opts.warm {
+		go a.ask.Warm()
+	}
 	if gen != nil {
 		a.ask = a.ask.WithGenerator(gen, log)
 	}

@@ -36,6 +36,16 @@ func NewAssistant(engine *retrieve.Engine) *Assistant {
 	return &Assistant{engine: engine, log: slog.New(slog.DiscardHandler), docs: &docCache{}}
 }
 
+// Warm does now what the assistant and its engine otherwise do at the
+// first questions (retrieve.Engine.Warm, and the list of reports by date
+// that finding a report's event searches: 50,000 dates parsed at a
+// million chunks). For commands that keep answering, run it in the
+// background: questions asked meanwhile are answered.
+func (a *Assistant) Warm() {
+	a.docs.datedDocs(a.engine)
+	a.engine.Warm()
+}
+
 // WithGenerator returns a copy of the assistant that writes answers with g,
 // falling back to extractive answers when g fails. log (nil: discard)
 // records the failures.

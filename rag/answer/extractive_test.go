@@ -372,3 +372,22 @@ func answerOfChunks(t *testing.T, chunks []rag.Chunk, q string) rag.Answer {
 	g, lex := ragtest.Glossaries(t)
 	return answerOf(t, retrieve.NewEngine(retrieve.Config{Chunks: chunks, Glossary: g, Lexicon: lex}), q)
 }
+
+// TestWarm: a warmed assistant has the reports by date made, which its
+// first answer would otherwise make, and answers as before.
+func TestWarm(t *testing.T) {
+	e := newTestEngine(t)
+	a := NewAssistant(e)
+	a.Warm()
+	if len(a.docs.dated) == 0 {
+		t.Fatal("Warm did not list the reports by date")
+	}
+	got, err := a.Answer(context.Background(), "王毅在杜尚别提出了什么建议?", rag.AnswerOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := NewAssistant(e).Answer(context.Background(), "王毅在杜尚别提出了什么建议?", rag.AnswerOptions{})
+	if got.Text != want.Text {
+		t.Errorf("warmed answer %q, want %q", got.Text, want.Text)
+	}
+}

@@ -116,11 +116,15 @@ func FromPostings(ids []string, lens []int32, terms []string, enc []byte) (*Inde
 	return ix, nil
 }
 
-// DecodeAll decodes now the postings an index from FromPostings would
-// decode when first read, and then lets their encoding go; an index with
-// its postings decoded already is left as it is. It may run while other
-// goroutines search (the decoding of one term is then done at most twice).
+// DecodeAll does now what the first searches would otherwise do: it
+// works out the documents' length norms and decodes the postings an index
+// from FromPostings would decode when first read, then lets their
+// encoding go. It may run while other goroutines search (the decoding of
+// one term is then done at most twice).
 func (ix *Index) DecodeAll() {
+	if len(ix.ids) > 0 {
+		ix.lengthNorms()
+	}
 	if ix.lazy == nil {
 		return
 	}

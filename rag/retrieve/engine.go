@@ -444,8 +444,9 @@ func (e *Engine) DocHas(doc, term string) bool {
 }
 
 // Warm does now what an engine built from saved structures otherwise
-// does at the first questions that need it: decoding the BM25 postings of
-// every term (a second or more of CPU at a million chunks). For commands
+// does at the first questions that need it: the BM25 length norms, and
+// decoding the postings of every term (a second or more of CPU at a
+// million chunks). For commands
 // that keep answering, run it in the background once the engine is built:
 // questions asked meanwhile are answered, decoding what they need.
 func (e *Engine) Warm() { e.lex.DecodeAll() }
