@@ -54,6 +54,28 @@ type matcher struct {
 func newMatcher(entries []entry) matcher {
 	m := matcher{nodes: []node{{term: -1}}}
 	next := []map[rune]int32{nil} // the children of each node, while building
+	eachTerm(entries, func(key string, t termInfo) { next = m.insert(next, key, t) })
+	for n, children := range next {
+		m.nodes[n].first = int32(len(m.edges))
+		m.nodes[n].count = int32(len(children))
+		for r, child := range children {
+			m.edges = append(m.edges, edge{r: r, child: child})
+		}
+		es := m.edges[m.nodes[n].first:]
+		slices.SortFunc(es, func(a, b edge) int { return cmp.Compare(a.r, b.r) })
+	}
+	m.root = make([]int32, 0x10000)
+	for r, child := range next[0] {
+		if r < 0x10000 {
+			m.root[r] = child
+		}
+	}
+	return m
+}
+
+// eachTerm calls add with the match key (matchKey) and the termInfo of
+// every term of entries, in order; terms with an empty key are left out.
+func eachTerm(entries []entry, add func(key string, t termInfo)) {
 	for ei, e := range entries {
 		for l, col := range e.terms {
 			for _, s := range col {
@@ -75,26 +97,10 @@ func newMatcher(entries []entry) matcher {
 				if s.exact {
 					t.exactKey = dehyphen(fold(s.text, false))
 				}
-				next = m.insert(next, key, t)
+				add(key, t)
 			}
 		}
 	}
-	for n, children := range next {
-		m.nodes[n].first = int32(len(m.edges))
-		m.nodes[n].count = int32(len(children))
-		for r, child := range children {
-			m.edges = append(m.edges, edge{r: r, child: child})
-		}
-		es := m.edges[m.nodes[n].first:]
-		slices.SortFunc(es, func(a, b edge) int { return cmp.Compare(a.r, b.r) })
-	}
-	m.root = make([]int32, 0x10000)
-	for r, child := range next[0] {
-		if r < 0x10000 {
-			m.root[r] = child
-		}
-	}
-	return m
 }
 
 // insert adds t under key, with next the children of each node so far, and

@@ -20,71 +20,11 @@ func newRefGlossary(g *Glossary) *refGlossary {
 	return &refGlossary{g: g, m: newRefMatcher(g.entries)}
 }
 
-// find is Glossary.Find with the reference matcher.
-func (r *refGlossary) find(text string) []Match {
-	var out []Match
-	r.m.scan(text, func(t *refTermInfo, start, end int) {
-		out = append(out, Match{
-			Concept: r.g.entries[t.entry].id,
-			Term:    t.text,
-			Lang:    langName(int(t.lang)),
-			Start:   start,
-			End:     end,
-		})
-	})
-	return out
-}
-
-// concepts is Glossary.Concepts with the reference matcher.
-func (r *refGlossary) concepts(text string) []string {
-	var out []string
-	for _, m := range r.find(text) {
-		seen := false
-		for _, c := range out {
-			seen = seen || c == m.Concept
-		}
-		if !seen {
-			out = append(out, m.Concept)
-		}
-	}
-	return out
-}
-
-// expand is Glossary.Expand with the reference matcher.
-func (r *refGlossary) expand(text string) []string {
-	type found struct {
-		entry int32
-		langs [numLangs]bool
-	}
-	var concepts []found
-	r.m.scan(text, func(t *refTermInfo, _, _ int) {
-		for i := range concepts {
-			if concepts[i].entry == t.entry {
-				concepts[i].langs[t.lang] = true
-				return
-			}
-		}
-		f := found{entry: t.entry}
-		f.langs[t.lang] = true
-		concepts = append(concepts, f)
-	})
-	var out []string
-	seen := make(map[string]bool)
-	for _, f := range concepts {
-		for l, col := range r.g.entries[f.entry].terms {
-			if f.langs[l] {
-				continue
-			}
-			for _, s := range col {
-				if !seen[s.text] {
-					seen[s.text] = true
-					out = append(out, s.text)
-				}
-			}
-		}
-	}
-	return out
-}
+// find, concepts and expand are Glossary's Find, Concepts and Expand with
+// the reference matcher.
+func (r *refGlossary) find(text string) []Match      { return r.g.find(&r.m, text) }
+func (r *refGlossary) concepts(text string) []string { return r.g.concepts(&r.m, text) }
+func (r *refGlossary) expand(text string) []string   { return r.g.expand(&r.m, text) }
 
 // sameAsBefore reports, through t, where g's Find, Concepts or Expand on
 // text differ from the reference's.
@@ -135,7 +75,7 @@ func sameAsBeforeGlossaries(t testing.TB) map[string]*Glossary {
 // TestMatcherSameAsBefore checks that the matcher finds exactly what the
 // matcher before the per-scan rune buffer found (matchref_test.go), on the
 // seed reports, on every line of the real development documents (if
-// /work/shared/realdev/docs is there) and on generated texts mixing
+// ../shared/realdev/docs is beside the repository) and on generated texts mixing
 // simplified and traditional Chinese, English with hyphens, dashes, curly
 // apostrophes and full-width letters, Russian case forms, zero-width
 // characters, runs of white space and invalid UTF-8.
@@ -152,9 +92,9 @@ func TestMatcherSameAsBefore(t *testing.T) {
 	for _, p := range seeds {
 		addDoc(readSeed(t, strings.TrimSuffix(filepath.Base(p), ".txt")))
 	}
-	real, _ := filepath.Glob("/work/shared/realdev/docs/*")
+	real, _ := filepath.Glob("../../../shared/realdev/docs/*")
 	if len(real) == 0 {
-		t.Log("no /work/shared/realdev/docs: testing without the real documents")
+		t.Log("no ../shared/realdev/docs beside the repository: testing without the real documents")
 	}
 	for _, p := range real {
 		b, err := os.ReadFile(p)
