@@ -400,6 +400,11 @@ var (
 	initialsRE   = regexp.MustCompile(`(?:^|[^\p{L}])\p{Lu}\.\s?(?:\p{Lu}\.\s?)?\p{Lu}\p{Ll}+`)
 )
 
+// statementRE finds a report of what someone said, in any of the ways
+// reports put it: said, stressed, called for, proposed, 表示, 指出, 强调,
+// 提出, заявил, подчеркнул …
+var statementRE = regexp.MustCompile(`(?i)\b(?:say|says|said|saying|tell|tells|told|stat(?:e|es|ed|ing|ement)|speech|spoke|remarks?|stress(?:es|ed)?|emphasi[sz](?:e|es|ed)|underlin(?:e|es|ed)|not(?:e|es|ed)|point(?:s|ed)? out|call(?:s|ed)? (?:for|on)|urg(?:e|es|ed)|propos(?:e|es|ed|al)|suggest(?:s|ed)?|put(?:s)? forward|announc(?:e|es|ed)|declar(?:e|es|ed)|express(?:es|ed)?|add(?:s|ed)|believ(?:e|es|ed)|hop(?:e|es|ed)|welcom(?:e|es|ed)|voic(?:e|es|ed)|reaffirm(?:s|ed)?|warn(?:s|ed)?|address(?:es|ed)?)\b|说|表示|称|指出|强调|认为|提出|呼吁|讲话|致辞|发言|主张|表明|介绍|希望|欢迎|宣布|倡议|建议|谈到|阐述|重申|敦促|(?:^|[^\p{L}])(?:заяв|сказа|отмет|подчеркн|призва|предлож|выступ|сообщ|говор|указа)\p{L}*`)
+
 // bylineRE finds a dateline's byline, "(记者单璐 张硕)", "(reporter …)",
 // whose names are the reporters', never an answer.
 var bylineRE = regexp.MustCompile(`[(（]\s*(?:记者|通讯员|reporters?|by)\b?[^)）]{0,40}[)）]`)
@@ -438,6 +443,9 @@ func (e *Engine) answerTypes(text string, q Query, need Answers) Answers {
 		text = bylineRE.ReplaceAllString(text, " ")
 	}
 	var a Answers
+	if need.Has(AnswerWords) && statementRE.MatchString(text) {
+		a |= 1 << AnswerWords
+	}
 	if need.Has(AnswerDate) && dateRE.MatchString(text) {
 		a |= 1 << AnswerDate
 	}

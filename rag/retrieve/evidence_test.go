@@ -88,6 +88,11 @@ func TestHoldsAnswer(t *testing.T) {
 		{"设在塔什干的机构由阿利莫夫领导。", AnswerPerson, true},
 		{"The meeting was held in Dushanbe.", AnswerPlace, true},
 		{"The meeting was held.", AnswerPlace, false},
+		{"He said the SCO had grown.", AnswerWords, true},
+		{"王毅指出,上合组织不断壮大。", AnswerWords, true},
+		{"Лавров заявил, что ШОС растёт.", AnswerWords, true},
+		{"Modi, Tokayev and Xi attended the meeting.", AnswerWords, false},
+		{"莫迪、托卡耶夫出席会议。", AnswerWords, false},
 		{"Anything at all.", AnswerAny, true},
 	} {
 		if got := e.HoldsAnswer(tt.text, tt.t, q); got != tt.want {
@@ -167,6 +172,14 @@ func TestUnitsPartsAndAnswerTypes(t *testing.T) {
 		"Когда состоялся саммит?":                  AnswerDate,
 		"他在任的是哪几年？":                                AnswerDate,
 		"In which years did he serve?":             AnswerDate,
+		// What someone said: a statement, not an attendance list.
+		"What did Imran Khan say in his speech?": AnswerWords,
+		"What did Lavrov say about Afghanistan?": AnswerWords,
+		"王毅在讲话中说了什么？":                            AnswerWords,
+		"Что заявил Лавров в Ташкенте?":          AnswerWords,
+		"What did they agree when Putin spoke?":  AnswerAny,
+		"Who said it?":                           AnswerPerson,
+		"When did he say it?":                    AnswerDate,
 	} {
 		if got := answerType(q); got != want {
 			t.Errorf("answerType(%q) = %d, want %d", q, got, want)
@@ -267,5 +280,29 @@ func TestOutsideYears(t *testing.T) {
 		if got := e.outsideYears(TimeConstraint{Years: []int{y}}); got != want {
 			t.Errorf("outsideYears(%s) = %v, want %v", years, got, want)
 		}
+	}
+}
+
+// TestWhatSomeoneSaid: "what did X say in his speech" is answered from a
+// report of X's words, and refused where the reports only list X among
+// those present (the speech, and any statement, missing: Lacks).
+func TestWhatSomeoneSaid(t *testing.T) {
+	attended := rag.Chunk{ID: "bishkek#0", Doc: "bishkek", Lang: "en", Date: "2019-06-14", Text: "The SCO summit opened in Bishkek on 14 June 2019. Narendra Modi, Xi Jinping, Imran Khan and Vladimir Putin attended the meeting. Sooronbay Jeenbekov chaired it."}
+	said := rag.Chunk{ID: "bishkek#1", Doc: "bishkek", Lang: "en", Date: "2019-06-14", Text: "At the Bishkek summit Imran Khan said that Pakistan would deepen its cooperation with the SCO against terrorism."}
+	ctx := context.Background()
+	const q = "What did Imran Khan say in his speech at the Bishkek summit?"
+	r, err := newGlossaryEngine(t, append(ragtest.Fixture(), attended)).Retrieve(ctx, q, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Query.Parts[0].Answer != AnswerWords || !r.Abstains() {
+		t.Errorf("only the attendance reported: asks for %d, abstains %v (evidence %+v)", r.Query.Parts[0].Answer, r.Abstains(), r.Evidence)
+	}
+	r, err = newGlossaryEngine(t, append(ragtest.Fixture(), attended, said)).Retrieve(ctx, q, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Abstains() {
+		t.Errorf("his words reported, yet refused (evidence %+v)", r.Evidence)
 	}
 }

@@ -49,7 +49,7 @@ type ExplainedPassage struct {
 
 var (
 	unitKindNames   = map[UnitKind]string{UnitEntity: "entity", UnitPhrase: "phrase", UnitWord: "word", UnitTerm: "term"}
-	answerTypeNames = map[AnswerType]string{AnswerAny: "any", AnswerDate: "date", AnswerPlace: "place", AnswerPerson: "person", AnswerNumber: "number"}
+	answerTypeNames = map[AnswerType]string{AnswerAny: "any", AnswerDate: "date", AnswerPlace: "place", AnswerPerson: "person", AnswerNumber: "number", AnswerWords: "words"}
 )
 
 // Explain describes the retrieval.

@@ -133,6 +133,11 @@ const (
 	AnswerPlace                    // a place: "where", "in which city", "在哪里"
 	AnswerPerson                   // a person: "who", "谁", "кто"
 	AnswerNumber                   // a number: "how many", "多少", "сколько"
+	// AnswerWords is what someone said: "what did Imran Khan say in his
+	// speech", "讲了什么", "что заявил": a text reporting a statement
+	// (said, stressed, proposed, 表示, 指出, заявил …) holds it; a list of
+	// those who attended does not.
+	AnswerWords
 )
 
 // Part is one sub-question of a question that asks several things at once
@@ -153,6 +158,11 @@ var answerPatterns = []struct {
 	{AnswerPerson, regexp.MustCompile(`(?i)\bwho(?:m|se)?\b|\b(?:which|what)(?: \w+)? (?:leaders?|presidents?|ministers?|officials?|diplomats?|envoys?|persons?|people|heads?|secretar(?:y|ies)(?:-general)?|chairm[ae]n)\b|谁|哪位|何人|哪些(?:国家的)?(?:领导人|外长|部长|官员|人)|(?:^|[^\p{L}])кто(?:$|[^\p{L}])|кого`)},
 }
 
+// wordsQuestionRE finds a question for what someone said, rather than for
+// what happened or was agreed: "what did X say (tell, stress)", 说了什么,
+// 讲话中讲了什么, "что заявил X".
+var wordsQuestionRE = regexp.MustCompile(`(?i)\bwhat\s+(?:did|does|do|has|have|had|will|would)\s+(?:[\p{L}\p{N}'’.-]+\s+){1,6}?(?:say|tell|speak|stress|emphasi[sz]e)\b|(?:说|讲|谈)了?(?:些)?什么|(?:讲话|发言|致辞)(?:中|里)?(?:说|讲|提到|谈)?了?(?:些)?什么|(?:^|[^\p{L}])что\s+(?:\p{L}+\s+){0,4}?(?:сказал|заявил|говорил)\p{L}*`)
+
 // genericQuestionRE finds the question words that ask for no particular
 // kind of thing ("what did they agree", "哪些文件", "что").
 var genericQuestionRE = regexp.MustCompile(`(?i)\b(?:what|which)\b|什么|哪些|哪几|(?:^|[^\p{L}])(?:что|какие|какой|какая|каким)(?:$|[^\p{L}])`)
@@ -168,7 +178,10 @@ func answerType(part string) AnswerType {
 		}
 	}
 	if loc := genericQuestionRE.FindStringIndex(part); loc != nil && loc[0] < at {
-		return AnswerAny
+		t = AnswerAny
+	}
+	if t == AnswerAny && wordsQuestionRE.MatchString(part) {
+		return AnswerWords
 	}
 	return t
 }
