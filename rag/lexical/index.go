@@ -221,6 +221,7 @@ type weighted struct {
 // over a million documents reads 16 MB of them again for every list).
 func (ix *Index) score(sc *scratch, part int, lists []weighted, lo, hi int32) {
 	norms := ix.lengthNorms()
+	scores := sc.scores[:len(norms)] // locals: an append cannot change them
 	touched := sc.touched[part]
 	next := make([]int, len(lists)) // each list's first posting not scored
 	for i, l := range lists {
@@ -236,10 +237,11 @@ func (ix *Index) score(sc *scratch, part int, lists []weighted, lo, hi int32) {
 					break
 				}
 				tf := float64(p.TF)
-				if sc.scores[p.Doc] == 0 {
+				s := scores[p.Doc]
+				if s == 0 {
 					touched = append(touched, p.Doc)
 				}
-				sc.scores[p.Doc] += l.wIDF * tf * (k1 + 1) / (tf + norms[p.Doc])
+				scores[p.Doc] = s + l.wIDF*tf*(k1+1)/(tf+norms[p.Doc])
 				n++
 			}
 			next[i] += n
