@@ -277,18 +277,9 @@ func (g *Glossary) terms(concept, lang string) []spec {
 // Latin and Cyrillic terms match case-insensitively (unless marked '=' in the
 // file) and only on word boundaries ("SCO" is not found in "SCOPE"); Han terms
 // match anywhere.
-func (g *Glossary) Find(text string) []Match { return g.find(&g.m, text) }
-
-// scanner is a matcher: scan calls fn for every reported match in text,
-// in order, with its byte offsets.
-type scanner interface {
-	scan(text string, fn func(t *termInfo, start, end int))
-}
-
-// find is Find with the matcher m.
-func (g *Glossary) find(m scanner, text string) []Match {
+func (g *Glossary) Find(text string) []Match {
 	var out []Match
-	m.scan(text, func(t *termInfo, start, end int) {
+	g.m.scan(text, func(t *termInfo, start, end int) {
 		out = append(out, Match{
 			Concept: g.entries[t.entry].id,
 			Term:    t.text,
@@ -302,12 +293,9 @@ func (g *Glossary) find(m scanner, text string) []Match {
 
 // Concepts returns the distinct concept ids found in text (see Find), in
 // order of first occurrence.
-func (g *Glossary) Concepts(text string) []string { return g.concepts(&g.m, text) }
-
-// concepts is Concepts with the matcher m.
-func (g *Glossary) concepts(m scanner, text string) []string {
+func (g *Glossary) Concepts(text string) []string {
 	var seen []int32
-	m.scan(text, func(t *termInfo, _, _ int) {
+	g.m.scan(text, func(t *termInfo, _, _ int) {
 		for _, e := range seen {
 			if e == t.entry {
 				return
@@ -330,16 +318,13 @@ func (g *Glossary) concepts(m scanner, text string) []string {
 // the other languages. For "王毅在杜尚别" it returns "Wang Yi", "Ван И",
 // "Dushanbe", "Душанбе". Terms are distinct, ordered by the concept's first
 // occurrence, then by language (zh, en, ru), then preferred first.
-func (g *Glossary) Expand(text string) []string { return g.expand(&g.m, text) }
-
-// expand is Expand with the matcher m.
-func (g *Glossary) expand(m scanner, text string) []string {
+func (g *Glossary) Expand(text string) []string {
 	type found struct {
 		entry int32
 		langs [numLangs]bool
 	}
 	var concepts []found
-	m.scan(text, func(t *termInfo, _, _ int) {
+	g.m.scan(text, func(t *termInfo, _, _ int) {
 		for i := range concepts {
 			if concepts[i].entry == t.entry {
 				concepts[i].langs[t.lang] = true
