@@ -12,7 +12,7 @@ import (
 // with its terms and their encoding.
 func encodedCopy(t *testing.T, ix *Index) (*Index, []string, []byte) {
 	t.Helper()
-	d := ix.Dump()
+	d := dump(ix)
 	enc := ix.AppendPostings(nil, d.Terms)
 	again, err := FromPostings(d.IDs, d.Lens, d.Terms, bytes.Clone(enc))
 	if err != nil {
@@ -57,7 +57,7 @@ func TestPostingsRoundTrip(t *testing.T) {
 	if got := again.AppendPostings(nil, terms); !bytes.Equal(got, enc) {
 		t.Error("the postings, saved again partly decoded, differ")
 	}
-	if d, want := again.Dump(), ix.Dump(); !slices.EqualFunc(d.Postings, want.Postings, slices.Equal) {
+	if d, want := dump(again), dump(ix); !slices.EqualFunc(d.Postings, want.Postings, slices.Equal) {
 		t.Error("Dump of the encoded index differs")
 	}
 	// Decoded whole, it lets the encoding go and still answers and saves
@@ -78,7 +78,7 @@ func TestPostingsRoundTrip(t *testing.T) {
 	// Terms in another order, and one the index lacks, are numbered as
 	// given.
 	other := append(slices.Clone(terms[1:]), "absent", terms[0])
-	re, err := FromPostings(ix.Dump().IDs, ix.Dump().Lens, other, ix.AppendPostings(nil, other))
+	re, err := FromPostings(dump(ix).IDs, dump(ix).Lens, other, ix.AppendPostings(nil, other))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func TestPostingsDamage(t *testing.T) {
 	ix.Add("a", []string{"sco", "summit", "astana", "summit"})
 	ix.Add("b", []string{"sco", "dushanbe"})
 	ix.Add("c", []string{"astana", "astana", "wang"})
-	d := ix.Dump()
+	d := dump(ix)
 	enc := ix.AppendPostings(nil, d.Terms)
 	for name, bad := range map[string][]byte{
 		"cut short":       enc[:len(enc)-1],

@@ -353,8 +353,9 @@ type Posting struct {
 	TF  int32
 }
 
-// Dump is an Index as plain data, for saving it and building it again
-// with FromDump without the Adds.
+// Dump is an Index as plain data, for building it with FromDump without
+// the Adds (the engine lays out its postings itself, then makes the index
+// of them).
 type Dump struct {
 	IDs      []string    // document number (Add order) → id
 	Lens     []int32     // document number → number of terms
@@ -363,28 +364,10 @@ type Dump struct {
 }
 
 // Documents returns the ids and lengths (in terms) of the index's
-// documents in document-number order: Dump's IDs and Lens, without the
-// postings. The slices are the index's own: do not modify them.
+// documents in document-number order, as a Dump holds them. The slices are the index's own: do not modify them.
 func (ix *Index) Documents() (ids []string, lens []int32) { return ix.ids, ix.lens }
 
-// Dump returns the index as plain data. The slices are the index's own: do
-// not modify them. Like Search, it may run while other goroutines search.
-func (ix *Index) Dump() Dump {
-	terms := make([]string, len(ix.terms))
-	for t, n := range ix.terms {
-		terms[n] = t
-	}
-	ps := ix.postings
-	if ix.lazy != nil {
-		ps = make([][]Posting, len(terms))
-		for i := range ps {
-			ps[i] = ix.lazy.list(int32(i))
-		}
-	}
-	return Dump{IDs: ix.ids, Lens: ix.lens, Terms: terms, Postings: ps}
-}
-
-// FromDump returns the index d describes (as Dump gave it, or with the
+// FromDump returns the index d describes (as the index gave it, or with the
 // terms numbered otherwise: numbering is not observable). It keeps d's
 // slices. It checks that the numbers in d agree.
 func FromDump(d Dump) (*Index, error) {
