@@ -180,9 +180,29 @@ func TestUnitsPartsAndAnswerTypes(t *testing.T) {
 		"What did they agree when Putin spoke?":  AnswerAny,
 		"Who said it?":                           AnswerPerson,
 		"When did he say it?":                    AnswerDate,
+		// Figures and ordinals are numbers, in English and Russian.
+		"What figure for trade did the communiqué cite?": AnswerNumber,
+		"Какой объём торговли назван в коммюнике?":       AnswerNumber,
+		"и каким по счёту заседанием он был?":            AnswerNumber,
 	} {
 		if got := answerType(q); got != want {
 			t.Errorf("answerType(%q) = %d, want %d", q, got, want)
+		}
+	}
+}
+
+// A Russian question asks its second thing after "и" and a question word,
+// and its question words in any case form frame it: no report holds
+// "каким" or "по счёту".
+func TestRussianQuestionFrames(t *testing.T) {
+	e := newGlossaryEngine(t, ragtest.Fixture())
+	q := e.ParseQuery("Когда в Астане прошёл саммит ШОС и каким по счёту заседанием он был?")
+	if len(q.Parts) != 2 || q.Parts[0].Answer != AnswerDate || q.Parts[1].Answer != AnswerNumber {
+		t.Errorf("parts %+v: want a date, then a number", q.Parts)
+	}
+	for _, u := range q.Units {
+		if u.Text == "каким" || strings.Contains(u.Text, "счёт") {
+			t.Errorf("unit %q: a question word is a thing to find", u.Text)
 		}
 	}
 }

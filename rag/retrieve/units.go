@@ -152,7 +152,7 @@ var answerPatterns = []struct {
 	t  AnswerType
 	re *regexp.Regexp
 }{
-	{AnswerNumber, regexp.MustCompile(`(?i)\bhow (?:many|much|large|big|long|old|often)\b|\bwhat (?:number|percentage|share|amount|sum)\b|多少|多大|多长|几(?:个|次|项|份|名|位|国|年|天|届|点|条|种|家|成)|сколько`)},
+	{AnswerNumber, regexp.MustCompile(`(?i)\bhow (?:many|much|large|big|long|old|often)\b|\b(?:what|which) (?:number|numbers|percentage|share|amount|sum|figures?|total|proportion|volume)\b|多少|(?:什么|哪些)(?:数字|数据)|多大|多长|几(?:个|次|项|份|名|位|国|年|天|届|点|条|种|家|成)|сколько|(?:^|[^\p{L}])(?:какой|какова|какую|каков)\s+(?:объ[её]м|сумм\p{L}*|процент|дол\p{L}*|цифр\p{L}*)|(?:^|[^\p{L}])(?:как|котор)\p{L}*\s+по\s+сч[её]ту(?:$|[^\p{L}])`)},
 	{AnswerDate, regexp.MustCompile(`(?i)\bwhen\b|\b(?:what|which) (?:date|day|year|month|time)\b|\bon what (?:date|day)\b|\bsince when\b|何时|什么时候|什么时间|哪(?:一)?(?:年|天|日|月)|哪(?:几|些)年|几月|何年|日期|起止时间|\bwhich years\b|когда|в каком году|в какие годы|какого числа`)},
 	{AnswerPlace, regexp.MustCompile(`(?i)\bwhere\b|\b(?:which|what) (?:city|town|place|capital|venue|country)\b|哪里|哪儿|在哪(?:[^几些个一座位]|$)|哪(?:座|个)?城市|何地|什么地方|哪个国家|(?:^|[^\p{L}])где(?:$|[^\p{L}])|в каком городе`)},
 	{AnswerPerson, regexp.MustCompile(`(?i)\bwho(?:m|se)?\b|\b(?:which|what)(?: \w+)? (?:leaders?|presidents?|ministers?|officials?|diplomats?|envoys?|persons?|people|heads?|secretar(?:y|ies)(?:-general)?|chairm[ae]n)\b|谁|哪位|何人|哪些(?:国家的)?(?:领导人|外长|部长|官员|人)|(?:^|[^\p{L}])кто(?:$|[^\p{L}])|кого`)},
@@ -189,8 +189,9 @@ func answerType(part string) AnswerType {
 // partBreakRE finds where a question asks its next thing: after a question
 // mark or semicolon, at an "and" that leads to another question word
 // ("…, and who represented India", "…, and roughly how many …"), and at a
-// comma before one ("…, who chaired it, …").
-var partBreakRE = regexp.MustCompile(`(?i)[?？；;]\s*|,?\s+and\s+(?:(?:\w+\s+){0,2})(?:who|whom|whose|what|when|where|which|how|did|does|do|was|were|is|are)\b|,\s*(?:who|what|when|where|which|how)\b`)
+// comma before one ("…, who chaired it, …"); in Russian at an "и" before a
+// question word ("… и каким по счёту заседанием он был?").
+var partBreakRE = regexp.MustCompile(`(?i)[?？；;]\s*|,?\s+and\s+(?:(?:\w+\s+){0,2})(?:who|whom|whose|what|when|where|which|how|did|does|do|was|were|is|are)\b|,\s*(?:who|what|when|where|which|how)\b|,?\s+и\s+(?:кто|кого|что|когда|где|куда|сколько|как\p{L}*|котор\p{L}+|чей|чья|чьи)(?:$|[^\p{L}])`)
 
 // splitParts cuts a question into its sub-questions, with the byte offset
 // each starts at.
@@ -252,7 +253,14 @@ var compareFrameRE = regexp.MustCompile(comparesRE.String() + `|(?i)\b(?:account
 // questionWordRE finds the Chinese question words and the English question
 // phrases that only frame what is asked ("哪座城市", "how many"); the answer
 // type records them, and as terms they would ask for words no answer holds.
-var questionWordRE = regexp.MustCompile(`(?i)哪(?:一|几)?(?:座|个|位|些|家|国|种|项|份|次|届|年|天|日|月|里|儿)?(?:城市|国家)?|什么(?:时候|时间|地方)?|何时|何地|何人|多少|多大|多长|几(?:个|次|项|份|名|位|国|年|天|届|点|条|种|家|成)?|谁|是否|如何|怎样|怎么|` + englishFrames)
+var questionWordRE = regexp.MustCompile(`(?i)哪(?:一|几)?(?:座|个|位|些|家|国|种|项|份|次|届|年|天|日|月|里|儿)?(?:城市|国家)?|什么(?:时候|时间|地方)?|何时|何地|何人|多少|多大|多长|几(?:个|次|项|份|名|位|国|年|天|届|点|条|种|家|成)?|谁|是否|如何|怎样|怎么|意味着什么|有(?:何|什么)(?:重要)?意义|(?:标志|象征)着什么|` + englishFrames + `|` + russianFrames)
+
+// russianFrames are the Russian question words of questionWordRE in all
+// their case forms ("каким", "которого", "сколько"), and "по счёту" of an
+// ordinal question ("каким по счёту заседанием"): the Russian stop words
+// of rag/tokens hold only their nominative. The (?:^|[^\p{L}]) guards
+// stand for \b, which knows only ASCII letters.
+const russianFrames = `(?:^|[^\p{L}])(?:как(?:ой|ая|ое|ие|им|ую|их|ом|ого|ому|ими|ова|ово|овы|ов)|котор(?:ый|ая|ое|ые|ым|ую|ых|ом|ого|ому|ыми|ой)|сколько|чей|чья|чь[её]|чьи)(?:\s+по\s+сч[её]ту)?(?:$|[^\p{L}])`
 
 // inFrame reports whether a lexicon match lies inside one of the
 // question phrases at frames ("many" of "how many"): it frames what is
