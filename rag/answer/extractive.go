@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/scobot/scobot/rag"
@@ -269,6 +270,11 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 		pronoun := s.back != nil && opensWithPronoun(s.text)
 		for i, u := range units {
 			h := u.Holds(s.s.Has)
+			if h == 0 && surnamed(e, u, s.p.Doc, s.s) {
+				// A surname alone may be another's: it counts as a
+				// name the sentence before holds does.
+				h = pm.PreviousShare
+			}
 			if h == 0 && u.Kind == retrieve.UnitEntity && s.prev != nil {
 				h = pm.PreviousShare * u.Holds(s.prev.Has)
 				if h == 0 && pronoun {
@@ -337,6 +343,49 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	return out
+}
+
+// surnamed reports whether the sentence s of the report doc names the
+// person u by family name alone ("…, Jiang said"), the report naming them
+// in full somewhere ("Chinese President Jiang Zemin"): reports give a
+// name once, then the surname.
+//
+// A surname followed by a capitalised word is another person's full name
+// ("Zhang Deguang" is not Zhang Ming), so it names no one here.
+func surnamed(e *retrieve.Engine, u retrieve.Unit, doc string, s *retrieve.Sentence) bool {
+	names := u.Surnames()
+	if !slices.ContainsFunc(names, func(n string) bool { return s.Has(n) && standsAlone(s.Text, n) }) {
+		return false
+	}
+	return u.Holds(func(t string) bool { return e.DocHas(doc, t) }) > 0
+}
+
+// standsAlone reports whether the word w (lower case) is in text, as a
+// whole word, at least once not followed by a capitalised word.
+func standsAlone(text, w string) bool {
+	lower := []byte(text) // ASCII letters lowered: the offsets stay text's
+	for k, c := range lower {
+		if 'A' <= c && c <= 'Z' {
+			lower[k] = c + 'a' - 'A'
+		}
+	}
+	for i := 0; ; {
+		j := strings.Index(string(lower[i:]), w)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(w)
+		i = end
+		before, _ := utf8.DecodeLastRuneInString(text[:start])
+		after, _ := utf8.DecodeRuneInString(text[end:])
+		if unicode.IsLetter(before) || unicode.IsLetter(after) {
+			continue // inside a longer word
+		}
+		next := strings.TrimLeft(text[end:], " ")
+		if r, _ := utf8.DecodeRuneInString(next); !unicode.IsUpper(r) {
+			return true
+		}
+	}
 }
 
 // withLead returns the span of text from the sentence before (prev) to the

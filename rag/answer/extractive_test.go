@@ -391,3 +391,43 @@ func TestWarm(t *testing.T) {
 		t.Errorf("warmed answer %q, want %q", got.Text, want.Text)
 	}
 }
+
+// A report names a person in full once, then by surname ("…, Jiang
+// said"): that sentence holds the person as much as the first does, so it
+// is quoted for what the question asks of them, before others' words on
+// the same thing fill the answer.
+func TestSurnameNamesThePersonNamedBefore(t *testing.T) {
+	g, lex := ragtest.Glossaries(t)
+	report := rag.Chunk{ID: "spb#0", Doc: "spb", Lang: "en", Title: "SCO summit closes in St. Petersburg",
+		Text: "Chinese President Jiang Zemin spoke at a press conference after the summit. " +
+			"Russian President Vladimir Putin said the fight against terrorism needs every member. " +
+			"Kazakh President Nursultan Nazarbayev said terrorism threatens the whole region. " +
+			"Kyrgyz President Askar Akayev said terrorism must be fought together. " +
+			"Tajik President Emomali Rahmon said terrorism knows no borders. " +
+			"Uzbek President Islam Karimov said terrorism is the gravest danger. " +
+			"Members will take more firm actions against terrorism, Jiang said."}
+	e := retrieve.NewEngine(retrieve.Config{Chunks: []rag.Chunk{report}, Glossary: g, Lexicon: lex})
+	a := answerOf(t, e, "What did Jiang Zemin say about terrorism?")
+	if !strings.Contains(a.Text, "firm actions") {
+		t.Errorf("want the sentence naming Jiang by surname quoted:\n%s", a.Text)
+	}
+	u := retrieve.Unit{Person: true, Alts: [][]string{{"jiang", "zemin"}, {"江泽"}, {"askar", "akayev"}}}
+	if got := u.Surnames(); len(got) != 2 || got[0] != "jiang" || got[1] != "akayev" {
+		t.Errorf("Surnames = %q, want [jiang akayev]", got)
+	}
+}
+
+// A surname before a capitalised word begins another's full name.
+func TestStandsAlone(t *testing.T) {
+	for text, want := range map[string]bool{
+		"Zhang has taken charge.":               true,
+		"It was held by Zhang Deguang in 2004.": false,
+		"…, Zhang said.":                        true,
+		"Zhangjiakou hosted it.":                false,
+		"Zhang Deguang and later Zhang.":        true,
+	} {
+		if got := standsAlone(text, "zhang"); got != want {
+			t.Errorf("standsAlone(%q) = %v, want %v", text, got, want)
+		}
+	}
+}

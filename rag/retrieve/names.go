@@ -41,10 +41,14 @@ func (e *Engine) applyNames(ps []rag.Passage, specific []string) ([]rag.Passage,
 	if len(specific) == 0 {
 		return ps, covering
 	}
-	for _, doc := range rag.DistinctDocs(ps) {
+	docs := rag.DistinctDocs(ps)
+	for _, doc := range docs {
 		if e.covers(doc, specific) {
 			covering[doc] = true
 		}
+	}
+	if len(covering) == 0 {
+		covering = e.coverEach(docs, specific)
 	}
 	if len(covering) == 0 {
 		return ps, covering
@@ -58,6 +62,47 @@ func (e *Engine) applyNames(ps []rag.Passage, specific []string) ([]rag.Passage,
 	}
 	sortPassages(out)
 	return out, covering
+}
+
+// coverEach returns, for a question naming two or more cities (the June
+// summit in Bishkek and the November council in Tashkent), the documents
+// that name one of them, when every city has such a document and
+// together they name all of the question's other specific names: such a
+// question asks about several events, and no one report need name them
+// all (the Tashkent council's name is not the Bishkek summit's).
+// Otherwise it returns an empty set.
+func (e *Engine) coverEach(docs, specific []string) map[string]bool {
+	var places []string
+	for _, c := range specific {
+		if e.gloss.Kind(c) == glossary.KindPlace {
+			places = append(places, c)
+		}
+	}
+	covering := map[string]bool{}
+	if len(places) < 2 {
+		return covering
+	}
+	for _, place := range places {
+		found := false
+		for _, doc := range docs {
+			if e.named.names(doc, place) {
+				covering[doc], found = true, true
+			}
+		}
+		if !found {
+			return map[string]bool{}
+		}
+	}
+	for _, c := range specific {
+		named := false
+		for doc := range covering {
+			named = named || e.named.names(doc, c)
+		}
+		if !named {
+			return map[string]bool{}
+		}
+	}
+	return covering
 }
 
 // rendered reports whether some rendering of concept, in a language of the

@@ -182,3 +182,26 @@ func TestRetrieveAskedForDetail(t *testing.T) {
 		t.Errorf("the window holds the person asked for: should answer (evidence %+v, support %.2f)", r.Evidence, r.Support)
 	}
 }
+
+// A question naming two cities asks about two events: reports that each
+// name one city, and together the rest of the question's names, connect
+// them. With one city, the names must still meet in one report.
+func TestTwoCitiesTwoEvents(t *testing.T) {
+	chunks := []rag.Chunk{
+		{ID: "bishkek#0", Doc: "bishkek", Lang: "en", Text: "The SCO summit opened in Bishkek in June 2019. Prime Minister Modi of India and Prime Minister Imran Khan of Pakistan attended."},
+		{ID: "tashkent#0", Doc: "tashkent", Lang: "en", Text: "The SCO heads of government met in Tashkent in November 2019. Defence Minister Singh represented India."},
+		{ID: "dushanbe#0", Doc: "dushanbe", Lang: "en", Text: "The SCO foreign ministers met in Dushanbe in July 2021 and discussed Afghanistan."},
+	}
+	e := newGlossaryEngine(t, chunks)
+	r, err := e.Retrieve(context.Background(), "Who represented India and Pakistan at the summit in Bishkek and at the meeting in Tashkent?", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Unconnected || !r.Covering["bishkek"] || !r.Covering["tashkent"] {
+		t.Errorf("unconnected %v, covering %v: want both reports to cover it", r.Unconnected, r.Covering)
+	}
+	r, _ = e.Retrieve(context.Background(), "Who represented Pakistan at the meeting in Dushanbe?", Options{})
+	if !r.Unconnected {
+		t.Errorf("covering %v: Pakistan and Dushanbe are never reported together", r.Covering)
+	}
+}

@@ -3,6 +3,7 @@ package retrieve
 import (
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -62,7 +63,37 @@ type Unit struct {
 	// time constraint weighs it, by the reports' dates; as a word it would
 	// favour every dateline. Evidence and quoting leave it out.
 	Time bool
+	// Person is set for a glossary person ("Jiang Zemin", "Lavrov").
+	Person bool
 }
+
+// Surnames returns the terms a report names the person u by once it has
+// named them in full: the family name of each rendering in Latin or
+// Cyrillic letters of two or three words — the first word of a Chinese
+// name in pinyin ("Jiang Zemin said …; Jiang said"), the last of any other
+// ("Askar Akayev", "Akayev said"). It is nil for a unit that is no person.
+func (u Unit) Surnames() []string {
+	if !u.Person {
+		return nil
+	}
+	var out []string
+	for _, alt := range u.Alts {
+		if len(alt) < 2 || len(alt) > 3 || slices.ContainsFunc(alt, hasHan) {
+			continue
+		}
+		s := alt[len(alt)-1]
+		if len(alt) == 2 && pinyinLike(alt[0]) && pinyinLike(alt[1]) {
+			s = alt[0]
+		}
+		if utf8.RuneCountInString(s) >= 2 && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// hasHan reports whether s holds a Han character.
+func hasHan(s string) bool { return strings.IndexFunc(s, tokens.IsHan) >= 0 }
 
 // Holds returns how much of the unit a text with the terms has holds, from
 // 0 to 1.
@@ -295,6 +326,7 @@ func (e *Engine) units(q *Query, words []glossary.Match, rest string) {
 		switch k := e.gloss.Kind(m.Concept); {
 		case k.Entity():
 			u.Kind = UnitEntity
+			u.Person = k == glossary.KindPerson
 		case k == glossary.KindMonth:
 			u.Time = true
 		}
