@@ -264,13 +264,17 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 		}
 		local[i] = math.Log(1+n/float64(max(1, sf[i]))) / math.Log(1+n)
 	}
+	surnames := make([][]string, len(units))
+	for i, u := range units {
+		surnames[i] = u.Surnames()
+	}
 	var out []Candidate
 	for _, s := range ss {
 		c := Candidate{Text: s.text, Passage: s.p, Rank: s.rank, Lang: s.p.Lang, Parts: make([]float64, parts), own: make([]float64, parts)}
 		pronoun := s.back != nil && opensWithPronoun(s.text)
 		for i, u := range units {
 			h := u.Holds(s.s.Has)
-			if h == 0 && surnamed(e, u, s.p.Doc, s.s) {
+			if h == 0 && surnamed(e, u, surnames[i], s.p.Doc, s.s) {
 				// A surname alone may be another's: it counts as a
 				// name the sentence before holds does.
 				h = pm.PreviousShare
@@ -346,14 +350,13 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 }
 
 // surnamed reports whether the sentence s of the report doc names the
-// person u by family name alone ("…, Jiang said"), the report naming them
-// in full somewhere ("Chinese President Jiang Zemin"): reports give a
-// name once, then the surname.
+// person u by one of their surnames (names, u.Surnames()) alone ("…,
+// Jiang said"), the report naming them in full somewhere ("Chinese
+// President Jiang Zemin"): reports give a name once, then the surname.
 //
 // A surname followed by a capitalised word is another person's full name
 // ("Zhang Deguang" is not Zhang Ming), so it names no one here.
-func surnamed(e *retrieve.Engine, u retrieve.Unit, doc string, s *retrieve.Sentence) bool {
-	names := u.Surnames()
+func surnamed(e *retrieve.Engine, u retrieve.Unit, names []string, doc string, s *retrieve.Sentence) bool {
 	if !slices.ContainsFunc(names, func(n string) bool { return s.Has(n) && standsAlone(s.Text, n) }) {
 		return false
 	}

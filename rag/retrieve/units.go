@@ -221,8 +221,19 @@ func answerType(part string) AnswerType {
 // mark or semicolon, at an "and" that leads to another question word
 // ("…, and who represented India", "…, and roughly how many …"), and at a
 // comma before one ("…, who chaired it, …"); in Russian at an "и" before a
-// question word ("… и каким по счёту заседанием он был?").
-var partBreakRE = regexp.MustCompile(`(?i)[?？；;]\s*|,?\s+and\s+(?:(?:\w+\s+){0,2})(?:who|whom|whose|what|when|where|which|how|did|does|do|was|were|is|are)\b|,\s*(?:who|what|when|where|which|how)\b|,?\s+и\s+(?:кто|кого|что|когда|где|куда|сколько|как\p{L}*|котор\p{L}+|чей|чья|чьи)(?:$|[^\p{L}])`)
+// question word ("… и каким по счёту заседанием он был?",
+// russianPartBreakRE).
+var partBreakRE = regexp.MustCompile(`(?i)[?？；;]\s*|,?\s+and\s+(?:(?:\w+\s+){0,2})(?:who|whom|whose|what|when|where|which|how|did|does|do|was|were|is|are)\b|,\s*(?:who|what|when|where|which|how)\b`)
+
+// russianPartBreakRE is partBreakRE's Russian rule, tried only on a
+// question with Cyrillic letters (hasCyrillic), so the others do not pay
+// for it.
+var russianPartBreakRE = regexp.MustCompile(`,?\s+и\s+(?:кто|кого|что|когда|где|куда|сколько|как\p{L}*|котор\p{L}+|чей|чья|чьи)(?:$|[^\p{L}])`)
+
+// hasCyrillic reports whether s holds a Cyrillic letter.
+func hasCyrillic(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) >= 0
+}
 
 // splitParts cuts a question into its sub-questions, with the byte offset
 // each starts at.
@@ -230,7 +241,12 @@ func splitParts(q string) ([]Part, []int) {
 	var parts []Part
 	var starts []int
 	last := 0
-	for _, loc := range partBreakRE.FindAllStringIndex(q, -1) {
+	breaks := partBreakRE.FindAllStringIndex(q, -1)
+	if hasCyrillic(q) {
+		breaks = append(breaks, russianPartBreakRE.FindAllStringIndex(q, -1)...)
+		slices.SortFunc(breaks, func(a, b []int) int { return a[0] - b[0] })
+	}
+	for _, loc := range breaks {
 		cut := loc[0]
 		if r, _ := utf8.DecodeRuneInString(q[loc[0]:]); r == '?' || r == '？' || r == '；' || r == ';' {
 			cut = loc[1] // the question mark stays with its part
@@ -284,9 +300,13 @@ var compareFrameRE = regexp.MustCompile(comparesRE.String() + `|(?i)\b(?:account
 // questionWordRE finds the Chinese question words and the English question
 // phrases that only frame what is asked ("哪座城市", "how many"); the answer
 // type records them, and as terms they would ask for words no answer holds.
-var questionWordRE = regexp.MustCompile(`(?i)哪(?:一|几)?(?:座|个|位|些|家|国|种|项|份|次|届|年|天|日|月|里|儿)?(?:城市|国家)?|什么(?:时候|时间|地方)?|何时|何地|何人|多少|多大|多长|几(?:个|次|项|份|名|位|国|年|天|届|点|条|种|家|成)?|谁|是否|如何|怎样|怎么|意味着什么|有(?:何|什么)(?:重要)?意义|(?:标志|象征)着什么|` + englishFrames + `|` + russianFrames)
+var questionWordRE = regexp.MustCompile(`(?i)哪(?:一|几)?(?:座|个|位|些|家|国|种|项|份|次|届|年|天|日|月|里|儿)?(?:城市|国家)?|什么(?:时候|时间|地方)?|何时|何地|何人|多少|多大|多长|几(?:个|次|项|份|名|位|国|年|天|届|点|条|种|家|成)?|谁|是否|如何|怎样|怎么|意味着什么|有(?:何|什么)(?:重要)?意义|(?:标志|象征)着什么|` + englishFrames)
 
-// russianFrames are the Russian question words of questionWordRE in all
+// russianFrameRE finds russianFrames, tried only on a question with
+// Cyrillic letters.
+var russianFrameRE = regexp.MustCompile(`(?i)` + russianFrames)
+
+// russianFrames are the Russian question words (russianFrameRE) in all
 // their case forms ("каким", "которого", "сколько"), and "по счёту" of an
 // ordinal question ("каким по счёту заседанием"): the Russian stop words
 // of rag/tokens hold only their nominative. The (?:^|[^\p{L}]) guards
@@ -349,6 +369,9 @@ func (e *Engine) units(q *Query, words []glossary.Match, rest string) {
 	}
 	// What is left: transliterated names, runs of Han characters, words.
 	rest = questionWordRE.ReplaceAllStringFunc(rest, blank)
+	if hasCyrillic(rest) {
+		rest = russianFrameRE.ReplaceAllStringFunc(rest, blank)
+	}
 	add := func(key string, u Unit, df float64) {
 		if seen[key] {
 			return
