@@ -83,6 +83,11 @@ func opensWithPronoun(s string) bool {
 	return strings.ContainsRune("HST他她ОЕИ", r) && pronounStartRE.MatchString(s)
 }
 
+// backReferenceRE finds a sentence that opens by pointing back at the
+// event the sentence before names: "On this occasion", "At the ceremony",
+// "会上", "仪式上", "此间", "На церемонии".
+var backReferenceRE = regexp.MustCompile(`^(?:(?i:on (?:this|that|the same) (?:occasion|day)|at (?:the|this|that) (?:ceremony|meeting|event|summit|talks|session|conference)|during (?:the|this|that) (?:ceremony|meeting|event|summit|talks|session|visit|conference)|on the sidelines)\b|(?:会上|会议上|会谈中|会见时|仪式上|峰会上|此间|期间|当天|同日|当日|在此期间)|(?:На (?:церемонии|встрече|заседании|саммите|переговорах)|В ходе (?:церемонии|встречи|заседания|саммита|переговоров|визита))(?:$|[^\p{L}]))`)
+
 // pronounStartRE finds a sentence that opens with a personal pronoun.
 var pronounStartRE = regexp.MustCompile(`^(?:He|She|They|His|Her|Their)\b|^(?:他|她)们?|^(?:Он|Она|Они|Его|Её|Ее|Их)(?:$|[^\p{L}])`)
 
@@ -272,12 +277,18 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 	for _, s := range ss {
 		c := Candidate{Text: s.text, Passage: s.p, Rank: s.rank, Lang: s.p.Lang, Parts: make([]float64, parts), own: make([]float64, parts)}
 		pronoun := s.back != nil && opensWithPronoun(s.text)
+		backRef := s.prev != nil && backReferenceRE.MatchString(s.text)
 		for i, u := range units {
 			h := u.Holds(s.s.Has)
 			if h == 0 && surnamed(e, u, surnames[i], s.p.Doc, s.s) {
 				// A surname alone may be another's: it counts as a
 				// name the sentence before holds does.
 				h = pm.PreviousShare
+			}
+			if h == 0 && backRef {
+				// "On this occasion, …", "会上，…": the sentence goes on
+				// about what the one before it names.
+				h = pm.PreviousShare * u.Holds(s.prev.Has)
 			}
 			if h == 0 && u.Kind == retrieve.UnitEntity && s.prev != nil {
 				h = pm.PreviousShare * u.Holds(s.prev.Has)
@@ -463,7 +474,6 @@ func IsHeading(s, text string) bool {
 // comes first, however it scores against the best report's. Of two
 // sentences that say the same, the one in the asker's language is quoted.
 func pickSentences(pm retrieve.Params, q retrieve.Query, cands []Candidate, sig func(string) map[string]bool) []Candidate {
-	best := cands[0].Score
 	var chosen []Candidate
 	var sigs []map[string]bool
 	take := func(c Candidate) bool {
@@ -522,14 +532,33 @@ func pickSentences(pm retrieve.Params, q retrieve.Query, cands []Candidate, sig 
 			}
 		}
 	}
+	// A sentence is judged against the best one of a sub-question it
+	// scores for: the second sentence on the ceremony's date need not
+	// score as well as the best on who sent congratulations.
+	partBest := make([]float64, len(cands[0].Parts))
+	partDoc := make([]string, len(cands[0].Parts))
 	for _, c := range cands {
-		if len(chosen) >= pm.MaxStatements || c.Score < pm.MinRelativeScore*best {
+		for pi, s := range c.Parts {
+			if s > partBest[pi] {
+				partBest[pi], partDoc[pi] = s, c.Passage.Doc
+			}
+		}
+	}
+	for _, c := range cands {
+		if len(chosen) >= pm.MaxStatements {
 			break
 		}
-		if c.Passage.Doc != cands[0].Passage.Doc && c.Score < pm.OtherSourceScore*best {
-			continue
+		ok := false
+		for pi, s := range c.Parts {
+			least := pm.MinRelativeScore * partBest[pi]
+			if c.Passage.Doc != partDoc[pi] {
+				least = pm.OtherSourceScore * partBest[pi]
+			}
+			ok = ok || s > 0 && s >= least
 		}
-		take(c)
+		if ok {
+			take(c)
+		}
 	}
 	return chosen
 }

@@ -431,3 +431,49 @@ func TestStandsAlone(t *testing.T) {
 		}
 	}
 }
+
+// A sentence is judged against the best of the sub-question it scores
+// for: the second sentence on the ceremony, in another report, is quoted
+// though it scores far below the best sentence on who congratulated.
+func TestEachPartJudgedByItsOwnBest(t *testing.T) {
+	pm := retrieve.DefaultParams()
+	q := retrieve.Query{Parts: []retrieve.Part{{Answer: retrieve.AnswerPerson}, {Answer: retrieve.AnswerDate}}}
+	cand := func(text, doc string, p0, p1 float64) Candidate {
+		return Candidate{Text: text, Passage: rag.Passage{Chunk: rag.Chunk{ID: doc + "#0", Doc: doc}}, Score: max(p0, p1),
+			Parts: []float64{p0, p1}, own: []float64{p0 / 10, p1 / 3}}
+	}
+	cands := []Candidate{
+		cand("The heads of state sent congratulations.", "a", 10, 0),
+		cand("The opening ceremony took place on 15 January 2004.", "b", 0, 3),
+		cand("On this occasion the UN Secretary-General sent a message.", "b", 0, 2),
+	}
+	sig := func(s string) map[string]bool { return map[string]bool{s: true} }
+	chosen := pickSentences(pm, q, cands, sig)
+	if len(chosen) != 3 {
+		t.Errorf("chose %d sentences, want all 3: %+v", len(chosen), chosen)
+	}
+}
+
+// A sentence that opens by pointing back at the event the one before names
+// ("On this occasion") holds, in part, what that one names.
+func TestBackReferenceHoldsTheSentenceBefore(t *testing.T) {
+	g, lex := ragtest.Glossaries(t)
+	chunk := rag.Chunk{ID: "sec#0", Doc: "sec", Lang: "en", Title: "Secretariat",
+		Text: "The opening ceremony was held in the morning. " +
+			"On this occasion, Zhang Deguang received messages from the UN chief. " +
+			"The weather was cold and the roads were icy. " +
+			"Meanwhile, Li Zhaoxing received messages from the UN chief."}
+	e := retrieve.NewEngine(retrieve.Config{Chunks: []rag.Chunk{chunk}, Glossary: g, Lexicon: lex})
+	r, err := e.Retrieve(context.Background(), "Who received messages at the opening ceremony?", retrieve.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	score := map[string]float64{}
+	for _, c := range Candidates(e, r) {
+		score[c.Text] = c.Score
+	}
+	on, other := score["On this occasion, Zhang Deguang received messages from the UN chief."], score["Meanwhile, Li Zhaoxing received messages from the UN chief."]
+	if on <= other {
+		t.Errorf("scores %v: want the sentence pointing back above the one that does not", score)
+	}
+}
