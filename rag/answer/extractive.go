@@ -485,19 +485,20 @@ func pickSentences(pm retrieve.Params, q retrieve.Query, cands []Candidate, sig 
 				chosen[i] = withOriginals(chosen[i], c)
 				return false
 			}
-			if chosen[i].Text == c.Text || len(s) >= 2 && retrieve.Jaccard(s, t) >= 0.6 {
-				if c.Lang == q.Lang && chosen[i].Lang != q.Lang {
-					chosen[i], sigs[i] = c, s
-				}
-				return false
-			}
-			// A sentence quoted with the one before it holds that one.
+			// A sentence quoted with the one before it holds that one:
+			// the longer stands for both, however alike their signatures.
 			if strings.Contains(chosen[i].Text, c.Text) {
 				return false
 			}
 			if strings.Contains(c.Text, chosen[i].Text) {
 				chosen[i], sigs[i] = c, s
 				return true
+			}
+			if len(s) >= 2 && retrieve.Jaccard(s, t) >= 0.6 {
+				if c.Lang == q.Lang && chosen[i].Lang != q.Lang {
+					chosen[i], sigs[i] = c, s
+				}
+				return false
 			}
 		}
 		chosen = append(chosen, c)

@@ -477,3 +477,22 @@ func TestBackReferenceHoldsTheSentenceBefore(t *testing.T) {
 		t.Errorf("scores %v: want the sentence pointing back above the one that does not", score)
 	}
 }
+
+// A sentence quoted with the one before it stands for that one, however
+// alike their signatures: the date of the summit and what it agreed, not
+// the date alone.
+func TestLongerQuoteStandsForTheShorter(t *testing.T) {
+	pm := retrieve.DefaultParams()
+	q := retrieve.Query{Parts: []retrieve.Part{{Answer: retrieve.AnswerDate}, {Answer: retrieve.AnswerAny}}}
+	short := "2003年5月29日,第三次峰会在俄首都莫斯科举行。"
+	long := short + "成员国元首在加强协调等重大问题上达成广泛共识。"
+	cands := []Candidate{
+		{Text: long, Score: 0.86, Parts: []float64{0.75, 0.86}, own: []float64{0.17, 0.33}},
+		{Text: short, Score: 0.56, Parts: []float64{0.56, 0.19}, own: []float64{1, 0}},
+	}
+	same := func(string) map[string]bool { return map[string]bool{"2003": true, "莫斯科": true} }
+	chosen := pickSentences(pm, q, cands, same)
+	if len(chosen) != 1 || chosen[0].Text != long {
+		t.Errorf("chose %+v, want the longer quote alone", chosen)
+	}
+}
