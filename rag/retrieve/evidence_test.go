@@ -162,6 +162,7 @@ func TestUnitsPartsAndAnswerTypes(t *testing.T) {
 		"Who headed it when it was launched?":      AnswerPerson,
 		"What did they agree when they met?":       AnswerAny,
 		"Which city hosted it?":                    AnswerPlace,
+		"In which cities were they held?":          AnswerPlace,
 		"In what year was it founded?":             AnswerDate,
 		"What was the budget, and how many staff?": AnswerAny,
 		"哪座城市举办了峰会？":                               AnswerPlace,

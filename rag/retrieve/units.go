@@ -185,7 +185,7 @@ var answerPatterns = []struct {
 }{
 	{AnswerNumber, regexp.MustCompile(`(?i)\bhow (?:many|much|large|big|long|old|often)\b|\b(?:what|which) (?:number|numbers|percentage|share|amount|sum|figures?|total|proportion|volume)\b|多少|(?:什么|哪些)(?:数字|数据)|多大|多长|几(?:个|次|项|份|名|位|国|年|天|届|点|条|种|家|成)|сколько|(?:^|[^\p{L}])(?:какой|какова|какую|каков)\s+(?:объ[её]м|сумм\p{L}*|процент|дол\p{L}*|цифр\p{L}*)|(?:^|[^\p{L}])(?:как|котор)\p{L}*\s+по\s+сч[её]ту(?:$|[^\p{L}])`)},
 	{AnswerDate, regexp.MustCompile(`(?i)\bwhen\b|\b(?:what|which) (?:date|day|year|month|time)\b|\bon what (?:date|day)\b|\bsince when\b|何时|什么时候|什么时间|哪(?:一)?(?:年|天|日|月)|哪(?:几|些)年|几月|何年|日期|起止时间|\bwhich years\b|когда|в каком году|в какие годы|какого числа`)},
-	{AnswerPlace, regexp.MustCompile(`(?i)\bwhere\b|\b(?:which|what) (?:city|town|place|capital|venue|country)\b|哪里|哪儿|在哪(?:[^几些个一座位]|$)|哪(?:座|个)?城市|何地|什么地方|哪个国家|(?:^|[^\p{L}])где(?:$|[^\p{L}])|в каком городе`)},
+	{AnswerPlace, regexp.MustCompile(`(?i)\bwhere\b|\b(?:which|what) (?:city|cities|town|towns|place|places|capital|capitals|venue|venues|country)\b|哪里|哪儿|在哪(?:[^几些个一座位]|$)|哪(?:座|个)?城市|何地|什么地方|哪个国家|(?:^|[^\p{L}])где(?:$|[^\p{L}])|в каком городе`)},
 	{AnswerPerson, regexp.MustCompile(`(?i)\bwho(?:m|se)?\b|\b(?:which|what)(?: \w+)? (?:leaders?|presidents?|ministers?|officials?|diplomats?|envoys?|persons?|people|heads?|secretar(?:y|ies)(?:-general)?|chairm[ae]n)\b|谁|哪位|何人|哪些(?:国家的)?(?:领导人|外长|部长|官员|人)|(?:^|[^\p{L}])кто(?:$|[^\p{L}])|кого`)},
 }
 
@@ -578,7 +578,7 @@ var (
 )
 
 // englishFrames are the English question phrases of questionWordRE.
-const englishFrames = `\bhow (?:many|much|large|big|long|old|often)\b|\b(?:which|what) (?:city|town|place|date|day|year|month|time|number)\b`
+const englishFrames = `\bhow (?:many|much|large|big|long|old|often)\b|\b(?:which|what) (?:city|cities|town|towns|place|places|date|dates|day|days|year|years|month|months|time|number)\b`
 
 // englishFrameRE finds englishFrames. Lexicon words inside them ("many")
 // are dropped; the Chinese frames keep theirs (哪一年 asks for a year).
