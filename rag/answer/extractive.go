@@ -141,14 +141,15 @@ func extract(e *retrieve.Engine, question string, r retrieve.Retrieval, cache *d
 
 // quotable returns the passages an answer may quote: when some reports
 // name all of the question's specific names (Retrieval.Covering), only
-// theirs — "in Dushanbe" rules out the Astana reports; and when the
+// theirs — "in Dushanbe" rules out the Astana reports — and those naming
+// all but one sub-question's (Retrieval.PartCovering); and when the
 // question names a year or a month and some passages are of it (by their
 // report's date, or their text naming the year), only those, unless the
 // question compares reports.
 func quotable(e *retrieve.Engine, r retrieve.Retrieval) []rag.Passage {
 	ps := r.Passages
 	if len(r.Covering) > 0 {
-		ps = keep(ps, func(p rag.Passage) bool { return r.Covering[p.Doc] })
+		ps = keep(ps, func(p rag.Passage) bool { return r.Covering[p.Doc] || r.PartCovering[p.Doc] })
 	}
 	tc := r.Query.Time
 	if r.Query.Compares {

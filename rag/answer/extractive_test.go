@@ -496,3 +496,27 @@ func TestLongerQuoteStandsForTheShorter(t *testing.T) {
 		t.Errorf("chose %+v, want the longer quote alone", chosen)
 	}
 }
+
+// A question asking two things may take each from its own report: the
+// date from a report of the summit that does not name the leaders asked
+// about in the next breath (Retrieval.PartCovering).
+func TestEachPartFromItsOwnReport(t *testing.T) {
+	chunks := []rag.Chunk{
+		{ID: "dated#0", Doc: "dated", Lang: "en", Title: "Summits so far", Text: "The second summit was held in St Petersburg on June 7, 2002. The third summit was held in Moscow."},
+		{ID: "quotes#0", Doc: "quotes", Lang: "en", Title: "Leaders praise the SCO", Text: "At the summit in St Petersburg, Vladimir Putin said the SCO is a stabilizing factor. Askar Akayev said the SCO has withstood the test."},
+	}
+	chunks = append(chunks, ragtest.Fixture()...) // St Petersburg in few reports: a specific name
+	g, lex := ragtest.Glossaries(t)
+	e := retrieve.NewEngine(retrieve.Config{Chunks: chunks, Glossary: g, Lexicon: lex})
+	q := "On what date was the summit held in St Petersburg, and what did Putin and Akayev say?"
+	r, err := e.Retrieve(context.Background(), q, retrieve.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Covering["quotes"] || r.Covering["dated"] || !r.PartCovering["dated"] {
+		t.Fatalf("covering %v, part covering %v: want quotes covering, dated covering a part", r.Covering, r.PartCovering)
+	}
+	if a := Extract(e, q, r); !strings.Contains(a.Text, "June 7, 2002") || !strings.Contains(a.Text, "stabilizing factor") {
+		t.Errorf("want the date and the words, each from its report:\n%s", a.Text)
+	}
+}

@@ -1,6 +1,8 @@
 package retrieve
 
 import (
+	"slices"
+
 	"github.com/scobot/scobot/rag"
 	"github.com/scobot/scobot/rag/glossary"
 	"github.com/scobot/scobot/rag/tokens"
@@ -62,6 +64,37 @@ func (e *Engine) applyNames(ps []rag.Passage, specific []string) ([]rag.Passage,
 	}
 	sortPassages(out)
 	return out, covering
+}
+
+// partCovering returns the documents of ps that name every specific
+// name of q outside one of its sub-questions, when those names are in two
+// or more sub-questions (see Retrieval.PartCovering).
+func (e *Engine) partCovering(ps []rag.Passage, q Query) map[string]bool {
+	byPart := map[int][]string{}
+	for _, u := range q.Units {
+		if u.Specific() && !slices.Contains(byPart[u.Part], u.Concept) {
+			byPart[u.Part] = append(byPart[u.Part], u.Concept)
+		}
+	}
+	out := map[string]bool{}
+	if len(byPart) < 2 {
+		return out
+	}
+	for _, doc := range rag.DistinctDocs(ps) {
+		for skip := range byPart {
+			var rest []string
+			for p, names := range byPart {
+				if p != skip {
+					rest = append(rest, names...)
+				}
+			}
+			if e.covers(doc, rest) {
+				out[doc] = true
+				break
+			}
+		}
+	}
+	return out
 }
 
 // coverEach returns, for a question naming two or more cities (the June

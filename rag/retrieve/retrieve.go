@@ -55,6 +55,12 @@ type Retrieval struct {
 	// retrieved document names them all. An answer quotes only these
 	// when there are any.
 	Covering map[string]bool
+	// PartCovering holds, for a question whose specific names are spread
+	// over two or more of its sub-questions, the retrieved documents that
+	// name all of them but one sub-question's: a report of the RATS
+	// launch answers who attended it without naming the observer the
+	// summit admitted, asked in the next breath. Empty otherwise.
+	PartCovering map[string]bool
 	// Evidence is what the passages hold for answering the question.
 	Evidence Evidence
 	// Sentences are the sentences of each passage with their terms, by
@@ -127,6 +133,7 @@ func (e *Engine) retrieve(ctx context.Context, question string, opts Options) (R
 	ranked, r.TimeMiss = e.applyTime(ranked, q.Time)
 	specific := e.specificNames(q)
 	ranked, r.Covering = e.applyNames(ranked, specific)
+	r.PartCovering = e.partCovering(ranked, q)
 	// Names never reported together: each is somewhere in the corpus, but
 	// not what the question asks about them (India at the Astana meeting,
 	// Lavrov in Dushanbe).
