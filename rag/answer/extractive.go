@@ -144,7 +144,8 @@ func extract(e *retrieve.Engine, question string, r retrieve.Retrieval, cache *d
 // theirs — "in Dushanbe" rules out the Astana reports — and those naming
 // all but one sub-question's (Retrieval.PartCovering); and when the
 // question names a year or a month and some passages are of it (by their
-// report's date, or their text naming the year), only those, unless the
+// report's date, or their text naming the year, or an undated report
+// naming no year but all of the question's names), only those, unless the
 // question compares reports.
 func quotable(e *retrieve.Engine, r retrieve.Retrieval) []rag.Passage {
 	ps := r.Passages
@@ -161,10 +162,15 @@ func quotable(e *retrieve.Engine, r retrieve.Retrieval) []rag.Passage {
 		// An undated report is of the year another of its passages names:
 		// the paragraph after "2025年峰会将于8月31日在天津举行" need not
 		// repeat the year.
+		// An undated report that names no year at all, but all of the
+		// question's names, may be of the year asked: "中新网6月17日电 …
+		// 地区反恐机构17日上午正式启动" is the 2004 launch.
 		namesYear := map[string]bool{} // by undated report
 		for _, p := range ps {
 			if _, ok := namesYear[p.Doc]; !ok && p.Date == "" {
-				namesYear[p.Doc] = slices.ContainsFunc(e.DocChunks(p.Doc), tc.MatchesYear)
+				chunks := e.DocChunks(p.Doc)
+				namesYear[p.Doc] = slices.ContainsFunc(chunks, tc.MatchesYear) ||
+					r.Covering[p.Doc] && !slices.ContainsFunc(chunks, func(c rag.Chunk) bool { return retrieve.NamesAYear(c.Text) })
 			}
 		}
 		if of := keep(ps, func(p rag.Passage) bool { return tc.MatchesYear(p.Chunk) || namesYear[p.Doc] }); len(of) > 0 {

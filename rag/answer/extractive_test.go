@@ -520,3 +520,18 @@ func TestEachPartFromItsOwnReport(t *testing.T) {
 		t.Errorf("want the date and the words, each from its report:\n%s", a.Text)
 	}
 }
+
+// A question of a year quotes an undated report that names no year at all
+// but all of the question's names: it may be of that year. An undated
+// report naming only other years is still left out.
+func TestUndatedYearlessReportMayBeOfTheYear(t *testing.T) {
+	chunks := append([]rag.Chunk{
+		{ID: "launch#0", Doc: "launch", Lang: "en", Title: "RATS launched", Text: "The Regional Anti-Terrorist Structure was launched in Tashkent on Thursday. Hu Jintao attended the launch ceremony."},
+		{ID: "summary#0", Doc: "summary", Lang: "en", Title: "Summits so far", Date: "2015-07-09", Text: "On June 17, 2004, the summit in Tashkent launched the Regional Anti-Terrorist Structure."},
+		{ID: "later#0", Doc: "later", Lang: "en", Title: "RATS council", Text: "In 2019 the council of the Regional Anti-Terrorist Structure met in Tashkent. Vladimir Norov attended the meeting."},
+	}, ragtest.Fixture()...)
+	a := answerOfChunks(t, chunks, "Who attended the launch of the Regional Anti-Terrorist Structure in Tashkent in 2004?")
+	if !strings.Contains(a.Text, "Hu Jintao") || strings.Contains(a.Text, "Norov") {
+		t.Errorf("want the yearless report quoted, not the 2019 one:\n%s", a.Text)
+	}
+}

@@ -81,6 +81,9 @@ func (tc TimeConstraint) MatchesYear(c rag.Chunk) bool {
 	return false
 }
 
+// NamesAYear reports whether a text names a year (1950–2099) at all.
+func NamesAYear(text string) bool { return yearRE.MatchString(text) }
+
 // MatchesMonth reports whether a chunk's document date falls in one of the
 // constraint's months.
 func (tc TimeConstraint) MatchesMonth(c rag.Chunk) bool {
