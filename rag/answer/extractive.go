@@ -248,7 +248,7 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 				next = &sents[i+1]
 			}
 			s := sent.Text
-			if utf8.RuneCountInString(s) < MinSentenceRunes || seen[s] || IsHeading(s, p.Text) {
+			if utf8.RuneCountInString(s) < MinSentenceRunes || seen[s] || IsHeading(s, p.Text) && !cutOff(e, p, s) {
 				continue
 			}
 			seen[s] = true
@@ -456,6 +456,19 @@ const sentenceEnders = "。！？；.!?;:：…”’\"')）)"
 // words are the report's all the same. English headlines run to some 150
 // columns, Chinese ones to some 50 characters.
 const MaxHeadingWidth = 200
+
+// cutOff reports whether s, which does not end like a sentence, is where
+// a scrape cut the report off: the last paragraph of its last chunk, with
+// a comma or 、 inside ("2005年7月5日,第五次峰会在哈萨克斯坦首都阿斯塔纳"). Its words
+// are the report's; no heading ends a report.
+func cutOff(e *retrieve.Engine, p rag.Passage, s string) bool {
+	chunks := e.DocChunks(p.Doc)
+	if len(chunks) == 0 || chunks[len(chunks)-1].ID != p.ID || !strings.ContainsAny(s, ",，、") {
+		return false
+	}
+	text := strings.TrimRight(p.Text, " \n\t")
+	return strings.HasSuffix(text, s) && (len(text) == len(s) || text[len(text)-len(s)-1] == '\n')
+}
 
 // IsHeading reports whether s is a heading rather than a sentence: a whole
 // paragraph of its own, at most MaxHeadingWidth wide, that does not end

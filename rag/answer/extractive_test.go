@@ -535,3 +535,17 @@ func TestUndatedYearlessReportMayBeOfTheYear(t *testing.T) {
 		t.Errorf("want the yearless report quoted, not the 2019 one:\n%s", a.Text)
 	}
 }
+
+// The last paragraph of a report, cut off by the scrape in mid-sentence,
+// is the report's words, not a heading: it may be quoted.
+func TestCutOffLastParagraphIsQuoted(t *testing.T) {
+	chunks := append([]rag.Chunk{{ID: "summits#0", Doc: "summits", Lang: "zh", Title: "历次峰会",
+		Text: "2004年6月17日,第四次峰会在乌兹别克斯坦首都塔什干举行。\n\n2005年7月5日,第五次峰会在哈萨克斯坦首都阿斯塔纳"}}, ragtest.Fixture()...)
+	a := answerOfChunks(t, chunks, "第五次峰会在哈萨克斯坦哪个城市举行？")
+	if !strings.Contains(a.Text, "2005年7月5日,第五次峰会在哈萨克斯坦首都阿斯塔纳") {
+		t.Errorf("want the cut-off paragraph quoted:\n%s", a.Text)
+	}
+	if IsHeading("2005年7月5日,第五次峰会在哈萨克斯坦首都阿斯塔纳", "2005年7月5日,第五次峰会在哈萨克斯坦首都阿斯塔纳") != true {
+		t.Error("IsHeading itself knows no report's end")
+	}
+}
