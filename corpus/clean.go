@@ -506,11 +506,16 @@ func hasLetter(s string) bool { return strings.IndexFunc(s, unicode.IsLetter) >=
 // "Source: Xinhua", "原文链接:…".
 var sourceRE = regexp.MustCompile(`(?i)(?:^|\s|[(（【\[])(?:【\s*)?(?:来源|稿源|出处|消息来源|文章来源|信息来源|本文来源|新闻来源|转自|转载自|原文链接|原文地址|原文网址|source|sources|original(?: link| article)?|источник)\s*(?:】\s*[:：]?|[:：])`)
 
+// sourceEnds are the characters one of which ends every match of
+// sourceRE: a line with none of them is no source line, found without
+// searching it.
+const sourceEnds = ":：】"
+
 // isSourceLine reports whether s names where the article came from rather
 // than being part of it.
 func isSourceLine(s string) bool {
-	if utf8.RuneCountInString(s) > 150 {
-		return false
+	if !strings.ContainsAny(s, sourceEnds) || utf8.RuneCountInString(s) > 150 {
+		return false // sourceRE cannot match
 	}
 	loc := sourceRE.FindStringIndex(s)
 	if loc == nil {
@@ -640,8 +645,27 @@ var shareTokens = map[string]bool{
 
 var shareSepRE = regexp.MustCompile(`\s*(?:[|｜/·•,，【】\[\]()（）]|\s{2,})\s*`)
 
+// shareSeps are the characters one kind of shareSepRE's separators holds;
+// the other kind is a run of white space (hasSpaceRun).
+const shareSeps = "|｜/·•,，【】[]()（）"
+
+// shareItems splits s at shareSepRE's separators; a line with none is one
+// item, found without searching it.
+func shareItems(s string) []string {
+	if !strings.ContainsAny(s, shareSeps) && !hasSpaceRun(s) {
+		return []string{s}
+	}
+	return shareSepRE.Split(s, -1)
+}
+
 var cookieRE = regexp.MustCompile(`(?i)cookie`)
 var cookieContextRE = regexp.MustCompile(`(?i)\b(?:accept|consent|privacy|we use|this (?:site|website) uses|preferences)\b`)
+
+// mayHaveCookie reports whether cookieRE may match the line whose
+// strings.ToLower is low. Every rune that (?i) lets stand for a letter of
+// "cookie" (C, O, K, the Kelvin sign, I, E) lower-cases to that letter, so
+// a line cookieRE matches has "cookie" in its lower-case form.
+func mayHaveCookie(low string) bool { return strings.Contains(low, "cookie") }
 
 // isJunk reports whether s is a known kind of page boilerplate.
 func isJunk(s string) bool {
@@ -657,15 +681,15 @@ func isJunk(s string) bool {
 		}
 	}
 	n := utf8.RuneCountInString(s)
+	low := strings.ToLower(s) // len(s) <= 400
 	if n <= junkPhraseMax {
-		low := strings.ToLower(s)
 		for _, p := range junkPhrases {
 			if strings.Contains(low, p) {
 				return true
 			}
 		}
 	}
-	if n <= 400 && cookieRE.MatchString(s) && cookieContextRE.MatchString(s) {
+	if n <= 400 && mayHaveCookie(low) && cookieRE.MatchString(s) && cookieContextRE.MatchString(s) {
 		return true
 	}
 	return isShareBar(s)
@@ -680,7 +704,7 @@ func isShareBar(s string) bool {
 	if shareTokens[low] {
 		return true
 	}
-	items := shareSepRE.Split(low, -1)
+	items := shareItems(low)
 	n := 0
 	for _, it := range items {
 		if it = strings.TrimSpace(it); it == "" {

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -33,6 +34,33 @@ func TestRuneShortcutsEveryRune(t *testing.T) {
 	}
 }
 
+// TestSeparatorShortcutsEveryRune: the character sets that stand in front
+// of sourceRE and shareSepRE hold every character the expressions need, and
+// every rune (?i) lets stand for a letter of "cookie" lower-cases to it.
+func TestSeparatorShortcutsEveryRune(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if r >= 0xD800 && r <= 0xDFFF {
+			continue
+		}
+		c := string(r)
+		if s := "来源" + c; !strings.ContainsAny(s, sourceEnds) && sourceRE.MatchString(s) {
+			t.Errorf("%U ends a source label but is not in sourceEnds", r)
+		}
+		for _, s := range []string{"a" + c + "b", "a " + c + "b", c} {
+			if got, want := shareItems(s), shareSepRE.Split(s, -1); !slices.Equal(got, want) {
+				t.Errorf("shareItems(%q) = %q, want %q", s, got, want)
+			}
+		}
+	}
+	for _, letter := range "cookie" {
+		for r := unicode.SimpleFold(letter); r != letter; r = unicode.SimpleFold(r) {
+			if unicode.ToLower(r) != letter {
+				t.Errorf("(?i) lets %U stand for %q, but it lower-cases to %U", r, letter, unicode.ToLower(r))
+			}
+		}
+	}
+}
+
 // Before the fast paths, two junk expressions were alternations anchored
 // in each branch; they are kept here to show the rewritten ones match the
 // same lines.
@@ -52,6 +80,9 @@ var fastPathSamples = []string{
 	"首页 » 新闻 » 国内", "HOME > News", "当前位置:首页 > 国际", "a :: b :: c", "a / b / c", "首页 | 新闻", "a ＞ b → c", "a›b", "首页 | 新闻 | 国际", "a  b  c", "a\t b", "a\n\nb", "a·b·c", "a•b", "a/b/c", "x ｜ y ｜ z",
 	"Views: 1", "Sponsored Content", "[AD]", "Page views: 12", "12次阅读", "点击数：（3,000）次", "views 1,000", "1,000 views", "阅读量:100次", "ad", "[ad_1]", "Advertisement", "реклама", "ad 3", "ADVERTISING", "x views",
 	"a  b", "上 合", "上 a", "a 上", "上  合", "上\u3000合", "a\u200bb", "a\u00adb", "a\x7fb", "a\x01b", "a\rb", "\ufffd", "上合 组织 SCO 峰会", "上", "上合", "a上合b", " a", "a ", "a\tb", "a\u00a0b", "a\u3000b", "a\u2028b", "a\u0085b", "a\u1680b", "\xffa b", "a \xff", "", " ", "a b c",
+	"We use cookies", "COOKIE settings", "coo\u212aie policy", "COO\u212aIE", "cookİe", "ccookie", "cookie", "Cookies: accept", "cook ie", "c o o k i e",
+	"来源:外交部网站", "【来源】http://x", "【 来源 】：新华社", "Source: Xinhua", "SOURCE：x", "(source: x)", "原文链接:http", "источник: ТАСС", "Источник】", "来源", "source", "来源 ：", "x来源:y",
+	"Print | Email | Share", "打印  关闭", "【打印】【关闭】", "share", "Share on: Facebook, Twitter", "print\t\temail", "a/b", "(x)", "（x）", "cookie\tpolicy", "\tcookie", "打印 关闭", "  ",
 	"标题：上合", "一二三四五六七八：x", "12345678901234567890123：x", "Headline: x", "1234567890123456789012345：x", "12345678901234567890123:x", "123456789012345678901234567890:x",
 }
 
@@ -76,6 +107,19 @@ func fastPathLines(t testing.TB) []string {
 		t.Fatal(err)
 	}
 	texts = append(texts, zhLead+"\n\n"+zhBody, enLead+"\n\n"+enBody)
+	// The real development documents, read where they lie (never copied
+	// here).
+	real, _ := filepath.Glob(filepath.Join("..", "..", "shared", "realdev", "docs", "*"))
+	if len(real) == 0 {
+		t.Log("no ../shared/realdev/docs beside the repository: testing without the real documents")
+	}
+	for _, p := range real {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts = append(texts, string(b))
+	}
 	for _, text := range texts {
 		lines = append(lines, text)
 		for _, l := range strings.Split(text, "\n") {
@@ -110,6 +154,17 @@ func checkFastPaths(t *testing.T, s string) {
 	}{{crumbSepRE, crumbSeps}, {crumbSlashRE, crumbSlashes}} {
 		if got, want := splitCrumbs(c.re, c.chars, s), c.re.Split(s, -1); !slices.Equal(got, want) {
 			t.Errorf("splitCrumbs(%s, %q) = %q, want %q", c.re, s, got, want)
+		}
+	}
+	if !strings.ContainsAny(s, sourceEnds) && sourceRE.MatchString(s) {
+		t.Errorf("%q has none of %q, but sourceRE matches", s, sourceEnds)
+	}
+	if !mayHaveCookie(strings.ToLower(s)) && cookieRE.MatchString(s) {
+		t.Errorf("mayHaveCookie(%q) = false, but cookieRE matches", strings.ToLower(s))
+	}
+	for _, v := range []string{s, strings.ToLower(s)} {
+		if got, want := shareItems(v), shareSepRE.Split(v, -1); !slices.Equal(got, want) {
+			t.Errorf("shareItems(%q) = %q, want %q", v, got, want)
 		}
 	}
 	if got, want := menuItems(s), menuSepRE.Split(s, -1); !slices.Equal(got, want) {
@@ -169,14 +224,16 @@ func TestFastPaths(t *testing.T) {
 		checkTextFastPaths(t, s)
 	}
 	// The samples must exercise both sides of each fast path.
-	var gloss, lost, year bool
+	var gloss, lost, year, source, cookie bool
 	for _, s := range lines {
+		source = source || sourceRE.MatchString(s)
+		cookie = cookie || cookieRE.MatchString(s)
 		gloss = gloss || pinyinGlossRE.MatchString(s)
 		lost = lost || len(lostQuestionRunRE.FindAllStringIndex(s, -1)) >= lostCharsMin
 		year = year || yearsIn(textnorm.Normalize(s)) != 0
 	}
-	if !gloss || !lost || !year {
-		t.Errorf("the samples miss a case: gloss %v, lost characters %v, year %v", gloss, lost, year)
+	if !gloss || !lost || !year || !source || !cookie {
+		t.Errorf("the samples miss a case: gloss %v, lost characters %v, year %v, source %v, cookie %v", gloss, lost, year, source, cookie)
 	}
 }
 

@@ -226,13 +226,40 @@ type chunkFacts struct {
 // analyse returns the facts of one chunk's text. It reads nothing but the
 // text, so chunks can be analysed concurrently.
 func analyse(text string) chunkFacts {
-	f := chunkFacts{terms: tokens.Terms(text), forms: translit.Forms(text)}
-	for _, m := range yearRE.FindAllStringSubmatch(text, -1) {
-		if y, err := strconv.Atoi(m[1]); err == nil {
-			f.years = append(f.years, y)
+	return chunkFacts{terms: tokens.Terms(text), forms: translit.Forms(text), years: findYears(text)}
+}
+
+// findYears returns the years text names, in order: what
+// yearRE.FindAllStringSubmatch finds, without the expression (which took a
+// fifth of the analysis of a chunk). A year is four ASCII digits from 1950
+// to 2099 with no ASCII letter, digit or underscore on either side (\b);
+// two such runs cannot overlap, so every position can be tried in turn.
+func findYears(text string) []int {
+	var years []int
+	for i := 0; i+4 <= len(text); i++ {
+		c := text[i]
+		if c != '1' && c != '2' {
+			continue
 		}
+		if i > 0 && isASCIIWordByte(text[i-1]) || i+4 < len(text) && isASCIIWordByte(text[i+4]) {
+			continue
+		}
+		if !isDigit(rune(text[i+1])) || !isDigit(rune(text[i+2])) || !isDigit(rune(text[i+3])) {
+			continue
+		}
+		if c == '1' && (text[i+1] != '9' || text[i+2] < '5') || c == '2' && (text[i+1] != '0') {
+			continue
+		}
+		years = append(years, int(c-'0')*1000+int(text[i+1]-'0')*100+int(text[i+2]-'0')*10+int(text[i+3]-'0'))
+		i += 3
 	}
-	return f
+	return years
+}
+
+// isASCIIWordByte reports whether c is a word character of \b: an ASCII
+// letter, digit or underscore.
+func isASCIIWordByte(c byte) bool {
+	return isDigit(rune(c)) || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || c == '_'
 }
 
 // index builds e's lexical index, vocabulary, per-document term sets,

@@ -56,16 +56,22 @@ func Terms(s string) []string {
 // termer accumulates the terms of one text.
 type termer struct {
 	out []string
-	han []rune // the current Han run
+	// The current Han run: its characters, and where each starts in src
+	// (the text scan reads), with one more entry where the run ends.
+	han   []rune
+	hanAt []int
+	src   string
 }
 
 func (t *termer) scan(s string) {
+	t.src = s
 	i := 0
 	for i < len(s) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case IsHan(r):
 			t.han = append(t.han, r)
+			t.hanAt = append(t.hanAt, i)
 			i += size
 		case isWordRune(r):
 			t.flushHan()
@@ -279,32 +285,41 @@ var ordinalRE = regexp.MustCompile(`^([0-9]+)(?:st|nd|rd|th)$`)
 // flushHan emits the terms of the pending Han run.
 func (t *termer) flushHan() {
 	run := t.han
-	t.han = t.han[:0]
+	if len(run) == 0 {
+		return
+	}
+	// The run's characters stand next to each other in src (any other
+	// character ends the run), so a segment of it is a piece of src.
+	last := len(run) - 1
+	t.hanAt = append(t.hanAt, t.hanAt[last]+utf8.RuneLen(run[last]))
 	start := 0
 	for i := 0; i < len(run); {
 		if n := hanStopAt(run, i); n > 0 {
-			t.hanSegment(run[start:i])
+			t.hanSegment(start, i)
 			i += n
 			start = i
 			continue
 		}
 		i++
 	}
-	t.hanSegment(run[start:])
+	t.hanSegment(start, len(run))
+	t.han, t.hanAt = t.han[:0], t.hanAt[:0]
 }
 
-// hanSegment emits the bigrams of a Han segment with no stop words inside,
-// or its single character when it has only one.
-func (t *termer) hanSegment(seg []rune) {
-	switch len(seg) {
+// hanSegment emits the bigrams of the Han segment run[lo:hi], which has no
+// stop words inside, or its single character when it has only one. Each
+// term is a copy of its piece of src (strings.Clone), not a view that would
+// keep the whole text alive where the term is kept.
+func (t *termer) hanSegment(lo, hi int) {
+	switch hi - lo {
 	case 0:
 	case 1:
-		if !hanStopChars[seg[0]] {
-			t.out = append(t.out, string(seg))
+		if !hanStopChars[t.han[lo]] {
+			t.out = append(t.out, strings.Clone(t.src[t.hanAt[lo]:t.hanAt[hi]]))
 		}
 	default:
-		for i := 0; i+1 < len(seg); i++ {
-			t.out = append(t.out, string(seg[i:i+2]))
+		for i := lo; i+1 < hi; i++ {
+			t.out = append(t.out, strings.Clone(t.src[t.hanAt[i]:t.hanAt[i+2]]))
 		}
 	}
 }
