@@ -140,25 +140,7 @@ func (e *Embedder) EmbedQuery(ctx context.Context, text string) ([]float32, erro
 // component 1/√dim: cosine needs a non-zero vector, and this one is nearly
 // orthogonal to every real text, whose signed components cancel against it.
 func (e *Embedder) vector(text string) []float32 {
-	terms := tokens.Terms(text)
-	counts := make(map[string]int, len(terms)) // sized once, not grown
-	for _, t := range terms {
-		counts[t]++
-	}
-	if e.extra != nil {
-		for _, x := range e.extra(text) {
-			counts[extraPrefix+x]++
-		}
-	}
-	acc := make([]float64, e.dim)
-	for f, tf := range counts {
-		h := hash(f)
-		w := e.weight(f) * (1 + math.Log(float64(tf)))
-		if h>>63 != 0 {
-			w = -w
-		}
-		acc[h%uint64(e.dim)] += w
-	}
+	acc := e.accumulate(text)
 	var norm float64
 	for _, x := range acc {
 		norm += x * x
@@ -176,6 +158,41 @@ func (e *Embedder) vector(text string) []float32 {
 		vec[i] = float32(x * inv)
 	}
 	return vec
+}
+
+// accumulate sums the signed, weighted features of text into one float64
+// per dimension: the vector before it is scaled to unit length.
+func (e *Embedder) accumulate(text string) []float64 {
+	terms := tokens.Terms(text)
+	counts := make(map[string]int, len(terms)) // sized once, not grown
+	features := make([]string, 0, len(terms))  // in order of first occurrence
+	add := func(f string) {
+		if counts[f] == 0 {
+			features = append(features, f)
+		}
+		counts[f]++
+	}
+	for _, t := range terms {
+		add(t)
+	}
+	if e.extra != nil {
+		for _, x := range e.extra(text) {
+			add(extraPrefix + x)
+		}
+	}
+	// Summed in the text's order, not the map's (random) one: two
+	// features sharing a dimension give the same float sum on every run.
+	acc := make([]float64, e.dim)
+	for _, f := range features {
+		tf := counts[f]
+		h := hash(f)
+		w := e.weight(f) * (1 + math.Log(float64(tf)))
+		if h>>63 != 0 {
+			w = -w
+		}
+		acc[h%uint64(e.dim)] += w
+	}
+	return acc
 }
 
 // hash is 64-bit FNV-1a of seed followed by f.

@@ -197,3 +197,23 @@ func BenchmarkEmbed(b *testing.B) {
 		})
 	}
 }
+
+// A vector is the same to the bit on every call: features sharing a
+// dimension are summed in the text's order, not a map's (the float64 sums
+// would differ in their last bits, and a float32 now and then).
+func TestEmbedIsBitIdentical(t *testing.T) {
+	e := New(Config{Dim: 4}) // every dimension shared by many features
+	text := "The Shanghai Cooperation Organization held its summit in Astana; leaders of China, Russia, " +
+		"Kazakhstan, Kyrgyzstan, Tajikistan, Uzbekistan, India, Pakistan and Iran signed the declaration " +
+		"on security, trade, energy, transport, culture and the fight against terrorism, separatism and extremism " +
+		"on 4 July 2024, 上海合作组织成员国元首理事会第二十四次会议在阿斯塔纳举行。"
+	first := e.accumulate(text)
+	for range 200 {
+		acc := e.accumulate(text)
+		for i := range acc {
+			if math.Float64bits(acc[i]) != math.Float64bits(first[i]) {
+				t.Fatalf("dimension %d: %v, then %v", i, first[i], acc[i])
+			}
+		}
+	}
+}
