@@ -248,7 +248,7 @@ func Candidates(e *retrieve.Engine, r retrieve.Retrieval) []Candidate {
 				next = &sents[i+1]
 			}
 			s := sent.Text
-			if utf8.RuneCountInString(s) < MinSentenceRunes || seen[s] || IsHeading(s, p.Text) && !cutOff(e, p, s) {
+			if utf8.RuneCountInString(s) < MinSentenceRunes || seen[s] || IsHeading(s, p.Text) && !cutOff(e, p, s) || asks(s) {
 				continue
 			}
 			seen[s] = true
@@ -456,6 +456,14 @@ const sentenceEnders = "。！？；.!?;:：…”’\"')）)"
 // words are the report's all the same. English headlines run to some 150
 // columns, Chinese ones to some 50 characters.
 const MaxHeadingWidth = 200
+
+// asks reports whether s is a question ("记者:…赴俄罗斯出席…会议有何重要意义?"):
+// an interviewer's question says nothing, whatever words it shares with
+// the asker's.
+func asks(s string) bool {
+	s = strings.TrimRight(s, " ”’\"')）)")
+	return strings.HasSuffix(s, "?") || strings.HasSuffix(s, "？")
+}
 
 // cutOff reports whether s, which does not end like a sentence, is where
 // a scrape cut the report off: the last paragraph of its last chunk, with

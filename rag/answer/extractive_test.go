@@ -549,3 +549,15 @@ func TestCutOffLastParagraphIsQuoted(t *testing.T) {
 		t.Error("IsHeading itself knows no report's end")
 	}
 }
+
+// An interviewer's question is never quoted as an answer, however many of
+// the asker's words it holds.
+func TestQuestionsInReportsAreNotQuoted(t *testing.T) {
+	chunks := append([]rag.Chunk{{ID: "iv#0", Doc: "iv", Lang: "en", Title: "Interview",
+		Text: "Reporter: Why did the foreign ministers of the SCO meet in Moscow this year? " +
+			"Wang Yi: The foreign ministers of the SCO met in Moscow to prepare the summit."}}, ragtest.Fixture()...)
+	a := answerOfChunks(t, chunks, "Why did the SCO foreign ministers meet in Moscow?")
+	if strings.Contains(a.Text, "Reporter:") || !strings.Contains(a.Text, "to prepare the summit") {
+		t.Errorf("want the answer, not the interviewer's question:\n%s", a.Text)
+	}
+}
