@@ -36,8 +36,9 @@ func (e *Engine) covers(doc string, concepts []string) bool {
 }
 
 // applyNames prefers the passages of documents that name all of the
-// question's specific names and returns those documents. An empty result
-// means no retrieved document names them all.
+// question's specific names, and for a question naming several cities
+// those that name one of them (coverEach), and returns those documents.
+// An empty result means no retrieved document covers the question.
 func (e *Engine) applyNames(ps []rag.Passage, specific []string) ([]rag.Passage, map[string]bool) {
 	covering := map[string]bool{}
 	if len(specific) == 0 {
@@ -49,8 +50,11 @@ func (e *Engine) applyNames(ps []rag.Passage, specific []string) ([]rag.Passage,
 			covering[doc] = true
 		}
 	}
-	if len(covering) == 0 {
-		covering = e.coverEach(docs, specific)
+	// A question about several cities' events may be answered by a
+	// report of each, beside one that names them all (a timeline of
+	// summits that names no one asked about).
+	for doc := range e.coverEach(docs, specific) {
+		covering[doc] = true
 	}
 	if len(covering) == 0 {
 		return ps, covering

@@ -184,21 +184,25 @@ func TestRetrieveAskedForDetail(t *testing.T) {
 }
 
 // A question naming two cities asks about two events: reports that each
-// name one city, and together the rest of the question's names, connect
-// them. With one city, the names must still meet in one report.
+// name one city, and together the rest of the question's names, cover it,
+// beside any that names both. With one city, the names must still meet in
+// one report.
 func TestTwoCitiesTwoEvents(t *testing.T) {
 	chunks := []rag.Chunk{
 		{ID: "bishkek#0", Doc: "bishkek", Lang: "en", Text: "The SCO summit opened in Bishkek in June 2019. Prime Minister Modi of India and Prime Minister Imran Khan of Pakistan attended."},
 		{ID: "tashkent#0", Doc: "tashkent", Lang: "en", Text: "The SCO heads of government met in Tashkent in November 2019. Defence Minister Singh represented India."},
 		{ID: "dushanbe#0", Doc: "dushanbe", Lang: "en", Text: "The SCO foreign ministers met in Dushanbe in July 2021 and discussed Afghanistan."},
+		{ID: "timeline#0", Doc: "timeline", Lang: "en", Text: "Summits so far: Bishkek and Tashkent, with India and Pakistan as members since 2017."},
 	}
 	e := newGlossaryEngine(t, chunks)
 	r, err := e.Retrieve(context.Background(), "Who represented India and Pakistan at the summit in Bishkek and at the meeting in Tashkent?", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Unconnected || !r.Covering["bishkek"] || !r.Covering["tashkent"] {
-		t.Errorf("unconnected %v, covering %v: want both reports to cover it", r.Unconnected, r.Covering)
+	// The timeline names everything and answers nothing: the reports of
+	// each event cover the question beside it.
+	if r.Unconnected || !r.Covering["bishkek"] || !r.Covering["tashkent"] || !r.Covering["timeline"] {
+		t.Errorf("unconnected %v, covering %v: want the report of each city and the timeline", r.Unconnected, r.Covering)
 	}
 	r, _ = e.Retrieve(context.Background(), "Who represented Pakistan at the meeting in Dushanbe?", Options{})
 	if !r.Unconnected {
