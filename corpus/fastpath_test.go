@@ -4,7 +4,6 @@ import (
 	"io/fs"
 	"maps"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/scobot/scobot/internal/realdocs"
 	"github.com/scobot/scobot/textnorm"
 )
 
@@ -109,17 +109,7 @@ func fastPathLines(t testing.TB) []string {
 	texts = append(texts, zhLead+"\n\n"+zhBody, enLead+"\n\n"+enBody)
 	// The real development documents, read where they lie (never copied
 	// here).
-	real, _ := filepath.Glob(filepath.Join("..", "..", "shared", "realdev", "docs", "*"))
-	if len(real) == 0 {
-		t.Log("no ../shared/realdev/docs beside the repository: testing without the real documents")
-	}
-	for _, p := range real {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		texts = append(texts, string(b))
-	}
+	texts = append(texts, realdocs.Real(t, "..")...)
 	for _, text := range texts {
 		lines = append(lines, text)
 		for _, l := range strings.Split(text, "\n") {

@@ -2,11 +2,12 @@ package glossary
 
 import (
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/scobot/scobot/internal/realdocs"
 )
 
 // scanned is one match a matcher's scan reports: the term and its byte
@@ -84,16 +85,8 @@ func TestMatcherSameAsBefore(t *testing.T) {
 	for _, p := range seeds {
 		addDoc(readSeed(t, strings.TrimSuffix(filepath.Base(p), ".txt")))
 	}
-	real, _ := filepath.Glob("../../../shared/realdev/docs/*")
-	if len(real) == 0 {
-		t.Log("no ../shared/realdev/docs beside the repository: testing without the real documents")
-	}
-	for _, p := range real {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		addDoc(string(b))
+	for _, doc := range realdocs.Real(t, "../..") {
+		addDoc(doc)
 	}
 	for _, tt := range findTests {
 		texts = append(texts, tt.text)

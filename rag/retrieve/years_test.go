@@ -1,12 +1,12 @@
 package retrieve
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/scobot/scobot/internal/realdocs"
 )
 
 // yearsByRE is what analyse did before findYears: yearRE's matches.
@@ -40,21 +40,9 @@ func TestFindYearsSameAsRE(t *testing.T) {
 	for _, c := range indexChunks(200) {
 		texts = append(texts, c.Text)
 	}
-	seeds, _ := filepath.Glob("../../corpus/docs/*")
-	if len(seeds) == 0 {
-		t.Fatal("no seed reports in ../../corpus/docs")
-	}
-	real, _ := filepath.Glob("../../../shared/realdev/docs/*")
-	if len(real) == 0 {
-		t.Log("no ../shared/realdev/docs beside the repository: testing without the real documents")
-	}
-	for _, p := range append(seeds, real...) {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		texts = append(texts, string(b))
-		texts = append(texts, strings.Split(string(b), "\n")...)
+	for _, doc := range append(realdocs.Seeds(t, "../.."), realdocs.Real(t, "../..")...) {
+		texts = append(texts, doc)
+		texts = append(texts, strings.Split(doc, "\n")...)
 	}
 	for _, text := range texts {
 		if got, want := findYears(text), yearsByRE(text); !slices.Equal(got, want) {

@@ -1,13 +1,12 @@
 package tokens
 
 import (
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/scobot/scobot/internal/realdocs"
 	"github.com/scobot/scobot/textnorm"
 )
 
@@ -92,21 +91,9 @@ var hanSamples = []string{
 // ../shared/realdev/docs is beside the repository).
 func TestHanTermsSameAsBefore(t *testing.T) {
 	texts := append(slices.Clone(hanSamples), wordSamples...)
-	seeds, _ := filepath.Glob("../../corpus/docs/*")
-	if len(seeds) == 0 {
-		t.Fatal("no seed reports in ../../corpus/docs")
-	}
-	real, _ := filepath.Glob("../../../shared/realdev/docs/*")
-	if len(real) == 0 {
-		t.Log("no ../shared/realdev/docs beside the repository: testing without the real documents")
-	}
-	for _, p := range append(seeds, real...) {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		texts = append(texts, string(b))
-		texts = append(texts, strings.Split(string(b), "\n")...)
+	for _, doc := range append(realdocs.Seeds(t, "../.."), realdocs.Real(t, "../..")...) {
+		texts = append(texts, doc)
+		texts = append(texts, strings.Split(doc, "\n")...)
 	}
 	han := 0
 	for _, s := range texts {
