@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"bytes"
 	"cmp"
 	"math"
 	"regexp"
@@ -170,7 +171,7 @@ func quotable(e *retrieve.Engine, r retrieve.Retrieval) []rag.Passage {
 			if _, ok := namesYear[p.Doc]; !ok && p.Date == "" {
 				chunks := e.DocChunks(p.Doc)
 				namesYear[p.Doc] = slices.ContainsFunc(chunks, tc.MatchesYear) ||
-					r.Covering[p.Doc] && !slices.ContainsFunc(chunks, func(c rag.Chunk) bool { return retrieve.NamesAYear(c.Text) })
+					e.NamesAll(p.Doc, r.Query) && !slices.ContainsFunc(chunks, func(c rag.Chunk) bool { return retrieve.NamesAYear(c.Text) })
 			}
 		}
 		if of := keep(ps, func(p rag.Passage) bool { return tc.MatchesYear(p.Chunk) || namesYear[p.Doc] }); len(of) > 0 {
@@ -391,7 +392,7 @@ func standsAlone(text, w string) bool {
 		}
 	}
 	for i := 0; ; {
-		j := strings.Index(string(lower[i:]), w)
+		j := bytes.Index(lower[i:], []byte(w))
 		if j < 0 {
 			return false
 		}

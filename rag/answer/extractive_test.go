@@ -561,3 +561,28 @@ func TestQuestionsInReportsAreNotQuoted(t *testing.T) {
 		t.Errorf("want the answer, not the interviewer's question:\n%s", a.Text)
 	}
 }
+
+// The yearless report may be of the year asked only when it names all of
+// the question's names itself: one naming a single city of a several-city
+// question (which covers it with the others) is of no year asked.
+func TestYearlessReportMustNameAll(t *testing.T) {
+	chunks := append([]rag.Chunk{
+		{ID: "bishkek#0", Doc: "bishkek", Lang: "en", Title: "Bishkek summit", Date: "2019-06-14", Text: "President Hassan Rouhani represented Iran at the SCO summit in Bishkek."},
+		{ID: "shanghai#0", Doc: "shanghai", Lang: "en", Title: "Shanghai summit", Date: "2006-06-13", Text: "President Mahmoud Ahmadinejad represented Iran at the SCO summit in Shanghai."},
+		{ID: "later#0", Doc: "later", Lang: "en", Title: "SCO Plus", Text: "Acting President Mohammad Mokhber represented Iran at the SCO summit, as Shanghai had hoped."},
+	}, ragtest.Fixture()...)
+	g, lex := ragtest.Glossaries(t)
+	e := retrieve.NewEngine(retrieve.Config{Chunks: chunks, Glossary: g, Lexicon: lex})
+	r, err := e.Retrieve(context.Background(), "Who represented Iran at the summit in Bishkek in 2019 and at the summit in Shanghai in 2006?", retrieve.Options{K: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.Covering["later"] {
+		t.Fatalf("covering %v: want the report naming Shanghai among those of each city", r.Covering)
+	}
+	for _, p := range quotable(e, r) {
+		if p.Doc == "later" {
+			t.Errorf("the yearless report naming Shanghai alone is quotable for 2019 and 2006")
+		}
+	}
+}

@@ -101,6 +101,11 @@ func (e *Engine) partCovering(ps []rag.Passage, q Query) map[string]bool {
 	return out
 }
 
+// NamesAll reports whether the document doc itself names every one of the
+// question's specific names, in any language (one of Retrieval.Covering
+// need not, for a question about several cities' events).
+func (e *Engine) NamesAll(doc string, q Query) bool { return e.covers(doc, e.specificNames(q)) }
+
 // coverEach returns, for a question naming two or more cities (the June
 // summit in Bishkek and the November council in Tashkent), the documents
 // that name one of them, when every city has such a document and

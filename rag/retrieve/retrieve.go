@@ -51,9 +51,11 @@ type Retrieval struct {
 	// Query is the question as retrieval parsed it.
 	Query Query
 	// Covering holds the retrieved documents that name all of the
-	// question's specific names; empty when the question names none or no
-	// retrieved document names them all. An answer quotes only these
-	// when there are any.
+	// question's specific names and, for a question naming several
+	// cities, those naming one city each that together name the rest
+	// (a report of each event); empty when the question names none or no
+	// retrieved document covers it. An answer quotes only these when
+	// there are any.
 	Covering map[string]bool
 	// PartCovering holds, for a question whose specific names are spread
 	// over two or more of its sub-questions, the retrieved documents that
