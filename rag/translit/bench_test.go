@@ -152,3 +152,15 @@ func BenchmarkNameRuns(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkForms finds the name-like forms of one chunk of about 500
+// characters per iteration, as the engine's analysis does for every chunk.
+func BenchmarkForms(b *testing.B) {
+	chunks := makeChunks(b, 300)
+	b.ResetTimer()
+	i := 0
+	for b.Loop() {
+		Forms(chunks[i%len(chunks)])
+		i++
+	}
+}

@@ -103,8 +103,27 @@ func wordSet(s string) map[[2]rune]bool {
 func IsTranslitChar(r rune) bool {
 	// Every one is a CJK Unified Ideograph: a rune outside that block
 	// (ASCII, most of a text) need not be looked up.
-	return r >= 0x4E00 && r <= 0x9FFF && translitSet[r]
+	if r < hanFirst || r > hanLast {
+		return false
+	}
+	i := r - hanFirst
+	return translitBits[i/64]&(1<<(i%64)) != 0
 }
+
+// hanFirst and hanLast bound the CJK Unified Ideographs block, which holds
+// every transliteration character.
+const hanFirst, hanLast = 0x4E00, 0x9FFF
+
+// translitBits is translitSet as one bit per rune of the CJK block: a
+// lookup of every Han character of every chunk is then one load, not a
+// map access.
+var translitBits = func() (bits [(hanLast - hanFirst + 64) / 64]uint64) {
+	for r := range translitSet {
+		i := r - hanFirst
+		bits[i/64] |= 1 << (i % 64)
+	}
+	return bits
+}()
 
 // NameRuns returns the runs of Han characters in text that look like
 // transliterated foreign names: maximal runs of transliteration characters
@@ -127,7 +146,7 @@ func scanHan(text string, fn func(run string)) {
 	for i := 0; i <= len(text); {
 		r, size := rune(0), 1
 		if i < len(text) {
-			r, size = utf8.DecodeRuneInString(text[i:])
+			r, size = decodeRune(text, i)
 		}
 		if i < len(text) && IsTranslitChar(r) {
 			if start < 0 {
@@ -191,26 +210,62 @@ func scanWords(text string, fn func(w string)) {
 	for i := 0; i <= len(text); {
 		r, size := rune(0), 1
 		if i < len(text) {
-			r, size = utf8.DecodeRuneInString(text[i:])
+			r, size = decodeRune(text, i)
 		}
-		if i < len(text) {
-			s := scriptOf(r)
-			if s == Latin || s == Cyrillic || (start >= 0 && isWordJoiner(r)) {
-				if start < 0 {
-					start = i
-				}
-				i += size
-				continue
+		if i < len(text) && inWord(r, start >= 0) {
+			if start < 0 {
+				start = i
 			}
+			i += size
+			continue
 		}
 		if start >= 0 {
-			if w := trimPossessive(trimJoiners(text[start:i])); isNameWord(w) {
-				fn(w)
+			// A word is a name only if it begins with a capital letter,
+			// which trimming its end does not change: a word of ASCII
+			// beginning with anything else is not looked at further.
+			if c := text[start]; c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
+				if w := trimPossessive(trimJoiners(text[start:i])); isNameWord(w) {
+					fn(w)
+				}
 			}
 			start = -1
 		}
 		i += size
 	}
+}
+
+// decodeRune is utf8.DecodeRuneInString(text[i:]) with ASCII and the
+// three-byte runes of Chinese (U+1000–U+FFFF but the surrogates) decoded in
+// line (FuzzDecodeRune).
+func decodeRune(text string, i int) (rune, int) {
+	c := text[i]
+	if c < utf8.RuneSelf {
+		return rune(c), 1
+	}
+	if c >= 0xE1 && c <= 0xEF && c != 0xED && i+2 < len(text) {
+		b1, b2 := text[i+1], text[i+2]
+		if b1&0xC0 == 0x80 && b2&0xC0 == 0x80 {
+			return rune(c&0x0F)<<12 | rune(b1&0x3F)<<6 | rune(b2&0x3F), 3
+		}
+	}
+	return utf8.DecodeRuneInString(text[i:])
+}
+
+// inWord reports whether r continues (inside) or begins a word of
+// scanWords: a Latin or Cyrillic letter, or inside a word a joiner. ASCII
+// and the CJK blocks, which hold neither letter nor joiner outside a word,
+// are told apart without the Unicode tables (TestInWordEveryRune).
+func inWord(r rune, inside bool) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || (inside && (r == '\'' || r == '`'))
+	case !inside && r >= 0x2E80 && r <= 0x9FFF:
+		return false
+	case r >= 0x0410 && r <= 0x044F: // А–я
+		return true
+	}
+	s := scriptOf(r)
+	return s == Latin || s == Cyrillic || (inside && isWordJoiner(r))
 }
 
 // trimPossessive drops an English possessive 's from the end of a word:
@@ -255,9 +310,32 @@ func isNameWord(w string) bool {
 	if upper == letters && letters <= 5 {
 		return false
 	}
+	if len(w) <= 32 && isASCII(w) {
+		// The same lookup without building the lower-case string.
+		var buf [32]byte
+		for i := 0; i < len(w); i++ {
+			c := w[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			buf[i] = c
+		}
+		return !commonWords[string(buf[:len(w)])]
+	}
 	return !commonWords[lowerWord(w)]
 }
 
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// lowerWord returns w in lower case.
 // lowerWord returns w in lower case.
 func lowerWord(w string) string {
 	rs := []rune(w)
