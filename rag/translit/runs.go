@@ -336,7 +336,6 @@ func isASCII(s string) bool {
 }
 
 // lowerWord returns w in lower case.
-// lowerWord returns w in lower case.
 func lowerWord(w string) string {
 	rs := []rune(w)
 	for i, r := range rs {
